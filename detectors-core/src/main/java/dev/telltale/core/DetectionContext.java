@@ -1,0 +1,65 @@
+package dev.telltale.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/** What a detector gets for one run: its resolved settings, the clock, the deadline and the mode. */
+public final class DetectionContext {
+    private final Detector detector;
+    private final DetectorSettings settings;
+    private final Clock clock;
+    private final long deadlineNanos;
+    private final boolean oneShot;
+    private final boolean baselinePass;
+
+    public DetectionContext(Detector detector, DetectorSettings settings, Clock clock, Duration timeout,
+                            boolean oneShot, boolean baselinePass) {
+        this.detector = Objects.requireNonNull(detector, "detector");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.deadlineNanos = System.nanoTime() + timeout.toNanos();
+        this.oneShot = oneShot;
+        this.baselinePass = baselinePass;
+    }
+
+    public <T> T setting(Setting<T> setting) {
+        return settings.get(setting);
+    }
+
+    public DetectorSettings settings() {
+        return settings;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+
+    /** Time left before the engine gives up on this run; scans use it as their budget. */
+    public Duration remaining() {
+        return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    }
+
+    /** True for a one-shot report ({@code telltale check}), false under the scheduler. */
+    public boolean oneShot() {
+        return oneShot;
+    }
+
+    /**
+     * True for the first of the two samples of a one-shot report: delta detectors take their snapshot,
+     * and expensive detectors may return early since only the second pass is reported.
+     */
+    public boolean baselinePass() {
+        return baselinePass;
+    }
+
+    /** A finding builder prefilled with this detector's id and target. */
+    public Finding.Builder finding(Problem problem, Severity severity, String subject) {
+        return Finding.builder(detector.id(), detector.target(), problem, severity, subject);
+    }
+}

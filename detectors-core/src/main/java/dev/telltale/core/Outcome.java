@@ -1,0 +1,53 @@
+package dev.telltale.core;
+
+import java.time.Duration;
+
+/** How one run of a detector ended. Reports and the {@code outcome} tag of the runs timer show it. */
+public sealed interface Outcome {
+
+    /** {@code ok}, {@code error}, {@code timeout} or {@code skipped}: the tag value. */
+    String kind();
+
+    /** Why it did not end ok; empty for ok. */
+    String reason();
+
+    Ok OK = new Ok();
+
+    record Ok() implements Outcome {
+        public String kind() {
+            return "ok";
+        }
+
+        public String reason() {
+            return "";
+        }
+    }
+
+    record Failed(String reason, Throwable cause) implements Outcome {
+        public String kind() {
+            return "error";
+        }
+    }
+
+    record TimedOut(Duration deadline) implements Outcome {
+        public String kind() {
+            return "timeout";
+        }
+
+        public String reason() {
+            return "no result within " + dev.telltale.core.internal.Quantities.formatDuration(deadline);
+        }
+    }
+
+    record Skipped(String reason) implements Outcome {
+        public String kind() {
+            return "skipped";
+        }
+    }
+
+    static Outcome failed(Throwable cause) {
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName()
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        return new Failed(message, cause);
+    }
+}
