@@ -1,0 +1,102 @@
+package dev.telltale.cli;
+
+import dev.telltale.cli.internal.CliException;
+import dev.telltale.cli.internal.Logging;
+import dev.telltale.cli.internal.Redaction;
+import dev.telltale.cli.internal.TargetKinds;
+import dev.telltale.cli.internal.command.CheckCommand;
+import dev.telltale.cli.internal.command.DemoCommand;
+import dev.telltale.cli.internal.command.ListCommand;
+import dev.telltale.cli.internal.command.RulesCommand;
+import dev.telltale.cli.internal.command.ServeCommand;
+import dev.telltale.cli.internal.command.WatchCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The {@code telltale} command line. Exit status like a monitoring plugin: 0 nothing above INFO,
+ * 1 a WARNING, 2 a CRITICAL, 3 the check could not run (with one line on stderr saying why).
+ */
+@Command(name = "telltale", mixinStandardHelpOptions = true, versionProvider = Telltale.Version.class,
+        description = "Detects the telltale signs of failures at scale in live PostgreSQL, Redis and JVM services.",
+        subcommands = {CheckCommand.class, WatchCommand.class, ServeCommand.class, DemoCommand.class,
+                ListCommand.class, RulesCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:no finding above INFO", "1:a WARNING finding", "2:a CRITICAL finding",
+                "3:the check could not run (unreachable target, bad flag or config)"})
+public final class Telltale implements Runnable {
+    /** The exit status when the check itself could not run. */
+    public static final int UNKNOWN = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        int code = execute(TargetKinds.builtIn(), args, System.out, System.err);
+        System.exit(code);
+    }
+
+    /** Runs one command line and returns its exit status; all output goes to {@code out} and {@code err}. */
+    public static int execute(TargetKinds kinds, String[] args, PrintStream out, PrintStream err) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        String command = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
+        Logging.configure(verbose, command.equals("serve") || command.equals("demo"));
+        CommandLine cl = new CommandLine(new Telltale(), new Factory(kinds));
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter w = ex.getCommandLine().getErr();
+            w.println("telltale: " + Redaction.message(ex.getMessage()) + " (see 'telltale "
+                    + (ex.getCommandLine().getCommandName().equals("telltale") ? "" : ex.getCommandLine().getCommandName() + " ")
+                    + "--help')");
+            if (verbose) {
+                ex.printStackTrace(w);
+            }
+            return UNKNOWN;
+        });
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            PrintWriter w = line.getErr();
+            String message = ex instanceof CliException ? ex.getMessage()
+                    : ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
+            w.println("telltale: " + Redaction.message(message));
+            if (verbose) {
+                ex.printStackTrace(w);
+            }
+            w.flush();
+            return UNKNOWN;
+        });
+        return cl.execute(args);
+    }
+
+    /** Gives commands the target kinds. */
+    private record Factory(TargetKinds kinds) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                return cls.getDeclaredConstructor(TargetKinds.class).newInstance(kinds);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Telltale.class.getPackage().getImplementationVersion();
+            return new String[]{"telltale " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+        }
+    }
+}

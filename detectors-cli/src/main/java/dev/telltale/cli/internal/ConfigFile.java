@@ -1,0 +1,184 @@
+package dev.telltale.cli.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads {@code telltale.yaml}:
+ * <pre>
+ * targets:
+ *   postgres:
+ *     - shop=postgresql://telltale@db:5432/shop      # or {name: shop, url: ...}
+ *   redis:
+ *     - redis://cache:6379
+ * detectors:
+ *   postgres.lock-waits:
+ *     enabled: true
+ *     interval: 15s
+ *     warning: 30s
+ * integrity:
+ *   - check: duplicates
+ *     table: payments
+ *     key: idempotency_key
+ * </pre>
+ * Every error names the file and the key path ({@code detectors.postgres.lock-waits.warning}).
+ */
+public final class ConfigFile {
+    private static final Set<String> TOP_LEVEL = Set.of("targets", "detectors", "integrity");
+
+    /** What a file says: targets by kind, flat settings ({@code postgres.lock-waits.warning=30s}), integrity checks. */
+    public record Config(List<TargetSpec> targets, Map<String, String> settings, List<Map<String, Object>> integrity) {
+        public static final Config EMPTY = new Config(List.of(), Map.of(), List.of());
+
+        public Config {
+            targets = List.copyOf(targets);
+            settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+            integrity = List.copyOf(integrity);
+        }
+    }
+
+    private ConfigFile() {
+    }
+
+    public static Config read(Path file, Set<String> kinds) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new CliException("--config: file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new CliException("--config: cannot read " + file + ": " + e.getMessage());
+        }
+        return parse(file.getFileName().toString(), text, kinds);
+    }
+
+    public static Config parse(String source, String yaml, Set<String> kinds) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            throw new CliException(source + ": not valid YAML" + where + ": " + e.getOriginalMessage());
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return Config.EMPTY;
+        }
+        if (!root.isObject()) {
+            throw new CliException(source + ": expected a mapping with keys " + String.join(", ", sorted(TOP_LEVEL)));
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!TOP_LEVEL.contains(key)) {
+                throw new CliException(source + ": unknown key '" + key + "'; expected one of "
+                        + String.join(", ", sorted(TOP_LEVEL)));
+            }
+        }
+        List<TargetSpec> targets = targets(source, root.path("targets"), kinds);
+        Map<String, String> settings = new LinkedHashMap<>();
+        JsonNode detectors = root.path("detectors");
+        if (!detectors.isMissingNode() && !detectors.isNull()) {
+            if (!detectors.isObject()) {
+                throw new CliException(source + ": 'detectors' must map detector ids to their settings");
+            }
+            detectors.fields().forEachRemaining(e -> {
+                if (!e.getValue().isObject()) {
+                    throw new CliException(source + ": 'detectors." + e.getKey()
+                            + "' must be a mapping of settings such as 'warning: 30s'");
+                }
+                flatten(source, "detectors." + e.getKey(), e.getKey(), e.getValue(), settings);
+            });
+        }
+        List<Map<String, Object>> integrity = new ArrayList<>();
+        JsonNode checks = root.path("integrity");
+        if (!checks.isMissingNode() && !checks.isNull()) {
+            if (!checks.isArray()) {
+                throw new CliException(source + ": 'integrity' must be a list of checks");
+            }
+            ObjectMapper plain = new ObjectMapper();
+            for (int i = 0; i < checks.size(); i++) {
+                JsonNode c = checks.get(i);
+                if (!c.isObject()) {
+                    throw new CliException(source + ": 'integrity[" + i + "]' must be a mapping such as {check: duplicates, table: payments, key: idempotency_key}");
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = plain.convertValue(c, LinkedHashMap.class);
+                integrity.add(m);
+            }
+        }
+        return new Config(targets, settings, integrity);
+    }
+
+    private static List<TargetSpec> targets(String source, JsonNode node, Set<String> kinds) {
+        List<TargetSpec> out = new ArrayList<>();
+        if (node.isMissingNode() || node.isNull()) {
+            return out;
+        }
+        if (!node.isObject()) {
+            throw new CliException(source + ": 'targets' must map a kind (" + String.join(", ", sorted(kinds)) + ") to a list of URLs");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String kind = e.getKey();
+            if (!kinds.contains(kind)) {
+                throw new CliException(source + ": unknown key 'targets." + kind + "'; expected one of "
+                        + String.join(", ", sorted(kinds)));
+            }
+            JsonNode list = e.getValue().isArray() ? e.getValue() : new ObjectMapper().createArrayNode().add(e.getValue());
+            for (int i = 0; i < list.size(); i++) {
+                JsonNode t = list.get(i);
+                String path = "targets." + kind + "[" + i + "]";
+                try {
+                    if (t.isTextual()) {
+                        out.add(TargetSpec.parse(kind, t.asText()));
+                    } else if (t.isObject()) {
+                        for (Iterator<String> f = t.fieldNames(); f.hasNext(); ) {
+                            String k = f.next();
+                            if (!k.equals("name") && !k.equals("url")) {
+                                throw new CliException("unknown key '" + path + "." + k + "'; expected name, url");
+                            }
+                        }
+                        if (!t.path("url").isTextual()) {
+                            throw new CliException("'" + path + ".url' is missing");
+                        }
+                        String url = t.path("url").asText();
+                        out.add(t.path("name").isTextual() ? TargetSpec.parse(kind, t.path("name").asText() + "=" + url)
+                                : TargetSpec.parse(kind, url));
+                    } else {
+                        throw new CliException("'" + path + "' must be a URL or {name, url}");
+                    }
+                } catch (CliException ex) {
+                    throw new CliException(source + ": " + ex.getMessage(), ex);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Nested mappings join with '.', so {@code idle-in-transaction: {warning: 30s}} is {@code idle-in-transaction.warning}. */
+    private static void flatten(String source, String path, String key, JsonNode node, Map<String, String> out) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> flatten(source, path + "." + e.getKey(), key + "." + e.getKey(), e.getValue(), out));
+        } else if (node.isValueNode() && !node.isNull()) {
+            out.put(key, node.asText());
+        } else {
+            throw new CliException(source + ": '" + path + "' must be a single value such as 30s, 0.8 or true");
+        }
+    }
+
+    private static List<String> sorted(Set<String> s) {
+        return s.stream().sorted().toList();
+    }
+}

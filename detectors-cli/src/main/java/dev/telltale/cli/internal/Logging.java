@@ -1,0 +1,49 @@
+package dev.telltale.cli.internal;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.core.ConsoleAppender;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logging of the command line: to stderr; for one-shot commands only warnings from outside the engine
+ * (the report already shows each detector's failure), for {@code serve} and {@code demo} one line per event.
+ * Stack traces only with {@code --verbose}.
+ */
+public final class Logging {
+    private Logging() {
+    }
+
+    public static void configure(boolean verbose, boolean service) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
+            return;
+        }
+        ctx.reset();
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(ctx);
+        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{0} - %msg%n" + (verbose ? "" : "%nopex"));
+        encoder.start();
+        ConsoleAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setContext(ctx);
+        appender.setTarget("System.err");
+        appender.setEncoder(encoder);
+        appender.start();
+        Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.addAppender(appender);
+        root.setLevel(verbose ? Level.DEBUG : service ? Level.INFO : Level.WARN);
+        if (!verbose) {
+            // the report shows every detector's failure with its reason; do not repeat it as a log line
+            ctx.getLogger("dev.telltale.core.DetectorEngine").setLevel(service ? Level.INFO : Level.OFF);
+            for (String noisy : new String[]{"io.lettuce", "io.netty", "reactor", "com.zaxxer.hikari",
+                    "io.zonky", "org.postgresql", "redis.embedded"}) {
+                ctx.getLogger(noisy).setLevel(Level.WARN);
+            }
+        } else {
+            for (String noisy : new String[]{"io.netty", "reactor", "io.lettuce.core.protocol"}) {
+                ctx.getLogger(noisy).setLevel(Level.INFO);
+            }
+        }
+    }
+}

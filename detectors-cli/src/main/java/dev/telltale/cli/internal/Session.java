@@ -1,0 +1,120 @@
+package dev.telltale.cli.internal;
+
+import dev.telltale.core.AlertListener;
+import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorEngine;
+import dev.telltale.core.SettingException;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The targets of one command, opened, with an engine over their detectors. Closing it closes the engine
+ * and the connections.
+ */
+public final class Session implements AutoCloseable {
+    private final List<TargetSpec> targets;
+    private final DetectorEngine engine;
+    private final List<AutoCloseable> resources;
+
+    private Session(List<TargetSpec> targets, DetectorEngine engine, List<AutoCloseable> resources) {
+        this.targets = targets;
+        this.engine = engine;
+        this.resources = resources;
+    }
+
+    /** What a command was given: targets by kind from the flags, a config file, {@code --set} overrides. */
+    public record Request(Map<String, List<String>> targetsByKind, Optional<Path> config, Map<String, String> set) {
+    }
+
+    public static Session open(TargetKinds kinds, Request request, List<AlertListener> listeners) {
+        ConfigFile.Config config = request.config()
+                .map(p -> ConfigFile.read(p, kinds.all().stream().map(TargetKind::name).collect(Collectors.toSet())))
+                .orElse(ConfigFile.Config.EMPTY);
+        SettingsCheck check = new SettingsCheck(kinds.prototypes());
+        String configName = request.config().map(p -> p.getFileName().toString()).orElse("telltale.yaml");
+        check.validate(configName, config.settings());
+        check.validate("--set", request.set());
+
+        List<TargetSpec> targets = new ArrayList<>(config.targets());
+        request.targetsByKind().forEach((kind, urls) -> urls.forEach(u -> targets.add(TargetSpec.parse(kind, u))));
+        if (targets.isEmpty()) {
+            throw new CliException("no targets: give --postgres URL or --redis URL, or targets in --config telltale.yaml");
+        }
+        Map<String, TargetSpec> names = new LinkedHashMap<>();
+        for (TargetSpec t : targets) {
+            Redaction.remember(t.url());
+            TargetSpec before = names.put(t.kind() + "/" + t.name(), t);
+            if (before != null) {
+                throw new CliException("two " + t.kind() + " targets are named '" + t.name()
+                        + "'; name them with --" + t.kind() + " NAME=URL");
+            }
+        }
+
+        Map<String, List<TargetSpec>> byKind = new LinkedHashMap<>();
+        targets.forEach(t -> byKind.computeIfAbsent(t.kind(), k -> new ArrayList<>()).add(t));
+        if (!config.integrity().isEmpty()) {
+            byKind.computeIfAbsent("postgres", k -> new ArrayList<>());
+        }
+        List<Detector> detectors = new ArrayList<>();
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            for (Map.Entry<String, List<TargetSpec>> e : byKind.entrySet()) {
+                TargetKind kind = kinds.byName(e.getKey()).orElseThrow(() -> new CliException(
+                        "no detectors for " + e.getKey() + " targets in this build of telltale"));
+                if (e.getValue().isEmpty()) {
+                    throw new CliException("telltale.yaml has integrity checks but no postgres target to run them on");
+                }
+                TargetKind.Opened opened = kind.open(e.getValue(),
+                        kind.name().equals("postgres") ? config.integrity() : List.of());
+                detectors.addAll(opened.detectors());
+                resources.addAll(opened.resources());
+            }
+            Map<String, String> settings = new LinkedHashMap<>(config.settings());
+            settings.putAll(request.set());
+            DetectorEngine.Builder b = DetectorEngine.builder()
+                    .detectors(detectors)
+                    .settings(SettingsCheck.forDetectors(settings, detectors));
+            listeners.forEach(b::listener);
+            DetectorEngine engine;
+            try {
+                engine = b.build();
+            } catch (SettingException ex) {
+                throw new CliException(ex.getMessage(), ex);
+            }
+            return new Session(List.copyOf(targets), engine, resources);
+        } catch (RuntimeException ex) {
+            closeAll(resources);
+            throw ex;
+        }
+    }
+
+    public List<TargetSpec> targets() {
+        return targets;
+    }
+
+    public DetectorEngine engine() {
+        return engine;
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+        closeAll(resources);
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception ignored) {
+                // closing on the way out: nothing useful to do with a failure here
+            }
+        }
+    }
+}

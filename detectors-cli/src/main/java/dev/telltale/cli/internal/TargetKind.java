@@ -1,0 +1,40 @@
+package dev.telltale.cli.internal;
+
+import dev.telltale.core.Detector;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A kind of target the command line can watch (PostgreSQL, Redis). A kind plugs in by its option name
+ * ({@code --postgres}) and URL schemes; {@link TargetKinds} holds the ones on the classpath.
+ */
+public interface TargetKind {
+
+    /** The option and config key, for example {@code postgres}. */
+    String name();
+
+    /** URL schemes it accepts, lower case, without {@code jdbc:}. */
+    Set<String> schemes();
+
+    /**
+     * Connects to the targets, checks each answers (throwing a {@link CliException} that names the
+     * unreachable one, without its password) and returns their detectors, including those that look
+     * across several targets of this kind.
+     *
+     * @param integrity the integrity checks from telltale.yaml (kinds that have none reject a non-empty list)
+     */
+    Opened open(List<TargetSpec> targets, List<Map<String, Object>> integrity);
+
+    /** This kind's detectors on a placeholder target that is never contacted: for {@code list} and for validating settings. */
+    List<Detector> prototypes();
+
+    /** Detectors and what must be closed when done. */
+    record Opened(List<Detector> detectors, List<AutoCloseable> resources) {
+        public Opened {
+            detectors = List.copyOf(detectors);
+            resources = List.copyOf(resources);
+        }
+    }
+}

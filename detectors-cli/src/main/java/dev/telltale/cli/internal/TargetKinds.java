@@ -1,0 +1,50 @@
+package dev.telltale.cli.internal;
+
+import dev.telltale.core.Detector;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The target kinds the command line knows, by name. */
+public final class TargetKinds {
+    private final Map<String, TargetKind> kinds = new LinkedHashMap<>();
+    private final List<Detector> inProcess;
+
+    public TargetKinds(Collection<? extends TargetKind> kinds, List<Detector> inProcessPrototypes) {
+        kinds.forEach(k -> this.kinds.put(k.name(), k));
+        this.inProcess = List.copyOf(inProcessPrototypes);
+    }
+
+    /** The kinds built into telltale.jar. */
+    public static TargetKinds builtIn() {
+        return BuiltInKinds.create();
+    }
+
+    public Optional<TargetKind> byName(String name) {
+        return Optional.ofNullable(kinds.get(name));
+    }
+
+    public Collection<TargetKind> all() {
+        return kinds.values();
+    }
+
+    /**
+     * Every detector on the classpath, on placeholder targets: the target kinds' and the in-process ones
+     * (JVM detectors that run inside an application, listed for completeness).
+     */
+    public List<Detector> prototypes() {
+        List<Detector> all = new ArrayList<>();
+        kinds.values().forEach(k -> all.addAll(k.prototypes()));
+        all.addAll(inProcess);
+        return all;
+    }
+
+    /** Detectors that run inside an application, not against a target. */
+    public List<Detector> inProcessPrototypes() {
+        return inProcess;
+    }
+}

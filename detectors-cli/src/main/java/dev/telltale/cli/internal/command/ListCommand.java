@@ -1,0 +1,121 @@
+package dev.telltale.cli.internal.command;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.telltale.cli.internal.TargetKind;
+import dev.telltale.cli.internal.TargetKinds;
+import dev.telltale.core.Category;
+import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSettings;
+import dev.telltale.core.Problem;
+import dev.telltale.core.Setting;
+import dev.telltale.core.internal.Quantities;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "Lists every problem with its detectors, and every detector with its settings, defaults and units.")
+public final class ListCommand implements Callable<Integer> {
+    private final TargetKinds kinds;
+
+    @Option(names = "--format", defaultValue = "table", description = "table or json.")
+    Options.Format format;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public ListCommand(TargetKinds kinds) {
+        this.kinds = kinds;
+    }
+
+    /** A detector and where it runs: a target kind, or in-process. */
+    record Entry(Detector detector, String where) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<Entry> entries = entries(kinds);
+        PrintWriter out = spec.commandLine().getOut();
+        if (format == Options.Format.json) {
+            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json(entries)));
+        } else {
+            out.print(table(entries));
+        }
+        out.flush();
+        return 0;
+    }
+
+    static List<Entry> entries(TargetKinds kinds) {
+        Map<String, Entry> byId = new LinkedHashMap<>();
+        for (TargetKind k : kinds.all()) {
+            k.prototypes().forEach(d -> byId.putIfAbsent(d.id(), new Entry(d, k.name())));
+        }
+        kinds.inProcessPrototypes().forEach(d -> byId.putIfAbsent(d.id(), new Entry(d, "in-process")));
+        return new ArrayList<>(byId.values());
+    }
+
+    static String table(List<Entry> entries) {
+        StringBuilder s = new StringBuilder();
+        s.append("PROBLEMS (").append(Problem.values().length).append(")\n");
+        for (Category c : Category.values()) {
+            s.append('\n').append(c.title()).append('\n');
+            for (Problem p : Problem.values()) {
+                if (p.category() != c) {
+                    continue;
+                }
+                List<String> ids = entries.stream().filter(e -> e.detector().problems().contains(p))
+                        .map(e -> e.detector().id()).sorted().toList();
+                s.append(String.format("  %-45s %s%n", p.id(), p.title()));
+                s.append("  ").append(" ".repeat(45)).append(" detectors: ")
+                        .append(ids.isEmpty() ? "(none in this build)" : String.join(", ", ids)).append('\n');
+            }
+        }
+        s.append("\nDETECTORS (").append(entries.size()).append(")\n");
+        for (Entry e : entries) {
+            Detector d = e.detector();
+            s.append('\n').append(d.id()).append("  [").append(e.where()).append("; every ")
+                    .append(Quantities.formatDuration(d.defaultInterval())).append("]\n");
+            s.append("  problems: ").append(String.join(", ", d.problems().stream().map(Problem::id).sorted().toList())).append('\n');
+            for (Setting<?> setting : DetectorSettings.declaredBy(d)) {
+                s.append(String.format("  %-50s %-10s %-9s %s%n", d.id() + "." + setting.name(), setting.defaultText(),
+                        setting.type().unit(), setting.description()));
+            }
+        }
+        return s.toString();
+    }
+
+    static ObjectNode json(List<Entry> entries) {
+        ObjectMapper om = new ObjectMapper();
+        ObjectNode root = om.createObjectNode();
+        ArrayNode problems = root.putArray("problems");
+        for (Problem p : Problem.values()) {
+            ObjectNode o = problems.addObject();
+            o.put("id", p.id()).put("category", p.category().id()).put("title", p.title()).put("summary", p.summary());
+            ArrayNode ds = o.putArray("detectors");
+            entries.stream().filter(e -> e.detector().problems().contains(p)).map(e -> e.detector().id()).sorted().forEach(ds::add);
+        }
+        ArrayNode detectors = root.putArray("detectors");
+        for (Entry e : entries) {
+            Detector d = e.detector();
+            ObjectNode o = detectors.addObject();
+            o.put("id", d.id()).put("where", e.where()).put("interval", Quantities.formatDuration(d.defaultInterval()));
+            ArrayNode ps = o.putArray("problems");
+            d.problems().stream().map(Problem::id).sorted().forEach(ps::add);
+            ArrayNode ss = o.putArray("settings");
+            for (Setting<?> setting : DetectorSettings.declaredBy(d)) {
+                ss.addObject().put("key", d.id() + "." + setting.name()).put("default", setting.defaultText())
+                        .put("unit", setting.type().unit()).put("description", setting.description());
+            }
+        }
+        return root;
+    }
+}
