@@ -107,9 +107,10 @@ public final class EngineMetrics {
     }
 
     private static void registerFiringGauge(MeterRegistry registry, Tags tags, AtomicInteger count) {
+        // No base unit: Prometheus registries would append it (telltale_findings_active_findings), and the
+        // shipped alert rules and dashboard query telltale_findings_active.
         Gauge.builder(FINDINGS_ACTIVE, count, AtomicInteger::get)
                 .description("Findings firing now")
-                .baseUnit("findings")
                 .tags(tags)
                 .register(registry);
     }

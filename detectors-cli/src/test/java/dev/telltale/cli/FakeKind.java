@@ -1,0 +1,141 @@
+package dev.telltale.cli;
+
+import dev.telltale.cli.internal.CliException;
+import dev.telltale.cli.internal.TargetKind;
+import dev.telltale.cli.internal.TargetSpec;
+import dev.telltale.core.Detection;
+import dev.telltale.core.DetectionContext;
+import dev.telltale.core.Detector;
+import dev.telltale.core.Problem;
+import dev.telltale.core.Setting;
+import dev.telltale.core.Severity;
+import dev.telltale.core.SignalSpec;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A test double of our own SPI (never of PostgreSQL or Redis): a target kind whose detector reports a
+ * lock wait of a fixed 42 s, graded by its {@code warning} and {@code critical} settings. A URL whose host
+ * is {@code unreachable} fails to open, as a real kind does when the server does not answer.
+ */
+public final class FakeKind implements TargetKind {
+    private final String name;
+
+    public FakeKind(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of("fake");
+    }
+
+    @Override
+    public Opened open(List<TargetSpec> targets, List<Map<String, Object>> integrity) {
+        List<Detector> ds = new ArrayList<>();
+        for (TargetSpec t : targets) {
+            if (t.url().contains("unreachable")) {
+                throw new CliException("cannot reach " + t + ": Connection refused");
+            }
+            ds.add(new WaitDetector(name + ".waits", t.name()));
+            ds.add(new FailingDetector(name + ".broken", t.name()));
+        }
+        return new Opened(ds, List.of());
+    }
+
+    @Override
+    public List<Detector> prototypes() {
+        return List.of(new WaitDetector(name + ".waits", "example"), new FailingDetector(name + ".broken", "example"));
+    }
+
+    public static final class WaitDetector implements Detector {
+        static final Setting<Duration> WARNING = Setting.duration("warning", Duration.ofMinutes(1), "Wait that warns.");
+        static final Setting<Duration> CRITICAL = Setting.duration("critical", Duration.ofMinutes(2), "Wait that is critical.");
+        static final SignalSpec LONGEST = SignalSpec.of("fake.wait.longest", "seconds", "Longest wait");
+        private final String id;
+        private final String target;
+
+        WaitDetector(String id, String target) {
+            this.id = id;
+            this.target = target;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public String target() {
+            return target;
+        }
+
+        public Set<Problem> problems() {
+            return Set.of(Problem.DATABASE_DEADLOCKS);
+        }
+
+        public Duration defaultInterval() {
+            return Duration.ofSeconds(1);
+        }
+
+        public List<Setting<?>> settings() {
+            return List.of(WARNING, CRITICAL);
+        }
+
+        public Detection detect(DetectionContext ctx) {
+            Duration wait = Duration.ofSeconds(42);
+            Detection.Builder b = Detection.builder().signal(LONGEST, wait.toSeconds());
+            Severity s = wait.compareTo(ctx.setting(CRITICAL)) >= 0 ? Severity.CRITICAL
+                    : wait.compareTo(ctx.setting(WARNING)) >= 0 ? Severity.WARNING : null;
+            if (s != null) {
+                b.finding(ctx.finding(Problem.DATABASE_DEADLOCKS, s, "pid 4242 blocked by pid 4190")
+                        .summary("pid 4242 waits 42s for a lock held by pid 4190")
+                        .evidence("wait_seconds", 42).evidence("query", "update stock set n = n - 1")
+                        .hint("look at what pid 4190 is doing"));
+            }
+            return b.build();
+        }
+    }
+
+    /** Always skipped, so reports show a line per detector that could not look. */
+    public static final class FailingDetector implements Detector {
+        private final String id;
+        private final String target;
+
+        FailingDetector(String id, String target) {
+            this.id = id;
+            this.target = target;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public String target() {
+            return target;
+        }
+
+        public Set<Problem> problems() {
+            return Set.of(Problem.SLOW_QUERIES);
+        }
+
+        public Duration defaultInterval() {
+            return Duration.ofSeconds(1);
+        }
+
+        public List<Setting<?>> settings() {
+            return List.of();
+        }
+
+        public Detection detect(DetectionContext ctx) {
+            return Detection.skipped("grant pg_monitor to telltale");
+        }
+    }
+}
