@@ -35,7 +35,7 @@ class CommandLineTest {
         Run r = run("check", "--postgres", "fake://u:hunter22@db:5432/shop", "--window", "0s");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).startsWith("OK").contains("no findings")
-                .contains("skipped  postgres.broken on db:5432/shop: grant pg_monitor to telltale")
+                .contains("skipped  postgres.broken on db:5432:shop: grant pg_monitor to telltale")
                 .doesNotContain("hunter22");
     }
 

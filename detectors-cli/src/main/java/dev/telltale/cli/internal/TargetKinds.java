@@ -1,5 +1,7 @@
 package dev.telltale.cli.internal;
 
+import dev.telltale.cli.internal.demo.DemoRunner;
+import dev.telltale.cli.internal.demo.InProcess;
 import dev.telltale.core.Detector;
 
 import java.util.ArrayList;
@@ -8,15 +10,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
-/** The target kinds the command line knows, by name. */
+/** The target kinds the command line knows, by name, and the in-process detectors packaged with them. */
 public final class TargetKinds {
     private final Map<String, TargetKind> kinds = new LinkedHashMap<>();
     private final List<Detector> inProcess;
+    private final Function<DemoRunner.DemoParts, InProcess> demoInProcess;
 
     public TargetKinds(Collection<? extends TargetKind> kinds, List<Detector> inProcessPrototypes) {
+        this(kinds, inProcessPrototypes, parts -> InProcess.NONE);
+    }
+
+    public TargetKinds(Collection<? extends TargetKind> kinds, List<Detector> inProcessPrototypes,
+                       Function<DemoRunner.DemoParts, InProcess> demoInProcess) {
         kinds.forEach(k -> this.kinds.put(k.name(), k));
         this.inProcess = List.copyOf(inProcessPrototypes);
+        this.demoInProcess = demoInProcess;
     }
 
     /** The kinds built into telltale.jar. */
@@ -46,5 +56,10 @@ public final class TargetKinds {
     /** Detectors that run inside an application, not against a target. */
     public List<Detector> inProcessPrototypes() {
         return inProcess;
+    }
+
+    /** Builds the demo's in-process detectors and the scenarios that need them. */
+    public Function<DemoRunner.DemoParts, InProcess> demoInProcess() {
+        return demoInProcess;
     }
 }

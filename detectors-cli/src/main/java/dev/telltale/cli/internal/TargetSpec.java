@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * @param url  as given, with the password: never print it
  */
 public record TargetSpec(String kind, String name, String url) {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:/-]{0,62}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}");
 
     public TargetSpec {
         Objects.requireNonNull(kind, "kind");
@@ -24,7 +24,7 @@ public record TargetSpec(String kind, String name, String url) {
         Objects.requireNonNull(url, "url");
         if (!NAME.matcher(name).matches()) {
             throw new CliException("target name '" + name + "' of --" + kind
-                    + " must be letters, digits and . _ : / - (it becomes a metric tag)");
+                    + " must be letters, digits and . _ : - (it becomes a metric tag)");
         }
     }
 
@@ -90,10 +90,10 @@ public record TargetSpec(String kind, String name, String url) {
         if (kind.equals("postgres")) {
             String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
             if (!path.isEmpty()) {
-                hostPort += "/" + path;
+                hostPort += ":" + path;
             }
         }
-        String cleaned = hostPort.replaceAll("[^A-Za-z0-9_.:/-]", "_");
+        String cleaned = hostPort.replaceAll("[^A-Za-z0-9_.:-]", "_");
         return cleaned.length() > 63 ? cleaned.substring(0, 63) : cleaned;
     }
 }

@@ -1,27 +1,54 @@
 package dev.telltale.cli.internal.command;
 
-import dev.telltale.cli.internal.CliException;
+import dev.telltale.cli.internal.Ansi;
 import dev.telltale.cli.internal.TargetKinds;
+import dev.telltale.cli.internal.demo.DemoRunner;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts an embedded PostgreSQL and Redis, plays the catalogue's problems against them",
-                "with real workloads, prints each detection and a scoreboard. Serves /metrics meanwhile."})
+        description = {"Starts an embedded PostgreSQL 17 and Redis, plays the catalogue's problems against a small",
+                "shop with real workloads, prints each detection and a scoreboard. Serves /metrics meanwhile."})
 public final class DemoCommand implements Callable<Integer> {
     private final TargetKinds kinds;
 
-    @Option(names = "--once", description = "Exit after the scoreboard (status 0 only if every scenario was detected).")
+    @Option(names = "--once", description = "Exit after the scoreboard: status 0 only if every scenario was detected.")
     boolean once;
+
+    @Option(names = "--port", defaultValue = "9464", description = "Port of /metrics during the demo (default ${DEFAULT-VALUE}; a free one if taken).")
+    int port;
+
+    @Option(names = "--verbose", description = "Logs more and prints stack traces.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     public DemoCommand(TargetKinds kinds) {
         this.kinds = kinds;
     }
 
     @Override
-    public Integer call() {
-        throw new CliException("the demo needs the PostgreSQL and Redis detectors, which this build does not have yet");
+    public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        List<DemoRunner.Score> scores = new DemoRunner(kinds, out, Ansi.forStdout(), kinds.demoInProcess())
+                .run(port, () -> {
+                    if (!once) {
+                        out.println("still serving /metrics and /findings; Ctrl-C to stop");
+                        out.flush();
+                        try {
+                            new CountDownLatch(1).await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                });
+        boolean all = !scores.isEmpty() && scores.stream().allMatch(DemoRunner.Score::detected);
+        return all ? 0 : 2;
     }
 }
