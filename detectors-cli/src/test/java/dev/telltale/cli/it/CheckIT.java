@@ -1,0 +1,165 @@
+package dev.telltale.cli.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.telltale.testkit.PostgresExtension;
+import dev.telltale.testkit.RedisExtension;
+import dev.telltale.testkit.RedisServerProcess;
+import dev.telltale.testkit.TestPostgres;
+import dev.telltale.testkit.TestRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code telltale check} as a process against a real PostgreSQL with a lock chain held open and a real
+ * Redis with one key hammered: both are reported and the status is CRITICAL (exit 2).
+ */
+@ExtendWith({PostgresExtension.class, RedisExtension.class})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CheckIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final List<Connection> connections = new ArrayList<>();
+    private RedisServerProcess redisServer;
+    private RedisClient redisClient;
+    private String postgresUrl;
+    private volatile boolean hammering = true;
+
+    @BeforeAll
+    void induceLockChainAndHotKey(TestPostgres pg, TestRedis redis) throws Exception {
+        postgresUrl = pg.jdbcUrl();
+        try (Connection c = pg.connect(); Statement st = c.createStatement()) {
+            st.execute("create table stock (product_id int primary key, quantity int not null)");
+            st.execute("insert into stock select g, 10 from generate_series(1, 10) g");
+        }
+        Connection holder = pg.connect();
+        connections.add(holder);
+        holder.setAutoCommit(false);
+        try (Statement st = holder.createStatement()) {
+            st.execute("update stock set quantity = quantity where product_id = 3");
+        }
+        for (int i = 0; i < 2; i++) {
+            Connection waiter = pg.connect();
+            connections.add(waiter);
+            threads.submit(() -> {
+                try (Statement st = waiter.createStatement()) {
+                    st.execute("update stock set quantity = quantity - 1 where product_id = 3");
+                }
+                return null;
+            });
+        }
+        try (Connection c = pg.connect(); Statement st = c.createStatement()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                try (ResultSet rs = st.executeQuery("select count(*) from pg_stat_activity where datname = current_database()"
+                        + " and wait_event_type = 'Lock'")) {
+                    rs.next();
+                    return rs.getInt(1) >= 2;
+                }
+            });
+        }
+
+        // hot keys are sampled with LFU counters: a private server with an LFU policy (the shared one stays untouched)
+        redisServer = redis.startServer("--maxmemory-policy", "allkeys-lfu", "--lfu-decay-time", "1");
+        redisClient = RedisClient.create(redisServer.uri());
+        try (StatefulRedisConnection<String, String> c = redisClient.connect()) {
+            for (int i = 0; i < 200; i++) {
+                c.sync().set("product:" + i, "{\"price\":" + i + "}");
+            }
+        }
+        for (int t = 0; t < 2; t++) {
+            threads.submit(() -> {
+                try (StatefulRedisConnection<String, String> c = redisClient.connect()) {
+                    int i = 0;
+                    while (hammering) {
+                        c.sync().get("product:42");
+                        if (++i % 25 == 0) {
+                            c.sync().get("product:" + (i % 200));
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+    }
+
+    @AfterAll
+    void release() throws Exception {
+        hammering = false;
+        for (Connection c : connections) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // the holder's rollback releases the waiters
+            }
+        }
+        threads.shutdown();
+        threads.awaitTermination(30, TimeUnit.SECONDS);
+        if (redisClient != null) {
+            redisClient.shutdown();
+        }
+        if (redisServer != null) {
+            redisServer.close();
+        }
+    }
+
+    private String[] args(String... extra) {
+        List<String> a = new ArrayList<>(List.of("check", "--postgres", "shop=" + postgresUrl, "--redis", "cache=" + redisServer.uri(),
+                "--window", "2s",
+                "--set", "postgres.lock-waits.warning=1s", "--set", "postgres.lock-waits.critical=2s"));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void tableReportShowsTheLockChainAndTheHotKeyAndExitsTwo() throws Exception {
+        TelltaleJar.Result r = TelltaleJar.run(TIMEOUT, args());
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
+        assertThat(r.out()).startsWith("CRITICAL")
+                .contains("postgres.lock-waits on shop")
+                .contains("redis.hot-keys on cache")
+                .contains("hint:");
+        assertThat(r.out()).doesNotContain("\u001b[");
+    }
+
+    @Test
+    void jsonParsesAndHasTheDocumentedShape() throws Exception {
+        TelltaleJar.Result r = TelltaleJar.run(TIMEOUT, args("--format", "json"));
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertThat(json.get("status").asText()).isEqualTo("CRITICAL");
+        assertThat(json.get("targets")).hasSize(2);
+        List<JsonNode> findings = StreamSupport.stream(json.get("findings").spliterator(), false).toList();
+        JsonNode lock = findings.stream().filter(f -> f.get("detector").asText().equals("postgres.lock-waits")).findFirst().orElseThrow();
+        assertThat(lock.get("problem").asText()).isEqualTo("performance/database-deadlocks");
+        assertThat(lock.get("severity").asText()).isEqualTo("CRITICAL");
+        assertThat(lock.get("target").asText()).isEqualTo("shop");
+        assertThat(lock.fieldNames()).toIterable().containsExactly("detector", "problem", "severity", "target",
+                "subject", "summary", "evidence", "hint");
+        assertThat(findings).anyMatch(f -> f.get("detector").asText().equals("redis.hot-keys")
+                && f.get("target").asText().equals("cache"));
+        JsonNode run = json.get("runs").get(0);
+        assertThat(run.fieldNames()).toIterable().containsExactly("detector", "target", "outcome", "reason", "durationMs");
+        assertThat(json.get("runs").size()).isGreaterThanOrEqualTo(4);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.telltale.cli.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.telltale.testkit.PostgresExtension;
+import dev.telltale.testkit.RedisExtension;
+import dev.telltale.testkit.TestPostgres;
+import dev.telltale.testkit.TestRedis;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@code telltale serve} as a process: /metrics with telltale_ series, /findings as JSON, /health; stops on SIGTERM. */
+@ExtendWith({PostgresExtension.class, RedisExtension.class})
+class ServeIT {
+
+    @Test
+    void servesMetricsFindingsAndHealthAndStopsOnSigterm(TestPostgres pg, TestRedis redis) throws Exception {
+        Process p = TelltaleJar.command("serve", "--port", "0", "--host", "127.0.0.1",
+                        "--postgres", "shop=" + pg.jdbcUrl(), "--redis", "cache=" + redis.uri(),
+                        "--set", "postgres.connections.interval=1s")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String first = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return out.readLine();
+                } catch (Exception e) {
+                    return "";
+                }
+            }).get(90, TimeUnit.SECONDS);
+            Matcher m = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/metrics").matcher(String.valueOf(first));
+            assertThat(m.find()).as("first line: " + first).isTrue();
+            String base = "http://127.0.0.1:" + m.group(1);
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                HttpResponse<String> metrics = get(http, base + "/metrics");
+                assertThat(metrics.statusCode()).isEqualTo(200);
+                assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+                assertThat(metrics.body()).contains("telltale_detector_runs_seconds_count{")
+                        .contains("target=\"shop\"").contains("target=\"cache\"");
+            });
+            HttpResponse<String> findings = get(http, base + "/findings");
+            assertThat(findings.statusCode()).isEqualTo(200);
+            JsonNode json = new ObjectMapper().readTree(findings.body());
+            assertThat(json.get("status").asText()).isIn("OK", "WARNING", "CRITICAL", "UNKNOWN");
+            assertThat(json.get("targets")).hasSize(2);
+            assertThat(json.get("findings").isArray()).isTrue();
+            assertThat(json.get("runs").size()).isPositive();
+            HttpResponse<String> health = get(http, base + "/health");
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\": \"UP\"");
+            assertThat(get(http, base + "/nope").statusCode()).isEqualTo(404);
+        } finally {
+            p.destroy(); // SIGTERM: the shutdown hook stops the server and the engine
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("telltale serve stops on SIGTERM").isTrue();
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

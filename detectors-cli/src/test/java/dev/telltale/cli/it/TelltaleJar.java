@@ -1,0 +1,53 @@
+package dev.telltale.cli.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Runs telltale.jar as a process, as a person or a monitoring system would. */
+final class TelltaleJar {
+    private TelltaleJar() {
+    }
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Path jar() {
+        Path jar = Path.of(System.getProperty("telltale.jar", "target/telltale.jar"));
+        assertThat(jar).as("telltale.jar is built by 'package' before the ITs run").isRegularFile();
+        return jar;
+    }
+
+    static ProcessBuilder command(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", jar().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("NO_COLOR", "1");
+        return pb;
+    }
+
+    static Result run(Duration timeout, String... args) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("telltale-out", ".txt");
+        Path err = Files.createTempFile("telltale-err", ".txt");
+        try {
+            Process p = command(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("telltale " + String.join(" ", args) + " did not finish within " + timeout
+                        + "; stdout so far:\n" + Files.readString(out) + "\nstderr:\n" + Files.readString(err));
+            }
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+}
