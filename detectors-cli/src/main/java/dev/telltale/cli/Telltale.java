@@ -50,7 +50,8 @@ public final class Telltale implements Runnable {
     public static int execute(TargetKinds kinds, String[] args, PrintStream out, PrintStream err) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
         String command = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
-        Logging.configure(verbose, command.equals("serve") || command.equals("demo"));
+        Logging.configure(verbose, command.equals("serve") ? Logging.Mode.SERVICE
+                : command.equals("demo") ? Logging.Mode.DEMO : Logging.Mode.ONE_SHOT);
         CommandLine cl = new CommandLine(new Telltale(), new Factory(kinds));
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));

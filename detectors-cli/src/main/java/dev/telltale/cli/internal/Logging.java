@@ -8,15 +8,18 @@ import ch.qos.logback.core.ConsoleAppender;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logging of the command line: to stderr; for one-shot commands only warnings from outside the engine
- * (the report already shows each detector's failure), for {@code serve} and {@code demo} one line per event.
+ * Logging of the command line: to stderr; none for one-shot commands (the report shows each detector's
+ * failure, the one-line error the rest), for {@code serve} and {@code demo} one line per event.
  * Stack traces only with {@code --verbose}.
  */
 public final class Logging {
     private Logging() {
     }
 
-    public static void configure(boolean verbose, boolean service) {
+    /** How much a command logs: a service one line per event, the demo warnings, one-shot commands nothing. */
+    public enum Mode { SERVICE, DEMO, ONE_SHOT }
+
+    public static void configure(boolean verbose, Mode mode) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
             return;
         }
@@ -32,10 +35,15 @@ public final class Logging {
         appender.start();
         Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
         root.addAppender(appender);
-        root.setLevel(verbose ? Level.DEBUG : service ? Level.INFO : Level.WARN);
+        // one-shot commands say everything in their report and their one-line error: no log lines at all
+        root.setLevel(verbose ? Level.DEBUG : switch (mode) {
+            case SERVICE -> Level.INFO;
+            case DEMO -> Level.WARN;
+            case ONE_SHOT -> Level.OFF;
+        });
         if (!verbose) {
             // the report shows every detector's failure with its reason; do not repeat it as a log line
-            ctx.getLogger("dev.telltale.core.DetectorEngine").setLevel(service ? Level.INFO : Level.OFF);
+            ctx.getLogger("dev.telltale.core.DetectorEngine").setLevel(mode == Mode.ONE_SHOT ? Level.OFF : Level.INFO);
             for (String noisy : new String[]{"io.lettuce", "io.netty", "reactor", "com.zaxxer.hikari",
                     "io.zonky", "org.postgresql", "redis.embedded"}) {
                 ctx.getLogger(noisy).setLevel(Level.WARN);
