@@ -172,7 +172,7 @@ final class Scenarios {
         for (int i = 0; i < 500; i++) {
             r.set("product:" + i, "{\"id\":" + i + ",\"price\":" + (100 + i) + "}");
         }
-        return hammer(env, 3, () -> {
+        return hammer(3, () -> {
             try (StatefulRedisConnection<String, String> c = env.redis.connect()) {
                 RedisCommands<String, String> cmd = c.sync();
                 int i = 0;
@@ -207,7 +207,7 @@ final class Scenarios {
     }
 
     private static AutoCloseable cacheMisses(DemoEnv env) {
-        return hammer(env, 2, () -> {
+        return hammer(2, () -> {
             try (StatefulRedisConnection<String, String> c = env.redis.connect()) {
                 RedisCommands<String, String> cmd = c.sync();
                 long i = 0;
@@ -225,22 +225,26 @@ final class Scenarios {
         void run() throws Exception;
     }
 
-    /** Runs {@code loop} on {@code n} threads until closed; then runs {@code after}. */
-    static AutoCloseable hammer(DemoEnv env, int n, Loop loop, Runnable after) {
-        List<Future<?>> futures = new ArrayList<>();
+    /** Runs {@code loop} on {@code n} daemon threads until closed (by interrupting them); then runs {@code after}. */
+    static AutoCloseable hammer(int n, Loop loop, Runnable after) {
+        List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            futures.add(env.threads.submit(() -> {
+            Thread t = new Thread(() -> {
                 try {
                     loop.run();
                 } catch (Exception stopped) {
                     // interrupted or closed when the scenario ends
                 }
-                return null;
-            }));
+            }, "demo-load-" + i);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
         }
         return () -> {
-            futures.forEach(f -> f.cancel(true));
-            futures.forEach(Scenarios::waitQuietly);
+            threads.forEach(Thread::interrupt);
+            for (Thread t : threads) {
+                t.join(10_000);
+            }
             after.run();
         };
     }
