@@ -101,6 +101,10 @@ class CommandLineTest {
         assertThat(window.code()).isEqualTo(3);
         assertThat(window.err()).contains("--window").contains("later");
 
+        Run scheme = run("check", "--postgres", "redis://alice:pw123@db:6379");
+        assertThat(scheme.code()).isEqualTo(3);
+        assertThat(scheme.err()).contains("--postgres").contains("postgresql://").doesNotContain("pw123");
+
         Run none = run("check");
         assertThat(none.code()).isEqualTo(3);
         assertThat(none.err()).contains("no targets");

@@ -36,7 +36,7 @@ public final class FakeKind implements TargetKind {
 
     @Override
     public Set<String> schemes() {
-        return Set.of("fake");
+        return name.equals("redis") ? Set.of("fake", "redis", "rediss") : Set.of("fake", "postgresql", "postgres");
     }
 
     @Override

@@ -67,6 +67,12 @@ public final class Session implements AutoCloseable {
             for (Map.Entry<String, List<TargetSpec>> e : byKind.entrySet()) {
                 TargetKind kind = kinds.byName(e.getKey()).orElseThrow(() -> new CliException(
                         "no detectors for " + e.getKey() + " targets in this build of telltale"));
+                for (TargetSpec t : e.getValue()) {
+                    if (!kind.schemes().contains(t.scheme())) {
+                        throw new CliException("--" + kind.name() + " '" + t.redactedUrl() + "': expected a URL such as "
+                                + TargetSpec.example(kind.name()));
+                    }
+                }
                 if (e.getValue().isEmpty()) {
                     throw new CliException("telltale.yaml has integrity checks but no postgres target to run them on");
                 }
