@@ -92,6 +92,9 @@ public final class DemoRunner {
                         Fired f = new Fired(Instant.now(), alert.finding());
                         fired.add(f);
                         Finding x = alert.finding();
+                        if (x.severity() == dev.telltale.core.Severity.INFO) {
+                            return; // advice, not a symptom: counted but not shown
+                        }
                         say("  " + ansi.severity(x.severity(), "fired") + " " + x.severity().label() + " " + x.detector()
                                 + " [" + x.problem().id() + "] " + x.subject() + ": " + x.summary());
                     }
@@ -211,9 +214,9 @@ public final class DemoRunner {
 
     String scoreboard(List<Score> scores) {
         StringBuilder b = new StringBuilder();
-        b.append(ansi.bold(String.format("%-34s %-26s %-9s %s", "PROBLEM", "DETECTOR", "DETECTED", "TIME TO DETECT"))).append('\n');
+        b.append(ansi.bold(String.format("%-40s %-24s %-9s %s", "PROBLEM", "DETECTOR", "DETECTED", "TIME TO DETECT"))).append('\n');
         for (Score s : scores) {
-            b.append(String.format("%-34s %-26s ", s.problem().id().length() > 34 ? s.problem().id().substring(0, 34) : s.problem().id(),
+            b.append(String.format("%-40s %-24s ", s.problem().id(),
                     s.scenario().detector()));
             b.append(s.detected() ? ansi.status(dev.telltale.core.Report.Status.OK, String.format("%-9s", "yes"))
                     : ansi.status(dev.telltale.core.Report.Status.CRITICAL, String.format("%-9s", "NO")));
