@@ -68,7 +68,7 @@ final class DemoServers implements AutoCloseable {
             int port = freePort();
             redis = new ProcessBuilder(binary.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", "no", "--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lfu",
-                    "--lfu-decay-time", "1", "--slowlog-log-slower-than", "10000", "--protected-mode", "no",
+                    "--lfu-decay-time", "1", "--lfu-log-factor", "1", "--slowlog-log-slower-than", "10000", "--protected-mode", "no",
                     "--dir", WORK.toString())
                     .redirectErrorStream(true).redirectOutput(WORK.resolve("redis.log").toFile()).start();
             waitForRedis(port, redis);
