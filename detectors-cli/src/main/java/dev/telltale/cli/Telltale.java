@@ -42,6 +42,10 @@ public final class Telltale implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Lettuce's JFR event recorder costs seconds at start-up on a small machine; a command-line tool has no use for it
+        if (System.getProperty("io.lettuce.core.jfr") == null) {
+            System.setProperty("io.lettuce.core.jfr", "false");
+        }
         int code = execute(TargetKinds.builtIn(), args, System.out, System.err);
         System.exit(code);
     }
