@@ -87,22 +87,22 @@ public final class TelltaleJvm {
      */
     public DataSource wrap(DataSource dataSource) {
         Objects.requireNonNull(dataSource, "dataSource");
-        Optional<String> poolName = HikariSupport.poolName(dataSource);
-        String name = poolName.orElseGet(() -> "dataSource-" + unnamed.incrementAndGet());
-        DataSource wrapped = wrap(name, dataSource);
-        if (poolName.isPresent()) {
-            registerPool(name, HikariSupport.stats(dataSource));
-        }
-        return wrapped;
+        return wrap(HikariSupport.poolName(dataSource).orElseGet(() -> "dataSource-" + unnamed.incrementAndGet()), dataSource);
     }
 
-    /** Wraps a data source under a name of your choice (the pool name used in findings and tags). */
+    /**
+     * Wraps a data source under a name of your choice: the pool name in findings and tags. A HikariCP
+     * data source is registered for {@code pool.saturation} under that name too.
+     */
     public DataSource wrap(String name, DataSource dataSource) {
         Objects.requireNonNull(dataSource, "dataSource");
         checkName("data source", name);
         JdbcMonitor monitor = new JdbcMonitor(name, fingerprints, scopes, nPlusOne, statements);
         if (monitors.putIfAbsent(name, monitor) != null) {
             throw new IllegalArgumentException("a data source named '" + name + "' is already wrapped");
+        }
+        if (HikariSupport.isHikari(dataSource)) {
+            pools.putIfAbsent(name, HikariSupport.stats(dataSource));
         }
         return ProxyDataSourceBuilder.create(name, dataSource)
                 .listener(monitor)

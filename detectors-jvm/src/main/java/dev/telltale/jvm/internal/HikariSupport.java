@@ -29,7 +29,7 @@ public final class HikariSupport {
         return Hikari.stats(ds);
     }
 
-    private static boolean isHikari(DataSource ds) {
+    public static boolean isHikari(DataSource ds) {
         for (Class<?> c = ds.getClass(); c != null; c = c.getSuperclass()) {
             if (c.getName().equals(HIKARI)) {
                 return true;
