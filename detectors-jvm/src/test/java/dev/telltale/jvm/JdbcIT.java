@@ -273,8 +273,7 @@ class JdbcIT {
     @Test
     void anAcquisitionTimeoutIsCritical() throws Exception {
         TelltaleJvm telltale = TelltaleJvm.builder().build();
-        try (HikariDataSource tiny = pg.pool("tiny", 1)) {
-            tiny.setConnectionTimeout(250);
+        try (HikariDataSource tiny = pg.pool("tiny", 1, 250)) {
             DataSource ds = telltale.wrap(tiny);
             var detector = telltale.detector(PoolSaturationDetector.ID);
             Detect.run(detector, Map.of());

@@ -32,12 +32,16 @@ final class Pg implements AutoCloseable {
     }
 
     HikariDataSource pool(String name, int size) {
+        return pool(name, size, 30_000);
+    }
+
+    HikariDataSource pool(String name, int size, long connectionTimeoutMillis) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setPoolName(name);
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(1);
-        config.setConnectionTimeout(30_000);
+        config.setConnectionTimeout(connectionTimeoutMillis);
         return new HikariDataSource(config);
     }
 
