@@ -9,6 +9,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import dev.telltale.testkit.PostgresExtension;
+import dev.telltale.testkit.TestPostgres;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -30,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** N+1, statements, pool saturation and leaks on a real PostgreSQL through HikariCP. */
+@ExtendWith(PostgresExtension.class)
 class JdbcIT {
     /**
      * 50 primary-key lookups on a local server take a millisecond or a few, under Sentry's 50 ms: the ITs
@@ -40,8 +44,8 @@ class JdbcIT {
     private static HikariDataSource hikari;
 
     @BeforeAll
-    static void schema() throws SQLException {
-        pg = new Pg();
+    static void schema(TestPostgres postgres) throws SQLException {
+        pg = new Pg(postgres);
         hikari = pg.pool("main", 8);
         try (Connection c = hikari.getConnection(); Statement s = c.createStatement()) {
             s.execute("create table customers (id bigint primary key, name text not null)");
@@ -56,9 +60,8 @@ class JdbcIT {
     }
 
     @AfterAll
-    static void drop() throws SQLException {
+    static void drop() {
         hikari.close();
-        pg.close();
     }
 
     /** The N+1 under test: one query for the orders, then one per order for its customer. */
