@@ -1,5 +1,8 @@
 package dev.telltale.cli.internal;
 
+import dev.telltale.cli.internal.demo.JvmDemo;
+import dev.telltale.jvm.TelltaleJvm;
+
 import java.util.List;
 
 /** Wires the detector modules packaged in telltale.jar. */
@@ -8,6 +11,7 @@ final class BuiltInKinds {
     }
 
     static TargetKinds create() {
-        return new TargetKinds(List.of(), List.of());
+        // in-process detectors run inside an application; they are here for 'list', the rules and the demo
+        return new TargetKinds(List.of(), TelltaleJvm.builder().target("app").build().detectors(), JvmDemo::new);
     }
 }
