@@ -191,8 +191,8 @@ public final class Monitoring {
     /** The build's entry point: {@code Monitoring <dir>}. */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : "monitoring");
+        // silent: it runs inside every build, including the README's first command
         write(dir, TargetKinds.builtIn().prototypes());
-        System.out.println("telltale: wrote " + dir.resolve(RULES_FILE) + " and " + dir.resolve(DASHBOARD_FILE));
     }
 
     static String detectorsOf(Problem p, List<Detector> detectors) {
