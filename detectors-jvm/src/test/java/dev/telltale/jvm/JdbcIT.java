@@ -369,6 +369,38 @@ class JdbcIT {
         assertThat(Detect.signal(d, "jdbc.statement.errors", "40P01")).isEqualTo(1);
     }
 
+    @Test
+    void writeSkewUnderSerializableIsCountedAs40001() throws Exception {
+        TelltaleJvm telltale = TelltaleJvm.builder().build();
+        DataSource ds = telltale.wrap("skew-db", hikari);
+        var detector = telltale.detector(StatementsDetector.ID);
+        List<SQLException> failures = new ArrayList<>();
+        // Two doctors going off call: each reads that the other is still on call, each updates its own row.
+        try (Connection a = ds.getConnection(); Connection b = ds.getConnection()) {
+            for (Connection c : List.of(a, b)) {
+                c.setAutoCommit(false);
+                c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+                try (ResultSet rs = c.createStatement().executeQuery("select sum(balance) from accounts")) {
+                    rs.next();
+                }
+            }
+            a.createStatement().executeUpdate("update accounts set balance = balance - 1 where id = 1");
+            b.createStatement().executeUpdate("update accounts set balance = balance - 1 where id = 2");
+            for (Connection c : List.of(a, b)) {
+                try {
+                    c.commit();
+                } catch (SQLException e) {
+                    failures.add(e);
+                    c.rollback();
+                }
+            }
+        }
+        assertThat(failures).singleElement().extracting(SQLException::getSQLState).isEqualTo("40001");
+        Finding f = Detect.finding(Detect.run(detector, Map.of()), "40001").orElseThrow();
+        assertThat(f.problem()).isEqualTo(dev.telltale.core.Problem.WRITE_SKEW);
+        assertThat(f.evidence()).containsEntry("count", 1L).containsEntry("statement", "commit");
+    }
+
     private static boolean waitingOnLock() throws SQLException {
         try (Connection c = pg.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'")) {

@@ -63,6 +63,35 @@ class JvmThreadsIT {
     }
 
     @Test
+    void aPoolMostlyBlockedOnOneMonitorIsCounted() throws Exception {
+        var detector = TelltaleJvm.builder().build().detector(JvmThreadsDetector.ID);
+        Object monitor = new Object();
+        java.util.List<Thread> workers = new java.util.ArrayList<>();
+        synchronized (monitor) {
+            for (int i = 1; i <= 6; i++) {
+                Thread t = new Thread(() -> {
+                    synchronized (monitor) {
+                        monitor.hashCode();
+                    }
+                }, "census-worker-" + i);
+                t.start();
+                workers.add(t);
+            }
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Detection d = Detect.run(detector, Map.of());
+                Finding f = Detect.finding(d, "threads census-worker: blocked").orElseThrow();
+                assertThat(f.severity()).isEqualTo(Severity.WARNING);
+                assertThat(f.evidence()).containsEntry("blocked", 6).containsEntry("threads", 6);
+                assertThat(Detect.signal(d, "jvm.threads.blocked")).isGreaterThanOrEqualTo(6);
+            });
+        }
+        for (Thread t : workers) {
+            t.join(10_000);
+        }
+        assertThat(Detect.finding(Detect.run(detector, Map.of()), "census-worker")).isEmpty();
+    }
+
+    @Test
     void poolNamesDropTheirTrailingNumber() {
         assertThat(JvmThreadsDetector.poolOf("http-nio-8080-exec-12")).isEqualTo("http-nio-8080-exec");
         assertThat(JvmThreadsDetector.poolOf("pool-3-thread-7")).isEqualTo("pool-3-thread");

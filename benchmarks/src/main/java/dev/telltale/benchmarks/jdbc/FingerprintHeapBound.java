@@ -12,7 +12,7 @@ import java.sql.Statement;
  * through a wrapped stub data source and prints the heap used after a full GC before and after, and
  * the cache sizes. The caches are bounded, so the heap after must stay within a fixed bound.
  *
- * <p>{@code java -Xmx256m -cp benchmarks/target/benchmarks.jar dev.telltale.benchmarks.jdbc.FingerprintHeapBound}
+ * <p>{@code java -Xmx256m -cp "$CP" dev.telltale.benchmarks.jdbc.FingerprintHeapBound} (see benchmarks/README.md)
  */
 public final class FingerprintHeapBound {
     private FingerprintHeapBound() {

@@ -129,11 +129,17 @@ public final class JdbcMonitor implements QueryExecutionListener, MethodExecutio
             if (ctx.getMethod().getName().equals("getConnection")) {
                 gotConnection(ctx);
             }
-        } else if (owner == Connection.class || owner == AutoCloseable.class) {
+        } else if (owner == Connection.class || (owner == AutoCloseable.class && ctx.getTarget() instanceof Connection)) {
             String method = ctx.getMethod().getName();
             switch (method) {
                 case "close" -> closed(ctx);
-                case "commit", "rollback" -> endTransaction(ctx);
+                case "commit", "rollback" -> {
+                    if (ctx.getThrown() != null) {
+                        // Serializable transactions are often refused at commit (40001), not at a statement.
+                        statements.failed(fingerprints.of(method.toUpperCase(java.util.Locale.ROOT)), ctx.getThrown(), 0);
+                    }
+                    endTransaction(ctx);
+                }
                 case "setAutoCommit" -> {
                     Object[] args = ctx.getMethodArgs();
                     if (args != null && args.length == 1 && Boolean.FALSE.equals(args[0])) {

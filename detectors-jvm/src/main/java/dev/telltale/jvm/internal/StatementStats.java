@@ -48,11 +48,16 @@ public final class StatementStats {
             remember(slowShapes, f, "slow", nanos);
         }
         if (thrown != null) {
-            String state = sqlState(thrown);
-            int i = STATES.indexOf(state);
-            errors[i < 0 ? STATES.size() : i].increment();
-            remember(errorShapes, f, state == null ? "none" : state, nanos);
+            failed(f, thrown, nanos);
         }
+    }
+
+    /** An error outside a statement: a commit refused with 40001, for one. */
+    public void failed(Fingerprint f, Throwable thrown, long nanos) {
+        String state = sqlState(thrown);
+        int i = STATES.indexOf(state);
+        errors[i < 0 ? STATES.size() : i].increment();
+        remember(errorShapes, f, state == null ? "none" : state, nanos);
     }
 
     public void withoutTimeout(Fingerprint f) {
