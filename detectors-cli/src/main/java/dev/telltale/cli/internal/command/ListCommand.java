@@ -30,6 +30,9 @@ public final class ListCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", description = "table or json.")
     Options.Format format;
 
+    @Option(names = "--markdown", description = "Print the problem -> detector table in Markdown (for a README).")
+    boolean markdown;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -45,7 +48,9 @@ public final class ListCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Entry> entries = entries(kinds);
         PrintWriter out = spec.commandLine().getOut();
-        if (format == Options.Format.json) {
+        if (markdown) {
+            out.print(markdown(entries));
+        } else if (format == Options.Format.json) {
             out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json(entries)));
         } else {
             out.print(table(entries));
@@ -89,6 +94,17 @@ public final class ListCommand implements Callable<Integer> {
                 s.append(String.format("  %-50s %-10s %-9s %s%n", d.id() + "." + setting.name(), setting.defaultText(),
                         setting.type().unit(), setting.description()));
             }
+        }
+        return s.toString();
+    }
+
+    static String markdown(List<Entry> entries) {
+        StringBuilder s = new StringBuilder("| problem | what goes wrong | detectors |\n|---|---|---|\n");
+        for (Problem p : Problem.values()) {
+            List<String> ids = entries.stream().filter(e -> e.detector().problems().contains(p))
+                    .map(e -> "`" + e.detector().id() + "`").sorted().toList();
+            s.append("| `").append(p.id()).append("` | ").append(p.summary()).append(" | ")
+                    .append(ids.isEmpty() ? "(none yet)" : String.join(", ", ids)).append(" |\n");
         }
         return s.toString();
     }
