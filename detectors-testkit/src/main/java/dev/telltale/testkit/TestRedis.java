@@ -1,6 +1,5 @@
 package dev.telltale.testkit;
 
-import dev.telltale.testkit.internal.RedisEndpoint;
 import dev.telltale.testkit.internal.RedisServer;
 
 /**
@@ -56,17 +55,13 @@ public final class TestRedis {
 
     /**
      * Starts a private {@code redis-server} on a free loopback port (the machine's binary, else the
-     * bundled Redis 6.2; {@code telltale.test.redis.binary} chooses), with {@code --save "" --appendonly no}
+     * bundled Redis 6.2; {@code telltale.test.redis.binary} chooses), with {@code --save "" --appendonly no --repl-diskless-sync-delay 0}
      * and then {@code extraArgs}, which win: e.g. {@code startServer("--maxmemory", "1mb")} or
      * {@code startServer("--replicaof", "127.0.0.1", "6390")}. Stopped by {@link RedisServerProcess#close()}
      * or when the test class ends.
      */
     public RedisServerProcess startServer(String... extraArgs) {
         return scope.startServer(extraArgs);
-    }
-
-    RedisEndpoint endpoint() {
-        return server.endpoint();
     }
 
     @Override

@@ -29,6 +29,7 @@ class NoBackendTest {
 
     @Test
     void postgresFailsTheClassInCi() {
+        PostgresSample.ran = false;
         Event event = onlyContainerEnd(run(PostgresSample.class, NO_POSTGRES, true));
         TestExecutionResult result = event.getPayload(TestExecutionResult.class).orElseThrow();
         assertThat(result.getStatus()).isEqualTo(TestExecutionResult.Status.FAILED);
@@ -114,7 +115,7 @@ class NoBackendTest {
 
     @ExtendWith(PostgresExtension.class)
     static class PostgresSample {
-        static boolean ran;
+        static volatile boolean ran;
 
         @Test
         void uses(TestPostgres pg) {

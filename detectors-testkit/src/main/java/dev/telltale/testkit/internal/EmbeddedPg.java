@@ -60,7 +60,11 @@ final class EmbeddedPg {
         } catch (IOException | RuntimeException e) {
             throw new IOException(e.getMessage() + "; server log " + log + " ends with: " + tail(log), e);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(pg), "telltale-testkit-embedded-pg"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            closeQuietly(pg);
+            // the log only matters when a start fails, and then the error names it
+            log.toFile().delete();
+        }, "telltale-testkit-embedded-pg"));
         PgEndpoint endpoint = new PgEndpoint("127.0.0.1", pg.getPort(), "postgres", "postgres", "");
         int version;
         try {
@@ -128,7 +132,8 @@ final class EmbeddedPg {
     private record JarResolver(Path jar) implements PgBinaryResolver {
         @Override
         public InputStream getPgBinary(String system, String machineHardware) throws IOException {
-            String name = "postgres-" + system + "-" + machineHardware + ".txz";
+            // zonky passes uname's spelling ("Linux"); the jars name entries in lower case
+            String name = ("postgres-" + system + "-" + machineHardware + ".txz").toLowerCase(java.util.Locale.ROOT);
             try (ZipFile zip = new ZipFile(jar.toFile())) {
                 ZipEntry entry = zip.getEntry(name);
                 if (entry == null) {

@@ -62,7 +62,9 @@ public final class LocalRedis implements AutoCloseable {
         Path log = dir.resolve("redis.log");
         List<String> command = new ArrayList<>(List.of(binary.path().toString(),
                 "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                "--dir", dir.toString(), "--daemonize", "no", "--logfile", log.toString()));
+                "--dir", dir.toString(), "--daemonize", "no", "--logfile", log.toString(),
+                // replicas of a private server should sync at once, not after the default 5 s wait
+                "--repl-diskless-sync-delay", "0"));
         // later arguments win in Redis, so callers can override any default above
         command.addAll(extraArgs);
         Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)

@@ -110,7 +110,12 @@ public final class PgServers {
             return Optional.of(new PgServer("embedded", started.endpoint(), version, started.binDir()));
         } catch (Exception | LinkageError e) {
             String from = choice.binaries().map(b -> BINARIES_PARAMETER + "=" + b).orElse("the class path binaries");
-            attempts.failed("embedded", "embedded PostgreSQL from " + from + " failed: " + Attempts.describe(e));
+            // PostgreSQL refuses to run as root; zonky then runs it under `unshare -U`, which needs user namespaces
+            String cause = Attempts.describe(e);
+            String rootHint = cause.contains("as root")
+                    ? " (running as root: zonky starts PostgreSQL under 'unshare -U', so unprivileged user namespaces must be enabled)"
+                    : "";
+            attempts.failed("embedded", "embedded PostgreSQL from " + from + " failed: " + cause + rootHint);
             return Optional.empty();
         }
     }
