@@ -73,6 +73,7 @@ public final class LongRunningDetector extends PostgresDetector {
             "Client sessions past a warning threshold, by kind.", "kind");
 
     private static final SqlFile SESSIONS_SQL = SqlFile.load(LongRunningDetector.class, "long-running");
+    private static final SqlFile SUMMARY_SQL = SqlFile.load(LongRunningDetector.class, "long-running-summary");
     private static final SqlFile PREPARED_SQL = SqlFile.load(LongRunningDetector.class, "prepared-transactions");
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'");
     /** The {@code for} of the current run; detections of one instance never overlap. */
@@ -102,6 +103,9 @@ public final class LongRunningDetector extends PostgresDetector {
             String app = application == null || application.isEmpty() ? "no application_name" : application;
             return "pid " + pid + " (" + app + (user == null ? "" : " as " + user) + ")";
         }
+    }
+
+    record Summary(double longestQuery, double longestIdle, double longestTransaction, long oldestXminAge) {
     }
 
     record Prepared(String gid, String owner, String database, OffsetDateTime prepared, double ageSeconds, Long xidAge) {
@@ -159,10 +163,12 @@ public final class LongRunningDetector extends PostgresDetector {
             }
         }
 
-        out.signal(LONGEST_QUERY, sessions.stream().filter(Session::active).mapToDouble(Session::querySeconds).max().orElse(0));
-        out.signal(LONGEST_IDLE, sessions.stream().filter(Session::idleInTransaction).mapToDouble(Session::stateSeconds).max().orElse(0));
-        out.signal(LONGEST_TRANSACTION, sessions.stream().filter(s -> s.xactStart() != null).mapToDouble(Session::xactSeconds).max().orElse(0));
-        long xmin = Math.max(sessions.stream().map(Session::xminAge).filter(a -> a != null).mapToLong(Long::longValue).max().orElse(0),
+        Summary summary = tx.one(SUMMARY_SQL, Map.of(), (rs, c) -> new Summary(rs.getDouble("longest_query"),
+                rs.getDouble("longest_idle_in_transaction"), rs.getDouble("longest_transaction"), rs.getLong("oldest_xmin_age")));
+        out.signal(LONGEST_QUERY, summary.longestQuery());
+        out.signal(LONGEST_IDLE, summary.longestIdle());
+        out.signal(LONGEST_TRANSACTION, summary.longestTransaction());
+        long xmin = Math.max(summary.oldestXminAge(),
                 prepared.stream().map(Prepared::xidAge).filter(a -> a != null).mapToLong(Long::longValue).max().orElse(0));
         out.signal(OLDEST_XMIN_AGE, xmin);
         out.signal(OLDEST_PREPARED, prepared.stream().mapToDouble(Prepared::ageSeconds).max().orElse(0));
