@@ -126,7 +126,11 @@ public final class LockWaitsDetector extends PostgresDetector {
                 rs.getString("wait_event"), rs.getString("query"), ints(rs.getArray("blockers")),
                 rs.getDouble("wait_seconds"), rs.getBoolean("exact_wait"), rs.getDouble("xact_seconds"),
                 rs.getString("locktype"), rs.getString("mode"), rs.getString("relation"),
-                (Integer) rs.getObject("page"), (Integer) rs.getObject("tuple")));
+                (Integer) rs.getObject("page"), (Integer) rs.getObject("tuple")))
+                .stream()
+                // pg_stat_activity is a snapshot but pg_locks is live: no ungranted lock left means it stopped waiting
+                .filter(w -> w.lockType() != null)
+                .toList();
 
         List<Chain> chains = chains(waiters);
         Map<Integer, Blocker> blockers = new HashMap<>();
