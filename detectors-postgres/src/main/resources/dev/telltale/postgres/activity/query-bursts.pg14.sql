@@ -10,7 +10,7 @@ with active as (
              regexp_replace(
                regexp_replace(
                  regexp_replace(left(a.query, 1024), '''(?:[^'']|'''')*''', '?', 'g'),
-                 '\m-?\d+(?:\.\d+)?\M', '?', 'g'),
+                 '(?<![$])\m\d+(?:\.\d+)?\M', '?', 'g'),
                '\(\s*\?(?:\s*,\s*\?)*\s*\)', '(?)', 'g'),
              '\s+', ' ', 'g') as normalized
       from pg_stat_activity a

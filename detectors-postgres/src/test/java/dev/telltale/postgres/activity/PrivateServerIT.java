@@ -49,7 +49,8 @@ class PrivateServerIT {
 
     @BeforeAll
     static void startServer(TestPostgres pg, @TempDir Path dir) throws Exception {
-        server = PrivateServer.start(pg, dir, "max_prepared_transactions=5", "max_connections=100");
+        server = PrivateServer.start(pg, dir, "max_prepared_transactions=5", "max_connections=100",
+                "max_locks_per_transaction=10", "autovacuum_max_workers=3", "max_worker_processes=8", "max_wal_senders=10");
     }
 
     @AfterAll
@@ -102,6 +103,33 @@ class PrivateServerIT {
                 exec(c, "rollback prepared 'capture-order-42'");
                 blocked.get(30, TimeUnit.SECONDS);
                 waiter.close();
+            }
+        }
+    }
+
+    /** Advisory locks never take the fast path, so 800 of them fill a lock table sized for 10 locks per backend. */
+    @Test
+    void aNearlyFullLockTableIsAWarning() throws Exception {
+        try (Connection c = server.connect(); PostgresTarget target = PostgresTarget.fromUrl("locks", server.jdbcUrl())) {
+            exec(c, "begin");
+            exec(c, "select count(pg_advisory_xact_lock(g)) from generate_series(1, 800) g");
+            try {
+                LockWaitsDetector detector = new LockWaitsDetector(target);
+                List<Finding> findings = Sessions.findings(detector, Map.of());
+                assertThat(findings).singleElement().satisfies(f -> {
+                    assertThat(f.subject()).isEqualTo("shared lock table");
+                    assertThat(f.severity()).isEqualTo(Severity.WARNING);
+                    // 10 x (100 connections + 3 autovacuum workers + 1 launcher + 8 workers + 10 walsenders + 5 prepared)
+                    assertThat(f.evidence()).containsEntry("capacity", 1270L).containsEntry("max_locks_per_transaction", 10L);
+                    assertThat((Long) f.evidence().get("entries")).isGreaterThanOrEqualTo(800L);
+                    assertThat(f.summary()).startsWith("The shared lock table is ").contains("'out of shared memory'");
+                });
+                var registry = Sessions.publish(detector, Map.of());
+                assertThat(Sessions.gauge(registry, "postgres.locks.table_utilization", "target", "locks")).isGreaterThan(0.6);
+                assertThat(Sessions.findings(detector, Map.of("lock-table.critical", "0.6")))
+                        .singleElement().extracting(Finding::severity).isEqualTo(Severity.CRITICAL);
+            } finally {
+                exec(c, "rollback");
             }
         }
     }
