@@ -223,7 +223,7 @@ public final class LockWaitsDetector extends PostgresDetector {
         String relation = chain.blocked().stream().map(Waiter::relation).filter(r -> r != null).findFirst().orElse(null);
         Finding.Builder f = ctx.finding(Problem.DATABASE_DEADLOCKS, severity, subject)
                 .summary(rootWords + " blocks " + Words.count(chain.blocked().size(), "session") + " waiting on " + object
-                        + "; the longest has waited " + Words.seconds(longest.waitSeconds()))
+                        + "; the longest has waited " + (longest.exactWait() ? "" : "up to ") + Words.seconds(longest.waitSeconds()))
                 .evidence("root_pid", root)
                 .evidence("blocked_sessions", chain.blocked().size())
                 .evidence("longest_wait_seconds", Words.round3(longest.waitSeconds()))

@@ -141,6 +141,15 @@ class LongRunningIT {
     }
 
     @Test
+    void thresholdsOutOfOrderAreAnErrorNamingBothSettings() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sessions.detect(detector,
+                        Map.of("idle-in-transaction.warning", "10m", "idle-in-transaction.critical", "1m")))
+                .isInstanceOf(dev.telltale.core.SettingException.class)
+                .hasMessage("setting 'postgres.long-running.idle-in-transaction.warning' (10 min) must not be above "
+                        + "'postgres.long-running.idle-in-transaction.critical' (1 min)");
+    }
+
+    @Test
     void neverReportsItselfOrNonClientBackends(TestPostgres pg) throws Exception {
         int ownPid = target.server(Duration.ofSeconds(10)).backendPid();
         List<Finding> all = Sessions.findings(detector, Map.of("active.warning", "1ms", "active.critical", "1ms",
