@@ -2,9 +2,10 @@
 # One cycle of detectors-postgres' activity detectors with 500 sessions connected, side by side with
 # prometheus-postgres-exporter (Debian package) scraping the same server. A measurement, not a test.
 #
-# Load: pgbench holds SESSIONS connections, each looping: BEGIN; a 0.2-0.5 s query; an UPDATE of one of 100
+# Load (LOAD=incident, the default): pgbench holds SESSIONS connections, each looping: BEGIN; a 0.2-0.5 s query; an UPDATE of one of 100
 # rows; 200 ms idle inside the transaction; COMMIT; 1 s idle. So at any moment there are active sessions,
 # sessions idle and idle in transaction, and queues of row-lock waiters: the detectors do their full work.
+# LOAD=idle: each session runs SELECT 1 every 5 s, so almost all of them sit idle (a big pool on a quiet day).
 #
 # Needs: pgbench, prometheus-postgres-exporter, curl, java 17, and the build (run from the repository root after
 #   mvn -B -q -pl detectors-postgres -am package -DskipTests dependency:build-classpath -Dmdep.outputFile=/tmp/tt-pg-cp.txt
@@ -46,7 +47,14 @@ fi
 "${PSQL[@]}" -d postgres -c "drop database if exists $DB" -c "create database $DB"
 "${PSQL[@]}" -d "$DB" -c "create table hot(id int primary key, n bigint not null default 0)" \
   -c "insert into hot(id) select generate_series(1, 100)"
-cat > "$work/mix.sql" <<'SQL'
+if [[ ${LOAD:-incident} == idle ]]; then
+  # a big, mostly idle pool: the everyday shape
+  cat > "$work/mix.sql" <<'SQL'
+SELECT 1;
+\sleep 5 s
+SQL
+else
+  cat > "$work/mix.sql" <<'SQL'
 \set r random(1, 100)
 BEGIN;
 SELECT pg_sleep(0.2 + random() * 0.3);
@@ -55,6 +63,7 @@ UPDATE hot SET n = n + 1 WHERE id = :r;
 COMMIT;
 \sleep 1000 ms
 SQL
+fi
 pgbench -n -h "$HOST" -p "$PORT" -U "$USER_NAME" -c "$SESSIONS" -j 4 -T 600 -f "$work/mix.sql" "$DB" >"$work/pgbench.log" 2>&1 &
 bg+=($!)
 for _ in $(seq 1 300); do

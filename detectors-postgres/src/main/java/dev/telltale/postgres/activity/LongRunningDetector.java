@@ -21,6 +21,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -76,8 +77,6 @@ public final class LongRunningDetector extends PostgresDetector {
     private static final SqlFile SUMMARY_SQL = SqlFile.load(LongRunningDetector.class, "long-running-summary");
     private static final SqlFile PREPARED_SQL = SqlFile.load(LongRunningDetector.class, "prepared-transactions");
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'");
-    /** The {@code for} of the current run; detections of one instance never overlap. */
-    private Duration holdFor = Duration.ZERO;
 
     public LongRunningDetector(PostgresTarget target) {
         super(target, ID, Duration.ofSeconds(15),
@@ -118,7 +117,6 @@ public final class LongRunningDetector extends PostgresDetector {
         Duration xactWarning = ordered(ctx, TRANSACTION_WARNING, TRANSACTION_CRITICAL);
         Duration preparedWarning = ordered(ctx, PREPARED_WARNING, PREPARED_CRITICAL);
         Duration callerTimeout = ctx.setting(CALLER_TIMEOUT);
-        holdFor = ctx.setting(FOR);
         Duration activeFloor = callerTimeout.isZero() || callerTimeout.compareTo(activeWarning) > 0 ? activeWarning : callerTimeout;
         tx.server().requireSeesAllSessions();
 
@@ -180,13 +178,13 @@ public final class LongRunningDetector extends PostgresDetector {
         return out.build();
     }
 
-    private java.util.Optional<Finding> activeFinding(DetectionContext ctx, Session s, Duration callerTimeout) {
+    private Optional<Finding> activeFinding(DetectionContext ctx, Session s, Duration callerTimeout) {
         double age = s.querySeconds();
         boolean pastCaller = !callerTimeout.isZero() && age >= secs(callerTimeout);
         Severity severity = age >= secs(ctx.setting(ACTIVE_CRITICAL)) ? Severity.CRITICAL
                 : age >= secs(ctx.setting(ACTIVE_WARNING)) || pastCaller ? Severity.WARNING : null;
         if (severity == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Problem problem = pastCaller ? Problem.TIMEOUT_DOMINO_EFFECT : Problem.SLOW_QUERIES;
         String waiting = s.waitEventType() == null ? "" : ", waiting on " + s.waitEventType() + ":" + s.waitEvent();
@@ -199,7 +197,7 @@ public final class LongRunningDetector extends PostgresDetector {
                         + "nobody waits for; to stop this one: select pg_cancel_backend(" + s.pid() + ");"
                         : "EXPLAIN the query for a missing index or a bad plan; cap it with statement_timeout on the role; "
                         + "to stop this one: select pg_cancel_backend(" + s.pid() + ");");
-        return java.util.Optional.of(common(f, s).build());
+        return Optional.of(common(f, s, ctx.setting(FOR)).build());
     }
 
     private Finding idleFinding(DetectionContext ctx, Session s) {
@@ -212,7 +210,7 @@ public final class LongRunningDetector extends PostgresDetector {
                         + Words.count(s.locksHeld(), "lock") + ", its snapshot and a connection")
                 .hint("The application began a transaction and stopped talking to the database before committing (a remote "
                         + "call or user wait inside it, or a missing commit). Set idle_in_transaction_session_timeout for its "
-                        + "role; to end this one: select pg_terminate_backend(" + s.pid() + ");"), s).build();
+                        + "role; to end this one: select pg_terminate_backend(" + s.pid() + ");"), s, ctx.setting(FOR)).build();
     }
 
     private Finding transactionFinding(DetectionContext ctx, Session s) {
@@ -222,7 +220,7 @@ public final class LongRunningDetector extends PostgresDetector {
                 .summary(s.who() + " has kept one transaction open for " + Words.seconds(age)
                         + (s.xminAge() == null ? "" : "; its snapshot holds vacuum's horizon " + s.xminAge() + " transactions back"))
                 .hint("Dead rows newer than this transaction cannot be vacuumed until it ends; split the work into shorter "
-                        + "transactions (batch jobs commit every N rows)."), s).build();
+                        + "transactions (batch jobs commit every N rows)."), s, ctx.setting(FOR)).build();
     }
 
     private Finding preparedFinding(DetectionContext ctx, Prepared p) {
@@ -243,8 +241,7 @@ public final class LongRunningDetector extends PostgresDetector {
                 .build();
     }
 
-    private Finding.Builder common(Finding.Builder f, Session s) {
-        Duration holdFor = this.holdFor;
+    private static Finding.Builder common(Finding.Builder f, Session s, Duration holdFor) {
         return f.evidence("pid", s.pid())
                 .evidence("state", s.state())
                 .evidence("application", s.application())
