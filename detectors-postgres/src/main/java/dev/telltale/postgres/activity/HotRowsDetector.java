@@ -34,9 +34,9 @@ public final class HotRowsDetector extends PostgresDetector {
     public static final String ID = "postgres.hot-rows";
 
     public static final Setting<Long> WARNING = Setting.count("warning", 10,
-            "Sessions queued on rows of one relation that raise a warning.");
+            "Sessions queued to lock one row that raise a warning (scattered conflicts over many rows do not count).");
     public static final Setting<Long> CRITICAL = Setting.count("critical", 50,
-            "Sessions queued on rows of one relation that are critical.");
+            "Sessions queued to lock one row that are critical.");
     public static final Setting<Duration> FOR = Setting.duration("for", Duration.ofSeconds(15),
             "How long the queue must hold before the finding fires; brief queues are normal under load.");
     public static final Setting<Long> MAX_FINDINGS = Setting.count("max-findings", 5,
@@ -46,6 +46,8 @@ public final class HotRowsDetector extends PostgresDetector {
             "Sessions queued to lock a row held by another transaction.");
     public static final SignalSpec TOP_RELATION = SignalSpec.of("postgres.hot_rows.top_relation_sessions", "sessions",
             "Sessions queued on rows of the relations with the longest queues, by rank (names are in the findings).", "rank");
+    public static final SignalSpec HOTTEST_ROW = SignalSpec.of("postgres.hot_rows.hottest_row_sessions", "sessions",
+            "Sessions queued to lock the single most contended row.");
 
     private static final SqlFile HOT_ROWS_SQL = SqlFile.load(HotRowsDetector.class, "hot-rows");
     private static final int RANKS = 3;
@@ -92,25 +94,27 @@ public final class HotRowsDetector extends PostgresDetector {
         byRelation.forEach((rel, list) -> hot.add(new HotRelation(rel, list.get(0).database(),
                 list.stream().mapToLong(QueuedRow::sessions).sum(),
                 list.stream().sorted(Comparator.comparingLong(QueuedRow::sessions).reversed()).toList())));
-        hot.sort(Comparator.comparingLong(HotRelation::sessions).reversed());
+        hot.sort(Comparator.comparingLong((HotRelation h) -> h.hottest().sessions()).reversed()
+                .thenComparing(Comparator.comparingLong(HotRelation::sessions).reversed()));
 
         Detection.Builder out = Detection.builder()
                 .signal(QUEUED, rows.stream().mapToLong(QueuedRow::sessions).sum());
+        out.signal(HOTTEST_ROW, rows.stream().mapToLong(QueuedRow::sessions).max().orElse(0));
         for (int rank = 1; rank <= RANKS; rank++) {
             out.signal(TOP_RELATION, rank <= hot.size() ? hot.get(rank - 1).sessions() : 0, Integer.toString(rank));
         }
         hot.stream().limit(ctx.setting(MAX_FINDINGS)).forEach(h -> {
-            Severity severity = h.sessions() >= critical ? Severity.CRITICAL : h.sessions() >= warning ? Severity.WARNING : null;
+            long queue = h.hottest().sessions();
+            Severity severity = queue >= critical ? Severity.CRITICAL : queue >= warning ? Severity.WARNING : null;
             if (severity == null) {
                 return;
             }
             QueuedRow top = h.hottest();
-            boolean oneRow = top.sessions() * 2 >= h.sessions();
             String holders = top.holders().stream().map(String::valueOf).collect(Collectors.joining(", "));
             out.finding(ctx.finding(Problem.PERFORMANCE_HOTSPOTS, severity, "hot rows in " + h.relation())
                     .summary(Words.count(h.sessions(), "session") + " queue to lock "
-                            + (h.rows().size() == 1 ? "one row" : h.rows().size() + " rows") + " of " + h.relation()
-                            + (h.rows().size() > 1 && oneRow ? ", " + top.sessions() + " of them on row " + top.ctid() : "")
+                            + (h.rows().size() == 1 ? "row " + top.ctid() : h.rows().size() + " rows") + " of " + h.relation()
+                            + (h.rows().size() > 1 ? ", " + top.sessions() + " of them on row " + top.ctid() : "")
                             + (h.longestWait() > 0 ? "; the longest has waited " + Words.seconds(h.longestWait()) : ""))
                     .evidence("relation", h.relation())
                     .evidence("database", h.database())

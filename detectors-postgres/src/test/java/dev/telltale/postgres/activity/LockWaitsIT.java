@@ -131,7 +131,7 @@ class LockWaitsIT {
                     .containsEntry("rows", 1)
                     .containsEntry("hottest_row_ctid", "(0,3)")
                     .containsEntry("row_held_by_pid", Integer.toString(holderPid));
-            assertThat(f.summary()).isEqualTo(queued + " sessions queue to lock one row of inventory; the longest has waited "
+            assertThat(f.summary()).isEqualTo(queued + " sessions queue to lock row (0,3) of inventory; the longest has waited "
                     + f.summary().substring(f.summary().indexOf("waited ") + 7));
             assertThat(f.holdFor()).isEqualTo(Duration.ofSeconds(15));
         });
@@ -139,5 +139,25 @@ class LockWaitsIT {
         assertThat(Sessions.gauge(registry, "postgres.hot_rows.queued_sessions", "target", "shop")).isEqualTo(queued);
         assertThat(Sessions.gauge(registry, "postgres.hot_rows.top_relation_sessions", "rank", "1")).isEqualTo(queued);
         assertThat(Sessions.gauge(registry, "postgres.hot_rows.top_relation_sessions", "rank", "2")).isZero();
+        assertThat(Sessions.gauge(registry, "postgres.hot_rows.hottest_row_sessions", "target", "shop")).isEqualTo(queued);
+    }
+
+    @Test
+    void conflictsScatteredOverManyRowsAreNotAHotRow() throws Exception {
+        Connection holder = sessions.open("batch");
+        exec(holder, "begin");
+        exec(holder, "update inventory set stock = stock - 1 where sku between 11 and 16");
+        for (int sku = 11; sku <= 16; sku++) {
+            for (int i = 0; i < 2; i++) {
+                sessions.async(sessions.open("checkout"), "update inventory set stock = stock - 1 where sku = " + sku);
+            }
+        }
+        HotRowsDetector detector = new HotRowsDetector(target);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            SimpleMeterRegistry registry = Sessions.publish(detector, Map.of());
+            assertThat(Sessions.gauge(registry, "postgres.hot_rows.queued_sessions", "target", "shop")).isEqualTo(12);
+            assertThat(Sessions.gauge(registry, "postgres.hot_rows.hottest_row_sessions", "target", "shop")).isEqualTo(2);
+        });
+        assertThat(Sessions.findings(detector, Map.of())).isEmpty();
     }
 }
