@@ -45,7 +45,8 @@ class QueryBurstsIT {
             }
             QueryBurstsDetector detector = new QueryBurstsDetector(target);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                List<Finding> findings = Sessions.findings(detector, Map.of());
+                List<Finding> findings = Sessions.findings(detector, Map.of()).stream()
+                        .filter(x -> pg.database().equals(x.evidence().get("databases"))).toList();
                 assertThat(findings).singleElement().satisfies(f -> {
                     assertThat(f.problem()).isEqualTo(Problem.THUNDERING_HERD);
                     assertThat(f.severity()).isEqualTo(Severity.WARNING);
@@ -65,11 +66,13 @@ class QueryBurstsIT {
                     assertThat(f.summary()).startsWith(herd + " sessions run the same statement at once (select id, price");
                 });
             });
-            assertThat(Sessions.findings(detector, Map.of("warning", "10", "critical", "20")))
+            assertThat(Sessions.findings(detector, Map.of("warning", "10", "critical", "20")).stream()
+                    .filter(x -> pg.database().equals(x.evidence().get("databases"))))
                     .singleElement().extracting(Finding::severity).isEqualTo(Severity.CRITICAL);
             var registry = Sessions.publish(detector, Map.of());
-            assertThat(Sessions.gauge(registry, "postgres.query_bursts.largest", "target", "shop")).isEqualTo(herd);
-            assertThat(Sessions.gauge(registry, "postgres.query_bursts.statements", "target", "shop")).isEqualTo(1);
+            // server-wide: at least this test's herd
+            assertThat(Sessions.gauge(registry, "postgres.query_bursts.largest", "target", "shop")).isGreaterThanOrEqualTo(herd);
+            assertThat(Sessions.gauge(registry, "postgres.query_bursts.statements", "target", "shop")).isGreaterThanOrEqualTo(1);
         }
     }
 }
