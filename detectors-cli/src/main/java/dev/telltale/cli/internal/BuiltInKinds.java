@@ -12,6 +12,6 @@ final class BuiltInKinds {
 
     static TargetKinds create() {
         // in-process detectors run inside an application; they are here for 'list', the rules and the demo
-        return new TargetKinds(List.of(), TelltaleJvm.builder().target("app").build().detectors(), JvmDemo::new);
+        return new TargetKinds(List.of(new PostgresKind()), TelltaleJvm.builder().target("app").build().detectors(), JvmDemo::new);
     }
 }
