@@ -162,6 +162,7 @@ public final class IntegrityChecks {
         Severity severity;
         OptionalLong criticalAbove = OptionalLong.empty();
         int sampleSize = 10;
+        int rangesPerRun;
         Optional<String> where = Optional.empty();
         OptionalInt chunkRows = OptionalInt.empty();
         Optional<String> rangeColumn = Optional.empty();
@@ -247,6 +248,15 @@ public final class IntegrityChecks {
             return self();
         }
 
+        /** With {@code chunkRows}: at most this many ranges per run (default: as many as the run's time allows). */
+        public B rangesPerRun(int ranges) {
+            if (ranges < 1) {
+                throw new IntegrityConfigException(at("ranges-per-run") + ": '" + ranges + "' must be 1 or more");
+            }
+            this.rangesPerRun = ranges;
+            return self();
+        }
+
         /** The indexed column ranges are cut on (default: the single-column primary key). */
         public B rangeColumn(String column) {
             this.rangeColumn = Optional.of(Ident.column(at("range-column"), column));
@@ -275,10 +285,10 @@ public final class IntegrityChecks {
                 String d = defaultName().replaceAll("[^A-Za-z0-9._:-]", "_");
                 return d.length() > 63 ? d.substring(0, 63) : d;
             });
-            return check(new Check.Common(kind, n, problem, severity, criticalAbove, sampleSize));
+            return check(new Check.Common(kind, n, problem, severity, criticalAbove, sampleSize, rangesPerRun));
         }
 
-        static List<String> columns(String what, String... columns) {
+        static List<String> names(String what, String... columns) {
             if (columns == null || columns.length == 0) {
                 throw new IntegrityConfigException(what + ": give at least one column");
             }
@@ -304,7 +314,7 @@ public final class IntegrityChecks {
 
         /** The columns that name an offending row in the evidence (default: the primary key). */
         public NegativeValues key(String... columns) {
-            this.key = columns(at("key"), columns);
+            this.key = names(at("key"), columns);
             return this;
         }
 
@@ -380,7 +390,7 @@ public final class IntegrityChecks {
 
         /** The columns that must be unique (among rows matching {@code where}). */
         public Duplicates key(String... columns) {
-            this.key = columns(at("key"), columns);
+            this.key = names(at("key"), columns);
             return this;
         }
 
@@ -430,19 +440,19 @@ public final class IntegrityChecks {
         /** The child's columns referring to the parent, the parent table, and (optionally) the parent's columns. */
         public Orphans references(String parentTable, String... childColumns) {
             this.parent = Optional.of(Ident.table(at("parent"), parentTable));
-            this.references = columns(at("references"), childColumns);
+            this.references = names(at("references"), childColumns);
             return this;
         }
 
         /** The parent columns referred to (default: the parent's primary key). */
         public Orphans parentKey(String... columns) {
-            this.parentColumns = columns(at("parent-key"), columns);
+            this.parentColumns = names(at("parent-key"), columns);
             return this;
         }
 
         /** The columns naming a child row in the evidence (default: the child's primary key). */
         public Orphans key(String... columns) {
-            this.key = columns(at("key"), columns);
+            this.key = names(at("key"), columns);
             return this;
         }
 
@@ -493,7 +503,7 @@ public final class IntegrityChecks {
         }
 
         public StuckRows key(String... columns) {
-            this.key = columns(at("key"), columns);
+            this.key = names(at("key"), columns);
             return this;
         }
 
@@ -599,7 +609,7 @@ public final class IntegrityChecks {
 
         /** The columns the hash covers, in the order they were joined with {@code |}. */
         public RowChecksum columns(String... columns) {
-            this.columns = columns(at("columns"), columns);
+            this.columns = names(at("columns"), columns);
             return this;
         }
 
@@ -614,7 +624,7 @@ public final class IntegrityChecks {
         }
 
         public RowChecksum key(String... columns) {
-            this.key = columns(at("key"), columns);
+            this.key = names(at("key"), columns);
             return this;
         }
 
@@ -704,7 +714,7 @@ public final class IntegrityChecks {
 
         /** The columns compared (default: all columns of the primary's table). */
         public ReplicaDrift columns(String... columns) {
-            this.columns = columns(at("columns"), columns);
+            this.columns = names(at("columns"), columns);
             return this;
         }
 

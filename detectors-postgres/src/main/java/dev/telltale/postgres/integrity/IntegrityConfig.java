@@ -26,7 +26,7 @@ public final class IntegrityConfig {
     private static final List<String> KINDS = List.of("negative-values", "capacity-overflow", "duplicates", "orphans",
             "stuck-rows", "reconciliation", "row-checksum", "invariant", "replica-drift");
     private static final Set<String> COMMON = Set.of("name", "problem", "severity", "critical-above", "sample", "where",
-            "chunk-rows", "range-column");
+            "chunk-rows", "range-column", "ranges-per-run");
 
     private IntegrityConfig() {
     }
@@ -176,6 +176,7 @@ public final class IntegrityConfig {
         n.optText("where").ifPresent(b::where);
         n.count("chunk-rows").ifPresent(v -> b.chunkRows((int) Math.min(Integer.MAX_VALUE, v)));
         n.optText("range-column").ifPresent(b::rangeColumn);
+        n.count("ranges-per-run").ifPresent(v -> b.rangesPerRun((int) Math.min(Integer.MAX_VALUE, v)));
     }
 
     /** One map of the configuration, remembering which keys were read so that a typo'd key is an error. */

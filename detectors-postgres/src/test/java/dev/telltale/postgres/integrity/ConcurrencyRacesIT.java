@@ -204,7 +204,7 @@ class ConcurrencyRacesIT {
         Finding f = only(detect(d));
         assertThat(f.problem()).isEqualTo(Problem.DUPLICATE_ORDERS);
         assertThat(f.severity()).isEqualTo(Severity.WARNING);
-        assertThat(f.subject()).isEqualTo("orders_w(user_id, cart_id) within 2000 ms [orders_w.user_id.cart_id]");
+        assertThat(f.subject()).isEqualTo("orders_w(user_id, cart_id) within 2s [orders_w.user_id.cart_id]");
         assertThat(f.evidence()).containsEntry("violations", 1L);
         assertThat((String) f.evidence().get("first")).startsWith("1,10 at ");
     }

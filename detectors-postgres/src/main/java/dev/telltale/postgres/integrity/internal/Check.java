@@ -24,9 +24,10 @@ public abstract class Check {
      * @param severity      the severity of any violation
      * @param criticalAbove above this many violations the finding is CRITICAL whatever {@code severity} says
      * @param sampleSize    how many offending keys go into the evidence
+     * @param rangesPerRun  the most ranges a ranged scan covers in one run (0: as many as the time allows)
      */
     public record Common(String kind, String name, Problem problem, Severity severity, OptionalLong criticalAbove,
-                         int sampleSize) {
+                         int sampleSize, int rangesPerRun) {
         public Common {
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(name, "name");

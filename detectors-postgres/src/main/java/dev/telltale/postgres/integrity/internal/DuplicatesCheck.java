@@ -31,7 +31,7 @@ public final class DuplicatesCheck extends ScanCheck {
 
     @Override
     public String subject() {
-        return table + "(" + String.join(", ", key) + ")" + window.map(w -> " within " + w.toMillis() + " ms").orElse("");
+        return table + "(" + String.join(", ", key) + ")" + window.map(w -> " within " + dev.telltale.core.internal.Quantities.formatDuration(w)).orElse("");
     }
 
     @Override

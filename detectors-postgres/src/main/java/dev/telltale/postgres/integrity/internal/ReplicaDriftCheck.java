@@ -116,7 +116,8 @@ public final class ReplicaDriftCheck extends Check {
         long rows = 0;
         int chunks = 0;
         boolean passDone = false;
-        while (!passDone && (chunks == 0 || System.nanoTime() < deadline)) {
+        while (!passDone && (chunks == 0 || (System.nanoTime() < deadline
+                && (common().rangesPerRun() == 0 || chunks < common().rangesPerRun())))) {
             Optional<String> lo = cursor;
             Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L));
             Optional<String> hi = target().queries().read(common().kind() + " bounds", left, tx -> {

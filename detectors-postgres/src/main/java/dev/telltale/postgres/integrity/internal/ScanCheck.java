@@ -145,7 +145,8 @@ public abstract class ScanCheck extends Check {
         long rows = 0;
         int chunks = 0;
         boolean passDone = false;
-        while (!passDone && (chunks == 0 || System.nanoTime() < deadline)) {
+        while (!passDone && (chunks == 0 || (System.nanoTime() < deadline
+                && (common().rangesPerRun() == 0 || chunks < common().rangesPerRun())))) {
             Optional<String> lo = cursor;
             Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L));
             record Step(Optional<String> hi, long rows, ChunkHit hit) {

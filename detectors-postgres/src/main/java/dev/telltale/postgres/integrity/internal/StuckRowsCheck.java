@@ -37,7 +37,7 @@ public final class StuckRowsCheck extends ScanCheck {
 
     @Override
     public String subject() {
-        return table + stateColumn.map(s -> "." + s + " in " + states).orElse("") + " older than " + olderThan.toSeconds() + " s";
+        return table + stateColumn.map(s -> "." + s + " in " + states).orElse("") + " older than " + dev.telltale.core.internal.Quantities.formatDuration(olderThan);
     }
 
     @Override
