@@ -75,7 +75,10 @@ class SafetyIT {
         assertThatThrownBy(() -> detect(subSelect)).hasMessageContaining("read-only transaction");
         Detector invariant = IntegrityChecks.on(target).invariant("sneaky",
                 "with gone as (delete from victims returning id) select id from gone").build();
-        assertThatThrownBy(() -> detect(invariant)).hasMessageContaining("read-only transaction");
+        // wrapped as a sub-query, a data-modifying WITH does not even plan
+        assertThatThrownBy(() -> detect(invariant)).hasMessageContaining("data-modifying statement must be at the top level");
+        Detector viaFunction = IntegrityChecks.on(target).invariant("sneakier", "select id from victims where tt_wipe()").build();
+        assertThatThrownBy(() -> detect(viaFunction)).hasMessageContaining("read-only transaction");
         assertThat(victims()).isEqualTo(5);
     }
 
