@@ -740,7 +740,7 @@ public final class IntegrityChecks {
 
         @Override
         String defaultName() {
-            return table + "@" + replica.name();
+            return table + ":" + replica.name();
         }
 
         @Override
