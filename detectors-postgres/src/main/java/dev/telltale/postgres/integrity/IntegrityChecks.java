@@ -10,6 +10,8 @@ import dev.telltale.postgres.integrity.internal.DuplicatesCheck;
 import dev.telltale.postgres.integrity.internal.Ident;
 import dev.telltale.postgres.integrity.internal.IntegrityDetector;
 import dev.telltale.postgres.integrity.internal.InvariantCheck;
+import dev.telltale.postgres.integrity.internal.KeySkewCheck;
+import dev.telltale.postgres.integrity.internal.SequenceGapsCheck;
 import dev.telltale.postgres.integrity.internal.NegativeValuesCheck;
 import dev.telltale.postgres.integrity.internal.OrphansCheck;
 import dev.telltale.postgres.integrity.internal.ReconciliationCheck;
@@ -96,6 +98,21 @@ public final class IntegrityChecks {
     /** {@code integrity.row-checksum}: a stored hash vs the hash recomputed from named columns. */
     public RowChecksum rowChecksum(String table, String hashColumn) {
         return new RowChecksum(this, table, hashColumn);
+    }
+
+    /** {@code integrity.retention-backlog}: rows still present past their retention. */
+    public RetentionBacklog retentionBacklog(String table) {
+        return new RetentionBacklog(this, table);
+    }
+
+    /** {@code integrity.key-skew}: keys holding far more of the recent rows than the mean key. */
+    public KeySkew keySkew(String table, String keyColumn) {
+        return new KeySkew(this, table, keyColumn);
+    }
+
+    /** {@code integrity.sequence-gaps}: per-entity sequence numbers that jump (gap) or go back (regression). */
+    public SequenceGaps sequenceGaps(String table) {
+        return new SequenceGaps(this, table);
     }
 
     /** {@code integrity.invariant}: the user's query returning the rows that break a rule. */
@@ -747,6 +764,156 @@ public final class IntegrityChecks {
         Check check(Check.Common common) {
             return new ReplicaDriftCheck(common, owner.target, replica, table, key, columns, settleColumn, settle,
                     chunkRows.getAsInt());
+        }
+    }
+
+    /** See {@link #retentionBacklog}. */
+    public static final class RetentionBacklog extends CheckBuilder<RetentionBacklog> {
+        private final Ident table;
+        private Optional<String> timeColumn = Optional.empty();
+        private Optional<Duration> retention = Optional.empty();
+        private List<String> key = List.of();
+
+        RetentionBacklog(IntegrityChecks owner, String table) {
+            super(owner, "integrity.retention-backlog", table, Problem.STORAGE_BLOAT, Severity.WARNING);
+            this.table = Ident.table(at("table"), table);
+        }
+
+        /** Rows whose {@code timeColumn} is older than {@code retention} (with {@code where}: only those rows). */
+        public RetentionBacklog olderThan(Duration retention, String timeColumn) {
+            if (retention == null || retention.isNegative()) {
+                throw new IntegrityConfigException(at("retention") + ": '" + retention + "' is negative");
+            }
+            this.retention = Optional.of(retention);
+            this.timeColumn = Optional.of(Ident.column(at("time-column"), timeColumn));
+            return this;
+        }
+
+        public RetentionBacklog key(String... columns) {
+            this.key = names(at("key"), columns);
+            return this;
+        }
+
+        @Override
+        String defaultName() {
+            return table + "." + timeColumn.orElse("");
+        }
+
+        @Override
+        Check check(Check.Common common) {
+            Duration d = retention.orElseThrow(() -> new IntegrityConfigException(at("retention") + ": is required (olderThan(retention, timeColumn))"));
+            return new StuckRowsCheck(common, owner.target, table, Optional.empty(), List.of(), timeColumn.orElseThrow(), d,
+                    key, where, chunkRows, rangeColumn);
+        }
+    }
+
+    /** See {@link #keySkew}. */
+    public static final class KeySkew extends CheckBuilder<KeySkew> {
+        private final Ident table;
+        private final String key;
+        private Optional<String> timeColumn = Optional.empty();
+        private Optional<Duration> window = Optional.empty();
+        private BigDecimal factor = BigDecimal.TEN;
+        private long minRows = 1000;
+
+        KeySkew(IntegrityChecks owner, String table, String key) {
+            super(owner, "integrity.key-skew", table, Problem.HOT_PARTITION, Severity.WARNING);
+            this.table = Ident.table(at("table"), table);
+            this.key = Ident.column(at("key"), key);
+        }
+
+        /** Look at the rows whose {@code timeColumn} is within the last {@code window}. */
+        public KeySkew window(Duration window, String timeColumn) {
+            if (window == null || window.isNegative() || window.isZero()) {
+                throw new IntegrityConfigException(at("window") + ": '" + window + "' must be a positive duration");
+            }
+            this.window = Optional.of(window);
+            this.timeColumn = Optional.of(Ident.column(at("time-column"), timeColumn));
+            return this;
+        }
+
+        /** A key is hot above this many times the mean rows per key (default 10). */
+        public KeySkew factor(double factor) {
+            if (!(factor > 1)) {
+                throw new IntegrityConfigException(at("factor") + ": '" + factor + "' must be above 1");
+            }
+            this.factor = BigDecimal.valueOf(factor);
+            return this;
+        }
+
+        /** ... and with at least this many rows in the window (default 1000). */
+        public KeySkew minRows(long rows) {
+            if (rows < 1) {
+                throw new IntegrityConfigException(at("min-rows") + ": '" + rows + "' must be 1 or more");
+            }
+            this.minRows = rows;
+            return this;
+        }
+
+        @Override
+        public KeySkew chunkRows(int rows) {
+            throw new IntegrityConfigException(at("chunk-rows") + ": key skew reads the window's rows by the time column");
+        }
+
+        @Override
+        String defaultName() {
+            return table + "." + key;
+        }
+
+        @Override
+        Check check(Check.Common common) {
+            Duration w = window.orElseThrow(() -> new IntegrityConfigException(at("window") + ": is required (window(duration, timeColumn))"));
+            return new KeySkewCheck(common, owner.target, table, key, timeColumn.orElseThrow(), w, factor, minRows, where);
+        }
+    }
+
+    /** See {@link #sequenceGaps}. */
+    public static final class SequenceGaps extends CheckBuilder<SequenceGaps> {
+        private final Ident table;
+        private List<String> entity = List.of();
+        private Optional<String> sequence = Optional.empty();
+        private Optional<String> orderColumn = Optional.empty();
+
+        SequenceGaps(IntegrityChecks owner, String table) {
+            super(owner, "integrity.sequence-gaps", table, Problem.MESSAGE_OUT_OF_ORDER, Severity.WARNING);
+            this.table = Ident.table(at("table"), table);
+        }
+
+        /** The columns naming the entity whose events are numbered. */
+        public SequenceGaps entity(String... columns) {
+            this.entity = names(at("entity"), columns);
+            return this;
+        }
+
+        /** The per-entity sequence number. */
+        public SequenceGaps sequence(String column) {
+            this.sequence = Optional.of(Ident.column(at("sequence"), column));
+            return this;
+        }
+
+        /** The arrival (application) order of the rows (default: the single-column primary key). */
+        public SequenceGaps orderColumn(String column) {
+            this.orderColumn = Optional.of(Ident.column(at("order-column"), column));
+            return this;
+        }
+
+        @Override
+        public SequenceGaps rangeColumn(String column) {
+            throw new IntegrityConfigException(at("range-column") + ": sequences are scanned in ranges of their first entity column");
+        }
+
+        @Override
+        String defaultName() {
+            return table + "." + sequence.orElse("");
+        }
+
+        @Override
+        Check check(Check.Common common) {
+            if (entity.isEmpty()) {
+                throw new IntegrityConfigException(at("entity") + ": is required");
+            }
+            String seq = sequence.orElseThrow(() -> new IntegrityConfigException(at("sequence") + ": is required"));
+            return new SequenceGapsCheck(common, owner.target, table, entity, seq, orderColumn, where, chunkRows);
         }
     }
 }

@@ -24,7 +24,8 @@ import java.util.function.Function;
  */
 public final class IntegrityConfig {
     private static final List<String> KINDS = List.of("negative-values", "capacity-overflow", "duplicates", "orphans",
-            "stuck-rows", "reconciliation", "row-checksum", "invariant", "replica-drift");
+            "stuck-rows", "reconciliation", "row-checksum", "invariant", "replica-drift", "retention-backlog", "key-skew",
+            "sequence-gaps");
     private static final Set<String> COMMON = Set.of("name", "problem", "severity", "critical-above", "sample", "where",
             "chunk-rows", "range-column", "ranges-per-run");
 
@@ -152,6 +153,30 @@ public final class IntegrityConfig {
                 if (settle.isPresent()) {
                     b.settle(settle.get(), n.text("settle-column"));
                 }
+                return b;
+            }
+            case "retention-backlog" -> {
+                var b = c.retentionBacklog(n.text("table"));
+                b.olderThan(n.duration("retention").orElseThrow(() -> n.missing("retention")), n.text("time-column"));
+                n.list("key").ifPresent(k -> b.key(k.toArray(String[]::new)));
+                return b;
+            }
+            case "key-skew" -> {
+                var b = c.keySkew(n.text("table"), n.text("key"));
+                Duration w = n.duration("window").orElseThrow(() -> n.missing("window"));
+                if (w.isZero()) {
+                    throw new IntegrityConfigException(n.path + ".window: '" + n.raw("window") + "' must be above 0");
+                }
+                b.window(w, n.text("time-column"));
+                n.number("factor").ifPresent(f -> b.factor(f.doubleValue()));
+                n.count("min-rows").ifPresent(b::minRows);
+                return b;
+            }
+            case "sequence-gaps" -> {
+                var b = c.sequenceGaps(n.text("table"));
+                b.entity(n.list("entity").orElseThrow(() -> n.missing("entity")).toArray(String[]::new));
+                b.sequence(n.text("sequence"));
+                n.optText("order-column").ifPresent(b::orderColumn);
                 return b;
             }
             default -> throw new IllegalStateException(kind);

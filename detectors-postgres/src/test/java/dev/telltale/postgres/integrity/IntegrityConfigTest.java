@@ -65,11 +65,17 @@ class IntegrityConfigTest {
                         "algorithm", "sha256")),
                 "invariant", List.of(map("name", "on-call", "sql", "select shift from oncall group by shift having bool_or(on_call) = false",
                         "key", "shift")),
-                "replica-drift", List.of(map("table", "accounts", "replica", "db-replica", "settle", "30s", "settle-column", "updated_at"))));
+                "replica-drift", List.of(map("table", "accounts", "replica", "db-replica", "settle", "30s", "settle-column", "updated_at")),
+                "retention-backlog", List.of(map("table", "sessions", "time-column", "last_seen", "retention", "30d")),
+                "key-skew", List.of(map("table", "posts", "key", "author_id", "time-column", "created_at", "window", "1h",
+                        "factor", 5, "min-rows", 100)),
+                "sequence-gaps", List.of(map("table", "applied_events", "entity", "account_id", "sequence", "seq",
+                        "order-column", "id", "chunk-rows", 100000))));
         List<Detector> detectors = checks.detectors();
         assertThat(detectors).extracting(Detector::id).containsExactly("integrity.negative-values", "integrity.duplicates",
                 "integrity.capacity-overflow", "integrity.orphans", "integrity.stuck-rows", "integrity.reconciliation",
-                "integrity.row-checksum", "integrity.invariant", "integrity.replica-drift");
+                "integrity.row-checksum", "integrity.invariant", "integrity.replica-drift", "integrity.retention-backlog",
+                "integrity.key-skew", "integrity.sequence-gaps");
         assertThat(detectors).extracting(Detector::target).containsOnly("db");
         assertThat(detectors.get(1).problems()).containsExactlyInAnyOrder(Problem.DOUBLE_CHARGE_PAYMENT, Problem.DUPLICATE_ORDERS);
         assertThat(detectors.get(1).toString()).isEqualTo("integrity.duplicates@db [payments.idempotency_key, double-click]");

@@ -130,13 +130,16 @@ public final class IntegrityDetector implements Detector {
 
     private Finding finding(DetectionContext ctx, Check c, CheckResult r) {
         Check.Common k = c.common();
-        Severity s = k.criticalAbove().isPresent() && r.violations() > k.criticalAbove().getAsLong()
+        Severity s = r.critical() > 0 || (k.criticalAbove().isPresent() && r.violations() > k.criticalAbove().getAsLong())
                 ? Severity.CRITICAL : k.severity();
         Finding.Builder f = ctx.finding(k.problem(), s, c.subject() + " [" + k.name() + "]")
                 .summary(r.violations() + " " + noun(r.violations()) + " in " + c.subject() + ": " + k.problem().title().toLowerCase(java.util.Locale.ROOT))
                 .evidence("check", k.name())
                 .evidence("violations", r.violations())
                 .evidence("first", String.join("; ", r.sample()));
+        if (r.critical() > 0) {
+            f.evidence("critical", r.critical());
+        }
         for (Map.Entry<String, Object> e : r.evidence().entrySet()) {
             f.evidence(e.getKey(), e.getValue());
         }
@@ -153,6 +156,9 @@ public final class IntegrityDetector implements Detector {
             case "integrity.reconciliation" -> "mismatched key";
             case "integrity.row-checksum" -> "checksum mismatch";
             case "integrity.replica-drift" -> "differing range";
+            case "integrity.sequence-gaps" -> "sequence break";
+            case "integrity.key-skew" -> "hot key";
+            case "integrity.retention-backlog" -> "row past retention";
             default -> "violating row";
         };
         if (n == 1) {
@@ -179,6 +185,12 @@ public final class IntegrityDetector implements Detector {
                     + "backup and check pg_stat_database.checksum_failures";
             case "integrity.replica-drift" -> "The replica was written to behind replication's back, or replication "
                     + "skipped changes: resync the listed ranges from the primary";
+            case "integrity.sequence-gaps" -> "Events were applied out of order (regression) or lost (gap): partition "
+                    + "the consumer by entity, and check the sequence before applying";
+            case "integrity.key-skew" -> "One key takes most of the rows: spread it (salt the key, split the "
+                    + "entity) or give it its own partition";
+            case "integrity.retention-backlog" -> "The purge job is behind or stopped: check it, and delete in "
+                    + "batches by the time column (index it)";
             default -> "Look at the rows listed; two transactions each kept the rule alone and broke it together: "
                     + "run them serializable or lock what the rule reads";
         };

@@ -39,7 +39,7 @@ public abstract class ScanCheck extends Check {
     private record Prepared(String sql, Optional<TableInfo.Column> range, String quotedTable) {
     }
 
-    private record ChunkHit(long count, List<String> sample) {
+    private record ChunkHit(long count, List<String> sample, long critical) {
     }
 
     protected ScanCheck(Common common, PostgresTarget target, Ident table, Optional<String> where,
@@ -64,6 +64,19 @@ public abstract class ScanCheck extends Check {
                     + "primary key to scan in ranges; name an indexed range column");
         }
         return info.primaryKey().get(0);
+    }
+
+    /**
+     * Whether {@link #violationsSql} also returns a boolean column {@code critical} marking violations that are
+     * critical whatever the check's severity.
+     */
+    protected boolean marksCritical() {
+        return false;
+    }
+
+    /** The order of the sample of offending keys (columns of the violations query, alias {@code v}). */
+    protected String sampleOrder() {
+        return "v.key";
     }
 
     /** Values the query binds by name (user values are always bound, never spliced). */
@@ -131,7 +144,7 @@ public abstract class ScanCheck extends Check {
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("scan", "whole table");
         evidence.put("duration ms", (System.nanoTime() - start) / 1_000_000);
-        return new CheckResult(hit.count(), hit.sample(), evidence);
+        return new CheckResult(hit.count(), hit.sample(), evidence, hit.critical());
     }
 
     private CheckResult ranged(Duration budget) throws Exception {
@@ -193,9 +206,11 @@ public abstract class ScanCheck extends Check {
         }
         long elapsed = System.nanoTime() - start;
         long total = 0;
+        long critical = 0;
         TreeSet<String> sample = new TreeSet<>();
         for (ChunkHit h : hits.values()) {
             total += h.count();
+            critical += h.critical();
             sample.addAll(h.sample());
         }
         List<String> first = new ArrayList<>(sample).subList(0, Math.min(sample.size(), common().sampleSize()));
@@ -206,19 +221,22 @@ public abstract class ScanCheck extends Check {
         evidence.put("rows per second", elapsed == 0 ? rows : Math.round(rows * 1e9 / elapsed));
         evidence.put("passes completed", passes);
         evidence.put("resume after", cursor.orElse("(start of table)"));
-        return new CheckResult(total, List.copyOf(first), evidence);
+        return new CheckResult(total, List.copyOf(first), evidence, critical);
     }
 
     private ChunkHit hits(ReadOnlyTx tx, String violations, Map<String, Object> params) {
-        Query q = tx.handle().createQuery("/* telltale:" + common().kind() + " */ select count(*) over () as total, key from ("
-                + violations + ") v order by key limit " + common().sampleSize());
+        String critical = marksCritical() ? "count(*) filter (where v.critical) over ()" : "0";
+        Query q = tx.handle().createQuery("/* telltale:" + common().kind() + " */ select count(*) over () as total, "
+                + critical + " as critical, v.key from (" + violations + ") v order by " + sampleOrder() + " limit "
+                + common().sampleSize());
         params.forEach(q::bind);
-        long[] total = {0};
+        long[] total = {0, 0};
         List<String> keys = q.map((rs, ctx) -> {
             total[0] = rs.getLong("total");
+            total[1] = rs.getLong("critical");
             return rs.getString("key");
         }).list();
-        return new ChunkHit(total[0], keys);
+        return new ChunkHit(total[0], keys, total[1]);
     }
 
     static String rootMessage(Throwable e) {
