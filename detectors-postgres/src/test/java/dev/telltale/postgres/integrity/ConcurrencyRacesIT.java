@@ -302,6 +302,53 @@ class ConcurrencyRacesIT {
         }
     }
 
+    // ---- order matching: fills above the order's quantity -----------------------------------------------
+
+    @Test
+    void concurrentMatchersOverFillAnOrderAndLockingDoesNot(TestPostgres pg) throws Exception {
+        try (Connection c = pg.connect()) {
+            sql(c, "create table orders_m(id int primary key, quantity int not null)",
+                    "create table fills_m(id bigserial primary key, order_id int not null, qty int not null)",
+                    "insert into orders_m values (1, 20), (2, 20)");
+        }
+        // 8 matchers fill 5 each: order 1 checks the remaining quantity without a lock, order 2 locks the order row
+        for (int order : new int[]{1, 2}) {
+            CyclicBarrier checked = new CyclicBarrier(8);
+            concurrently(8, () -> {
+                try (Connection c = pg.connect()) {
+                    c.setAutoCommit(false);
+                    if (order == 2) {
+                        checked.await(60, TimeUnit.SECONDS);
+                        sql(c, "select 1 from orders_m where id = 2 for update");
+                    }
+                    int remaining;
+                    try (PreparedStatement s = c.prepareStatement("select o.quantity - coalesce((select sum(qty) from fills_m f "
+                            + "where f.order_id = o.id), 0) from orders_m o where o.id = ?")) {
+                        s.setInt(1, order);
+                        try (ResultSet rs = s.executeQuery()) {
+                            rs.next();
+                            remaining = rs.getInt(1);
+                        }
+                    }
+                    if (order == 1) {
+                        checked.await(60, TimeUnit.SECONDS);
+                    }
+                    if (remaining >= 5) {
+                        sql(c, "insert into fills_m(order_id, qty) values (" + order + ", 5)");
+                    }
+                    c.commit();
+                    return null;
+                }
+            });
+        }
+        Detector d = IntegrityChecks.on(target).capacityOverflow("orders_m", "quantity").children("fills_m", "order_id")
+                .quantity("qty").problem(Problem.STOCK_ORDER_MATCHING_RACE).build();
+        Finding f = only(detect(d));
+        assertThat(f.problem()).isEqualTo(Problem.STOCK_ORDER_MATCHING_RACE);
+        assertThat(f.subject()).isEqualTo("fills_m.qty vs orders_m.quantity [orders_m.quantity]");
+        assertThat(f.evidence()).containsEntry("violations", 1L).containsEntry("first", "1: 40 > quantity 20");
+    }
+
     // ---- a counter updated read-modify-write ------------------------------------------------------------
 
     private static void like(TestPostgres pg, String products, String likes, CyclicBarrier read, boolean atomic) throws Exception {

@@ -8,7 +8,6 @@ import dev.telltale.postgres.internal.ReadOnlyTx;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -79,23 +78,26 @@ public abstract class Check {
         return scan(budget);
     }
 
-    /** Resolves names; runs on the target (and on other servers the kind needs). */
-    protected void resolveOn(Duration budget) throws Exception {
+    /** Resolves names on the target (and on any other server the kind compares with). */
+    protected abstract void resolveOn(Duration budget) throws Exception;
+
+    /** Resolves names inside one read-only transaction on the target: what most kinds need. */
+    protected final void resolveOnTarget(Duration budget, ResolveWork work) throws Exception {
         target.queries().read(common.kind() + " validate", budget, tx -> {
-            resolve(tx);
+            work.resolve(tx);
             return null;
         });
     }
 
-    protected abstract void resolve(ReadOnlyTx tx) throws Exception;
+    /** Name resolution inside a read-only transaction. */
+    @FunctionalInterface
+    protected interface ResolveWork {
+        void resolve(ReadOnlyTx tx) throws Exception;
+    }
 
     protected abstract CheckResult scan(Duration budget) throws Exception;
 
     protected final String what(String field) {
         return label() + "." + field;
-    }
-
-    protected static Optional<String> opt(String s) {
-        return Optional.ofNullable(s);
     }
 }

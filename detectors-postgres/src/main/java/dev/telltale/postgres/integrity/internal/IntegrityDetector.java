@@ -114,7 +114,7 @@ public final class IntegrityDetector implements Detector {
                     out.finding(finding(ctx, c, r));
                 }
             } catch (Exception e) {
-                failures.add(e.getMessage() == null ? c.label() + ": " + e : e.getMessage());
+                failures.add(message(c, e));
                 if (first == null) {
                     first = e;
                 }
@@ -126,6 +126,24 @@ public final class IntegrityDetector implements Detector {
             throw new IntegrityCheckFailure(message, first);
         }
         return out.build();
+    }
+
+    /** The failure in one line that names the check; a cancelled whole-table scan says how to avoid it. */
+    private static String message(Check c, Exception e) {
+        if (e instanceof dev.telltale.postgres.integrity.IntegrityConfigException) {
+            return e.getMessage();
+        }
+        String state = null;
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException s && s.getSQLState() != null) {
+                state = s.getSQLState();
+            }
+        }
+        String m = c.label() + ": " + ScanCheck.rootMessage(e) + (state == null ? "" : " [SQLState " + state + "]");
+        if ("57014".equals(state)) {
+            m += "; scan the table in ranges (chunk-rows) or raise the target's statement timeout";
+        }
+        return m;
     }
 
     private Finding finding(DetectionContext ctx, Check c, CheckResult r) {

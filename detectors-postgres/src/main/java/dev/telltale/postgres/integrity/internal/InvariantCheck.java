@@ -40,7 +40,11 @@ public final class InvariantCheck extends Check {
     }
 
     @Override
-    protected void resolve(ReadOnlyTx tx) {
+    protected void resolveOn(Duration budget) throws Exception {
+        resolveOnTarget(budget, this::resolve);
+    }
+
+    private void resolve(ReadOnlyTx tx) {
         try {
             tx.handle().createQuery("/* telltale:" + common().kind() + " */ explain " + wrapped()).mapTo(String.class).list();
         } catch (RuntimeException e) {
@@ -55,7 +59,7 @@ public final class InvariantCheck extends Check {
         record Hit(long total, List<String> keys) {
         }
         Hit hit = target().queries().read(common().kind(), budget, tx -> {
-            Query q = tx.handle().createQuery("/* telltale:" + common().kind() + " */ select count(*) over () as total, key from ("
+            Query q = tx.handle().createQuery("/* telltale:" + common().kind() + " */ select count(*) over () as total, left(key, 200) as key from ("
                     + wrapped() + ") v order by key limit " + common().sampleSize());
             long[] total = {0};
             List<String> keys = q.map((rs, ctx) -> {

@@ -2,7 +2,6 @@ package dev.telltale.postgres.integrity.internal;
 
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
-import dev.telltale.postgres.internal.ReadOnlyTx;
 import org.jdbi.v3.core.statement.Query;
 
 import java.math.BigDecimal;
@@ -95,11 +94,6 @@ public final class ReplicaDriftCheck extends Check {
         key = k;
         keyType = kc.type();
         compared = cols;
-    }
-
-    @Override
-    protected void resolve(ReadOnlyTx tx) {
-        throw new UnsupportedOperationException("resolveOn reads both servers");
     }
 
     @Override

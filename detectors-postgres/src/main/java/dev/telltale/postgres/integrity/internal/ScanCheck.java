@@ -30,6 +30,7 @@ public abstract class ScanCheck extends Check {
     private final Optional<String> rangeColumnName;
 
     private volatile Prepared prepared;
+    private volatile TableInfo info;
     // scan state between runs (the engine never runs one detector twice at once)
     private Optional<String> cursor = Optional.empty();
     private int chunkIndex;
@@ -109,7 +110,11 @@ public abstract class ScanCheck extends Check {
     }
 
     @Override
-    protected final void resolve(ReadOnlyTx tx) {
+    protected final void resolveOn(Duration budget) throws Exception {
+        resolveOnTarget(budget, this::resolve);
+    }
+
+    private void resolve(ReadOnlyTx tx) {
         TableInfo info = TableInfo.read(tx, what("table"), table);
         Optional<TableInfo.Column> range = Optional.empty();
         if (chunkRows.isPresent()) {
@@ -126,12 +131,9 @@ public abstract class ScanCheck extends Check {
             throw new IntegrityConfigException(label() + ": the check's query does not plan on the server: "
                     + rootMessage(e));
         }
-        prepared = new Prepared(sql, range, info.table().quoted());
-        // remember the info for ranged queries
         this.info = info;
+        prepared = new Prepared(sql, range, info.table().quoted());
     }
-
-    private TableInfo info;
 
     @Override
     protected final CheckResult scan(Duration budget) throws Exception {
@@ -227,7 +229,7 @@ public abstract class ScanCheck extends Check {
     private ChunkHit hits(ReadOnlyTx tx, String violations, Map<String, Object> params) {
         String critical = marksCritical() ? "count(*) filter (where v.critical) over ()" : "0";
         Query q = tx.handle().createQuery("/* telltale:" + common().kind() + " */ select count(*) over () as total, "
-                + critical + " as critical, v.key from (" + violations + ") v order by " + sampleOrder() + " limit "
+                + critical + " as critical, left(v.key, 200) as key from (" + violations + ") v order by " + sampleOrder() + " limit "
                 + common().sampleSize());
         params.forEach(q::bind);
         long[] total = {0, 0};
