@@ -40,7 +40,7 @@ public final class FakeKind implements TargetKind {
     }
 
     @Override
-    public Opened open(List<TargetSpec> targets, List<Map<String, Object>> integrity) {
+    public Opened open(List<TargetSpec> targets, Map<String, Object> integrity) {
         List<Detector> ds = new ArrayList<>();
         for (TargetSpec t : targets) {
             if (t.url().contains("unreachable")) {

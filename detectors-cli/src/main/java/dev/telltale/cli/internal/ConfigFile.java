@@ -29,10 +29,10 @@ import java.util.Set;
  *     enabled: true
  *     interval: 15s
  *     warning: 30s
- * integrity:
- *   - check: duplicates
- *     table: payments
- *     key: idempotency_key
+ * integrity:                  # checks over the application's tables, on the first PostgreSQL target
+ *   duplicates:
+ *     - table: payments
+ *       key: idempotency_key
  * </pre>
  * Every error names the file and the key path ({@code detectors.postgres.lock-waits.warning}).
  */
@@ -40,13 +40,13 @@ public final class ConfigFile {
     private static final Set<String> TOP_LEVEL = Set.of("targets", "detectors", "integrity");
 
     /** What a file says: targets by kind, flat settings ({@code postgres.lock-waits.warning=30s}), integrity checks. */
-    public record Config(List<TargetSpec> targets, Map<String, String> settings, List<Map<String, Object>> integrity) {
-        public static final Config EMPTY = new Config(List.of(), Map.of(), List.of());
+    public record Config(List<TargetSpec> targets, Map<String, String> settings, Map<String, Object> integrity) {
+        public static final Config EMPTY = new Config(List.of(), Map.of(), Map.of());
 
         public Config {
             targets = List.copyOf(targets);
             settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
-            integrity = List.copyOf(integrity);
+            integrity = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(integrity));
         }
     }
 
@@ -101,22 +101,15 @@ public final class ConfigFile {
                 flatten(source, "detectors." + e.getKey(), e.getKey(), e.getValue(), settings);
             });
         }
-        List<Map<String, Object>> integrity = new ArrayList<>();
+        Map<String, Object> integrity = new LinkedHashMap<>();
         JsonNode checks = root.path("integrity");
         if (!checks.isMissingNode() && !checks.isNull()) {
-            if (!checks.isArray()) {
-                throw new CliException(source + ": 'integrity' must be a list of checks");
+            if (!checks.isObject()) {
+                throw new CliException(source + ": 'integrity' must map a check kind (duplicates, orphans, ...) to a list of checks");
             }
-            ObjectMapper plain = new ObjectMapper();
-            for (int i = 0; i < checks.size(); i++) {
-                JsonNode c = checks.get(i);
-                if (!c.isObject()) {
-                    throw new CliException(source + ": 'integrity[" + i + "]' must be a mapping such as {check: duplicates, table: payments, key: idempotency_key}");
-                }
-                @SuppressWarnings("unchecked")
-                Map<String, Object> m = plain.convertValue(c, LinkedHashMap.class);
-                integrity.add(m);
-            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = new ObjectMapper().convertValue(checks, LinkedHashMap.class);
+            integrity.putAll(m);
         }
         return new Config(targets, settings, integrity);
     }

@@ -3,17 +3,48 @@ package dev.telltale.cli.internal;
 import dev.telltale.core.Detector;
 import dev.telltale.postgres.PostgresDetectors;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.integrity.IntegrityChecks;
+import dev.telltale.postgres.integrity.IntegrityConfig;
+import dev.telltale.postgres.integrity.IntegrityConfigException;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** PostgreSQL targets: {@code --postgres postgresql://...} or {@code jdbc:postgresql://...}. */
 final class PostgresKind implements TargetKind {
     private static final Duration PROBE = Duration.ofSeconds(10);
     private List<Detector> prototypes;
+
+    /**
+     * Example checks of every kind, with the problems each kind serves when configured for it, so that
+     * 'list', the rules and the catalogue test see the integrity detectors. Never run.
+     */
+    private static final Map<String, Object> EXAMPLE_INTEGRITY = Map.ofEntries(
+            Map.entry("negative-values", List.of(Map.of("table", "products", "column", "stock"))),
+            Map.entry("capacity-overflow", List.of(
+                    Map.of("table", "shows", "capacity", "capacity", "child", "bookings", "child-key", "show_id"),
+                    Map.of("table", "orders", "capacity", "quantity", "child", "fills", "child-key", "order_id",
+                            "quantity", "quantity", "problem", "concurrency/stock-order-matching-race"))),
+            Map.entry("duplicates", List.of(
+                    Map.of("table", "events", "key", "event_id"),
+                    Map.of("table", "payments", "key", "idempotency_key", "problem", "concurrency/double-charge-payment"),
+                    Map.of("name", "double-click", "table", "orders", "key", List.of("user_id", "cart_id"), "window", "2s",
+                            "time-column", "created_at", "problem", "concurrency/duplicate-orders"))),
+            Map.entry("replica-drift", List.of(Map.of("table", "accounts", "replica", "example"))),
+            Map.entry("orphans", List.of(Map.of("table", "order_items", "references", List.of("order_id"), "parent", "orders"))),
+            Map.entry("stuck-rows", List.of(Map.of("table", "outbox", "state-column", "status", "states", List.of("pending"),
+                    "time-column", "created_at", "older-than", "5m"))),
+            Map.entry("reconciliation", List.of(Map.of("name", "likes", "a", Map.of("table", "products", "key", "id", "column", "likes"),
+                    "b", Map.of("table", "likes", "key", "product_id")))),
+            Map.entry("row-checksum", List.of(Map.of("table", "accounts", "hash-column", "checksum", "columns", List.of("id", "balance")))),
+            Map.entry("invariant", List.of(Map.of("name", "example", "sql", "select 1 where false"))),
+            Map.entry("retention-backlog", List.of(Map.of("table", "sessions", "time-column", "last_seen", "retention", "30d"))),
+            Map.entry("key-skew", List.of(Map.of("table", "events", "key", "tenant_id", "time-column", "created_at", "window", "1h"))),
+            Map.entry("sequence-gaps", List.of(Map.of("table", "events", "entity", List.of("order_id"), "sequence", "seq", "order-column", "id"))));
 
     @Override
     public String name() {
@@ -26,7 +57,7 @@ final class PostgresKind implements TargetKind {
     }
 
     @Override
-    public Opened open(List<TargetSpec> specs, List<Map<String, Object>> integrity) {
+    public Opened open(List<TargetSpec> specs, Map<String, Object> integrity) {
         List<PostgresTarget> targets = new ArrayList<>();
         List<AutoCloseable> resources = new ArrayList<>();
         try {
@@ -45,7 +76,16 @@ final class PostgresKind implements TargetKind {
                 detectors.addAll(PostgresDetectors.forTarget(t));
             }
             if (!integrity.isEmpty()) {
-                throw new CliException("telltale.yaml: 'integrity' checks are not in this build of telltale yet");
+                // the checks run on the first PostgreSQL target; replica-drift names its replica among the others
+                Map<String, PostgresTarget> byName = new java.util.LinkedHashMap<>();
+                targets.forEach(t -> byName.put(t.name(), t));
+                try {
+                    IntegrityChecks checks = IntegrityConfig.fromMap(targets.get(0), integrity,
+                            name -> Optional.ofNullable(byName.get(name)));
+                    detectors.addAll(checks.detectors());
+                } catch (IntegrityConfigException e) {
+                    throw new CliException("telltale.yaml: " + Redaction.message(e.getMessage()), e);
+                }
             }
             return new Opened(detectors, resources);
         } catch (RuntimeException e) {
@@ -66,7 +106,10 @@ final class PostgresKind implements TargetKind {
     public synchronized List<Detector> prototypes() {
         if (prototypes == null) {
             // targets open their connection on first use: this one is never used
-            prototypes = PostgresDetectors.forTarget(PostgresTarget.fromUrl("example", "postgresql://localhost:5432/postgres"));
+            PostgresTarget example = PostgresTarget.fromUrl("example", "postgresql://localhost:5432/postgres");
+            List<Detector> all = new ArrayList<>(PostgresDetectors.forTarget(example));
+            all.addAll(IntegrityConfig.fromMap(example, EXAMPLE_INTEGRITY, n -> Optional.of(example)).detectors());
+            prototypes = List.copyOf(all);
         }
         return prototypes;
     }

@@ -77,7 +77,7 @@ public final class Session implements AutoCloseable {
                     throw new CliException("telltale.yaml has integrity checks but no postgres target to run them on");
                 }
                 TargetKind.Opened opened = kind.open(e.getValue(),
-                        kind.name().equals("postgres") ? config.integrity() : List.of());
+                        kind.name().equals("postgres") ? config.integrity() : Map.of());
                 detectors.addAll(opened.detectors());
                 resources.addAll(opened.resources());
             }

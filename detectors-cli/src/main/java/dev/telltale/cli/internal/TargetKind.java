@@ -23,9 +23,9 @@ public interface TargetKind {
      * unreachable one, without its password) and returns their detectors, including those that look
      * across several targets of this kind.
      *
-     * @param integrity the integrity checks from telltale.yaml (kinds that have none reject a non-empty list)
+     * @param integrity the {@code integrity:} section of telltale.yaml (check kind to a list of checks); empty if none
      */
-    Opened open(List<TargetSpec> targets, List<Map<String, Object>> integrity);
+    Opened open(List<TargetSpec> targets, Map<String, Object> integrity);
 
     /** This kind's detectors on a placeholder target that is never contacted: for {@code list} and for validating settings. */
     List<Detector> prototypes();

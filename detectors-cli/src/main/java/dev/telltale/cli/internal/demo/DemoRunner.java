@@ -75,8 +75,9 @@ public final class DemoRunner {
                 List<Detector> detectors = new ArrayList<>();
                 List<AutoCloseable> resources = new ArrayList<>();
                 List<TargetSpec> targets = new ArrayList<>();
-                open(detectors, resources, targets, "postgres", TargetSpec.parse("postgres", "shop=" + servers.postgresUrl("shop")));
-                open(detectors, resources, targets, "redis", TargetSpec.parse("redis", "cache=" + servers.redisUrl()));
+                open(detectors, resources, targets, "postgres", TargetSpec.parse("postgres", "shop=" + servers.postgresUrl("shop")),
+                        Scenarios.INTEGRITY);
+                open(detectors, resources, targets, "redis", TargetSpec.parse("redis", "cache=" + servers.redisUrl()), Map.of());
                 detectors.addAll(inProcess.detectors());
 
                 List<Scenario> scenarios = new ArrayList<>();
@@ -159,12 +160,12 @@ public final class DemoRunner {
     }
 
     private void open(List<Detector> detectors, List<AutoCloseable> resources, List<TargetSpec> targets, String kindName,
-                      TargetSpec spec) {
+                      TargetSpec spec, Map<String, Object> integrity) {
         Optional<TargetKind> kind = kinds.byName(kindName);
         if (kind.isEmpty()) {
             return;
         }
-        TargetKind.Opened opened = kind.get().open(List.of(spec), List.of());
+        TargetKind.Opened opened = kind.get().open(List.of(spec), integrity);
         detectors.addAll(opened.detectors());
         resources.addAll(opened.resources());
         targets.add(spec);
@@ -214,9 +215,9 @@ public final class DemoRunner {
 
     String scoreboard(List<Score> scores) {
         StringBuilder b = new StringBuilder();
-        b.append(ansi.bold(String.format("%-40s %-24s %-9s %s", "PROBLEM", "DETECTOR", "DETECTED", "TIME TO DETECT"))).append('\n');
+        b.append(ansi.bold(String.format("%-40s %-26s %-9s %s", "PROBLEM", "DETECTOR", "DETECTED", "TIME TO DETECT"))).append('\n');
         for (Score s : scores) {
-            b.append(String.format("%-40s %-24s ", s.problem().id(),
+            b.append(String.format("%-40s %-26s ", s.problem().id(),
                     s.scenario().detector()));
             b.append(s.detected() ? ansi.status(dev.telltale.core.Report.Status.OK, String.format("%-9s", "yes"))
                     : ansi.status(dev.telltale.core.Report.Status.CRITICAL, String.format("%-9s", "NO")));

@@ -21,6 +21,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Scenarios {
     private static final Duration TIMEOUT = Duration.ofSeconds(45);
 
+    /** The shop's integrity checks, as a telltale.yaml would configure them. */
+    static final Map<String, Object> INTEGRITY = Map.of(
+            "negative-values", List.of(Map.of("table", "stock", "column", "quantity")),
+            "duplicates", List.of(Map.of("table", "payments", "key", "idempotency_key", "where", "status = 'succeeded'",
+                    "problem", "concurrency/double-charge-payment", "severity", "critical")),
+            "orphans", List.of(Map.of("table", "order_items", "references", List.of("order_id"), "parent", "orders")));
+
     private Scenarios() {
     }
 
@@ -49,7 +56,74 @@ final class Scenarios {
                 Problem.THUNDERING_HERD, "redis.cache-efficiency",
                 // the demo's Redis has just started: without this, the collapse is explained away as a cold cache
                 Map.of("explain-window", "0s"), TIMEOUT, Scenarios::cacheMisses));
+        s.add(new Scenario("Oversold stock: two buyers check the last item, both see 1, both take it",
+                Problem.RACE_CONDITION_INVENTORY, "integrity.negative-values", Map.of(), TIMEOUT, Scenarios::oversell));
+        s.add(new Scenario("Double charge: a retried payment request charges the same idempotency key twice",
+                Problem.DOUBLE_CHARGE_PAYMENT, "integrity.duplicates", Map.of(), TIMEOUT, Scenarios::doubleCharge));
+        s.add(new Scenario("Orphans: an order is deleted and its items stay behind",
+                Problem.ORPHANED_RECORDS, "integrity.orphans", Map.of(), TIMEOUT, Scenarios::orphans));
         return s;
+    }
+
+    // ---------------------------------------------------------------- integrity (the application's own tables)
+
+    /** Check-then-act without a lock: both buyers read quantity 1, both decrement. */
+    private static AutoCloseable oversell(DemoEnv env) throws Exception {
+        exec(env, "update stock set quantity = 1 where product_id = 99");
+        CountDownLatch bothRead = new CountDownLatch(2);
+        List<Future<?>> buyers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            buyers.add(env.threads.submit(() -> {
+                try (Connection c = env.connect(); Statement st = c.createStatement()) {
+                    int left;
+                    try (var rs = st.executeQuery("select quantity from stock where product_id = 99")) {
+                        rs.next();
+                        left = rs.getInt(1);
+                    }
+                    bothRead.countDown();
+                    bothRead.await(10, TimeUnit.SECONDS);
+                    if (left > 0) {
+                        st.execute("update stock set quantity = quantity - 1 where product_id = 99");
+                    }
+                }
+                return null;
+            }));
+        }
+        buyers.forEach(Scenarios::waitQuietly);
+        return () -> exec(env, "update stock set quantity = 50 where product_id = 99");
+    }
+
+    /** Two copies of one payment request: each checks for a succeeded charge, sees none, and charges. */
+    private static AutoCloseable doubleCharge(DemoEnv env) throws Exception {
+        CountDownLatch bothChecked = new CountDownLatch(2);
+        List<Future<?>> requests = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            requests.add(env.threads.submit(() -> {
+                try (Connection c = env.connect(); Statement st = c.createStatement()) {
+                    boolean charged;
+                    try (var rs = st.executeQuery("select count(*) from payments where idempotency_key = 'pay-retry-77'"
+                            + " and status = 'succeeded'")) {
+                        rs.next();
+                        charged = rs.getInt(1) > 0;
+                    }
+                    bothChecked.countDown();
+                    bothChecked.await(10, TimeUnit.SECONDS);
+                    if (!charged) {
+                        st.execute("insert into payments (order_id, idempotency_key, status, amount_cents)"
+                                + " values (77, 'pay-retry-77', 'succeeded', 4999)");
+                    }
+                }
+                return null;
+            }));
+        }
+        requests.forEach(Scenarios::waitQuietly);
+        return () -> exec(env, "delete from payments where idempotency_key = 'pay-retry-77'");
+    }
+
+    /** No foreign key, and a delete that forgets the children. */
+    private static AutoCloseable orphans(DemoEnv env) throws Exception {
+        exec(env, "delete from orders where id = 1500");
+        return () -> exec(env, "insert into orders (id, customer_id, status) values (1500, 1, 'paid')");
     }
 
     // ---------------------------------------------------------------- PostgreSQL
