@@ -59,6 +59,23 @@ class ErrorsIT {
     }
 
     @Test
+    void badIntegrityKeyExitsThreeNamingItsPath(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("telltale.yaml");
+        Files.writeString(config, """
+                targets:
+                  postgres: [postgresql://postgres@127.0.0.1:5432/postgres]
+                integrity:
+                  duplicates:
+                    - table: payments
+                      kee: idempotency_key
+                """);
+        TelltaleJar.Result r = TelltaleJar.run(TIMEOUT, "check", "--config", config.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(3);
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).contains("integrity.duplicates[0]").contains("kee");
+    }
+
+    @Test
     void badSetValueExitsThreeNamingKeyAndValue() throws Exception {
         TelltaleJar.Result r = TelltaleJar.run(TIMEOUT, "check", "--postgres", "postgresql://postgres@127.0.0.1:5432/postgres",
                 "--set", "postgres.lock-waits.warning=forever");
