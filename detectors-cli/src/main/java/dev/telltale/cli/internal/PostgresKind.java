@@ -65,18 +65,14 @@ final class PostgresKind implements TargetKind {
                 PostgresTarget t = create(spec);
                 targets.add(t);
                 resources.add(t);
-                try {
-                    t.server(PROBE);
-                } catch (Exception e) {
-                    throw new CliException("cannot reach " + spec + ": " + Kinds.rootMessage(e), e);
-                }
             }
             List<Detector> detectors = new ArrayList<>();
             for (PostgresTarget t : targets) {
                 detectors.addAll(PostgresDetectors.forTarget(t));
             }
             if (!integrity.isEmpty()) {
-                // the checks run on the first PostgreSQL target; replica-drift names its replica among the others
+                // the checks run on the first PostgreSQL target; replica-drift names its replica among the others.
+                // Built before any connection, so a typo in the file is reported as such even when the server is down.
                 Map<String, PostgresTarget> byName = new java.util.LinkedHashMap<>();
                 targets.forEach(t -> byName.put(t.name(), t));
                 try {
@@ -85,6 +81,13 @@ final class PostgresKind implements TargetKind {
                     detectors.addAll(checks.detectors());
                 } catch (IntegrityConfigException e) {
                     throw new CliException("telltale.yaml: " + Redaction.message(e.getMessage()), e);
+                }
+            }
+            for (int i = 0; i < specs.size(); i++) {
+                try {
+                    targets.get(i).server(PROBE);
+                } catch (Exception e) {
+                    throw new CliException("cannot reach " + specs.get(i) + ": " + Kinds.rootMessage(e), e);
                 }
             }
             return new Opened(detectors, resources);
