@@ -111,6 +111,7 @@ public final class EngineMetrics {
                 .description("Findings firing now")
                 .baseUnit("findings")
                 .tags(tags)
+                .strongReference(true)
                 .register(registry);
     }
 
@@ -172,6 +173,8 @@ public final class EngineMetrics {
                 .description(g.spec.description())
                 .baseUnit(g.spec.baseUnit())
                 .tags(g.tags)
+                // strong: a registry read after its engine is dropped shows the last value, not NaN
+                .strongReference(true)
                 .register(registry);
         g.meters.put(registry, meter);
     }
