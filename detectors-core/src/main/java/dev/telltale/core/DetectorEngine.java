@@ -136,7 +136,7 @@ public final class DetectorEngine implements MeterBinder, AutoCloseable {
             throw new IllegalStateException("runOnce cannot be mixed with scheduled mode on one engine");
         }
         Instant startedAt = clock.instant();
-        runPass(true);
+        Map<Slot, Result> first = runPass(true);
         if (!window.isZero()) {
             Thread.sleep(window.toMillis());
         }
@@ -144,6 +144,9 @@ public final class DetectorEngine implements MeterBinder, AutoCloseable {
         List<Finding> findings = new ArrayList<>();
         List<RunRecord> runs = new ArrayList<>();
         second.forEach((slot, r) -> {
+            if (r.outcome() == STILL_RUNNING && first.containsKey(slot)) {
+                r = first.get(slot); // the baseline run that hung is the news, not the skip it caused
+            }
             runs.add(record(slot, r));
             r.detection().ifPresent(d -> findings.addAll(d.findings()));
         });
@@ -183,9 +186,10 @@ public final class DetectorEngine implements MeterBinder, AutoCloseable {
         return results;
     }
 
+    private static final Outcome STILL_RUNNING = new Outcome.Skipped("the previous run is still going past its deadline");
+
     private Result stillRunning() {
-        return new Result(new Outcome.Skipped("the previous run is still going past its deadline"),
-                Optional.empty(), clock.instant(), Duration.ZERO);
+        return new Result(STILL_RUNNING, Optional.empty(), clock.instant(), Duration.ZERO);
     }
 
     private void launch(Slot s) {
