@@ -68,6 +68,13 @@ public class KeyTrackingBenchmark {
         }
     }
 
+    /** What touching the key costs without any tracker: the floor the trackers' numbers stand on. */
+    @Benchmark
+    public int baselineTouchKey(Keys k, Cursor c) {
+        String key = k.keys[c.draw(k)];
+        return key.hashCode() + key.length();
+    }
+
     @Benchmark
     public void hotKeysRecord(Keys k, Cursor c) {
         k.hotKeys.record(k.keys[c.draw(k)]);

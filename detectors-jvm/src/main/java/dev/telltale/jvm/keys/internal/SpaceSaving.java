@@ -5,21 +5,36 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Metwally's space-saving top-K over a fixed number of counters, with no allocation per record.
- * Counters live in arrays; {@code order} keeps them sorted by count (ascending) so the minimum is
- * {@code order[0]} and an increment moves a counter past the others of its count with one binary search
- * and one swap. Empty counters have count 0, so a new key always takes the minimum counter: the fill
- * phase and the replacement phase are the same code. Not thread-safe: callers lock.
+ * Metwally's space-saving top-K over a fixed number of counters, as his Stream-Summary: counters with the
+ * same count hang in one bucket, buckets form a list sorted by count, so an increment moves a counter to
+ * the next bucket in O(1) and the minimum is the head of the first bucket. Everything lives in int and
+ * long arrays allocated once: no allocation per record. Empty counters start in a bucket of count 0, so a
+ * new key always takes a minimum counter: the fill phase and the replacement phase are the same code.
+ * Not thread-safe: callers lock.
  */
 public final class SpaceSaving {
+    private static final int NONE = -1;
+
     private final int capacity;
     private final Object[] keys;
     private final int[] hashes;
     private final long[] counts;
     private final long[] errors;
-    private final int[] order;
-    private final int[] pos;
-    private final int[] table; // slot + 1, 0 = empty; linear probing
+    // counters: their bucket and their neighbours within it
+    private final int[] bucketOf;
+    private final int[] prev;
+    private final int[] next;
+    // buckets: count, first counter, neighbours in ascending count order; unused ones on a free stack
+    private final long[] bucketCount;
+    private final int[] bucketHead;
+    private final int[] bucketPrev;
+    private final int[] bucketNext;
+    private final int[] free;
+    private int freeTop;
+    private int minBucket;
+    private int maxBucket;
+    // key -> counter: open addressing, linear probing, counter + 1 (0 = empty)
+    private final int[] table;
     private final int mask;
     private long total;
 
@@ -32,8 +47,14 @@ public final class SpaceSaving {
         hashes = new int[capacity];
         counts = new long[capacity];
         errors = new long[capacity];
-        order = new int[capacity];
-        pos = new int[capacity];
+        bucketOf = new int[capacity];
+        prev = new int[capacity];
+        next = new int[capacity];
+        bucketCount = new long[capacity];
+        bucketHead = new int[capacity];
+        bucketPrev = new int[capacity];
+        bucketNext = new int[capacity];
+        free = new int[capacity];
         int tableSize = Integer.highestOneBit(Math.max(2, capacity * 2 - 1)) << 1;
         table = new int[tableSize];
         mask = tableSize - 1;
@@ -45,10 +66,21 @@ public final class SpaceSaving {
         Arrays.fill(counts, 0);
         Arrays.fill(errors, 0);
         Arrays.fill(table, 0);
-        for (int i = 0; i < capacity; i++) {
-            order[i] = i;
-            pos[i] = i;
+        for (int s = 0; s < capacity; s++) {
+            bucketOf[s] = 0;
+            prev[s] = s - 1;
+            next[s] = s + 1 < capacity ? s + 1 : NONE;
         }
+        bucketCount[0] = 0;
+        bucketHead[0] = 0;
+        bucketPrev[0] = NONE;
+        bucketNext[0] = NONE;
+        freeTop = 0;
+        for (int b = capacity - 1; b >= 1; b--) {
+            free[freeTop++] = b;
+        }
+        minBucket = 0;
+        maxBucket = 0;
         total = 0;
     }
 
@@ -63,7 +95,7 @@ public final class SpaceSaving {
                 return;
             }
         }
-        int slot = order[0];
+        int slot = bucketHead[minBucket];
         if (keys[slot] != null) {
             remove(slot);
             i = hash & mask;
@@ -79,26 +111,52 @@ public final class SpaceSaving {
     }
 
     private void increment(int slot) {
-        long c = counts[slot];
-        int lo = pos[slot];
-        int hi = capacity - 1;
-        while (lo < hi) { // last position whose count is still c
-            int mid = (lo + hi + 1) >>> 1;
-            if (counts[order[mid]] <= c) {
-                lo = mid;
+        int b = bucketOf[slot];
+        long c = counts[slot] + 1;
+        int target = bucketNext[b];
+        if (target == NONE || bucketCount[target] != c) {
+            target = free[--freeTop];
+            bucketCount[target] = c;
+            bucketHead[target] = NONE;
+            bucketPrev[target] = b;
+            bucketNext[target] = bucketNext[b];
+            if (bucketNext[b] != NONE) {
+                bucketPrev[bucketNext[b]] = target;
             } else {
-                hi = mid - 1;
+                maxBucket = target;
             }
+            bucketNext[b] = target;
         }
-        int p = pos[slot];
-        if (lo != p) {
-            int other = order[lo];
-            order[lo] = slot;
-            pos[slot] = lo;
-            order[p] = other;
-            pos[other] = p;
+        // detach from b
+        if (prev[slot] != NONE) {
+            next[prev[slot]] = next[slot];
+        } else {
+            bucketHead[b] = next[slot];
         }
-        counts[slot] = c + 1;
+        if (next[slot] != NONE) {
+            prev[next[slot]] = prev[slot];
+        }
+        if (bucketHead[b] == NONE) { // b is empty: unlink and free it
+            int bp = bucketPrev[b];
+            int bn = bucketNext[b]; // never NONE: target follows b
+            bucketPrev[bn] = bp;
+            if (bp != NONE) {
+                bucketNext[bp] = bn;
+            } else {
+                minBucket = bn;
+            }
+            free[freeTop++] = b;
+        }
+        // attach to target
+        int head = bucketHead[target];
+        prev[slot] = NONE;
+        next[slot] = head;
+        if (head != NONE) {
+            prev[head] = slot;
+        }
+        bucketHead[target] = slot;
+        bucketOf[slot] = target;
+        counts[slot] = c;
     }
 
     /** Backward-shift deletion keeps probing chains intact without tombstones. */
@@ -134,15 +192,13 @@ public final class SpaceSaving {
         return capacity;
     }
 
-    /** The {@code n} counters with the highest counts, highest first. */
+    /** The {@code n} counters with the highest counts, highest first (ties in no particular order). */
     public List<Counter> top(int n) {
         List<Counter> out = new ArrayList<>(Math.min(n, capacity));
-        for (int p = capacity - 1; p >= 0 && out.size() < n; p--) {
-            int slot = order[p];
-            if (keys[slot] == null) {
-                break;
+        for (int b = maxBucket; b != NONE && bucketCount[b] > 0 && out.size() < n; b = bucketPrev[b]) {
+            for (int s = bucketHead[b]; s != NONE && out.size() < n; s = next[s]) {
+                out.add(new Counter(keys[s], counts[s], errors[s]));
             }
-            out.add(new Counter(keys[slot], counts[slot], errors[slot]));
         }
         return out;
     }
