@@ -1,10 +1,10 @@
 package dev.telltale.jvm.requests;
 
+import dev.telltale.jvm.requests.internal.KeyTable;
+
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -13,8 +13,11 @@ import java.util.regex.Pattern;
 /**
  * Watches idempotency keys (Stripe-style {@code Idempotency-Key} headers, payment intent ids, message ids)
  * without enforcing anything: it tells a first use from a second use while the first is still in flight
- * (the double charge in the making) and from a replay within the TTL. Memory is bounded: at most
- * {@code maxKeys} keys are remembered, oldest first out, each for at most {@code ttl}.
+ * (the double charge in the making) and from a replay within the TTL. Memory is fixed: at most
+ * {@code maxKeys} keys are remembered, as 64-bit fingerprints in tables allocated up front (about 40 bytes
+ * per key), oldest first out, each for at most {@code ttl}; the keys themselves are not kept, except the
+ * last few concurrent duplicates as evidence. A key still in flight when {@code maxKeys} newer keys have
+ * arrived is forgotten.
  *
  * <pre>{@code
  * IdempotencyTracker payments = IdempotencyTracker.forRequests("payments").build();
@@ -89,29 +92,20 @@ public final class IdempotencyTracker {
      */
     public Use begin(String key) {
         Objects.requireNonNull(key, "key: for requests without a key call missingKey()");
+        long fp = KeyTable.fingerprint(key);
         long now = System.nanoTime();
-        Stripe s = stripe(key);
-        Seen seen;
+        Stripe s = stripes[(int) (fp >>> 40) & mask];
+        int found;
         synchronized (s) {
             s.uses++;
-            Entry e = s.map.get(key);
-            if (e == null) {
-                s.map.put(key, new Entry(now));
-                seen = Seen.FIRST;
-            } else if (e.inFlight > 0) {
-                e.inFlight++;
+            found = s.table.begin(fp, now, ttlNanos);
+            if (found == KeyTable.CONCURRENT) {
                 s.concurrent++;
-                seen = Seen.CONCURRENT_DUPLICATE;
-            } else if (now - e.startedNanos > ttlNanos) {
-                e.startedNanos = now;
-                e.inFlight = 1;
-                seen = Seen.FIRST;
-            } else {
-                e.inFlight = 1;
+            } else if (found == KeyTable.REPLAY) {
                 s.replays++;
-                seen = Seen.REPLAY;
             }
         }
+        Seen seen = found == KeyTable.FIRST ? Seen.FIRST : found == KeyTable.CONCURRENT ? Seen.CONCURRENT_DUPLICATE : Seen.REPLAY;
         if (seen == Seen.CONCURRENT_DUPLICATE) {
             synchronized (concurrentSamples) {
                 if (concurrentSamples.size() == SAMPLES) {
@@ -120,7 +114,7 @@ public final class IdempotencyTracker {
                 concurrentSamples.addLast(key);
             }
         }
-        return new Use(this, key, seen);
+        return new Use(this, fp, seen);
     }
 
     /** Runs {@code work} between {@link #begin} and its end. */
@@ -135,19 +129,11 @@ public final class IdempotencyTracker {
         missing.increment();
     }
 
-    private void end(String key) {
-        Stripe s = stripe(key);
+    private void end(long fp) {
+        Stripe s = stripes[(int) (fp >>> 40) & mask];
         synchronized (s) {
-            Entry e = s.map.get(key);
-            if (e != null && e.inFlight > 0) {
-                e.inFlight--;
-            }
+            s.table.end(fp);
         }
-    }
-
-    private Stripe stripe(String key) {
-        int h = key.hashCode() * 0x9E3779B9;
-        return stripes[(h ^ (h >>> 16)) & mask];
     }
 
     /** Counts since the previous call, and the keys of the last concurrent duplicates. */
@@ -161,7 +147,7 @@ public final class IdempotencyTracker {
                 uses += s.uses;
                 concurrent += s.concurrent;
                 replays += s.replays;
-                remembered += s.map.size();
+                remembered += s.table.size();
                 s.uses = 0;
                 s.concurrent = 0;
                 s.replays = 0;
@@ -182,13 +168,13 @@ public final class IdempotencyTracker {
     /** One use of a key; closing it marks the end of the work. */
     public static final class Use implements AutoCloseable {
         private final IdempotencyTracker tracker;
-        private final String key;
+        private final long fingerprint;
         private final Seen seen;
         private boolean closed;
 
-        private Use(IdempotencyTracker tracker, String key, Seen seen) {
+        private Use(IdempotencyTracker tracker, long fingerprint, Seen seen) {
             this.tracker = tracker;
-            this.key = key;
+            this.fingerprint = fingerprint;
             this.seen = seen;
         }
 
@@ -200,36 +186,19 @@ public final class IdempotencyTracker {
         public void close() {
             if (!closed) {
                 closed = true;
-                tracker.end(key);
+                tracker.end(fingerprint);
             }
         }
     }
 
-    private static final class Entry {
-        long startedNanos;
-        int inFlight = 1;
-
-        Entry(long startedNanos) {
-            this.startedNanos = startedNanos;
-        }
-    }
-
     private static final class Stripe {
-        final Map<String, Entry> map;
+        final KeyTable table;
         long uses;
         long concurrent;
         long replays;
 
         Stripe(int max) {
-            // insertion order: the oldest key goes first once the stripe is full
-            map = new LinkedHashMap<>(16, 0.75f, false) {
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-                    return size() > max;
-                }
-            };
+            table = new KeyTable(max);
         }
     }
 
@@ -259,10 +228,10 @@ public final class IdempotencyTracker {
             return this;
         }
 
-        /** Keys remembered at most (default 100,000); the oldest are forgotten first. */
+        /** Keys remembered at most (default 100,000, about 4 MB); the oldest are forgotten first. */
         public Builder maxKeys(int maxKeys) {
-            if (maxKeys < 16) {
-                throw new IllegalArgumentException("idempotency maxKeys must be at least 16, was " + maxKeys);
+            if (maxKeys < 16 || maxKeys > 1 << 26) {
+                throw new IllegalArgumentException("idempotency maxKeys must be between 16 and 67108864, was " + maxKeys);
             }
             this.maxKeys = maxKeys;
             return this;
