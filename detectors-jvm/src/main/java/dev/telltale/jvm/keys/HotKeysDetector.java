@@ -66,7 +66,7 @@ public final class HotKeysDetector implements Detector {
 
     @Override
     public Set<Problem> problems() {
-        return Set.of(Problem.HOT_PARTITION, Problem.PERFORMANCE_HOTSPOTS);
+        return Set.of(Problem.HOT_PARTITION);
     }
 
     @Override

@@ -109,7 +109,7 @@ public final class RetryStormDetector implements Detector {
 
     @Override
     public Set<Problem> problems() {
-        return Set.of(Problem.RETRY_STORM, Problem.CASCADING_FAILURES);
+        return Set.of(Problem.RETRY_STORM);
     }
 
     @Override
