@@ -64,6 +64,48 @@ class HotKeysTest {
     }
 
     @Test
+    void spaceSavingKeepsItsGuaranteesOnRandomStreams() {
+        Random random = new Random(5);
+        for (int round = 0; round < 200; round++) {
+            int capacity = 1 + random.nextInt(12);
+            int universe = 1 + random.nextInt(30);
+            SpaceSaving s = new SpaceSaving(capacity);
+            Map<Integer, Long> truth = new HashMap<>();
+            int n = random.nextInt(2_000);
+            for (int i = 0; i < n; i++) {
+                // skewed: low keys are frequent, so counts spread over many distinct values
+                int key = (int) Math.floor(Math.pow(random.nextDouble(), 3) * universe);
+                truth.merge(key, 1L, Long::sum);
+                s.add(key, Integer.hashCode(key) * 0x9E3779B9);
+            }
+            List<SpaceSaving.Counter> all = s.top(capacity);
+            assertThat(all.stream().mapToLong(SpaceSaving.Counter::count).sum()).isEqualTo(n);
+            for (int i = 1; i < all.size(); i++) {
+                assertThat(all.get(i).count()).isLessThanOrEqualTo(all.get(i - 1).count());
+            }
+            for (SpaceSaving.Counter c : all) {
+                long t = truth.getOrDefault((Integer) c.key(), 0L);
+                assertThat(c.guaranteed()).isLessThanOrEqualTo(t);
+                assertThat(c.count()).isGreaterThanOrEqualTo(t);
+            }
+            // every key more frequent than n / capacity is monitored
+            truth.forEach((k, t) -> {
+                if (t > n / capacity) {
+                    assertThat(all).extracting(SpaceSaving.Counter::key).contains(k);
+                }
+            });
+        }
+        SpaceSaving distinctCounts = new SpaceSaving(4);
+        for (int k = 0; k < 4; k++) {
+            for (int i = 0; i <= k * 3; i++) {
+                distinctCounts.add(k, k);
+            }
+        }
+        distinctCounts.add(99, 99); // every counter alone in its bucket: the replacement must not need a spare bucket
+        assertThat(distinctCounts.top(4)).extracting(SpaceSaving.Counter::key).contains(99, 3, 2, 1);
+    }
+
+    @Test
     void oneHotKeyAmongAHundredThousandIsFound() throws Exception {
         HotKeys keys = HotKeys.builder("app").build();
         HotKeysDetector detector = HotKeysDetector.of("app", keys);

@@ -114,6 +114,14 @@ public final class SpaceSaving {
         int b = bucketOf[slot];
         long c = counts[slot] + 1;
         int target = bucketNext[b];
+        boolean alone = bucketHead[b] == slot && next[slot] == NONE;
+        if (alone && (target == NONE || bucketCount[target] != c)) {
+            // the counter's bucket moves up with it; this also means a new bucket is only ever taken while
+            // b keeps another counter, so buckets in use never outnumber counters
+            bucketCount[b] = c;
+            counts[slot] = c;
+            return;
+        }
         if (target == NONE || bucketCount[target] != c) {
             target = free[--freeTop];
             bucketCount[target] = c;
