@@ -6,7 +6,9 @@ import dev.telltale.jvm.requests.IdempotencyTracker;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.ref.Reference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Heap retained by each tracker, with its default bounds, as distinct keys pass through it: after 0,
@@ -26,19 +28,25 @@ public final class KeyTrackingMemory {
 
     public static void main(String[] args) {
         long total = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
-        HotKeys hotKeys = HotKeys.builder("memory").build();
-        measure("HotKeys (capacity 1024, 8 stripes)", total, hotKeys::record);
-        IdempotencyTracker idempotency = IdempotencyTracker.forRequests("memory").build();
-        measure("IdempotencyTracker (maxKeys 100000)", total, key -> idempotency.begin(key).close());
-        EventOrderTracker events = EventOrderTracker.builder("memory").build();
-        measure("EventOrderTracker (maxEntities 100000)", total, key -> events.observe(key, 1));
-        // keep the trackers reachable until the last measurement
-        System.out.println("(" + hotKeys.name() + idempotency.name() + events.name() + ")");
+        measure("HotKeys (capacity 1024, 8 stripes)", total, () -> {
+            HotKeys hotKeys = HotKeys.builder("memory").build();
+            return hotKeys::record;
+        });
+        measure("IdempotencyTracker (maxKeys 100000)", total, () -> {
+            IdempotencyTracker idempotency = IdempotencyTracker.forRequests("memory").build();
+            return key -> idempotency.begin(key).close();
+        });
+        measure("EventOrderTracker (maxEntities 100000)", total, () -> {
+            EventOrderTracker events = EventOrderTracker.builder("memory").build();
+            return key -> events.observe(key, 1);
+        });
     }
 
-    private static void measure(String what, long total, Consumer<String> tracker) {
+    /** Measures from before the tracker is built, so memory it allocates up front counts. */
+    private static void measure(String what, long total, Supplier<Consumer<String>> build) {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long base = retained(memory);
+        Consumer<String> tracker = build.get();
         System.out.println(what);
         System.out.printf("  %-14s %s%n", "distinct keys", "retained heap (MiB)");
         long done = 0;
@@ -51,6 +59,7 @@ public final class KeyTrackingMemory {
             }
             System.out.printf("  %-14d %.2f%n", checkpoint, (retained(memory) - base) / 1048576.0);
         }
+        Reference.reachabilityFence(tracker);
     }
 
     private static long retained(MemoryMXBean memory) {
