@@ -272,6 +272,13 @@ public final class DetectorEngine implements MeterBinder, AutoCloseable {
 
     /** Records a run: its meters, its signals and, in scheduled mode, its alerts. */
     private void finish(Slot s, Result r, boolean scheduled) {
+        if (r.detection().isPresent()) {
+            try {
+                metrics.checkSignals(r.detection().get().signals());
+            } catch (IllegalStateException e) {
+                r = new Result(Outcome.failed(e), Optional.empty(), r.startedAt(), r.duration());
+            }
+        }
         RunRecord previous = s.lastRun;
         RunRecord run = record(s, r);
         s.lastRun = run;
@@ -280,12 +287,7 @@ public final class DetectorEngine implements MeterBinder, AutoCloseable {
         List<Signal> signals = r.detection().map(Detection::signals).orElse(List.of());
         List<AlertTracker.Transition> transitions = List.of();
         synchronized (s) {
-            try {
-                s.publishedSignals = metrics.publishSignals(s.target(), signals, s.publishedSignals);
-            } catch (IllegalStateException e) {
-                log.error("detector {} on {}: {}", s.id(), s.target(), e.getMessage());
-                s.publishedSignals = metrics.publishSignals(s.target(), List.of(), s.publishedSignals);
-            }
+            s.publishedSignals = metrics.publishSignals(s.target(), signals, s.publishedSignals);
             if (scheduled && r.detection().isPresent()) {
                 transitions = tracker.update(s.id(), s.target(), r.detection().get().findings(), clock.instant());
             }

@@ -200,10 +200,14 @@ class DetectorEngineTest {
         SignalSpec clash = SignalSpec.of("test.waiting.sessions", "sessions", "Same name, other keys", "database");
         TestDetector a = new TestDetector("test.a", Duration.ofMillis(20), ctx -> Detection.builder().signal(WAITING, 1).build());
         TestDetector b = new TestDetector("test.b", Duration.ofMillis(20), ctx -> Detection.builder().signal(clash, 1, "x").build());
-        engine(a, b).start();
+        DetectorEngine e = engine(a, b);
+        e.start();
         await().until(() -> a.calls.get() > 3 && b.calls.get() > 3);
-        // whichever ran first owns the name; the other's series is refused, never registered beside it
+        // whichever ran first owns the name; the other's runs fail with a reason, never registering beside it
         assertThat(registry.find("telltale.test.waiting.sessions").gauges()).hasSize(1);
+        assertThat(runs(registry, "test.a", "error") + runs(registry, "test.b", "error")).isGreaterThan(0);
+        assertThat(e.lastRuns()).anySatisfy(r -> assertThat(r.outcome().reason())
+                .contains("signal 'test.waiting.sessions' is published with tag keys"));
     }
 
     @Test

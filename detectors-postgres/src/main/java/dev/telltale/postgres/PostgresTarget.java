@@ -1,0 +1,212 @@
+package dev.telltale.postgres;
+
+import dev.telltale.postgres.internal.PostgresUrl;
+import dev.telltale.postgres.internal.QueryRunner;
+import dev.telltale.postgres.internal.ServerProbe;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import javax.sql.DataSource;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A PostgreSQL server that Telltale watches. It keeps its <em>own</em> connection (never one of the
+ * application's pool) with {@code application_name=telltale}, opened on first use and reopened after a
+ * failure, and runs every detection on it in a read-only transaction with a statement timeout, a lock
+ * timeout and a client-side network timeout.
+ *
+ * <pre>{@code
+ * try (PostgresTarget db = PostgresTarget.fromUrl("orders-db", "postgresql://telltale:secret@db:5432/orders")) {
+ *     List<Detector> detectors = PostgresDetectors.forTarget(db);
+ * }
+ * }</pre>
+ *
+ * The password never appears in {@link #toString()}, error messages or logs.
+ */
+public final class PostgresTarget implements AutoCloseable {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,62}");
+
+    private final String name;
+    private final String description;
+    private final QueryRunner runner;
+    private final Settings settings;
+
+    private PostgresTarget(String name, String description, DataSource dataSource, Settings settings, boolean ownDataSource) {
+        this.name = name;
+        this.description = description;
+        this.settings = settings;
+        this.runner = new QueryRunner(name, description, dataSource, new QueryRunner.RunnerConfig(
+                settings.statementTimeout, settings.lockTimeout, settings.networkMargin, settings.maxRows, !ownDataSource));
+    }
+
+    /**
+     * A target from a URL, {@code postgresql://user:pass@host:port/db} or {@code jdbc:postgresql://host:port/db?user=..},
+     * with default timeouts.
+     *
+     * @throws IllegalArgumentException for a bad name or URL (the message shows the URL without its password)
+     */
+    public static PostgresTarget fromUrl(String name, String url) {
+        return builder(name).url(url).build();
+    }
+
+    /**
+     * A target from a {@code DataSource}, with default timeouts. Telltale takes one connection from it and keeps
+     * it (setting {@code application_name=telltale} on it), so prefer a plain, unpooled data source.
+     */
+    public static PostgresTarget fromDataSource(String name, DataSource dataSource) {
+        return builder(name).dataSource(dataSource).build();
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The configured name: the {@code target} tag of every signal and finding. */
+    public String name() {
+        return name;
+    }
+
+    /** Where the target is, without the password. */
+    public String description() {
+        return description;
+    }
+
+    public Duration statementTimeout() {
+        return settings.statementTimeout;
+    }
+
+    public Duration lockTimeout() {
+        return settings.lockTimeout;
+    }
+
+    /**
+     * What the server is (version, role, privileges, extensions), probing it if no connection is open.
+     *
+     * @throws Exception when the server cannot be reached within {@code budget}
+     */
+    public ServerProbe server(Duration budget) throws Exception {
+        return runner.probe(budget);
+    }
+
+    /**
+     * The query runner, for this module's detectors: the one way to run a {@code .sql} resource read-only
+     * with timeouts. Not a stable API for other code.
+     */
+    public QueryRunner queries() {
+        return runner;
+    }
+
+    /** Closes the connection. Detectors of a closed target fail. */
+    @Override
+    public void close() {
+        runner.close();
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresTarget[" + name + " at " + description + "]";
+    }
+
+    private record Settings(Duration statementTimeout, Duration lockTimeout, Duration connectTimeout,
+                            Duration networkMargin, int maxRows) {
+    }
+
+    /** Builds a target; every setter validates its value and names it in the error. */
+    public static final class Builder {
+        private final String name;
+        private Optional<PostgresUrl> url = Optional.empty();
+        private Optional<DataSource> dataSource = Optional.empty();
+        private Duration statementTimeout = Duration.ofSeconds(5);
+        private Duration lockTimeout = Duration.ofMillis(200);
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration networkMargin = Duration.ofSeconds(5);
+        private int maxRows = 1000;
+
+        private Builder(String name) {
+            if (name == null || !NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("target name '" + name + "' must be 1 to 63 letters, digits, "
+                        + "'.', '_', ':' or '-', starting with a letter or digit");
+            }
+            this.name = name;
+        }
+
+        /** {@code postgresql://user:pass@host:port/db} or {@code jdbc:postgresql://host:port/db?user=..&password=..}. */
+        public Builder url(String url) {
+            this.url = Optional.of(PostgresUrl.parse(url));
+            this.dataSource = Optional.empty();
+            return this;
+        }
+
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = Optional.of(Objects.requireNonNull(dataSource, "dataSource"));
+            this.url = Optional.empty();
+            return this;
+        }
+
+        /** Server-side {@code statement_timeout} of every detection query (default 5 s). */
+        public Builder statementTimeout(Duration timeout) {
+            this.statementTimeout = positive("statementTimeout", timeout, Duration.ofMillis(100));
+            return this;
+        }
+
+        /** Server-side {@code lock_timeout}: how long a detection query may queue behind DDL (default 200 ms). */
+        public Builder lockTimeout(Duration timeout) {
+            this.lockTimeout = positive("lockTimeout", timeout, Duration.ofMillis(1));
+            return this;
+        }
+
+        /** How long to wait for a connection to open (default 5 s); for URL targets. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive("connectTimeout", timeout, Duration.ofSeconds(1));
+            return this;
+        }
+
+        /**
+         * How much longer than the statement timeout the client waits for an answer before it declares
+         * the link dead (default 5 s): the guard against half-open connections.
+         */
+        public Builder networkMargin(Duration margin) {
+            this.networkMargin = positive("networkMargin", margin, Duration.ofSeconds(1));
+            return this;
+        }
+
+        /** The most rows any one query may return (default 1000). */
+        public Builder maxRows(int maxRows) {
+            if (maxRows < 1 || maxRows > 100_000) {
+                throw new IllegalArgumentException("maxRows: '" + maxRows + "' must be between 1 and 100000");
+            }
+            this.maxRows = maxRows;
+            return this;
+        }
+
+        public PostgresTarget build() {
+            Settings s = new Settings(statementTimeout, lockTimeout, connectTimeout, networkMargin, maxRows);
+            if (url.isPresent()) {
+                PostgresUrl u = url.get();
+                PGSimpleDataSource ds = new PGSimpleDataSource();
+                ds.setURL(u.jdbcUrl());
+                u.user().ifPresent(ds::setUser);
+                u.password().ifPresent(ds::setPassword);
+                ds.setApplicationName("telltale");
+                ds.setConnectTimeout((int) Math.max(1, connectTimeout.toSeconds()));
+                ds.setLoginTimeout((int) Math.max(1, connectTimeout.toSeconds()));
+                ds.setTcpKeepAlive(true);
+                return new PostgresTarget(name, u.redacted(), ds, s, true);
+            }
+            if (dataSource.isPresent()) {
+                DataSource ds = dataSource.get();
+                return new PostgresTarget(name, "a " + ds.getClass().getSimpleName(), ds, s, false);
+            }
+            throw new IllegalStateException("target '" + name + "' needs a url(..) or a dataSource(..)");
+        }
+
+        private static Duration positive(String setting, Duration value, Duration min) {
+            if (value == null || value.compareTo(min) < 0) {
+                throw new IllegalArgumentException(setting + ": '" + value + "' is too short; give at least " + min);
+            }
+            return value;
+        }
+    }
+}

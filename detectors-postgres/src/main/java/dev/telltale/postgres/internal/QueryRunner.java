@@ -1,0 +1,317 @@
+package dev.telltale.postgres.internal;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The one way detectors talk to a PostgreSQL target: a dedicated connection, opened lazily and reopened
+ * after a failure, on which detections run one at a time, each inside
+ * <pre>BEGIN; SET TRANSACTION READ ONLY; SET LOCAL statement_timeout; SET LOCAL lock_timeout; ... ROLLBACK</pre>
+ * with a client-side network timeout as well, so that a half-open link cannot hang a detector.
+ *
+ * <p>Thread-safe: callers queue on a fair lock, bounded by their own budget.
+ */
+public final class QueryRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(QueryRunner.class);
+    private static final SqlFile PROBE = SqlFile.load(QueryRunner.class, "probe");
+    private static final SqlFile EXTENSIONS = SqlFile.load(QueryRunner.class, "extensions");
+    /** Below this a statement timeout would cancel even the cheapest view read on a busy server. */
+    private static final Duration MIN_STATEMENT_TIMEOUT = Duration.ofMillis(200);
+
+    /** A unit of work inside one read-only transaction. */
+    @FunctionalInterface
+    public interface TxWork<T> {
+        T run(ReadOnlyTx tx) throws Exception;
+    }
+
+    private final String targetName;
+    private final String description;
+    private final DataSource dataSource;
+    private final RunnerConfig config;
+    private final ReentrantLock lock = new ReentrantLock(true);
+    private Handle handle;
+    private ServerProbe probe;
+    private boolean closed;
+    private long connectionsOpened;
+    private final Counters counters = new Counters();
+
+    /**
+     * @param targetName  the configured target name, used in messages
+     * @param description where the target is, already redacted (no password)
+     * @param dataSource  where connections come from
+     * @param config      timeouts, row cap, and whether to {@code SET application_name} after connecting (a
+     *                    user's {@code DataSource} may not let us set it in the startup packet)
+     */
+    public QueryRunner(String targetName, String description, DataSource dataSource, RunnerConfig config) {
+        this.targetName = Objects.requireNonNull(targetName, "targetName");
+        this.description = Objects.requireNonNull(description, "description");
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * Runs {@code work} in a read-only transaction within {@code budget} (the time the caller has left).
+     * The statement timeout is the configured one or the budget, whichever is shorter.
+     *
+     * @throws SQLException with a message naming the target when the server cannot be reached or the
+     *                      transaction cannot be set up; query errors come from {@link ReadOnlyTx} as
+     *                      {@link QueryFailure} or {@link dev.telltale.core.DetectionSkippedException}
+     */
+    public <T> T read(String purpose, Duration budget, TxWork<T> work) throws Exception {
+        long waitMillis = Math.max(1, budget.toMillis());
+        if (!lock.tryLock(waitMillis, TimeUnit.MILLISECONDS)) {
+            throw new SQLTimeoutException("target '" + targetName + "' stayed busy with another detection for "
+                    + waitMillis + " ms; " + purpose + " did not run");
+        }
+        try {
+            if (closed) {
+                throw new IllegalStateException("target '" + targetName + "' is closed");
+            }
+            Duration statementTimeout = min(config.statementTimeout(), budget);
+            if (statementTimeout.compareTo(MIN_STATEMENT_TIMEOUT) < 0) {
+                statementTimeout = MIN_STATEMENT_TIMEOUT;
+            }
+            Handle h = connection();
+            boolean ok = false;
+            try {
+                T result = inTransaction(h, statementTimeout, work);
+                ok = true;
+                return result;
+            } finally {
+                if (!ok && isBroken(h)) {
+                    discard("after a failure in " + purpose);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The probe of the current connection, opening one if needed. */
+    public ServerProbe probe(Duration budget) throws Exception {
+        return read("probe", budget, ReadOnlyTx::server);
+    }
+
+    /** How many connections this runner has opened so far (1 unless the server went away). */
+    public long connectionsOpened() {
+        return connectionsOpened;
+    }
+
+    /** Queries run and rows read through {@link ReadOnlyTx} since the runner was made: the cost we put on the server. */
+    public Stats stats() {
+        return new Stats(counters.queries.sum(), counters.rows.sum());
+    }
+
+    /** @param queries queries run, @param rows rows they returned */
+    public record Stats(long queries, long rows) {
+    }
+
+    static final class Counters {
+        private final java.util.concurrent.atomic.LongAdder queries = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder rows = new java.util.concurrent.atomic.LongAdder();
+
+        void add(int rowCount) {
+            queries.increment();
+            rows.add(rowCount);
+        }
+    }
+
+    /** Whether a connection is open right now. */
+    public boolean connected() {
+        lock.lock();
+        try {
+            return handle != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            discard(null);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> T inTransaction(Handle h, Duration statementTimeout, TxWork<T> work) throws Exception {
+        Connection c = h.getConnection();
+        // the client-side guard: longer than the server-side timeout so the server normally answers first
+        int networkMillis = (int) Math.min(Integer.MAX_VALUE, statementTimeout.plus(config.networkMargin()).toMillis());
+        c.setNetworkTimeout(Runnable::run, networkMillis);
+        h.begin();
+        try (Statement s = c.createStatement()) {
+            s.execute("/* telltale */ set transaction read only; "
+                    + "set local statement_timeout = " + statementTimeout.toMillis() + "; "
+                    + "set local lock_timeout = " + config.lockTimeout().toMillis() + "; "
+                    // if this client stalls mid-detection, the server ends the session instead of holding a snapshot
+                    + "set local idle_in_transaction_session_timeout = " + networkMillis);
+        } catch (SQLException e) {
+            safeRollback(h);
+            throw QueryFailure.of(targetName, "begin read only", e);
+        }
+        try {
+            int queryTimeoutSeconds = (int) Math.max(1, (networkMillis + 999) / 1000);
+            return work.run(new ReadOnlyTx(h, probe, targetName, config.maxRows(), queryTimeoutSeconds, counters));
+        } finally {
+            safeRollback(h);
+        }
+    }
+
+    private Handle connection() throws SQLException {
+        if (handle != null) {
+            return handle;
+        }
+        Connection c;
+        try {
+            c = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new SQLException("cannot connect to target '" + targetName + "' (" + description + "): "
+                    + e.getMessage(), e.getSQLState(), e);
+        }
+        Handle h = null;
+        try {
+            if (config.setApplicationName()) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("/* telltale */ set application_name = 'telltale'");
+                }
+            }
+            if (!c.getAutoCommit()) {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+            Jdbi jdbi = Jdbi.create(c).installPlugin(new PostgresPlugin());
+            h = jdbi.open();
+            handle = h;
+            probe = readProbe(h);
+            connectionsOpened++;
+            LOG.debug("target '{}' connected to {}: {}", targetName, description, probe);
+            return h;
+        } catch (SQLException | RuntimeException e) {
+            handle = null;
+            probe = null;
+            closeQuietly(h, c);
+            if (e instanceof SQLException s) {
+                throw new SQLException("cannot set up the connection to target '" + targetName + "' (" + description
+                        + "): " + s.getMessage(), s.getSQLState(), s);
+            }
+            throw e;
+        }
+    }
+
+    private ServerProbe readProbe(Handle h) throws SQLException {
+        Connection c = h.getConnection();
+        c.setNetworkTimeout(Runnable::run, (int) config.statementTimeout().plus(config.networkMargin()).toMillis());
+        h.begin();
+        try (Statement s = c.createStatement()) {
+            s.execute("/* telltale */ set transaction read only; set local statement_timeout = "
+                    + config.statementTimeout().toMillis() + "; set local lock_timeout = " + config.lockTimeout().toMillis());
+            Map<String, Object> row = h.createQuery(PROBE.text(SqlFile.OLDEST_MAJOR)).mapToMap().one();
+            Map<String, String> extensions = new HashMap<>();
+            h.createQuery(EXTENSIONS.text(SqlFile.OLDEST_MAJOR))
+                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                    .forEach(e -> extensions.put(e.getKey(), e.getValue()));
+            return new ServerProbe(((Number) row.get("version_num")).intValue(), (String) row.get("version"),
+                    (Boolean) row.get("in_recovery"), (String) row.get("role"), (String) row.get("database"),
+                    (Boolean) row.get("superuser"), (Boolean) row.get("sees_all_sessions"),
+                    ((Number) row.get("backend_pid")).intValue(), extensions);
+        } catch (RuntimeException e) {
+            RuntimeException f = QueryFailure.of(targetName, "probe", e);
+            if (f.getCause() instanceof SQLException s) {
+                throw s;
+            }
+            throw f;
+        } finally {
+            safeRollback(h);
+        }
+    }
+
+    private boolean isBroken(Handle h) {
+        try {
+            Connection c = h.getConnection();
+            return c.isClosed() || !c.isValid(Math.max(1, (int) config.networkMargin().toSeconds()));
+        } catch (SQLException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    private void discard(String why) {
+        Handle h = handle;
+        handle = null;
+        probe = null;
+        if (h != null) {
+            if (why != null) {
+                LOG.info("target '{}': dropping its connection to {} {}; the next detection reconnects", targetName, description, why);
+            }
+            closeQuietly(h, h.getConnection());
+        }
+    }
+
+    private static void safeRollback(Handle h) {
+        try {
+            if (h.isInTransaction()) {
+                h.rollback();
+            }
+        } catch (RuntimeException e) {
+            // the connection is likely gone; isBroken() decides whether to drop it
+            LOG.trace("rollback failed", e);
+        }
+    }
+
+    private void closeQuietly(Handle h, Connection c) {
+        if (config.setApplicationName() && c != null) {
+            try (Statement s = c.createStatement()) {
+                // the connection may go back to the user's pool: leave it as we found it
+                s.execute("reset application_name");
+            } catch (SQLException | RuntimeException ignored) {
+                // going away anyway
+            }
+        }
+        try {
+            if (h != null) {
+                h.close();
+            }
+        } catch (RuntimeException ignored) {
+            // closing a broken handle
+        }
+        try {
+            if (c != null && !c.isClosed()) {
+                c.close();
+            }
+        } catch (SQLException | RuntimeException ignored) {
+            // closing a broken connection
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** Settings of a runner; validated by {@code PostgresTarget.Builder}. */
+    public record RunnerConfig(Duration statementTimeout, Duration lockTimeout, Duration networkMargin, int maxRows,
+                               boolean setApplicationName) {
+        public RunnerConfig {
+            Objects.requireNonNull(statementTimeout, "statementTimeout");
+            Objects.requireNonNull(lockTimeout, "lockTimeout");
+            Objects.requireNonNull(networkMargin, "networkMargin");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.telltale.postgres;
+
+import dev.telltale.core.DetectionSkippedException;
+import dev.telltale.core.DetectorEngine;
+import dev.telltale.core.Outcome;
+import dev.telltale.postgres.internal.QueryFailure;
+import dev.telltale.postgres.internal.ServerProbe;
+import dev.telltale.testkit.PostgresExtension;
+import dev.telltale.testkit.TestPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@ExtendWith(PostgresExtension.class)
+class PostgresTargetIT {
+    private static final Duration BUDGET = Duration.ofSeconds(10);
+
+    @Test
+    void probesOnceAndShowsUpAsTelltale(TestPostgres pg) throws Exception {
+        try (PostgresTarget target = PostgresTarget.fromUrl("db", pg.jdbcUrl())) {
+            ServerProbe probe = target.server(BUDGET);
+            assertThat(probe.versionNum()).isEqualTo(pg.serverVersionNum());
+            assertThat(probe.database()).isEqualTo(pg.database());
+            assertThat(probe.inRecovery()).isFalse();
+            assertThat(probe.seesAllSessions()).isTrue();
+            assertThat(probe.extensions()).containsKey("plpgsql");
+
+            try (Connection c = pg.connect(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("select application_name from pg_stat_activity where pid = " + probe.backendPid())) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("telltale");
+            }
+            assertThat(target.queries().connectionsOpened()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void everyReadIsReadOnlyWithTimeouts(TestPostgres pg) throws Exception {
+        try (PostgresTarget target = PostgresTarget.builder("db").url(pg.jdbcUrl())
+                .statementTimeout(Duration.ofMillis(700)).lockTimeout(Duration.ofMillis(150)).build()) {
+            List<String> settings = target.queries().read("test", BUDGET, tx -> tx.handle().createQuery(
+                    "select current_setting('transaction_read_only') || ' ' || current_setting('statement_timeout') "
+                            + "|| ' ' || current_setting('lock_timeout')").mapTo(String.class).list());
+            assertThat(settings).containsExactly("on 700ms 150ms");
+
+            assertThatThrownBy(() -> target.queries().read("write", BUDGET,
+                    tx -> tx.handle().execute("create table should_not_exist(x int)")))
+                    .hasMessageContaining("read-only");
+
+            // a statement that outlives the statement timeout is cancelled by the server and named in the error
+            assertThatThrownBy(() -> target.queries().read("sleep", BUDGET, tx -> tx.list(
+                    dev.telltale.postgres.internal.SqlFile.load(PostgresTargetIT.class, "sleep"), (rs, ctx) -> 1)))
+                    .isInstanceOf(QueryFailure.class)
+                    .hasMessageContaining("query sleep on target 'db' was cancelled by its statement timeout")
+                    .hasMessageContaining("57014");
+            // and the connection survives it
+            String db = target.queries().read("after", BUDGET, tx -> tx.server().database());
+            assertThat(db).isEqualTo(pg.database());
+            assertThat(target.queries().connectionsOpened()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void dataSourceTargetSetsApplicationName(TestPostgres pg) throws Exception {
+        try (PostgresTarget target = PostgresTarget.fromDataSource("ds", pg.dataSource())) {
+            String app = target.queries().read("app", BUDGET,
+                    tx -> tx.handle().createQuery("select current_setting('application_name')").mapTo(String.class).one());
+            assertThat(app).isEqualTo("telltale");
+        }
+    }
+
+    @Test
+    void roleWithoutMonitoringPrivilegeIsToldWhatToGrant(TestPostgres pg) throws Exception {
+        String role = "tt_nomon_" + ProcessHandle.current().pid();
+        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+            s.execute("drop role if exists " + role);
+            s.execute("create role " + role + " login password 'pw'");
+        }
+        try (PostgresTarget target = PostgresTarget.fromUrl("weak", "postgresql://" + role + ":pw@" + pg.host() + ":"
+                + pg.port() + "/" + pg.database())) {
+            ServerProbe probe = target.server(BUDGET);
+            assertThat(probe.seesAllSessions()).isFalse();
+            assertThatThrownBy(probe::requireSeesAllSessions)
+                    .isInstanceOf(DetectionSkippedException.class)
+                    .hasMessageContaining("grant pg_monitor to " + role);
+            assertThat(target.toString()).doesNotContain(":pw@").contains("***");
+
+            // detectors that would count other sessions wrongly skip and say what to grant; those whose views are
+            // complete for every role (pg_locks, pg_stat_database) still run
+            DetectorEngine engine = DetectorEngine.builder().detectors(PostgresDetectors.forTarget(target)).build();
+            Map<String, Outcome> outcomes = new TreeMap<>();
+            engine.runOnce(Duration.ZERO).runs().forEach(r -> outcomes.put(r.detector(), r.outcome()));
+            engine.close();
+            assertThat(outcomes).containsOnlyKeys("postgres.connections", "postgres.lock-waits", "postgres.hot-rows",
+                    "postgres.deadlocks", "postgres.long-running", "postgres.query-bursts");
+            for (String skipped : List.of("postgres.connections", "postgres.lock-waits", "postgres.long-running",
+                    "postgres.query-bursts")) {
+                assertThat(outcomes.get(skipped)).as(skipped).isInstanceOfSatisfying(Outcome.Skipped.class, o ->
+                        assertThat(o.reason()).isEqualTo("role " + role + " cannot see other sessions' activity, so counts "
+                                + "would be wrong; run: grant pg_monitor to " + role + ";"));
+            }
+            assertThat(outcomes.get("postgres.hot-rows").kind()).isEqualTo("ok");
+            assertThat(outcomes.get("postgres.deadlocks").kind()).isEqualTo("ok");
+        } finally {
+            try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+                s.execute("drop role if exists " + role);
+            }
+        }
+    }
+
+    @Test
+    void unreachableServerIsAClearError() {
+        try (PostgresTarget target = PostgresTarget.builder("gone")
+                .url("postgresql://nobody:secret@127.0.0.1:1/none").connectTimeout(Duration.ofSeconds(1)).build()) {
+            assertThatThrownBy(() -> target.server(BUDGET))
+                    .hasMessageContaining("cannot connect to target 'gone'")
+                    .hasMessageNotContaining("secret");
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.telltale.postgres.integrity;
+
+import dev.telltale.core.Detector;
+import dev.telltale.core.Problem;
+import dev.telltale.postgres.PostgresTarget;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The configuration entry point and builder validation; no server needed (targets connect lazily). */
+class IntegrityConfigTest {
+    private static PostgresTarget db;
+    private static PostgresTarget replica;
+
+    @BeforeAll
+    static void targets() {
+        db = PostgresTarget.fromUrl("db", "postgresql://app@127.0.0.1:1/app");
+        replica = PostgresTarget.fromUrl("db-replica", "postgresql://app@127.0.0.1:2/app");
+    }
+
+    @AfterAll
+    static void close() {
+        db.close();
+        replica.close();
+    }
+
+    private static IntegrityChecks load(Map<String, ?> section) {
+        return IntegrityConfig.fromMap(db, section, name -> name.equals("db-replica") ? Optional.of(replica) : Optional.empty());
+    }
+
+    private static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void everyKindLoadsIntoOneDetectorPerKind() {
+        IntegrityChecks checks = load(map(
+                "negative-values", List.of(map("table", "products", "column", "stock")),
+                "duplicates", List.of(
+                        map("table", "payments", "key", "idempotency_key", "where", "status = 'succeeded'",
+                                "problem", "concurrency/double-charge-payment", "severity", "critical", "chunk-rows", 100000),
+                        map("name", "double-click", "table", "orders", "key", List.of("user_id", "cart_id"), "window", "2s",
+                                "time-column", "created_at", "problem", "concurrency/duplicate-orders")),
+                "capacity-overflow", List.of(map("table", "shows", "capacity", "capacity", "child", "bookings",
+                        "child-key", "show_id", "where", "status = 'confirmed'")),
+                "orphans", List.of(map("table", "order_items", "references", "order_id", "parent", "orders",
+                        "critical-above", 1000, "chunk-rows", 50000, "ranges-per-run", 10)),
+                "stuck-rows", List.of(map("table", "outbox", "state-column", "status", "states", List.of("pending"),
+                        "time-column", "created_at", "older-than", "5m")),
+                "reconciliation", List.of(map("name", "likes", "a", map("table", "products", "key", "id", "column", "likes"),
+                        "b", map("table", "likes", "key", "product_id"), "tolerance", 0)),
+                "row-checksum", List.of(map("table", "accounts", "hash-column", "checksum", "columns", List.of("id", "balance"),
+                        "algorithm", "sha256")),
+                "invariant", List.of(map("name", "on-call", "sql", "select shift from oncall group by shift having bool_or(on_call) = false",
+                        "key", "shift")),
+                "replica-drift", List.of(map("table", "accounts", "replica", "db-replica", "settle", "30s", "settle-column", "updated_at")),
+                "retention-backlog", List.of(map("table", "sessions", "time-column", "last_seen", "retention", "30d")),
+                "key-skew", List.of(map("table", "posts", "key", "author_id", "time-column", "created_at", "window", "1h",
+                        "factor", 5, "min-rows", 100)),
+                "sequence-gaps", List.of(map("table", "applied_events", "entity", "account_id", "sequence", "seq",
+                        "order-column", "id", "chunk-rows", 100000))));
+        List<Detector> detectors = checks.detectors();
+        assertThat(detectors).extracting(Detector::id).containsExactly("integrity.negative-values", "integrity.duplicates",
+                "integrity.capacity-overflow", "integrity.orphans", "integrity.stuck-rows", "integrity.reconciliation",
+                "integrity.row-checksum", "integrity.invariant", "integrity.replica-drift", "integrity.retention-backlog",
+                "integrity.key-skew", "integrity.sequence-gaps");
+        assertThat(detectors).extracting(Detector::target).containsOnly("db");
+        assertThat(detectors.get(1).problems()).containsExactlyInAnyOrder(Problem.DOUBLE_CHARGE_PAYMENT, Problem.DUPLICATE_ORDERS);
+        assertThat(detectors.get(1).toString()).isEqualTo("integrity.duplicates@db [payments.idempotency_key, double-click]");
+    }
+
+    @Test
+    void errorsNameTheKeyPath() {
+        assertThatThrownBy(() -> load(map("duplicates", List.of(map("table", "orders", "key", "id", "window", "-1s", "time-column", "t")))))
+                .isInstanceOf(IntegrityConfigException.class)
+                .hasMessage("integrity.duplicates[0].window: '-1s' is negative; a duration must be 0 or more");
+        assertThatThrownBy(() -> load(map("duplicates", List.of(map("table", "orders", "key", "id", "window", "0s", "time-column", "t")))))
+                .hasMessage("integrity.duplicates[0].window: '0s' must be above 0");
+        assertThatThrownBy(() -> load(map("duplicates", List.of(map("table", "orders", "key", "id"), map("table", "orders", "kye", "id")))))
+                .hasMessage("integrity.duplicates[1].key: is required");
+        assertThatThrownBy(() -> load(map("duplicates", List.of(map("table", "orders", "key", "id", "wndow", "2s")))))
+                .hasMessage("integrity.duplicates[0].wndow: unknown setting");
+        assertThatThrownBy(() -> load(map("orphans", List.of(map("table", "order items", "references", "order_id", "parent", "orders")))))
+                .hasMessageStartingWith("integrity.orphans[0].table: 'order items' is not a plain SQL identifier");
+        assertThatThrownBy(() -> load(map("duplicate", List.of())))
+                .hasMessageStartingWith("integrity.duplicate: unknown check kind; known: negative-values, ");
+        assertThatThrownBy(() -> load(map("stuck-rows", List.of(map("table", "outbox", "older-than", "soon", "time-column", "t")))))
+                .hasMessage("integrity.stuck-rows[0].older-than: 'soon' is not a duration");
+        assertThatThrownBy(() -> load(map("duplicates", List.of(map("table", "p", "key", "k", "problem", "concurrency/double-charge")))))
+                .hasMessageStartingWith("integrity.duplicates[0].problem: 'concurrency/double-charge' is not a catalogue problem id");
+        assertThatThrownBy(() -> load(map("replica-drift", List.of(map("table", "accounts", "replica", "nope")))))
+                .hasMessage("integrity.replica-drift[0].replica: no target named 'nope' is configured");
+        assertThatThrownBy(() -> load(map("duplicates", List.of(map("table", "p", "key", "k"), map("table", "p", "key", "k")))))
+                .hasMessage("integrity.duplicates: two checks named 'p.k' on target 'db'; give one of them another name(..)");
+    }
+
+    @Test
+    void whereFragmentsThatCouldBreakOutAreRefused() {
+        IntegrityChecks c = IntegrityChecks.on(db);
+        assertThatThrownBy(() -> c.duplicates("payments").where("1=1) ; delete from x; --"))
+                .isInstanceOf(IntegrityConfigException.class)
+                .hasMessage("integrity.duplicates[payments].where: '1=1) ; delete from x; --' closes a parenthesis it did not open");
+        assertThatThrownBy(() -> c.duplicates("payments").where("1=1; delete from x"))
+                .hasMessageEndingWith("contains ';': one condition, not several statements");
+        assertThatThrownBy(() -> c.duplicates("payments").where("status = 'ok' -- and more"))
+                .hasMessageEndingWith("contains a '--' comment");
+        assertThatThrownBy(() -> c.duplicates("payments").where("status = 'ok' /* x */"))
+                .hasMessageEndingWith("contains a '/*' comment");
+        assertThatThrownBy(() -> c.duplicates("payments").where("(status = 'ok'"))
+                .hasMessageEndingWith("has an unclosed parenthesis");
+        assertThatThrownBy(() -> c.duplicates("payments").where("x = $$a$$"))
+                .hasMessageEndingWith("contains a dollar-quoted string");
+        // quotes and semicolons inside string literals are data, not syntax
+        c.duplicates("payments").key("k").where("note = 'a; b -- c (' and status = 'it''s'").add();
+        assertThatThrownBy(() -> c.invariant("rule", "delete from x returning id"))
+                .hasMessage("integrity.invariant[rule].sql: the query must be a SELECT (or WITH ... SELECT)");
+    }
+
+    @Test
+    void builderValuesAreCheckedAsTheyAreSet() {
+        IntegrityChecks c = IntegrityChecks.on(db);
+        assertThatThrownBy(() -> c.duplicates("payments").key("idempotency key"))
+                .hasMessageStartingWith("integrity.duplicates[payments].key: 'idempotency key' is not a plain SQL identifier");
+        assertThatThrownBy(() -> c.duplicates("payments").key("k").within(java.time.Duration.ofSeconds(-1), "created_at"))
+                .hasMessage("integrity.duplicates[payments].window: 'PT-1S' must be a positive duration");
+        assertThatThrownBy(() -> c.duplicates("a.b.c"))
+                .hasMessage("integrity.duplicates[a.b.c].table: 'a.b.c' is not a table name (give table or schema.table)");
+        assertThatThrownBy(() -> c.orphans("items").build())
+                .hasMessage("integrity.orphans[items].parent: is required (references(parent, columns..))");
+        assertThatThrownBy(() -> c.duplicates("p").key("k").chunkRows(5))
+                .hasMessage("integrity.duplicates[p].chunk-rows: '5' must be between 100 and 10000000");
+    }
+}

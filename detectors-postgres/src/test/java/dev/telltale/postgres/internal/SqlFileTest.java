@@ -1,0 +1,39 @@
+package dev.telltale.postgres.internal;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SqlFileTest {
+
+    @Test
+    void picksTheNewestVariantNotAboveTheServer() {
+        SqlFile sql = SqlFile.load(SqlFileTest.class, "sample");
+        assertThat(sql.variantVersions()).containsExactly(13, 15);
+        assertThat(sql.text(13)).endsWith("select 13 as v");
+        assertThat(sql.text(14)).endsWith("select 13 as v");
+        assertThat(sql.text(15)).endsWith("select 15 as v");
+        assertThat(sql.text(17)).endsWith("select 15 as v");
+        assertThat(sql.text(12)).endsWith("select 13 as v");
+    }
+
+    @Test
+    void everyQueryCarriesTheTelltaleComment() {
+        assertThat(SqlFile.load(SqlFileTest.class, "sample").text(17)).startsWith("/* telltale:sample */");
+    }
+
+    @Test
+    void aFileWithoutHeaderOrMissingIsRejected() {
+        assertThatThrownBy(() -> SqlFile.load(SqlFileTest.class, "noheader"))
+                .hasMessageContaining("must start with a comment header");
+        assertThatThrownBy(() -> SqlFile.load(SqlFileTest.class, "nope"))
+                .hasMessageContaining("nope.sql not found");
+    }
+
+    @Test
+    void grantAdviceQuotesOddRoleNames() {
+        assertThat(ServerProbe.quoteIdent("alice")).isEqualTo("alice");
+        assertThat(ServerProbe.quoteIdent("Alice-Ops")).isEqualTo("\"Alice-Ops\"");
+    }
+}

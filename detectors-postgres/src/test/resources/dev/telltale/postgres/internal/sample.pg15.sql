@@ -1,0 +1,2 @@
+-- test query, from 15 on
+select 15 as v

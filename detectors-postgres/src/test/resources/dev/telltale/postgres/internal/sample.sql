@@ -1,0 +1,2 @@
+-- test query, base variant
+select 13 as v

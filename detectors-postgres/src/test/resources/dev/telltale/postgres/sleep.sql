@@ -1,0 +1,2 @@
+-- test: outlives a short statement timeout
+select pg_sleep(5)
