@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * Watches idempotency keys (Stripe-style {@code Idempotency-Key} headers, payment intent ids, message ids)
  * without enforcing anything: it tells a first use from a second use while the first is still in flight
  * (the double charge in the making) and from a replay within the TTL. Memory is fixed: at most
- * {@code maxKeys} keys are remembered, as 64-bit fingerprints in tables allocated up front (about 40 bytes
+ * {@code maxKeys} keys are remembered, as 64-bit fingerprints in tables allocated up front (about 60 bytes
  * per key), oldest first out, each for at most {@code ttl}; the keys themselves are not kept, except the
  * last few concurrent duplicates as evidence. A key still in flight when {@code maxKeys} newer keys have
  * arrived is forgotten.
@@ -228,7 +228,7 @@ public final class IdempotencyTracker {
             return this;
         }
 
-        /** Keys remembered at most (default 100,000, about 4 MB); the oldest are forgotten first. */
+        /** Keys remembered at most (default 100,000, about 6 MB allocated up front); the oldest are forgotten first. */
         public Builder maxKeys(int maxKeys) {
             if (maxKeys < 16 || maxKeys > 1 << 26) {
                 throw new IllegalArgumentException("idempotency maxKeys must be between 16 and 67108864, was " + maxKeys);
