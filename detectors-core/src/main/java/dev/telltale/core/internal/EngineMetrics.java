@@ -112,6 +112,7 @@ public final class EngineMetrics {
         Gauge.builder(FINDINGS_ACTIVE, count, AtomicInteger::get)
                 .description("Findings firing now")
                 .tags(tags)
+                .strongReference(true)
                 .register(registry);
     }
 
@@ -173,6 +174,8 @@ public final class EngineMetrics {
                 .description(g.spec.description())
                 .baseUnit(g.spec.baseUnit())
                 .tags(g.tags)
+                // strong: a registry read after its engine is dropped shows the last value, not NaN
+                .strongReference(true)
                 .register(registry);
         g.meters.put(registry, meter);
     }

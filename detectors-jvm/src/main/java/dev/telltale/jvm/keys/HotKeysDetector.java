@@ -1,0 +1,134 @@
+package dev.telltale.jvm.keys;
+
+import dev.telltale.core.Detection;
+import dev.telltale.core.DetectionContext;
+import dev.telltale.core.Detector;
+import dev.telltale.core.Problem;
+import dev.telltale.core.Setting;
+import dev.telltale.core.Severity;
+import dev.telltale.core.SignalSpec;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * {@code keys.hot-keys}: client-side hot keys. Each run closes the window of every {@link HotKeys} it
+ * watches and reports a key as hot when its guaranteed count is above {@code mean-multiple} times the
+ * mean count per distinct key and its rate is at least {@code min-rate} touches per minute.
+ */
+public final class HotKeysDetector implements Detector {
+    public static final String ID = "keys.hot-keys";
+
+    public static final Setting<Double> MEAN_MULTIPLE = Setting.number("mean-multiple", 10,
+            "A key is hot when its touches in the window exceed this multiple of the mean per distinct key.");
+    public static final Setting<Double> MIN_RATE = Setting.number("min-rate", 1000,
+            "...and when it is touched at least this many times per minute.");
+    public static final Setting<Long> TOP = Setting.count("top", 5, "How many of the hottest keys are published as signals and checked.");
+    public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
+            "How long a key must stay hot before the finding fires.");
+
+    static final SignalSpec TOP_HITS = SignalSpec.of("keys.top.hits", "events",
+            "Touches in the last window of the N-th hottest key (a lower bound), by rank.", "source", "rank");
+    static final SignalSpec RECORDS = SignalSpec.of("keys.records", "events",
+            "Key touches recorded in the last window.", "source");
+    static final SignalSpec DISTINCT = SignalSpec.of("keys.distinct", "keys",
+            "Estimated distinct keys touched in the last window.", "source");
+
+    private final String target;
+    private final List<HotKeys> sources;
+
+    private HotKeysDetector(String target, List<HotKeys> sources) {
+        this.target = target;
+        this.sources = List.copyOf(sources);
+    }
+
+    public static HotKeysDetector of(String target, HotKeys... sources) {
+        Objects.requireNonNull(target, "target");
+        if (sources.length == 0) {
+            throw new IllegalArgumentException("keys.hot-keys needs at least one HotKeys source");
+        }
+        return new HotKeysDetector(target, List.of(sources));
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public String target() {
+        return target;
+    }
+
+    @Override
+    public Set<Problem> problems() {
+        return Set.of(Problem.HOT_PARTITION);
+    }
+
+    @Override
+    public Duration defaultInterval() {
+        return Duration.ofMinutes(1);
+    }
+
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(MEAN_MULTIPLE, MIN_RATE, TOP, FOR);
+    }
+
+    @Override
+    public Detection detect(DetectionContext ctx) {
+        int top = (int) Math.max(1, Math.min(100, ctx.setting(TOP)));
+        double multiple = ctx.setting(MEAN_MULTIPLE);
+        double minRate = ctx.setting(MIN_RATE);
+        Detection.Builder out = Detection.builder();
+        for (HotKeys source : sources) {
+            HotKeys.Window w = source.drain(top);
+            out.signal(RECORDS, w.records(), source.name());
+            out.signal(DISTINCT, w.distinct(), source.name());
+            List<HotKeys.KeyCount> keys = new ArrayList<>(w.top());
+            for (int rank = 1; rank <= top; rank++) {
+                out.signal(TOP_HITS, rank <= keys.size() ? keys.get(rank - 1).hits() : 0, source.name(), String.valueOf(rank));
+            }
+            if (ctx.baselinePass()) {
+                continue;
+            }
+            double minutes = Math.max(w.length().toNanos() / 60e9, 1e-9);
+            double mean = w.mean();
+            for (HotKeys.KeyCount k : keys) {
+                double perMinute = k.hits() / minutes;
+                if (k.hits() > multiple * mean && perMinute >= minRate) {
+                    out.finding(ctx.finding(Problem.HOT_PARTITION, Severity.WARNING, "key " + describe(k.key()))
+                            .summary(String.format(Locale.ROOT,
+                                    "key %s took %d of %d touches (%.1f %%) in %s, %.0f x the mean key",
+                                    describe(k.key()), k.hits(), w.records(), 100.0 * k.hits() / Math.max(1, w.records()),
+                                    format(w.length()), k.hits() / Math.max(mean, 1e-9)))
+                            .evidence("source", source.name())
+                            .evidence("hits", k.hits())
+                            .evidence("hits.upper-bound", k.estimate())
+                            .evidence("hits.per-minute", Math.round(perMinute))
+                            .evidence("window", format(w.length()))
+                            .evidence("records", w.records())
+                            .evidence("distinct-keys", w.distinct())
+                            .evidence("mean-per-key", Math.round(mean * 100) / 100.0)
+                            .hint("Spread the key (shard it with a suffix, replicate reads, cache it in process) "
+                                    + "or find the caller that hammers it; a single key cannot scale past one node.")
+                            .holdFor(ctx.setting(FOR)));
+                }
+            }
+        }
+        return out.build();
+    }
+
+    static String describe(Object key) {
+        String s = String.valueOf(key);
+        return s.length() <= 120 ? s : s.substring(0, 117) + "...";
+    }
+
+    private static String format(Duration d) {
+        return d.toMillis() >= 10_000 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+}

@@ -1,0 +1,210 @@
+package dev.telltale.jvm.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.telltale.core.Detection;
+import dev.telltale.core.DetectionContext;
+import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSettings;
+import dev.telltale.core.Finding;
+import dev.telltale.core.Problem;
+import dev.telltale.core.Severity;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** 100 threads on one expired key of real caches: a plain map, Caffeine used cache-aside, Caffeine loading. */
+class StampedeDetectorTest {
+    private static final int THREADS = 100;
+    private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+    private final AtomicInteger databaseQueries = new AtomicInteger();
+
+    @AfterEach
+    void shutdown() throws InterruptedException {
+        pool.shutdownNow();
+        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    static DetectionContext ctx(Detector d, boolean baseline) {
+        return new DetectionContext(d, DetectorSettings.resolve(d, Map.of()), Clock.systemUTC(), Duration.ofSeconds(10), false, baseline);
+    }
+
+    /** The backing store: a query that takes a while, as the database does under a herd. */
+    private String query(Object key) {
+        databaseQueries.incrementAndGet();
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "product " + key;
+    }
+
+    /** Runs {@code get} on 100 threads released together, and waits for all of them. */
+    private void herd(Supplier<String> get) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<String>> results = new ArrayList<>();
+        for (int i = 0; i < THREADS; i++) {
+            results.add(pool.submit(() -> {
+                start.await();
+                return get.get();
+            }));
+        }
+        start.countDown();
+        for (Future<String> r : results) {
+            assertThat(r.get(60, TimeUnit.SECONDS)).isEqualTo("product 42");
+        }
+    }
+
+    static Optional<Finding> finding(Detection d, String subject) {
+        return d.findings().stream().filter(f -> f.subject().equals(subject)).findFirst();
+    }
+
+    @Test
+    void aMapBackedCacheAsideStampedes() throws Exception {
+        StampedeDetector detector = StampedeDetector.create("app");
+        CacheLoads loads = detector.loads("products");
+        Map<Object, String> cache = new ConcurrentHashMap<>();
+        java.util.function.Function<Object, String> loader = loads.wrap(this::query);
+        cache.put(42, "product 42");
+        cache.remove(42); // the entry expired
+
+        herd(() -> {
+            String v = cache.get(42);
+            if (v == null) {
+                v = loader.apply(42);
+                cache.put(42, v);
+            }
+            return v;
+        });
+
+        Detection d = detector.detect(ctx(detector, false));
+        Finding f = finding(d, "cache products concurrent loads").orElseThrow();
+        assertThat(f.problem()).isEqualTo(Problem.THUNDERING_HERD);
+        assertThat(f.severity()).isEqualTo(Severity.WARNING);
+        assertThat((Integer) f.evidence().get("concurrent-loads")).isGreaterThanOrEqualTo(3);
+        assertThat(f.evidence()).containsEntry("key", "42");
+        assertThat(finding(d, "cache products repeated loads")).isPresent();
+        assertThat(databaseQueries.get()).isGreaterThanOrEqualTo(3);
+        assertThat(d.signals()).anySatisfy(s -> {
+            assertThat(s.spec().name()).isEqualTo("cache.loads.concurrent");
+            assertThat(s.value()).isGreaterThanOrEqualTo(3);
+        });
+    }
+
+    @Test
+    void caffeineUsedCacheAsideStampedesButItsLoadingCacheDoesNot() throws Exception {
+        StampedeDetector detector = StampedeDetector.create("app");
+        AtomicLong nanos = new AtomicLong();
+        Ticker ticker = nanos::get;
+
+        // cache-aside: getIfPresent, load, put: nothing coalesces the loads
+        CacheLoads asideLoads = detector.loads("aside");
+        Cache<Integer, String> aside = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(Duration.ofMinutes(5)).build();
+        aside.put(42, "product 42");
+        nanos.addAndGet(Duration.ofMinutes(6).toNanos());
+        assertThat(aside.getIfPresent(42)).isNull();
+        herd(() -> {
+            String v = aside.getIfPresent(42);
+            if (v == null) {
+                v = asideLoads.load(42, () -> query(42));
+                aside.put(42, v);
+            }
+            return v;
+        });
+
+        // a LoadingCache: Caffeine runs one load per key however many threads ask
+        CacheLoads singleFlight = detector.loads("loading");
+        LoadingCache<Integer, String> loading = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(Duration.ofMinutes(5))
+                .build(CaffeineLoads.watch(singleFlight, this::query));
+        loading.get(42);
+        nanos.addAndGet(Duration.ofMinutes(6).toNanos());
+        int queriesBefore = databaseQueries.get();
+        herd(() -> loading.get(42));
+        assertThat(databaseQueries.get() - queriesBefore).isEqualTo(1);
+
+        Detection d = detector.detect(ctx(detector, false));
+
+        assertThat(finding(d, "cache aside concurrent loads")).isPresent();
+        assertThat(d.findings()).noneMatch(f -> f.subject().startsWith("cache loading"));
+        assertThat(d.signals()).anySatisfy(s -> {
+            assertThat(s.spec().name()).isEqualTo("cache.loads");
+            assertThat(s.tagValues()).containsExactly("loading");
+            assertThat(s.value()).isEqualTo(2); // the warm-up load and the one after expiry
+        });
+    }
+
+    @Test
+    void hitRatioCollapseFromMicrometerCacheGets() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        StampedeDetector detector = StampedeDetector.create("app", meters);
+        LoadingCache<Integer, String> catalog = Caffeine.newBuilder().recordStats().build(k -> "item " + k);
+        CaffeineCacheMetrics.monitor(meters, catalog, "catalog");
+        for (int k = 0; k < 100; k++) {
+            catalog.get(k);
+        }
+        detector.detect(ctx(detector, true));
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 1000; i++) {
+                catalog.get(i % 100); // warm: hits
+            }
+            assertThat(detector.detect(ctx(detector, false)).findings()).isEmpty();
+        }
+
+        catalog.invalidateAll(); // a flush: everything expires together
+        for (int i = 0; i < 1000; i++) {
+            catalog.get(i % 500);
+        }
+        Detection d = detector.detect(ctx(detector, false));
+
+        Finding f = finding(d, "cache catalog hit ratio").orElseThrow();
+        assertThat(f.severity()).isEqualTo(Severity.WARNING);
+        assertThat((Double) f.evidence().get("hit-ratio")).isEqualTo(0.5);
+        assertThat(f.evidence()).containsEntry("gets", 1000L).containsEntry("usual-hit-ratio", 1.0);
+        assertThat(f.holdFor()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void healthyTrafficRaisesNothing() throws Exception {
+        StampedeDetector detector = StampedeDetector.create("app");
+        CacheLoads loads = detector.loads("products");
+        Map<Integer, String> cache = new ConcurrentHashMap<>();
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(THREADS);
+        for (int t = 0; t < THREADS; t++) {
+            pool.execute(() -> {
+                for (int i = 0; i < 20; i++) {
+                    int key = next.incrementAndGet() % 1000; // many keys, each loaded once
+                    cache.computeIfAbsent(key, k -> loads.load(k, () -> "product " + k));
+                }
+                done.countDown();
+            });
+        }
+        assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
+
+        Detection d = detector.detect(ctx(detector, false));
+
+        assertThat(d.findings()).isEmpty();
+    }
+}

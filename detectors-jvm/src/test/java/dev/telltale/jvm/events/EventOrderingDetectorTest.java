@@ -1,0 +1,103 @@
+package dev.telltale.jvm.events;
+
+import dev.telltale.core.Detection;
+import dev.telltale.core.DetectionContext;
+import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSettings;
+import dev.telltale.core.Finding;
+import dev.telltale.core.Problem;
+import dev.telltale.core.Severity;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EventOrderingDetectorTest {
+    record OrderEvent(String orderId, long version) {
+    }
+
+    static DetectionContext ctx(Detector d) {
+        return new DetectionContext(d, DetectorSettings.resolve(d, Map.of()), Clock.systemUTC(), Duration.ofSeconds(10), false, false);
+    }
+
+    private static Finding bySubject(Detection d, String subject) {
+        return d.findings().stream().filter(f -> f.subject().equals(subject)).findFirst()
+                .orElseThrow(() -> new AssertionError("no finding '" + subject + "' in " + d.findings()));
+    }
+
+    @Test
+    void eventsDeliveredOutOfOrderFire() {
+        EventOrderTracker tracker = EventOrderTracker.builder("order-events").build();
+        EventOrderingDetector detector = EventOrderingDetector.of("app", tracker);
+        // order-1: created, paid, shipped arrive as created, shipped, paid (a retry on another partition)
+        List<OrderEvent> delivered = List.of(new OrderEvent("order-1", 1), new OrderEvent("order-1", 3),
+                new OrderEvent("order-1", 2), new OrderEvent("order-2", 1), new OrderEvent("order-2", 2),
+                new OrderEvent("order-2", 2));
+        List<EventOrderTracker.Order> seen = new ArrayList<>();
+        for (OrderEvent e : delivered) {
+            seen.add(tracker.observe(e.orderId(), e.version()));
+        }
+        assertThat(seen).containsExactly(EventOrderTracker.Order.FIRST, EventOrderTracker.Order.GAP,
+                EventOrderTracker.Order.REGRESSION, EventOrderTracker.Order.FIRST, EventOrderTracker.Order.IN_ORDER,
+                EventOrderTracker.Order.REPEAT);
+
+        Detection d = detector.detect(ctx(detector));
+
+        Finding regression = bySubject(d, "stream order-events regressions");
+        assertThat(regression.problem()).isEqualTo(Problem.MESSAGE_OUT_OF_ORDER);
+        assertThat(regression.severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(regression.evidence()).containsEntry("regressions", 1L).containsEntry("examples", "order-1: 2 after 3");
+        Finding gap = bySubject(d, "stream order-events gaps");
+        assertThat(gap.severity()).isEqualTo(Severity.WARNING);
+        assertThat(gap.evidence()).containsEntry("gaps", 1L).containsEntry("missing-numbers", 1L);
+        Finding repeat = bySubject(d, "stream order-events repeats");
+        assertThat(repeat.problem()).isEqualTo(Problem.DUPLICATE_EVENT_PROCESSING);
+        assertThat(d.signals()).anySatisfy(s -> {
+            assertThat(s.spec().name()).isEqualTo("events.order.anomalies");
+            assertThat(s.tagValues()).containsExactly("order-events", "regression");
+            assertThat(s.value()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void inOrderDeliveryFromManyConsumersRaisesNothing() throws Exception {
+        EventOrderTracker tracker = EventOrderTracker.builder("accounts").maxEntities(1_000).build();
+        EventOrderingDetector detector = EventOrderingDetector.of("app", tracker);
+        ExecutorService consumers = Executors.newFixedThreadPool(4);
+        for (int c = 0; c < 4; c++) {
+            int partition = c;
+            consumers.execute(() -> {
+                // each consumer owns its entities, as partitioning by entity id guarantees
+                for (long version = 1; version <= 500; version++) {
+                    for (int account = partition; account < 400; account += 4) {
+                        tracker.observe("account-" + account, version);
+                    }
+                }
+            });
+        }
+        consumers.shutdown();
+        assertThat(consumers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+
+        Detection d = detector.detect(ctx(detector));
+
+        assertThat(d.findings()).isEmpty();
+        assertThat(tracker.drain().entities()).isEqualTo(0 + 400);
+    }
+
+    @Test
+    void memoryStaysBoundedByTheLruOfEntities() {
+        EventOrderTracker tracker = EventOrderTracker.builder("clicks").maxEntities(1_000).build();
+        for (int i = 0; i < 100_000; i++) {
+            tracker.observe("user-" + i, 1);
+        }
+        assertThat(tracker.drain().entities()).isLessThanOrEqualTo(1_000);
+    }
+}
