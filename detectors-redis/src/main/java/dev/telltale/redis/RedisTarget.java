@@ -61,6 +61,9 @@ public final class RedisTarget implements AutoCloseable {
             uri.setTimeout(DEFAULT_COMMAND_TIMEOUT);
         }
         uri.setClientName("telltale");
+        // no CLIENT SETINFO: servers before 7.2 answer it with an error Lettuce logs on every connect
+        uri.setLibraryName("");
+        uri.setLibraryVersion("");
         return new RedisTarget(name, safe, Topology.owned(uri));
     }
 

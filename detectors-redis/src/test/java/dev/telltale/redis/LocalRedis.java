@@ -37,7 +37,12 @@ public final class LocalRedis implements AutoCloseable {
         this.process = process;
         this.port = port;
         this.dir = dir;
-        this.client = RedisClient.create(RedisURI.create("127.0.0.1", port));
+        RedisURI uri = RedisURI.create("127.0.0.1", port);
+        uri.setLibraryName("");
+        uri.setLibraryVersion("");
+        this.client = RedisClient.create(uri);
+        client.setOptions(io.lettuce.core.ClientOptions.builder()
+                .maintNotificationsConfig(io.lettuce.core.MaintNotificationsConfig.disabled()).build());
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
                 .until(() -> {
                     if (!process.isAlive()) {

@@ -81,6 +81,9 @@ public final class Topology implements AutoCloseable {
         RedisInfo info = RedisInfo.parse(s.sync().info("all"));
         if (info.clusterEnabled() && uri.isPresent()) {
             clusterClient = RedisClusterClient.create(uri.get());
+            io.lettuce.core.cluster.ClusterClientOptions.Builder options = io.lettuce.core.cluster.ClusterClientOptions.builder();
+            options.maintNotificationsConfig(io.lettuce.core.MaintNotificationsConfig.disabled());
+            clusterClient.setOptions(options.build());
             return discoverCluster();
         }
         String seedAddress = info.string("tcp_port").map(p -> seedHost() + ":" + p).orElse(seedHost() + ":?");
@@ -155,6 +158,8 @@ public final class Topology implements AutoCloseable {
         if (seed == null || !seed.isOpen()) {
             if (client == null) {
                 client = RedisClient.create(uri.orElseThrow());
+                client.setOptions(io.lettuce.core.ClientOptions.builder()
+                        .maintNotificationsConfig(io.lettuce.core.MaintNotificationsConfig.disabled()).build());
             }
             seed = client.connect();
             seed.setTimeout(timeout);
