@@ -7,8 +7,7 @@ import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisTarget;
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.protocol.CommandType;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 
 /**
  * Big keys, like {@code redis-cli --bigkeys/--memkeys} but budgeted and resumable: SCAN, then per batch
@@ -128,38 +128,36 @@ public final class BigKeysDetector extends RedisDetector {
     }
 
     private void measure(NodeClient node, List<String> keys, int samples, Pass pass, int top) throws Exception {
-        RedisAsyncCommands<String, String> async = node.async();
-        List<RedisFuture<String>> types = new ArrayList<>(keys.size());
+        Batch batch = new Batch(node);
+        List<Future<String>> types = new ArrayList<>(keys.size());
         for (String k : keys) {
-            types.add(async.type(k));
+            types.add(batch.type(k));
         }
-        KeyScanner.await(node, types);
-        List<RedisFuture<Long>> sizes = new ArrayList<>(keys.size());
-        List<RedisFuture<Long>> memory = new ArrayList<>(keys.size());
+        batch.execute();
+        List<Future<Long>> sizes = new ArrayList<>(keys.size());
+        List<Future<Long>> memory = new ArrayList<>(keys.size());
         List<String> measured = new ArrayList<>(keys.size());
         List<String> measuredTypes = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
             String type = KeyScanner.value(types.get(i));
-            String k = keys.get(i);
-            RedisFuture<Long> size = switch (type == null ? "none" : type) {
-                case "string" -> async.strlen(k);
-                case "hash" -> async.hlen(k);
-                case "set" -> async.scard(k);
-                case "zset" -> async.zcard(k);
-                case "list" -> async.llen(k);
-                case "stream" -> async.xlen(k);
+            CommandType size = switch (type == null ? "none" : type) {
+                case "string" -> CommandType.STRLEN;
+                case "hash" -> CommandType.HLEN;
+                case "set" -> CommandType.SCARD;
+                case "zset" -> CommandType.ZCARD;
+                case "list" -> CommandType.LLEN;
+                case "stream" -> CommandType.XLEN;
                 default -> null; // vanished ("none") or a module type we cannot size in O(1)
             };
             if (size != null) {
-                sizes.add(size);
-                memory.add(node.memoryUsage(k, samples));
+                String k = keys.get(i);
+                sizes.add(batch.integer(size, k));
+                memory.add(batch.memoryUsage(k, samples));
                 measured.add(k);
                 measuredTypes.add(type);
             }
         }
-        List<RedisFuture<?>> all = new ArrayList<>(sizes);
-        all.addAll(memory);
-        KeyScanner.await(node, all);
+        batch.execute();
         for (int i = 0; i < measured.size(); i++) {
             Long size = KeyScanner.value(sizes.get(i));
             Long mem = KeyScanner.value(memory.get(i));

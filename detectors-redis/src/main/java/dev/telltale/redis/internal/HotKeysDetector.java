@@ -10,7 +10,6 @@ import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisInfo;
 import dev.telltale.redis.RedisNode;
 import dev.telltale.redis.RedisTarget;
-import io.lettuce.core.RedisFuture;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,11 +96,12 @@ public final class HotKeysDetector extends RedisDetector {
     }
 
     private static void probe(NodeClient node, List<String> keys, List<Hot> hottest, int top, long[] sampled) throws Exception {
-        List<RedisFuture<Long>> freqs = new ArrayList<>(keys.size());
+        Batch batch = new Batch(node);
+        List<java.util.concurrent.Future<Long>> freqs = new ArrayList<>(keys.size());
         for (String k : keys) {
-            freqs.add(node.async().objectFreq(k));
+            freqs.add(batch.objectFreq(k));
         }
-        KeyScanner.await(node, freqs);
+        batch.execute();
         for (int i = 0; i < keys.size(); i++) {
             Long f = KeyScanner.value(freqs.get(i));
             if (f != null) {

@@ -4,7 +4,6 @@ import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Setting;
 import io.lettuce.core.KeyScanArgs;
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanCursor;
 
 import java.time.Duration;
@@ -79,9 +78,9 @@ public final class KeyScanner {
      * (a key replaced by another type between TYPE and its size command) is not an error of the batch:
      * {@link #value} gives null for it.
      */
-    public static void await(NodeClient node, List<? extends RedisFuture<?>> futures) throws TimeoutException, InterruptedException {
+    public static void await(NodeClient node, List<? extends java.util.concurrent.Future<?>> futures) throws TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + node.timeout().toNanos();
-        for (RedisFuture<?> f : futures) {
+        for (java.util.concurrent.Future<?> f : futures) {
             try {
                 f.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
             } catch (ExecutionException e) {
@@ -94,7 +93,7 @@ public final class KeyScanner {
     }
 
     /** The value of a finished future, or null when that key's command failed (the key vanished, wrong type). */
-    public static <T> T value(RedisFuture<T> future) {
+    public static <T> T value(java.util.concurrent.Future<T> future) {
         try {
             return future.get();
         } catch (ExecutionException e) {

@@ -58,7 +58,11 @@ public final class LatencyDetector extends RedisDetector {
             monitor(ctx, node, latest, threshold, out);
             return;
         }
-        RedisInfo info = RedisInfo.parse(node.sync().info("latencystats") + "\n" + node.sync().info("server"));
+        String server = node.sync().info("server");
+        RedisInfo info = RedisInfo.parse(server);
+        if (info.versionNumber() >= 700) {
+            info = RedisInfo.parse(server + "\n" + node.sync().info("latencystats"));
+        }
         if (info.versionNumber() < 700 || info.section("latencystats").isEmpty()) {
             throw new DetectionSkippedException("latency monitor is off on " + node.node().address() + " (Redis " + info.version()
                     + ", latency-monitor-threshold 0) and per-command percentiles need Redis 7.0: run"

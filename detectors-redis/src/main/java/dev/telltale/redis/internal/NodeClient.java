@@ -7,12 +7,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.output.NestedMultiOutput;
 import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.ProtocolKeyword;
-import io.lettuce.core.RedisFuture;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,7 +19,7 @@ import java.util.Optional;
 
 /**
  * One node and Telltale's own connection to it. Every command has the connection's timeout; the few
- * commands Lettuce does not type (LATENCY, MEMORY USAGE with SAMPLES) go through {@code dispatch}.
+ * commands Lettuce does not type (LATENCY) go through {@code dispatch}; scan batches go through {@link Batch}.
  */
 public final class NodeClient {
     private static final ProtocolKeyword LATENCY = new Keyword("LATENCY");
@@ -57,9 +54,17 @@ public final class NodeClient {
         return connection;
     }
 
-    /** {@code INFO all}: every section except module-generated ones. */
+    /**
+     * {@code INFO} with no argument: every section but the per-command ones (commandstats, latencystats,
+     * errorstats), which are the bulk of {@code INFO all} and of its cost on the server.
+     */
     public RedisInfo info() {
-        return RedisInfo.parse(sync().info("all"));
+        return RedisInfo.parse(sync().info());
+    }
+
+    /** One {@code INFO} section, such as {@code commandstats}. */
+    public RedisInfo info(String section) {
+        return RedisInfo.parse(sync().info(section));
     }
 
     /**
@@ -84,15 +89,6 @@ public final class NodeClient {
     public List<Object> latencyLatest() {
         return sync().dispatch(LATENCY, new NestedMultiOutput<>(StringCodec.UTF8),
                 new CommandArgs<>(StringCodec.UTF8).add("LATEST"));
-    }
-
-    /** {@code MEMORY USAGE key SAMPLES n}, pipelined; n is never 0 (that walks every element). */
-    public RedisFuture<Long> memoryUsage(String key, int samples) {
-        if (samples < 1) {
-            throw new IllegalArgumentException("MEMORY USAGE samples must be at least 1, got " + samples);
-        }
-        return async().dispatch(CommandType.MEMORY, new IntegerOutput<>(StringCodec.UTF8),
-                new CommandArgs<>(StringCodec.UTF8).add("USAGE").addKey(key).add("SAMPLES").add(samples));
     }
 
     /** Whether the server knows a command, asked with {@code COMMAND INFO} (works when CONFIG is blocked). */

@@ -38,8 +38,7 @@ public final class PersistenceDetector extends RedisDetector {
 
     @Override
     protected void detectNode(DetectionContext ctx, NodeClient node, Detection.Builder out) {
-        RedisInfo info = RedisInfo.parse(node.sync().info("persistence") + "\n" + node.sync().info("stats")
-                + "\n" + node.sync().info("memory"));
+        RedisInfo info = node.info();
         String address = node.node().address();
         long forkUsec = info.numberOr0("latest_fork_usec");
         out.signal(FORK, forkUsec / 1e6, tags(node));

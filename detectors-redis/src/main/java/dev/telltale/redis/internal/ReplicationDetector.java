@@ -49,8 +49,7 @@ public final class ReplicationDetector extends RedisDetector {
 
     @Override
     protected void detectNode(DetectionContext ctx, NodeClient node, Detection.Builder out) {
-        RedisInfo info = RedisInfo.parse(node.sync().info("replication") + "\n" + node.sync().info("stats")
-                + "\n" + node.sync().info("server"));
+        RedisInfo info = node.info();
         String address = node.node().address();
         if (info.isMaster()) {
             List<RedisInfo.ReplicaLink> replicas = info.replicas();

@@ -65,7 +65,7 @@ public final class SlowCommandsDetector extends RedisDetector {
     protected void detectNode(DetectionContext ctx, NodeClient node, Detection.Builder out) {
         String address = node.node().address();
         if (ctx.oneShot() && ctx.baselinePass()) {
-            lastStats.put(address, node.info().commandStats());
+            lastStats.put(address, node.info("commandstats").commandStats());
             return; // the reported pass reads the slowlog with the first-run lookback
         }
         slowlog(ctx, node, out);
@@ -124,7 +124,7 @@ public final class SlowCommandsDetector extends RedisDetector {
 
     private void commandStats(DetectionContext ctx, NodeClient node, Detection.Builder out) {
         String address = node.node().address();
-        Map<String, RedisInfo.CommandStats> now = node.info().commandStats();
+        Map<String, RedisInfo.CommandStats> now = node.info("commandstats").commandStats();
         Map<String, RedisInfo.CommandStats> before = lastStats.put(address, now);
         if (before == null) {
             return;

@@ -78,7 +78,7 @@ public final class Topology implements AutoCloseable {
             return discoverCluster();
         }
         StatefulRedisConnection<String, String> s = seed();
-        RedisInfo info = RedisInfo.parse(s.sync().info("all"));
+        RedisInfo info = RedisInfo.parse(s.sync().info("server") + "\n" + s.sync().info("replication") + "\n" + s.sync().info("cluster"));
         if (info.clusterEnabled() && uri.isPresent()) {
             clusterClient = RedisClusterClient.create(uri.get());
             io.lettuce.core.cluster.ClusterClientOptions.Builder options = io.lettuce.core.cluster.ClusterClientOptions.builder();

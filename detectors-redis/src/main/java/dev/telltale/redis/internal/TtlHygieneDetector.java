@@ -8,7 +8,6 @@ import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisNode;
 import dev.telltale.redis.RedisTarget;
-import io.lettuce.core.RedisFuture;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -67,11 +66,12 @@ public final class TtlHygieneDetector extends RedisDetector {
         long[] totals = {0, 0, 0}; // keys, without ttl, with ttl
         long nowMillis = System.currentTimeMillis();
         scanner.walk(ctx, node, keys -> {
-            List<RedisFuture<Long>> ttls = new ArrayList<>(keys.size());
+            Batch batch = new Batch(node);
+            List<java.util.concurrent.Future<Long>> ttls = new ArrayList<>(keys.size());
             for (String k : keys) {
-                ttls.add(node.async().pttl(k));
+                ttls.add(batch.integer(io.lettuce.core.protocol.CommandType.PTTL, k));
             }
-            KeyScanner.await(node, ttls);
+            batch.execute();
             for (int i = 0; i < keys.size(); i++) {
                 Long ttl = KeyScanner.value(ttls.get(i));
                 if (ttl == null || ttl == -2) {

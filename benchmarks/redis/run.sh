@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Redis benchmarks of detectors-redis (numbers go in benchmarks/redis/RESULTS.md).
+#  1. big-key scan of 1,000,000 keys: Telltale's redis.big-keys vs `redis-cli --memkeys` on the same data,
+#     keys per second and the longest single command the scan caused on the server (SLOWLOG, 0.5 ms threshold);
+#  2. one cycle of the cheap INFO-based detectors vs one redis_exporter scrape (Debian prometheus-redis-exporter).
+# Starts its own redis-server and exporter on free loopback ports and stops them on exit; never touches :6379.
+# Needs: redis-server, redis-cli (redis-tools), prometheus-redis-exporter, a JDK 17 and Maven.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+KEYS=${KEYS:-1000000}          # KEYS=10000 ONLY=cheap benchmarks/redis/run.sh for the second part alone
+ONLY=${ONLY:-all}
+CYCLES=${CYCLES:-200}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+PORT=$(free_port); EXPORTER_PORT=$(free_port)
+DIR=$(mktemp -d /tmp/telltale-bench-XXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$DIR"; }
+trap cleanup EXIT
+
+redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$DIR" --enable-debug-command local \
+  --daemonize no --logfile "$DIR/redis.log" &
+PIDS+=($!)
+until redis-cli -p "$PORT" ping >/dev/null 2>&1; do sleep 0.1; done
+
+echo "loading $KEYS keys (DEBUG POPULATE strings of 64 bytes, plus some hashes, lists, sets and zsets)"
+redis-cli -p "$PORT" debug populate $((KEYS - 4000)) bench:str 64 >/dev/null
+python3 - "$PORT" <<'PY' | redis-cli -p "$PORT" --pipe >/dev/null
+import sys
+def cmd(*a):
+    out = "*%d\r\n" % len(a)
+    for x in a:
+        x = str(x); out += "$%d\r\n%s\r\n" % (len(x.encode()), x)
+    sys.stdout.write(out)
+for i in range(1000):
+    cmd("HSET", "bench:hash:%d" % i, *sum((["f%d" % j, "v"] for j in range(20)), []))
+    cmd("RPUSH", "bench:list:%d" % i, *range(20))
+    cmd("SADD", "bench:set:%d" % i, *range(20))
+    cmd("ZADD", "bench:zset:%d" % i, *sum(([j, "m%d" % j] for j in range(20)), []))
+PY
+redis-cli -p "$PORT" dbsize
+
+# one reactor invocation, so that detectors-core resolves to its target/classes (we never mvn install)
+mvn -B -q -pl detectors-redis -am test-compile dependency:build-classpath -Dmdep.outputFile="$DIR/cp.txt" -Dmdep.includeScope=test >/dev/null
+CP="detectors-redis/target/test-classes:detectors-redis/target/classes:$(cat "$DIR/cp.txt")"
+
+if [ "$ONLY" != cheap ]; then
+  echo; echo "== big-key scan =="
+  java -cp "$CP" dev.telltale.redis.bench.BigKeyScanBench "$PORT" "${COUNT:-500}"
+fi
+
+echo; echo "== cheap cycle vs redis_exporter scrape =="
+prometheus-redis-exporter -redis.addr "redis://127.0.0.1:$PORT" -web.listen-address "127.0.0.1:$EXPORTER_PORT" \
+  >"$DIR/exporter.log" 2>&1 &
+PIDS+=($!)
+until curl -sf "http://127.0.0.1:$EXPORTER_PORT/metrics" >/dev/null; do sleep 0.2; done
+java -cp "$CP" dev.telltale.redis.bench.CheapCycleBench "$PORT" "$EXPORTER_PORT" "$CYCLES"
