@@ -18,7 +18,12 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$DIR"; }
 trap cleanup EXIT
 
-redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$DIR" --enable-debug-command local \
+# On this 2-core machine the server gets core 0 and the scanners (Java or redis-cli) core 1, so that a
+# scanner's CPU (JIT, GC) does not preempt the server mid-command and show up as a slow command.
+# Off by default (PIN=1 to use): on a machine other jobs load, pinning makes things worse.
+if [ "${PIN:-0}" = 1 ]; then PIN_SERVER="taskset -c 0"; PIN_CLIENT="taskset -c 1"; else PIN_SERVER=""; PIN_CLIENT=""; fi
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+$PIN_SERVER redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$DIR" --enable-debug-command local \
   --daemonize no --logfile "$DIR/redis.log" &
 PIDS+=($!)
 until redis-cli -p "$PORT" ping >/dev/null 2>&1; do sleep 0.1; done
@@ -46,12 +51,13 @@ CP="detectors-redis/target/test-classes:detectors-redis/target/classes:$(cat "$D
 
 if [ "$ONLY" != cheap ]; then
   echo; echo "== big-key scan =="
-  java -cp "$CP" dev.telltale.redis.bench.BigKeyScanBench "$PORT" "${COUNT:-500}"
+  $PIN_CLIENT java -cp "$CP" dev.telltale.redis.bench.BigKeyScanBench "$PORT" "${COUNT:-500}"
 fi
 
 echo; echo "== cheap cycle vs redis_exporter scrape =="
-prometheus-redis-exporter -redis.addr "redis://127.0.0.1:$PORT" -web.listen-address "127.0.0.1:$EXPORTER_PORT" \
+$PIN_CLIENT prometheus-redis-exporter -redis.addr "redis://127.0.0.1:$PORT" -web.listen-address "127.0.0.1:$EXPORTER_PORT" \
   >"$DIR/exporter.log" 2>&1 &
 PIDS+=($!)
 until curl -sf "http://127.0.0.1:$EXPORTER_PORT/metrics" >/dev/null; do sleep 0.2; done
-java -cp "$CP" dev.telltale.redis.bench.CheapCycleBench "$PORT" "$EXPORTER_PORT" "$CYCLES"
+$PIN_CLIENT java -cp "$CP" dev.telltale.redis.bench.CheapCycleBench "$PORT" "$EXPORTER_PORT" "$CYCLES"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -44,6 +44,8 @@ public final class BigKeysDetector extends RedisDetector {
             "MEMORY USAGE of the keys that use the most memory, rank 1..top.", "node", "role", "rank");
     static final SignalSpec SCANNED = SignalSpec.of("redis.keys.scanned", "keys", "Keys visited by the big-key scan this run.", "node", "role");
 
+    /** Strings using at least this much memory also get a STRLEN, for their exact length. */
+    private static final long STRLEN_ABOVE = 16 * 1024;
     private static final List<String> TYPES = List.of("string", "hash", "set", "zset", "list", "stream");
 
     private final KeyScanner scanner = new KeyScanner();
@@ -140,29 +142,41 @@ public final class BigKeysDetector extends RedisDetector {
         List<String> measuredTypes = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
             String type = KeyScanner.value(types.get(i));
+            // strings: MEMORY USAGE alone (STRLEN only for the few big ones below), like redis-cli --memkeys
             CommandType size = switch (type == null ? "none" : type) {
-                case "string" -> CommandType.STRLEN;
                 case "hash" -> CommandType.HLEN;
                 case "set" -> CommandType.SCARD;
                 case "zset" -> CommandType.ZCARD;
                 case "list" -> CommandType.LLEN;
                 case "stream" -> CommandType.XLEN;
-                default -> null; // vanished ("none") or a module type we cannot size in O(1)
+                default -> null; // a string, vanished ("none"), or a module type we cannot size in O(1)
             };
-            if (size != null) {
+            if (size != null || "string".equals(type)) {
                 String k = keys.get(i);
-                sizes.add(batch.integer(size, k));
+                sizes.add(size == null ? null : batch.integer(size, k));
                 memory.add(batch.memoryUsage(k, samples));
                 measured.add(k);
                 measuredTypes.add(type);
             }
         }
         batch.execute();
+        List<Integer> bigStrings = new ArrayList<>();
+        List<Future<Long>> lengths = new ArrayList<>();
         for (int i = 0; i < measured.size(); i++) {
-            Long size = KeyScanner.value(sizes.get(i));
             Long mem = KeyScanner.value(memory.get(i));
-            if (size != null) {
-                pass.offer(new Key(measured.get(i), measuredTypes.get(i), size, mem == null ? 0 : mem), top);
+            if (sizes.get(i) == null && mem != null && mem >= STRLEN_ABOVE) {
+                bigStrings.add(i);
+                lengths.add(batch.integer(CommandType.STRLEN, measured.get(i)));
+            }
+        }
+        batch.execute();
+        for (int i = 0; i < measured.size(); i++) {
+            Long mem = KeyScanner.value(memory.get(i));
+            int big = bigStrings.indexOf(i);
+            Long size = sizes.get(i) != null ? KeyScanner.value(sizes.get(i))
+                    : big >= 0 ? KeyScanner.value(lengths.get(big)) : mem;
+            if (size != null && mem != null) {
+                pass.offer(new Key(measured.get(i), measuredTypes.get(i), size, mem), top);
             }
         }
     }

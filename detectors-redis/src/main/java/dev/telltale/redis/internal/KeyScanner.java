@@ -4,6 +4,7 @@ import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Setting;
 import io.lettuce.core.KeyScanArgs;
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanCursor;
 
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -55,9 +57,14 @@ public final class KeyScanner {
         long keys = 0;
         long calls = 0;
         boolean completed = false;
-        while (keys < maxKeys && System.nanoTime() - start < budgetNanos) {
-            KeyScanCursor<String> page = node.sync().scan(cursor, args);
+        // the next page is asked for before the current one is handled, so SCAN overlaps the handler's batches
+        RedisFuture<KeyScanCursor<String>> next = node.async().scan(cursor, args);
+        while (next != null) {
+            KeyScanCursor<String> page = next.get(node.timeout().toNanos(), TimeUnit.NANOSECONDS);
             calls++;
+            boolean more = !page.isFinished() && keys + page.getKeys().size() < maxKeys
+                    && System.nanoTime() - start < budgetNanos;
+            next = more ? node.async().scan(ScanCursor.of(page.getCursor()), args) : null;
             if (!page.getKeys().isEmpty()) {
                 handler.handle(page.getKeys());
                 keys += page.getKeys().size();
@@ -65,9 +72,9 @@ public final class KeyScanner {
             if (page.isFinished()) {
                 completed = true;
                 cursor = ScanCursor.INITIAL;
-                break;
+            } else {
+                cursor = ScanCursor.of(page.getCursor());
             }
-            cursor = ScanCursor.of(page.getCursor());
         }
         cursors.put(address, completed ? "0" : cursor.getCursor());
         return new Walk(keys, completed, calls, Duration.ofNanos(System.nanoTime() - start));
