@@ -136,7 +136,7 @@ public final class DetectorEngine implements MeterBinder, AutoCloseable {
             throw new IllegalStateException("runOnce cannot be mixed with scheduled mode on one engine");
         }
         Instant startedAt = clock.instant();
-        runPass(true);
+        Map<Slot, Result> first = runPass(true);
         if (!window.isZero()) {
             Thread.sleep(window.toMillis());
         }
@@ -144,6 +144,9 @@ public final class DetectorEngine implements MeterBinder, AutoCloseable {
         List<Finding> findings = new ArrayList<>();
         List<RunRecord> runs = new ArrayList<>();
         second.forEach((slot, r) -> {
+            if (r.outcome() == STILL_RUNNING && first.containsKey(slot)) {
+                r = first.get(slot); // the baseline run that hung is the news, not the skip it caused
+            }
             runs.add(record(slot, r));
             r.detection().ifPresent(d -> findings.addAll(d.findings()));
         });
@@ -183,9 +186,10 @@ public final class DetectorEngine implements MeterBinder, AutoCloseable {
         return results;
     }
 
+    private static final Outcome STILL_RUNNING = new Outcome.Skipped("the previous run is still going past its deadline");
+
     private Result stillRunning() {
-        return new Result(new Outcome.Skipped("the previous run is still going past its deadline"),
-                Optional.empty(), clock.instant(), Duration.ZERO);
+        return new Result(STILL_RUNNING, Optional.empty(), clock.instant(), Duration.ZERO);
     }
 
     private void launch(Slot s) {
@@ -268,6 +272,13 @@ public final class DetectorEngine implements MeterBinder, AutoCloseable {
 
     /** Records a run: its meters, its signals and, in scheduled mode, its alerts. */
     private void finish(Slot s, Result r, boolean scheduled) {
+        if (r.detection().isPresent()) {
+            try {
+                metrics.checkSignals(r.detection().get().signals());
+            } catch (IllegalStateException e) {
+                r = new Result(Outcome.failed(e), Optional.empty(), r.startedAt(), r.duration());
+            }
+        }
         RunRecord previous = s.lastRun;
         RunRecord run = record(s, r);
         s.lastRun = run;
@@ -276,12 +287,7 @@ public final class DetectorEngine implements MeterBinder, AutoCloseable {
         List<Signal> signals = r.detection().map(Detection::signals).orElse(List.of());
         List<AlertTracker.Transition> transitions = List.of();
         synchronized (s) {
-            try {
-                s.publishedSignals = metrics.publishSignals(s.target(), signals, s.publishedSignals);
-            } catch (IllegalStateException e) {
-                log.error("detector {} on {}: {}", s.id(), s.target(), e.getMessage());
-                s.publishedSignals = metrics.publishSignals(s.target(), List.of(), s.publishedSignals);
-            }
+            s.publishedSignals = metrics.publishSignals(s.target(), signals, s.publishedSignals);
             if (scheduled && r.detection().isPresent()) {
                 transitions = tracker.update(s.id(), s.target(), r.detection().get().findings(), clock.instant());
             }

@@ -21,7 +21,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * A private redis-server process on a free loopback port, for tests that change server config or need
  * replicas or a cluster (never the shared server). The binary is the machine's {@code redis-server}, or,
- * with {@code -Dtelltale.test.redis.source=embedded}, the Redis 6.2 binary bundled in embedded-redis.
+ * with the test kit's {@code -Dtelltale.test.redis.binary=embedded}, the Redis 6.2 binary bundled in embedded-redis.
+ * (The test kit's {@code TestRedis.startServer} does the same; this helper predates it and also hands the
+ * test a connected client.)
  */
 public final class LocalRedis implements AutoCloseable {
     private static final String EMBEDDED = "redis-server-6.2.6-v5-linux-amd64";
@@ -69,9 +71,9 @@ public final class LocalRedis implements AutoCloseable {
         }
     }
 
-    /** True when the tests run on the bundled 6.2 binary. */
+    /** True when the tests run on the bundled 6.2 binary (the test kit's {@code telltale.test.redis.binary=embedded}). */
     public static boolean embedded() {
-        return "embedded".equals(System.getProperty("telltale.test.redis.source"));
+        return "embedded".equals(System.getProperty("telltale.test.redis.binary"));
     }
 
     static synchronized Path binary() throws IOException {

@@ -122,7 +122,6 @@ public final class EngineMetrics {
     public Set<Object> publishSignals(String target, List<Signal> run, Set<Object> previous) {
         Set<Object> now = new HashSet<>();
         for (Signal s : run) {
-            checkTagKeys(s.spec());
             List<Tag> tags = new ArrayList<>();
             tags.add(Tag.of("target", target));
             for (int i = 0; i < s.tagValues().size(); i++) {
@@ -146,6 +145,18 @@ public final class EngineMetrics {
             }
         }
         return now;
+    }
+
+    /**
+     * Checks a run's signals before any is published: a name keeps the tag-key set it was first
+     * published with (Prometheus refuses two).
+     *
+     * @throws IllegalStateException naming the signal and both key sets
+     */
+    public void checkSignals(List<Signal> run) {
+        for (Signal s : run) {
+            checkTagKeys(s.spec());
+        }
     }
 
     private void checkTagKeys(SignalSpec spec) {

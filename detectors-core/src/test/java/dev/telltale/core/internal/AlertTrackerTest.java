@@ -1,0 +1,108 @@
+package dev.telltale.core.internal;
+
+import dev.telltale.core.AlertState;
+import dev.telltale.core.Finding;
+import dev.telltale.core.Problem;
+import dev.telltale.core.Severity;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AlertTrackerTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private final AlertTracker tracker = new AlertTracker();
+
+    private static Finding finding(String subject, Severity severity, Duration holdFor, long waitSeconds) {
+        return Finding.builder("postgres.lock-waits", "db", Problem.DATABASE_DEADLOCKS, severity, subject)
+                .summary("waiting " + waitSeconds + "s").evidence("wait_seconds", waitSeconds).holdFor(holdFor).build();
+    }
+
+    private List<AlertTracker.Transition> run(Instant at, Finding... findings) {
+        return tracker.update("postgres.lock-waits", "db", List.of(findings), at);
+    }
+
+    @Test
+    void pendingUntilHeldForItsDurationThenFiringThenResolved() {
+        Duration hold = Duration.ofSeconds(30);
+        var t1 = run(T0, finding("pid 2 blocked by pid 1", Severity.WARNING, hold, 31));
+        assertThat(t1).singleElement().satisfies(t -> assertThat(t.alert().state()).isEqualTo(AlertState.PENDING));
+
+        assertThat(run(T0.plusSeconds(29), finding("pid 2 blocked by pid 1", Severity.WARNING, hold, 60))).isEmpty();
+
+        var t3 = run(T0.plusSeconds(30), finding("pid 2 blocked by pid 1", Severity.WARNING, hold, 61));
+        assertThat(t3).singleElement().satisfies(t -> {
+            assertThat(t.alert().state()).isEqualTo(AlertState.FIRING);
+            assertThat(t.alert().activeSince()).isEqualTo(T0);
+            assertThat(t.alert().firedAt()).contains(T0.plusSeconds(30));
+            assertThat(t.alert().finding().evidence()).containsEntry("wait_seconds", 61L);
+        });
+
+        assertThat(run(T0.plusSeconds(40), finding("pid 2 blocked by pid 1", Severity.WARNING, hold, 71)))
+                .as("still firing with new values: no transition").isEmpty();
+
+        var t5 = run(T0.plusSeconds(50));
+        assertThat(t5).singleElement().satisfies(t -> {
+            assertThat(t.alert().state()).isEqualTo(AlertState.RESOLVED);
+            assertThat(t.alert().resolvedAt()).contains(T0.plusSeconds(50));
+        });
+        assertThat(tracker.active()).isEmpty();
+    }
+
+    @Test
+    void refiresAfterResolvingAsANewEpisode() {
+        run(T0, finding("s", Severity.WARNING, Duration.ZERO, 1));
+        run(T0.plusSeconds(10));
+        var again = run(T0.plusSeconds(20), finding("s", Severity.WARNING, Duration.ZERO, 1));
+        assertThat(again).singleElement().satisfies(t -> {
+            assertThat(t.alert().state()).isEqualTo(AlertState.FIRING);
+            assertThat(t.alert().activeSince()).isEqualTo(T0.plusSeconds(20));
+            assertThat(t.previousState()).isEmpty();
+        });
+    }
+
+    @Test
+    void zeroHoldFiresAtOnce() {
+        assertThat(run(T0, finding("s", Severity.CRITICAL, Duration.ZERO, 1)))
+                .singleElement().satisfies(t -> assertThat(t.alert().state()).isEqualTo(AlertState.FIRING));
+    }
+
+    @Test
+    void pendingThatDisappearsIsForgottenWithoutResolving() {
+        run(T0, finding("s", Severity.WARNING, Duration.ofMinutes(1), 1));
+        assertThat(run(T0.plusSeconds(10))).isEmpty();
+        assertThat(tracker.active()).isEmpty();
+        assertThat(run(T0.plusSeconds(20), finding("s", Severity.WARNING, Duration.ofMinutes(1), 1)))
+                .singleElement().satisfies(t -> assertThat(t.alert().activeSince()).isEqualTo(T0.plusSeconds(20)));
+    }
+
+    @Test
+    void severityChangeWhileFiringIsATransition() {
+        run(T0, finding("s", Severity.WARNING, Duration.ZERO, 1));
+        var escalated = run(T0.plusSeconds(10), finding("s", Severity.CRITICAL, Duration.ZERO, 130));
+        assertThat(escalated).singleElement().satisfies(t -> {
+            assertThat(t.alert().state()).isEqualTo(AlertState.FIRING);
+            assertThat(t.alert().finding().severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(t.previousSeverity()).contains(Severity.WARNING);
+            assertThat(t.alert().activeSince()).isEqualTo(T0);
+        });
+    }
+
+    @Test
+    void onlyTheRunningDetectorsAlertsResolve() {
+        run(T0, finding("s", Severity.WARNING, Duration.ZERO, 1));
+        var other = tracker.update("redis.memory", "cache", List.of(), T0.plusSeconds(5));
+        assertThat(other).isEmpty();
+        assertThat(tracker.update("postgres.lock-waits", "other-db", List.of(), T0.plusSeconds(5))).isEmpty();
+        assertThat(tracker.active()).hasSize(1);
+    }
+
+    @Test
+    void duplicateCandidatesInOneRunCollapseToTheWorst() {
+        var t = run(T0, finding("s", Severity.WARNING, Duration.ZERO, 1), finding("s", Severity.CRITICAL, Duration.ZERO, 2));
+        assertThat(t).singleElement().satisfies(x -> assertThat(x.alert().finding().severity()).isEqualTo(Severity.CRITICAL));
+    }
+}

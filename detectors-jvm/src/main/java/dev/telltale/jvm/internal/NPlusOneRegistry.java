@@ -1,0 +1,84 @@
+package dev.telltale.jvm.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * N+1 patterns seen when units of work ended: one entry per unit name and fingerprint, at most
+ * {@code capacity} of them (the least recently seen goes first). Written only when a unit ends with a
+ * repeat, so it is off the statement hot path.
+ */
+public final class NPlusOneRegistry {
+    /** What the detector currently asks for; pushed by it at each run so units ending meanwhile use its settings. */
+    public record Rule(int minCount, long minTotalNanos) {
+    }
+
+    /** One unit name and statement shape that repeated. */
+    public record Pattern(String unit, Fingerprint fingerprint, int units, int lastCount, int maxCount,
+                          long lastTotalNanos, long maxTotalNanos, Instant firstSeen, Instant lastSeen) {
+    }
+
+    private record Key(String unit, long fingerprint) {
+    }
+
+    private final int capacity;
+    private final Clock clock;
+    private final Map<Key, Pattern> patterns = new HashMap<>();
+    private volatile Rule rule = new Rule(5, Duration.ofMillis(50).toNanos());
+
+    public NPlusOneRegistry(int capacity, Clock clock) {
+        this.capacity = capacity;
+        this.clock = clock;
+    }
+
+    public Rule rule() {
+        return rule;
+    }
+
+    public void rule(Rule rule) {
+        this.rule = rule;
+    }
+
+    public void unitEnded(WorkState unit) {
+        Rule r = rule;
+        List<WorkState.Repeat> repeats = unit.end(r.minCount(), r.minTotalNanos());
+        if (repeats.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        synchronized (this) {
+            for (WorkState.Repeat rep : repeats) {
+                Key key = new Key(unit.name(), rep.fingerprint().id());
+                Pattern p = patterns.get(key);
+                if (p == null) {
+                    if (patterns.size() >= capacity) {
+                        patterns.values().stream().min(Comparator.comparing(Pattern::lastSeen))
+                                .ifPresent(oldest -> patterns.remove(new Key(oldest.unit(), oldest.fingerprint().id())));
+                    }
+                    p = new Pattern(unit.name(), rep.fingerprint(), 1, rep.count(), rep.count(), rep.totalNanos(),
+                            rep.totalNanos(), now, now);
+                } else {
+                    p = new Pattern(p.unit(), p.fingerprint(), p.units() + 1, rep.count(), Math.max(p.maxCount(), rep.count()),
+                            rep.totalNanos(), Math.max(p.maxTotalNanos(), rep.totalNanos()), p.firstSeen(), now);
+                }
+                patterns.put(key, p);
+            }
+        }
+    }
+
+    /** Forgets patterns not seen since {@code cutoff} and returns the rest. */
+    public synchronized List<Pattern> since(Instant cutoff) {
+        patterns.values().removeIf(p -> p.lastSeen().isBefore(cutoff));
+        return new ArrayList<>(patterns.values());
+    }
+
+    public synchronized int size() {
+        return patterns.size();
+    }
+}

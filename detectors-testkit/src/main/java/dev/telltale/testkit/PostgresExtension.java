@@ -1,0 +1,31 @@
+package dev.telltale.testkit;
+
+import dev.telltale.testkit.internal.PgServers;
+import dev.telltale.testkit.internal.Settings;
+
+/**
+ * Hands tests a {@link TestPostgres}: a fresh database per test class on a real PostgreSQL server.
+ *
+ * <p>The server comes from, in order: {@code TELLTALE_TEST_POSTGRES_URL} (or the configuration
+ * parameter / system property {@code telltale.test.postgres.url}); Testcontainers' {@code postgres:17}
+ * when a Docker engine answers; zonky's embedded PostgreSQL 17 (or the binaries jar named by
+ * {@code telltale.test.postgres.binaries}), started once per JVM. {@code telltale.test.postgres.source}
+ * ({@code auto}, or a comma list of {@code env}, {@code testcontainers}, {@code embedded}) narrows or
+ * reorders that. When nothing works the test class fails if {@code CI=true}, and is skipped otherwise.
+ */
+public final class PostgresExtension extends BackendExtension<PostgresClassScope> {
+
+    public PostgresExtension() {
+        super(TestPostgres.class, PostgresClassScope.class);
+    }
+
+    @Override
+    PostgresClassScope openScope(Settings settings) {
+        return new PostgresClassScope(PgServers.server(settings));
+    }
+
+    @Override
+    Object parameterOf(PostgresClassScope scope) {
+        return scope.main();
+    }
+}

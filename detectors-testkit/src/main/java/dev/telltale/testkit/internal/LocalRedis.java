@@ -1,0 +1,174 @@
+package dev.telltale.testkit.internal;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
+
+/** A {@code redis-server} child process on a free loopback port, with its own working directory. */
+public final class LocalRedis implements AutoCloseable {
+    private static final Set<LocalRedis> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        // children outlive a JVM that forgets them; this catches the ones a test did not close
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(RUNNING).forEach(LocalRedis::close),
+                "telltale-testkit-redis-reaper"));
+    }
+
+    private final Process process;
+    private final RedisEndpoint endpoint;
+    private final Path dir;
+    private final RedisBinary binary;
+    private final String version;
+
+    private LocalRedis(Process process, RedisEndpoint endpoint, Path dir, RedisBinary binary, String version) {
+        this.process = process;
+        this.endpoint = endpoint;
+        this.dir = dir;
+        this.binary = binary;
+        this.version = version;
+    }
+
+    /** Starts one; retries on a new port if another process grabbed the one we picked. */
+    public static LocalRedis start(RedisBinary binary, List<String> extraArgs) throws IOException {
+        IOException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return startOnce(binary, extraArgs);
+            } catch (PortTakenException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private static LocalRedis startOnce(RedisBinary binary, List<String> extraArgs) throws IOException {
+        int port = freePort();
+        Path dir = Files.createTempDirectory("telltale-redis-" + port + "-");
+        Path log = dir.resolve("redis.log");
+        List<String> command = new ArrayList<>(List.of(binary.path().toString(),
+                "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", dir.toString(), "--daemonize", "no", "--logfile", log.toString(),
+                // replicas of a private server should sync at once, not after the default 5 s wait
+                "--repl-diskless-sync-delay", "0"));
+        // later arguments win in Redis, so callers can override any default above
+        command.addAll(extraArgs);
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stdout.log").toFile()).start();
+        RedisEndpoint endpoint = RedisEndpoint.local(port);
+        try {
+            await("redis-server on port " + port).atMost(Duration.ofSeconds(20)).pollDelay(Duration.ofMillis(10))
+                    .pollInterval(Duration.ofMillis(25)).ignoreExceptions()
+                    .until(() -> !process.isAlive() || "PONG".equals(ping(endpoint)));
+        } catch (ConditionTimeoutException e) {
+            process.destroyForcibly();
+            throw new IOException(binary.path() + " did not answer PING on port " + port + " within 20 s; log: " + logs(dir), e);
+        }
+        if (!process.isAlive()) {
+            String logs = logs(dir);
+            deleteTree(dir);
+            if (logs.contains("Address already in use")) {
+                throw new PortTakenException(logs);
+            }
+            throw new IOException(String.join(" ", command) + " exited with " + process.exitValue() + ": " + logs);
+        }
+        String version;
+        try (RespClient client = RespClient.connect(endpoint, Duration.ofSeconds(2))) {
+            version = client.info("server", "redis_version").orElse("unknown");
+        }
+        LocalRedis redis = new LocalRedis(process, endpoint, dir, binary, version);
+        RUNNING.add(redis);
+        return redis;
+    }
+
+    public RedisEndpoint endpoint() {
+        return endpoint;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public RedisBinary binary() {
+        return binary;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    @Override
+    public void close() {
+        if (!RUNNING.remove(this)) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        deleteTree(dir);
+    }
+
+    private static String ping(RedisEndpoint endpoint) throws IOException {
+        try (RespClient client = RespClient.connect(endpoint, Duration.ofMillis(500))) {
+            return client.callForString("PING").orElse("");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String logs(Path dir) {
+        StringBuilder text = new StringBuilder();
+        for (String name : List.of("stdout.log", "redis.log")) {
+            try {
+                Path file = dir.resolve(name);
+                if (Files.exists(file)) {
+                    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                    text.append(String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size())));
+                }
+            } catch (IOException | UncheckedIOException e) {
+                text.append("(").append(name).append(" unreadable: ").append(e).append(")");
+            }
+        }
+        return text.toString().strip();
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp directory is harmless
+        }
+    }
+
+    private static final class PortTakenException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        PortTakenException(String message) {
+            super(message);
+        }
+    }
+}
