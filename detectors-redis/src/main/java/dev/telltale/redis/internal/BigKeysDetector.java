@@ -129,54 +129,45 @@ public final class BigKeysDetector extends RedisDetector {
         };
     }
 
+    /**
+     * Two writes per page at most: TYPE and MEMORY USAGE of every key together (neither depends on the
+     * type), then the element count of the non-strings and the exact length of the few big strings.
+     */
     private void measure(NodeClient node, List<String> keys, int samples, Pass pass, int top) throws Exception {
         Batch batch = new Batch(node);
         List<Future<String>> types = new ArrayList<>(keys.size());
+        List<Future<Long>> memory = new ArrayList<>(keys.size());
         for (String k : keys) {
             types.add(batch.type(k));
+            memory.add(batch.memoryUsage(k, samples));
         }
         batch.execute();
         List<Future<Long>> sizes = new ArrayList<>(keys.size());
-        List<Future<Long>> memory = new ArrayList<>(keys.size());
-        List<String> measured = new ArrayList<>(keys.size());
-        List<String> measuredTypes = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
             String type = KeyScanner.value(types.get(i));
-            // strings: MEMORY USAGE alone (STRLEN only for the few big ones below), like redis-cli --memkeys
+            Long mem = KeyScanner.value(memory.get(i));
             CommandType size = switch (type == null ? "none" : type) {
+                case "string" -> mem != null && mem >= STRLEN_ABOVE ? CommandType.STRLEN : null;
                 case "hash" -> CommandType.HLEN;
                 case "set" -> CommandType.SCARD;
                 case "zset" -> CommandType.ZCARD;
                 case "list" -> CommandType.LLEN;
                 case "stream" -> CommandType.XLEN;
-                default -> null; // a string, vanished ("none"), or a module type we cannot size in O(1)
+                default -> null; // vanished ("none") or a module type we cannot size in O(1)
             };
-            if (size != null || "string".equals(type)) {
-                String k = keys.get(i);
-                sizes.add(size == null ? null : batch.integer(size, k));
-                memory.add(batch.memoryUsage(k, samples));
-                measured.add(k);
-                measuredTypes.add(type);
-            }
+            sizes.add(size == null ? null : batch.integer(size, keys.get(i)));
         }
         batch.execute();
-        List<Integer> bigStrings = new ArrayList<>();
-        List<Future<Long>> lengths = new ArrayList<>();
-        for (int i = 0; i < measured.size(); i++) {
+        for (int i = 0; i < keys.size(); i++) {
+            String type = KeyScanner.value(types.get(i));
             Long mem = KeyScanner.value(memory.get(i));
-            if (sizes.get(i) == null && mem != null && mem >= STRLEN_ABOVE) {
-                bigStrings.add(i);
-                lengths.add(batch.integer(CommandType.STRLEN, measured.get(i)));
+            if (type == null || mem == null || !TYPES.contains(type)) {
+                continue;
             }
-        }
-        batch.execute();
-        for (int i = 0; i < measured.size(); i++) {
-            Long mem = KeyScanner.value(memory.get(i));
-            int big = bigStrings.indexOf(i);
-            Long size = sizes.get(i) != null ? KeyScanner.value(sizes.get(i))
-                    : big >= 0 ? KeyScanner.value(lengths.get(big)) : mem;
-            if (size != null && mem != null) {
-                pass.offer(new Key(measured.get(i), measuredTypes.get(i), size, mem), top);
+            // a string under STRLEN_ABOVE is ranked by its memory, which is within a few dozen bytes of its length
+            Long size = sizes.get(i) != null ? KeyScanner.value(sizes.get(i)) : "string".equals(type) ? mem : null;
+            if (size != null) {
+                pass.offer(new Key(keys.get(i), type, size, mem), top);
             }
         }
     }

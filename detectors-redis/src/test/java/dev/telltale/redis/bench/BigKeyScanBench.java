@@ -41,7 +41,7 @@ public final class BigKeyScanBench {
                 long t0 = System.nanoTime();
                 long scanned = telltale(port, count);
                 double secs = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("telltale redis.big-keys (SCAN COUNT %s, pipelined TYPE + size + MEMORY USAGE SAMPLES 5): %,d keys in %.2f s = %,.0f keys/s; %s%n",
+                System.out.printf("telltale redis.big-keys (SCAN COUNT %s, TYPE + MEMORY USAGE SAMPLES 5 in one write, then sizes): %,d keys in %.2f s = %,.0f keys/s; %s%n",
                         count, scanned, secs, scanned / secs, pauses(r));
 
                 r.slowlogReset();
