@@ -7,7 +7,7 @@
 # Needs: redis-server, redis-cli (redis-tools), prometheus-redis-exporter, a JDK 17 and Maven.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-KEYS=${KEYS:-1000000}          # KEYS=10000 ONLY=cheap benchmarks/redis/run.sh for the second part alone
+KEYS=${KEYS:-1000000}          # KEYS=10000 ONLY=cheap: the second part alone; ONLY=scan: the first
 ONLY=${ONLY:-all}
 CYCLES=${CYCLES:-200}
 
@@ -51,9 +51,10 @@ CP="detectors-redis/target/test-classes:detectors-redis/target/classes:$(cat "$D
 
 if [ "$ONLY" != cheap ]; then
   echo; echo "== big-key scan =="
-  $PIN_CLIENT java -cp "$CP" dev.telltale.redis.bench.BigKeyScanBench "$PORT" "${COUNT:-500}"
+  $PIN_CLIENT java -cp "$CP" dev.telltale.redis.bench.BigKeyScanBench "$PORT" "${COUNT:-100}"
 fi
 
+if [ "$ONLY" = scan ]; then exit 0; fi
 echo; echo "== cheap cycle vs redis_exporter scrape =="
 $PIN_CLIENT prometheus-redis-exporter -redis.addr "redis://127.0.0.1:$PORT" -web.listen-address "127.0.0.1:$EXPORTER_PORT" \
   >"$DIR/exporter.log" 2>&1 &

@@ -36,22 +36,24 @@ public final class BigKeyScanBench {
             r.configSet("slowlog-max-len", "10000");
             System.out.printf("keys in db0: %,d%n", keys);
 
-            for (int round = 0; round < 2; round++) {
+            for (int round = 0; round < 3; round++) {
                 r.slowlogReset();
+                Pinger ping = Pinger.start(client);
                 long t0 = System.nanoTime();
                 long scanned = telltale(port, count);
                 double secs = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("telltale redis.big-keys (SCAN COUNT %s, TYPE + MEMORY USAGE SAMPLES 5 in one write, then sizes): %,d keys in %.2f s = %,.0f keys/s; %s%n",
-                        count, scanned, secs, scanned / secs, pauses(r));
+                System.out.printf("telltale redis.big-keys (SCAN COUNT %s, TYPE + MEMORY USAGE SAMPLES 5 in one write, then sizes):%n"
+                        + "    %,d keys in %.2f s = %,.0f keys/s; slowlog: %s; %s%n", count, scanned, secs, scanned / secs, pauses(r), ping.stop());
 
                 r.slowlogReset();
+                ping = Pinger.start(client);
                 t0 = System.nanoTime();
                 Process p = new ProcessBuilder("redis-cli", "-p", String.valueOf(port), "--memkeys")
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 p.waitFor();
                 secs = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("redis-cli --memkeys (SCAN COUNT 10, pipelined TYPE + MEMORY USAGE):                       %,d keys in %.2f s = %,.0f keys/s; %s%n",
-                        keys, secs, keys / secs, pauses(r));
+                System.out.printf("redis-cli --memkeys (SCAN COUNT 10, pipelined TYPE + MEMORY USAGE):%n"
+                        + "    %,d keys in %.2f s = %,.0f keys/s; slowlog: %s; %s%n", keys, secs, keys / secs, pauses(r), ping.stop());
             }
             r.configSet("slowlog-log-slower-than", "10000");
         } finally {
@@ -85,9 +87,47 @@ public final class BigKeyScanBench {
             }
         }
         return entries.isEmpty() ? "no command took >= 0.5 ms"
-                : String.format("%d commands >= 0.5 ms, the longest %.2f ms (%s)", entries.size(), max / 1000.0, which);
+                : String.format("%d commands >= 0.5 ms, longest %.2f ms (%s)", entries.size(), max / 1000.0, which);
     }
 
     private BigKeyScanBench() throws IOException {
+    }
+
+    /** Another client's view of the pauses: PING every millisecond during the scan, max and p99 round trip. */
+    static final class Pinger {
+        private final Thread thread;
+        private final List<Long> rtts = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        private volatile boolean stop;
+
+        private Pinger(RedisClient client) {
+            thread = new Thread(() -> {
+                try (StatefulRedisConnection<String, String> c = client.connect()) {
+                    while (!stop) {
+                        long t = System.nanoTime();
+                        c.sync().ping();
+                        rtts.add(System.nanoTime() - t);
+                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                    }
+                }
+            });
+            thread.start();
+        }
+
+        static Pinger start(RedisClient client) {
+            return new Pinger(client);
+        }
+
+        String stop() throws InterruptedException {
+            stop = true;
+            thread.join();
+            List<Long> sorted = new java.util.ArrayList<>(rtts);
+            java.util.Collections.sort(sorted);
+            if (sorted.isEmpty()) {
+                return "no pings";
+            }
+            return String.format("PING from another client every 1 ms: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d pings)",
+                    sorted.get(sorted.size() / 2) / 1e6, sorted.get((int) (sorted.size() * 0.99)) / 1e6,
+                    sorted.get(sorted.size() - 1) / 1e6, sorted.size());
+        }
     }
 }
