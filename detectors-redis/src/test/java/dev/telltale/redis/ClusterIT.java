@@ -68,6 +68,18 @@ class ClusterIT {
                 // the per-node detectors walk every node of the cluster too
                 Detection memory = Runs.run(Runs.detector(target, "redis.memory"));
                 assertThat(memory.signals()).filteredOn(s -> s.spec().name().equals("redis.memory.used")).hasSize(3);
+
+                // a master dies: it is reported as unreachable, and once the others agree, its slots fail
+                c.close();
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                    Detection down = Runs.run(d);
+                    assertThat(Runs.finding(down, "cluster state")).as(down.toString()).hasValueSatisfying(f -> {
+                        assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+                        assertThat(f.evidence()).containsEntry("cluster_state", "fail");
+                    });
+                    assertThat(Runs.finding(down, "node " + c.address() + " unreachable")).as(down.toString())
+                            .hasValueSatisfying(f -> assertThat(f.severity()).isEqualTo(Severity.CRITICAL));
+                });
             }
         }
     }

@@ -57,6 +57,23 @@ public final class ClusterDetector extends RedisDetector {
     }
 
     @Override
+    protected boolean reportsUnreachableNodes() {
+        return true;
+    }
+
+    @Override
+    protected void reportUnreachable(DetectionContext ctx, NodeClient node, RuntimeException cause, Detection.Builder out) {
+        out.signal(STATE, 0, tags(node));
+        out.finding(ctx.finding(Problem.CASCADING_FAILURES, node.node().role() == RedisNode.Role.MASTER ? Severity.CRITICAL : Severity.WARNING,
+                        nodeSubject(node) + " unreachable")
+                .summary(String.format("Cluster %s %s does not answer (%s)", node.node().role().label(), node.node().address(),
+                        cause.getClass().getSimpleName()))
+                .evidence("node", node.node().address()).evidence("role", node.node().role().label())
+                .evidence("shard", node.node().shard()).evidence("error", String.valueOf(cause.getMessage()))
+                .hint("its slots fail over to a replica after cluster-node-timeout, if it has one; otherwise they stay down"));
+    }
+
+    @Override
     protected void detectNode(DetectionContext ctx, NodeClient node, Detection.Builder out) {
         RedisInfo info = node.info();
         if (!info.clusterEnabled()) {

@@ -57,6 +57,8 @@ public abstract class RedisDetector implements Detector {
         Detection.Builder out = Detection.builder();
         List<String> failures = new ArrayList<>();
         List<String> skips = new ArrayList<>();
+        List<NodeClient> unreachable = new ArrayList<>();
+        List<RuntimeException> unreachableCauses = new ArrayList<>();
         int looked = 0;
         List<NodeClient> nodes = target.nodeClients();
         for (NodeClient node : nodes) {
@@ -69,17 +71,51 @@ public abstract class RedisDetector implements Detector {
             } catch (DetectionSkippedException e) {
                 skips.add(e.getMessage());
             } catch (RuntimeException e) {
-                failures.add(node.node().address() + ": " + e);
+                if (reportsUnreachableNodes() && unreachable(e)) {
+                    unreachable.add(node);
+                    unreachableCauses.add(e);
+                } else {
+                    failures.add(node.node().address() + ": " + e);
+                }
             }
         }
         if (!failures.isEmpty()) {
             throw new IllegalStateException(id + " failed on " + String.join("; ", failures));
+        }
+        if (looked == 0 && !unreachable.isEmpty()) {
+            throw new IllegalStateException(id + ": no node answered: " + unreachableCauses.get(0), unreachableCauses.get(0));
+        }
+        for (int i = 0; i < unreachable.size(); i++) {
+            reportUnreachable(ctx, unreachable.get(i), unreachableCauses.get(i), out);
         }
         afterNodes(ctx, nodes, out);
         if (looked == 0 && !skips.isEmpty()) {
             return Detection.skipped(String.join("; ", new LinkedHashSet<>(skips)));
         }
         return out.build();
+    }
+
+    /**
+     * Whether a node that does not answer (connection refused or reset, command timeout) is something this
+     * detector reports, as long as another node answered, instead of a failed run. True for the detectors
+     * whose subject is the nodes' availability (replication, cluster).
+     */
+    protected boolean reportsUnreachableNodes() {
+        return false;
+    }
+
+    /** Called for each node that did not answer, when {@link #reportsUnreachableNodes()}. */
+    protected void reportUnreachable(DetectionContext ctx, NodeClient node, RuntimeException cause, Detection.Builder out) {
+    }
+
+    private static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.lettuce.core.RedisConnectionException || t instanceof io.lettuce.core.RedisCommandTimeoutException
+                    || t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Which nodes this detector looks at; all by default. */

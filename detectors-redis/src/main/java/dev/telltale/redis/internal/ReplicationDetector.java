@@ -48,6 +48,24 @@ public final class ReplicationDetector extends RedisDetector {
     }
 
     @Override
+    protected boolean reportsUnreachableNodes() {
+        return true;
+    }
+
+    @Override
+    protected void reportUnreachable(DetectionContext ctx, NodeClient node, RuntimeException cause, Detection.Builder out) {
+        boolean master = node.node().role() == dev.telltale.redis.RedisNode.Role.MASTER;
+        out.finding(ctx.finding(Problem.STALE_READ_AFTER_WRITE, master ? Severity.CRITICAL : Severity.WARNING,
+                        nodeSubject(node) + " unreachable")
+                .summary(String.format("%s %s of this replica group does not answer (%s)", master ? "Master" : "Replica",
+                        node.node().address(), cause.getClass().getSimpleName()))
+                .evidence("node", node.node().address()).evidence("role", node.node().role().label())
+                .evidence("error", String.valueOf(cause.getMessage()))
+                .hint(master ? "replicas now serve ever older data; if something promotes one, watch for two masters"
+                        : "reads sent to it fail; its clients should fall back to the master or another replica"));
+    }
+
+    @Override
     protected void detectNode(DetectionContext ctx, NodeClient node, Detection.Builder out) {
         RedisInfo info = node.info();
         String address = node.node().address();
