@@ -5,11 +5,11 @@ import dev.telltale.core.Detector;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
-import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,20 +23,31 @@ class CacheEfficiencyIT {
     @Test
     void aWarmCacheWhoseKeysExpireAtOnceCollapses() throws Exception {
         try (LocalRedis redis = LocalRedis.start(); RedisTarget target = RedisTarget.fromUrl("cache", redis.url())) {
-            long expireAt = System.currentTimeMillis() + 4000;
+            Map<String, String> pages = new java.util.HashMap<>();
             for (int i = 0; i < KEYS; i++) {
-                redis.redis().set("page:" + i, "html", SetArgs.Builder.pxAt(expireAt));
+                pages.put("page:" + i, "html");
             }
+            redis.redis().mset(pages);
             AtomicBoolean stop = new AtomicBoolean();
             Thread reader = readers(redis, stop);
             try {
                 Detector d = Runs.detector(target, "redis.cache-efficiency");
                 Map<String, String> s = Map.of("min-lookups", "50");
                 Runs.run(d, s);
-                // healthy windows while the keys live: ratio 1.0 becomes the baseline
+                // healthy windows: ratio 1.0 becomes the baseline
                 Detection warm = awaitRun(d, s, det -> assertThat(Runs.signal(det, "redis.cache.hit_ratio_baseline", redis.address()))
                         .hasValueSatisfying(v -> assertThat(v).isGreaterThan(0.95)));
                 assertThat(Runs.above(warm, Severity.INFO)).isEmpty();
+                // every key gets the same expiry instant (pipelined), one second from now
+                long expireAt = System.currentTimeMillis() + 1000;
+                var async = redis.client().connect().async();
+                List<io.lettuce.core.RedisFuture<Boolean>> expiries = new java.util.ArrayList<>();
+                for (int i = 0; i < KEYS; i++) {
+                    expiries.add(async.pexpireat("page:" + i, expireAt));
+                }
+                for (var f : expiries) {
+                    assertThat(f.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                }
                 // then every key expires in the same second while reads go on
                 Detection herd = awaitRun(d, s, det -> assertThat(Runs.finding(det, "hit ratio")).isPresent());
                 Finding f = Runs.finding(herd, "hit ratio").orElseThrow();

@@ -27,7 +27,9 @@ class LatencyIT {
             assertThat((Long) f.evidence().get("latest_ms")).isGreaterThanOrEqualTo(20L);
             assertThat(f.severity()).isIn(Severity.WARNING, Severity.CRITICAL, Severity.INFO);
             assertThat(Runs.signal(spike, "redis.latency.spike", redis.address(), "master", "command").orElseThrow()).isGreaterThan(0.02);
-            assertThat(Runs.run(d).findings()).as("a spike is reported once").isEmpty();
+            // a spike is reported once (a later one, say the server descheduled on a loaded machine, has another time)
+            assertThat(Runs.run(d).findings()).noneMatch(x -> x.subject().equals(f.subject())
+                    && x.evidence().get("at").equals(f.evidence().get("at")));
         }
     }
 
