@@ -64,7 +64,6 @@ public final class TtlHygieneDetector extends RedisDetector {
         Map<Long, Integer> bySecond = new HashMap<>();
         Map<Long, Map<String, Integer>> prefixesBySecond = new HashMap<>();
         long[] totals = {0, 0, 0}; // keys, without ttl, with ttl
-        long nowMillis = System.currentTimeMillis();
         scanner.walk(ctx, node, keys -> {
             Batch batch = new Batch(node);
             List<java.util.concurrent.Future<Long>> ttls = new ArrayList<>(keys.size());
@@ -72,6 +71,8 @@ public final class TtlHygieneDetector extends RedisDetector {
                 ttls.add(batch.integer(io.lettuce.core.protocol.CommandType.PTTL, k));
             }
             batch.execute();
+            // PTTL counts down while the walk goes on: the expiry instant is taken against the batch's own clock
+            long nowMillis = System.currentTimeMillis();
             for (int i = 0; i < keys.size(); i++) {
                 Long ttl = KeyScanner.value(ttls.get(i));
                 if (ttl == null || ttl == -2) {
