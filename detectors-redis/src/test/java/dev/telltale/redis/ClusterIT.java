@@ -69,6 +69,20 @@ class ClusterIT {
                 Detection memory = Runs.run(Runs.detector(target, "redis.memory"));
                 assertThat(memory.signals()).filteredOn(s -> s.spec().name().equals("redis.memory.used")).hasSize(3);
 
+                // the application's own cluster client works too, and stays open after the target closes
+                io.lettuce.core.cluster.RedisClusterClient app = io.lettuce.core.cluster.RedisClusterClient.create(a.url());
+                try (RedisTarget borrowed = RedisTarget.fromClusterClient("shop-app", app)) {
+                    assertThat(borrowed.nodes()).extracting(RedisNode::address)
+                            .containsExactlyInAnyOrder(a.address(), b.address(), c.address());
+                    assertThat(Runs.run(Runs.detector(borrowed, "redis.cluster")).findings())
+                            .noneMatch(f -> f.subject().equals("cluster state"));
+                }
+                try (var appConnection = app.connect()) {
+                    assertThat(appConnection.sync().get(hotKey)).isEqualTo("celebrity");
+                } finally {
+                    app.shutdown();
+                }
+
                 // a master dies: it is reported as unreachable, and once the others agree, its slots fail
                 c.close();
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
