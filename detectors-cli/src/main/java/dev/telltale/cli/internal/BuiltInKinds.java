@@ -25,7 +25,7 @@ final class BuiltInKinds {
     }
 
     static TargetKinds create() {
-        return new TargetKinds(List.of(new PostgresKind()), inProcess(), JvmDemo::new);
+        return new TargetKinds(List.of(new PostgresKind(), new RedisKind()), inProcess(), JvmDemo::new);
     }
 
     /**

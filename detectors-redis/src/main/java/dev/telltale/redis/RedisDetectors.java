@@ -1,0 +1,48 @@
+package dev.telltale.redis;
+
+import dev.telltale.core.Detector;
+import dev.telltale.redis.internal.BigKeysDetector;
+import dev.telltale.redis.internal.CacheEfficiencyDetector;
+import dev.telltale.redis.internal.ClientsDetector;
+import dev.telltale.redis.internal.ClusterDetector;
+import dev.telltale.redis.internal.HotKeysDetector;
+import dev.telltale.redis.internal.LatencyDetector;
+import dev.telltale.redis.internal.MemoryDetector;
+import dev.telltale.redis.internal.PersistenceDetector;
+import dev.telltale.redis.internal.ReplicationDetector;
+import dev.telltale.redis.internal.SlowCommandsDetector;
+import dev.telltale.redis.internal.StreamsDetector;
+import dev.telltale.redis.internal.TopologyDetector;
+import dev.telltale.redis.internal.TtlHygieneDetector;
+
+import java.util.List;
+import java.util.Objects;
+
+/** The Redis detectors: one set per target, and the cross-endpoint split-brain check. */
+public final class RedisDetectors {
+    private RedisDetectors() {
+    }
+
+    /**
+     * Every per-node detector for one target: cache efficiency, hot keys, big keys, memory, slow commands,
+     * latency, clients, replication, persistence, cluster, TTL hygiene and streams. Each walks all nodes of
+     * the target; redis.cluster skips itself on a standalone target.
+     */
+    public static List<Detector> forTarget(RedisTarget target) {
+        Objects.requireNonNull(target, "target");
+        return List.of(new CacheEfficiencyDetector(target), new HotKeysDetector(target), new BigKeysDetector(target),
+                new MemoryDetector(target), new SlowCommandsDetector(target), new LatencyDetector(target),
+                new ClientsDetector(target), new ReplicationDetector(target), new PersistenceDetector(target),
+                new ClusterDetector(target), new TtlHygieneDetector(target), new StreamsDetector(target));
+    }
+
+    /**
+     * {@code redis.topology}: the given endpoints form one replica group (a master and its replicas, for
+     * example behind Sentinel), and more than one of them acting as master is split brain (critical).
+     * Cluster endpoints are ignored. Needs at least two targets.
+     */
+    public static List<Detector> forTopology(List<RedisTarget> targets) {
+        Objects.requireNonNull(targets, "targets");
+        return List.of(new TopologyDetector(targets));
+    }
+}

@@ -1,0 +1,215 @@
+package dev.telltale.redis.internal;
+
+import dev.telltale.core.Detection;
+import dev.telltale.core.DetectionContext;
+import dev.telltale.core.Problem;
+import dev.telltale.core.Setting;
+import dev.telltale.core.Severity;
+import dev.telltale.core.SignalSpec;
+import dev.telltale.redis.RedisTarget;
+import io.lettuce.core.protocol.CommandType;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+
+/**
+ * Big keys, like {@code redis-cli --bigkeys/--memkeys} but budgeted and resumable: SCAN, then per batch
+ * pipelined TYPE, then pipelined O(1) size commands (STRLEN, HLEN, SCARD, ZCARD, LLEN, XLEN) and
+ * {@code MEMORY USAGE key SAMPLES n}. Keeps the top keys per type of the current pass merged with the last
+ * completed one, and reports keys over RedisInsight's size thresholds. Scans masters only.
+ */
+public final class BigKeysDetector extends RedisDetector {
+    public static final String ID = "redis.big-keys";
+    static final Setting<Long> STRING_BYTES = Setting.bytes("string.warning", 1_000_000, "A string this long is big (RedisInsight).");
+    static final Setting<Long> HASH_FIELDS = Setting.count("hash.warning", 5_000, "A hash with this many fields is big (RedisInsight).");
+    static final Setting<Long> SET_MEMBERS = Setting.count("set.warning", 100_000, "A set with this many members is big (RedisInsight).");
+    static final Setting<Long> ZSET_MEMBERS = Setting.count("zset.warning", 100_000, "A sorted set with this many members is big.");
+    static final Setting<Long> LIST_ITEMS = Setting.count("list.warning", 100_000, "A list with this many items is big.");
+    static final Setting<Long> STREAM_ENTRIES = Setting.count("stream.warning", 1_000_000, "A stream with this many entries is big.");
+    static final Setting<Long> MEMORY_WARNING = Setting.bytes("memory.warning", 10L << 20,
+            "A key using this much memory (MEMORY USAGE) is big whatever its type.");
+    static final Setting<Long> SAMPLES = Setting.count("memory.samples", 5,
+            "MEMORY USAGE SAMPLES for nested types (never 0: that walks every element).");
+    static final Setting<Long> TOP = Setting.count("top", 5, "Keys kept per type.");
+
+    static final SignalSpec BIGGEST = SignalSpec.of("redis.keys.biggest", "elements",
+            "Size of the biggest keys per type (bytes for strings, elements otherwise), rank 1..top.", "node", "role", "type", "rank");
+    static final SignalSpec BIGGEST_MEMORY = SignalSpec.of("redis.keys.biggest_memory", "bytes",
+            "MEMORY USAGE of the keys that use the most memory, rank 1..top.", "node", "role", "rank");
+    static final SignalSpec SCANNED = SignalSpec.of("redis.keys.scanned", "keys", "Keys visited by the big-key scan this run.", "node", "role");
+
+    /** Strings using at least this much memory also get a STRLEN, for their exact length. */
+    private static final long STRLEN_ABOVE = 16 * 1024;
+    private static final List<String> TYPES = List.of("string", "hash", "set", "zset", "list", "stream");
+
+    private final KeyScanner scanner = new KeyScanner();
+    private final Map<String, Pass> current = new HashMap<>();
+    private final Map<String, Pass> completed = new HashMap<>();
+
+    public BigKeysDetector(RedisTarget target) {
+        super(target, ID, Duration.ofMinutes(5), Problem.SLOW_QUERIES, Problem.SCALABILITY_HOTSPOTS);
+    }
+
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(STRING_BYTES, HASH_FIELDS, SET_MEMBERS, ZSET_MEMBERS, LIST_ITEMS, STREAM_ENTRIES, MEMORY_WARNING, SAMPLES, TOP,
+                KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT);
+    }
+
+    @Override
+    protected boolean appliesTo(NodeClient node) {
+        return node.node().role() == dev.telltale.redis.RedisNode.Role.MASTER;
+    }
+
+    @Override
+    protected void detectNode(DetectionContext ctx, NodeClient node, Detection.Builder out) throws Exception {
+        if (ctx.oneShot() && ctx.baselinePass()) {
+            return; // sizes need no baseline; scan once, in the reported pass
+        }
+        String address = node.node().address();
+        int top = (int) (long) ctx.setting(TOP);
+        int samples = (int) Math.min(64, ctx.setting(SAMPLES));
+        Pass pass = current.computeIfAbsent(address, a -> new Pass());
+        KeyScanner.Walk walk = scanner.walk(ctx, node, keys -> measure(node, keys, samples, pass, top));
+        out.signal(SCANNED, walk.keys(), tags(node));
+        Pass report = pass.merge(completed.get(address), top);
+        report.complete |= walk.passCompleted();
+        if (walk.passCompleted()) {
+            completed.put(address, pass);
+            current.remove(address);
+        }
+        Map<String, Long> limits = Map.of("string", ctx.setting(STRING_BYTES), "hash", ctx.setting(HASH_FIELDS),
+                "set", ctx.setting(SET_MEMBERS), "zset", ctx.setting(ZSET_MEMBERS), "list", ctx.setting(LIST_ITEMS),
+                "stream", ctx.setting(STREAM_ENTRIES));
+        long memLimit = ctx.setting(MEMORY_WARNING);
+        Map<String, Key> reported = new LinkedHashMap<>();
+        for (String type : TYPES) {
+            List<Key> keys = report.byType.getOrDefault(type, List.of());
+            for (int i = 0; i < keys.size(); i++) {
+                out.signal(BIGGEST, keys.get(i).size(), tags(node, type, String.valueOf(i + 1)));
+                if (keys.get(i).size() >= limits.get(type) || keys.get(i).memory() >= memLimit) {
+                    reported.put(keys.get(i).name(), keys.get(i));
+                }
+            }
+        }
+        for (int i = 0; i < report.byMemory.size(); i++) {
+            Key k = report.byMemory.get(i);
+            out.signal(BIGGEST_MEMORY, k.memory(), tags(node, String.valueOf(i + 1)));
+            if (k.memory() >= memLimit) {
+                reported.putIfAbsent(k.name(), k);
+            }
+        }
+        for (Key k : reported.values()) {
+            long limit = limits.get(k.type());
+            boolean huge = k.size() >= 10 * limit || k.memory() >= 10 * memLimit;
+            String unit = k.type().equals("string") ? "bytes" : elementsOf(k.type());
+            out.finding(ctx.finding(Problem.SLOW_QUERIES, huge ? Severity.CRITICAL : Severity.WARNING, "key " + k.name() + " on " + address)
+                    .summary(String.format("Big %s %s on Redis %s: %,d %s, %s in memory", k.type(), k.name(), address, k.size(), unit,
+                            MemoryDetector.mb(k.memory())))
+                    .evidence("key", k.name()).evidence("type", k.type()).evidence("size", k.size()).evidence("unit", unit)
+                    .evidence("memory_bytes", k.memory()).evidence("threshold", limit)
+                    .evidence("scan_pass_complete", report.complete)
+                    .hint("whole-key commands on it (HGETALL, SMEMBERS, DEL, a migration or an eviction) block the server and"
+                            + " its node gets the traffic of every caller: split it by a sub-key, or trim it"));
+        }
+    }
+
+    private static String elementsOf(String type) {
+        return switch (type) {
+            case "hash" -> "fields";
+            case "list" -> "items";
+            case "stream" -> "entries";
+            default -> "members";
+        };
+    }
+
+    /**
+     * Two writes per page at most: TYPE and MEMORY USAGE of every key together (neither depends on the
+     * type), then the element count of the non-strings and the exact length of the few big strings.
+     */
+    private void measure(NodeClient node, List<String> keys, int samples, Pass pass, int top) throws Exception {
+        Batch batch = new Batch(node);
+        List<Future<String>> types = new ArrayList<>(keys.size());
+        List<Future<Long>> memory = new ArrayList<>(keys.size());
+        for (String k : keys) {
+            types.add(batch.type(k));
+            memory.add(batch.memoryUsage(k, samples));
+        }
+        batch.execute();
+        List<Future<Long>> sizes = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            String type = KeyScanner.value(types.get(i));
+            Long mem = KeyScanner.value(memory.get(i));
+            CommandType size = switch (type == null ? "none" : type) {
+                case "string" -> mem != null && mem >= STRLEN_ABOVE ? CommandType.STRLEN : null;
+                case "hash" -> CommandType.HLEN;
+                case "set" -> CommandType.SCARD;
+                case "zset" -> CommandType.ZCARD;
+                case "list" -> CommandType.LLEN;
+                case "stream" -> CommandType.XLEN;
+                default -> null; // vanished ("none") or a module type we cannot size in O(1)
+            };
+            sizes.add(size == null ? null : batch.integer(size, keys.get(i)));
+        }
+        batch.execute();
+        for (int i = 0; i < keys.size(); i++) {
+            String type = KeyScanner.value(types.get(i));
+            Long mem = KeyScanner.value(memory.get(i));
+            if (type == null || mem == null || !TYPES.contains(type)) {
+                continue;
+            }
+            // a string under STRLEN_ABOVE is ranked by its memory, which is within a few dozen bytes of its length
+            Long size = sizes.get(i) != null ? KeyScanner.value(sizes.get(i)) : "string".equals(type) ? mem : null;
+            if (size != null) {
+                pass.offer(new Key(keys.get(i), type, size, mem), top);
+            }
+        }
+    }
+
+    /** A measured key. */
+    record Key(String name, String type, long size, long memory) {
+    }
+
+    /** The biggest keys seen in one pass over the keyspace (bounded: top N per type and by memory). */
+    static final class Pass {
+        final Map<String, List<Key>> byType = new HashMap<>();
+        List<Key> byMemory = new ArrayList<>();
+        boolean complete;
+
+        void offer(Key k, int top) {
+            List<Key> list = byType.computeIfAbsent(k.type(), t -> new ArrayList<>());
+            insert(list, k, Comparator.comparingLong(Key::size).reversed(), top);
+            insert(byMemory, k, Comparator.comparingLong(Key::memory).reversed(), top);
+        }
+
+        private static void insert(List<Key> list, Key k, Comparator<Key> order, int top) {
+            list.removeIf(x -> x.name().equals(k.name()));
+            if (list.size() < top || order.compare(k, list.get(list.size() - 1)) < 0) {
+                list.add(k);
+                list.sort(order);
+                if (list.size() > top) {
+                    list.remove(list.size() - 1);
+                }
+            }
+        }
+
+        /** This pass with the last completed one underneath: keys not yet reached in this pass still count. */
+        Pass merge(Pass previous, int top) {
+            Pass out = new Pass();
+            out.complete = previous != null;
+            if (previous != null) {
+                previous.byType.values().forEach(l -> l.forEach(k -> out.offer(k, top)));
+                previous.byMemory.forEach(k -> out.offer(k, top));
+            }
+            byType.values().forEach(l -> l.forEach(k -> out.offer(k, top)));
+            byMemory.forEach(k -> out.offer(k, top));
+            return out;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.telltale.redis.internal;
+
+import dev.telltale.core.Detection;
+import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectionSkippedException;
+import dev.telltale.core.Problem;
+import dev.telltale.core.Setting;
+import dev.telltale.core.Severity;
+import dev.telltale.core.SignalSpec;
+import dev.telltale.redis.RedisInfo;
+import dev.telltale.redis.RedisNode;
+import dev.telltale.redis.RedisTarget;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Hot keys from the server's LFU counters, like {@code redis-cli --hotkeys}: SCAN, then pipelined
+ * {@code OBJECT FREQ} (which does not touch the key) within the scan budget, keeping the top K. The counter
+ * is logarithmic (with lfu-log-factor 10: 100 hits = 10, 1,000 = 18, 100,000 = 142) and decays by one per
+ * minute, so it ranks keys, it does not count requests; a key is hot when its counter is high and far above
+ * the mean of the sampled keys. Without an LFU policy the server tracks no key frequency: the run is skipped
+ * with the per-command skew it can see and what to change.
+ */
+public final class HotKeysDetector extends RedisDetector {
+    public static final String ID = "redis.hot-keys";
+    static final Setting<Long> WARNING = Setting.count("warning", 50,
+            "LFU counter (0..255) at or above which a key can be hot (about 10,000 recent hits with lfu-log-factor 10).");
+    static final Setting<Double> RATIO = Setting.number("ratio", 10,
+            "A hot key's counter is at least this many times the mean counter of the sampled keys.");
+    static final Setting<Long> TOP = Setting.count("top", 10, "Keys kept and published (rank 1..top).");
+
+    static final SignalSpec FREQUENCY = SignalSpec.of("redis.hotkeys.frequency", "lfu_counter",
+            "LFU counter of the hottest keys (logarithmic, 0..255), rank 1..top.", "node", "role", "rank");
+    static final SignalSpec MEAN = SignalSpec.of("redis.hotkeys.mean_frequency", "lfu_counter",
+            "Mean LFU counter of the keys sampled this run.", "node", "role");
+
+    private final KeyScanner scanner = new KeyScanner();
+    private final Map<String, List<Hot>> tops = new HashMap<>();
+
+    public HotKeysDetector(RedisTarget target) {
+        super(target, ID, Duration.ofMinutes(1), Problem.PERFORMANCE_HOTSPOTS, Problem.HOT_PARTITION);
+    }
+
+    @Override
+    public List<Setting<?>> settings() {
+        return List.of(WARNING, RATIO, TOP, KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT);
+    }
+
+    @Override
+    protected boolean appliesTo(NodeClient node) {
+        return node.node().role() == RedisNode.Role.MASTER;
+    }
+
+    @Override
+    protected void detectNode(DetectionContext ctx, NodeClient node, Detection.Builder out) throws Exception {
+        RedisInfo info = RedisInfo.parse(node.sync().info("memory") + "\n" + node.sync().info("commandstats"));
+        String policy = info.string("maxmemory_policy").orElse("unknown");
+        if (!policy.contains("lfu")) {
+            throw new DetectionSkippedException(notLfu(node, policy, info));
+        }
+        if (ctx.oneShot() && ctx.baselinePass()) {
+            return;
+        }
+        String address = node.node().address();
+        int top = (int) (long) ctx.setting(TOP);
+        // re-read the counters of last run's top keys first: they change between runs
+        List<Hot> hottest = new ArrayList<>();
+        List<String> previous = tops.getOrDefault(address, List.of()).stream().map(Hot::key).toList();
+        long[] sampled = {0, 0};
+        if (!previous.isEmpty()) {
+            probe(node, previous, hottest, top, null); // chosen, not sampled: kept out of the mean
+        }
+        KeyScanner.Walk walk = scanner.walk(ctx, node, keys -> probe(node, keys, hottest, top, sampled));
+        tops.put(address, List.copyOf(hottest));
+        double mean = sampled[0] == 0 ? 0 : (double) sampled[1] / sampled[0];
+        out.signal(MEAN, mean, tags(node));
+        for (int i = 0; i < hottest.size(); i++) {
+            Hot h = hottest.get(i);
+            out.signal(FREQUENCY, h.frequency(), tags(node, String.valueOf(i + 1)));
+            if (h.frequency() >= ctx.setting(WARNING) && h.frequency() >= ctx.setting(RATIO) * Math.max(1, mean)) {
+                out.finding(ctx.finding(Problem.PERFORMANCE_HOTSPOTS, Severity.WARNING, "key " + h.key() + " on " + address)
+                        .summary(String.format("Hot key %s on Redis %s: LFU counter %d, %.0f x the mean of %d sampled keys (rank %d)",
+                                h.key(), address, h.frequency(), h.frequency() / Math.max(1, mean), sampled[0], i + 1))
+                        .evidence("key", h.key()).evidence("rank", i + 1).evidence("lfu_counter", h.frequency())
+                        .evidence("mean_counter", MemoryDetector.round(mean)).evidence("sampled_keys", sampled[0])
+                        .evidence("scan_pass_complete", walk.passCompleted()).evidence("maxmemory_policy", policy)
+                        .hint("one key takes a large share of this node's traffic: cache it in the application (near cache),"
+                                + " replicate it under several keys, or spread the work it stands for"));
+            }
+        }
+    }
+
+    private static void probe(NodeClient node, List<String> keys, List<Hot> hottest, int top, long[] sampled) throws Exception {
+        Batch batch = new Batch(node);
+        List<java.util.concurrent.Future<Long>> freqs = new ArrayList<>(keys.size());
+        for (String k : keys) {
+            freqs.add(batch.objectFreq(k));
+        }
+        batch.execute();
+        for (int i = 0; i < keys.size(); i++) {
+            Long f = KeyScanner.value(freqs.get(i));
+            if (f != null) {
+                if (sampled != null) {
+                    sampled[0]++;
+                    sampled[1] += f;
+                }
+                offer(hottest, new Hot(keys.get(i), f), top);
+            }
+        }
+    }
+
+    private static void offer(List<Hot> list, Hot h, int top) {
+        list.removeIf(x -> x.key().equals(h.key()));
+        list.add(h);
+        list.sort(Comparator.comparingLong(Hot::frequency).reversed());
+        if (list.size() > top) {
+            list.remove(list.size() - 1);
+        }
+    }
+
+    private static String notLfu(NodeClient node, String policy, RedisInfo info) {
+        long total = info.commandStats().values().stream().mapToLong(RedisInfo.CommandStats::calls).sum();
+        String skew = info.commandStats().entrySet().stream()
+                .max(Comparator.comparingLong(e -> e.getValue().calls()))
+                .filter(e -> total > 0)
+                .map(e -> String.format("; meanwhile, per command: %s is %.0f %% of the %d calls on %s (redis.cluster compares nodes)",
+                        e.getKey(), 100.0 * e.getValue().calls() / total, total, node.node().address()))
+                .orElse("");
+        boolean hotkeys = node.hasCommand("hotkeys");
+        return "key-level hotness needs an LFU policy: " + node.node().address() + " has maxmemory-policy " + policy
+                + " (set allkeys-lfu or volatile-lfu to let redis.hot-keys rank keys by OBJECT FREQ)"
+                + (hotkeys ? "; this server has HOTKEYS, which this version of Telltale does not drive yet" : "") + skew;
+    }
+
+    record Hot(String key, long frequency) {
+    }
+}

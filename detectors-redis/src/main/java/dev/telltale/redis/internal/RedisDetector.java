@@ -1,0 +1,146 @@
+package dev.telltale.redis.internal;
+
+import dev.telltale.core.Detection;
+import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectionSkippedException;
+import dev.telltale.core.Detector;
+import dev.telltale.core.Problem;
+import dev.telltale.redis.RedisTarget;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The per-node fan-out every Redis detector shares: the detection runs on each node of the target in
+ * turn, and signals carry the node's address and role. A node that fails makes the run fail (naming the
+ * node) rather than report a partial "nothing found"; a node that cannot be looked at (a version or
+ * config that does not apply) is skipped, and when every node is, so is the run.
+ */
+public abstract class RedisDetector implements Detector {
+    protected final RedisTarget target;
+    private final String id;
+    private final Set<Problem> problems;
+    private final Duration interval;
+
+    protected RedisDetector(RedisTarget target, String id, Duration interval, Problem... problems) {
+        this.target = target;
+        this.id = id;
+        this.interval = interval;
+        this.problems = Set.copyOf(new LinkedHashSet<>(List.of(problems)));
+    }
+
+    @Override
+    public final String id() {
+        return id;
+    }
+
+    @Override
+    public final String target() {
+        return target.name();
+    }
+
+    @Override
+    public final Set<Problem> problems() {
+        return problems;
+    }
+
+    @Override
+    public final Duration defaultInterval() {
+        return interval;
+    }
+
+    @Override
+    public Detection detect(DetectionContext ctx) throws Exception {
+        Detection.Builder out = Detection.builder();
+        List<String> failures = new ArrayList<>();
+        List<String> skips = new ArrayList<>();
+        List<NodeClient> unreachable = new ArrayList<>();
+        List<RuntimeException> unreachableCauses = new ArrayList<>();
+        int looked = 0;
+        List<NodeClient> nodes = target.nodeClients();
+        for (NodeClient node : nodes) {
+            if (!appliesTo(node)) {
+                continue;
+            }
+            try {
+                detectNode(ctx, node, out);
+                looked++;
+            } catch (DetectionSkippedException e) {
+                skips.add(e.getMessage());
+            } catch (RuntimeException e) {
+                if (reportsUnreachableNodes() && unreachable(e)) {
+                    unreachable.add(node);
+                    unreachableCauses.add(e);
+                } else {
+                    failures.add(node.node().address() + ": " + e);
+                }
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException(id + " failed on " + String.join("; ", failures));
+        }
+        if (looked == 0 && !unreachable.isEmpty()) {
+            throw new IllegalStateException(id + ": no node answered: " + unreachableCauses.get(0), unreachableCauses.get(0));
+        }
+        for (int i = 0; i < unreachable.size(); i++) {
+            reportUnreachable(ctx, unreachable.get(i), unreachableCauses.get(i), out);
+        }
+        afterNodes(ctx, nodes, out);
+        if (looked == 0 && !skips.isEmpty()) {
+            return Detection.skipped(String.join("; ", new LinkedHashSet<>(skips)));
+        }
+        return out.build();
+    }
+
+    /**
+     * Whether a node that does not answer (connection refused or reset, command timeout) is something this
+     * detector reports, as long as another node answered, instead of a failed run. True for the detectors
+     * whose subject is the nodes' availability (replication, cluster).
+     */
+    protected boolean reportsUnreachableNodes() {
+        return false;
+    }
+
+    /** Called for each node that did not answer, when {@link #reportsUnreachableNodes()}. */
+    protected void reportUnreachable(DetectionContext ctx, NodeClient node, RuntimeException cause, Detection.Builder out) {
+    }
+
+    private static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.lettuce.core.RedisConnectionException || t instanceof io.lettuce.core.RedisCommandTimeoutException
+                    || t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Which nodes this detector looks at; all by default. */
+    protected boolean appliesTo(NodeClient node) {
+        return true;
+    }
+
+    /** One node; throw {@link DetectionSkippedException} when it cannot be looked at. */
+    protected abstract void detectNode(DetectionContext ctx, NodeClient node, Detection.Builder out) throws Exception;
+
+    /** After every node: cross-node checks (skew, several masters). */
+    protected void afterNodes(DetectionContext ctx, List<NodeClient> nodes, Detection.Builder out) throws Exception {
+    }
+
+    /** The {@code node} and {@code role} tag values, first in every signal of this module. */
+    protected static String[] tags(NodeClient node, String... more) {
+        String[] t = new String[2 + more.length];
+        t[0] = node.node().address();
+        t[1] = node.node().role().label();
+        System.arraycopy(more, 0, t, 2, more.length);
+        return t;
+    }
+
+    /** The subject of a node-level finding. */
+    protected static String nodeSubject(NodeClient node) {
+        return "node " + node.node().address();
+    }
+}

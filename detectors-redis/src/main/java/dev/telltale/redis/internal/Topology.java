@@ -1,0 +1,231 @@
+package dev.telltale.redis.internal;
+
+import dev.telltale.redis.RedisInfo;
+import dev.telltale.redis.RedisNode;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
+import io.lettuce.core.protocol.ConnectionIntent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds the nodes of a target and keeps one connection to each. A cluster is read from its partitions
+ * (CLUSTER NODES); otherwise the seed's INFO replication gives its master and that master's replicas.
+ * The node list is cached and rediscovered every {@link #REFRESH}, so a failover shows up in roles.
+ */
+public final class Topology implements AutoCloseable {
+    static final Duration REFRESH = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(Topology.class);
+
+    private final Optional<RedisURI> uri;
+    private final Duration timeout;
+    private RedisClient client;
+    private final boolean ownsClient;
+    private RedisClusterClient clusterClient;
+    private final boolean ownsClusterClient;
+    private StatefulRedisClusterConnection<String, String> clusterConnection;
+    private StatefulRedisConnection<String, String> seed;
+    private final Map<String, StatefulRedisConnection<String, String>> ownConnections = new HashMap<>();
+    private List<NodeClient> nodes = List.of();
+    private long discoveredAt;
+
+    private Topology(Optional<RedisURI> uri, RedisClient client, boolean ownsClient, RedisClusterClient clusterClient,
+                     boolean ownsClusterClient, Duration timeout) {
+        this.uri = uri;
+        this.client = client;
+        this.ownsClient = ownsClient;
+        this.clusterClient = clusterClient;
+        this.ownsClusterClient = ownsClusterClient;
+        this.timeout = timeout;
+    }
+
+    public static Topology owned(RedisURI uri) {
+        return new Topology(Optional.of(uri), null, true, null, true, uri.getTimeout());
+    }
+
+    public static Topology borrowed(RedisClient client, Duration timeout) {
+        return new Topology(Optional.empty(), client, false, null, false, timeout);
+    }
+
+    public static Topology borrowedCluster(RedisClusterClient client, Duration timeout) {
+        return new Topology(Optional.empty(), null, false, client, false, timeout);
+    }
+
+    /** The current nodes, rediscovered when the cache is older than {@link #REFRESH}. */
+    public synchronized List<NodeClient> nodes() {
+        if (nodes.isEmpty() || System.nanoTime() - discoveredAt > REFRESH.toNanos()) {
+            nodes = discover();
+            discoveredAt = System.nanoTime();
+        }
+        return nodes;
+    }
+
+    private List<NodeClient> discover() {
+        if (clusterClient != null) {
+            return discoverCluster();
+        }
+        StatefulRedisConnection<String, String> s = seed();
+        RedisInfo info = RedisInfo.parse(s.sync().info("server") + "\n" + s.sync().info("replication") + "\n" + s.sync().info("cluster"));
+        if (info.clusterEnabled() && uri.isPresent()) {
+            clusterClient = RedisClusterClient.create(uri.get());
+            io.lettuce.core.cluster.ClusterClientOptions.Builder options = io.lettuce.core.cluster.ClusterClientOptions.builder();
+            options.maintNotificationsConfig(io.lettuce.core.MaintNotificationsConfig.disabled());
+            clusterClient.setOptions(options.build());
+            return discoverCluster();
+        }
+        String seedAddress = info.string("tcp_port").map(p -> seedHost() + ":" + p).orElse(seedHost() + ":?");
+        List<NodeClient> out = new ArrayList<>();
+        if (info.isMaster()) {
+            out.add(client(new RedisNode(seedHost(), seedPort(info), RedisNode.Role.MASTER, seedAddress), s));
+            addReplicas(info, seedAddress, out);
+        } else {
+            String masterHost = info.string("master_host").orElse("?");
+            int masterPort = (int) info.numberOr0("master_port");
+            String masterAddress = masterHost + ":" + masterPort;
+            out.add(client(new RedisNode(seedHost(), seedPort(info), RedisNode.Role.REPLICA, masterAddress), s));
+            connect(masterHost, masterPort).ifPresent(m -> {
+                try {
+                    RedisInfo masterInfo = RedisInfo.parse(m.sync().info("replication"));
+                    if (masterInfo.isMaster()) {
+                        out.add(0, client(new RedisNode(masterHost, masterPort, RedisNode.Role.MASTER, masterAddress), m));
+                        addReplicas(masterInfo, masterAddress, out);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.debug("telltale: master {} of a watched replica is unreachable: {}", masterAddress, e.toString());
+                }
+            });
+        }
+        return List.copyOf(dedupe(out));
+    }
+
+    private void addReplicas(RedisInfo masterInfo, String masterAddress, List<NodeClient> out) {
+        for (RedisInfo.ReplicaLink r : masterInfo.replicas()) {
+            if (out.stream().anyMatch(n -> n.node().address().equals(r.address()))) {
+                continue;
+            }
+            connect(r.ip(), r.port()).ifPresent(c ->
+                    out.add(client(new RedisNode(r.ip(), r.port(), RedisNode.Role.REPLICA, masterAddress), c)));
+        }
+    }
+
+    private List<NodeClient> discoverCluster() {
+        if (clusterConnection == null) {
+            clusterConnection = clusterClient.connect();
+            clusterConnection.setTimeout(timeout);
+        } else {
+            clusterClient.refreshPartitions();
+        }
+        Map<String, String> addressById = new HashMap<>();
+        for (RedisClusterNode n : clusterClient.getPartitions()) {
+            addressById.put(n.getNodeId(), n.getUri().getHost() + ":" + n.getUri().getPort());
+        }
+        List<NodeClient> out = new ArrayList<>();
+        for (RedisClusterNode n : clusterClient.getPartitions()) {
+            if (n.is(NodeFlag.FAIL) || n.is(NodeFlag.NOADDR) || n.is(NodeFlag.HANDSHAKE)) {
+                continue; // CLUSTER INFO on the live nodes reports these
+            }
+            boolean master = n.is(NodeFlag.UPSTREAM) || n.is(NodeFlag.MASTER);
+            String host = n.getUri().getHost();
+            int port = n.getUri().getPort();
+            String shard = master ? host + ":" + port : addressById.getOrDefault(n.getSlaveOf(), "?");
+            StatefulRedisConnection<String, String> c = clusterConnection.getConnection(host, port,
+                    master ? ConnectionIntent.WRITE : ConnectionIntent.READ);
+            c.setTimeout(timeout);
+            out.add(client(new RedisNode(host, port, master ? RedisNode.Role.MASTER : RedisNode.Role.REPLICA, shard), c));
+        }
+        out.sort((a, b) -> a.node().address().compareTo(b.node().address()));
+        return List.copyOf(out);
+    }
+
+    private NodeClient client(RedisNode node, StatefulRedisConnection<String, String> connection) {
+        return new NodeClient(node, connection, timeout);
+    }
+
+    private StatefulRedisConnection<String, String> seed() {
+        if (seed == null || !seed.isOpen()) {
+            if (client == null) {
+                client = RedisClient.create(uri.orElseThrow());
+                client.setOptions(io.lettuce.core.ClientOptions.builder()
+                        .maintNotificationsConfig(io.lettuce.core.MaintNotificationsConfig.disabled()).build());
+            }
+            seed = client.connect();
+            seed.setTimeout(timeout);
+            if (!ownsClient) {
+                seed.sync().clientSetname("telltale");
+            }
+        }
+        return seed;
+    }
+
+    private String seedHost() {
+        return uri.map(RedisURI::getHost).orElseGet(() -> {
+            String remote = String.valueOf(seed.sync().clientInfo());
+            return remote.contains("laddr=") ? remote.replaceAll("(?s).*laddr=([^ ]+):\\d+.*", "$1") : "seed";
+        });
+    }
+
+    private int seedPort(RedisInfo info) {
+        return uri.map(RedisURI::getPort).orElse((int) info.numberOr0("tcp_port"));
+    }
+
+    /** A connection to another node with the seed's credentials; empty when they are unknown (borrowed client). */
+    private Optional<StatefulRedisConnection<String, String>> connect(String host, int port) {
+        if (uri.isEmpty()) {
+            return Optional.empty();
+        }
+        String key = host + ":" + port;
+        StatefulRedisConnection<String, String> c = ownConnections.get(key);
+        if (c != null && c.isOpen()) {
+            return Optional.of(c);
+        }
+        try {
+            RedisURI other = RedisURI.builder(uri.get()).withHost(host).withPort(port).build();
+            other.setClientName("telltale");
+            c = client.connect(other);
+            c.setTimeout(timeout);
+            ownConnections.put(key, c);
+            return Optional.of(c);
+        } catch (RuntimeException e) {
+            LOG.debug("telltale: cannot connect to discovered node {}: {}", key, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private static List<NodeClient> dedupe(List<NodeClient> in) {
+        Map<String, NodeClient> byAddress = new LinkedHashMap<>();
+        in.forEach(n -> byAddress.putIfAbsent(n.node().address(), n));
+        return new ArrayList<>(byAddress.values());
+    }
+
+    @Override
+    public synchronized void close() {
+        ownConnections.values().forEach(StatefulRedisConnection::close);
+        ownConnections.clear();
+        if (clusterConnection != null) {
+            clusterConnection.close();
+        }
+        if (seed != null) {
+            seed.close();
+        }
+        if (ownsClusterClient && clusterClient != null) {
+            clusterClient.shutdown();
+        }
+        if (ownsClient && client != null) {
+            client.shutdown();
+        }
+        nodes = List.of();
+    }
+}

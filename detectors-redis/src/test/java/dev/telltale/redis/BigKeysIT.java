@@ -1,0 +1,64 @@
+package dev.telltale.redis;
+
+import dev.telltale.core.Detection;
+import dev.telltale.core.Detector;
+import dev.telltale.core.Finding;
+import dev.telltale.core.Severity;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BigKeysIT {
+
+    @Test
+    void findsABigHashAndABigStringAmongSmallKeysAcrossResumedRuns() throws Exception {
+        try (LocalRedis redis = LocalRedis.start(); RedisTarget target = RedisTarget.fromUrl("cache", redis.url())) {
+            Map<String, String> kv = new HashMap<>();
+            for (int i = 0; i < 100_000; i++) {
+                kv.put("session:" + i, "s" + i);
+                if (kv.size() == 5000) {
+                    redis.redis().mset(kv);
+                    kv.clear();
+                }
+            }
+            Map<String, String> fields = new HashMap<>();
+            for (int i = 0; i < 200_000; i++) {
+                fields.put("f" + i, "v");
+                if (fields.size() == 5000) {
+                    redis.redis().hset("catalog:all", fields);
+                    fields.clear();
+                }
+            }
+            redis.redis().set("blob:report", "x".repeat(10 * 1024 * 1024));
+
+            Detector d = Runs.detector(target, "redis.big-keys");
+            Map<String, String> budget = Map.of("scan.keys", "30000");
+            Detection first = Runs.run(d, budget);
+            assertThat(Runs.signal(first, "redis.keys.scanned", redis.address()).orElseThrow()).isBetween(30_000.0, 31_000.0);
+            Detection last = first;
+            int runs = 1;
+            while (last.findings().stream().noneMatch(f -> f.evidence().get("scan_pass_complete").equals(true)) && runs < 10) {
+                last = Runs.run(d, budget);
+                runs++;
+            }
+            assertThat(runs).as("100,002 keys at 30,000 per run take four runs").isEqualTo(4);
+            Finding hash = Runs.finding(last, "key catalog:all").orElseThrow();
+            assertThat(hash.severity()).isEqualTo(Severity.CRITICAL); // 40 x the 5,000-field threshold
+            assertThat(hash.evidence()).containsEntry("type", "hash").containsEntry("size", 200_000L).containsEntry("unit", "fields");
+            assertThat((Long) hash.evidence().get("memory_bytes")).isGreaterThan(1_000_000L);
+            Finding blob = Runs.finding(last, "key blob:report").orElseThrow();
+            assertThat(blob.evidence()).containsEntry("type", "string").containsEntry("size", 10L * 1024 * 1024);
+            assertThat(blob.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(last.findings()).filteredOn(f -> f.subject().contains("session:")).isEmpty();
+            assertThat(Runs.signal(last, "redis.keys.biggest", redis.address(), "master", "hash", "1")).contains(200_000.0);
+            assertThat(Runs.signal(last, "redis.keys.biggest", redis.address(), "master", "string", "1")).contains(10.0 * 1024 * 1024);
+
+            // the next pass starts over from cursor 0, and still reports from the completed pass meanwhile
+            Detection next = Runs.run(d, budget);
+            assertThat(Runs.finding(next, "key catalog:all")).isPresent();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.telltale.redis.internal;
+
+import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSettings;
+import dev.telltale.core.SettingException;
+import dev.telltale.redis.RedisDetectors;
+import dev.telltale.redis.RedisTarget;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class InternalsTest {
+
+    @Test
+    void countersGiveDeltasAndNoticeResets() {
+        Counters c = new Counters();
+        assertThat(c.update("n", 100, Map.of("hits", 10L))).isEmpty();
+        Counters.Delta d = c.update("n", 105, Map.of("hits", 25L)).orElseThrow();
+        assertThat(d.get("hits")).isEqualTo(15);
+        assertThat(d.reset()).isEmpty();
+        assertThat(c.update("n", 3, Map.of("hits", 1L)).orElseThrow().reset()).hasValueSatisfying(r -> assertThat(r).contains("restarted"));
+        assertThat(c.update("n", 9, Map.of("hits", 0L)).orElseThrow().reset()).hasValueSatisfying(r -> assertThat(r).contains("reset"));
+    }
+
+    @Test
+    void slowlogEntriesShowTheCommandAndKeyOnly() {
+        SlowCommandsDetector.Entry e = SlowCommandsDetector.Entry.parse(List.of(42L, 1_700_000_000L, 123_456L,
+                List.of("set", "user:1:password", "hunter2", "EX", "60"), "10.0.0.5:5100", "app"));
+        assertThat(e.id()).isEqualTo(42);
+        assertThat(e.at()).isEqualTo(Instant.ofEpochSecond(1_700_000_000L));
+        assertThat(e.command()).isEqualTo("set");
+        assertThat(e.shown()).isEqualTo("SET user:1:password (+3 args)").doesNotContain("hunter2");
+        assertThat(e.client()).isEqualTo("10.0.0.5:5100");
+    }
+
+    @Test
+    void bigKeyPassesKeepTheTopPerTypeAndMergeTheLastCompletedPass() {
+        BigKeysDetector.Pass done = new BigKeysDetector.Pass();
+        done.offer(new BigKeysDetector.Key("old:big", "hash", 90_000, 5_000_000), 2);
+        done.offer(new BigKeysDetector.Key("gone:soon", "hash", 10, 100), 2);
+        BigKeysDetector.Pass current = new BigKeysDetector.Pass();
+        for (int i = 0; i < 10; i++) {
+            current.offer(new BigKeysDetector.Key("h" + i, "hash", i * 100, i * 1000), 2);
+        }
+        current.offer(new BigKeysDetector.Key("old:big", "hash", 95_000, 5_500_000), 2); // seen again, now bigger
+        assertThat(current.byType.get("hash")).extracting(BigKeysDetector.Key::name).containsExactly("old:big", "h9");
+        BigKeysDetector.Pass merged = current.merge(done, 2);
+        assertThat(merged.byType.get("hash")).extracting(BigKeysDetector.Key::size).containsExactly(95_000L, 900L);
+        assertThat(merged.byMemory).hasSize(2);
+        assertThat(merged.complete).isTrue();
+    }
+
+    @Test
+    void prefixes() {
+        assertThat(TtlHygieneDetector.prefix("user:42:cart")).isEqualTo("user:");
+        assertThat(TtlHygieneDetector.prefix("session_abc")).isEqualTo("session_");
+        assertThat(TtlHygieneDetector.prefix("plainkey")).isEqualTo("plainkey");
+    }
+
+    @Test
+    void everySettingResolvesAndBadValuesNameTheKey() {
+        try (RedisTarget t = RedisTarget.fromUrl("cache", "redis://127.0.0.1:1")) {
+            for (Detector d : RedisDetectors.forTarget(t)) {
+                assertThat(DetectorSettings.resolve(d, Map.of())).isNotNull();
+                assertThat(d.problems()).isNotEmpty();
+                assertThat(d.id()).startsWith("redis.");
+            }
+            Detector big = RedisDetectors.forTarget(t).get(2);
+            assertThatThrownBy(() -> DetectorSettings.resolve(big, Map.of("scan.keys", "lots")))
+                    .isInstanceOf(SettingException.class).hasMessageContaining("redis.big-keys.scan.keys").hasMessageContaining("lots");
+            assertThatThrownBy(() -> DetectorSettings.resolve(big, Map.of("scan.kyes", "10")))
+                    .isInstanceOf(SettingException.class).hasMessageContaining("redis.big-keys.scan.kyes");
+        }
+    }
+}
