@@ -46,16 +46,14 @@ public final class Telltale implements Runnable {
         if (System.getProperty("io.lettuce.core.jfr") == null) {
             System.setProperty("io.lettuce.core.jfr", "false");
         }
+        configureLogging(args);
         int code = execute(TargetKinds.builtIn(), args, System.out, System.err);
         System.exit(code);
     }
 
     /** Runs one command line and returns its exit status; all output goes to {@code out} and {@code err}. */
     public static int execute(TargetKinds kinds, String[] args, PrintStream out, PrintStream err) {
-        boolean verbose = Arrays.asList(args).contains("--verbose");
-        String command = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
-        Logging.configure(verbose, command.equals("serve") ? Logging.Mode.SERVICE
-                : command.equals("demo") ? Logging.Mode.DEMO : Logging.Mode.ONE_SHOT);
+        boolean verbose = configureLogging(args);
         CommandLine cl = new CommandLine(new Telltale(), new Factory(kinds));
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
@@ -82,6 +80,15 @@ public final class Telltale implements Runnable {
             return UNKNOWN;
         });
         return cl.execute(args);
+    }
+
+    /** Before anything logs: stdout carries only reports. Returns whether {@code --verbose} was given. */
+    private static boolean configureLogging(String[] args) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        String command = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
+        Logging.configure(verbose, command.equals("serve") ? Logging.Mode.SERVICE
+                : command.equals("demo") ? Logging.Mode.DEMO : Logging.Mode.ONE_SHOT);
+        return verbose;
     }
 
     /** Gives commands the target kinds. */
