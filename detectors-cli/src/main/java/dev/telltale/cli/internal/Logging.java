@@ -54,4 +54,11 @@ public final class Logging {
             }
         }
     }
+
+    /** On the way out: closing the engine interrupts runs in progress, which is not worth a warning each. */
+    public static void quietEngine() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+            ctx.getLogger("dev.telltale.core.DetectorEngine").setLevel(Level.OFF);
+        }
+    }
 }

@@ -62,6 +62,7 @@ public final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             server.close();
+            dev.telltale.cli.internal.Logging.quietEngine();
             session.close();
             registry.close();
             stopped.countDown();

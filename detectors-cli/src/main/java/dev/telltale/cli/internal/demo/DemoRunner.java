@@ -145,6 +145,7 @@ public final class DemoRunner {
                     afterScore.run();
                 } finally {
                     server.close();
+                    dev.telltale.cli.internal.Logging.quietEngine();
                     engine.close();
                     for (AutoCloseable r : resources) {
                         try {
