@@ -1,0 +1,63 @@
+-- What: the indexes of the connected database worth reporting, in one pass over pg_index:
+--       unused (idx_scan = 0, not unique, primary, exclusion or replica identity), exact duplicates and
+--       prefix-redundant ones (same table, access method, expressions and predicate; key columns and
+--       operator classes a prefix of another valid index's; unique/primary ones are never called
+--       redundant), and invalid ones (not while CREATE/REINDEX CONCURRENTLY is still building them).
+--       Sizes are read only for relations that nobody holds an AccessExclusiveLock on.
+-- Needs: nothing beyond CONNECT (pg_stat_user_indexes and the catalogs).
+-- Versions: 13 and later (pg_stat_progress_create_index since 12).
+with locked as (
+  select relation from pg_locks
+   where locktype = 'relation' and mode = 'AccessExclusiveLock' and granted
+     and database = (select oid from pg_database where datname = current_database())
+),
+idx as (
+  select x.indexrelid, x.indrelid, x.indisunique, x.indisprimary, x.indisexclusion, x.indisreplident,
+         x.indisvalid, x.indnatts, x.indnkeyatts, x.indkey::text as indkey, x.indclass::text as indclass,
+         coalesce(pg_get_expr(x.indexprs, x.indrelid), '') as exprs,
+         coalesce(pg_get_expr(x.indpred, x.indrelid), '') as pred,
+         i.relam, n.nspname, t.relname as table_name, i.relname as index_name,
+         coalesce(s.idx_scan, 0) as idx_scan
+    from pg_index x
+    join pg_class i on i.oid = x.indexrelid
+    join pg_class t on t.oid = x.indrelid
+    join pg_namespace n on n.oid = t.relnamespace
+    left join pg_stat_user_indexes s on s.indexrelid = x.indexrelid
+   where n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'
+     and t.relkind in ('r', 'm', 'p')
+),
+found as (
+  select 'unused' as kind, a.indexrelid, a.indrelid, null::oid as other
+    from idx a
+   where a.idx_scan = 0 and a.indisvalid
+     and not (a.indisunique or a.indisprimary or a.indisexclusion or a.indisreplident)
+  union all
+  select 'duplicate', a.indexrelid, a.indrelid, b.indexrelid
+    from idx a
+    join idx b on b.indrelid = a.indrelid and b.indexrelid <> a.indexrelid and b.indisvalid
+              and b.relam = a.relam and b.exprs = a.exprs and b.pred = a.pred
+   where a.indisvalid and not (a.indisunique or a.indisprimary or a.indisexclusion)
+     and a.indnatts = a.indnkeyatts
+     and ((a.indkey = b.indkey and a.indclass = b.indclass
+           -- of two identical indexes, report one: the non-unique one, else the newer one
+           and (b.indisunique or b.indisprimary or a.indexrelid > b.indexrelid))
+          or ((b.indkey || ' ') like (a.indkey || ' %') and (b.indclass || ' ') like (a.indclass || ' %')))
+  union all
+  select 'invalid', a.indexrelid, a.indrelid, null
+    from idx a
+   where not a.indisvalid
+     and not exists (select 1 from pg_stat_progress_create_index p where p.index_relid = a.indexrelid
+                                                                    or p.relid = a.indrelid)
+)
+select distinct on (f.kind, f.indexrelid)
+       f.kind, a.nspname as schema, a.table_name as table, a.index_name as index, a.idx_scan,
+       coalesce(b.index_name, '') as covered_by,
+       case when l.relation is null and lt.relation is null then pg_relation_size(f.indexrelid) end as size_bytes,
+       pg_get_indexdef(f.indexrelid) as definition
+  from found f
+  join idx a on a.indexrelid = f.indexrelid
+  left join idx b on b.indexrelid = f.other
+  left join locked l on l.relation = f.indexrelid
+  left join locked lt on lt.relation = f.indrelid
+ order by f.kind, f.indexrelid, b.index_name
+ limit :limit
