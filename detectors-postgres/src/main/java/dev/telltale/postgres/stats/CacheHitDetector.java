@@ -21,8 +21,8 @@ import java.util.Set;
 public final class CacheHitDetector extends PostgresDetector {
     public static final String ID = "postgres.cache-hit";
 
-    public static final Setting<String> DATABASE = Setting.text("database", "",
-            "database watched: empty for the target's own, 'all' for every database");
+    public static final Setting<String> DATABASE = Setting.text("database", "current",
+            "database watched: 'current' (the target's own), 'all', or a database name");
     public static final Setting<Double> WARNING = Setting.ratio("warning", 0.98,
             "hit ratio below which a warning is raised (postgres_exporter mixin: 0.98)");
     public static final Setting<Double> CRITICAL = Setting.ratio("critical", 0.90, "hit ratio below which it is critical");
@@ -61,7 +61,7 @@ public final class CacheHitDetector extends PostgresDetector {
         double ratio = (double) hit / total;
         out.signal(RATIO, ratio);
         if (total >= ctx.setting(MIN_BLOCKS) && ratio < warn) {
-            String db = ctx.setting(DATABASE).isBlank() ? tx.server().database() : ctx.setting(DATABASE);
+            String db = ctx.setting(DATABASE).equalsIgnoreCase("current") ? tx.server().database() : ctx.setting(DATABASE);
             out.finding(ctx.finding(Problem.SLOW_QUERIES, ratio < crit ? Severity.CRITICAL : Severity.WARNING, "database " + db + " (cache hit ratio)")
                     .summary(String.format("only %.1f %% of block reads in %s were served from shared buffers (%d of %d)",
                             ratio * 100, db, hit, total))

@@ -22,7 +22,7 @@ public final class ChecksumsDetector extends PostgresDetector {
     public static final String ID = "postgres.checksums";
 
     public static final Setting<String> DATABASE = Setting.text("database", "all",
-            "database watched: 'all' (default: a failure anywhere matters), empty for the target's own, or a name");
+            "database watched: 'all' (default: a failure anywhere matters), 'current' (the target's own), or a name");
 
     public static final SignalSpec FAILURES = SignalSpec.of("postgres.checksums.failures", "failures",
             "checksum failures reported between the last two runs");

@@ -35,8 +35,8 @@ import java.util.Set;
 public final class StatementsDetector extends PostgresDetector {
     public static final String ID = "postgres.statements";
 
-    public static final Setting<String> DATABASE = Setting.text("database", "",
-            "database whose statements are watched: empty for the target's own database, 'all' for every database");
+    public static final Setting<String> DATABASE = Setting.text("database", "current",
+            "database whose statements are watched: 'current' (the target's own database), 'all', or a database name");
     public static final Setting<Duration> SLOW_MEAN = Setting.duration("slow.mean", Duration.ofMillis(20),
             "mean time per call in the window at which a statement is slow (PgHero's default)");
     public static final Setting<Long> SLOW_CALLS = Setting.count("slow.calls", 100,
@@ -83,7 +83,6 @@ public final class StatementsDetector extends PostgresDetector {
     private static final SqlFile INFO = SqlFile.load(StatementsDetector.class, "statements-info");
     private static final SqlFile COMMITS = SqlFile.load(StatementsDetector.class, "statements-commits");
     private static final SqlFile TEXT = SqlFile.load(StatementsDetector.class, "statements-text");
-    private static final SqlFile DATABASE_OID = SqlFile.load(StatementsDetector.class, "database-oid");
 
     /** pg_stat_statements.max tops out far below this; the cap bounds memory if a fork allows more. */
     private static final int ROW_CAP = 50_000;
@@ -138,7 +137,7 @@ public final class StatementsDetector extends PostgresDetector {
                     + "shared_preload_libraries = 'pg_stat_statements', then restart) and run: "
                     + "create extension pg_stat_statements;");
         }
-        long dbid = watchedDatabase(ctx, tx);
+        long dbid = StatsSupport.watchedDatabase(ID, DATABASE, ctx, tx);
         boolean legacy = compareVersions(extVersion.get(), "1.8") < 0;
         boolean hasInfo = compareVersions(extVersion.get(), "1.9") >= 0;
 
@@ -218,17 +217,6 @@ public final class StatementsDetector extends PostgresDetector {
         }
         counts.forEach((kind, n) -> out.signal(FLAGGED, n, kind));
         return out.build();
-    }
-
-    private long watchedDatabase(DetectionContext ctx, ReadOnlyTx tx) {
-        String db = ctx.setting(DATABASE).trim();
-        if (db.equalsIgnoreCase("all")) {
-            return 0;
-        }
-        String name = db.isEmpty() ? tx.server().database() : db;
-        return tx.first(DATABASE_OID, Map.of("name", name), (rs, c) -> rs.getLong("oid"))
-                .orElseThrow(() -> new IllegalArgumentException(ID + "." + DATABASE.name() + ": database '" + name
-                        + "' does not exist on target '" + target() + "'; give a database name, or 'all', or leave it empty"));
     }
 
     private static boolean isNotLoaded(Throwable e) {

@@ -18,16 +18,19 @@ final class StatsSupport {
     private StatsSupport() {
     }
 
-    /** The oid of the watched database: the setting names one, 'all' is 0, empty is the target's own. */
+    /** The oid of the watched database: the setting names one, 'all' is 0, 'current' is the target's own. */
     static long watchedDatabase(String detectorId, Setting<String> setting, DetectionContext ctx, ReadOnlyTx tx) {
         String db = ctx.setting(setting).trim();
         if (db.equalsIgnoreCase("all")) {
             return 0;
         }
-        String name = db.isEmpty() ? tx.server().database() : db;
+        if (db.isEmpty()) {
+            throw new IllegalArgumentException(detectorId + "." + setting.name() + ": '' is not a database; give 'current', 'all' or a name");
+        }
+        String name = db.equalsIgnoreCase("current") ? tx.server().database() : db;
         return tx.first(DATABASE_OID, Map.of("name", name), (rs, c) -> rs.getLong("oid"))
                 .orElseThrow(() -> new IllegalArgumentException(detectorId + "." + setting.name() + ": database '" + name
-                        + "' does not exist; give a database name, 'all', or leave it empty for the target's own"));
+                        + "' does not exist; give a database name, 'all', or 'current' for the target's own"));
     }
 
     /** Publishes {@code values} (already sorted, best first) as ranks 1..top, padding with zeros so old ranks clear. */

@@ -21,8 +21,8 @@ import java.util.Set;
 public final class TempSpillsDetector extends PostgresDetector {
     public static final String ID = "postgres.temp-spills";
 
-    public static final Setting<String> DATABASE = Setting.text("database", "",
-            "database watched: empty for the target's own, 'all' for every database");
+    public static final Setting<String> DATABASE = Setting.text("database", "current",
+            "database watched: 'current' (the target's own), 'all', or a database name");
     public static final Setting<Long> WARNING = Setting.bytes("warning", 100L * 1024 * 1024,
             "temp bytes written in the window for a warning");
     public static final Setting<Long> CRITICAL = Setting.bytes("critical", 1024L * 1024 * 1024,
@@ -52,7 +52,7 @@ public final class TempSpillsDetector extends PostgresDetector {
         Detection.Builder out = Detection.builder().signal(BYTES, bytes).signal(FILES, files);
         long warn = ctx.setting(WARNING);
         if (bytes >= warn && warn > 0) {
-            String db = ctx.setting(DATABASE).isBlank() ? tx.server().database() : ctx.setting(DATABASE);
+            String db = ctx.setting(DATABASE).equalsIgnoreCase("current") ? tx.server().database() : ctx.setting(DATABASE);
             out.finding(ctx.finding(Problem.SLOW_QUERIES, bytes >= ctx.setting(CRITICAL) ? Severity.CRITICAL : Severity.WARNING,
                             "database " + db + " (temp files)")
                     .summary(String.format("%s spilled %s to %d temp files since the last run", db, StatsSupport.mb(bytes), files))
