@@ -18,6 +18,7 @@ public final class PostgresDetectors {
         // sessions, locks and contention (dev.telltale.postgres.activity)
         // statements, tables, indexes, storage (dev.telltale.postgres.stats)
         all.add(new dev.telltale.postgres.stats.StatementsDetector(target));
+        all.add(new dev.telltale.postgres.stats.HotTablesDetector(target));
         all.add(new dev.telltale.postgres.stats.TableHealthDetector(target));
         all.add(new dev.telltale.postgres.stats.IndexesDetector(target));
         all.add(new dev.telltale.postgres.stats.WraparoundDetector(target));

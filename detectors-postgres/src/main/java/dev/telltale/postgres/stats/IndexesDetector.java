@@ -71,7 +71,7 @@ public final class IndexesDetector extends PostgresDetector {
         double statsAge = tx.one(STATS_AGE, Map.of(), (rs, c) -> rs.getDouble(1));
         Duration minAge = ctx.setting(UNUSED_MIN_STATS_AGE);
         long minSize = ctx.setting(UNUSED_MIN_SIZE);
-        List<Candidate> found = tx.list(CANDIDATES, Map.of("limit", limit), (rs, c) -> new Candidate(
+        List<Candidate> found = tx.list(CANDIDATES, Map.of("limit", limit, "min_size", (double) minSize), (rs, c) -> new Candidate(
                 rs.getString("kind"), rs.getString("schema"), rs.getString("table"), rs.getString("index"),
                 rs.getLong("idx_scan"), rs.getString("covered_by"),
                 Optional.ofNullable((Number) rs.getObject("size_bytes")).map(Number::longValue),

@@ -3,7 +3,9 @@
 --       prefix-redundant ones (same table, access method, expressions and predicate; key columns and
 --       operator classes a prefix of another valid index's; unique/primary ones are never called
 --       redundant), and invalid ones (not while CREATE/REINDEX CONCURRENTLY is still building them).
---       Sizes are read only for relations that nobody holds an AccessExclusiveLock on.
+--       Candidates are ranked by pg_class.relpages (no lock, no size function over thousands of indexes);
+--       exact sizes are read only for the rows returned, and only for relations that nobody holds an
+--       AccessExclusiveLock on. Scan counts come from pg_stat_get_numscans, cheaper than the view.
 -- Needs: nothing beyond CONNECT (pg_stat_user_indexes and the catalogs).
 -- Versions: 13 and later (pg_stat_progress_create_index since 12).
 with locked as (
@@ -16,23 +18,23 @@ idx as (
          x.indisvalid, x.indnatts, x.indnkeyatts, x.indkey::text as indkey, x.indclass::text as indclass,
          coalesce(pg_get_expr(x.indexprs, x.indrelid), '') as exprs,
          coalesce(pg_get_expr(x.indpred, x.indrelid), '') as pred,
-         i.relam, n.nspname, t.relname as table_name, i.relname as index_name,
-         coalesce(s.idx_scan, 0) as idx_scan
+         i.relam, i.relpages, n.nspname, t.relname as table_name, i.relname as index_name,
+         pg_stat_get_numscans(x.indexrelid) as idx_scan
     from pg_index x
     join pg_class i on i.oid = x.indexrelid
     join pg_class t on t.oid = x.indrelid
     join pg_namespace n on n.oid = t.relnamespace
-    left join pg_stat_user_indexes s on s.indexrelid = x.indexrelid
    where n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'
      and t.relkind in ('r', 'm', 'p')
 ),
 found as (
   select 'unused' as kind, a.indexrelid, a.indrelid, null::oid as other
     from idx a
-   where a.idx_scan = 0 and a.indisvalid
+   where a.idx_scan = 0 and a.indisvalid and a.relpages::float8 * current_setting('block_size')::float8 >= :min_size
      and not (a.indisunique or a.indisprimary or a.indisexclusion or a.indisreplident)
   union all
-  select 'duplicate', a.indexrelid, a.indrelid, b.indexrelid
+  select * from (
+  select distinct on (a.indexrelid) 'duplicate', a.indexrelid, a.indrelid, b.indexrelid
     from idx a
     join idx b on b.indrelid = a.indrelid and b.indexrelid <> a.indexrelid and b.indisvalid
               and b.relam = a.relam and b.exprs = a.exprs and b.pred = a.pred
@@ -42,6 +44,8 @@ found as (
            -- of two identical indexes, report one: the non-unique one, else the newer one
            and (b.indisunique or b.indisprimary or a.indexrelid > b.indexrelid))
           or ((b.indkey || ' ') like (a.indkey || ' %') and (b.indclass || ' ') like (a.indclass || ' %')))
+   order by a.indexrelid, b.indexrelid
+  ) dups
   union all
   select 'invalid', a.indexrelid, a.indrelid, null
     from idx a
@@ -49,8 +53,7 @@ found as (
      and not exists (select 1 from pg_stat_progress_create_index p where p.index_relid = a.indexrelid
                                                                     or p.relid = a.indrelid)
 )
-select distinct on (f.kind, f.indexrelid)
-       f.kind, a.nspname as schema, a.table_name as table, a.index_name as index, a.idx_scan,
+select f.kind, a.nspname as schema, a.table_name as table, a.index_name as index, a.idx_scan,
        coalesce(b.index_name, '') as covered_by,
        case when l.relation is null and lt.relation is null then pg_relation_size(f.indexrelid) end as size_bytes,
        pg_get_indexdef(f.indexrelid) as definition
@@ -59,5 +62,5 @@ select distinct on (f.kind, f.indexrelid)
   left join idx b on b.indexrelid = f.other
   left join locked l on l.relation = f.indexrelid
   left join locked lt on lt.relation = f.indrelid
- order by f.kind, f.indexrelid, b.index_name
+ order by f.kind, a.relpages desc, a.index_name
  limit :limit

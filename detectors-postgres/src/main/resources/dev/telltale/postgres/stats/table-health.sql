@@ -2,8 +2,10 @@
 --       (threshold + scale_factor * reltuples, honouring per-table reloptions), when it was last
 --       (auto)vacuumed and analyzed, and an estimated bloat: its pages against the pages its live rows
 --       need (row width from pg_stats, tuple header, item pointer, fillfactor). The estimate needs
---       ANALYZE and only covers columns the role may read (pg_stats hides the others).
---       Sizes are read only for relations nobody holds an AccessExclusiveLock on.
+--       ANALYZE and only covers columns the role may read (pg_stats hides the others); it is computed
+--       only for tables big enough to waste :min_bloat bytes. Counters come from the pg_stat_get_*
+--       functions (the pg_stat_user_tables view computes many more columns per table). The total size is
+--       read only for the rows returned, and only when nobody holds an AccessExclusiveLock on the table.
 -- Needs: nothing beyond CONNECT.
 -- Versions: 13 and later.
 with locked as (
@@ -11,50 +13,48 @@ with locked as (
    where locktype = 'relation' and mode = 'AccessExclusiveLock' and granted
      and database = (select oid from pg_database where datname = current_database())
 ),
-opts as (
-  select c.oid,
-         (select option_value from pg_options_to_table(c.reloptions) where option_name = 'autovacuum_vacuum_threshold')::float8 as thr,
-         (select option_value from pg_options_to_table(c.reloptions) where option_name = 'autovacuum_vacuum_scale_factor')::float8 as sf,
-         coalesce((select option_value from pg_options_to_table(c.reloptions) where option_name = 'autovacuum_enabled')::bool, true) as av_on,
-         coalesce((select option_value from pg_options_to_table(c.reloptions) where option_name = 'fillfactor')::float8, 100) as ff
-    from pg_class c where c.relkind = 'r' and c.reloptions is not null
-),
-widths as (
-  select st.schemaname, st.tablename, sum((1 - st.null_frac) * st.avg_width) as row_width
-    from pg_stats st
-   where st.schemaname not in ('pg_catalog', 'information_schema')
-   group by 1, 2
-),
 t as (
-  select s.schemaname, s.relname, s.relid, s.n_live_tup, s.n_dead_tup,
-         greatest(s.last_vacuum, s.last_autovacuum) as last_vacuum,
-         greatest(s.last_analyze, s.last_autoanalyze) as last_analyze,
-         c.reltuples, c.relpages,
-         coalesce(o.thr, current_setting('autovacuum_vacuum_threshold')::float8)
-           + coalesce(o.sf, current_setting('autovacuum_vacuum_scale_factor')::float8) * greatest(c.reltuples, 0) as trigger,
-         coalesce(o.av_on, true) and current_setting('autovacuum') = 'on' as autovacuum_on,
-         coalesce(o.ff, 100) as ff, w.row_width,
+  select c.oid as relid, n.nspname as schemaname, c.relname, c.reloptions, c.reltuples, c.relpages,
+         pg_stat_get_live_tuples(c.oid) as n_live_tup,
+         pg_stat_get_dead_tuples(c.oid) as n_dead_tup,
+         greatest(pg_stat_get_last_vacuum_time(c.oid), pg_stat_get_last_autovacuum_time(c.oid)) as last_vacuum,
+         greatest(pg_stat_get_last_analyze_time(c.oid), pg_stat_get_last_autoanalyze_time(c.oid)) as last_analyze,
          current_setting('block_size')::float8 as bs
-    from pg_stat_user_tables s
-    join pg_class c on c.oid = s.relid
-    left join opts o on o.oid = s.relid
-    left join widths w on w.schemaname = s.schemaname and w.tablename = s.relname
+    from pg_class c
+    join pg_namespace n on n.oid = c.relnamespace
    where c.relkind = 'r'
+     and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'
+),
+o as (
+  select t.*,
+         coalesce((select option_value from pg_options_to_table(t.reloptions) where option_name = 'autovacuum_vacuum_threshold')::float8,
+                  current_setting('autovacuum_vacuum_threshold')::float8)
+           + coalesce((select option_value from pg_options_to_table(t.reloptions) where option_name = 'autovacuum_vacuum_scale_factor')::float8,
+                      current_setting('autovacuum_vacuum_scale_factor')::float8) * greatest(t.reltuples, 0) as trigger,
+         coalesce((select option_value from pg_options_to_table(t.reloptions) where option_name = 'autovacuum_enabled')::bool, true)
+           and current_setting('autovacuum') = 'on' as autovacuum_on,
+         coalesce((select option_value from pg_options_to_table(t.reloptions) where option_name = 'fillfactor')::float8, 100) as ff,
+         case when t.relpages >= :min_pages and t.relpages * t.bs >= :min_bloat and t.reltuples >= 0 then
+           (select sum((1 - st.null_frac) * st.avg_width) from pg_stats st
+             where st.schemaname = t.schemaname and st.tablename = t.relname) end as row_width
+    from t
+   where t.n_dead_tup > 0 or (t.relpages >= :min_pages and t.relpages * t.bs >= :min_bloat)
 ),
 est as (
-  select t.*,
-         case when t.row_width is not null and t.reltuples >= 0 and t.relpages >= :min_pages then
-           greatest(0, t.relpages - ceil(t.reltuples * (24 + 4 + t.row_width)
-                                        / ((t.bs - 24) * t.ff / 100)))::float8 * t.bs end as bloat_bytes
-    from t
+  select o.*,
+         case when o.row_width is not null then
+           greatest(0, o.relpages - ceil(o.reltuples * (24 + 4 + o.row_width) / ((o.bs - 24) * o.ff / 100)))::float8 * o.bs
+         end as bloat_bytes
+    from o
 )
 select e.schemaname as schema, e.relname as table, e.n_live_tup, e.n_dead_tup, e.trigger, e.autovacuum_on,
        extract(epoch from now() - e.last_vacuum)::float8 as vacuum_age_seconds,
        extract(epoch from now() - e.last_analyze)::float8 as analyze_age_seconds,
        e.relpages::int8 * e.bs::int8 as table_bytes, e.bloat_bytes,
        case when l.relation is null then pg_total_relation_size(e.relid) end as total_bytes
-  from est e
+  from (select * from est
+         where est.n_dead_tup > least(est.trigger, :min_dead) or coalesce(est.bloat_bytes, 0) >= :min_bloat
+         order by greatest(est.n_dead_tup * (est.bs / 100), coalesce(est.bloat_bytes, 0)) desc
+         limit :limit) e
   left join locked l on l.relation = e.relid
- where e.n_dead_tup > least(e.trigger, :min_dead) or coalesce(e.bloat_bytes, 0) >= :min_bloat
  order by greatest(e.n_dead_tup * (e.bs / 100), coalesce(e.bloat_bytes, 0)) desc
- limit :limit
