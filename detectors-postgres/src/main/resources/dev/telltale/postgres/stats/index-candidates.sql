@@ -4,8 +4,8 @@
 --       operator classes a prefix of another valid index's; unique/primary ones are never called
 --       redundant), and invalid ones (not while CREATE/REINDEX CONCURRENTLY is still building them).
 --       Candidates are ranked by pg_class.relpages (no lock, no size function over thousands of indexes);
---       exact sizes are read only for the rows returned, and only for relations that nobody holds an
---       AccessExclusiveLock on. Scan counts come from pg_stat_get_numscans, cheaper than the view.
+--       exact sizes are read only for the rows returned. Tables and indexes that someone holds an
+--       AccessExclusiveLock on (a running ALTER TABLE) are left out until a later run. Scan counts come from pg_stat_get_numscans, cheaper than the view.
 -- Needs: nothing beyond CONNECT (pg_stat_user_indexes and the catalogs).
 -- Versions: 13 and later (pg_stat_progress_create_index since 12).
 with locked as (
@@ -16,8 +16,8 @@ with locked as (
 idx as (
   select x.indexrelid, x.indrelid, x.indisunique, x.indisprimary, x.indisexclusion, x.indisreplident,
          x.indisvalid, x.indnatts, x.indnkeyatts, x.indkey::text as indkey, x.indclass::text as indclass,
-         coalesce(pg_get_expr(x.indexprs, x.indrelid), '') as exprs,
-         coalesce(pg_get_expr(x.indpred, x.indrelid), '') as pred,
+         case when x.indexprs is null then '' else pg_get_expr(x.indexprs, x.indrelid) end as exprs,
+         case when x.indpred is null then '' else pg_get_expr(x.indpred, x.indrelid) end as pred,
          i.relam, i.relpages, n.nspname, t.relname as table_name, i.relname as index_name,
          pg_stat_get_numscans(x.indexrelid) as idx_scan
     from pg_index x
@@ -26,6 +26,9 @@ idx as (
     join pg_namespace n on n.oid = t.relnamespace
    where n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'
      and t.relkind in ('r', 'm', 'p')
+     -- pg_get_expr and pg_get_indexdef would queue behind the lock: such tables wait for the next run
+     and x.indrelid not in (select relation from locked where relation is not null)
+     and x.indexrelid not in (select relation from locked where relation is not null)
 ),
 found as (
   select 'unused' as kind, a.indexrelid, a.indrelid, null::oid as other
@@ -55,12 +58,10 @@ found as (
 )
 select f.kind, a.nspname as schema, a.table_name as table, a.index_name as index, a.idx_scan,
        coalesce(b.index_name, '') as covered_by,
-       case when l.relation is null and lt.relation is null then pg_relation_size(f.indexrelid) end as size_bytes,
+       pg_relation_size(f.indexrelid) as size_bytes,
        pg_get_indexdef(f.indexrelid) as definition
   from found f
   join idx a on a.indexrelid = f.indexrelid
   left join idx b on b.indexrelid = f.other
-  left join locked l on l.relation = f.indexrelid
-  left join locked lt on lt.relation = f.indrelid
  order by f.kind, a.relpages desc, a.index_name
  limit :limit

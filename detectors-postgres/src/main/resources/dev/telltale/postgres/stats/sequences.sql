@@ -9,7 +9,10 @@ with seqs as (
     from pg_sequences s
     join pg_namespace n on n.nspname = s.schemaname
     join pg_class c on c.relnamespace = n.oid and c.relname = s.sequencename
-   where s.last_value is not null
+   -- reading last_value opens the sequence: skip those under an AccessExclusiveLock (ALTER SEQUENCE)
+   where not exists (select 1 from pg_locks l where l.locktype = 'relation' and l.relation = c.oid
+                                               and l.mode = 'AccessExclusiveLock' and l.granted)
+     and s.last_value is not null
 ),
 owners as (
   -- owned by / identity (pg_depend 'a' or 'i') and column defaults calling nextval (pg_depend 'n' from the default)
