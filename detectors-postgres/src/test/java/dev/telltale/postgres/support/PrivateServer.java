@@ -38,9 +38,16 @@ public final class PrivateServer implements AutoCloseable {
 
     /** A fresh primary with {@code settings} ("name = value" lines) added to postgresql.conf. */
     public static PrivateServer primary(TestPostgres kit, String... settings) throws Exception {
+        return primary(kit, List.of(), settings);
+    }
+
+    /** A fresh primary initialised with extra initdb arguments ({@code --data-checksums}). */
+    public static PrivateServer primary(TestPostgres kit, List<String> initdbArgs, String... settings) throws Exception {
         PrivateServer s = new PrivateServer(kit, Files.createTempDirectory(Path.of("/tmp"), "ttpg-"), freePort());
         try {
-            s.run("initdb", "-D", s.data.toString(), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8");
+            List<String> args = new ArrayList<>(List.of("-D", s.data.toString(), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"));
+            args.addAll(initdbArgs);
+            s.run("initdb", args.toArray(String[]::new));
             s.configure(settings);
             s.start();
             return s;
@@ -85,6 +92,24 @@ public final class PrivateServer implements AutoCloseable {
     /** Promotes a standby to a primary (pg_ctl promote, waiting until it is done). */
     public void promote() throws Exception {
         run("pg_ctl", "-D", data.toString(), "-w", "-t", "60", "promote");
+    }
+
+    /** Stops the server cleanly (a shutdown checkpoint writes every page), runs {@code whileDown}, starts it again. */
+    public void restartAround(ThrowingRunnable whileDown) throws Exception {
+        run("pg_ctl", "-D", data.toString(), "-m", "fast", "-w", "-t", "60", "stop");
+        running = false;
+        whileDown.run();
+        start();
+    }
+
+    /** The data directory, for tests that damage files on purpose. */
+    public Path dataDir() {
+        return data;
+    }
+
+    @FunctionalInterface
+    public interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     private void configure(String... settings) throws IOException {
