@@ -1,6 +1,12 @@
 package dev.telltale.postgres;
 
 import dev.telltale.core.Detector;
+import dev.telltale.postgres.activity.ConnectionsDetector;
+import dev.telltale.postgres.activity.DeadlocksDetector;
+import dev.telltale.postgres.activity.HotRowsDetector;
+import dev.telltale.postgres.activity.LockWaitsDetector;
+import dev.telltale.postgres.activity.LongRunningDetector;
+import dev.telltale.postgres.activity.QueryBurstsDetector;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +22,12 @@ public final class PostgresDetectors {
         Objects.requireNonNull(target, "target");
         List<Detector> all = new ArrayList<>();
         // sessions, locks and contention (dev.telltale.postgres.activity)
+        all.add(new ConnectionsDetector(target));
+        all.add(new LockWaitsDetector(target));
+        all.add(new HotRowsDetector(target));
+        all.add(new DeadlocksDetector(target));
+        all.add(new LongRunningDetector(target));
+        all.add(new QueryBurstsDetector(target));
         // statements, tables, indexes, storage (dev.telltale.postgres.stats)
         all.add(new dev.telltale.postgres.stats.StatementsDetector(target));
         all.add(new dev.telltale.postgres.stats.HotTablesDetector(target));

@@ -1,6 +1,8 @@
 package dev.telltale.postgres;
 
 import dev.telltale.core.DetectionSkippedException;
+import dev.telltale.core.DetectorEngine;
+import dev.telltale.core.Outcome;
 import dev.telltale.postgres.internal.QueryFailure;
 import dev.telltale.postgres.internal.ServerProbe;
 import dev.telltale.testkit.PostgresExtension;
@@ -13,6 +15,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -90,6 +94,23 @@ class PostgresTargetIT {
                     .isInstanceOf(DetectionSkippedException.class)
                     .hasMessageContaining("grant pg_monitor to " + role);
             assertThat(target.toString()).doesNotContain(":pw@").contains("***");
+
+            // detectors that would count other sessions wrongly skip and say what to grant; those whose views are
+            // complete for every role (pg_locks, pg_stat_database) still run
+            DetectorEngine engine = DetectorEngine.builder().detectors(PostgresDetectors.forTarget(target)).build();
+            Map<String, Outcome> outcomes = new TreeMap<>();
+            engine.runOnce(Duration.ZERO).runs().forEach(r -> outcomes.put(r.detector(), r.outcome()));
+            engine.close();
+            assertThat(outcomes).containsOnlyKeys("postgres.connections", "postgres.lock-waits", "postgres.hot-rows",
+                    "postgres.deadlocks", "postgres.long-running", "postgres.query-bursts");
+            for (String skipped : List.of("postgres.connections", "postgres.lock-waits", "postgres.long-running",
+                    "postgres.query-bursts")) {
+                assertThat(outcomes.get(skipped)).as(skipped).isInstanceOfSatisfying(Outcome.Skipped.class, o ->
+                        assertThat(o.reason()).isEqualTo("role " + role + " cannot see other sessions' activity, so counts "
+                                + "would be wrong; run: grant pg_monitor to " + role + ";"));
+            }
+            assertThat(outcomes.get("postgres.hot-rows").kind()).isEqualTo("ok");
+            assertThat(outcomes.get("postgres.deadlocks").kind()).isEqualTo("ok");
         } finally {
             try (Connection c = pg.connect(); Statement s = c.createStatement()) {
                 s.execute("drop role if exists " + role);

@@ -48,6 +48,7 @@ public final class QueryRunner implements AutoCloseable {
     private ServerProbe probe;
     private boolean closed;
     private long connectionsOpened;
+    private final Counters counters = new Counters();
 
     /**
      * @param targetName  the configured target name, used in messages
@@ -111,6 +112,25 @@ public final class QueryRunner implements AutoCloseable {
         return connectionsOpened;
     }
 
+    /** Queries run and rows read through {@link ReadOnlyTx} since the runner was made: the cost we put on the server. */
+    public Stats stats() {
+        return new Stats(counters.queries.sum(), counters.rows.sum());
+    }
+
+    /** @param queries queries run, @param rows rows they returned */
+    public record Stats(long queries, long rows) {
+    }
+
+    static final class Counters {
+        private final java.util.concurrent.atomic.LongAdder queries = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder rows = new java.util.concurrent.atomic.LongAdder();
+
+        void add(int rowCount) {
+            queries.increment();
+            rows.add(rowCount);
+        }
+    }
+
     /** Whether a connection is open right now. */
     public boolean connected() {
         lock.lock();
@@ -150,7 +170,7 @@ public final class QueryRunner implements AutoCloseable {
         }
         try {
             int queryTimeoutSeconds = (int) Math.max(1, (networkMillis + 999) / 1000);
-            return work.run(new ReadOnlyTx(h, probe, targetName, config.maxRows(), queryTimeoutSeconds));
+            return work.run(new ReadOnlyTx(h, probe, targetName, config.maxRows(), queryTimeoutSeconds, counters));
         } finally {
             safeRollback(h);
         }

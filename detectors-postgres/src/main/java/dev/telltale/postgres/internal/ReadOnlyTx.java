@@ -20,7 +20,11 @@ public final class ReadOnlyTx {
     private final int maxRows;
     private final int queryTimeoutSeconds;
 
-    ReadOnlyTx(Handle handle, ServerProbe server, String targetName, int maxRows, int queryTimeoutSeconds) {
+    private final QueryRunner.Counters counters;
+
+    ReadOnlyTx(Handle handle, ServerProbe server, String targetName, int maxRows, int queryTimeoutSeconds,
+               QueryRunner.Counters counters) {
+        this.counters = counters;
         this.handle = handle;
         this.server = server;
         this.targetName = targetName;
@@ -41,7 +45,9 @@ public final class ReadOnlyTx {
     /** Runs a query with named parameters ({@code :name} in the SQL); at most the target's row limit comes back. */
     public <T> List<T> list(SqlFile sql, Map<String, ?> params, RowMapper<T> mapper) {
         try (Query q = prepare(sql, params)) {
-            return q.map(mapper).list();
+            List<T> rows = q.map(mapper).list();
+            counters.add(rows.size());
+            return rows;
         } catch (RuntimeException e) {
             throw QueryFailure.of(targetName, sql.name(), e);
         }
@@ -50,7 +56,9 @@ public final class ReadOnlyTx {
     /** The first row, if any. */
     public <T> Optional<T> first(SqlFile sql, Map<String, ?> params, RowMapper<T> mapper) {
         try (Query q = prepare(sql, params)) {
-            return q.setMaxRows(1).map(mapper).findFirst();
+            Optional<T> row = q.setMaxRows(1).map(mapper).findFirst();
+            counters.add(row.isPresent() ? 1 : 0);
+            return row;
         } catch (RuntimeException e) {
             throw QueryFailure.of(targetName, sql.name(), e);
         }

@@ -1,0 +1,91 @@
+package dev.telltale.postgres.activity;
+
+import dev.telltale.core.Detection;
+import dev.telltale.core.DetectionContext;
+import dev.telltale.core.Problem;
+import dev.telltale.core.Setting;
+import dev.telltale.core.SettingException;
+import dev.telltale.core.Severity;
+import dev.telltale.core.SignalSpec;
+import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.PostgresDetector;
+import dev.telltale.postgres.internal.ReadOnlyTx;
+import dev.telltale.postgres.internal.SqlFile;
+import dev.telltale.postgres.internal.Words;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code postgres.query-bursts}: many sessions running the same statement at the same moment, the
+ * signature of a thundering herd (a hot cache entry expired and every request goes to the database) or a
+ * retry storm. Statements are grouped by {@code query_id} on 14+ when the server computes it, else by
+ * their text with literals replaced; the grouping happens in the server, so only the bursts come back.
+ */
+public final class QueryBurstsDetector extends PostgresDetector {
+    public static final String ID = "postgres.query-bursts";
+
+    public static final Setting<Long> WARNING = Setting.count("warning", 10,
+            "Sessions running the same statement at once that raise a warning.");
+    public static final Setting<Long> CRITICAL = Setting.count("critical", 50,
+            "Sessions running the same statement at once that are critical.");
+    public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
+            "How long a burst must hold before the finding fires; herds are short, so the default is at once.");
+    public static final Setting<Long> MAX_FINDINGS = Setting.count("max-findings", 5,
+            "At most this many statements are reported, the largest bursts first.");
+
+    public static final SignalSpec LARGEST = SignalSpec.of("postgres.query_bursts.largest", "sessions",
+            "Sessions running the most common active statement (counted when at least 2).");
+    public static final SignalSpec BURSTS = SignalSpec.of("postgres.query_bursts.statements", "statements",
+            "Statements run by at least 'warning' sessions at once.");
+
+    private static final SqlFile SQL = SqlFile.load(QueryBurstsDetector.class, "query-bursts");
+
+    public QueryBurstsDetector(PostgresTarget target) {
+        super(target, ID, Duration.ofSeconds(10), Set.of(Problem.THUNDERING_HERD), List.of(WARNING, CRITICAL, FOR, MAX_FINDINGS));
+    }
+
+    record Burst(Long queryId, String fingerprint, String normalized, long sessions, long waitingOnLocks,
+                 double oldestSeconds, String applications, String databases) {
+    }
+
+    @Override
+    protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
+        long warning = ctx.setting(WARNING);
+        long critical = ctx.setting(CRITICAL);
+        if (warning > critical || warning < 2) {
+            throw new SettingException(ID + ".warning", "setting '" + ID + ".warning' (" + warning
+                    + ") must be at least 2 and not above '" + ID + ".critical' (" + critical + ")");
+        }
+        tx.server().requireSeesAllSessions();
+        List<Burst> bursts = tx.list(SQL, Map.of("min_sessions", 2, "limit", 50), (rs, c) -> new Burst(
+                (Long) rs.getObject("query_id"), rs.getString("fingerprint"), rs.getString("normalized"),
+                rs.getLong("sessions"), rs.getLong("waiting_on_locks"), rs.getDouble("oldest_seconds"),
+                rs.getString("applications"), rs.getString("databases")));
+        Detection.Builder out = Detection.builder()
+                .signal(LARGEST, bursts.isEmpty() ? 0 : bursts.get(0).sessions())
+                .signal(BURSTS, bursts.stream().filter(b -> b.sessions() >= warning).count());
+        bursts.stream().filter(b -> b.sessions() >= warning).limit(ctx.setting(MAX_FINDINGS)).forEach(b -> {
+            Severity severity = b.sessions() >= critical ? Severity.CRITICAL : Severity.WARNING;
+            String sql = Words.sql(b.normalized(), 300);
+            out.finding(ctx.finding(Problem.THUNDERING_HERD, severity, "burst of " + b.fingerprint())
+                    .summary(b.sessions() + " sessions run the same statement at once (" + Words.sql(b.normalized(), 80)
+                            + "); the oldest started " + Words.seconds(b.oldestSeconds()) + " ago"
+                            + (b.waitingOnLocks() > 0 ? ", " + b.waitingOnLocks() + " of them wait on locks" : ""))
+                    .evidence("sessions", b.sessions())
+                    .evidence("waiting_on_locks", b.waitingOnLocks())
+                    .evidence("oldest_seconds", Words.round3(b.oldestSeconds()))
+                    .evidence("query_id", b.queryId())
+                    .evidence("statement", sql)
+                    .evidence("applications", b.applications())
+                    .evidence("databases", b.databases())
+                    .hint("Many callers asked for the same thing at once: a cache entry expired or was evicted, or clients "
+                            + "retry together. Let one caller reload the entry while the others wait or serve the stale "
+                            + "value (single flight), add jitter to expiry times and to retries.")
+                    .holdFor(ctx.setting(FOR)));
+        });
+        return out.build();
+    }
+}

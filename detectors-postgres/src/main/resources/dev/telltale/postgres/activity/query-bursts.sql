@@ -1,0 +1,32 @@
+-- What: many sessions running the same statement at the same moment (a thundering herd after a cache
+--       miss, a retry storm). Statements are grouped by their text with literals replaced by '?'.
+-- Needs: pg_monitor (pg_read_all_stats) to see other roles' queries.
+-- Versions: 13 (no query_id); 14 and later use query-bursts.pg14.sql.
+with active as (
+    select a.datname, a.application_name, a.wait_event_type, a.query_start,
+           regexp_replace(
+             regexp_replace(
+               regexp_replace(
+                 regexp_replace(left(a.query, 1024), '''(?:[^'']|'''')*''', '?', 'g'),
+                 '(?<![$])\m\d+(?:\.\d+)?\M', '?', 'g'),
+               '\(\s*\?(?:\s*,\s*\?)*\s*\)', '(?)', 'g'),
+             '\s+', ' ', 'g') as normalized
+      from pg_stat_activity a
+     where a.state = 'active'
+       and a.backend_type = 'client backend'
+       and a.pid <> pg_backend_pid()
+       and coalesce(a.application_name, '') <> 'telltale'
+)
+select null::bigint as query_id,
+       'sql ' || left(md5(normalized), 12) as fingerprint,
+       min(normalized) as normalized,
+       count(*) as sessions,
+       count(*) filter (where wait_event_type = 'Lock') as waiting_on_locks,
+       extract(epoch from now() - min(query_start))::float8 as oldest_seconds,
+       string_agg(distinct coalesce(nullif(application_name, ''), '?'), ', ') as applications,
+       string_agg(distinct coalesce(datname, '?'), ', ') as databases
+  from active
+ group by normalized
+having count(*) >= :min_sessions
+ order by count(*) desc
+ limit :limit
