@@ -132,7 +132,7 @@ public final class StatementsDetector extends PostgresDetector {
         ServerProbe server = tx.server();
         Optional<String> extVersion = server.extensionVersion("pg_stat_statements");
         if (extVersion.isEmpty()) {
-            throw new DetectionSkippedException("extension pg_stat_statements is not installed in database "
+            return Detection.skipped("extension pg_stat_statements is not installed in database "
                     + server.database() + "; add it to shared_preload_libraries (postgresql.conf: "
                     + "shared_preload_libraries = 'pg_stat_statements', then restart) and run: "
                     + "create extension pg_stat_statements;");
@@ -153,7 +153,7 @@ public final class StatementsDetector extends PostgresDetector {
                     .list();
         } catch (RuntimeException e) {
             if (isNotLoaded(e)) {
-                throw new DetectionSkippedException("pg_stat_statements is installed but not loaded; set "
+                return Detection.skipped("pg_stat_statements is installed but not loaded; set "
                         + "shared_preload_libraries = 'pg_stat_statements' in postgresql.conf and restart the server");
             }
             throw e;

@@ -30,6 +30,9 @@ public final class TableHealthDetector extends PostgresDetector {
             "dead tuples a table needs before it is reported (beside passing its autovacuum trigger)");
     public static final Setting<Double> DEAD_RATIO = Setting.ratio("dead.ratio", 0.2,
             "share of dead tuples among all tuples at which a table is reported");
+    public static final Setting<Duration> DEAD_GRACE = Setting.duration("dead.grace", Duration.ofMinutes(30),
+            "how long a table may stay past its autovacuum trigger before it is reported (autovacuum wakes every "
+                    + "autovacuum_naptime and needs time under load); a table with autovacuum off is reported at once");
     public static final Setting<Long> BLOAT_WARNING = Setting.bytes("bloat.warning", 1024L * 1024 * 1024,
             "estimated wasted bytes in one table for a warning (check_postgres: 1 GB)");
     public static final Setting<Long> BLOAT_CRITICAL = Setting.bytes("bloat.critical", 5L * 1024 * 1024 * 1024,
@@ -49,9 +52,12 @@ public final class TableHealthDetector extends PostgresDetector {
 
     private static final SqlFile HEALTH = SqlFile.load(TableHealthDetector.class, "table-health");
 
+    /** Since when each table has been seen past its autovacuum trigger. */
+    private final Map<String, java.time.Instant> overTriggerSince = new java.util.HashMap<>();
+
     public TableHealthDetector(PostgresTarget target) {
         super(target, ID, Duration.ofMinutes(15), Set.of(Problem.STORAGE_BLOAT),
-                List.of(DEAD_MIN, DEAD_RATIO, BLOAT_WARNING, BLOAT_CRITICAL, BLOAT_RATIO, MIN_PAGES, LIMIT, TOP));
+                List.of(DEAD_MIN, DEAD_RATIO, DEAD_GRACE, BLOAT_WARNING, BLOAT_CRITICAL, BLOAT_RATIO, MIN_PAGES, LIMIT, TOP));
     }
 
     private record Row(String table, long live, long dead, double trigger, boolean autovacuum, Optional<Double> vacuumAge,
@@ -79,6 +85,8 @@ public final class TableHealthDetector extends PostgresDetector {
                         Optional.ofNullable((Number) rs.getObject("bloat_bytes")).map(Number::doubleValue),
                         Optional.ofNullable((Number) rs.getObject("total_bytes")).map(Number::longValue)));
 
+        Duration grace = ctx.setting(DEAD_GRACE);
+        java.util.Set<String> over = new java.util.HashSet<>();
         Detection.Builder out = Detection.builder();
         int overdue = 0;
         List<Double> dead = new ArrayList<>();
@@ -87,15 +95,20 @@ public final class TableHealthDetector extends PostgresDetector {
             dead.add((double) r.dead);
             r.bloat.ifPresent(bloat::add);
             double share = r.live + r.dead == 0 ? 0 : (double) r.dead / (r.live + r.dead);
+            Duration pastTrigger = Duration.ZERO;
             if (r.dead > r.trigger) {
                 overdue++;
+                over.add(r.table);
+                pastTrigger = Duration.between(overTriggerSince.computeIfAbsent(r.table, t -> ctx.now()), ctx.now());
             }
-            if (r.dead > r.trigger && r.dead >= deadMin && share >= deadRatio) {
+            if (r.dead > r.trigger && r.dead >= deadMin && share >= deadRatio
+                    && (!r.autovacuum || pastTrigger.compareTo(grace) >= 0)) {
                 out.finding(evidence(ctx.finding(Problem.STORAGE_BLOAT, Severity.WARNING, r.table + " (dead tuples)")
                         .summary(String.format("table %s has %d dead tuples (%.0f %% of its rows), past its autovacuum "
                                         + "trigger of %.0f; last vacuum %s%s", r.table, r.dead, share * 100, r.trigger,
                                 r.vacuumAge.map(StatsSupport::ago).orElse("never"),
                                 r.autovacuum ? "" : "; autovacuum is off for it")), r, share)
+                        .evidence("past_trigger_seconds", pastTrigger.toSeconds())
                         .hint(r.autovacuum
                                 ? "autovacuum is not keeping up: look for long transactions or replication slots holding "
                                 + "the xmin horizon, and lower autovacuum_vacuum_scale_factor for this table"
@@ -117,6 +130,7 @@ public final class TableHealthDetector extends PostgresDetector {
                 }
             }
         }
+        overTriggerSince.keySet().retainAll(over);
         long top = ctx.setting(TOP);
         StatsSupport.ranked(out, TOP_DEAD, dead.stream().sorted((a, b) -> Double.compare(b, a)).toList(), top);
         StatsSupport.ranked(out, TOP_BLOAT, bloat.stream().sorted((a, b) -> Double.compare(b, a)).toList(), top);
