@@ -95,11 +95,12 @@ class ReplicationIT {
         try (Connection s = standby.connect("postgres"); Statement st = s.createStatement()) {
             st.execute("select pg_wal_replay_pause()");
         }
-        try (Connection c = primary.connect("postgres"); Statement s = c.createStatement()) {
-            s.execute("insert into writes (v) select repeat('w', 100) from generate_series(1, 20000)");
-        }
         ReplicationDetector onStandby = new ReplicationDetector(standbyTarget);
         await().ignoreExceptions().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            // keep writing: the pause takes effect at the standby's next record, so the first batch may replay
+            try (Connection c = primary.connect("postgres"); Statement s = c.createStatement()) {
+                s.execute("insert into writes (v) select repeat('w', 100) from generate_series(1, 5000)");
+            }
             Detection r = Runs.detect(onStandby, Map.of());
             Finding f = r.findings().stream().filter(x -> x.severity().isAtLeast(Severity.CRITICAL)).findFirst().orElseThrow();
             assertThat(f.problem()).isEqualTo(Problem.STALE_READ_AFTER_WRITE);
