@@ -92,6 +92,16 @@ class ReplicationIT {
     @Test
     @Order(2)
     void pausedReplayIsLagOnBothSides() throws Exception {
+        // the delay is measured from the last replayed commit: make sure the standby has replayed one
+        try (Connection c = primary.connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("insert into writes (v) values ('before the pause')");
+        }
+        await().ignoreExceptions().atMost(Duration.ofSeconds(60)).until(() -> {
+            try (Connection s = standby.connect("postgres"); Statement st = s.createStatement();
+                 ResultSet rs = st.executeQuery("select count(*) from writes where v = 'before the pause'")) {
+                return rs.next() && rs.getLong(1) == 1;
+            }
+        });
         try (Connection s = standby.connect("postgres"); Statement st = s.createStatement()) {
             st.execute("select pg_wal_replay_pause()");
         }
@@ -102,7 +112,8 @@ class ReplicationIT {
                 s.execute("insert into writes (v) select repeat('w', 100) from generate_series(1, 5000)");
             }
             Detection r = Runs.detect(onStandby, Map.of());
-            Finding f = r.findings().stream().filter(x -> x.severity().isAtLeast(Severity.CRITICAL)).findFirst().orElseThrow();
+            Finding f = r.findings().stream().filter(x -> x.severity().isAtLeast(Severity.CRITICAL)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no critical finding yet: " + r));
             assertThat(f.problem()).isEqualTo(Problem.STALE_READ_AFTER_WRITE);
             assertThat(f.subject()).isEqualTo("replay on this standby");
             assertThat(f.evidence().get("replay_paused")).isEqualTo(true);
