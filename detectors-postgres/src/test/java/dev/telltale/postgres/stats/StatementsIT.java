@@ -167,6 +167,44 @@ class StatementsIT {
     }
 
     @Test
+    void rowsOfOneStatementRunByTwoRolesAreMergedIntoOne() throws Exception {
+        String role = "tt_stmts_" + ProcessHandle.current().pid();
+        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+            s.execute("drop role if exists " + role);
+            s.execute("create role " + role + " login password 'pw'");
+        }
+        try {
+            StatementsDetector d = new StatementsDetector(target);
+            Runs.detect(d, Map.of());
+            // 60 calls of a 25 ms statement per role: neither row of pg_stat_statements reaches the 100 calls
+            // a slow statement needs, their sum does
+            try (Connection mine = pg.connect();
+                 Connection theirs = java.sql.DriverManager.getConnection(
+                         "jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + pg.database(), role, "pw")) {
+                for (Connection c : List.of(mine, theirs)) {
+                    try (PreparedStatement p = c.prepareStatement("select pg_sleep(?)")) {
+                        for (int i = 0; i < 60; i++) {
+                            p.setDouble(1, 0.025);
+                            p.execute();
+                        }
+                    }
+                }
+            }
+            Detection r = Runs.detect(d, Map.of());
+            Finding f = r.findings().stream().filter(x -> x.problem() == Problem.SLOW_QUERIES).findFirst().orElseThrow();
+            assertThat(f.severity()).isEqualTo(Severity.WARNING);
+            assertThat(f.evidence().get("calls")).isEqualTo(120L);
+            assertThat((Double) f.evidence().get("mean_ms")).isGreaterThanOrEqualTo(25.0);
+            assertThat((String) f.evidence().get("query")).contains("pg_sleep");
+            assertThat(f.summary()).contains("averages");
+        } finally {
+            try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+                s.execute("drop role if exists " + role);
+            }
+        }
+    }
+
+    @Test
     void aMissingDatabaseIsAnErrorThatNamesTheSetting() {
         StatementsDetector d = new StatementsDetector(target);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Runs.detect(d, Map.of("database", "no_such_db")))
