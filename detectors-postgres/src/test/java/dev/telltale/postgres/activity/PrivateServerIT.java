@@ -138,7 +138,9 @@ class PrivateServerIT {
     void aServerThatGoesAwayGivesErrorsAndTheDetectorsRecoverWithoutLeakingConnections() throws Exception {
         try (PostgresTarget target = PostgresTarget.builder("orders").url(server.jdbcUrl())
                 .connectTimeout(Duration.ofSeconds(2)).build()) {
-            List<Detector> detectors = PostgresDetectors.forTarget(target);
+            // postgres.statements skips here: this private server does not preload pg_stat_statements
+            List<Detector> detectors = PostgresDetectors.forTarget(target).stream()
+                    .filter(d -> !d.id().equals("postgres.statements")).toList();
             DetectorEngine engine = DetectorEngine.builder().detectors(detectors).build();
             assertThat(kinds(engine.runOnce(Duration.ZERO))).containsOnly("ok");
             assertThat(target.queries().connectionsOpened()).isEqualTo(1);
@@ -251,7 +253,8 @@ class PrivateServerIT {
         }
         assertThat(errors).isEmpty();
         assertThat(transactions.get()).as("transactions of the load").isGreaterThan(100);
-        assertThat(outcomes).allMatch(o -> o.endsWith(" ok"));
+        // postgres.statements skips: this private server does not preload pg_stat_statements
+        assertThat(outcomes).allMatch(o -> o.endsWith(" ok") || o.equals("postgres.statements skipped"));
         assertThat(seen).as("findings under a healthy load").allMatch(f -> f.severity() == Severity.INFO);
     }
 }

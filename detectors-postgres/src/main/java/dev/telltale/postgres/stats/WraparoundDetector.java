@@ -1,0 +1,107 @@
+package dev.telltale.postgres.stats;
+
+import dev.telltale.core.Detection;
+import dev.telltale.core.DetectionContext;
+import dev.telltale.core.Problem;
+import dev.telltale.core.Setting;
+import dev.telltale.core.Severity;
+import dev.telltale.core.SignalSpec;
+import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.PostgresDetector;
+import dev.telltale.postgres.internal.ReadOnlyTx;
+import dev.telltale.postgres.internal.SqlFile;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code postgres.wraparound}: transaction-id and multixact age of every database and of the oldest tables
+ * of the connected one, against the hard limit (2^31, where the server stops taking writes) and against
+ * {@code autovacuum_freeze_max_age} (a table's reloption when it sets one): an age far past the freeze
+ * trigger means anti-wraparound vacuum is not keeping up.
+ */
+public final class WraparoundDetector extends PostgresDetector {
+    public static final String ID = "postgres.wraparound";
+    static final double LIMIT = Math.pow(2, 31);
+
+    public static final Setting<Double> WARNING = Setting.ratio("warning", 0.6,
+            "share of 2^31 at which an age is a warning (check_postgres: 1.3 billion)");
+    public static final Setting<Double> CRITICAL = Setting.ratio("critical", 0.7,
+            "share of 2^31 at which an age is critical");
+    public static final Setting<Double> FREEZE_FACTOR = Setting.number("freeze-max-age.factor", 1.5,
+            "an age above this multiple of autovacuum_freeze_max_age (vacuum should have frozen it) is a warning");
+    public static final Setting<Long> TABLES = Setting.count("tables", 20, "how many of the oldest tables are examined");
+
+    public static final SignalSpec AGE = SignalSpec.of("postgres.wraparound.age", "transactions",
+            "the oldest age in the cluster, by kind (xid, multixact)", "kind");
+    public static final SignalSpec USED = SignalSpec.of("postgres.wraparound.used", "ratio",
+            "the oldest age as a share of 2^31, by kind (xid, multixact)", "kind");
+
+    private static final SqlFile DATABASES = SqlFile.load(WraparoundDetector.class, "wraparound-databases");
+    private static final SqlFile TABLE_AGES = SqlFile.load(WraparoundDetector.class, "wraparound-tables");
+
+    public WraparoundDetector(PostgresTarget target) {
+        super(target, ID, Duration.ofMinutes(15), Set.of(Problem.STORAGE_BLOAT),
+                List.of(WARNING, CRITICAL, FREEZE_FACTOR, TABLES));
+    }
+
+    private record Age(String subject, String kind, long age, long freezeMaxAge, String scope) {
+    }
+
+    @Override
+    protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
+        double warn = StatsSupport.ratio(ctx, ID, WARNING);
+        double crit = StatsSupport.ratio(ctx, ID, CRITICAL);
+        double factor = ctx.setting(FREEZE_FACTOR);
+        if (!(factor >= 1)) {
+            throw new IllegalArgumentException(ID + "." + FREEZE_FACTOR.name() + ": '" + factor + "' must be 1 or more");
+        }
+        List<Age> ages = new java.util.ArrayList<>();
+        long[] max = {0, 0};
+        for (Object[] d : tx.list(DATABASES, (rs, c) -> new Object[]{rs.getString("datname"), rs.getLong("xid_age"),
+                rs.getLong("mxid_age"), rs.getLong("freeze_max_age"), rs.getLong("mxid_freeze_max_age")})) {
+            ages.add(new Age("database " + d[0], "xid", (Long) d[1], (Long) d[3], "database"));
+            ages.add(new Age("database " + d[0], "multixact", (Long) d[2], (Long) d[4], "database"));
+        }
+        long globalFreeze = ages.stream().filter(a -> a.kind.equals("xid")).mapToLong(Age::freezeMaxAge).findFirst().orElse(200_000_000L);
+        long globalMxFreeze = ages.stream().filter(a -> a.kind.equals("multixact")).mapToLong(Age::freezeMaxAge).findFirst().orElse(400_000_000L);
+        for (Object[] t : tx.list(TABLE_AGES, Map.of("limit", Math.max(1, ctx.setting(TABLES))),
+                (rs, c) -> new Object[]{rs.getString("schema") + "." + rs.getString("table"), rs.getLong("xid_age"),
+                        rs.getLong("mxid_age"), Optional.ofNullable((Number) rs.getObject("table_freeze_max_age"))})) {
+            @SuppressWarnings("unchecked")
+            Optional<Number> own = (Optional<Number>) t[3];
+            long freeze = own.map(n -> Math.min(n.longValue(), globalFreeze)).orElse(globalFreeze);
+            ages.add(new Age("table " + t[0], "xid", (Long) t[1], freeze, "table"));
+            ages.add(new Age("table " + t[0], "multixact", (Long) t[2], globalMxFreeze, "table"));
+        }
+
+        Detection.Builder out = Detection.builder();
+        for (Age a : ages) {
+            int i = a.kind.equals("xid") ? 0 : 1;
+            max[i] = Math.max(max[i], a.age);
+            double used = a.age / LIMIT;
+            Optional<Severity> sev = used >= crit ? Optional.of(Severity.CRITICAL)
+                    : used >= warn || a.age > factor * a.freezeMaxAge ? Optional.of(Severity.WARNING) : Optional.empty();
+            if (sev.isEmpty()) {
+                continue;
+            }
+            long left = (long) LIMIT - a.age;
+            out.finding(ctx.finding(Problem.STORAGE_BLOAT, sev.get(), a.subject + " (" + a.kind + " age)")
+                    .summary(String.format("%s has %s age %,d: %.1f %% of the 2^31 limit, %.1f x autovacuum_freeze_max_age "
+                            + "(%,d); %,d left before the server stops accepting writes", a.subject,
+                            a.kind.equals("xid") ? "transaction-id" : "multixact", a.age, used * 100,
+                            (double) a.age / a.freezeMaxAge, a.freezeMaxAge, left))
+                    .evidence("kind", a.kind).evidence("age", a.age).evidence("limit", (long) LIMIT)
+                    .evidence("used_ratio", StatementsDetector.round(used))
+                    .evidence("freeze_max_age", a.freezeMaxAge).evidence("remaining", left)
+                    .hint("anti-wraparound vacuum is behind: look for long transactions, prepared transactions and stale "
+                            + "replication slots pinning the xmin horizon, then vacuum (freeze) the oldest tables"));
+        }
+        out.signal(AGE, max[0], "xid").signal(AGE, max[1], "multixact");
+        out.signal(USED, max[0] / LIMIT, "xid").signal(USED, max[1] / LIMIT, "multixact");
+        return out.build();
+    }
+}

@@ -1,0 +1,60 @@
+-- What: per table of the connected database: dead tuples against the table's own autovacuum trigger
+--       (threshold + scale_factor * reltuples, honouring per-table reloptions), when it was last
+--       (auto)vacuumed and analyzed, and an estimated bloat: its pages against the pages its live rows
+--       need (row width from pg_stats, tuple header, item pointer, fillfactor). The estimate needs
+--       ANALYZE and only covers columns the role may read (pg_stats hides the others); it is computed
+--       only for tables big enough to waste :min_bloat bytes. Counters come from the pg_stat_get_*
+--       functions (the pg_stat_user_tables view computes many more columns per table). The total size is
+--       read only for the rows returned, and only when nobody holds an AccessExclusiveLock on the table.
+-- Needs: nothing beyond CONNECT.
+-- Versions: 13 and later.
+with locked as (
+  select relation from pg_locks
+   where locktype = 'relation' and mode = 'AccessExclusiveLock' and granted
+     and database = (select oid from pg_database where datname = current_database())
+),
+t as (
+  select c.oid as relid, n.nspname as schemaname, c.relname, c.reloptions, c.reltuples, c.relpages,
+         pg_stat_get_live_tuples(c.oid) as n_live_tup,
+         pg_stat_get_dead_tuples(c.oid) as n_dead_tup,
+         greatest(pg_stat_get_last_vacuum_time(c.oid), pg_stat_get_last_autovacuum_time(c.oid)) as last_vacuum,
+         greatest(pg_stat_get_last_analyze_time(c.oid), pg_stat_get_last_autoanalyze_time(c.oid)) as last_analyze,
+         current_setting('block_size')::float8 as bs
+    from pg_class c
+    join pg_namespace n on n.oid = c.relnamespace
+   where c.relkind = 'r'
+     and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'
+),
+o as (
+  select t.*,
+         coalesce((select option_value from pg_options_to_table(t.reloptions) where option_name = 'autovacuum_vacuum_threshold')::float8,
+                  current_setting('autovacuum_vacuum_threshold')::float8)
+           + coalesce((select option_value from pg_options_to_table(t.reloptions) where option_name = 'autovacuum_vacuum_scale_factor')::float8,
+                      current_setting('autovacuum_vacuum_scale_factor')::float8) * greatest(t.reltuples, 0) as trigger,
+         coalesce((select option_value from pg_options_to_table(t.reloptions) where option_name = 'autovacuum_enabled')::bool, true)
+           and current_setting('autovacuum') = 'on' as autovacuum_on,
+         coalesce((select option_value from pg_options_to_table(t.reloptions) where option_name = 'fillfactor')::float8, 100) as ff,
+         case when t.relpages >= :min_pages and t.relpages * t.bs >= :min_bloat and t.reltuples >= 0 then
+           (select sum((1 - st.null_frac) * st.avg_width) from pg_stats st
+             where st.schemaname = t.schemaname and st.tablename = t.relname) end as row_width
+    from t
+   where t.n_dead_tup > 0 or (t.relpages >= :min_pages and t.relpages * t.bs >= :min_bloat)
+),
+est as (
+  select o.*,
+         case when o.row_width is not null then
+           greatest(0, o.relpages - ceil(o.reltuples * (24 + 4 + o.row_width) / ((o.bs - 24) * o.ff / 100)))::float8 * o.bs
+         end as bloat_bytes
+    from o
+)
+select e.schemaname as schema, e.relname as table, e.n_live_tup, e.n_dead_tup, e.trigger, e.autovacuum_on,
+       extract(epoch from now() - e.last_vacuum)::float8 as vacuum_age_seconds,
+       extract(epoch from now() - e.last_analyze)::float8 as analyze_age_seconds,
+       e.relpages::int8 * e.bs::int8 as table_bytes, e.bloat_bytes,
+       case when l.relation is null then pg_total_relation_size(e.relid) end as total_bytes
+  from (select * from est
+         where est.n_dead_tup > least(est.trigger, :min_dead) or coalesce(est.bloat_bytes, 0) >= :min_bloat
+         order by greatest(est.n_dead_tup * (est.bs / 100), coalesce(est.bloat_bytes, 0)) desc
+         limit :limit) e
+  left join locked l on l.relation = e.relid
+ order by greatest(e.n_dead_tup * (e.bs / 100), coalesce(e.bloat_bytes, 0)) desc
