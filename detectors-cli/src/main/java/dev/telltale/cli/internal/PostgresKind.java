@@ -70,6 +70,10 @@ final class PostgresKind implements TargetKind {
             for (PostgresTarget t : targets) {
                 detectors.addAll(PostgresDetectors.forTarget(t));
             }
+            if (targets.size() > 1) {
+                // several endpoints of one cluster: more than one primary is split brain
+                detectors.addAll(PostgresDetectors.forTopology(targets));
+            }
             if (!integrity.isEmpty()) {
                 // the checks run on the first PostgreSQL target; replica-drift names its replica among the others.
                 // Built before any connection, so a typo in the file is reported as such even when the server is down.

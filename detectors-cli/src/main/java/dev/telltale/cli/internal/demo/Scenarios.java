@@ -46,7 +46,7 @@ final class Scenarios {
                 Problem.TIMEOUT_DOMINO_EFFECT, "postgres.long-running",
                 Map.of("active.warning", "2s", "caller-timeout", "2s"), TIMEOUT, Scenarios::runawayQuery));
         s.add(new Scenario("Unused and duplicate indexes: two identical indexes on orders.customer_id",
-                Problem.UNUSED_INDEXES, "postgres.indexes", Map.of("unused.min-size", "0"), TIMEOUT,
+                Problem.UNUSED_INDEXES, "postgres.indexes", Map.of("unused.min-size", "0", "unused.min-stats-age", "0s"), TIMEOUT,
                 Scenarios::duplicateIndexes));
         s.add(new Scenario("Hot key: every request reads the same product from the cache",
                 Problem.PERFORMANCE_HOTSPOTS, "redis.hot-keys", Map.of(), TIMEOUT, Scenarios::hotKey));
