@@ -23,8 +23,11 @@ class HealthyLoadIT {
              RedisTarget target = RedisTarget.fromUrl("cache", master.url())) {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
                     .until(() -> master.redis().info("replication").contains("state=online"));
+            // Healthy means no big collections either: redis-benchmark grows one hash, set and sorted set by a
+            // member per random field, so -r bounds them (1,000 < every big-key threshold), and its LPUSH phase
+            // builds a 30,000-item list before RPOP drains it, so the list tests are left out.
             Process bench = new ProcessBuilder("redis-benchmark", "-h", "127.0.0.1", "-p", String.valueOf(master.port()),
-                    "-t", "set,get,incr,lpush,rpop,sadd,hset,spop,zadd,mset", "-n", "30000", "-r", "10000", "-c", "8", "-q")
+                    "-t", "set,get,incr,sadd,hset,spop,zadd,mset", "-n", "30000", "-r", "1000", "-c", "8", "-q")
                     .redirectErrorStream(true).redirectOutput(Files.createTempFile("bench", ".log").toFile()).start();
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             // a loaded 2-core CI machine can deschedule the server in the middle of an O(1) command for tens of
