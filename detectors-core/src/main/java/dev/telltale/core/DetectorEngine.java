@@ -2,7 +2,6 @@ package dev.telltale.core;
 
 import dev.telltale.core.internal.AlertTracker;
 import dev.telltale.core.internal.EngineMetrics;
-import dev.telltale.core.internal.Quantities;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.slf4j.Logger;
@@ -463,10 +462,5 @@ public final class DetectorEngine implements MeterBinder, AutoCloseable {
             int last = key.lastIndexOf('.');
             return last > 0 ? "'" + key.substring(0, last) + "'" : "matches it";
         }
-    }
-
-    /** For messages: a duration as config files write it. */
-    static String text(Duration d) {
-        return Quantities.formatDuration(d);
     }
 }

@@ -8,13 +8,11 @@ import dev.telltale.core.Severity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The PENDING -> FIRING -> RESOLVED state machine over the findings of successful runs. Time comes from
@@ -85,9 +83,5 @@ public final class AlertTracker {
     /** The pending and firing alerts. */
     public synchronized List<Alert> active() {
         return List.copyOf(active.values());
-    }
-
-    public synchronized Set<Finding.Key> keys() {
-        return new HashSet<>(active.keySet());
     }
 }
