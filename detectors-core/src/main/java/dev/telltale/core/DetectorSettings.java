@@ -17,7 +17,7 @@ import java.util.TreeSet;
 public final class DetectorSettings {
     public static final Setting<Boolean> ENABLED = Setting.flag("enabled", true, "Whether the detector runs at all.");
     public static final Setting<Duration> TIMEOUT = Setting.duration("timeout", Duration.ofSeconds(10),
-            "Deadline of one run; a run still going then is recorded as a timeout.");
+            "Deadline of one run; a run still going then is recorded as a timeout.").above(Duration.ZERO);
 
     private final String detectorId;
     private final Map<String, Setting<?>> declared;
@@ -29,65 +29,67 @@ public final class DetectorSettings {
         this.values = values;
     }
 
-    /** Every setting the detector has, its own and the common ones, in declaration order. */
-    public static List<Setting<?>> declaredBy(Detector detector) {
-        List<Setting<?>> all = new ArrayList<>();
-        all.add(ENABLED);
-        all.add(interval(detector.defaultInterval()));
-        all.add(TIMEOUT);
-        all.addAll(detector.settings());
-        return all;
+    public static Setting<Duration> interval(Duration defaultInterval) {
+        return Setting.duration("interval", defaultInterval, "Time between the end of one run and the start of the next.")
+                .above(Duration.ZERO);
     }
 
-    public static Setting<Duration> interval(Duration defaultInterval) {
-        return Setting.duration("interval", defaultInterval, "Time between the end of one run and the start of the next.");
+    /** Resolves the settings of a detector instance; see {@link #resolve(DetectorSpec, Map)}. */
+    public static DetectorSettings resolve(Detector detector, Map<String, String> overrides) {
+        return resolve(detector.spec(), overrides);
     }
 
     /**
-     * Resolves a detector's settings from overrides keyed by setting name (relative to the detector).
+     * Resolves a detector's settings from overrides keyed by setting name (relative to the detector), then
+     * checks every value against its range and the spec's rules.
      *
-     * @throws SettingException naming the full key and the value, for an unknown name or a bad value
+     * @throws SettingException naming the full key and the value, for an unknown name, a bad value, a value
+     *                          out of range or two values that break a rule
      */
-    public static DetectorSettings resolve(Detector detector, Map<String, String> overrides) {
+    public static DetectorSettings resolve(DetectorSpec spec, Map<String, String> overrides) {
         Map<String, Setting<?>> declared = new LinkedHashMap<>();
-        for (Setting<?> s : declaredBy(detector)) {
-            if (declared.put(s.name(), s) != null) {
-                throw new IllegalArgumentException("detector " + detector.id() + " declares setting '" + s.name() + "' twice");
-            }
+        for (Setting<?> s : spec.allSettings()) {
+            declared.put(s.name(), s);
         }
         Map<String, Object> values = new LinkedHashMap<>();
         declared.forEach((name, s) -> values.put(name, s.defaultValue()));
         for (Map.Entry<String, String> e : overrides.entrySet()) {
-            String key = detector.id() + "." + e.getKey();
+            String key = spec.id() + "." + e.getKey();
             Setting<?> s = declared.get(e.getKey());
             if (s == null) {
-                throw new SettingException(key, "unknown setting '" + key + "'; " + detector.id() + " has: "
+                throw new SettingException(key, "unknown setting '" + key + "'; " + spec.id() + " has: "
                         + String.join(", ", new TreeSet<>(declared.keySet())));
             }
             values.put(e.getKey(), parse(key, s, e.getValue()));
         }
-        if (((Duration) values.get("interval")).isZero()) {
-            throw new SettingException(detector.id() + ".interval",
-                    "setting '" + detector.id() + ".interval': '0s' is too short; give a duration above 0");
+        DetectorSettings resolved = new DetectorSettings(spec.id(), Collections.unmodifiableMap(declared),
+                Collections.unmodifiableMap(values));
+        for (SettingRule rule : spec.rules()) {
+            rule.check(resolved);
         }
-        if (((Duration) values.get("timeout")).isZero()) {
-            throw new SettingException(detector.id() + ".timeout",
-                    "setting '" + detector.id() + ".timeout': '0s' is too short; give a duration above 0");
-        }
-        return new DetectorSettings(detector.id(), Collections.unmodifiableMap(declared), Collections.unmodifiableMap(values));
+        return resolved;
     }
 
     /** Parses one value, with an error that names the key, the value and what was expected. */
     public static <T> T parse(String key, Setting<T> setting, String text) {
+        T value;
         try {
-            return setting.type().parse(text);
-        } catch (IllegalArgumentException e) {
+            value = setting.type().parse(text);
+        } catch (IllegalArgumentException | ArithmeticException e) {
             throw new SettingException(key, "setting '" + key + "': " + describe(text, e) + "; expected "
                     + setting.type().expected());
         }
+        String outside = setting.outOfRange(value);
+        if (outside != null) {
+            throw new SettingException(key, "setting '" + key + "': '" + text.trim() + "' " + outside);
+        }
+        return value;
     }
 
-    private static String describe(String text, IllegalArgumentException e) {
+    private static String describe(String text, RuntimeException e) {
+        if (e instanceof ArithmeticException) {
+            return "'" + text.trim() + "' is too large";
+        }
         return "empty".equals(e.getMessage()) ? "no value given" : e.getMessage() == null ? "'" + text + "' is invalid" : e.getMessage();
     }
 

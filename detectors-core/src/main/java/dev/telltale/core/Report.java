@@ -10,12 +10,18 @@ import java.util.List;
  */
 public record Report(Instant startedAt, Duration window, List<Finding> findings, List<RunRecord> runs) {
 
-    /** Nagios-style status; the command line's exit code is its ordinal. */
+    /** Nagios-style status with the monitoring-plugin exit code of each. */
     public enum Status {
-        OK, WARNING, CRITICAL, UNKNOWN;
+        OK(0), WARNING(1), CRITICAL(2), UNKNOWN(3);
+
+        private final int exitCode;
+
+        Status(int exitCode) {
+            this.exitCode = exitCode;
+        }
 
         public int exitCode() {
-            return ordinal();
+            return exitCode;
         }
     }
 

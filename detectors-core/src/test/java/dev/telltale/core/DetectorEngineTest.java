@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 class DetectorEngineTest {
-    private static final SignalSpec WAITING = SignalSpec.of("test.waiting.sessions", "sessions", "Sessions waiting on a lock");
-    private static final SignalSpec TOP = SignalSpec.of("test.table.dead", "tuples", "Dead tuples of the top tables", "rank");
+    private static final SignalSpec WAITING = TestDetector.WAITING;
+    private static final SignalSpec TOP = TestDetector.TOP;
 
     private final List<DetectorEngine> engines = new ArrayList<>();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -197,9 +197,10 @@ class DetectorEngineTest {
 
     @Test
     void oneTagKeySetPerSignalName() {
-        SignalSpec clash = SignalSpec.of("test.waiting.sessions", "sessions", "Same name, other keys", "database");
+        SignalSpec clash = TestDetector.CLASH;
         TestDetector a = new TestDetector("test.a", Duration.ofMillis(20), ctx -> Detection.builder().signal(WAITING, 1).build());
-        TestDetector b = new TestDetector("test.b", Duration.ofMillis(20), ctx -> Detection.builder().signal(clash, 1, "x").build());
+        TestDetector b = new TestDetector("test.b", Duration.ofMillis(20), java.util.List.of(clash),
+                ctx -> Detection.builder().signal(clash, 1, "x").build());
         DetectorEngine e = engine(a, b);
         e.start();
         await().until(() -> a.calls.get() > 3 && b.calls.get() > 3);

@@ -2,7 +2,6 @@ package dev.telltale.core;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A detector whose behaviour a test sets: what it returns, throws, or how long it blocks. */
@@ -13,41 +12,32 @@ class TestDetector implements Detector {
 
     static final Setting<Duration> WARNING = Setting.duration("warning", Duration.ofSeconds(30), "Warn above this wait.");
     static final Setting<Long> LIMIT = Setting.count("limit", 10, "How many to report.");
+    static final SignalSpec WAITING = SignalSpec.of("test.waiting.sessions", "sessions", "Sessions waiting on a lock");
+    static final SignalSpec TOP = SignalSpec.of("test.table.dead", "tuples", "Dead tuples of the top tables", "rank");
+    static final SignalSpec CLASH = SignalSpec.of("test.waiting.sessions", "sessions", "Same name, other keys", "database");
 
-    private final String id;
-    private final Duration interval;
+    private final DetectorSpec spec;
     volatile Behaviour behaviour;
     final AtomicInteger calls = new AtomicInteger();
 
     TestDetector(String id, Duration interval, Behaviour behaviour) {
-        this.id = id;
-        this.interval = interval;
+        this(id, interval, List.of(WAITING, TOP), behaviour);
+    }
+
+    TestDetector(String id, Duration interval, List<SignalSpec> signals, Behaviour behaviour) {
+        this.spec = DetectorSpec.builder(id).problems(Problem.DATABASE_DEADLOCKS).interval(interval)
+                .settings(WARNING, LIMIT).signals(signals).build();
         this.behaviour = behaviour;
     }
 
     @Override
-    public String id() {
-        return id;
+    public DetectorSpec spec() {
+        return spec;
     }
 
     @Override
     public String target() {
         return "local";
-    }
-
-    @Override
-    public Set<Problem> problems() {
-        return Set.of(Problem.DATABASE_DEADLOCKS);
-    }
-
-    @Override
-    public Duration defaultInterval() {
-        return interval;
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(WARNING, LIMIT);
     }
 
     @Override
