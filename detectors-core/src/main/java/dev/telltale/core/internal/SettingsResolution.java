@@ -3,6 +3,7 @@ package dev.telltale.core.internal;
 import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.SettingException;
+import dev.telltale.core.SettingKey;
 
 import java.util.Comparator;
 import java.util.HashSet;
@@ -19,25 +20,9 @@ import java.util.TreeSet;
  * {@code @}, a target that detector runs on): a typo is an error, never a silently ignored setting.
  */
 public final class SettingsResolution {
-    /** The separator between a setting key and the target it is scoped to. */
-    public static final char TARGET_SEPARATOR = '@';
+    private static final char TARGET_SEPARATOR = SettingKey.TARGET_SEPARATOR;
 
     private SettingsResolution() {
-    }
-
-    /** A flat key split into its setting key and the target it is scoped to (null for every target). */
-    public record Key(String setting, String target) {
-        public static Key parse(String flat) {
-            int at = flat.lastIndexOf(TARGET_SEPARATOR);
-            if (at < 0) {
-                return new Key(flat, null);
-            }
-            String target = flat.substring(at + 1);
-            if (target.isEmpty() || at == 0) {
-                throw new SettingException(flat, "setting '" + flat + "': give '<detector>.<setting>@<target>' with a target name after '@'");
-            }
-            return new Key(flat.substring(0, at), target);
-        }
     }
 
     /**
@@ -54,18 +39,19 @@ public final class SettingsResolution {
         Map<String, Map<String, String>> general = new LinkedHashMap<>();
         Map<String, Map<String, String>> scoped = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : flat.entrySet()) {
-            Key key = Key.parse(e.getKey());
-            String id = owner(key.setting(), ids);
-            String name = key.setting().substring(id.length() + 1);
-            if (key.target() == null) {
+            SettingKey key = SettingKey.parse(e.getKey());
+            String id = owner(key.key(), ids);
+            String name = key.key().substring(id.length() + 1);
+            if (key.target().isEmpty()) {
                 general.computeIfAbsent(id, k -> new LinkedHashMap<>()).put(name, e.getValue());
             } else {
                 Set<String> targets = targetsById.get(id);
-                if (!targets.contains(key.target())) {
+                String target = key.target().get();
+                if (!targets.contains(target)) {
                     throw new SettingException(e.getKey(), "setting '" + e.getKey() + "': no detector " + id + " on target '"
-                            + key.target() + "'; " + id + " runs on: " + String.join(", ", targets));
+                            + target + "'; " + id + " runs on: " + String.join(", ", targets));
                 }
-                scoped.computeIfAbsent(id + TARGET_SEPARATOR + key.target(), k -> new LinkedHashMap<>()).put(name, e.getValue());
+                scoped.computeIfAbsent(id + TARGET_SEPARATOR + target, k -> new LinkedHashMap<>()).put(name, e.getValue());
             }
         }
         Map<Detector, DetectorSettings> resolved = new LinkedHashMap<>();
