@@ -16,7 +16,7 @@ class CatalogueCoverageTest {
 
     @Test
     void everyProblemHasADetectorOnTheClasspath() {
-        Map<Problem, Set<String>> served = Monitoring.detectorsByProblem(TargetKinds.builtIn().prototypes());
+        Map<Problem, Set<String>> served = Monitoring.detectorsByProblem(TargetKinds.builtIn().specs());
         assertThat(Problem.values()).hasSize(35);
         assertThat(Arrays.stream(Problem.values()).filter(p -> !served.containsKey(p)).map(Problem::id).toList())
                 .as("problems without a detector in telltale.jar").isEmpty();

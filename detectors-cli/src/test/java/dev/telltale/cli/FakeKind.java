@@ -6,6 +6,7 @@ import dev.telltale.cli.internal.TargetSpec;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
@@ -53,40 +54,33 @@ public final class FakeKind implements TargetKind {
     }
 
     @Override
-    public List<Detector> prototypes() {
-        return List.of(new WaitDetector(name + ".waits", "example"), new FailingDetector(name + ".broken", "example"));
+    public List<DetectorSpec> specs() {
+        return List.of(WaitDetector.spec(name + ".waits"), FailingDetector.spec(name + ".broken"));
     }
 
     public static final class WaitDetector implements Detector {
         static final Setting<Duration> WARNING = Setting.duration("warning", Duration.ofMinutes(1), "Wait that warns.");
         static final Setting<Duration> CRITICAL = Setting.duration("critical", Duration.ofMinutes(2), "Wait that is critical.");
         static final SignalSpec LONGEST = SignalSpec.of("fake.wait.longest", "seconds", "Longest wait");
-        private final String id;
+        private final DetectorSpec spec;
         private final String target;
 
         WaitDetector(String id, String target) {
-            this.id = id;
+            this.spec = spec(id);
             this.target = target;
         }
 
-        public String id() {
-            return id;
+        static DetectorSpec spec(String id) {
+            return DetectorSpec.builder(id).problems(Problem.DATABASE_DEADLOCKS).interval(Duration.ofSeconds(1))
+                    .settings(WARNING, CRITICAL).signals(LONGEST).build();
+        }
+
+        public DetectorSpec spec() {
+            return spec;
         }
 
         public String target() {
             return target;
-        }
-
-        public Set<Problem> problems() {
-            return Set.of(Problem.DATABASE_DEADLOCKS);
-        }
-
-        public Duration defaultInterval() {
-            return Duration.ofSeconds(1);
-        }
-
-        public List<Setting<?>> settings() {
-            return List.of(WARNING, CRITICAL);
         }
 
         public Detection detect(DetectionContext ctx) {
@@ -106,32 +100,24 @@ public final class FakeKind implements TargetKind {
 
     /** Always skipped, so reports show a line per detector that could not look. */
     public static final class FailingDetector implements Detector {
-        private final String id;
+        private final DetectorSpec spec;
         private final String target;
 
         FailingDetector(String id, String target) {
-            this.id = id;
+            this.spec = spec(id);
             this.target = target;
         }
 
-        public String id() {
-            return id;
+        static DetectorSpec spec(String id) {
+            return DetectorSpec.builder(id).problems(Problem.SLOW_QUERIES).interval(Duration.ofSeconds(1)).build();
+        }
+
+        public DetectorSpec spec() {
+            return spec;
         }
 
         public String target() {
             return target;
-        }
-
-        public Set<Problem> problems() {
-            return Set.of(Problem.SLOW_QUERIES);
-        }
-
-        public Duration defaultInterval() {
-            return Duration.ofSeconds(1);
-        }
-
-        public List<Setting<?>> settings() {
-            return List.of();
         }
 
         public Detection detect(DetectionContext ctx) {

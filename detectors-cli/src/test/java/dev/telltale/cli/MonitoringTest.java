@@ -41,7 +41,7 @@ class MonitoringTest {
             while (m.find()) {
                 exposed.add(m.group(1));
             }
-            Set<String> used = Monitoring.metricNamesUsed(Monitoring.rules(kind.prototypes()), Monitoring.dashboard());
+            Set<String> used = Monitoring.metricNamesUsed(Monitoring.rules(kind.specs()), Monitoring.dashboard());
             assertThat(used).isNotEmpty();
             assertThat(exposed).as("series in the scrape:\n" + scrape).containsAll(used);
             assertThat(scrape).contains("problem=\"performance/database-deadlocks\"").contains("severity=\"critical\"");
@@ -64,7 +64,7 @@ class MonitoringTest {
     void committedMonitoringFilesAreUpToDate() throws Exception {
         Path dir = Path.of(System.getProperty("telltale.repo", "..")).resolve("monitoring");
         assertThat(Files.readString(dir.resolve(Monitoring.RULES_FILE)))
-                .isEqualTo(Monitoring.rules(TargetKinds.builtIn().prototypes()));
+                .isEqualTo(Monitoring.rules(TargetKinds.builtIn().specs()));
         assertThat(Files.readString(dir.resolve(Monitoring.DASHBOARD_FILE))).isEqualTo(Monitoring.dashboard());
     }
 }

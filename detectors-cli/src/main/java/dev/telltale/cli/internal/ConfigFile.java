@@ -1,5 +1,6 @@
 package dev.telltale.cli.internal;
 
+import dev.telltale.core.SettingKey;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,6 +30,8 @@ import java.util.Set;
  *     enabled: true
  *     interval: 15s
  *     warning: 30s
+ *   postgres.lock-waits@shop:  # for target shop only; wins over the lines above
+ *     warning: 5s
  * integrity:                  # checks over the application's tables, on the first PostgreSQL target
  *   duplicates:
  *     - table: payments
@@ -98,7 +101,12 @@ public final class ConfigFile {
                     throw new CliException(source + ": 'detectors." + e.getKey()
                             + "' must be a mapping of settings such as 'warning: 30s'");
                 }
-                flatten(source, "detectors." + e.getKey(), e.getKey(), e.getValue(), settings);
+                // 'postgres.lock-waits@shop' scopes its settings to target shop: postgres.lock-waits.warning@shop
+                int at = e.getKey().lastIndexOf(SettingKey.TARGET_SEPARATOR);
+                String id = at < 0 ? e.getKey() : e.getKey().substring(0, at);
+                Map<String, String> own = new LinkedHashMap<>();
+                flatten(source, "detectors." + e.getKey(), id, e.getValue(), own);
+                own.forEach((k, v) -> settings.put(at < 0 ? k : SettingKey.scoped(k, e.getKey().substring(at + 1)), v));
             });
         }
         Map<String, Object> integrity = new LinkedHashMap<>();

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 
@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * The monitoring mixin, generated from the catalogue: Prometheus alerting rules (one rule per problem
@@ -39,7 +38,7 @@ public final class Monitoring {
     }
 
     /** The alerting rules, as YAML. {@code detectors} gives each problem's runbook line its detectors. */
-    public static String rules(List<Detector> detectors) {
+    public static String rules(List<DetectorSpec> detectors) {
         Map<Problem, Set<String>> byProblem = detectorsByProblem(detectors);
         StringBuilder y = new StringBuilder();
         y.append("# Prometheus alerting rules for Telltale, generated from the problem catalogue.\n");
@@ -95,9 +94,9 @@ public final class Monitoring {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    public static Map<Problem, Set<String>> detectorsByProblem(List<Detector> detectors) {
+    public static Map<Problem, Set<String>> detectorsByProblem(List<DetectorSpec> detectors) {
         Map<Problem, Set<String>> m = new TreeMap<>();
-        for (Detector d : detectors) {
+        for (DetectorSpec d : detectors) {
             for (Problem p : d.problems()) {
                 m.computeIfAbsent(p, k -> new TreeSet<>()).add(d.id());
             }
@@ -182,7 +181,7 @@ public final class Monitoring {
     }
 
     /** Writes both files into {@code dir}; used by the build. */
-    public static void write(Path dir, List<Detector> detectors) throws IOException {
+    public static void write(Path dir, List<DetectorSpec> detectors) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(RULES_FILE), rules(detectors), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve(DASHBOARD_FILE), dashboard(), StandardCharsets.UTF_8);
@@ -192,11 +191,6 @@ public final class Monitoring {
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : "monitoring");
         // silent: it runs inside every build, including the README's first command
-        write(dir, TargetKinds.builtIn().prototypes());
-    }
-
-    static String detectorsOf(Problem p, List<Detector> detectors) {
-        return detectors.stream().filter(d -> d.problems().contains(p)).map(Detector::id).distinct().sorted()
-                .collect(Collectors.joining(", "));
+        write(dir, TargetKinds.builtIn().specs());
     }
 }

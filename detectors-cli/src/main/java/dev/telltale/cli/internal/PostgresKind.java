@@ -1,6 +1,7 @@
 package dev.telltale.cli.internal;
 
 import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.postgres.PostgresDetectors;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.integrity.IntegrityChecks;
@@ -17,34 +18,6 @@ import java.util.Set;
 /** PostgreSQL targets: {@code --postgres postgresql://...} or {@code jdbc:postgresql://...}. */
 final class PostgresKind implements TargetKind {
     private static final Duration PROBE = Duration.ofSeconds(10);
-    private List<Detector> prototypes;
-
-    /**
-     * Example checks of every kind, with the problems each kind serves when configured for it, so that
-     * 'list', the rules and the catalogue test see the integrity detectors. Never run.
-     */
-    private static final Map<String, Object> EXAMPLE_INTEGRITY = Map.ofEntries(
-            Map.entry("negative-values", List.of(Map.of("table", "products", "column", "stock"))),
-            Map.entry("capacity-overflow", List.of(
-                    Map.of("table", "shows", "capacity", "capacity", "child", "bookings", "child-key", "show_id"),
-                    Map.of("table", "orders", "capacity", "quantity", "child", "fills", "child-key", "order_id",
-                            "quantity", "quantity", "problem", "concurrency/stock-order-matching-race"))),
-            Map.entry("duplicates", List.of(
-                    Map.of("table", "events", "key", "event_id"),
-                    Map.of("table", "payments", "key", "idempotency_key", "problem", "concurrency/double-charge-payment"),
-                    Map.of("name", "double-click", "table", "orders", "key", List.of("user_id", "cart_id"), "window", "2s",
-                            "time-column", "created_at", "problem", "concurrency/duplicate-orders"))),
-            Map.entry("replica-drift", List.of(Map.of("table", "accounts", "replica", "example"))),
-            Map.entry("orphans", List.of(Map.of("table", "order_items", "references", List.of("order_id"), "parent", "orders"))),
-            Map.entry("stuck-rows", List.of(Map.of("table", "outbox", "state-column", "status", "states", List.of("pending"),
-                    "time-column", "created_at", "older-than", "5m"))),
-            Map.entry("reconciliation", List.of(Map.of("name", "likes", "a", Map.of("table", "products", "key", "id", "column", "likes"),
-                    "b", Map.of("table", "likes", "key", "product_id")))),
-            Map.entry("row-checksum", List.of(Map.of("table", "accounts", "hash-column", "checksum", "columns", List.of("id", "balance")))),
-            Map.entry("invariant", List.of(Map.of("name", "example", "sql", "select 1 where false"))),
-            Map.entry("retention-backlog", List.of(Map.of("table", "sessions", "time-column", "last_seen", "retention", "30d"))),
-            Map.entry("key-skew", List.of(Map.of("table", "events", "key", "tenant_id", "time-column", "created_at", "window", "1h"))),
-            Map.entry("sequence-gaps", List.of(Map.of("table", "events", "entity", List.of("order_id"), "sequence", "seq", "order-column", "id"))));
 
     @Override
     public String name() {
@@ -110,14 +83,9 @@ final class PostgresKind implements TargetKind {
     }
 
     @Override
-    public synchronized List<Detector> prototypes() {
-        if (prototypes == null) {
-            // targets open their connection on first use: this one is never used
-            PostgresTarget example = PostgresTarget.fromUrl("example", "postgresql://localhost:5432/postgres");
-            List<Detector> all = new ArrayList<>(PostgresDetectors.forTarget(example));
-            all.addAll(IntegrityConfig.fromMap(example, EXAMPLE_INTEGRITY, n -> Optional.of(example)).detectors());
-            prototypes = List.copyOf(all);
-        }
-        return prototypes;
+    public List<DetectorSpec> specs() {
+        List<DetectorSpec> all = new ArrayList<>(PostgresDetectors.specs());
+        all.addAll(PostgresDetectors.integritySpecs());
+        return all;
     }
 }

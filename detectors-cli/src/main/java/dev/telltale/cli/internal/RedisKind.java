@@ -1,6 +1,7 @@
 package dev.telltale.cli.internal;
 
 import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.redis.RedisDetectors;
 import dev.telltale.redis.RedisTarget;
 import io.lettuce.core.RedisClient;
@@ -16,7 +17,6 @@ import java.util.Set;
 /** Redis targets: {@code --redis redis://[:pass@]host:port[/db]} or {@code rediss://...}. */
 final class RedisKind implements TargetKind {
     private static final Duration PROBE = Duration.ofSeconds(5);
-    private List<Detector> prototypes;
 
     @Override
     public String name() {
@@ -77,10 +77,7 @@ final class RedisKind implements TargetKind {
     }
 
     @Override
-    public synchronized List<Detector> prototypes() {
-        if (prototypes == null) {
-            prototypes = RedisDetectors.forTarget(RedisTarget.fromUrl("example", "redis://localhost:6379"));
-        }
-        return prototypes;
+    public List<DetectorSpec> specs() {
+        return RedisDetectors.specs();
     }
 }

@@ -36,7 +36,7 @@ public final class Session implements AutoCloseable {
         ConfigFile.Config config = request.config()
                 .map(p -> ConfigFile.read(p, kinds.all().stream().map(TargetKind::name).collect(Collectors.toSet())))
                 .orElse(ConfigFile.Config.EMPTY);
-        SettingsCheck check = new SettingsCheck(kinds.prototypes());
+        SettingsCheck check = new SettingsCheck(kinds.specs());
         String configName = request.config().map(p -> p.getFileName().toString()).orElse("telltale.yaml");
         check.validate(configName, config.settings());
         check.validate("--set", request.set());

@@ -2,7 +2,9 @@ package dev.telltale.cli.internal;
 
 import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSettings;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.SettingException;
+import dev.telltale.core.SettingKey;
 
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -14,14 +16,16 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Validates setting overrides against every detector telltale.jar knows, even those with no target in
- * this run (a telltale.yaml shared by several hosts may tune Redis detectors for a PostgreSQL-only run).
+ * Validates setting overrides against the spec of every detector telltale.jar knows, before any target is
+ * contacted, even for detectors with no target in this run (a telltale.yaml shared by several hosts may
+ * tune Redis detectors for a PostgreSQL-only run). Values are checked together per detector and target,
+ * so a warning above its critical is refused here, not at the first run.
  */
 public final class SettingsCheck {
-    private final Map<String, Detector> byId = new LinkedHashMap<>();
+    private final Map<String, DetectorSpec> byId = new LinkedHashMap<>();
 
-    public SettingsCheck(List<Detector> prototypes) {
-        prototypes.forEach(d -> byId.putIfAbsent(d.id(), d));
+    public SettingsCheck(List<DetectorSpec> specs) {
+        specs.forEach(d -> byId.putIfAbsent(d.id(), d));
     }
 
     /**
@@ -29,16 +33,33 @@ public final class SettingsCheck {
      * @throws CliException naming the key and the value
      */
     public void validate(String origin, Map<String, String> settings) {
+        // detector id -> target (empty for every target) -> overrides by setting name
+        Map<String, Map<String, Map<String, String>>> grouped = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : settings.entrySet()) {
-            String key = e.getKey();
-            Detector d = owner(key).orElseThrow(() -> new CliException(origin + ": unknown setting '" + key
-                    + "': no detector " + guess(key) + "; run 'telltale list' to see detectors and settings"));
+            SettingKey key;
             try {
-                DetectorSettings.resolve(d, Map.of(key.substring(d.id().length() + 1), e.getValue()));
+                key = SettingKey.parse(e.getKey());
             } catch (SettingException ex) {
                 throw new CliException(origin + ": " + ex.getMessage(), ex);
             }
+            DetectorSpec d = owner(key.key()).orElseThrow(() -> new CliException(origin + ": unknown setting '"
+                    + e.getKey() + "': no detector " + guess(key.key()) + "; run 'telltale list' to see detectors and settings"));
+            grouped.computeIfAbsent(d.id(), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(key.target().orElse(""), k -> new LinkedHashMap<>())
+                    .put(key.key().substring(d.id().length() + 1), e.getValue());
         }
+        grouped.forEach((id, byTarget) -> {
+            Map<String, String> general = byTarget.getOrDefault("", Map.of());
+            byTarget.forEach((target, own) -> {
+                Map<String, String> merged = new LinkedHashMap<>(general);
+                merged.putAll(own);
+                try {
+                    DetectorSettings.resolve(byId.get(id), merged);
+                } catch (SettingException ex) {
+                    throw new CliException(origin + ": " + ex.getMessage() + (target.isEmpty() ? "" : " (on target '" + target + "')"), ex);
+                }
+            });
+        });
     }
 
     /** The overrides that belong to the given detectors (the rest tune detectors that are not running). */
@@ -50,7 +71,7 @@ public final class SettingsCheck {
         return out;
     }
 
-    private Optional<Detector> owner(String key) {
+    private Optional<DetectorSpec> owner(String key) {
         return byId.values().stream()
                 .filter(d -> key.startsWith(d.id() + ".") && key.length() > d.id().length() + 1)
                 .max(Comparator.comparingInt(d -> d.id().length()));

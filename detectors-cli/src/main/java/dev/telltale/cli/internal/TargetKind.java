@@ -1,6 +1,7 @@
 package dev.telltale.cli.internal;
 
 import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,8 @@ public interface TargetKind {
      */
     Opened open(List<TargetSpec> targets, Map<String, Object> integrity);
 
-    /** This kind's detectors on a placeholder target that is never contacted: for {@code list} and for validating settings. */
-    List<Detector> prototypes();
+    /** The specs of every detector this kind can run: for {@code list}, the rules and validating settings. */
+    List<DetectorSpec> specs();
 
     /** Detectors and what must be closed when done. */
     record Opened(List<Detector> detectors, List<AutoCloseable> resources) {

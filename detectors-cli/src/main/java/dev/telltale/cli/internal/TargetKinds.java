@@ -2,7 +2,7 @@ package dev.telltale.cli.internal;
 
 import dev.telltale.cli.internal.demo.DemoRunner;
 import dev.telltale.cli.internal.demo.InProcess;
-import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,17 +15,17 @@ import java.util.function.Function;
 /** The target kinds the command line knows, by name, and the in-process detectors packaged with them. */
 public final class TargetKinds {
     private final Map<String, TargetKind> kinds = new LinkedHashMap<>();
-    private final List<Detector> inProcess;
+    private final List<DetectorSpec> inProcess;
     private final Function<DemoRunner.DemoParts, InProcess> demoInProcess;
 
-    public TargetKinds(Collection<? extends TargetKind> kinds, List<Detector> inProcessPrototypes) {
-        this(kinds, inProcessPrototypes, parts -> InProcess.NONE);
+    public TargetKinds(Collection<? extends TargetKind> kinds, List<DetectorSpec> inProcess) {
+        this(kinds, inProcess, parts -> InProcess.NONE);
     }
 
-    public TargetKinds(Collection<? extends TargetKind> kinds, List<Detector> inProcessPrototypes,
+    public TargetKinds(Collection<? extends TargetKind> kinds, List<DetectorSpec> inProcess,
                        Function<DemoRunner.DemoParts, InProcess> demoInProcess) {
         kinds.forEach(k -> this.kinds.put(k.name(), k));
-        this.inProcess = List.copyOf(inProcessPrototypes);
+        this.inProcess = List.copyOf(inProcess);
         this.demoInProcess = demoInProcess;
     }
 
@@ -43,18 +43,18 @@ public final class TargetKinds {
     }
 
     /**
-     * Every detector on the classpath, on placeholder targets: the target kinds' and the in-process ones
-     * (JVM detectors that run inside an application, listed for completeness).
+     * The spec of every detector on the classpath: the target kinds' and the in-process ones (JVM detectors
+     * that run inside an application, listed for completeness).
      */
-    public List<Detector> prototypes() {
-        List<Detector> all = new ArrayList<>();
-        kinds.values().forEach(k -> all.addAll(k.prototypes()));
+    public List<DetectorSpec> specs() {
+        List<DetectorSpec> all = new ArrayList<>();
+        kinds.values().forEach(k -> all.addAll(k.specs()));
         all.addAll(inProcess);
         return all;
     }
 
-    /** Detectors that run inside an application, not against a target. */
-    public List<Detector> inProcessPrototypes() {
+    /** Specs of the detectors that run inside an application, not against a target. */
+    public List<DetectorSpec> inProcessSpecs() {
         return inProcess;
     }
 

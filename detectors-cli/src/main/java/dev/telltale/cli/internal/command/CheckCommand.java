@@ -8,7 +8,7 @@ import dev.telltale.cli.internal.Redaction;
 import dev.telltale.core.Outcome;
 import dev.telltale.core.Report;
 import dev.telltale.core.RunRecord;
-import dev.telltale.core.internal.Quantities;
+import dev.telltale.core.SettingType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,7 +49,7 @@ public final class CheckCommand implements Callable<Integer> {
         try (Session session = Session.open(kinds, targets.request(), List.of())) {
             Report report = session.engine().runOnce(window);
             PrintWriter out = spec.commandLine().getOut();
-            out.print(render(report, session, format, "window " + Quantities.formatDuration(window), Ansi.forStdout(), true));
+            out.print(render(report, session, format, "window " + SettingType.DURATION.format(window), Ansi.forStdout(), true));
             out.flush();
             Report.Status status = report.status();
             if (status == Report.Status.UNKNOWN) {

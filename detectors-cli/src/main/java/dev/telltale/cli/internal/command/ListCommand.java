@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.cli.internal.TargetKind;
 import dev.telltale.cli.internal.TargetKinds;
 import dev.telltale.core.Category;
-import dev.telltale.core.Detector;
-import dev.telltale.core.DetectorSettings;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
-import dev.telltale.core.internal.Quantities;
+import dev.telltale.core.SettingType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,8 +39,8 @@ public final class ListCommand implements Callable<Integer> {
         this.kinds = kinds;
     }
 
-    /** A detector and where it runs: a target kind, or in-process. */
-    record Entry(Detector detector, String where) {
+    /** A detector's spec and where it runs: a target kind, or in-process. */
+    record Entry(DetectorSpec detector, String where) {
     }
 
     @Override
@@ -62,9 +61,9 @@ public final class ListCommand implements Callable<Integer> {
     static List<Entry> entries(TargetKinds kinds) {
         Map<String, Entry> byId = new LinkedHashMap<>();
         for (TargetKind k : kinds.all()) {
-            k.prototypes().forEach(d -> byId.putIfAbsent(d.id(), new Entry(d, k.name())));
+            k.specs().forEach(d -> byId.putIfAbsent(d.id(), new Entry(d, k.name())));
         }
-        kinds.inProcessPrototypes().forEach(d -> byId.putIfAbsent(d.id(), new Entry(d, "in-process")));
+        kinds.inProcessSpecs().forEach(d -> byId.putIfAbsent(d.id(), new Entry(d, "in-process")));
         return new ArrayList<>(byId.values());
     }
 
@@ -86,11 +85,11 @@ public final class ListCommand implements Callable<Integer> {
         }
         s.append("\nDETECTORS (").append(entries.size()).append(")\n");
         for (Entry e : entries) {
-            Detector d = e.detector();
+            DetectorSpec d = e.detector();
             s.append('\n').append(d.id()).append("  [").append(e.where()).append("; every ")
-                    .append(Quantities.formatDuration(d.defaultInterval())).append("]\n");
+                    .append(SettingType.DURATION.format(d.defaultInterval())).append("]\n");
             s.append("  problems: ").append(String.join(", ", d.problems().stream().map(Problem::id).sorted().toList())).append('\n');
-            for (Setting<?> setting : DetectorSettings.declaredBy(d)) {
+            for (Setting<?> setting : d.allSettings()) {
                 s.append(String.format("  %-50s %-10s %-9s %s%n", d.id() + "." + setting.name(), setting.defaultText(),
                         setting.type().unit(), setting.description()));
             }
@@ -121,13 +120,13 @@ public final class ListCommand implements Callable<Integer> {
         }
         ArrayNode detectors = root.putArray("detectors");
         for (Entry e : entries) {
-            Detector d = e.detector();
+            DetectorSpec d = e.detector();
             ObjectNode o = detectors.addObject();
-            o.put("id", d.id()).put("where", e.where()).put("interval", Quantities.formatDuration(d.defaultInterval()));
+            o.put("id", d.id()).put("where", e.where()).put("interval", SettingType.DURATION.format(d.defaultInterval()));
             ArrayNode ps = o.putArray("problems");
             d.problems().stream().map(Problem::id).sorted().forEach(ps::add);
             ArrayNode ss = o.putArray("settings");
-            for (Setting<?> setting : DetectorSettings.declaredBy(d)) {
+            for (Setting<?> setting : d.allSettings()) {
                 ss.addObject().put("key", d.id() + "." + setting.name()).put("default", setting.defaultText())
                         .put("unit", setting.type().unit()).put("description", setting.description());
             }

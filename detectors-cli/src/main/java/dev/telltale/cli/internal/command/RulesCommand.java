@@ -33,10 +33,10 @@ public final class RulesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         if (output != null) {
-            Monitoring.write(output, kinds.prototypes());
+            Monitoring.write(output, kinds.specs());
             out.println("telltale: wrote " + output.resolve(Monitoring.RULES_FILE) + " and " + output.resolve(Monitoring.DASHBOARD_FILE));
         } else {
-            out.print(dashboard ? Monitoring.dashboard() : Monitoring.rules(kinds.prototypes()));
+            out.print(dashboard ? Monitoring.dashboard() : Monitoring.rules(kinds.specs()));
         }
         out.flush();
         return 0;

@@ -4,7 +4,7 @@ import dev.telltale.cli.internal.Ansi;
 import dev.telltale.cli.internal.Session;
 import dev.telltale.cli.internal.TargetKinds;
 import dev.telltale.core.Report;
-import dev.telltale.core.internal.Quantities;
+import dev.telltale.core.SettingType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,8 +58,8 @@ public final class WatchCommand implements Callable<Integer> {
             for (int i = 1; count == 0 || i <= count; i++) {
                 Report report = session.engine().runOnce(window);
                 status = report.status();
-                String context = "window " + Quantities.formatDuration(window) + "; every "
-                        + Quantities.formatDuration(interval) + "; " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS);
+                String context = "window " + SettingType.DURATION.format(window) + "; every "
+                        + SettingType.DURATION.format(interval) + "; " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS);
                 if (format == Options.Format.json) {
                     out.print(CheckCommand.render(report, session, format, context, Ansi.OFF, false));
                 } else {

@@ -188,7 +188,7 @@ public final class DemoRunner {
     static Map<String, String> demoSettings(List<Detector> detectors, List<Scenario> scenarios) {
         Map<String, String> settings = new LinkedHashMap<>();
         for (Detector d : detectors) {
-            List<String> names = DetectorSettings.declaredBy(d).stream().map(Setting::name).toList();
+            List<String> names = d.spec().allSettings().stream().map(Setting::name).toList();
             settings.put(d.id() + ".interval", "1s");
             for (String n : names) {
                 if (n.equals("for") || n.endsWith(".for")) {
@@ -211,7 +211,7 @@ public final class DemoRunner {
     /** The scenario's problem when its detector serves it, else the detector's first problem. */
     private static Problem problemOf(Scenario s, List<Detector> detectors) {
         Detector d = detectors.stream().filter(x -> x.id().equals(s.detector())).findFirst().orElseThrow();
-        return d.problems().contains(s.problem()) ? s.problem() : d.problems().stream().sorted().findFirst().orElseThrow();
+        return d.spec().problems().contains(s.problem()) ? s.problem() : d.spec().problems().stream().sorted().findFirst().orElseThrow();
     }
 
     String scoreboard(List<Score> scores) {
