@@ -91,7 +91,8 @@ class IntegrityConfigTest {
         assertThatThrownBy(() -> load(map("duplicates", List.of(map("table", "orders", "key", "id"), map("table", "orders", "kye", "id")))))
                 .hasMessage("integrity.duplicates[1].key: is required");
         assertThatThrownBy(() -> load(map("duplicates", List.of(map("table", "orders", "key", "id", "wndow", "2s")))))
-                .hasMessage("integrity.duplicates[0].wndow: unknown setting");
+                .hasMessage("integrity.duplicates[0].wndow: unknown setting; known: table, key, window, time-column, "
+                        + "name, problem, severity, critical-above, sample, where, chunk-rows, range-column, ranges-per-run");
         assertThatThrownBy(() -> load(map("orphans", List.of(map("table", "order items", "references", "order_id", "parent", "orders")))))
                 .hasMessageStartingWith("integrity.orphans[0].table: 'order items' is not a plain SQL identifier");
         assertThatThrownBy(() -> load(map("duplicate", List.of())))
