@@ -58,7 +58,7 @@ public abstract class CheckBuilder<B extends CheckBuilder<B>> {
             new CommonSetting(Field.optional("sample", FieldType.COUNT, "10",
                     "How many offending keys go into the evidence, 1 to 100."), (b, v) -> b.sample(toInt(v))),
             new CommonSetting(Field.optional("where", FieldType.CONDITION, "all rows",
-                    "Only the rows matching this condition (trusted configuration; see Safety)."),
+                    "Only the rows matching this condition (trusted configuration; see [Safety](#safety))."),
                     (b, v) -> b.where((String) v)),
             new CommonSetting(Field.optional("chunk-rows", FieldType.COUNT, "the kind's, or one statement over the whole table",
                     "Scan in ranges of about this many rows (100 to 10,000,000), each its own short transaction, "

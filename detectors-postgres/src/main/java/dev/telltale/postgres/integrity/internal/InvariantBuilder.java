@@ -16,7 +16,7 @@ public final class InvariantBuilder extends CheckBuilder<InvariantBuilder> {
     public static final KindSpec KIND = KindSpec.of("invariant", "rows returned by the user's own query (write-skew rules)",
                     Problem.WRITE_SKEW, Severity.CRITICAL)
             .fields(required("name", NAME, "The check's name (the `check` tag)."),
-                    required("sql", QUERY, "The query returning the rows that break the rule (trusted configuration; see Safety)."),
+                    required("sql", QUERY, "The query returning the rows that break the rule (trusted configuration; see [Safety](#safety))."),
                     optional("key", COLUMN, "the whole row as text", "The column of the query's result that names a violation."),
                     optional("description", TEXT, "the check's name", "The rule in words, used as the finding's subject."))
             .refuses("where", "put the condition in the invariant's query")
