@@ -26,6 +26,8 @@ class IntegrityReferenceTest {
         String doc = Files.readString(Path.of("INTEGRITY.md"), StandardCharsets.UTF_8);
         for (KindSpec k : IntegrityKinds.ALL) {
             assertThat(doc).contains("### `" + k.id() + "`");
+            assertThat(k.hint()).as(k.id() + " hint").isNotBlank();
+            assertThat(k.noun()).as(k.id() + " noun").isNotBlank();
             k.fields().forEach(f -> assertThat(doc).contains("| `" + f.key() + "` |"));
         }
     }

@@ -15,6 +15,8 @@ import static dev.telltale.postgres.integrity.internal.FieldType.*;
 public final class CapacityOverflowBuilder extends CheckBuilder<CapacityOverflowBuilder> {
     public static final KindSpec KIND = KindSpec.of("capacity-overflow",
                     "children's quantities (or count) above the parent's capacity", Problem.DOUBLE_BOOKING, Severity.CRITICAL)
+            .finding("over-capacity parent", "Concurrent bookings each saw room left: lock the parent row "
+                            + "(select ... for update) or use an exclusion/unique constraint per slot")
             .fields(required("table", TABLE, "The parent table."),
                     required("capacity", COLUMN, "The parent's numeric column holding its capacity."),
                     optional("parent-key", COLUMN, "the parent's primary key (one column)",

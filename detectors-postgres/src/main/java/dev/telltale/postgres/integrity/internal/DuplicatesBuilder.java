@@ -17,6 +17,8 @@ public final class DuplicatesBuilder extends CheckBuilder<DuplicatesBuilder> {
     public static final KindSpec KIND = KindSpec.of("duplicates",
                     "more than one row per key (optionally among rows matching `where`), or two rows of a key within a time window",
                     Problem.DUPLICATE_EVENT_PROCESSING, Severity.WARNING)
+            .finding("duplicate", "A retry or double submit created the row twice: add a unique constraint "
+                            + "(partial on the status if needed) and an idempotency key checked in the same transaction")
             .fields(required("table", TABLE, "The table."),
                     required("key", COLUMNS, "The columns that must be unique (among the rows matching `where`)."),
                     optional("window", POSITIVE_DURATION, "any two rows of a key",

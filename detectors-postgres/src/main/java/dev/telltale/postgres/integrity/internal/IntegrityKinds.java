@@ -17,4 +17,9 @@ public final class IntegrityKinds {
     public static Optional<KindSpec> byName(String name) {
         return ALL.stream().filter(k -> k.name().equals(name)).findFirst();
     }
+
+    /** The kind whose detector id is {@code id}, {@code integrity.duplicates}. */
+    public static Optional<KindSpec> byId(String id) {
+        return ALL.stream().filter(k -> k.id().equals(id)).findFirst();
+    }
 }

@@ -74,7 +74,8 @@ public final class IntegrityReference {
                     .append("`, severity ").append(word(k.severity()));
             k.criticalAbove().ifPresent(n -> s.append(", `critical-above` ").append(n));
             k.chunkRows().ifPresent(n -> s.append(", `chunk-rows` ").append(n));
-            s.append(". In YAML: `").append(k.name()).append(":` under `integrity:`.\n\n");
+            s.append(". In YAML: `").append(k.name()).append(":` under `integrity:`. A finding's hint: ")
+                    .append(k.hint()).append(".\n\n");
             table(s, k.fields());
             Map<List<Field>, List<String>> nested = new LinkedHashMap<>();
             for (Field f : k.fields()) {

@@ -15,6 +15,8 @@ import static dev.telltale.postgres.integrity.internal.FieldType.*;
 public final class InvariantBuilder extends CheckBuilder<InvariantBuilder> {
     public static final KindSpec KIND = KindSpec.of("invariant", "rows returned by the user's own query (write-skew rules)",
                     Problem.WRITE_SKEW, Severity.CRITICAL)
+            .finding("violating row", "Look at the rows listed; two transactions each kept the rule alone and broke it together: "
+                            + "run them serializable or lock what the rule reads")
             .fields(required("name", NAME, "The check's name (the `check` tag)."),
                     required("sql", QUERY, "The query returning the rows that break the rule (trusted configuration; see [Safety](#safety))."),
                     optional("key", COLUMN, "the whole row as text", "The column of the query's result that names a violation."),

@@ -17,6 +17,8 @@ public final class KeySkewBuilder extends CheckBuilder<KeySkewBuilder> {
     public static final KindSpec KIND = KindSpec.of("key-skew",
                     "among the rows of the last window, keys with more than `factor` (10) times the mean rows per key "
                             + "and at least `min-rows` (1000)", Problem.HOT_PARTITION, Severity.WARNING)
+            .finding("hot key", "One key takes most of the rows: spread it (salt the key, split the "
+                            + "entity) or give it its own partition")
             .fields(required("table", TABLE, "The table."),
                     required("key", COLUMN, "The column whose values should share the rows evenly."),
                     required("time-column", COLUMN, "The date or timestamp column the window is read by (index it: "

@@ -19,6 +19,8 @@ import java.util.OptionalLong;
  *
  * @param name         the YAML name, {@code duplicates}; the detector id is {@code integrity.<name>}
  * @param finds        what a violation is, one phrase for the reference
+ * @param noun         one violation in a finding's summary ({@code duplicate}, {@code orphaned row})
+ * @param hint         the finding's hint: the likely cause and the fix
  * @param problem      the default catalogue problem
  * @param severity     the default severity
  * @param criticalAbove the default {@code critical-above}, when the kind has one
@@ -27,7 +29,7 @@ import java.util.OptionalLong;
  * @param refused      common settings the kind does not take, with the reason the error gives
  * @param reader       builds a check of this kind from a map read against {@link #allFields()}
  */
-public record KindSpec(String name, String finds, Problem problem, Severity severity, OptionalLong criticalAbove,
+public record KindSpec(String name, String finds, String noun, String hint, Problem problem, Severity severity, OptionalLong criticalAbove,
                        OptionalInt chunkRows, List<Field> fields, Map<String, String> refused, Reader reader) {
     /** Builds one check of the kind from its settings; the common settings are applied after. */
     @FunctionalInterface
@@ -38,6 +40,8 @@ public record KindSpec(String name, String finds, Problem problem, Severity seve
     public KindSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(finds, "finds");
+        Objects.requireNonNull(noun, "noun");
+        Objects.requireNonNull(hint, "hint");
         Objects.requireNonNull(problem, "problem");
         Objects.requireNonNull(severity, "severity");
         fields = List.copyOf(fields);
@@ -45,7 +49,7 @@ public record KindSpec(String name, String finds, Problem problem, Severity seve
     }
 
     public static KindSpec of(String name, String finds, Problem problem, Severity severity) {
-        return new KindSpec(name, finds, problem, severity, OptionalLong.empty(), OptionalInt.empty(), List.of(),
+        return new KindSpec(name, finds, "violating row", "", problem, severity, OptionalLong.empty(), OptionalInt.empty(), List.of(),
                 Map.of(), (o, s) -> {
                     throw new IllegalStateException(name + " has no reader");
                 });
@@ -56,27 +60,32 @@ public record KindSpec(String name, String finds, Problem problem, Severity seve
         return "integrity." + name;
     }
 
+    /** How a finding of the kind names one violation, and what it suggests. */
+    public KindSpec finding(String noun, String hint) {
+        return new KindSpec(name, finds, noun, hint, problem, severity, criticalAbove, chunkRows, fields, refused, reader);
+    }
+
     public KindSpec fields(Field... fields) {
-        return new KindSpec(name, finds, problem, severity, criticalAbove, chunkRows, List.of(fields), refused, reader);
+        return new KindSpec(name, finds, noun, hint, problem, severity, criticalAbove, chunkRows, List.of(fields), refused, reader);
     }
 
     public KindSpec criticalAbove(long count) {
-        return new KindSpec(name, finds, problem, severity, OptionalLong.of(count), chunkRows, fields, refused, reader);
+        return new KindSpec(name, finds, noun, hint, problem, severity, OptionalLong.of(count), chunkRows, fields, refused, reader);
     }
 
     public KindSpec chunkRows(int rows) {
-        return new KindSpec(name, finds, problem, severity, criticalAbove, OptionalInt.of(rows), fields, refused, reader);
+        return new KindSpec(name, finds, noun, hint, problem, severity, criticalAbove, OptionalInt.of(rows), fields, refused, reader);
     }
 
     /** The kind refuses the common setting {@code key}; the error says {@code reason}. */
     public KindSpec refuses(String key, String reason) {
         Map<String, String> r = new LinkedHashMap<>(refused);
         r.put(key, reason);
-        return new KindSpec(name, finds, problem, severity, criticalAbove, chunkRows, fields, r, reader);
+        return new KindSpec(name, finds, noun, hint, problem, severity, criticalAbove, chunkRows, fields, r, reader);
     }
 
     public KindSpec reads(Reader reader) {
-        return new KindSpec(name, finds, problem, severity, criticalAbove, chunkRows, fields, refused, reader);
+        return new KindSpec(name, finds, noun, hint, problem, severity, criticalAbove, chunkRows, fields, refused, reader);
     }
 
     /** The kind's settings, then the common ones it does not name itself. */

@@ -13,6 +13,8 @@ import static dev.telltale.postgres.integrity.internal.FieldType.*;
 public final class NegativeValuesBuilder extends CheckBuilder<NegativeValuesBuilder> {
     public static final KindSpec KIND = KindSpec.of("negative-values", "a column below zero (stock, balance, seats left)",
                     Problem.RACE_CONDITION_INVENTORY, Severity.CRITICAL)
+            .finding("negative value", "A read-then-write without a lock lets two buyers take the last item: "
+                            + "decrement atomically (update ... set stock = stock - 1 where stock > 0) or add a check constraint")
             .fields(required("table", TABLE, "The table."),
                     required("column", COLUMN, "The numeric column that must never go below zero."),
                     optional("key", COLUMNS, "the primary key", "The columns naming an offending row in the evidence."))

@@ -16,6 +16,8 @@ public final class OrphansBuilder extends CheckBuilder<OrphansBuilder> {
     public static final KindSpec KIND = KindSpec.of("orphans",
                     "child rows whose parent row is missing (with or without a foreign key; null references are not orphans)",
                     Problem.ORPHANED_RECORDS, Severity.WARNING)
+            .finding("orphaned row", "A parent was deleted without its children: add a foreign key (on delete "
+                            + "cascade or restrict) or delete both in one transaction")
             .criticalAbove(1000)
             .fields(required("table", TABLE, "The child table."),
                     required("references", COLUMNS, "The child's columns referring to the parent."),

@@ -23,6 +23,8 @@ public final class ReconciliationBuilder extends CheckBuilder<ReconciliationBuil
     public static final KindSpec KIND = KindSpec.of("reconciliation",
                     "per key, `sum(column)` or `count(*)` of side A differs from side B (a missing key counts 0)",
                     Problem.COUNTER_RACE, Severity.WARNING)
+            .finding("mismatched key", "A counter updated read-modify-write loses increments: use "
+                            + "update ... set n = n + 1, or recompute it from the children")
             .fields(required("name", NAME, "The check's name (the `check` tag)."),
                     Field.map("a", "Side A: a map of `table`, `key` and optionally `column` and `where`.", SIDE),
                     Field.map("b", "Side B, the same shape as side A.", SIDE),

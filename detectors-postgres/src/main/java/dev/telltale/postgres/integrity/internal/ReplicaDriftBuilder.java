@@ -19,6 +19,8 @@ public final class ReplicaDriftBuilder extends CheckBuilder<ReplicaDriftBuilder>
     public static final KindSpec KIND = KindSpec.of("replica-drift",
                     "key ranges whose row count or row hashes differ between the primary and a replica",
                     Problem.DATA_DRIFT, Severity.WARNING)
+            .finding("differing range", "The replica was written to behind replication's back, or replication "
+                            + "skipped changes: resync the listed ranges from the primary")
             .criticalAbove(10)
             .chunkRows(10_000)
             .fields(required("table", TABLE, "The table, on the check's target (the primary) and on the replica."),

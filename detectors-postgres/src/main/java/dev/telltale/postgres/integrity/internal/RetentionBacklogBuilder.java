@@ -20,6 +20,8 @@ public final class RetentionBacklogBuilder extends CheckBuilder<RetentionBacklog
     public static final KindSpec KIND = KindSpec.of("retention-backlog",
                     "rows (matching `where`) whose time column is older than the retention",
                     Problem.STORAGE_BLOAT, Severity.WARNING)
+            .finding("row past retention", "The purge job is behind or stopped: check it, and delete in "
+                            + "batches by the time column (index it)")
             .fields(required("table", TABLE, "The table."),
                     required("time-column", COLUMN, "The date or timestamp column the retention is measured on."),
                     required("retention", DURATION, "How long a row may stay."),

@@ -16,6 +16,8 @@ public final class RowChecksumBuilder extends CheckBuilder<RowChecksumBuilder> {
     public static final KindSpec KIND = KindSpec.of("row-checksum",
                     "a stored hash column differs from the hash recomputed from named columns",
                     Problem.SILENT_DATA_CORRUPTION, Severity.CRITICAL)
+            .finding("checksum mismatch", "Data changed outside the application or on disk: compare with a "
+                            + "backup and check pg_stat_database.checksum_failures")
             .fields(required("table", TABLE, "The table."),
                     required("hash-column", COLUMN, "The column holding the stored hash."),
                     required("columns", COLUMNS, "The columns the hash covers: their text joined with `|`, nulls "

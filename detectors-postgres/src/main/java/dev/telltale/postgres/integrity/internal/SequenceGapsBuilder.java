@@ -16,6 +16,8 @@ public final class SequenceGapsBuilder extends CheckBuilder<SequenceGapsBuilder>
     public static final KindSpec KIND = KindSpec.of("sequence-gaps",
                     "per entity, in arrival order, a sequence number that jumps (gap) or does not go up (regression: always critical)",
                     Problem.MESSAGE_OUT_OF_ORDER, Severity.WARNING)
+            .finding("sequence break", "Events were applied out of order (regression) or lost (gap): partition "
+                            + "the consumer by entity, and check the sequence before applying")
             .fields(required("table", TABLE, "The table of applied events."),
                     required("entity", COLUMNS, "The columns naming the entity whose events are numbered; ranges are "
                             + "cut on the first."),

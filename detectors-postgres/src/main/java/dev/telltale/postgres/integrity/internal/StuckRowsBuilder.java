@@ -17,6 +17,8 @@ public final class StuckRowsBuilder extends CheckBuilder<StuckRowsBuilder> {
     public static final KindSpec KIND = KindSpec.of("stuck-rows",
                     "rows in a state (or matching `where`) whose time column is older than a deadline",
                     Problem.DISTRIBUTED_TRANSACTION, Severity.WARNING)
+            .finding("stuck row", "A worker or saga step stopped half way: look at the relay or "
+                            + "compensation job, and at the first keys listed")
             .fields(required("table", TABLE, "The table."),
                     optional("state-column", COLUMN, "rows in any state",
                             "The column holding the row's state.").with("states"),
