@@ -177,7 +177,7 @@ public final class IntegrityDetector implements Detector {
     }
 
     private String hint() {
-        return IntegrityKinds.byId(kind).map(KindSpec::hint).orElseThrow();
+        return IntegrityKinds.byId(kind).orElse(InvariantBuilder.KIND).hint();
     }
 
     @Override

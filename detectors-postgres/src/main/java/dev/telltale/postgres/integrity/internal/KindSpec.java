@@ -29,8 +29,9 @@ import java.util.OptionalLong;
  * @param refused      common settings the kind does not take, with the reason the error gives
  * @param reader       builds a check of this kind from a map read against {@link #allFields()}
  */
-public record KindSpec(String name, String finds, String noun, String hint, Problem problem, Severity severity, OptionalLong criticalAbove,
-                       OptionalInt chunkRows, List<Field> fields, Map<String, String> refused, Reader reader) {
+public record KindSpec(String name, String finds, String noun, String hint, Problem problem, Severity severity,
+                       OptionalLong criticalAbove, OptionalInt chunkRows, List<Field> fields, Map<String, String> refused,
+                       Reader reader) {
     /** Builds one check of the kind from its settings; the common settings are applied after. */
     @FunctionalInterface
     public interface Reader {
@@ -49,8 +50,8 @@ public record KindSpec(String name, String finds, String noun, String hint, Prob
     }
 
     public static KindSpec of(String name, String finds, Problem problem, Severity severity) {
-        return new KindSpec(name, finds, "violating row", "", problem, severity, OptionalLong.empty(), OptionalInt.empty(), List.of(),
-                Map.of(), (o, s) -> {
+        return new KindSpec(name, finds, "violating row", "", problem, severity, OptionalLong.empty(), OptionalInt.empty(),
+                List.of(), Map.of(), (o, s) -> {
                     throw new IllegalStateException(name + " has no reader");
                 });
     }
