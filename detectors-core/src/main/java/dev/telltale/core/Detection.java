@@ -8,12 +8,26 @@ import java.util.Optional;
 /**
  * What one run of a detector saw: signals (gauges) and candidate findings, or the reason it could not
  * look ({@link #skipped}). A detector that fails throws instead; it never turns a failure into "nothing found".
+ *
+ * <p>A run also says what it did not look at: its {@code coverage} when it walked part of its subject, how
+ * many findings it {@code truncated} from its list, and {@code notes} for verdicts a default withheld
+ * (statistics too young, a size below a floor), each naming the setting that would lower it.
  */
-public record Detection(List<Signal> signals, List<Finding> findings, Optional<String> skipReason) {
+public record Detection(List<Signal> signals, List<Finding> findings, Optional<String> skipReason,
+                        Optional<Coverage> coverage, long truncated, List<String> notes) {
     public Detection {
         signals = List.copyOf(signals);
         findings = List.copyOf(findings);
         Objects.requireNonNull(skipReason, "skipReason");
+        Objects.requireNonNull(coverage, "coverage");
+        if (truncated < 0) {
+            throw new IllegalArgumentException("truncated must be 0 or more: " + truncated);
+        }
+        notes = List.copyOf(notes);
+    }
+
+    public Detection(List<Signal> signals, List<Finding> findings, Optional<String> skipReason) {
+        this(signals, findings, skipReason, Optional.empty(), 0, List.of());
     }
 
     /** The detector could not look: a missing privilege, extension, or a version it does not apply to. */
@@ -43,6 +57,9 @@ public record Detection(List<Signal> signals, List<Finding> findings, Optional<S
     public static final class Builder {
         private final List<Signal> signals = new ArrayList<>();
         private final List<Finding> findings = new ArrayList<>();
+        private final List<String> notes = new ArrayList<>();
+        private Coverage coverage;
+        private long truncated;
 
         private Builder() {
         }
@@ -65,8 +82,26 @@ public record Detection(List<Signal> signals, List<Finding> findings, Optional<S
             return finding(finding.build());
         }
 
+        /** How much of its subject this run looked at; see {@link Coverage}. */
+        public Builder coverage(long scanned, long total, String unit) {
+            this.coverage = new Coverage(scanned, total, unit);
+            return this;
+        }
+
+        /** How many findings were left out of the list (a cap); shown as "and N more". */
+        public Builder truncated(long count) {
+            this.truncated += count;
+            return this;
+        }
+
+        /** A verdict withheld by a default, naming the setting that would lower it; shown as an INFO note. */
+        public Builder note(String note) {
+            notes.add(Objects.requireNonNull(note, "note"));
+            return this;
+        }
+
         public Detection build() {
-            return Detection.of(signals, findings);
+            return new Detection(signals, findings, Optional.empty(), Optional.ofNullable(coverage), truncated, notes);
         }
     }
 }

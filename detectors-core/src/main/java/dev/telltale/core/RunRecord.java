@@ -2,7 +2,27 @@ package dev.telltale.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
-/** One run of one detector on one target. */
-public record RunRecord(String detector, String target, Outcome outcome, Instant startedAt, Duration duration) {
+/**
+ * One run of one detector on one target, with what it did not look at: its coverage when it walked part
+ * of its subject, the number of findings cut from its list, and notes on verdicts a default withheld.
+ */
+public record RunRecord(String detector, String target, Outcome outcome, Instant startedAt, Duration duration,
+                        Optional<Coverage> coverage, long truncated, List<String> notes) {
+    public RunRecord {
+        Objects.requireNonNull(coverage, "coverage");
+        notes = List.copyOf(notes);
+    }
+
+    public RunRecord(String detector, String target, Outcome outcome, Instant startedAt, Duration duration) {
+        this(detector, target, outcome, startedAt, duration, Optional.empty(), 0, List.of());
+    }
+
+    /** True when the run looked at part of its subject only. */
+    public boolean partial() {
+        return coverage.map(c -> !c.complete()).orElse(false);
+    }
 }

@@ -248,13 +248,40 @@ class DetectorEngineTest {
             assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
             assertThat(f.evidence()).containsEntry("total", 10);
         });
-        assertThat(report.status()).isEqualTo(Report.Status.CRITICAL);
+        // seen in one pass only, its 5 min 'for' has not passed: pending, and the failed run makes it UNKNOWN
+        assertThat(report.pending(report.findings().get(0))).isTrue();
+        assertThat(report.status()).isEqualTo(Report.Status.UNKNOWN);
+        assertThat(report.ignoringHold().status()).isEqualTo(Report.Status.CRITICAL);
         assertThat(report.runs()).extracting(r -> r.detector() + ":" + r.outcome().kind())
                 .containsExactlyInAnyOrder("test.delta:ok", "test.broken:error", "test.skipped:skipped");
         assertThat(report.runsNotOk()).hasSize(2);
         assertThat(alerts.transitions()).as("one-shot reports do not drive alerts").isEmpty();
         e.start();
         assertThatThrownBy(() -> e.runOnce(Duration.ZERO)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aOneShotReportHoldsFindingsForTheirForOnTheEngineClock() throws Exception {
+        // the baseline pass moves the fake clock by 2 min: what both passes saw was seen for 2 min
+        TestDetector slowCache = new TestDetector("test.cache", Duration.ofMinutes(1), ctx -> {
+            if (ctx.baselinePass()) {
+                clock.advance(Duration.ofMinutes(2));
+            }
+            return Detection.builder()
+                    .finding(ctx.finding(Problem.DATABASE_DEADLOCKS, Severity.WARNING, "held 1 min").summary("s")
+                            .holdFor(Duration.ofMinutes(1)))
+                    .finding(ctx.finding(Problem.DATABASE_DEADLOCKS, Severity.CRITICAL, "held 5 min").summary("s")
+                            .holdFor(Duration.ofMinutes(5)))
+                    .build();
+        });
+        Report report = engine(slowCache).runOnce(Duration.ZERO);
+        Finding shortHold = report.findings().stream().filter(f -> f.subject().equals("held 1 min")).findFirst().orElseThrow();
+        Finding longHold = report.findings().stream().filter(f -> f.subject().equals("held 5 min")).findFirst().orElseThrow();
+        assertThat(report.seenFor(shortHold)).isEqualTo(Duration.ofMinutes(2));
+        assertThat(report.pending(shortHold)).isFalse();
+        assertThat(report.pending(longHold)).isTrue();
+        assertThat(report.status()).as("the critical one is still pending").isEqualTo(Report.Status.WARNING);
+        assertThat(report.ignoringHold().status()).isEqualTo(Report.Status.CRITICAL);
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Renders a report for people (a table) or for machines (one JSON object, DESIGN.md section 6). */
+/** Renders a report for people (a table) or for machines (one JSON object, the contract in docs/architecture.md section 5). */
 public final class ReportView {
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 

@@ -42,14 +42,25 @@ public final class OneShotRun {
         Map<Slot, RunResult> second = pass(slots, false);
         List<Finding> findings = new ArrayList<>();
         List<RunRecord> runs = new ArrayList<>();
+        Map<Finding.Key, Duration> observed = new HashMap<>();
         second.forEach((slot, r) -> {
             if (r.outcome() == Runner.STILL_RUNNING && first.containsKey(slot)) {
                 r = first.get(slot); // the baseline run that hung is the news, not the skip it caused
             }
             runs.add(Runner.record(slot, r));
-            r.detection().ifPresent(d -> findings.addAll(d.findings()));
+            RunResult reported = r;
+            reported.detection().ifPresent(d -> {
+                findings.addAll(d.findings());
+                RunResult baseline = first.get(slot);
+                if (baseline != null && baseline != reported && baseline.detection().isPresent()) {
+                    // seen in both passes: for the time between them
+                    Duration between = Duration.between(baseline.startedAt(), reported.startedAt());
+                    baseline.detection().get().findings().forEach(f -> observed.put(f.key(), between));
+                }
+            });
         });
-        return new Report(startedAt, window, findings, runs);
+        observed.keySet().retainAll(findings.stream().map(Finding::key).collect(java.util.stream.Collectors.toSet()));
+        return new Report(startedAt, window, findings, runs, observed);
     }
 
     private Map<Slot, RunResult> pass(List<Slot> slots, boolean baseline) throws InterruptedException {

@@ -112,7 +112,9 @@ public final class Runner {
     }
 
     static RunRecord record(Slot s, RunResult r) {
-        return new RunRecord(s.id(), s.target(), r.outcome(), r.startedAt(), r.duration());
+        return r.detection().map(d -> new RunRecord(s.id(), s.target(), r.outcome(), r.startedAt(), r.duration(),
+                        d.coverage(), d.truncated(), d.notes()))
+                .orElseGet(() -> new RunRecord(s.id(), s.target(), r.outcome(), r.startedAt(), r.duration()));
     }
 
     private static void logOutcomeChange(RunRecord previous, RunRecord run) {

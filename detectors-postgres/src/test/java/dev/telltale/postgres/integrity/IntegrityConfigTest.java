@@ -91,7 +91,8 @@ class IntegrityConfigTest {
         assertThatThrownBy(() -> load(map("duplicates", List.of(map("table", "orders", "key", "id"), map("table", "orders", "kye", "id")))))
                 .hasMessage("integrity.duplicates[1].key: is required");
         assertThatThrownBy(() -> load(map("duplicates", List.of(map("table", "orders", "key", "id", "wndow", "2s")))))
-                .hasMessage("integrity.duplicates[0].wndow: unknown setting");
+                .hasMessage("integrity.duplicates[0].wndow: unknown setting; known: table, key, window, time-column, "
+                        + "name, problem, severity, critical-above, sample, where, chunk-rows, range-column, ranges-per-run");
         assertThatThrownBy(() -> load(map("orphans", List.of(map("table", "order items", "references", "order_id", "parent", "orders")))))
                 .hasMessageStartingWith("integrity.orphans[0].table: 'order items' is not a plain SQL identifier");
         assertThatThrownBy(() -> load(map("duplicate", List.of())))
@@ -104,6 +105,33 @@ class IntegrityConfigTest {
                 .hasMessage("integrity.replica-drift[0].replica: no target named 'nope' is configured");
         assertThatThrownBy(() -> load(map("duplicates", List.of(map("table", "p", "key", "k"), map("table", "p", "key", "k")))))
                 .hasMessage("integrity.duplicates: two checks named 'p.k' on target 'db'; give one of them another name(..)");
+    }
+
+    @Test
+    void eachKindTakesOnlyTheSettingsItsTableNames() {
+        assertThatThrownBy(() -> load(map("duplicates", List.of(map("table", "orders", "key", "id", "window", "2s")))))
+                .hasMessage("integrity.duplicates[0].time-column: is required with window");
+        assertThatThrownBy(() -> load(map("stuck-rows", List.of(map("table", "outbox", "states", List.of("pending"),
+                "time-column", "t", "older-than", "5m")))))
+                .hasMessage("integrity.stuck-rows[0].state-column: is required with states");
+        assertThatThrownBy(() -> load(map("reconciliation", List.of(map("name", "likes", "a", map("table", "p", "key", "id"),
+                "b", map("table", "l", "key", "product_id", "colum", "n"))))))
+                .hasMessage("integrity.reconciliation[0].b.colum: unknown setting; known: table, key, column, where");
+        assertThatThrownBy(() -> load(map("reconciliation", List.of(map("name", "likes", "a", map("table", "p", "key", "id"))))))
+                .hasMessage("integrity.reconciliation[0].b: is required (a map with table, key, column, where)");
+        assertThatThrownBy(() -> load(map("reconciliation", List.of(map("name", "likes", "a", map("table", "p", "key", "id"),
+                "b", map("table", "l", "key", "product_id"), "where", "true")))))
+                .hasMessage("integrity.reconciliation[0].where: give each side its own where");
+        assertThatThrownBy(() -> load(map("key-skew", List.of(map("table", "posts", "key", "a", "time-column", "t",
+                "window", "1h", "min-rows", "many")))))
+                .hasMessage("integrity.key-skew[0].min-rows: 'many' is not a whole number");
+        assertThatThrownBy(() -> load(map("negative-values", List.of(map("table", "products", "column", List.of("a", "b"))))))
+                .hasMessage("integrity.negative-values[0].column: '[a, b]' is not a single value; expected a column");
+        assertThatThrownBy(() -> load(map("negative-values", List.of(map("table", "products", "column", "stock",
+                "severity", "loud")))))
+                .hasMessage("integrity.negative-values[0].severity: 'loud' is not info, warning or critical");
+        assertThatThrownBy(() -> load(map("negative-values", List.of("products"))))
+                .hasMessage("integrity.negative-values[0]: 'products' is not a map of settings");
     }
 
     @Test

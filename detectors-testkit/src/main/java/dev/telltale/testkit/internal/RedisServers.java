@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Finds a Redis server for tests, trying the sources of DESIGN.md section 5 in order. */
+/** Finds a Redis server for tests, trying the sources of docs/architecture.md section 4 in order. */
 public final class RedisServers {
     public static final String URL_ENV = "TELLTALE_TEST_REDIS_URL";
     public static final String URL_PARAMETER = "telltale.test.redis.url";

@@ -169,20 +169,7 @@ public final class IntegrityDetector implements Detector {
     }
 
     private String noun(long n) {
-        String one = switch (kind) {
-            case "integrity.duplicates" -> "duplicate";
-            case "integrity.orphans" -> "orphaned row";
-            case "integrity.negative-values" -> "negative value";
-            case "integrity.capacity-overflow" -> "over-capacity parent";
-            case "integrity.stuck-rows" -> "stuck row";
-            case "integrity.reconciliation" -> "mismatched key";
-            case "integrity.row-checksum" -> "checksum mismatch";
-            case "integrity.replica-drift" -> "differing range";
-            case "integrity.sequence-gaps" -> "sequence break";
-            case "integrity.key-skew" -> "hot key";
-            case "integrity.retention-backlog" -> "row past retention";
-            default -> "violating row";
-        };
+        String one = IntegrityKinds.byId(kind).map(KindSpec::noun).orElse("violating row");
         if (n == 1) {
             return one;
         }
@@ -190,32 +177,7 @@ public final class IntegrityDetector implements Detector {
     }
 
     private String hint() {
-        return switch (kind) {
-            case "integrity.negative-values" -> "A read-then-write without a lock lets two buyers take the last item: "
-                    + "decrement atomically (update ... set stock = stock - 1 where stock > 0) or add a check constraint";
-            case "integrity.capacity-overflow" -> "Concurrent bookings each saw room left: lock the parent row "
-                    + "(select ... for update) or use an exclusion/unique constraint per slot";
-            case "integrity.duplicates" -> "A retry or double submit created the row twice: add a unique constraint "
-                    + "(partial on the status if needed) and an idempotency key checked in the same transaction";
-            case "integrity.orphans" -> "A parent was deleted without its children: add a foreign key (on delete "
-                    + "cascade or restrict) or delete both in one transaction";
-            case "integrity.stuck-rows" -> "A worker or saga step stopped half way: look at the relay or "
-                    + "compensation job, and at the first keys listed";
-            case "integrity.reconciliation" -> "A counter updated read-modify-write loses increments: use "
-                    + "update ... set n = n + 1, or recompute it from the children";
-            case "integrity.row-checksum" -> "Data changed outside the application or on disk: compare with a "
-                    + "backup and check pg_stat_database.checksum_failures";
-            case "integrity.replica-drift" -> "The replica was written to behind replication's back, or replication "
-                    + "skipped changes: resync the listed ranges from the primary";
-            case "integrity.sequence-gaps" -> "Events were applied out of order (regression) or lost (gap): partition "
-                    + "the consumer by entity, and check the sequence before applying";
-            case "integrity.key-skew" -> "One key takes most of the rows: spread it (salt the key, split the "
-                    + "entity) or give it its own partition";
-            case "integrity.retention-backlog" -> "The purge job is behind or stopped: check it, and delete in "
-                    + "batches by the time column (index it)";
-            default -> "Look at the rows listed; two transactions each kept the rule alone and broke it together: "
-                    + "run them serializable or lock what the rule reads";
-        };
+        return IntegrityKinds.byId(kind).orElse(InvariantBuilder.KIND).hint();
     }
 
     @Override
