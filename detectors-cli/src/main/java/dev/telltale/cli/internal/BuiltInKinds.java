@@ -1,6 +1,5 @@
 package dev.telltale.cli.internal;
 
-import dev.telltale.cli.internal.demo.JvmDemo;
 import dev.telltale.core.Detector;
 import dev.telltale.jvm.TelltaleJvm;
 import dev.telltale.jvm.cache.StampedeDetector;
@@ -25,7 +24,7 @@ final class BuiltInKinds {
     }
 
     static TargetKinds create() {
-        return new TargetKinds(List.of(new PostgresKind(), new RedisKind()), inProcess(), JvmDemo::new);
+        return new TargetKinds(List.of(new PostgresKind(), new RedisKind()), inProcess());
     }
 
     /**
