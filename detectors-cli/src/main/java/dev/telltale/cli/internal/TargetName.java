@@ -21,7 +21,7 @@ public final class TargetName {
 
     /** The rule, as error messages state it. */
     public static final String RULE = "a name matches " + PATTERN_TEXT + " and has at most " + MAX_LENGTH
-            + " characters (no '@', '/', '=' or spaces)";
+            + " characters, no '@', '/', '=' or spaces";
 
     private TargetName() {
     }
@@ -39,7 +39,8 @@ public final class TargetName {
      */
     public static String explicit(String name, String origin, String value) {
         if (!isValid(name)) {
-            throw new CliException(origin + " '" + value + "': bad target name '" + name + "'; " + RULE);
+            // the value last: a password redaction that runs over the message must not read the rule's '@' as the end of a password
+            throw new CliException(origin + ": bad target name '" + name + "' (" + RULE + ") in '" + value + "'");
         }
         return name;
     }
