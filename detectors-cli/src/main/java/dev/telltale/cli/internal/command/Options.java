@@ -32,7 +32,7 @@ public final class Options {
         Path config;
 
         @Option(names = "--set", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-                description = "Overrides one setting, such as --set DETECTOR.warning=10s; repeatable. See 'telltale list' for every key.")
+                description = "Overrides one detector setting, KEY being DETECTOR.SETTING as 'telltale list' shows them; repeatable.")
         Map<String, String> set = new LinkedHashMap<>();
 
         @Option(names = "--verbose", description = "Logs more and prints stack traces.")
