@@ -7,6 +7,7 @@ import dev.telltale.cli.internal.TargetKinds;
 import dev.telltale.cli.internal.command.CheckCommand;
 import dev.telltale.cli.internal.command.DemoCommand;
 import dev.telltale.cli.internal.command.ListCommand;
+import dev.telltale.cli.internal.command.Options;
 import dev.telltale.cli.internal.command.RulesCommand;
 import dev.telltale.cli.internal.command.ServeCommand;
 import dev.telltale.cli.internal.command.WatchCommand;
@@ -55,6 +56,7 @@ public final class Telltale implements Runnable {
     public static int execute(TargetKinds kinds, String[] args, PrintStream out, PrintStream err) {
         boolean verbose = configureLogging(args);
         CommandLine cl = new CommandLine(new Telltale(), new Factory(kinds));
+        Options.Targets.addKindOptions(cl, kinds);
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setCaseInsensitiveEnumValuesAllowed(true);

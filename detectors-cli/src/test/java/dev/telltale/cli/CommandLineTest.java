@@ -23,9 +23,13 @@ class CommandLineTest {
     }
 
     static Run run(String... args) {
+        return run(KINDS, args);
+    }
+
+    static Run run(TargetKinds kinds, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Telltale.execute(KINDS, args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = Telltale.execute(kinds, args, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -108,6 +112,76 @@ class CommandLineTest {
         Run none = run("check");
         assertThat(none.code()).isEqualTo(3);
         assertThat(none.err()).contains("no targets");
+    }
+
+    @Test
+    void aBadTargetNameIsOneLineNamingTheFlagTheValueAndTheRule(@TempDir Path dir) throws Exception {
+        Run r = run("check", "--postgres", "shop@eu=fake://alice:s3cret-pw@db:5432/shop");
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err().strip()).doesNotContain("\n").contains("--postgres")
+                .contains("'shop@eu=fake://alice:***@db:5432/shop'").contains("[A-Za-z0-9][A-Za-z0-9_.:-]*")
+                .doesNotContain("s3cret-pw");
+
+        Path config = dir.resolve("telltale.yaml");
+        Files.writeString(config, """
+                targets:
+                  redis:
+                    - {name: "my cache", url: "fake://cache:6379"}
+                """);
+        Run file = run("check", "--config", config.toString());
+        assertThat(file.code()).isEqualTo(3);
+        assertThat(file.err().strip()).doesNotContain("\n").contains("telltale.yaml").contains("targets.redis[0]")
+                .contains("'my cache'").contains("at most 63 characters").endsWith("in 'my cache=fake://cache:6379'");
+    }
+
+    @Test
+    void eachKindBringsItsFlagAndItsKeyUnderTargets(@TempDir Path dir) throws Exception {
+        TargetKinds three = new TargetKinds(List.of(new FakeKind("postgres"), new FakeKind("redis"), new FakeKind("mysql")), List.of());
+        Run help = run(three, "check", "--help");
+        assertThat(help.out()).contains("--postgres=[NAME=]URL").contains("--redis=[NAME=]URL").contains("--mysql=[NAME=]URL")
+                .contains("Fake mysql to watch: fake://host:port/db; repeatable.");
+
+        Run flags = run(three, "check", "--mysql", "orders=fake://db/orders", "--mysql", "fake://db2/x", "--format", "json",
+                "--window", "0s");
+        assertThat(flags.code()).as(flags.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(flags.out());
+        assertThat(json.get("targets").findValuesAsText("name")).containsExactly("orders", "db2:5432:x");
+        assertThat(json.get("targets").findValuesAsText("kind")).containsOnly("mysql");
+
+        Path config = dir.resolve("telltale.yaml");
+        Files.writeString(config, "targets: {mysql: [fake://db:3306/orders]}\n");
+        Run file = run(three, "check", "--config", config.toString(), "--window", "0s");
+        assertThat(file.code()).as(file.err()).isZero();
+        assertThat(file.out()).contains("mysql db:3306:orders");
+
+        TargetKinds postgresOnly = new TargetKinds(List.of(new FakeKind("postgres")), List.of());
+        Run noRedis = run(postgresOnly, "check", "--redis", "fake://cache:6379");
+        assertThat(noRedis.code()).isEqualTo(3);
+        assertThat(noRedis.err()).contains("--redis");
+        Files.writeString(config, "targets: {redis: [fake://cache:6379]}\n");
+        Run redisInFile = run(postgresOnly, "check", "--config", config.toString());
+        assertThat(redisInFile.err()).contains("unknown key 'targets.redis'; expected one of postgres");
+        assertThat(run(three, "check").err()).contains("no targets: give --postgres URL or --redis URL or --mysql URL");
+    }
+
+    @Test
+    void integrityChecksNeedATargetOfTheKindThatRunsThem(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("telltale.yaml");
+        Files.writeString(config, """
+                targets: {redis: [fake://cache:6379]}
+                integrity:
+                  duplicates: [{table: payments, key: idempotency_key}]
+                """);
+        Run r = run("check", "--config", config.toString());
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).contains("telltale.yaml has integrity checks but no postgres target to run them on");
+    }
+
+    @Test
+    void twoTargetsOfOneNameAreRefused() {
+        Run r = run("check", "--postgres", "fake://db/shop", "--postgres", "fake://db:5432/shop");
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).contains("two postgres targets are named 'db:5432:shop'; name them with --postgres NAME=URL");
     }
 
     @Test

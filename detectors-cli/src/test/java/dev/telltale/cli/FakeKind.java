@@ -12,10 +12,12 @@ import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -36,8 +38,39 @@ public final class FakeKind implements TargetKind {
     }
 
     @Override
+    public String description() {
+        return "Fake " + name + " to watch: fake://host:port/db";
+    }
+
+    @Override
+    public String exampleUrl() {
+        return redisLike() ? "redis://:pass@host:6379/0" : "postgresql://user:pass@host:5432/db";
+    }
+
+    @Override
     public Set<String> schemes() {
-        return name.equals("redis") ? Set.of("fake", "redis", "rediss") : Set.of("fake", "postgresql", "postgres");
+        return redisLike() ? Set.of("fake", "redis", "rediss") : Set.of("fake", "postgresql", "postgres");
+    }
+
+    @Override
+    public int defaultPort() {
+        return redisLike() ? 6379 : 5432;
+    }
+
+    /** Named like the real kind it stands in for: PostgreSQL's database, nothing for Redis. */
+    @Override
+    public Optional<String> database(URI url) {
+        String path = url.getPath() == null ? "" : url.getPath().replaceFirst("^/", "");
+        return redisLike() || path.isEmpty() ? Optional.empty() : Optional.of(path);
+    }
+
+    @Override
+    public boolean acceptsIntegrity() {
+        return name.equals("postgres");
+    }
+
+    private boolean redisLike() {
+        return name.equals("redis");
     }
 
     @Override

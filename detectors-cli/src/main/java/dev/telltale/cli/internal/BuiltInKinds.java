@@ -1,12 +1,9 @@
 package dev.telltale.cli.internal;
 
-import dev.telltale.cli.internal.demo.JvmDemo;
 import dev.telltale.core.DetectorSpec;
 import dev.telltale.jvm.TelltaleJvm;
 
 import java.util.List;
-
-
 
 /** Wires the detector modules packaged in telltale.jar. */
 final class BuiltInKinds {
@@ -14,7 +11,7 @@ final class BuiltInKinds {
     }
 
     static TargetKinds create() {
-        return new TargetKinds(List.of(new PostgresKind(), new RedisKind()), inProcess(), JvmDemo::new);
+        return new TargetKinds(List.of(new PostgresKind(), new RedisKind()), inProcess());
     }
 
     /** The in-process detectors run inside an application (see detectors-jvm), never by the command line. */

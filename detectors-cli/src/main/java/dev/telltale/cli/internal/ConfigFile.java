@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +57,8 @@ public final class ConfigFile {
     private ConfigFile() {
     }
 
-    public static Config read(Path file, Set<String> kinds) {
+    /** @param kinds the target kinds: their names are the keys under {@code targets:} */
+    public static Config read(Path file, Collection<TargetKind> kinds) {
         String text;
         try {
             text = Files.readString(file);
@@ -68,7 +70,7 @@ public final class ConfigFile {
         return parse(file.getFileName().toString(), text, kinds);
     }
 
-    public static Config parse(String source, String yaml, Set<String> kinds) {
+    public static Config parse(String source, String yaml, Collection<TargetKind> kinds) {
         JsonNode root;
         try {
             root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
@@ -122,28 +124,30 @@ public final class ConfigFile {
         return new Config(targets, settings, integrity);
     }
 
-    private static List<TargetSpec> targets(String source, JsonNode node, Set<String> kinds) {
+    private static List<TargetSpec> targets(String source, JsonNode node, Collection<TargetKind> kinds) {
         List<TargetSpec> out = new ArrayList<>();
         if (node.isMissingNode() || node.isNull()) {
             return out;
         }
+        Map<String, TargetKind> byName = new LinkedHashMap<>();
+        kinds.forEach(k -> byName.put(k.name(), k));
+        String names = String.join(", ", sorted(byName.keySet()));
         if (!node.isObject()) {
-            throw new CliException(source + ": 'targets' must map a kind (" + String.join(", ", sorted(kinds)) + ") to a list of URLs");
+            throw new CliException(source + ": 'targets' must map a kind (" + names + ") to a list of URLs");
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            String kind = e.getKey();
-            if (!kinds.contains(kind)) {
-                throw new CliException(source + ": unknown key 'targets." + kind + "'; expected one of "
-                        + String.join(", ", sorted(kinds)));
+            TargetKind kind = byName.get(e.getKey());
+            if (kind == null) {
+                throw new CliException(source + ": unknown key 'targets." + e.getKey() + "'; expected one of " + names);
             }
             JsonNode list = e.getValue().isArray() ? e.getValue() : new ObjectMapper().createArrayNode().add(e.getValue());
             for (int i = 0; i < list.size(); i++) {
                 JsonNode t = list.get(i);
-                String path = "targets." + kind + "[" + i + "]";
+                String path = "targets." + kind.name() + "[" + i + "]";
                 try {
                     if (t.isTextual()) {
-                        out.add(TargetSpec.parse(kind, t.asText()));
+                        out.add(TargetSpec.parse(kind, path, t.asText()));
                     } else if (t.isObject()) {
                         for (Iterator<String> f = t.fieldNames(); f.hasNext(); ) {
                             String k = f.next();
@@ -155,8 +159,7 @@ public final class ConfigFile {
                             throw new CliException("'" + path + ".url' is missing");
                         }
                         String url = t.path("url").asText();
-                        out.add(t.path("name").isTextual() ? TargetSpec.parse(kind, t.path("name").asText() + "=" + url)
-                                : TargetSpec.parse(kind, url));
+                        out.add(TargetSpec.of(kind, path, t.has("name") ? t.get("name").asText() : null, url));
                     } else {
                         throw new CliException("'" + path + "' must be a URL or {name, url}");
                     }

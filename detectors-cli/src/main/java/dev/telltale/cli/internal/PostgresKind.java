@@ -8,6 +8,7 @@ import dev.telltale.postgres.integrity.IntegrityChecks;
 import dev.telltale.postgres.integrity.IntegrityConfig;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +26,35 @@ final class PostgresKind implements TargetKind {
     }
 
     @Override
+    public String description() {
+        return "PostgreSQL to watch: postgresql://user:pass@host:5432/db or jdbc:postgresql://...";
+    }
+
+    @Override
+    public String exampleUrl() {
+        return "postgresql://user:pass@host:5432/db";
+    }
+
+    @Override
     public Set<String> schemes() {
         return Set.of("postgresql", "postgres");
+    }
+
+    @Override
+    public int defaultPort() {
+        return 5432;
+    }
+
+    /** The database: one server holds several, and each is a target of its own. */
+    @Override
+    public Optional<String> database(URI url) {
+        String path = url.getPath() == null ? "" : url.getPath().replaceFirst("^/", "");
+        return path.isEmpty() ? Optional.empty() : Optional.of(path);
+    }
+
+    @Override
+    public boolean acceptsIntegrity() {
+        return true;
     }
 
     @Override

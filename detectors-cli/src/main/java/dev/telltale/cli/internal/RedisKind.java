@@ -8,10 +8,12 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Redis targets: {@code --redis redis://[:pass@]host:port[/db]} or {@code rediss://...}. */
@@ -24,8 +26,29 @@ final class RedisKind implements TargetKind {
     }
 
     @Override
+    public String description() {
+        return "Redis to watch: redis://[:pass@]host:6379[/db] or rediss://...";
+    }
+
+    @Override
+    public String exampleUrl() {
+        return "redis://:pass@host:6379/0";
+    }
+
+    @Override
     public Set<String> schemes() {
         return Set.of("redis", "rediss");
+    }
+
+    @Override
+    public int defaultPort() {
+        return 6379;
+    }
+
+    /** Nothing: a Redis target is its server, whose detectors look at every db. */
+    @Override
+    public Optional<String> database(URI url) {
+        return Optional.empty();
     }
 
     @Override

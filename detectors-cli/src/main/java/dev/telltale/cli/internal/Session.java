@@ -28,13 +28,15 @@ public final class Session implements AutoCloseable {
         this.resources = resources;
     }
 
-    /** What a command was given: targets by kind from the flags, a config file, {@code --set} overrides. */
+    /**
+     * What a command was given: the values of each kind's flag, by kind name, a config file, {@code --set} overrides.
+     */
     public record Request(Map<String, List<String>> targetsByKind, Optional<Path> config, Map<String, String> set) {
     }
 
     public static Session open(TargetKinds kinds, Request request, List<AlertListener> listeners) {
         ConfigFile.Config config = request.config()
-                .map(p -> ConfigFile.read(p, kinds.all().stream().map(TargetKind::name).collect(Collectors.toSet())))
+                .map(p -> ConfigFile.read(p, kinds.all()))
                 .orElse(ConfigFile.Config.EMPTY);
         SettingsCheck check = new SettingsCheck(kinds.specs());
         String configName = request.config().map(p -> p.getFileName().toString()).orElse("telltale.yaml");
@@ -42,9 +44,13 @@ public final class Session implements AutoCloseable {
         check.validate("--set", request.set());
 
         List<TargetSpec> targets = new ArrayList<>(config.targets());
-        request.targetsByKind().forEach((kind, urls) -> urls.forEach(u -> targets.add(TargetSpec.parse(kind, u))));
+        request.targetsByKind().forEach((name, urls) -> {
+            TargetKind kind = kinds.byName(name).orElseThrow(() -> new IllegalArgumentException("no target kind " + name));
+            urls.forEach(u -> targets.add(TargetSpec.parse(kind, kind.flag(), u)));
+        });
         if (targets.isEmpty()) {
-            throw new CliException("no targets: give --postgres URL or --redis URL, or targets in --config telltale.yaml");
+            throw new CliException("no targets: give " + kinds.all().stream().map(k -> k.flag() + " URL")
+                    .collect(Collectors.joining(" or ")) + ", or targets in --config telltale.yaml");
         }
         Map<String, TargetSpec> names = new LinkedHashMap<>();
         for (TargetSpec t : targets) {
@@ -59,25 +65,19 @@ public final class Session implements AutoCloseable {
         Map<String, List<TargetSpec>> byKind = new LinkedHashMap<>();
         targets.forEach(t -> byKind.computeIfAbsent(t.kind(), k -> new ArrayList<>()).add(t));
         if (!config.integrity().isEmpty()) {
-            byKind.computeIfAbsent("postgres", k -> new ArrayList<>());
+            TargetKind runsThem = kinds.integrityKind().orElseThrow(() -> new CliException(
+                    configName + " has integrity checks but no kind of target in this build of telltale runs them"));
+            if (!byKind.containsKey(runsThem.name())) {
+                throw new CliException(configName + " has integrity checks but no " + runsThem.name()
+                        + " target to run them on");
+            }
         }
         List<Detector> detectors = new ArrayList<>();
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             for (Map.Entry<String, List<TargetSpec>> e : byKind.entrySet()) {
-                TargetKind kind = kinds.byName(e.getKey()).orElseThrow(() -> new CliException(
-                        "no detectors for " + e.getKey() + " targets in this build of telltale"));
-                for (TargetSpec t : e.getValue()) {
-                    if (!kind.schemes().contains(t.scheme())) {
-                        throw new CliException("--" + kind.name() + " '" + t.redactedUrl() + "': expected a URL such as "
-                                + TargetSpec.example(kind.name()));
-                    }
-                }
-                if (e.getValue().isEmpty()) {
-                    throw new CliException("telltale.yaml has integrity checks but no postgres target to run them on");
-                }
-                TargetKind.Opened opened = kind.open(e.getValue(),
-                        kind.name().equals("postgres") ? config.integrity() : Map.of());
+                TargetKind kind = kinds.byName(e.getKey()).orElseThrow();
+                TargetKind.Opened opened = kind.open(e.getValue(), kind.acceptsIntegrity() ? config.integrity() : Map.of());
                 detectors.addAll(opened.detectors());
                 resources.addAll(opened.resources());
             }

@@ -1,32 +1,34 @@
 package dev.telltale.cli.internal;
 
-import dev.telltale.cli.internal.demo.DemoRunner;
-import dev.telltale.cli.internal.demo.InProcess;
 import dev.telltale.core.DetectorSpec;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
-/** The target kinds the command line knows, by name, and the in-process detectors packaged with them. */
+/**
+ * The target kinds the command line knows, by name, and the in-process detectors packaged with them. The
+ * flags of check, watch and serve and the keys under {@code targets:} in telltale.yaml are derived from them.
+ */
 public final class TargetKinds {
     private final Map<String, TargetKind> kinds = new LinkedHashMap<>();
     private final List<DetectorSpec> inProcess;
-    private final Function<DemoRunner.DemoParts, InProcess> demoInProcess;
 
+    /** @throws IllegalArgumentException for two kinds of one name, or more than one that accepts {@code integrity:} */
     public TargetKinds(Collection<? extends TargetKind> kinds, List<DetectorSpec> inProcess) {
-        this(kinds, inProcess, parts -> InProcess.NONE);
-    }
-
-    public TargetKinds(Collection<? extends TargetKind> kinds, List<DetectorSpec> inProcess,
-                       Function<DemoRunner.DemoParts, InProcess> demoInProcess) {
-        kinds.forEach(k -> this.kinds.put(k.name(), k));
+        for (TargetKind k : kinds) {
+            if (this.kinds.put(k.name(), k) != null) {
+                throw new IllegalArgumentException("two target kinds are named '" + k.name() + "'");
+            }
+        }
+        if (kinds.stream().filter(TargetKind::acceptsIntegrity).count() > 1) {
+            throw new IllegalArgumentException("more than one target kind accepts the integrity: section");
+        }
         this.inProcess = List.copyOf(inProcess);
-        this.demoInProcess = demoInProcess;
     }
 
     /** The kinds built into telltale.jar. */
@@ -38,8 +40,14 @@ public final class TargetKinds {
         return Optional.ofNullable(kinds.get(name));
     }
 
+    /** In the order they were given, which is the order of their flags in messages. */
     public Collection<TargetKind> all() {
-        return kinds.values();
+        return Collections.unmodifiableCollection(kinds.values());
+    }
+
+    /** The kind whose targets run the {@code integrity:} section of telltale.yaml, if this build has one. */
+    public Optional<TargetKind> integrityKind() {
+        return kinds.values().stream().filter(TargetKind::acceptsIntegrity).findFirst();
     }
 
     /**
@@ -56,10 +64,5 @@ public final class TargetKinds {
     /** Specs of the detectors that run inside an application, not against a target. */
     public List<DetectorSpec> inProcessSpecs() {
         return inProcess;
-    }
-
-    /** Builds the demo's in-process detectors and the scenarios that need them. */
-    public Function<DemoRunner.DemoParts, InProcess> demoInProcess() {
-        return demoInProcess;
     }
 }

@@ -4,53 +4,59 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * One target as given on the command line or in telltale.yaml: its kind ({@code postgres}, {@code redis}),
  * the name used as the {@code target} tag, and its URL. {@link #toString()} and {@link #redactedUrl()} never
  * show a password.
  *
- * @param kind the option that named it, without dashes
- * @param name bounded and stable: used as a metric tag
+ * @param kind the kind's name, as its flag without dashes
+ * @param name bounded and stable, by {@link TargetName}'s rule: used as a metric tag
  * @param url  as given, with the password: never print it
  */
 public record TargetSpec(String kind, String name, String url) {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,62}");
 
     public TargetSpec {
         Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(name, "name");
         Objects.requireNonNull(url, "url");
-        if (!NAME.matcher(name).matches()) {
-            throw new CliException("target name '" + name + "' of --" + kind
-                    + " must be letters, digits and . _ : - (it becomes a metric tag)");
+        if (!TargetName.isValid(name)) {
+            throw new IllegalArgumentException("target name '" + name + "': " + TargetName.RULE);
         }
     }
 
     /**
-     * Parses {@code [name=]url}. Without a name, the name is {@code host:port} (plus {@code /db} for
-     * PostgreSQL), which is bounded and recognisable.
+     * Parses {@code [NAME=]URL}, as a flag or a line under {@code targets:} gives it. Without a name, the
+     * name is the kind's default ({@link TargetName#derived}).
+     *
+     * @param origin where it was given, for messages: the flag ({@code --postgres}) or the key path in the file
+     * @throws CliException naming the origin and the value, for a bad name, a bad URL or a scheme of another kind
      */
-    public static TargetSpec parse(String kind, String text) {
+    public static TargetSpec parse(TargetKind kind, String origin, String text) {
         String t = text.trim();
-        String name = null;
         int eq = t.indexOf('=');
         int scheme = t.indexOf("://");
-        if (eq > 0 && (scheme < 0 || eq < scheme)) {
-            name = t.substring(0, eq);
-            t = t.substring(eq + 1);
+        if (eq >= 0 && (scheme < 0 || eq < scheme)) {
+            return of(kind, origin, t.substring(0, eq), t.substring(eq + 1));
         }
-        URI uri = uri(kind, t);
-        if (name == null) {
-            name = defaultName(kind, uri);
-        }
-        return new TargetSpec(kind, name, t);
+        return of(kind, origin, null, t);
     }
 
-    /** The URL's scheme in lower case, with a leading {@code jdbc:} removed. */
-    public String scheme() {
-        return uri(kind, url).getScheme().toLowerCase(Locale.ROOT);
+    /**
+     * A target of {@code kind} at {@code url}, named {@code name} or, when that is null, by default.
+     *
+     * @throws CliException as {@link #parse}
+     */
+    public static TargetSpec of(TargetKind kind, String origin, String name, String url) {
+        if (name != null) {
+            TargetName.explicit(name, origin, name + "=" + Redaction.url(url));
+        }
+        URI uri = uri(kind, origin, url);
+        if (!kind.schemes().contains(uri.getScheme().toLowerCase(Locale.ROOT))) {
+            throw new CliException(origin + " '" + Redaction.url(url) + "': expected a URL such as " + kind.exampleUrl());
+        }
+        String n = name != null ? name
+                : TargetName.derived(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : kind.defaultPort(), kind.database(uri));
+        return new TargetSpec(kind.name(), n, url);
     }
 
     public String redactedUrl() {
@@ -62,38 +68,18 @@ public record TargetSpec(String kind, String name, String url) {
         return kind + " target '" + name + "' (" + redactedUrl() + ")";
     }
 
-    static URI uri(String kind, String url) {
+    /** The URL without a leading {@code jdbc:}, with a scheme and a host. */
+    private static URI uri(TargetKind kind, String origin, String url) {
         String u = url.startsWith("jdbc:") ? url.substring("jdbc:".length()) : url;
         try {
             URI uri = new URI(u);
             if (uri.getScheme() == null || uri.getHost() == null) {
-                throw new CliException("--" + kind + " '" + Redaction.url(url) + "' is not a URL such as "
-                        + example(kind));
+                throw new CliException(origin + " '" + Redaction.url(url) + "' is not a URL such as " + kind.exampleUrl());
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new CliException("--" + kind + " '" + Redaction.url(url) + "' is not a URL such as " + example(kind)
+            throw new CliException(origin + " '" + Redaction.url(url) + "' is not a URL such as " + kind.exampleUrl()
                     + ": " + Redaction.url(e.getReason()));
         }
-    }
-
-    static String example(String kind) {
-        return switch (kind) {
-            case "postgres" -> "postgresql://user:pass@host:5432/db";
-            case "redis" -> "redis://:pass@host:6379/0";
-            default -> kind + "://host:port";
-        };
-    }
-
-    private static String defaultName(String kind, URI uri) {
-        String hostPort = uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
-        if (kind.equals("postgres")) {
-            String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
-            if (!path.isEmpty()) {
-                hostPort += ":" + path;
-            }
-        }
-        String cleaned = hostPort.replaceAll("[^A-Za-z0-9_.:-]", "_");
-        return cleaned.length() > 63 ? cleaned.substring(0, 63) : cleaned;
     }
 }

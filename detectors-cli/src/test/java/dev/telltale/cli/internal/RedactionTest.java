@@ -24,9 +24,9 @@ class RedactionTest {
 
     @Test
     void targetNamesDefaultToHostPortAndDatabase() {
-        assertThat(TargetSpec.parse("postgres", "jdbc:postgresql://db.internal:5433/shop?user=x").name()).isEqualTo("db.internal:5433:shop");
-        assertThat(TargetSpec.parse("redis", "redis://:pw@cache:6379/2").name()).isEqualTo("cache:6379");
-        assertThat(TargetSpec.parse("redis", "sessions=redis://cache:6379").name()).isEqualTo("sessions");
-        assertThat(TargetSpec.parse("redis", "redis://:pw@cache:6379").toString()).doesNotContain("pw@");
+        assertThat(TargetSpec.parse(new PostgresKind(), "--postgres", "jdbc:postgresql://db.internal:5433/shop?user=x").name()).isEqualTo("db.internal:5433:shop");
+        assertThat(TargetSpec.parse(new RedisKind(), "--redis", "redis://:pw@cache:6379/2").name()).isEqualTo("cache:6379");
+        assertThat(TargetSpec.parse(new RedisKind(), "--redis", "sessions=redis://cache:6379").name()).isEqualTo("sessions");
+        assertThat(TargetSpec.parse(new RedisKind(), "--redis", "redis://:pw@cache:6379").toString()).doesNotContain("pw@");
     }
 }

@@ -3,6 +3,7 @@ package dev.telltale.cli.internal.command;
 import dev.telltale.cli.internal.Ansi;
 import dev.telltale.cli.internal.TargetKinds;
 import dev.telltale.cli.internal.demo.DemoRunner;
+import dev.telltale.cli.internal.demo.JvmDemo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,7 +37,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        List<DemoRunner.Score> scores = new DemoRunner(kinds, out, Ansi.forStdout(), kinds.demoInProcess())
+        List<DemoRunner.Score> scores = new DemoRunner(kinds, out, Ansi.forStdout(), JvmDemo::new)
                 .run(port, () -> {
                     if (!once) {
                         out.println("still serving /metrics and /findings; Ctrl-C to stop");

@@ -1,13 +1,16 @@
 package dev.telltale.cli.internal.command;
 
 import dev.telltale.cli.internal.Session;
+import dev.telltale.cli.internal.TargetKind;
+import dev.telltale.cli.internal.TargetKinds;
 import dev.telltale.core.SettingType;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,35 +21,67 @@ public final class Options {
     private Options() {
     }
 
-    /** Targets, config and setting overrides. */
+    /**
+     * Targets, config and setting overrides. Each target kind adds its flag ({@code --postgres [NAME=]URL},
+     * repeatable) through {@link #addKindOptions}, so this class names none.
+     */
     public static final class Targets {
-        @Option(names = "--postgres", paramLabel = "[NAME=]URL", arity = "1..*",
-                description = "PostgreSQL to watch: postgresql://user:pass@host:5432/db or jdbc:postgresql://...; repeatable.")
-        List<String> postgres = new ArrayList<>();
-
-        @Option(names = "--redis", paramLabel = "[NAME=]URL", arity = "1..*",
-                description = "Redis to watch: redis://[:pass@]host:6379[/db] or rediss://...; repeatable.")
-        List<String> redis = new ArrayList<>();
+        private final Map<String, List<String>> byKind = new LinkedHashMap<>();
 
         @Option(names = "--config", paramLabel = "FILE", description = "telltale.yaml: targets, detector settings, integrity checks.")
         Path config;
 
         @Option(names = "--set", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-                description = "Overrides one setting, such as --set postgres.lock-waits.warning=10s; repeatable. See 'telltale list'.")
+                description = "Overrides one detector setting, KEY being DETECTOR.SETTING as 'telltale list' shows them; repeatable.")
         Map<String, String> set = new LinkedHashMap<>();
 
         @Option(names = "--verbose", description = "Logs more and prints stack traces.")
         boolean verbose;
 
+        /** Gives every command that has these options one flag per target kind. */
+        public static void addKindOptions(CommandLine root, TargetKinds kinds) {
+            for (CommandLine command : root.getSubcommands().values()) {
+                CommandSpec spec = command.getCommandSpec();
+                for (CommandSpec mixin : spec.mixins().values()) {
+                    if (mixin.userObject() instanceof Targets targets) {
+                        kinds.all().forEach(kind -> spec.addOption(targets.option(kind)));
+                    }
+                }
+            }
+        }
+
+        private OptionSpec option(TargetKind kind) {
+            return OptionSpec.builder(kind.flag())
+                    .paramLabel("[NAME=]URL")
+                    .arity("1..*")
+                    .type(List.class)
+                    .auxiliaryTypes(String.class)
+                    .description(kind.description() + "; repeatable.")
+                    .getter(new CommandLine.Model.IGetter() {
+                        @Override
+                        @SuppressWarnings("unchecked")
+                        public <T> T get() {
+                            return (T) byKind.get(kind.name());
+                        }
+                    })
+                    .setter(new CommandLine.Model.ISetter() {
+                        @Override
+                        @SuppressWarnings("unchecked")
+                        public <T> T set(T value) {
+                            return (T) byKind.put(kind.name(), (List<String>) value);
+                        }
+                    })
+                    .build();
+        }
+
         public Session.Request request() {
-            Map<String, List<String>> byKind = new LinkedHashMap<>();
-            if (!postgres.isEmpty()) {
-                byKind.put("postgres", postgres);
-            }
-            if (!redis.isEmpty()) {
-                byKind.put("redis", redis);
-            }
-            return new Session.Request(byKind, Optional.ofNullable(config), set);
+            Map<String, List<String>> given = new LinkedHashMap<>();
+            byKind.forEach((kind, urls) -> {
+                if (urls != null && !urls.isEmpty()) {
+                    given.put(kind, List.copyOf(urls));
+                }
+            });
+            return new Session.Request(given, Optional.ofNullable(config), set);
         }
     }
 

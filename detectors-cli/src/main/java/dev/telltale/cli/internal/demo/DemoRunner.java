@@ -75,9 +75,8 @@ public final class DemoRunner {
                 List<Detector> detectors = new ArrayList<>();
                 List<AutoCloseable> resources = new ArrayList<>();
                 List<TargetSpec> targets = new ArrayList<>();
-                open(detectors, resources, targets, "postgres", TargetSpec.parse("postgres", "shop=" + servers.postgresUrl("shop")),
-                        Scenarios.INTEGRITY);
-                open(detectors, resources, targets, "redis", TargetSpec.parse("redis", "cache=" + servers.redisUrl()), Map.of());
+                open(detectors, resources, targets, "postgres", "shop=" + servers.postgresUrl("shop"), Scenarios.INTEGRITY);
+                open(detectors, resources, targets, "redis", "cache=" + servers.redisUrl(), Map.of());
                 detectors.addAll(inProcess.detectors());
 
                 List<Scenario> scenarios = new ArrayList<>();
@@ -160,13 +159,15 @@ public final class DemoRunner {
         }
     }
 
+    /** Opens one of the demo's servers as a target, if this build has its kind. */
     private void open(List<Detector> detectors, List<AutoCloseable> resources, List<TargetSpec> targets, String kindName,
-                      TargetSpec spec, Map<String, Object> integrity) {
+                      String target, Map<String, Object> integrity) {
         Optional<TargetKind> kind = kinds.byName(kindName);
         if (kind.isEmpty()) {
             return;
         }
-        TargetKind.Opened opened = kind.get().open(List.of(spec), integrity);
+        TargetSpec spec = TargetSpec.parse(kind.get(), "demo", target);
+        TargetKind.Opened opened = kind.get().open(List.of(spec), kind.get().acceptsIntegrity() ? integrity : Map.of());
         detectors.addAll(opened.detectors());
         resources.addAll(opened.resources());
         targets.add(spec);
