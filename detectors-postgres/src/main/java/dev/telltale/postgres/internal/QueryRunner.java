@@ -32,6 +32,8 @@ public final class QueryRunner implements AutoCloseable {
     private static final SqlFile<Extension> EXTENSIONS = SqlFile.load(QueryRunner.class, "extensions", Extension.class);
     /** Below this a statement timeout would cancel even the cheapest view read on a busy server. */
     private static final Duration MIN_STATEMENT_TIMEOUT = Duration.ofMillis(200);
+    /** Budgets beyond this are treated as this, so the deadline arithmetic cannot overflow. */
+    private static final Duration MAX_RUN = Duration.ofDays(1);
 
     private record ProbeRow(int versionNum, String version, boolean inRecovery, String role, String database,
                             boolean superuser, boolean seesAllSessions, int backendPid) {
@@ -179,7 +181,8 @@ public final class QueryRunner implements AutoCloseable {
         try {
             int queryTimeoutSeconds = (int) Math.max(1, (networkMillis + 999) / 1000);
             // the driver gives up on a query once the run's budget (plus the margin) is spent
-            long deadline = start + budget.plus(config.networkMargin()).toNanos();
+            Duration run = budget.compareTo(MAX_RUN) > 0 ? MAX_RUN : budget;
+            long deadline = start + run.plus(config.networkMargin()).toNanos();
             return work.run(new ReadOnlyTx(h, probe, targetName, config.maxRows(), deadline, queryTimeoutSeconds, counters));
         } finally {
             safeRollback(h);
