@@ -54,8 +54,9 @@ public final class ConnectionsDetector extends PostgresDetector {
     public static final SignalSpec TOP_APPLICATION = SignalSpec.of("postgres.connections.top_application", "connections",
             "Sessions of the applications holding the most connections, by rank (names are in the finding evidence).", "rank");
 
-    private static final SqlFile BY_STATE_SQL = SqlFile.load(ConnectionsDetector.class, "connections");
-    private static final SqlFile BY_APP_SQL = SqlFile.load(ConnectionsDetector.class, "connections-by-application");
+    private static final SqlFile<StateRow> BY_STATE_SQL = SqlFile.load(ConnectionsDetector.class, "connections", StateRow.class);
+    private static final SqlFile<AppRow> BY_APP_SQL = SqlFile.load(ConnectionsDetector.class, "connections-by-application",
+            AppRow.class);
 
     public ConnectionsDetector(PostgresTarget target) {
         super(target, ID, Duration.ofSeconds(15),
@@ -66,9 +67,9 @@ public final class ConnectionsDetector extends PostgresDetector {
     private record StateRow(String state, long sessions, int maxConnections, int superuserReserved, int reserved) {
     }
 
-    private record AppRow(String application, String user, String database, long sessions, long idleInTransaction) {
+    private record AppRow(String application, String usename, String datname, long sessions, long idleInTransaction) {
         String label() {
-            return application + " (" + user + "@" + database + ")";
+            return application + " (" + usename + "@" + datname + ")";
         }
     }
 
@@ -81,8 +82,7 @@ public final class ConnectionsDetector extends PostgresDetector {
                     + ") must not be above '" + ID + ".critical' (" + critical + ")");
         }
         tx.server().requireSeesAllSessions();
-        List<StateRow> rows = tx.list(BY_STATE_SQL, (rs, c) -> new StateRow(rs.getString("state"), rs.getLong("sessions"),
-                rs.getInt("max_connections"), rs.getInt("superuser_reserved"), rs.getInt("reserved")));
+        List<StateRow> rows = tx.list(BY_STATE_SQL);
         StateRow limits = rows.get(0);
         int usable = Math.max(1, limits.maxConnections() - limits.superuserReserved() - limits.reserved());
         Map<String, Long> byState = new LinkedHashMap<>();
@@ -104,9 +104,7 @@ public final class ConnectionsDetector extends PostgresDetector {
         byState.forEach((state, n) -> out.signal(BY_STATE, n, state));
 
         int top = (int) Math.min(20, ctx.setting(TOP_APPLICATIONS));
-        List<AppRow> apps = top == 0 ? List.of() : tx.list(BY_APP_SQL, Map.of("limit", top), (rs, c) -> new AppRow(
-                rs.getString("application"), rs.getString("usename"), rs.getString("datname"), rs.getLong("sessions"),
-                rs.getLong("idle_in_transaction")));
+        List<AppRow> apps = top == 0 ? List.of() : tx.list(BY_APP_SQL, Map.of("limit", top));
         for (int rank = 1; rank <= top; rank++) {
             out.signal(TOP_APPLICATION, rank <= apps.size() ? apps.get(rank - 1).sessions() : 0, Integer.toString(rank));
         }

@@ -14,7 +14,6 @@ import dev.telltale.postgres.internal.Words;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -45,7 +44,7 @@ public final class DeadlocksDetector extends PostgresDetector {
     public static final SignalSpec PER_MINUTE = SignalSpec.of("postgres.deadlocks.per_minute", "deadlocks",
             "Deadlocks per minute over the last minute seen (or the last interval when longer), by database.", "database");
 
-    private static final SqlFile SQL = SqlFile.load(DeadlocksDetector.class, "deadlocks");
+    private static final SqlFile<Row> SQL = SqlFile.load(DeadlocksDetector.class, "deadlocks", Row.class);
     private static final int MAX_DATABASES = 200;
 
     private record Snapshot(long deadlocks, Instant statsReset) {
@@ -69,8 +68,7 @@ public final class DeadlocksDetector extends PostgresDetector {
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
         Instant now = ctx.now();
-        List<Row> rows = tx.list(SQL, Map.of("limit", MAX_DATABASES), (rs, c) -> new Row(rs.getString("datname"),
-                rs.getLong("deadlocks"), toInstant(rs.getObject("stats_reset", OffsetDateTime.class))));
+        List<Row> rows = tx.list(SQL, Map.of("limit", MAX_DATABASES));
         Duration window = ctx.setting(WINDOW);
         Duration sinceLast = previousAt == null ? Duration.ZERO : Duration.between(previousAt, now);
         Detection.Builder out = Detection.builder();
@@ -134,9 +132,5 @@ public final class DeadlocksDetector extends PostgresDetector {
             }
         }
         return count / (span.toMillis() / 60_000.0);
-    }
-
-    private static Instant toInstant(OffsetDateTime t) {
-        return t == null ? null : t.toInstant();
     }
 }

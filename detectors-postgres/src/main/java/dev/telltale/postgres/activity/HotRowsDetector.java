@@ -13,8 +13,6 @@ import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
 import dev.telltale.postgres.internal.Words;
 
-import java.sql.Array;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,7 +47,7 @@ public final class HotRowsDetector extends PostgresDetector {
     public static final SignalSpec HOTTEST_ROW = SignalSpec.of("postgres.hot_rows.hottest_row_sessions", "sessions",
             "Sessions queued to lock the single most contended row.");
 
-    private static final SqlFile HOT_ROWS_SQL = SqlFile.load(HotRowsDetector.class, "hot-rows");
+    private static final SqlFile<QueuedRow> HOT_ROWS_SQL = SqlFile.load(HotRowsDetector.class, "hot-rows", QueuedRow.class);
     private static final int RANKS = 3;
 
     public HotRowsDetector(PostgresTarget target) {
@@ -84,10 +82,7 @@ public final class HotRowsDetector extends PostgresDetector {
                     + ") must not be above '" + ID + ".critical' (" + critical + ")");
         }
         // pg_locks is complete for every role; only the sample query needs pg_monitor, so no privilege check here
-        List<QueuedRow> rows = tx.list(HOT_ROWS_SQL, Map.of("limit", Math.min(tx.maxRows(), 200)), (rs, c) -> new QueuedRow(
-                rs.getString("datname"), rs.getString("relation"), rs.getInt("page"), rs.getInt("tuple"),
-                rs.getLong("sessions"), ints(rs.getArray("holders")), (Double) rs.getObject("longest_wait_seconds"),
-                rs.getString("sample_query")));
+        List<QueuedRow> rows = tx.list(HOT_ROWS_SQL, Map.of("limit", Math.min(tx.maxRows(), 200)));
         Map<String, List<QueuedRow>> byRelation = rows.stream()
                 .collect(Collectors.groupingBy(QueuedRow::relation, LinkedHashMap::new, Collectors.toList()));
         List<HotRelation> hot = new ArrayList<>();
@@ -131,18 +126,5 @@ public final class HotRowsDetector extends PostgresDetector {
                     .holdFor(ctx.setting(FOR)));
         });
         return out.build();
-    }
-
-    private static List<Integer> ints(Array array) throws SQLException {
-        if (array == null) {
-            return List.of();
-        }
-        List<Integer> out = new ArrayList<>();
-        for (Object o : (Object[]) array.getArray()) {
-            if (o instanceof Number n) {
-                out.add(n.intValue());
-            }
-        }
-        return out;
     }
 }

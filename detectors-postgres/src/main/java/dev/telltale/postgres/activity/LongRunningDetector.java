@@ -73,9 +73,11 @@ public final class LongRunningDetector extends PostgresDetector {
     public static final SignalSpec OVER_THRESHOLD = SignalSpec.of("postgres.long_running.sessions", "sessions",
             "Client sessions past a warning threshold, by kind.", "kind");
 
-    private static final SqlFile SESSIONS_SQL = SqlFile.load(LongRunningDetector.class, "long-running");
-    private static final SqlFile SUMMARY_SQL = SqlFile.load(LongRunningDetector.class, "long-running-summary");
-    private static final SqlFile PREPARED_SQL = SqlFile.load(LongRunningDetector.class, "prepared-transactions");
+    private static final SqlFile<Session> SESSIONS_SQL = SqlFile.load(LongRunningDetector.class, "long-running", Session.class);
+    private static final SqlFile<Summary> SUMMARY_SQL = SqlFile.load(LongRunningDetector.class, "long-running-summary",
+            Summary.class);
+    private static final SqlFile<Prepared> PREPARED_SQL = SqlFile.load(LongRunningDetector.class, "prepared-transactions",
+            Prepared.class);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'");
 
     public LongRunningDetector(PostgresTarget target) {
@@ -86,7 +88,7 @@ public final class LongRunningDetector extends PostgresDetector {
                         TRANSACTION_CRITICAL, PREPARED_WARNING, PREPARED_CRITICAL, FOR, MAX_FINDINGS));
     }
 
-    record Session(int pid, String user, String application, String database, String state, String waitEventType,
+    record Session(int pid, String usename, String applicationName, String datname, String state, String waitEventType,
                    String waitEvent, String query, String clientAddr, OffsetDateTime queryStart, OffsetDateTime xactStart,
                    OffsetDateTime stateChange, double querySeconds, double xactSeconds, double stateSeconds, Long xminAge,
                    long locksHeld) {
@@ -99,8 +101,8 @@ public final class LongRunningDetector extends PostgresDetector {
         }
 
         String who() {
-            String app = application == null || application.isEmpty() ? "no application_name" : application;
-            return "pid " + pid + " (" + app + (user == null ? "" : " as " + user) + ")";
+            String app = applicationName == null || applicationName.isEmpty() ? "no application_name" : applicationName;
+            return "pid " + pid + " (" + app + (usename == null ? "" : " as " + usename) + ")";
         }
     }
 
@@ -122,16 +124,8 @@ public final class LongRunningDetector extends PostgresDetector {
 
         List<Session> sessions = tx.list(SESSIONS_SQL, Map.of(
                 "active_seconds", secs(activeFloor), "idle_seconds", secs(idleWarning), "xact_seconds", secs(xactWarning),
-                "limit", Math.min(tx.maxRows(), 500)), (rs, c) -> new Session(
-                rs.getInt("pid"), rs.getString("usename"), rs.getString("application_name"), rs.getString("datname"),
-                rs.getString("state"), rs.getString("wait_event_type"), rs.getString("wait_event"), rs.getString("query"),
-                rs.getString("client_addr"), rs.getObject("query_start", OffsetDateTime.class),
-                rs.getObject("xact_start", OffsetDateTime.class), rs.getObject("state_change", OffsetDateTime.class),
-                rs.getDouble("query_seconds"), rs.getDouble("xact_seconds"), rs.getDouble("state_seconds"),
-                (Long) rs.getObject("xmin_age"), rs.getLong("locks_held")));
-        List<Prepared> prepared = tx.list(PREPARED_SQL, Map.of("limit", 100), (rs, c) -> new Prepared(rs.getString("gid"),
-                rs.getString("owner"), rs.getString("database"), rs.getObject("prepared", OffsetDateTime.class),
-                rs.getDouble("age_seconds"), (Long) rs.getObject("xid_age")));
+                "limit", Math.min(tx.maxRows(), 500)));
+        List<Prepared> prepared = tx.list(PREPARED_SQL, Map.of("limit", 100));
 
         Detection.Builder out = Detection.builder();
         long max = ctx.setting(MAX_FINDINGS);
@@ -161,8 +155,7 @@ public final class LongRunningDetector extends PostgresDetector {
             }
         }
 
-        Summary summary = tx.one(SUMMARY_SQL, Map.of(), (rs, c) -> new Summary(rs.getDouble("longest_query"),
-                rs.getDouble("longest_idle_in_transaction"), rs.getDouble("longest_transaction"), rs.getLong("oldest_xmin_age")));
+        Summary summary = tx.one(SUMMARY_SQL, Map.of());
         out.signal(LONGEST_QUERY, summary.longestQuery());
         out.signal(LONGEST_IDLE, summary.longestIdle());
         out.signal(LONGEST_TRANSACTION, summary.longestTransaction());
@@ -244,9 +237,9 @@ public final class LongRunningDetector extends PostgresDetector {
     private static Finding.Builder common(Finding.Builder f, Session s, Duration holdFor) {
         return f.evidence("pid", s.pid())
                 .evidence("state", s.state())
-                .evidence("application", s.application())
-                .evidence("user", s.user())
-                .evidence("database", s.database())
+                .evidence("application", s.applicationName())
+                .evidence("user", s.usename())
+                .evidence("database", s.datname())
                 .evidence("client", s.clientAddr())
                 .evidence("query_seconds", Words.round3(s.querySeconds()))
                 .evidence("transaction_seconds", Words.round3(s.xactSeconds()))

@@ -41,7 +41,7 @@ public final class QueryBurstsDetector extends PostgresDetector {
     public static final SignalSpec BURSTS = SignalSpec.of("postgres.query_bursts.statements", "statements",
             "Statements run by at least 'warning' sessions at once.");
 
-    private static final SqlFile SQL = SqlFile.load(QueryBurstsDetector.class, "query-bursts");
+    private static final SqlFile<Burst> SQL = SqlFile.load(QueryBurstsDetector.class, "query-bursts", Burst.class);
 
     public QueryBurstsDetector(PostgresTarget target) {
         super(target, ID, Duration.ofSeconds(10), Set.of(Problem.THUNDERING_HERD), List.of(WARNING, CRITICAL, FOR, MAX_FINDINGS));
@@ -60,10 +60,7 @@ public final class QueryBurstsDetector extends PostgresDetector {
                     + ") must be at least 2 and not above '" + ID + ".critical' (" + critical + ")");
         }
         tx.server().requireSeesAllSessions();
-        List<Burst> bursts = tx.list(SQL, Map.of("min_sessions", 2, "limit", 50), (rs, c) -> new Burst(
-                (Long) rs.getObject("query_id"), rs.getString("fingerprint"), rs.getString("normalized"),
-                rs.getLong("sessions"), rs.getLong("waiting_on_locks"), rs.getDouble("oldest_seconds"),
-                rs.getString("applications"), rs.getString("databases")));
+        List<Burst> bursts = tx.list(SQL, Map.of("min_sessions", 2, "limit", 50));
         Detection.Builder out = Detection.builder()
                 .signal(LARGEST, bursts.isEmpty() ? 0 : bursts.get(0).sessions())
                 .signal(BURSTS, bursts.stream().filter(b -> b.sessions() >= warning).count());

@@ -55,10 +55,19 @@ public final class ReplicationDetector extends PostgresDetector {
     public static final SignalSpec SLOTS_INACTIVE = SignalSpec.of("postgres.replication.slots.inactive", "slots",
             "replication slots without a consumer");
 
-    private static final SqlFile ROLE = SqlFile.load(ReplicationDetector.class, "role");
-    private static final SqlFile STANDBYS_SQL = SqlFile.load(ReplicationDetector.class, "standbys");
-    private static final SqlFile DELAY = SqlFile.load(ReplicationDetector.class, "standby-delay");
-    private static final SqlFile SLOTS = SqlFile.load(ReplicationDetector.class, "slots");
+    private static final SqlFile<Boolean> ROLE = SqlFile.load(ReplicationDetector.class, "role", Boolean.class);
+    private static final SqlFile<Standby> STANDBYS_SQL = SqlFile.load(ReplicationDetector.class, "standbys", Standby.class);
+    private static final SqlFile<Delay> DELAY = SqlFile.load(ReplicationDetector.class, "standby-delay", Delay.class);
+    private static final SqlFile<Slot> SLOTS = SqlFile.load(ReplicationDetector.class, "slots", Slot.class);
+
+    private record Standby(String name, String client, String state, String sync, long sent, long replay, double lag) {
+    }
+
+    private record Delay(long pending, double seconds, boolean paused, String receiver) {
+    }
+
+    private record Slot(String name, String type, boolean active, String walStatus, long retained) {
+    }
 
     private final Map<String, java.time.Instant> inactiveSince = new java.util.HashMap<>();
 
@@ -69,7 +78,7 @@ public final class ReplicationDetector extends PostgresDetector {
 
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
-        boolean standby = tx.one(ROLE, Map.of(), (rs, c) -> rs.getBoolean(1));
+        boolean standby = tx.one(ROLE, Map.of());
         Detection.Builder out = Detection.builder();
         if (standby) {
             standbySide(ctx, tx, out);
@@ -91,11 +100,7 @@ public final class ReplicationDetector extends PostgresDetector {
     }
 
     private void primarySide(DetectionContext ctx, ReadOnlyTx tx, Detection.Builder out) {
-        record Standby(String name, String client, String state, String sync, long sent, long replay, double lag) {
-        }
-        List<Standby> standbys = tx.list(STANDBYS_SQL, (rs, c) -> new Standby(rs.getString("standby"), rs.getString("client"),
-                rs.getString("state"), rs.getString("sync_state"), rs.getLong("sent_bytes"), rs.getLong("replay_bytes"),
-                rs.getDouble("replay_lag_seconds")));
+        List<Standby> standbys = tx.list(STANDBYS_SQL);
         out.signal(STANDBYS, standbys.size());
         for (Standby s : standbys) {
             // the walsender keeps its last replay_lag after the standby caught up; nothing pending means no lag
@@ -118,10 +123,7 @@ public final class ReplicationDetector extends PostgresDetector {
     }
 
     private void standbySide(DetectionContext ctx, ReadOnlyTx tx, Detection.Builder out) {
-        record Delay(long pending, double seconds, boolean paused, String receiver) {
-        }
-        Delay d = tx.one(DELAY, Map.of(), (rs, c) -> new Delay(rs.getLong("pending_bytes"), rs.getDouble("delay_seconds"),
-                rs.getBoolean("paused"), rs.getString("receiver")));
+        Delay d = tx.one(DELAY, Map.of());
         out.signal(REPLAY_DELAY, d.seconds).signal(REPLAY_PENDING, d.pending);
         lagSeverity(ctx, d.seconds, d.pending).ifPresent(severity -> out.finding(
                 ctx.finding(Problem.STALE_READ_AFTER_WRITE, severity, "replay on this standby")
@@ -137,10 +139,7 @@ public final class ReplicationDetector extends PostgresDetector {
     }
 
     private void slots(DetectionContext ctx, ReadOnlyTx tx, Detection.Builder out) {
-        record Slot(String name, String type, boolean active, String walStatus, long retained) {
-        }
-        List<Slot> slots = tx.list(SLOTS, (rs, c) -> new Slot(rs.getString("slot"), rs.getString("type"),
-                rs.getBoolean("active"), rs.getString("wal_status"), rs.getLong("retained_bytes")));
+        List<Slot> slots = tx.list(SLOTS);
         long maxRetained = 0;
         int inactive = 0;
         long retainedWarn = ctx.setting(SLOT_RETAINED);

@@ -40,8 +40,11 @@ public final class TopologyDetector implements Detector {
     public static final SignalSpec REACHABLE = SignalSpec.of("postgres.topology.reachable", "servers",
             "endpoints that answered");
 
-    private static final SqlFile TOPOLOGY = SqlFile.load(TopologyDetector.class, "topology");
-    private static final SqlFile TOPOLOGY_BASIC = SqlFile.load(TopologyDetector.class, "topology-basic");
+    private static final SqlFile<Row> TOPOLOGY = SqlFile.load(TopologyDetector.class, "topology", Row.class);
+    private static final SqlFile<Row> TOPOLOGY_BASIC = SqlFile.load(TopologyDetector.class, "topology-basic", Row.class);
+
+    private record Row(boolean inRecovery, Optional<Long> timeline, Optional<String> systemId) {
+    }
 
     private final String name;
     private final List<PostgresTarget> targets;
@@ -150,16 +153,14 @@ public final class TopologyDetector implements Detector {
 
     private static Endpoint ask(PostgresTarget t, Duration budget) throws Exception {
         try {
-            return t.queries().read(ID, budget, tx -> tx.one(TOPOLOGY, Map.of(), (rs, c) -> endpoint(t, rs)));
+            return endpoint(t, t.queries().read(ID, budget, tx -> tx.one(TOPOLOGY, Map.of())));
         } catch (DetectionSkippedException noPrivilege) {
-            return t.queries().read(ID, budget, tx -> tx.one(TOPOLOGY_BASIC, Map.of(), (rs, c) -> endpoint(t, rs)));
+            return endpoint(t, t.queries().read(ID, budget, tx -> tx.one(TOPOLOGY_BASIC, Map.of())));
         }
     }
 
-    private static Endpoint endpoint(PostgresTarget t, java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new Endpoint(t.name(), rs.getBoolean("in_recovery"),
-                Optional.ofNullable((Number) rs.getObject("timeline")).map(Number::longValue),
-                Optional.ofNullable(rs.getString("system_id")));
+    private static Endpoint endpoint(PostgresTarget t, Row row) {
+        return new Endpoint(t.name(), row.inRecovery(), row.timeline(), row.systemId());
     }
 
     @Override

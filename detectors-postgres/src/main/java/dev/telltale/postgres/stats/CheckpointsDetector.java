@@ -35,7 +35,7 @@ public final class CheckpointsDetector extends PostgresDetector {
     public static final SignalSpec BUFFERS = SignalSpec.of("postgres.checkpoints.buffers", "buffers",
             "buffers written by checkpoints between the last two runs");
 
-    private static final SqlFile CHECKPOINTS = SqlFile.load(CheckpointsDetector.class, "checkpoints");
+    private static final SqlFile<Counters> CHECKPOINTS = SqlFile.load(CheckpointsDetector.class, "checkpoints", Counters.class);
 
     private record Counters(long timed, long requested, long buffers, Optional<OffsetDateTime> reset, String maxWal,
                             String timeout) {
@@ -50,10 +50,7 @@ public final class CheckpointsDetector extends PostgresDetector {
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
         double warn = StatsSupport.ratio(ctx, ID, WARNING);
-        Counters now = tx.one(CHECKPOINTS, java.util.Map.of(), (rs, c) -> new Counters(rs.getLong("timed"),
-                rs.getLong("requested"), rs.getLong("buffers"),
-                Optional.ofNullable(rs.getObject("stats_reset", OffsetDateTime.class)),
-                rs.getString("max_wal_size"), rs.getString("checkpoint_timeout")));
+        Counters now = tx.one(CHECKPOINTS, java.util.Map.of());
         Counters before = previous;
         previous = now;
         if (before == null || !before.reset.equals(now.reset) || now.timed < before.timed || now.requested < before.requested) {

@@ -59,7 +59,16 @@ public final class HotTablesDetector extends PostgresDetector {
     public static final SignalSpec SKEW = SignalSpec.of("postgres.partitions.skew.max", "ratio",
             "the largest hottest-partition-to-mean activity ratio among partitioned tables");
 
-    private static final SqlFile ACTIVITY = SqlFile.load(HotTablesDetector.class, "table-activity");
+    private static final SqlFile<Row> ACTIVITY = SqlFile.load(HotTablesDetector.class, "table-activity", Row.class);
+
+    private record Row(long relid, String schema, String table, long seqScan, long seqTupRead, long idxScan,
+                       long idxTupFetch, long writes, long updates, long hotUpdates, long bytes, String parent,
+                       long siblings) {
+        Counters counters() {
+            return new Counters(schema + "." + table, seqScan, seqTupRead, idxScan, idxTupFetch, writes, updates,
+                    hotUpdates, bytes, parent, siblings);
+        }
+    }
     private static final int ROW_CAP = 100_000;
 
     record Counters(String name, long seqScans, long seqRows, long idxScans, long idxRows, long writes, long updates,
@@ -85,13 +94,7 @@ public final class HotTablesDetector extends PostgresDetector {
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
         Map<Long, Counters> now = new HashMap<>();
-        tx.handle().createQuery(ACTIVITY.text(tx.server().major())).bind("cap", ROW_CAP)
-                .setQueryTimeout(Math.max(1, (int) ctx.remaining().toSeconds()))
-                .map((rs, c) -> Map.entry(rs.getLong("relid"), new Counters(rs.getString("schema") + "." + rs.getString("table"),
-                        rs.getLong("seq_scan"), rs.getLong("seq_tup_read"), rs.getLong("idx_scan"), rs.getLong("idx_tup_fetch"),
-                        rs.getLong("writes"), rs.getLong("updates"), rs.getLong("hot_updates"), rs.getLong("bytes"),
-                        rs.getString("parent"), rs.getLong("siblings"))))
-                .forEach(e -> now.put(e.getKey(), e.getValue()));
+        tx.withRowCap(ROW_CAP).list(ACTIVITY, Map.of("cap", ROW_CAP)).forEach(r -> now.put(r.relid(), r.counters()));
         Map<Long, Counters> before = previous;
         previous = now;
         if (before == null) {

@@ -47,9 +47,12 @@ public final class IndexesDetector extends PostgresDetector {
     public static final SignalSpec MOST_INDEXES = SignalSpec.of("postgres.indexes.per.table.max", "indexes",
             "the most indexes on one heavily written table");
 
-    private static final SqlFile CANDIDATES = SqlFile.load(IndexesDetector.class, "index-candidates");
-    private static final SqlFile COUNTS = SqlFile.load(IndexesDetector.class, "index-counts");
-    private static final SqlFile STATS_AGE = SqlFile.load(IndexesDetector.class, "stats-age");
+    private static final SqlFile<Candidate> CANDIDATES = SqlFile.load(IndexesDetector.class, "index-candidates", Candidate.class);
+    private static final SqlFile<IndexCount> COUNTS = SqlFile.load(IndexesDetector.class, "index-counts", IndexCount.class);
+    private static final SqlFile<Double> STATS_AGE = SqlFile.load(IndexesDetector.class, "stats-age", Double.class);
+
+    private record IndexCount(String schema, String table, long oid, long indexes, long writes, long hotUpdates) {
+    }
 
     private Map<Long, Long> previousWrites = Map.of();
 
@@ -68,14 +71,10 @@ public final class IndexesDetector extends PostgresDetector {
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
         long limit = Math.max(1, ctx.setting(LIMIT));
-        double statsAge = tx.one(STATS_AGE, Map.of(), (rs, c) -> rs.getDouble(1));
+        double statsAge = tx.one(STATS_AGE, Map.of());
         Duration minAge = ctx.setting(UNUSED_MIN_STATS_AGE);
         long minSize = ctx.setting(UNUSED_MIN_SIZE);
-        List<Candidate> found = tx.list(CANDIDATES, Map.of("limit", limit, "min_size", (double) minSize), (rs, c) -> new Candidate(
-                rs.getString("kind"), rs.getString("schema"), rs.getString("table"), rs.getString("index"),
-                rs.getLong("idx_scan"), rs.getString("covered_by"),
-                Optional.ofNullable((Number) rs.getObject("size_bytes")).map(Number::longValue),
-                rs.getString("definition")));
+        List<Candidate> found = tx.list(CANDIDATES, Map.of("limit", limit, "min_size", (double) minSize));
 
         Detection.Builder out = Detection.builder();
         Map<String, Integer> counts = new HashMap<>(Map.of("unused", 0, "duplicate", 0, "invalid", 0));
@@ -126,12 +125,9 @@ public final class IndexesDetector extends PostgresDetector {
         long minWrites = ctx.setting(TOO_MANY_WRITES);
         Map<Long, Long> writes = new HashMap<>();
         long mostIndexes = 0;
-        for (Map<String, Object> t : tx.list(COUNTS, Map.of("max", maxIndexes, "limit", limit),
-                (rs, c) -> Map.<String, Object>of("schema", rs.getString("schema"), "table", rs.getString("table"),
-                        "oid", rs.getLong("oid"), "indexes", rs.getLong("indexes"), "writes", rs.getLong("writes"),
-                        "hot", rs.getLong("hot_updates")))) {
-            long oid = (Long) t.get("oid");
-            long w = (Long) t.get("writes");
+        for (IndexCount t : tx.list(COUNTS, Map.of("max", maxIndexes, "limit", limit))) {
+            long oid = t.oid();
+            long w = t.writes();
             writes.put(oid, w);
             Long before = previousWrites.get(oid);
             if (before == null || w < before) {
@@ -141,9 +137,9 @@ public final class IndexesDetector extends PostgresDetector {
             if (delta < minWrites) {
                 continue;
             }
-            long n = (Long) t.get("indexes");
+            long n = t.indexes();
             mostIndexes = Math.max(mostIndexes, n);
-            String table = t.get("schema") + "." + t.get("table");
+            String table = t.schema() + "." + t.table();
             out.finding(ctx.finding(Problem.WRITE_AMPLIFICATION, Severity.WARNING, table)
                     .summary("table " + table + " has " + n + " indexes and took " + delta + " row writes since the last run: "
                             + "each write updates every index")

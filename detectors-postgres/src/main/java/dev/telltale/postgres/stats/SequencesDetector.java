@@ -34,7 +34,11 @@ public final class SequencesDetector extends PostgresDetector {
     public static final SignalSpec TOP_USED = SignalSpec.of("postgres.sequences.used.top", "ratio",
             "share of its range used by the fullest sequences, by rank", "rank");
 
-    private static final SqlFile SEQUENCES = SqlFile.load(SequencesDetector.class, "sequences");
+    private static final SqlFile<Row> SEQUENCES = SqlFile.load(SequencesDetector.class, "sequences", Row.class);
+
+    private record Row(String schema, String sequence, BigDecimal lastValue, long incrementBy, boolean cycle, String columns,
+                       BigDecimal limitValue, String columnType) {
+    }
 
     public SequencesDetector(PostgresTarget target) {
         super(target, ID, Duration.ofHours(1), Set.of(Problem.SILENT_DATA_CORRUPTION), List.of(WARNING, CRITICAL, LIMIT, TOP));
@@ -46,12 +50,9 @@ public final class SequencesDetector extends PostgresDetector {
         double crit = StatsSupport.ratio(ctx, ID, CRITICAL);
         Detection.Builder out = Detection.builder();
         List<Double> used = new ArrayList<>();
-        for (Map<String, Object> s : tx.list(SEQUENCES, Map.of("limit", Math.max(1, ctx.setting(LIMIT))),
-                (rs, c) -> Map.<String, Object>of("name", rs.getString("schema") + "." + rs.getString("sequence"),
-                        "last", rs.getBigDecimal("last_value"), "limit", rs.getBigDecimal("limit_value"),
-                        "columns", rs.getString("columns"), "type", rs.getString("column_type"), "cycle", rs.getBoolean("cycle")))) {
-            BigDecimal last = (BigDecimal) s.get("last");
-            BigDecimal limit = (BigDecimal) s.get("limit");
+        for (Row s : tx.list(SEQUENCES, Map.of("limit", Math.max(1, ctx.setting(LIMIT))))) {
+            BigDecimal last = s.lastValue();
+            BigDecimal limit = s.limitValue();
             if (limit.signum() <= 0) {
                 continue;
             }
@@ -60,15 +61,15 @@ public final class SequencesDetector extends PostgresDetector {
             if (ratio < warn) {
                 continue;
             }
-            String name = (String) s.get("name");
-            String columns = (String) s.get("columns");
+            String name = s.schema() + "." + s.sequence();
+            String columns = s.columns();
             out.finding(ctx.finding(Problem.SILENT_DATA_CORRUPTION, ratio >= crit ? Severity.CRITICAL : Severity.WARNING, name)
                     .summary(String.format("sequence %s has used %.1f %% of its range (%s of %s)%s", name, ratio * 100,
                             last.toPlainString(), limit.toPlainString(),
-                            columns.isEmpty() ? "" : "; it feeds " + columns + " (" + s.get("type") + ")"))
+                            columns.isEmpty() ? "" : "; it feeds " + columns + " (" + s.columnType() + ")"))
                     .evidence("last_value", last.toPlainString()).evidence("limit", limit.toPlainString())
                     .evidence("used_ratio", StatementsDetector.round(ratio)).evidence("columns", columns)
-                    .evidence("column_type", s.get("type")).evidence("cycle", s.get("cycle"))
+                    .evidence("column_type", s.columnType()).evidence("cycle", s.cycle())
                     .hint("widen the column before inserts fail: alter table ... alter column ... type bigint (rewrites "
                             + "the table) or a new bigint column filled in batches"));
         }

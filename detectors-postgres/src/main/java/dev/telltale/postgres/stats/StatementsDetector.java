@@ -15,7 +15,6 @@ import dev.telltale.postgres.internal.SqlFile;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -78,11 +77,18 @@ public final class StatementsDetector extends PostgresDetector {
     public static final SignalSpec FLAGGED = SignalSpec.of("postgres.statements.flagged", "statements",
             "statements reported in the last run, by kind (slow, regression, n_plus_one, temp_spill)", "kind");
 
-    private static final SqlFile COUNTERS = SqlFile.load(StatementsDetector.class, "statements");
-    private static final SqlFile COUNTERS_LEGACY = SqlFile.load(StatementsDetector.class, "statements-legacy");
-    private static final SqlFile INFO = SqlFile.load(StatementsDetector.class, "statements-info");
-    private static final SqlFile COMMITS = SqlFile.load(StatementsDetector.class, "statements-commits");
-    private static final SqlFile TEXT = SqlFile.load(StatementsDetector.class, "statements-text");
+    private static final SqlFile<Row> COUNTERS = SqlFile.load(StatementsDetector.class, "statements", Row.class);
+    private static final SqlFile<Row> COUNTERS_LEGACY = SqlFile.load(StatementsDetector.class, "statements-legacy", Row.class);
+    private static final SqlFile<Instant> INFO = SqlFile.load(StatementsDetector.class, "statements-info", Instant.class);
+    private static final SqlFile<Long> COMMITS = SqlFile.load(StatementsDetector.class, "statements-commits", Long.class);
+    private static final SqlFile<Text> TEXT = SqlFile.load(StatementsDetector.class, "statements-text", Text.class);
+
+    /** One statement's cumulative counters. */
+    private record Row(long dbid, long queryid, long calls, double totalMs, long rows, long tempBlksWritten) {
+    }
+
+    private record Text(long queryid, String query) {
+    }
 
     /** pg_stat_statements.max tops out far below this; the cap bounds memory if a fork allows more. */
     private static final int ROW_CAP = 50_000;
@@ -144,13 +150,10 @@ public final class StatementsDetector extends PostgresDetector {
         Map<Key, Counters> rows = new HashMap<>();
         List<Map.Entry<Key, Counters>> read;
         try {
-            read = tx.handle().createQuery((legacy ? COUNTERS_LEGACY : COUNTERS).text(server.major()))
-                    .bind("dbid", dbid).bind("cap", ROW_CAP)
-                    .setQueryTimeout(Math.max(1, (int) ctx.remaining().toSeconds()))
-                    .map((rs, c) -> Map.entry(new Key(rs.getLong("dbid"), rs.getLong("queryid")),
-                            new Counters(rs.getLong("calls"), rs.getDouble("total_ms"), rs.getLong("rows"),
-                                    rs.getLong("temp_blks_written"))))
-                    .list();
+            read = tx.withRowCap(ROW_CAP).list(legacy ? COUNTERS_LEGACY : COUNTERS, Map.of("dbid", dbid, "cap", ROW_CAP))
+                    .stream().map(r -> Map.entry(new Key(r.dbid(), r.queryid()),
+                            new Counters(r.calls(), r.totalMs(), r.rows(), r.tempBlksWritten())))
+                    .toList();
         } catch (RuntimeException e) {
             if (isNotLoaded(e)) {
                 return Detection.skipped("pg_stat_statements is installed but not loaded; set "
@@ -159,11 +162,8 @@ public final class StatementsDetector extends PostgresDetector {
             throw e;
         }
         read.forEach(e -> rows.put(e.getKey(), e.getValue()));
-        Optional<Instant> statsReset = hasInfo
-                ? tx.first(INFO, Map.of(), (rs, c) -> Optional.ofNullable(rs.getObject("stats_reset", OffsetDateTime.class))
-                        .map(OffsetDateTime::toInstant)).flatMap(x -> x)
-                : Optional.empty();
-        long commits = tx.one(COMMITS, Map.of("dbid", dbid), (rs, c) -> rs.getLong("commits"));
+        Optional<Instant> statsReset = hasInfo ? tx.first(INFO, Map.of()) : Optional.empty();
+        long commits = tx.one(COMMITS, Map.of("dbid", dbid));
         Snapshot now = new Snapshot(dbid, ctx.now(), statsReset, commits, rows);
 
         Detection.Builder out = Detection.builder();
@@ -363,11 +363,8 @@ public final class StatementsDetector extends PostgresDetector {
         List<Long> ids = verdicts.stream().map(v -> v.delta.key.queryid).distinct().limit(50).toList();
         int len = (int) Math.max(20, Math.min(10_000, ctx.setting(TEXT_LENGTH)));
         Map<Long, String> out = new HashMap<>();
-        tx.handle().createQuery(TEXT.text(tx.server().major()))
-                .bindArray("ids", Long.class, ids).bind("len", len)
-                .setQueryTimeout(Math.max(1, (int) ctx.remaining().toSeconds()))
-                .map((rs, c) -> Map.entry(rs.getLong(1), Optional.ofNullable(rs.getString(2)).orElse("")))
-                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        tx.withRowCap(ids.size()).list(TEXT, Map.of("ids", ids.toArray(Long[]::new), "len", len))
+                .forEach(t -> out.put(t.queryid(), Optional.ofNullable(t.query()).orElse("")));
         return out;
     }
 

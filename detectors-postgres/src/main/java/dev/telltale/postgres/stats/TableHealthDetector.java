@@ -50,7 +50,16 @@ public final class TableHealthDetector extends PostgresDetector {
     public static final SignalSpec OVER_TRIGGER = SignalSpec.of("postgres.tables.vacuum.overdue", "tables",
             "tables whose dead tuples passed their autovacuum trigger");
 
-    private static final SqlFile HEALTH = SqlFile.load(TableHealthDetector.class, "table-health");
+    private static final SqlFile<HealthRow> HEALTH = SqlFile.load(TableHealthDetector.class, "table-health", HealthRow.class);
+
+    private record HealthRow(String schema, String table, long nLiveTup, long nDeadTup, double trigger, boolean autovacuumOn,
+                             Optional<Double> vacuumAgeSeconds, Optional<Double> analyzeAgeSeconds, long tableBytes,
+                             Optional<Double> bloatBytes, Optional<Long> totalBytes) {
+        Row row() {
+            return new Row(schema + "." + table, nLiveTup, nDeadTup, trigger, autovacuumOn, vacuumAgeSeconds,
+                    analyzeAgeSeconds, tableBytes, bloatBytes, totalBytes);
+        }
+    }
 
     /** Since when each table has been seen past its autovacuum trigger. */
     private final Map<String, java.time.Instant> overTriggerSince = new java.util.HashMap<>();
@@ -76,14 +85,8 @@ public final class TableHealthDetector extends PostgresDetector {
                     + "' must not be below " + ID + "." + BLOAT_WARNING.name() + " (" + bloatWarn + ")");
         }
         List<Row> rows = tx.list(HEALTH, Map.of("min_pages", Math.max(1, ctx.setting(MIN_PAGES)), "min_dead", deadMin,
-                        "min_bloat", (double) bloatWarn, "limit", Math.max(1, ctx.setting(LIMIT))),
-                (rs, c) -> new Row(rs.getString("schema") + "." + rs.getString("table"), rs.getLong("n_live_tup"),
-                        rs.getLong("n_dead_tup"), rs.getDouble("trigger"), rs.getBoolean("autovacuum_on"),
-                        Optional.ofNullable((Number) rs.getObject("vacuum_age_seconds")).map(Number::doubleValue),
-                        Optional.ofNullable((Number) rs.getObject("analyze_age_seconds")).map(Number::doubleValue),
-                        rs.getLong("table_bytes"),
-                        Optional.ofNullable((Number) rs.getObject("bloat_bytes")).map(Number::doubleValue),
-                        Optional.ofNullable((Number) rs.getObject("total_bytes")).map(Number::longValue)));
+                        "min_bloat", (double) bloatWarn, "limit", Math.max(1, ctx.setting(LIMIT))))
+                .stream().map(HealthRow::row).toList();
 
         Duration grace = ctx.setting(DEAD_GRACE);
         java.util.Set<String> over = new java.util.HashSet<>();

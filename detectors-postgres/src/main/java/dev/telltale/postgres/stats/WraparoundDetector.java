@@ -40,8 +40,16 @@ public final class WraparoundDetector extends PostgresDetector {
     public static final SignalSpec USED = SignalSpec.of("postgres.wraparound.used", "ratio",
             "the oldest age as a share of 2^31, by kind (xid, multixact)", "kind");
 
-    private static final SqlFile DATABASES = SqlFile.load(WraparoundDetector.class, "wraparound-databases");
-    private static final SqlFile TABLE_AGES = SqlFile.load(WraparoundDetector.class, "wraparound-tables");
+    private static final SqlFile<DatabaseAge> DATABASES = SqlFile.load(WraparoundDetector.class, "wraparound-databases",
+            DatabaseAge.class);
+    private static final SqlFile<TableAge> TABLE_AGES = SqlFile.load(WraparoundDetector.class, "wraparound-tables",
+            TableAge.class);
+
+    private record DatabaseAge(String datname, long xidAge, long mxidAge, long freezeMaxAge, long mxidFreezeMaxAge) {
+    }
+
+    private record TableAge(String schema, String table, long xidAge, long mxidAge, Optional<Long> tableFreezeMaxAge) {
+    }
 
     public WraparoundDetector(PostgresTarget target) {
         super(target, ID, Duration.ofMinutes(15), Set.of(Problem.STORAGE_BLOAT),
@@ -61,21 +69,17 @@ public final class WraparoundDetector extends PostgresDetector {
         }
         List<Age> ages = new java.util.ArrayList<>();
         long[] max = {0, 0};
-        for (Object[] d : tx.list(DATABASES, (rs, c) -> new Object[]{rs.getString("datname"), rs.getLong("xid_age"),
-                rs.getLong("mxid_age"), rs.getLong("freeze_max_age"), rs.getLong("mxid_freeze_max_age")})) {
-            ages.add(new Age("database " + d[0], "xid", (Long) d[1], (Long) d[3], "database"));
-            ages.add(new Age("database " + d[0], "multixact", (Long) d[2], (Long) d[4], "database"));
+        for (DatabaseAge d : tx.list(DATABASES)) {
+            ages.add(new Age("database " + d.datname(), "xid", d.xidAge(), d.freezeMaxAge(), "database"));
+            ages.add(new Age("database " + d.datname(), "multixact", d.mxidAge(), d.mxidFreezeMaxAge(), "database"));
         }
         long globalFreeze = ages.stream().filter(a -> a.kind.equals("xid")).mapToLong(Age::freezeMaxAge).findFirst().orElse(200_000_000L);
         long globalMxFreeze = ages.stream().filter(a -> a.kind.equals("multixact")).mapToLong(Age::freezeMaxAge).findFirst().orElse(400_000_000L);
-        for (Object[] t : tx.list(TABLE_AGES, Map.of("limit", Math.max(1, ctx.setting(TABLES))),
-                (rs, c) -> new Object[]{rs.getString("schema") + "." + rs.getString("table"), rs.getLong("xid_age"),
-                        rs.getLong("mxid_age"), Optional.ofNullable((Number) rs.getObject("table_freeze_max_age"))})) {
-            @SuppressWarnings("unchecked")
-            Optional<Number> own = (Optional<Number>) t[3];
-            long freeze = own.map(n -> Math.min(n.longValue(), globalFreeze)).orElse(globalFreeze);
-            ages.add(new Age("table " + t[0], "xid", (Long) t[1], freeze, "table"));
-            ages.add(new Age("table " + t[0], "multixact", (Long) t[2], globalMxFreeze, "table"));
+        for (TableAge t : tx.list(TABLE_AGES, Map.of("limit", Math.max(1, ctx.setting(TABLES))))) {
+            String table = t.schema() + "." + t.table();
+            long freeze = t.tableFreezeMaxAge().map(n -> Math.min(n, globalFreeze)).orElse(globalFreeze);
+            ages.add(new Age("table " + table, "xid", t.xidAge(), freeze, "table"));
+            ages.add(new Age("table " + table, "multixact", t.mxidAge(), globalMxFreeze, "table"));
         }
 
         Detection.Builder out = Detection.builder();

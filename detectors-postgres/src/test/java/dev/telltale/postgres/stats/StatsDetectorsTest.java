@@ -55,7 +55,7 @@ class StatsDetectorsTest {
 
     @Test
     void checkpointsHaveAVariantForSeventeen() {
-        SqlFile f = SqlFile.load(CheckpointsDetector.class, "checkpoints");
+        SqlFile<?> f = SqlFile.load(CheckpointsDetector.class, "checkpoints", String.class);
         assertThat(f.variantVersions()).containsExactly(13, 17);
         assertThat(f.text(16)).contains("pg_stat_bgwriter");
         assertThat(f.text(17)).contains("pg_stat_checkpointer");
