@@ -2,32 +2,32 @@ package dev.telltale.jvm.keys;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
+import dev.telltale.jvm.internal.InProcessDetector;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
-import java.util.Set;
 
 /**
  * {@code keys.hot-keys}: client-side hot keys. Each run closes the window of every {@link HotKeys} it
  * watches and reports a key as hot when its guaranteed count is above {@code mean-multiple} times the
  * mean count per distinct key and its rate is at least {@code min-rate} touches per minute.
  */
-public final class HotKeysDetector implements Detector {
+public final class HotKeysDetector extends InProcessDetector {
     public static final String ID = "keys.hot-keys";
 
     public static final Setting<Double> MEAN_MULTIPLE = Setting.number("mean-multiple", 10,
-            "A key is hot when its touches in the window exceed this multiple of the mean per distinct key.");
+            "A key is hot when its touches in the window exceed this multiple of the mean per distinct key.").atLeast(1.0);
     public static final Setting<Double> MIN_RATE = Setting.number("min-rate", 1000,
-            "...and when it is touched at least this many times per minute.");
-    public static final Setting<Long> TOP = Setting.count("top", 5, "How many of the hottest keys are published as signals and checked.");
+            "A key is hot only when it is also touched at least this many times per minute.").atLeast(0.0);
+    public static final Setting<Long> TOP = Setting.count("top", 5, "How many of the hottest keys are published as signals and checked.")
+            .atLeast(1L).atMost(100L);
     public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
             "How long a key must stay hot before the finding fires.");
 
@@ -38,50 +38,28 @@ public final class HotKeysDetector implements Detector {
     static final SignalSpec DISTINCT = SignalSpec.of("keys.distinct", "keys",
             "Estimated distinct keys touched in the last window.", "source");
 
-    private final String target;
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Keys touched far more often than the mean key, counted on the client.")
+            .problems(Problem.HOT_PARTITION)
+            .interval(Duration.ofMinutes(1))
+            .settings(MEAN_MULTIPLE, MIN_RATE, TOP, FOR)
+            .signals(TOP_HITS, RECORDS, DISTINCT)
+            .build();
+
     private final List<HotKeys> sources;
 
-    private HotKeysDetector(String target, List<HotKeys> sources) {
-        this.target = target;
-        this.sources = List.copyOf(sources);
+    private HotKeysDetector(String target, HotKeys... sources) {
+        super(SPEC, target);
+        this.sources = atLeastOne(SPEC, "HotKeys source", sources);
     }
 
     public static HotKeysDetector of(String target, HotKeys... sources) {
-        Objects.requireNonNull(target, "target");
-        if (sources.length == 0) {
-            throw new IllegalArgumentException("keys.hot-keys needs at least one HotKeys source");
-        }
-        return new HotKeysDetector(target, List.of(sources));
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String target() {
-        return target;
-    }
-
-    @Override
-    public Set<Problem> problems() {
-        return Set.of(Problem.HOT_PARTITION);
-    }
-
-    @Override
-    public Duration defaultInterval() {
-        return Duration.ofMinutes(1);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(MEAN_MULTIPLE, MIN_RATE, TOP, FOR);
+        return new HotKeysDetector(target, sources);
     }
 
     @Override
     public Detection detect(DetectionContext ctx) {
-        int top = (int) Math.max(1, Math.min(100, ctx.setting(TOP)));
+        int top = ctx.setting(TOP).intValue();
         double multiple = ctx.setting(MEAN_MULTIPLE);
         double minRate = ctx.setting(MIN_RATE);
         Detection.Builder out = Detection.builder();

@@ -2,11 +2,12 @@ package dev.telltale.jvm.resilience;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
+import dev.telltale.jvm.internal.InProcessDetector;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -22,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -38,17 +38,19 @@ import java.util.concurrent.atomic.LongAdder;
  * <li>open: an OPEN breaker means a dependency is failing and callers are cut off (cascading failures).</li>
  * </ul>
  */
-public final class CircuitBreakerDetector implements Detector {
+public final class CircuitBreakerDetector extends InProcessDetector {
     public static final String ID = "resilience.circuit-breaker";
 
     public static final Setting<Long> FLAPPING_OPENS = Setting.count("flapping.opens", 3,
-            "Transitions into OPEN within flapping.window that make the breaker flapping.");
+            "Transitions into OPEN within flapping.window that make the breaker flapping.")
+            .atLeast(1L).atMost((long) Watched.MAX_OPENS);
     public static final Setting<Duration> FLAPPING_WINDOW = Setting.duration("flapping.window", Duration.ofMinutes(10),
-            "The window in which transitions into OPEN are counted.");
+            "The window in which transitions into OPEN are counted.").above(Duration.ZERO);
     public static final Setting<Double> STUCK_OPEN_MULTIPLE = Setting.number("stuck-open.multiple", 5,
-            "A breaker not CLOSED for more than this multiple of its wait duration in OPEN, while rejecting calls, is stuck open.");
+            "A breaker not CLOSED for more than this multiple of its wait duration in OPEN, while rejecting calls, is stuck open.")
+            .atLeast(1.0);
     public static final Setting<Long> STUCK_CLOSED_MIN_CALLS = Setting.count("stuck-closed.min-calls", 5,
-            "Calls a CLOSED breaker's window must hold before its failure rate is judged here.");
+            "Calls a CLOSED breaker's window must hold before its failure rate is judged here.").atLeast(1L);
     public static final Setting<Duration> STUCK_CLOSED_FOR = Setting.duration("stuck-closed.for", Duration.ofMinutes(2),
             "How long a CLOSED breaker must stay above its failure threshold before the finding fires.");
     public static final Setting<Boolean> OPEN_ALERT = Setting.flag("open.alert", true,
@@ -61,11 +63,18 @@ public final class CircuitBreakerDetector implements Detector {
     static final SignalSpec REJECTED = SignalSpec.of("resilience.circuitbreaker.rejected", "calls",
             "Calls the breaker rejected since the last run.", "name");
 
-    private final String target;
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Circuit breakers that flap, stay open, never open despite failures, or are open.")
+            .problems(Problem.CIRCUIT_BREAKER_FAILURE, Problem.CASCADING_FAILURES)
+            .interval(Duration.ofSeconds(10))
+            .settings(FLAPPING_OPENS, FLAPPING_WINDOW, STUCK_OPEN_MULTIPLE, STUCK_CLOSED_MIN_CALLS, STUCK_CLOSED_FOR, OPEN_ALERT)
+            .signals(OPENS, NOT_CLOSED, REJECTED)
+            .build();
+
     private final Map<String, Watched> watched = new ConcurrentHashMap<>();
 
     private CircuitBreakerDetector(Builder b) {
-        this.target = b.target;
+        super(SPEC, b.target);
         b.breakers.forEach(this::watch);
         for (CircuitBreakerRegistry r : b.registries) {
             r.getAllCircuitBreakers().forEach(this::watch);
@@ -90,31 +99,6 @@ public final class CircuitBreakerDetector implements Detector {
     }
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String target() {
-        return target;
-    }
-
-    @Override
-    public Set<Problem> problems() {
-        return Set.of(Problem.CIRCUIT_BREAKER_FAILURE, Problem.CASCADING_FAILURES);
-    }
-
-    @Override
-    public Duration defaultInterval() {
-        return Duration.ofSeconds(10);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(FLAPPING_OPENS, FLAPPING_WINDOW, STUCK_OPEN_MULTIPLE, STUCK_CLOSED_MIN_CALLS, STUCK_CLOSED_FOR, OPEN_ALERT);
-    }
-
-    @Override
     public synchronized Detection detect(DetectionContext ctx) {
         Instant now = ctx.now();
         Detection.Builder out = Detection.builder();
@@ -136,7 +120,7 @@ public final class CircuitBreakerDetector implements Detector {
             }
             CircuitBreakerConfig config = cb.getCircuitBreakerConfig();
 
-            if (opens.size() >= Math.max(1, ctx.setting(FLAPPING_OPENS))) {
+            if (opens.size() >= ctx.setting(FLAPPING_OPENS)) {
                 out.finding(ctx.finding(Problem.CIRCUIT_BREAKER_FAILURE, Severity.WARNING, "circuit breaker " + name + " flapping")
                         .summary(String.format(Locale.ROOT, "circuit breaker %s opened %d times in %s", name, opens.size(),
                                 text(ctx.setting(FLAPPING_WINDOW))))
