@@ -105,11 +105,8 @@ public final class ExecutorSaturationDetector extends InProcessDetector {
                         .hint("The executor is close to exhaustion; check slow tasks and the dependencies they call."));
             }
             if (s.rejections() >= 0) {
-                WindowedCounter w = rejectionWindows.computeIfAbsent(name, k -> {
-                    WindowedCounter c = new WindowedCounter();
-                    c.seed(ctx.now().minus(ctx.setting(REJECTION_WINDOW)), 0);
-                    return c;
-                });
+                WindowedCounter w = rejectionWindows.computeIfAbsent(name,
+                        k -> WindowedCounter.startingAt(ctx.now().minus(ctx.setting(REJECTION_WINDOW))));
                 long rejected = w.update(ctx.now(), s.rejections(), ctx.setting(REJECTION_WINDOW));
                 out.signal(REJECTED, rejected, name);
                 if (rejected > 0) {

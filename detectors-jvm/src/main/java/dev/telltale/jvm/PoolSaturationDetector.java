@@ -99,11 +99,8 @@ public final class PoolSaturationDetector extends InProcessDetector {
                 out.finding(f.hint("The pool is close to exhaustion; check slow units of work and long transactions."));
             }
             if (monitor != null) {
-                WindowedCounter w = timeoutWindows.computeIfAbsent(pool, k -> {
-                    WindowedCounter c = new WindowedCounter();
-                    c.seed(ctx.now().minus(ctx.setting(TIMEOUT_WINDOW)), 0);
-                    return c;
-                });
+                WindowedCounter w = timeoutWindows.computeIfAbsent(pool,
+                        k -> WindowedCounter.startingAt(ctx.now().minus(ctx.setting(TIMEOUT_WINDOW))));
                 long timeouts = w.update(ctx.now(), monitor.acquireTimeouts(), ctx.setting(TIMEOUT_WINDOW));
                 out.signal(TIMEOUTS, timeouts, pool);
                 if (timeouts > 0) {

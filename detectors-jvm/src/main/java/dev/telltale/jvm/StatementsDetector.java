@@ -118,11 +118,7 @@ public final class StatementsDetector extends InProcessDetector {
         out.signal(SLOW_STATEMENTS, slowWindow.update(now, stats.slowCount(), window));
         Map<Long, WindowedCounter> live = new HashMap<>();
         for (StatementStats.Shape s : stats.slowShapes()) {
-            WindowedCounter w = slowShapeWindows.computeIfAbsent(s.fingerprint().id(), k -> {
-                WindowedCounter c = new WindowedCounter();
-                c.seed(now.minus(window), 0);
-                return c;
-            });
+            WindowedCounter w = slowShapeWindows.computeIfAbsent(s.fingerprint().id(), k -> WindowedCounter.startingAt(now.minus(window)));
             live.put(s.fingerprint().id(), w);
             long inWindow = w.update(now, s.count(), window);
             if (inWindow > 0) {

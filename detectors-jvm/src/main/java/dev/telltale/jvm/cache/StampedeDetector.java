@@ -8,6 +8,7 @@ import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.jvm.internal.InProcessDetector;
+import dev.telltale.jvm.internal.Texts;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -112,7 +113,7 @@ public final class StampedeDetector extends InProcessDetector {
                                 s.concurrent().count(), c.cache()))
                         .evidence("cache", c.cache())
                         .evidence("concurrent-loads", s.concurrent().count())
-                        .evidence("key", key(s.concurrent().key()))
+                        .evidence("key", Texts.key(s.concurrent().key()))
                         .evidence("loads", s.loads())
                         .hint("Load each key once (Caffeine's get(key, loader), @Cacheable(sync = true), a per-key lock "
                                 + "or request coalescing) and refresh hot entries before they expire (refreshAfterWrite)."));
@@ -123,7 +124,7 @@ public final class StampedeDetector extends InProcessDetector {
                                 c.cache(), s.burst().count()))
                         .evidence("cache", c.cache())
                         .evidence("loads-within-1s", s.burst().count())
-                        .evidence("key", key(s.burst().key()))
+                        .evidence("key", Texts.key(s.burst().key()))
                         .evidence("loads", s.loads())
                         .hint("The value is loaded again and again: the entry is not stored after a load, expires "
                                 + "at once, or callers miss and load without coalescing."));
@@ -186,10 +187,4 @@ public final class StampedeDetector extends InProcessDetector {
                 baseline.put(cache, usual == null ? ratio : usual * 0.8 + ratio * 0.2);
             }
         }
-    }
-
-    private static String key(Object key) {
-        String s = String.valueOf(key);
-        return s.length() <= 120 ? s : s.substring(0, 117) + "...";
-    }
-}
+    }}

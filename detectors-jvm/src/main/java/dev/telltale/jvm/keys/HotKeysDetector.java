@@ -8,6 +8,7 @@ import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.jvm.internal.InProcessDetector;
+import dev.telltale.jvm.internal.Texts;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,16 +80,16 @@ public final class HotKeysDetector extends InProcessDetector {
             for (HotKeys.KeyCount k : keys) {
                 double perMinute = k.hits() / minutes;
                 if (k.hits() > multiple * mean && perMinute >= minRate) {
-                    out.finding(ctx.finding(Problem.HOT_PARTITION, Severity.WARNING, "key " + describe(k.key()))
+                    out.finding(ctx.finding(Problem.HOT_PARTITION, Severity.WARNING, "key " + Texts.key(k.key()))
                             .summary(String.format(Locale.ROOT,
                                     "key %s took %d of %d touches (%.1f %%) in %s, %.0f x the mean key",
-                                    describe(k.key()), k.hits(), w.records(), 100.0 * k.hits() / Math.max(1, w.records()),
-                                    format(w.length()), k.hits() / Math.max(mean, 1e-9)))
+                                    Texts.key(k.key()), k.hits(), w.records(), 100.0 * k.hits() / Math.max(1, w.records()),
+                                    Texts.duration(w.length()), k.hits() / Math.max(mean, 1e-9)))
                             .evidence("source", source.name())
                             .evidence("hits", k.hits())
                             .evidence("hits.upper-bound", k.estimate())
                             .evidence("hits.per-minute", Math.round(perMinute))
-                            .evidence("window", format(w.length()))
+                            .evidence("window", Texts.duration(w.length()))
                             .evidence("records", w.records())
                             .evidence("distinct-keys", w.distinct())
                             .evidence("mean-per-key", Math.round(mean * 100) / 100.0)
@@ -99,14 +100,4 @@ public final class HotKeysDetector extends InProcessDetector {
             }
         }
         return out.build();
-    }
-
-    static String describe(Object key) {
-        String s = String.valueOf(key);
-        return s.length() <= 120 ? s : s.substring(0, 117) + "...";
-    }
-
-    private static String format(Duration d) {
-        return d.toMillis() >= 10_000 ? d.toSeconds() + "s" : d.toMillis() + "ms";
-    }
-}
+    }}

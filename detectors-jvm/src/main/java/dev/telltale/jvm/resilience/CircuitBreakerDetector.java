@@ -8,6 +8,7 @@ import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.jvm.internal.InProcessDetector;
+import dev.telltale.jvm.internal.Texts;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -123,13 +124,13 @@ public final class CircuitBreakerDetector extends InProcessDetector {
             if (opens.size() >= ctx.setting(FLAPPING_OPENS)) {
                 out.finding(ctx.finding(Problem.CIRCUIT_BREAKER_FAILURE, Severity.WARNING, "circuit breaker " + name + " flapping")
                         .summary(String.format(Locale.ROOT, "circuit breaker %s opened %d times in %s", name, opens.size(),
-                                text(ctx.setting(FLAPPING_WINDOW))))
+                                Texts.duration(ctx.setting(FLAPPING_WINDOW))))
                         .evidence("opens", opens.size())
-                        .evidence("window", text(ctx.setting(FLAPPING_WINDOW)))
+                        .evidence("window", Texts.duration(ctx.setting(FLAPPING_WINDOW)))
                         .evidence("first-open", opens.get(0).toString())
                         .evidence("last-open", opens.get(opens.size() - 1).toString())
                         .evidence("state", state.name())
-                        .evidence("wait-in-open", text(waitInOpen(config)))
+                        .evidence("wait-in-open", Texts.duration(waitInOpen(config)))
                         .hint("The dependency fails on and off, or the half-open probe is too small to judge it: "
                                 + "look at the dependency's errors, and raise permittedNumberOfCallsInHalfOpenState "
                                 + "or the wait duration."));
@@ -142,10 +143,11 @@ public final class CircuitBreakerDetector extends InProcessDetector {
                 out.finding(ctx.finding(Problem.CIRCUIT_BREAKER_FAILURE, Severity.CRITICAL, "circuit breaker " + name + " stuck open")
                         .summary(String.format(Locale.ROOT,
                                 "circuit breaker %s has not closed for %s (%.0f x its %s wait) and rejected %d calls since the last look",
-                                name, text(notClosed), (double) notClosed.toMillis() / Math.max(1, wait.toMillis()), text(wait), rejected))
+                                name, Texts.duration(notClosed), (double) notClosed.toMillis() / Math.max(1, wait.toMillis()),
+                                Texts.duration(wait), rejected))
                         .evidence("state", state.name())
-                        .evidence("not-closed-for", text(notClosed))
-                        .evidence("wait-in-open", text(wait))
+                        .evidence("not-closed-for", Texts.duration(notClosed))
+                        .evidence("wait-in-open", Texts.duration(wait))
                         .evidence("rejected", rejected)
                         .evidence("failure-rate", rate(cb.getMetrics().getFailureRate()))
                         .hint(state == State.FORCED_OPEN
@@ -197,13 +199,6 @@ public final class CircuitBreakerDetector extends InProcessDetector {
 
     private static Object rate(float percent) {
         return percent < 0 ? "not enough calls" : (Object) (Math.round(percent * 10) / 10.0);
-    }
-
-    private static String text(Duration d) {
-        if (d.toMillis() < 10_000) {
-            return d.toMillis() + "ms";
-        }
-        return d.toSeconds() + "s";
     }
 
     private static final class Watched {
