@@ -187,4 +187,5 @@ public final class StampedeDetector extends InProcessDetector {
                 baseline.put(cache, usual == null ? ratio : usual * 0.8 + ratio * 0.2);
             }
         }
-    }}
+    }
+}

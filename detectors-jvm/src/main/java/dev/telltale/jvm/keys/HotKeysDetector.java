@@ -100,4 +100,5 @@ public final class HotKeysDetector extends InProcessDetector {
             }
         }
         return out.build();
-    }}
+    }
+}
