@@ -134,4 +134,9 @@ public abstract class RedisDetector implements Detector {
     protected static String nodeSubject(NodeClient node) {
         return "node " + node.node().address();
     }
+
+    @Override
+    public String toString() {
+        return spec.id() + "@" + target.name();
+    }
 }
