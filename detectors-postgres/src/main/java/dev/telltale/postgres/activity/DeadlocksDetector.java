@@ -2,6 +2,7 @@ package dev.telltale.postgres.activity;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
@@ -20,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * {@code postgres.deadlocks}: deadlocks per database, from the {@code pg_stat_database.deadlocks} counter.
@@ -44,6 +44,15 @@ public final class DeadlocksDetector extends PostgresDetector {
     public static final SignalSpec PER_MINUTE = SignalSpec.of("postgres.deadlocks.per_minute", "deadlocks",
             "Deadlocks per minute over the last minute seen (or the last interval when longer), by database.", "database");
 
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Deadlocks per database, from the increase of the pg_stat_database deadlock counter between "
+                    + "runs.")
+            .problems(Problem.DATABASE_DEADLOCKS)
+            .interval(Duration.ofSeconds(30))
+            .settings(WARNING, CRITICAL_PER_MINUTE, WINDOW)
+            .signals(RECENT, PER_MINUTE)
+            .build();
+
     private static final SqlFile<Row> SQL = SqlFile.load(DeadlocksDetector.class, "deadlocks", Row.class);
     private static final int MAX_DATABASES = 200;
 
@@ -58,8 +67,7 @@ public final class DeadlocksDetector extends PostgresDetector {
     private Instant previousAt;
 
     public DeadlocksDetector(PostgresTarget target) {
-        super(target, ID, Duration.ofSeconds(30), Set.of(Problem.DATABASE_DEADLOCKS),
-                List.of(WARNING, CRITICAL_PER_MINUTE, WINDOW));
+        super(target, SPEC);
     }
 
     private record Row(String database, long deadlocks, Instant statsReset) {

@@ -2,10 +2,11 @@ package dev.telltale.postgres.activity;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
-import dev.telltale.core.SettingException;
+import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
@@ -72,6 +73,18 @@ public final class LockWaitsDetector extends PostgresDetector {
     public static final SignalSpec LOCK_TABLE = SignalSpec.of("postgres.locks.table_utilization", "ratio",
             "Entries in the shared lock table over its size.");
 
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Sessions waiting on locks, followed up to the root blocker of each chain, and how full the "
+                    + "shared lock table is.")
+            .problems(Problem.DATABASE_DEADLOCKS, Problem.CASCADING_FAILURES)
+            .interval(Duration.ofSeconds(15))
+            .settings(WARNING, CRITICAL, BLOCKED_WARNING, BLOCKED_MIN_WAIT, LOCK_TABLE_WARNING, LOCK_TABLE_CRITICAL,
+                    FOR, MAX_FINDINGS)
+            .rule(SettingRule.notAbove(WARNING, CRITICAL))
+            .rule(SettingRule.notAbove(LOCK_TABLE_WARNING, LOCK_TABLE_CRITICAL))
+            .signals(WAITING, WAITING_BY_TYPE, LONGEST_WAIT, ROOT_BLOCKERS, CHAIN_DEPTH, LOCK_TABLE)
+            .build();
+
     private static final SqlFile<Waiter> WAITS_SQL = SqlFile.load(LockWaitsDetector.class, "lock-waits", Waiter.class);
     private static final SqlFile<Blocker> BLOCKERS_SQL = SqlFile.load(LockWaitsDetector.class, "blocking-sessions",
             Blocker.class);
@@ -81,10 +94,7 @@ public final class LockWaitsDetector extends PostgresDetector {
     private static final int PREPARED_XACT = 0;
 
     public LockWaitsDetector(PostgresTarget target) {
-        super(target, ID, Duration.ofSeconds(15),
-                Set.of(Problem.DATABASE_DEADLOCKS, Problem.CASCADING_FAILURES),
-                List.of(WARNING, CRITICAL, BLOCKED_WARNING, BLOCKED_MIN_WAIT, LOCK_TABLE_WARNING, LOCK_TABLE_CRITICAL,
-                        FOR, MAX_FINDINGS));
+        super(target, SPEC);
     }
 
     record Waiter(int pid, String usename, String applicationName, String datname, String waitEvent, String query,
@@ -117,10 +127,6 @@ public final class LockWaitsDetector extends PostgresDetector {
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) throws SQLException {
         Duration warning = ctx.setting(WARNING);
         Duration critical = ctx.setting(CRITICAL);
-        if (warning.compareTo(critical) > 0) {
-            throw new SettingException(ID + ".warning", "setting '" + ID + ".warning' (" + Words.duration(warning)
-                    + ") must not be above '" + ID + ".critical' (" + Words.duration(critical) + ")");
-        }
         tx.server().requireSeesAllSessions();
         List<Waiter> waiters = tx.list(WAITS_SQL, Map.of("limit", tx.maxRows()))
                 .stream()

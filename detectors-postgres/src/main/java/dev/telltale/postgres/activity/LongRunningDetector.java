@@ -2,10 +2,11 @@ package dev.telltale.postgres.activity;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
-import dev.telltale.core.SettingException;
+import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
@@ -35,22 +36,26 @@ public final class LongRunningDetector extends PostgresDetector {
     public static final String ID = "postgres.long-running";
 
     public static final Setting<Duration> ACTIVE_WARNING = Setting.duration("active.warning", Duration.ofSeconds(60),
-            "An active query running this long raises a warning (PgHero's long_running_query_sec).");
+            "An active query running this long raises a warning (PgHero's long_running_query_sec).")
+            .above(Duration.ZERO);
     public static final Setting<Duration> ACTIVE_CRITICAL = Setting.duration("active.critical", Duration.ofMinutes(5),
             "An active query running this long is critical.");
     public static final Setting<Duration> CALLER_TIMEOUT = Setting.duration("caller-timeout", Duration.ZERO,
             "The timeout of the applications' callers (HTTP clients, pools); a query still running past it is work "
                     + "nobody waits for any more. 0s turns this check off.");
     public static final Setting<Duration> IDLE_WARNING = Setting.duration("idle-in-transaction.warning", Duration.ofSeconds(30),
-            "A session idle inside a transaction this long (since it went idle) raises a warning.");
+            "A session idle inside a transaction this long (since it went idle) raises a warning.")
+            .above(Duration.ZERO);
     public static final Setting<Duration> IDLE_CRITICAL = Setting.duration("idle-in-transaction.critical", Duration.ofMinutes(5),
             "A session idle inside a transaction this long is critical.");
     public static final Setting<Duration> TRANSACTION_WARNING = Setting.duration("transaction.warning", Duration.ofMinutes(5),
-            "A transaction open this long raises a warning: its snapshot holds back vacuum.");
+            "A transaction open this long raises a warning: its snapshot holds back vacuum.")
+            .above(Duration.ZERO);
     public static final Setting<Duration> TRANSACTION_CRITICAL = Setting.duration("transaction.critical", Duration.ofMinutes(30),
             "A transaction open this long is critical.");
     public static final Setting<Duration> PREPARED_WARNING = Setting.duration("prepared.warning", Duration.ofSeconds(1),
-            "A prepared (two-phase) transaction this old raises a warning (check_postgres prepared_txns).");
+            "A prepared (two-phase) transaction this old raises a warning (check_postgres prepared_txns).")
+            .above(Duration.ZERO);
     public static final Setting<Duration> PREPARED_CRITICAL = Setting.duration("prepared.critical", Duration.ofSeconds(30),
             "A prepared transaction this old is critical.");
     public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
@@ -73,6 +78,22 @@ public final class LongRunningDetector extends PostgresDetector {
     public static final SignalSpec OVER_THRESHOLD = SignalSpec.of("postgres.long_running.sessions", "sessions",
             "Client sessions past a warning threshold, by kind.", "kind");
 
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Active queries, idle-in-transaction sessions, open transactions and prepared transactions "
+                    + "that have gone on too long.")
+            .problems(Problem.SLOW_QUERIES, Problem.TIMEOUT_DOMINO_EFFECT, Problem.CONNECTION_POOL_STARVATION,
+                    Problem.STORAGE_BLOAT, Problem.DISTRIBUTED_TRANSACTION)
+            .interval(Duration.ofSeconds(15))
+            .settings(ACTIVE_WARNING, ACTIVE_CRITICAL, CALLER_TIMEOUT, IDLE_WARNING, IDLE_CRITICAL,
+                    TRANSACTION_WARNING, TRANSACTION_CRITICAL, PREPARED_WARNING, PREPARED_CRITICAL, FOR, MAX_FINDINGS)
+            .rule(SettingRule.notAbove(ACTIVE_WARNING, ACTIVE_CRITICAL))
+            .rule(SettingRule.notAbove(IDLE_WARNING, IDLE_CRITICAL))
+            .rule(SettingRule.notAbove(TRANSACTION_WARNING, TRANSACTION_CRITICAL))
+            .rule(SettingRule.notAbove(PREPARED_WARNING, PREPARED_CRITICAL))
+            .signals(LONGEST_QUERY, LONGEST_IDLE, LONGEST_TRANSACTION, OLDEST_XMIN_AGE, OLDEST_PREPARED, PREPARED,
+                    OVER_THRESHOLD)
+            .build();
+
     private static final SqlFile<Session> SESSIONS_SQL = SqlFile.load(LongRunningDetector.class, "long-running", Session.class);
     private static final SqlFile<Summary> SUMMARY_SQL = SqlFile.load(LongRunningDetector.class, "long-running-summary",
             Summary.class);
@@ -81,11 +102,7 @@ public final class LongRunningDetector extends PostgresDetector {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'");
 
     public LongRunningDetector(PostgresTarget target) {
-        super(target, ID, Duration.ofSeconds(15),
-                Set.of(Problem.SLOW_QUERIES, Problem.TIMEOUT_DOMINO_EFFECT, Problem.CONNECTION_POOL_STARVATION,
-                        Problem.STORAGE_BLOAT, Problem.DISTRIBUTED_TRANSACTION),
-                List.of(ACTIVE_WARNING, ACTIVE_CRITICAL, CALLER_TIMEOUT, IDLE_WARNING, IDLE_CRITICAL, TRANSACTION_WARNING,
-                        TRANSACTION_CRITICAL, PREPARED_WARNING, PREPARED_CRITICAL, FOR, MAX_FINDINGS));
+        super(target, SPEC);
     }
 
     record Session(int pid, String usename, String applicationName, String datname, String state, String waitEventType,
@@ -114,10 +131,10 @@ public final class LongRunningDetector extends PostgresDetector {
 
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
-        Duration activeWarning = ordered(ctx, ACTIVE_WARNING, ACTIVE_CRITICAL);
-        Duration idleWarning = ordered(ctx, IDLE_WARNING, IDLE_CRITICAL);
-        Duration xactWarning = ordered(ctx, TRANSACTION_WARNING, TRANSACTION_CRITICAL);
-        Duration preparedWarning = ordered(ctx, PREPARED_WARNING, PREPARED_CRITICAL);
+        Duration activeWarning = ctx.setting(ACTIVE_WARNING);
+        Duration idleWarning = ctx.setting(IDLE_WARNING);
+        Duration xactWarning = ctx.setting(TRANSACTION_WARNING);
+        Duration preparedWarning = ctx.setting(PREPARED_WARNING);
         Duration callerTimeout = ctx.setting(CALLER_TIMEOUT);
         Duration activeFloor = callerTimeout.isZero() || callerTimeout.compareTo(activeWarning) > 0 ? activeWarning : callerTimeout;
         tx.server().requireSeesAllSessions();
@@ -249,20 +266,6 @@ public final class LongRunningDetector extends PostgresDetector {
                 .evidence("wait_event", s.waitEventType() == null ? null : s.waitEventType() + ":" + s.waitEvent())
                 .evidence("query", Words.sql(s.query(), 300))
                 .holdFor(holdFor);
-    }
-
-    private static Duration ordered(DetectionContext ctx, Setting<Duration> warning, Setting<Duration> critical) {
-        Duration w = ctx.setting(warning);
-        Duration c = ctx.setting(critical);
-        if (w.compareTo(c) > 0) {
-            throw new SettingException(ID + "." + warning.name(), "setting '" + ID + "." + warning.name() + "' ("
-                    + Words.duration(w) + ") must not be above '" + ID + "." + critical.name() + "' (" + Words.duration(c) + ")");
-        }
-        if (w.isZero()) {
-            throw new SettingException(ID + "." + warning.name(), "setting '" + ID + "." + warning.name()
-                    + "': '0s' is too short; give a duration above 0");
-        }
-        return w;
     }
 
     private static double secs(Duration d) {

@@ -2,6 +2,7 @@ package dev.telltale.postgres.stats;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
@@ -13,9 +14,7 @@ import dev.telltale.postgres.internal.SqlFile;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code postgres.checkpoints}: checkpoints forced by WAL volume (requested) rather than by time, between
@@ -26,14 +25,22 @@ public final class CheckpointsDetector extends PostgresDetector {
     public static final String ID = "postgres.checkpoints";
 
     public static final Setting<Double> WARNING = Setting.ratio("warning", 0.5,
-            "share of requested checkpoints in the window above which a warning is raised (mixin: timed < 50 %)");
+            "Share of requested checkpoints in the window above which a warning is raised (mixin: timed < 50 %).");
     public static final Setting<Long> MIN_CHECKPOINTS = Setting.count("min-checkpoints", 3,
-            "checkpoints in the window needed before the share is judged");
+            "Checkpoints in the window needed before the share is judged.");
 
     public static final SignalSpec COUNT = SignalSpec.of("postgres.checkpoints.window", "checkpoints",
             "checkpoints between the last two runs, by kind (timed, requested)", "kind");
     public static final SignalSpec BUFFERS = SignalSpec.of("postgres.checkpoints.buffers", "buffers",
             "buffers written by checkpoints between the last two runs");
+
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Checkpoints forced by WAL volume rather than by time between two runs.")
+            .problems(Problem.WRITE_AMPLIFICATION)
+            .interval(Duration.ofMinutes(5))
+            .settings(WARNING, MIN_CHECKPOINTS)
+            .signals(COUNT, BUFFERS)
+            .build();
 
     private static final SqlFile<Counters> CHECKPOINTS = SqlFile.load(CheckpointsDetector.class, "checkpoints", Counters.class);
 
@@ -44,12 +51,12 @@ public final class CheckpointsDetector extends PostgresDetector {
     private Counters previous;
 
     public CheckpointsDetector(PostgresTarget target) {
-        super(target, ID, Duration.ofMinutes(5), Set.of(Problem.WRITE_AMPLIFICATION), List.of(WARNING, MIN_CHECKPOINTS));
+        super(target, SPEC);
     }
 
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
-        double warn = StatsSupport.ratio(ctx, ID, WARNING);
+        double warn = ctx.setting(WARNING);
         Counters now = tx.one(CHECKPOINTS, java.util.Map.of());
         Counters before = previous;
         previous = now;

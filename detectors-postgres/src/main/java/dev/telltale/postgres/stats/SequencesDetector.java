@@ -2,8 +2,10 @@ package dev.telltale.postgres.stats;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
+import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
@@ -16,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code postgres.sequences}: sequences of the connected database close to the end of their range, measured
@@ -26,13 +27,27 @@ import java.util.Set;
 public final class SequencesDetector extends PostgresDetector {
     public static final String ID = "postgres.sequences";
 
-    public static final Setting<Double> WARNING = Setting.ratio("warning", 0.85, "share of the range used for a warning (check_postgres: 85 %)");
-    public static final Setting<Double> CRITICAL = Setting.ratio("critical", 0.95, "share of the range used for a critical finding");
-    public static final Setting<Long> LIMIT = Setting.count("limit", 100, "most sequences examined per run (the fullest first)");
-    public static final Setting<Long> TOP = Setting.count("top", 5, "how many sequences the ranked gauge publishes");
+    public static final Setting<Double> WARNING = Setting.ratio("warning", 0.85,
+            "Share of the range used for a warning (check_postgres: 85 %).");
+    public static final Setting<Double> CRITICAL = Setting.ratio("critical", 0.95,
+            "Share of the range used for a critical finding.");
+    public static final Setting<Long> LIMIT = Setting.count("limit", 100,
+            "Most sequences examined per run (the fullest first).")
+            .atLeast(1L);
+    public static final Setting<Long> TOP = Setting.count("top", 5, "How many sequences the ranked gauge publishes.");
 
     public static final SignalSpec TOP_USED = SignalSpec.of("postgres.sequences.used.top", "ratio",
             "share of its range used by the fullest sequences, by rank", "rank");
+
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Sequences close to the end of their range, measured against the type of the column they "
+                    + "feed.")
+            .problems(Problem.SILENT_DATA_CORRUPTION)
+            .interval(Duration.ofHours(1))
+            .settings(WARNING, CRITICAL, LIMIT, TOP)
+            .rule(SettingRule.notAbove(WARNING, CRITICAL))
+            .signals(TOP_USED)
+            .build();
 
     private static final SqlFile<Row> SEQUENCES = SqlFile.load(SequencesDetector.class, "sequences", Row.class);
 
@@ -41,16 +56,16 @@ public final class SequencesDetector extends PostgresDetector {
     }
 
     public SequencesDetector(PostgresTarget target) {
-        super(target, ID, Duration.ofHours(1), Set.of(Problem.SILENT_DATA_CORRUPTION), List.of(WARNING, CRITICAL, LIMIT, TOP));
+        super(target, SPEC);
     }
 
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
-        double warn = StatsSupport.ratio(ctx, ID, WARNING);
-        double crit = StatsSupport.ratio(ctx, ID, CRITICAL);
+        double warn = ctx.setting(WARNING);
+        double crit = ctx.setting(CRITICAL);
         Detection.Builder out = Detection.builder();
         List<Double> used = new ArrayList<>();
-        for (Row s : tx.list(SEQUENCES, Map.of("limit", Math.max(1, ctx.setting(LIMIT))))) {
+        for (Row s : tx.list(SEQUENCES, Map.of("limit", ctx.setting(LIMIT)))) {
             BigDecimal last = s.lastValue();
             BigDecimal limit = s.limitValue();
             if (limit.signum() <= 0) {

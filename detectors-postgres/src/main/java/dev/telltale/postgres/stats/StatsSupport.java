@@ -40,14 +40,6 @@ final class StatsSupport {
         }
     }
 
-    static double ratio(DetectionContext ctx, String detectorId, Setting<Double> s) {
-        double v = ctx.setting(s);
-        if (!(v >= 0 && v <= 1)) {
-            throw new IllegalArgumentException(detectorId + "." + s.name() + ": '" + v + "' must be between 0 and 1");
-        }
-        return v;
-    }
-
     static String mb(double bytes) {
         return String.format("%.1f MB", bytes / (1024 * 1024));
     }
