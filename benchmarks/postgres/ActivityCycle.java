@@ -1,14 +1,11 @@
 import dev.telltale.core.Detection;
-import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
-import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.Finding;
 import dev.telltale.postgres.PostgresDetectors;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.QueryRunner;
+import dev.telltale.testkit.DetectorHarness;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,8 +59,7 @@ public class ActivityCycle {
         for (Detector d : detectors) {
             QueryRunner.Stats before = target.queries().stats();
             long t0 = System.nanoTime();
-            Detection detection = d.detect(new DetectionContext(d, DetectorSettings.resolve(d, Map.of()), Clock.systemUTC(),
-                    Duration.ofSeconds(10), false, false));
+            Detection detection = DetectorHarness.of(d).set("timeout", "10s").run();
             double ms = (System.nanoTime() - t0) / 1e6;
             QueryRunner.Stats after = target.queries().stats();
             millis.computeIfAbsent(d.id(), k -> new ArrayList<>()).add(ms);

@@ -2,12 +2,13 @@ package dev.telltale.jvm;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
+import dev.telltale.jvm.internal.InProcessDetector;
 import dev.telltale.jvm.internal.WindowedCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadPoolExecutor;
 
@@ -25,7 +25,7 @@ import java.util.concurrent.ThreadPoolExecutor;
  * {@code executor.saturation}: registered thread pools (and those Micrometer's executor meters show)
  * with most workers busy, with no idle worker while tasks queue, and any rejected task.
  */
-public final class ExecutorSaturationDetector implements Detector {
+public final class ExecutorSaturationDetector extends InProcessDetector {
     public static final String ID = "executor.saturation";
     public static final Setting<Double> BUSY = Setting.ratio("busy.warning", 0.8,
             "Share of the maximum number of workers busy above which the executor is near exhaustion.");
@@ -34,47 +34,28 @@ public final class ExecutorSaturationDetector implements Detector {
     public static final Setting<Duration> QUEUE_FOR = Setting.duration("queue.for", Duration.ofSeconds(30),
             "How long every worker must be busy with tasks queued before it fires.");
     public static final Setting<Duration> REJECTION_WINDOW = Setting.duration("rejections.window", Duration.ofMinutes(5),
-            "Rejected tasks are counted over this much time.");
+            "Rejected tasks are counted over this much time.").above(Duration.ZERO);
     static final SignalSpec BUSY_SIGNAL = SignalSpec.of("threadpool.busy", "ratio",
             "Busy workers over the executor's maximum.", "executor");
     static final SignalSpec QUEUED = SignalSpec.of("threadpool.queued", "tasks", "Tasks waiting in the executor's queue.", "executor");
     static final SignalSpec REJECTED = SignalSpec.of("threadpool.rejected", "tasks",
             "Tasks rejected by the executor in the window.", "executor");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Thread pools with most workers busy, with no idle worker while tasks queue, or rejecting tasks.")
+            .problems(Problem.THREAD_POOL_EXHAUSTION, Problem.CASCADING_FAILURES)
+            .interval(Duration.ofSeconds(5))
+            .settings(BUSY, BUSY_FOR, QUEUE_FOR, REJECTION_WINDOW)
+            .signals(BUSY_SIGNAL, QUEUED, REJECTED)
+            .build();
 
-    private final String target;
     private final Map<String, TelltaleJvm.RegisteredExecutor> executors;
     private final List<MeterRegistry> meterSources;
     private final Map<String, WindowedCounter> rejectionWindows = new HashMap<>();
 
     ExecutorSaturationDetector(String target, Map<String, TelltaleJvm.RegisteredExecutor> executors, List<MeterRegistry> meterSources) {
-        this.target = target;
+        super(SPEC, target);
         this.executors = executors;
         this.meterSources = meterSources;
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String target() {
-        return target;
-    }
-
-    @Override
-    public Set<Problem> problems() {
-        return Set.of(Problem.THREAD_POOL_EXHAUSTION, Problem.CASCADING_FAILURES);
-    }
-
-    @Override
-    public Duration defaultInterval() {
-        return Duration.ofSeconds(5);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(BUSY, BUSY_FOR, QUEUE_FOR, REJECTION_WINDOW);
     }
 
     private record Sample(int active, int poolSize, int max, int queued, long rejections) {
@@ -124,11 +105,8 @@ public final class ExecutorSaturationDetector implements Detector {
                         .hint("The executor is close to exhaustion; check slow tasks and the dependencies they call."));
             }
             if (s.rejections() >= 0) {
-                WindowedCounter w = rejectionWindows.computeIfAbsent(name, k -> {
-                    WindowedCounter c = new WindowedCounter();
-                    c.seed(ctx.now().minus(ctx.setting(REJECTION_WINDOW)), 0);
-                    return c;
-                });
+                WindowedCounter w = rejectionWindows.computeIfAbsent(name,
+                        k -> WindowedCounter.startingAt(ctx.now().minus(ctx.setting(REJECTION_WINDOW))));
                 long rejected = w.update(ctx.now(), s.rejections(), ctx.setting(REJECTION_WINDOW));
                 out.signal(REJECTED, rejected, name);
                 if (rejected > 0) {

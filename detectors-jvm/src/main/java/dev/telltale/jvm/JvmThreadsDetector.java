@@ -2,12 +2,13 @@ package dev.telltale.jvm;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
+import dev.telltale.jvm.internal.InProcessDetector;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -18,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -28,48 +28,29 @@ import java.util.stream.Collectors;
  * stacks), and thread pools with most of their threads BLOCKED. Threads are grouped into pools by their
  * name without its trailing number ({@code http-nio-8080-exec-12} is pool {@code http-nio-8080-exec}).
  */
-public final class JvmThreadsDetector implements Detector {
+public final class JvmThreadsDetector extends InProcessDetector {
     public static final String ID = "jvm.threads";
     public static final Setting<Long> BLOCKED_MIN = Setting.count("blocked.min-threads", 5,
-            "BLOCKED threads in one pool below which blocking is not reported.");
+            "BLOCKED threads in one pool below which blocking is not reported.").atLeast(1L);
     public static final Setting<Double> BLOCKED_RATIO = Setting.ratio("blocked.ratio", 0.5,
             "Share of a pool's threads BLOCKED at or above which it is reported.");
     public static final Setting<Duration> BLOCKED_FOR = Setting.duration("blocked.for", Duration.ofMinutes(1),
             "How long a pool must stay that blocked before it fires.");
     static final SignalSpec DEADLOCKED = SignalSpec.of("jvm.threads.deadlocked", "threads", "Threads in a deadlock.");
     static final SignalSpec BLOCKED = SignalSpec.of("jvm.threads.blocked", "threads", "Threads in state BLOCKED.");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Threads deadlocked on monitors or locks, and thread pools with most of their threads BLOCKED.")
+            .problems(Problem.DATABASE_DEADLOCKS, Problem.THREAD_POOL_EXHAUSTION)
+            .interval(Duration.ofSeconds(10))
+            .settings(BLOCKED_MIN, BLOCKED_RATIO, BLOCKED_FOR)
+            .signals(DEADLOCKED, BLOCKED)
+            .build();
     private static final Pattern TRAILING_NUMBER = Pattern.compile("[-_#. ]*\\d+$");
 
-    private final String target;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
     JvmThreadsDetector(String target) {
-        this.target = target;
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String target() {
-        return target;
-    }
-
-    @Override
-    public Set<Problem> problems() {
-        return Set.of(Problem.DATABASE_DEADLOCKS, Problem.THREAD_POOL_EXHAUSTION);
-    }
-
-    @Override
-    public Duration defaultInterval() {
-        return Duration.ofSeconds(10);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(BLOCKED_MIN, BLOCKED_RATIO, BLOCKED_FOR);
+        super(SPEC, target);
     }
 
     @Override

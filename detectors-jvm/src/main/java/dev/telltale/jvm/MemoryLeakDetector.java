@@ -2,11 +2,13 @@ package dev.telltale.jvm;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
+import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
+import dev.telltale.jvm.internal.InProcessDetector;
 import dev.telltale.jvm.internal.TheilSen;
 
 import java.lang.management.GarbageCollectorMXBean;
@@ -17,8 +19,6 @@ import java.lang.management.MemoryUsage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.List;
-import java.util.Set;
 
 /**
  * {@code jvm.memory-leak}: the heap left after garbage collection, as a trend. On each run after at
@@ -28,13 +28,16 @@ import java.util.Set;
  * {@code growth} of the maximum heap, or that would exhaust it within {@code exhaustion}, is a leak.
  * Also: heap after GC above 85 % / 95 % of the maximum, and the share of time spent in GC.
  */
-public final class MemoryLeakDetector implements Detector {
+public final class MemoryLeakDetector extends InProcessDetector {
     public static final String ID = "jvm.memory-leak";
-    public static final Setting<Long> MIN_SAMPLES = Setting.count("min-samples", 6, "Post-GC samples needed for a trend.");
+    /** At most this many samples are kept, so min-samples above it could never be met. */
+    private static final int MAX_SAMPLES = 120;
+    public static final Setting<Long> MIN_SAMPLES = Setting.count("min-samples", 6, "Post-GC samples needed for a trend.")
+            .atLeast(2L).atMost((long) MAX_SAMPLES);
     public static final Setting<Duration> MIN_SPAN = Setting.duration("min-span", Duration.ofMinutes(30),
-            "Time the samples of a trend must span.");
+            "Time the samples of a trend must span.").above(Duration.ZERO);
     public static final Setting<Duration> WINDOW = Setting.duration("window", Duration.ofHours(2),
-            "Samples older than this are dropped from the trend.");
+            "Samples older than this are dropped from the trend.").above(Duration.ZERO);
     public static final Setting<Double> GROWTH = Setting.ratio("growth", 0.05,
             "Growth of post-GC heap over the trend, as a share of the maximum heap, that makes a leak.");
     public static final Setting<Double> MONOTONIC = Setting.ratio("monotonic", 0.8,
@@ -53,44 +56,27 @@ public final class MemoryLeakDetector implements Detector {
     static final SignalSpec GROWTH_RATE = SignalSpec.of("jvm.heap.growth_rate", "bytes",
             "Robust slope of post-GC heap, in bytes per second (0 without enough samples).");
     static final SignalSpec GC_TIME = SignalSpec.of("jvm.gc.time_share", "ratio", "Share of wall time spent in GC since the last run.");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("The heap left after garbage collection as a trend, a heap nearly full after collection, and time spent in GC.")
+            .problems(Problem.MEMORY_LEAK_LONG_RUNNING)
+            .interval(Duration.ofMinutes(1))
+            .settings(MIN_SAMPLES, MIN_SPAN, WINDOW, GROWTH, MONOTONIC, EXHAUSTION, HEAP_WARNING, HEAP_WARNING_FOR,
+                    HEAP_CRITICAL, HEAP_CRITICAL_FOR, GC_SHARE)
+            .rule(SettingRule.below(MIN_SPAN, WINDOW))
+            .rule(SettingRule.below(HEAP_WARNING, HEAP_CRITICAL))
+            .signals(AFTER_GC, GROWTH_RATE, GC_TIME)
+            .build();
 
     private record Sample(Instant at, long used) {
     }
 
-    private final String target;
     private final ArrayDeque<Sample> samples = new ArrayDeque<>();
     private long lastGcCount = -1;
     private long lastGcMillis = -1;
     private long lastWallNanos;
 
     MemoryLeakDetector(String target) {
-        this.target = target;
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String target() {
-        return target;
-    }
-
-    @Override
-    public Set<Problem> problems() {
-        return Set.of(Problem.MEMORY_LEAK_LONG_RUNNING);
-    }
-
-    @Override
-    public Duration defaultInterval() {
-        return Duration.ofMinutes(1);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(MIN_SAMPLES, MIN_SPAN, WINDOW, GROWTH, MONOTONIC, EXHAUSTION, HEAP_WARNING, HEAP_WARNING_FOR,
-                HEAP_CRITICAL, HEAP_CRITICAL_FOR, GC_SHARE);
+        super(SPEC, target);
     }
 
     @Override
@@ -115,7 +101,7 @@ public final class MemoryLeakDetector implements Detector {
         while (!samples.isEmpty() && samples.peekFirst().at().isBefore(cutoff)) {
             samples.pollFirst();
         }
-        while (samples.size() > 120) {
+        while (samples.size() > MAX_SAMPLES) {
             samples.pollFirst();
         }
         if (lastGcMillis >= 0 && wall > lastWallNanos) {

@@ -2,11 +2,14 @@ package dev.telltale.jvm;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSettings;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
+import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
+import dev.telltale.jvm.internal.InProcessDetector;
 import dev.telltale.jvm.internal.NPlusOneRegistry;
 
 import java.time.Duration;
@@ -22,62 +25,49 @@ import java.util.stream.Collectors;
  * pattern is reported once seen in {@code confirmations} units of work (one-off loops stay quiet) and
  * resolves when not seen for {@code retain}. Batches and single IN-list fetches never count.
  */
-public final class NPlusOneDetector implements Detector {
+public final class NPlusOneDetector extends InProcessDetector {
     public static final String ID = "jdbc.n-plus-one";
     public static final Setting<Long> MIN_COUNT = Setting.count("min-count", 5,
-            "Executions of one statement shape in one unit of work, with different parameters, that make an N+1.");
+            "Executions of one statement shape in one unit of work, with different parameters, that make an N+1.")
+            .atLeast(2L).atMost((long) Integer.MAX_VALUE);
     public static final Setting<Long> CRITICAL_COUNT = Setting.count("critical-count", 20,
             "Executions in one unit of work that make the N+1 critical.");
     public static final Setting<Duration> MIN_TOTAL_TIME = Setting.duration("min-total-time", Duration.ofMillis(50),
             "Total time of the repeated executions below which a repeat is too cheap to report.");
     public static final Setting<Long> CONFIRMATIONS = Setting.count("confirmations", 3,
-            "Units of work a pattern must be seen in before it is reported.");
+            "Units of work a pattern must be seen in before it is reported.").atLeast(1L);
     public static final Setting<Duration> RETAIN = Setting.duration("retain", Duration.ofHours(1),
-            "A pattern not seen for this long is forgotten and its finding resolves.");
+            "A pattern not seen for this long is forgotten and its finding resolves.").above(Duration.ZERO);
     public static final Setting<String> SUPPRESS = Setting.text("suppress", "none",
             "Comma-separated unit-of-work names (routes, jobs) whose N+1 patterns are never reported; 'none' for none.");
     static final SignalSpec PATTERNS = SignalSpec.of("jdbc.n_plus_one.patterns", "patterns",
             "N+1 patterns (unit of work and statement shape) confirmed and not suppressed.");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("The same statement shape run again and again with different parameters within one unit of work.")
+            .problems(Problem.N_PLUS_ONE_QUERY)
+            .interval(Duration.ofSeconds(30))
+            .settings(MIN_COUNT, CRITICAL_COUNT, MIN_TOTAL_TIME, CONFIRMATIONS, RETAIN, SUPPRESS)
+            .rule(SettingRule.notAbove(MIN_COUNT, CRITICAL_COUNT))
+            .signals(PATTERNS)
+            .build();
 
-    private final String target;
     private final NPlusOneRegistry registry;
 
     NPlusOneDetector(String target, NPlusOneRegistry registry) {
-        this.target = target;
+        super(SPEC, target);
         this.registry = registry;
     }
 
+    /** Hands the thresholds to the JDBC listener, so that they apply from the first statement. */
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String target() {
-        return target;
-    }
-
-    @Override
-    public Set<Problem> problems() {
-        return Set.of(Problem.N_PLUS_ONE_QUERY);
-    }
-
-    @Override
-    public Duration defaultInterval() {
-        return Duration.ofSeconds(30);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(MIN_COUNT, CRITICAL_COUNT, MIN_TOTAL_TIME, CONFIRMATIONS, RETAIN, SUPPRESS);
+    public void configure(DetectorSettings settings) {
+        registry.rule(new NPlusOneRegistry.Rule(settings.get(MIN_COUNT).intValue(), settings.get(MIN_TOTAL_TIME).toNanos()));
     }
 
     @Override
     public Detection detect(DetectionContext ctx) {
-        long minCount = Math.max(2, ctx.setting(MIN_COUNT));
-        registry.rule(new NPlusOneRegistry.Rule((int) Math.min(Integer.MAX_VALUE, minCount), ctx.setting(MIN_TOTAL_TIME).toNanos()));
         long critical = ctx.setting(CRITICAL_COUNT);
-        long confirmations = Math.max(1, ctx.setting(CONFIRMATIONS));
+        long confirmations = ctx.setting(CONFIRMATIONS);
         Set<String> suppressed = Arrays.stream(ctx.setting(SUPPRESS).split(","))
                 .map(String::trim).filter(s -> !s.isEmpty() && !s.equals("none")).collect(Collectors.toSet());
         List<NPlusOneRegistry.Pattern> patterns = registry.since(ctx.now().minus(ctx.setting(RETAIN)));

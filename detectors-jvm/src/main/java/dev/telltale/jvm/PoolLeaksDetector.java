@@ -2,12 +2,13 @@ package dev.telltale.jvm;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.jvm.internal.CallSites;
+import dev.telltale.jvm.internal.InProcessDetector;
 import dev.telltale.jvm.internal.JdbcMonitor;
 import dev.telltale.jvm.internal.Lease;
 import dev.telltale.jvm.internal.WorkState;
@@ -15,7 +16,6 @@ import dev.telltale.jvm.internal.WorkState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -24,46 +24,28 @@ import java.util.TreeMap;
  * stack capture; the holder thread's stack is read once, when a connection is first suspected. The
  * finding resolves when the connection is closed.
  */
-public final class PoolLeaksDetector implements Detector {
+public final class PoolLeaksDetector extends InProcessDetector {
     public static final String ID = "pool.leaks";
     public static final Setting<Duration> THRESHOLD = Setting.duration("threshold", Duration.ofSeconds(60),
-            "A connection held longer than this outside a long-running unit of work is a suspected leak.");
+            "A connection held longer than this outside a long-running unit of work is a suspected leak.")
+            .above(Duration.ZERO);
     public static final Setting<Long> MAX_FINDINGS = Setting.count("max-findings", 20,
-            "Suspected leaks reported per pool and run, the oldest first.");
+            "Suspected leaks reported per pool and run, the oldest first.").atLeast(1L);
     static final SignalSpec SUSPECTED = SignalSpec.of("pool.leaks.suspected", "connections",
             "Connections held longer than pool.leaks.threshold.", "pool");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Connections checked out for too long by a unit of work not marked long-running.")
+            .problems(Problem.CONNECTION_POOL_STARVATION)
+            .interval(Duration.ofSeconds(5))
+            .settings(THRESHOLD, MAX_FINDINGS)
+            .signals(SUSPECTED)
+            .build();
 
-    private final String target;
     private final Map<String, JdbcMonitor> monitors;
 
     PoolLeaksDetector(String target, Map<String, JdbcMonitor> monitors) {
-        this.target = target;
+        super(SPEC, target);
         this.monitors = monitors;
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String target() {
-        return target;
-    }
-
-    @Override
-    public Set<Problem> problems() {
-        return Set.of(Problem.CONNECTION_POOL_STARVATION);
-    }
-
-    @Override
-    public Duration defaultInterval() {
-        return Duration.ofSeconds(5);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(THRESHOLD, MAX_FINDINGS);
     }
 
     @Override

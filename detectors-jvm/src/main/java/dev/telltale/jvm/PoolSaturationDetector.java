@@ -2,12 +2,13 @@ package dev.telltale.jvm;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
+import dev.telltale.jvm.internal.InProcessDetector;
 import dev.telltale.jvm.internal.JdbcMonitor;
 import dev.telltale.jvm.internal.Lease;
 import dev.telltale.jvm.internal.WindowedCounter;
@@ -16,9 +17,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -26,7 +25,7 @@ import java.util.TreeMap;
  * connection acquisitions that timed out, and a fleet whose pools together exceed what the server
  * accepts. When requests wait, the finding names the units of work holding the connections and for how long.
  */
-public final class PoolSaturationDetector implements Detector {
+public final class PoolSaturationDetector extends InProcessDetector {
     public static final String ID = "pool.saturation";
     public static final Setting<Duration> PENDING_FOR = Setting.duration("pending.for", Duration.ofSeconds(5),
             "How long threads must keep waiting for a connection before it fires.");
@@ -35,9 +34,9 @@ public final class PoolSaturationDetector implements Detector {
     public static final Setting<Duration> UTILIZATION_FOR = Setting.duration("utilization.for", Duration.ofSeconds(30),
             "How long utilisation must stay above the warning level before it fires.");
     public static final Setting<Duration> TIMEOUT_WINDOW = Setting.duration("timeouts.window", Duration.ofMinutes(5),
-            "Acquisition timeouts are counted over this much time.");
+            "Acquisition timeouts are counted over this much time.").above(Duration.ZERO);
     public static final Setting<Long> INSTANCES = Setting.count("fleet.instances", 1,
-            "Instances of this service running the same pool against the same server.");
+            "Instances of this service running the same pool against the same server.").atLeast(1L);
     public static final Setting<Long> SERVER_CONNECTIONS = Setting.count("fleet.server-connections", 0,
             "Connections the server accepts for this service (max_connections minus reserved); 0 turns the fleet check off.");
     static final SignalSpec UTILIZATION_SIGNAL = SignalSpec.of("pool.utilization", "ratio",
@@ -45,41 +44,23 @@ public final class PoolSaturationDetector implements Detector {
     static final SignalSpec PENDING = SignalSpec.of("pool.pending", "threads", "Threads waiting for a connection.", "pool");
     static final SignalSpec TIMEOUTS = SignalSpec.of("pool.acquire.timeouts", "events",
             "Connection acquisitions that timed out in the window.", "pool");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Threads waiting for a connection, pools near their maximum, acquisition timeouts and fleets "
+                    + "whose pools together exceed what the server accepts.")
+            .problems(Problem.CONNECTION_POOL_STARVATION, Problem.CASCADING_FAILURES, Problem.OVER_PROVISIONING)
+            .interval(Duration.ofSeconds(1))
+            .settings(PENDING_FOR, UTILIZATION, UTILIZATION_FOR, TIMEOUT_WINDOW, INSTANCES, SERVER_CONNECTIONS)
+            .signals(UTILIZATION_SIGNAL, PENDING, TIMEOUTS)
+            .build();
 
-    private final String target;
     private final Map<String, PoolStats> pools;
     private final Map<String, JdbcMonitor> monitors;
     private final Map<String, WindowedCounter> timeoutWindows = new HashMap<>();
 
     PoolSaturationDetector(String target, Map<String, PoolStats> pools, Map<String, JdbcMonitor> monitors) {
-        this.target = target;
+        super(SPEC, target);
         this.pools = pools;
         this.monitors = monitors;
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String target() {
-        return target;
-    }
-
-    @Override
-    public Set<Problem> problems() {
-        return Set.of(Problem.CONNECTION_POOL_STARVATION, Problem.CASCADING_FAILURES, Problem.OVER_PROVISIONING);
-    }
-
-    @Override
-    public Duration defaultInterval() {
-        return Duration.ofSeconds(1);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(PENDING_FOR, UTILIZATION, UTILIZATION_FOR, TIMEOUT_WINDOW, INSTANCES, SERVER_CONNECTIONS);
     }
 
     @Override
@@ -118,11 +99,8 @@ public final class PoolSaturationDetector implements Detector {
                 out.finding(f.hint("The pool is close to exhaustion; check slow units of work and long transactions."));
             }
             if (monitor != null) {
-                WindowedCounter w = timeoutWindows.computeIfAbsent(pool, k -> {
-                    WindowedCounter c = new WindowedCounter();
-                    c.seed(ctx.now().minus(ctx.setting(TIMEOUT_WINDOW)), 0);
-                    return c;
-                });
+                WindowedCounter w = timeoutWindows.computeIfAbsent(pool,
+                        k -> WindowedCounter.startingAt(ctx.now().minus(ctx.setting(TIMEOUT_WINDOW))));
                 long timeouts = w.update(ctx.now(), monitor.acquireTimeouts(), ctx.setting(TIMEOUT_WINDOW));
                 out.signal(TIMEOUTS, timeouts, pool);
                 if (timeouts > 0) {

@@ -2,12 +2,14 @@ package dev.telltale.jvm;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSettings;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.jvm.internal.Fingerprint;
+import dev.telltale.jvm.internal.InProcessDetector;
 import dev.telltale.jvm.internal.StatementStats;
 import dev.telltale.jvm.internal.WindowedCounter;
 
@@ -23,20 +25,29 @@ import java.util.Set;
  * 40001 serialization failure, 23505 unique violation, 57014 cancelled by a timeout), and statement
  * shapes run without a query timeout. Counts are over the last {@code window}.
  */
-public final class StatementsDetector implements Detector {
+public final class StatementsDetector extends InProcessDetector {
     public static final String ID = "jdbc.statements";
     public static final Setting<Duration> SLOW = Setting.duration("slow", Duration.ofSeconds(1),
-            "A statement that takes longer than this is slow.");
+            "A statement that takes longer than this is slow.").above(Duration.ZERO);
     public static final Setting<Duration> WINDOW = Setting.duration("window", Duration.ofMinutes(5),
-            "Errors and slow statements are counted over this much time; a finding resolves when its window is clean.");
+            "Errors and slow statements are counted over this much time; a finding resolves when its window is clean.")
+            .above(Duration.ZERO);
     public static final Setting<Double> DEADLOCKS_CRITICAL = Setting.number("deadlocks.critical", 5,
-            "Deadlocks per minute above which they are critical.");
+            "Deadlocks per minute above which they are critical.").atLeast(0.0);
     static final SignalSpec ERRORS = SignalSpec.of("jdbc.statement.errors", "errors",
             "Statement errors in the window by SQLSTATE (40P01, 40001, 23505, 57014, other).", "sqlstate");
     static final SignalSpec SLOW_STATEMENTS = SignalSpec.of("jdbc.statements.slow", "statements",
             "Statements slower than jdbc.statements.slow in the window.");
     static final SignalSpec WITHOUT_TIMEOUT = SignalSpec.of("jdbc.statements.without_timeout", "shapes",
             "Statement shapes seen running without a query timeout.");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Slow statements, errors whose SQLSTATE means a known failure, and statements run without a query timeout.")
+            .problems(Problem.SLOW_QUERIES, Problem.DATABASE_DEADLOCKS, Problem.WRITE_SKEW, Problem.DUPLICATE_ORDERS,
+                    Problem.TIMEOUT_DOMINO_EFFECT)
+            .interval(Duration.ofSeconds(15))
+            .settings(SLOW, WINDOW, DEADLOCKS_CRITICAL)
+            .signals(ERRORS, SLOW_STATEMENTS, WITHOUT_TIMEOUT)
+            .build();
 
     private record Meaning(String state, Problem problem, Severity severity, String subject, String what, String hint) {
     }
@@ -55,49 +66,27 @@ public final class StatementsDetector implements Detector {
                     "statements were cancelled by a timeout",
                     "Look at the plans of the cancelled statements, or at lock waits holding them up."));
 
-    private final String target;
     private final StatementStats stats;
     private final WindowedCounter[] errorWindows = new WindowedCounter[StatementStats.STATES.size() + 1];
     private final WindowedCounter slowWindow = new WindowedCounter();
     private final Map<Long, WindowedCounter> slowShapeWindows = new HashMap<>();
 
     StatementsDetector(String target, StatementStats stats) {
-        this.target = target;
+        super(SPEC, target);
         this.stats = stats;
         for (int i = 0; i < errorWindows.length; i++) {
             errorWindows[i] = new WindowedCounter();
         }
     }
 
+    /** Hands the slow threshold to the JDBC listener, so that it applies from the first statement. */
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String target() {
-        return target;
-    }
-
-    @Override
-    public Set<Problem> problems() {
-        return Set.of(Problem.SLOW_QUERIES, Problem.DATABASE_DEADLOCKS, Problem.WRITE_SKEW, Problem.DUPLICATE_ORDERS,
-                Problem.TIMEOUT_DOMINO_EFFECT);
-    }
-
-    @Override
-    public Duration defaultInterval() {
-        return Duration.ofSeconds(15);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(SLOW, WINDOW, DEADLOCKS_CRITICAL);
+    public void configure(DetectorSettings settings) {
+        stats.slowThreshold(settings.get(SLOW).toNanos());
     }
 
     @Override
     public synchronized Detection detect(DetectionContext ctx) {
-        stats.slowThreshold(ctx.setting(SLOW).toNanos());
         Duration window = ctx.setting(WINDOW);
         Instant now = ctx.now();
         Detection.Builder out = Detection.builder();
@@ -129,11 +118,7 @@ public final class StatementsDetector implements Detector {
         out.signal(SLOW_STATEMENTS, slowWindow.update(now, stats.slowCount(), window));
         Map<Long, WindowedCounter> live = new HashMap<>();
         for (StatementStats.Shape s : stats.slowShapes()) {
-            WindowedCounter w = slowShapeWindows.computeIfAbsent(s.fingerprint().id(), k -> {
-                WindowedCounter c = new WindowedCounter();
-                c.seed(now.minus(window), 0);
-                return c;
-            });
+            WindowedCounter w = slowShapeWindows.computeIfAbsent(s.fingerprint().id(), k -> WindowedCounter.startingAt(now.minus(window)));
             live.put(s.fingerprint().id(), w);
             long inWindow = w.update(now, s.count(), window);
             if (inWindow > 0) {

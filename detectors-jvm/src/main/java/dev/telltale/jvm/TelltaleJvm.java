@@ -1,6 +1,10 @@
 package dev.telltale.jvm;
 
 import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
+import dev.telltale.jvm.cache.StampedeDetector;
+import dev.telltale.jvm.events.EventOrderingDetector;
+import dev.telltale.jvm.http.ThrottlingDetector;
 import dev.telltale.jvm.internal.CallSites;
 import dev.telltale.jvm.internal.HikariSupport;
 import dev.telltale.jvm.internal.JdbcMonitor;
@@ -8,6 +12,10 @@ import dev.telltale.jvm.internal.NPlusOneRegistry;
 import dev.telltale.jvm.internal.Scopes;
 import dev.telltale.jvm.internal.SqlFingerprints;
 import dev.telltale.jvm.internal.StatementStats;
+import dev.telltale.jvm.keys.HotKeysDetector;
+import dev.telltale.jvm.requests.DuplicateRequestsDetector;
+import dev.telltale.jvm.resilience.CircuitBreakerDetector;
+import dev.telltale.jvm.resilience.RetryStormDetector;
 import io.micrometer.core.instrument.MeterRegistry;
 import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
 
@@ -17,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionHandler;
@@ -70,6 +77,18 @@ public final class TelltaleJvm {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The spec of every in-process detector of this module: those {@link #detectors()} creates and those
+     * an application builds itself (resilience, cache, keys, requests, events, http). For listings and
+     * settings checks that need no running application.
+     */
+    public static List<DetectorSpec> specs() {
+        return List.of(NPlusOneDetector.SPEC, StatementsDetector.SPEC, PoolSaturationDetector.SPEC, PoolLeaksDetector.SPEC,
+                ExecutorSaturationDetector.SPEC, JvmThreadsDetector.SPEC, MemoryLeakDetector.SPEC,
+                RetryStormDetector.SPEC, CircuitBreakerDetector.SPEC, StampedeDetector.SPEC, HotKeysDetector.SPEC,
+                DuplicateRequestsDetector.SPEC, EventOrderingDetector.SPEC, ThrottlingDetector.SPEC);
     }
 
     /** A unit of work named {@code name} (a route such as {@code GET /orders}, a listener, a job), current on this thread until closed. */

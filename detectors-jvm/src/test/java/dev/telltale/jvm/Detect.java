@@ -1,27 +1,25 @@
 package dev.telltale.jvm;
 
 import dev.telltale.core.Detection;
-import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
-import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Severity;
 import dev.telltale.core.Signal;
+import dev.telltale.testkit.DetectorHarness;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Runs a detector once, as the engine would, and reads what it saw. */
+/** Runs a detector once, as the engine would (settings handed over, then one run), and reads what it saw. */
 final class Detect {
     private Detect() {
     }
 
     static Detection run(Detector d, Map<String, String> settings, Clock clock) {
         try {
-            return d.detect(new DetectionContext(d, DetectorSettings.resolve(d, settings), clock, Duration.ofSeconds(10), false, false));
+            return DetectorHarness.of(d).settings(settings).clock(clock).run();
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -29,6 +27,11 @@ final class Detect {
 
     static Detection run(Detector d, Map<String, String> settings) {
         return run(d, settings, Clock.systemUTC());
+    }
+
+    /** Hands the settings over as the engine does when it is built, without running the detector. */
+    static void configure(Detector d, Map<String, String> settings) throws Exception {
+        DetectorHarness.of(d).settings(settings).resolvedSettings();
     }
 
     static Optional<Finding> finding(Detection d, String subjectPart) {

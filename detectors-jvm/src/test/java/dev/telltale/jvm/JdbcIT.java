@@ -4,12 +4,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectorEngine;
 import dev.telltale.core.Finding;
+import dev.telltale.core.Report;
 import dev.telltale.core.Severity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import dev.telltale.testkit.DetectorHarness;
 import dev.telltale.testkit.PostgresExtension;
 import dev.telltale.testkit.TestPostgres;
 
@@ -92,7 +94,7 @@ class JdbcIT {
         TelltaleJvm telltale = TelltaleJvm.builder().target("orders-service").build();
         DataSource ds = telltale.wrap("orders-db", hikari);
         var detector = telltale.detector(NPlusOneDetector.ID);
-        Detect.run(detector, FAST_N_PLUS_ONE); // the engine's first run hands the thresholds over
+        Detect.configure(detector, FAST_N_PLUS_ONE); // as the engine does when it is built
 
         for (int i = 0; i < 2; i++) {
             try (var work = telltale.unitOfWork("GET /orders")) {
@@ -126,12 +128,50 @@ class JdbcIT {
         assertThat(Detect.run(detector, Map.of("min-total-time", "0s", "suppress", "GET /health, GET /orders")).findings()).isEmpty();
     }
 
+    /**
+     * The thresholds reach the JDBC listener when the settings are handed over, before any detection:
+     * with the defaults (min-count 5, slow 1s) neither the three lookups nor the 50 ms sleep below would
+     * be recorded at all.
+     */
+    @Test
+    void settingsApplyToStatementsRunBeforeTheFirstDetection() throws Exception {
+        TelltaleJvm telltale = TelltaleJvm.builder().target("early-service").build();
+        DataSource ds = telltale.wrap("early-db", hikari);
+        DetectorHarness statements = DetectorHarness.of(telltale.detector(StatementsDetector.ID)).set("slow", "10ms");
+        statements.resolvedSettings();
+        try (DetectorEngine engine = DetectorEngine.builder()
+                .detector(telltale.detector(NPlusOneDetector.ID))
+                .set("jdbc.n-plus-one.min-count", "3")
+                .set("jdbc.n-plus-one.min-total-time", "0s")
+                .build()) {
+            for (int round = 0; round < 3; round++) {
+                try (var work = telltale.unitOfWork("GET /early"); Connection c = ds.getConnection()) {
+                    for (long id = 1; id <= 3; id++) {
+                        try (PreparedStatement ps = c.prepareStatement("select name from customers where id = ?")) {
+                            ps.setLong(1, id);
+                            ps.executeQuery().close();
+                        }
+                    }
+                }
+            }
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.execute("select pg_sleep(0.05)");
+            }
+            Report report = engine.runOnce(Duration.ZERO);
+            Finding nPlusOne = report.findings().stream().filter(f -> f.subject().startsWith("GET /early:")).findFirst()
+                    .orElseThrow(() -> new AssertionError(report.findings()));
+            assertThat(nPlusOne.evidence()).containsEntry("executions", 3).containsEntry("units_seen", 3);
+        }
+        // the first detection of the statements detector: the sleep was recorded as slow when it ran
+        assertThat(Detect.finding(statements.run(), "slow statement: select pg_sleep(?)")).isPresent();
+    }
+
     @Test
     void oneInListFetchOrOneBatchIsNotAnNPlusOne() throws Exception {
         TelltaleJvm telltale = TelltaleJvm.builder().build();
         DataSource ds = telltale.wrap("in-list-db", hikari);
         var detector = telltale.detector(NPlusOneDetector.ID);
-        Detect.run(detector, FAST_N_PLUS_ONE);
+        Detect.configure(detector, FAST_N_PLUS_ONE);
         for (int round = 0; round < 4; round++) {
             try (var work = telltale.unitOfWork("GET /orders/fast"); Connection c = ds.getConnection()) {
                 StringBuilder in = new StringBuilder();
@@ -172,7 +212,7 @@ class JdbcIT {
         TelltaleJvm telltale = TelltaleJvm.builder().build();
         DataSource ds = telltale.wrap("tx-db", hikari);
         var detector = telltale.detector(NPlusOneDetector.ID);
-        Detect.run(detector, FAST_N_PLUS_ONE);
+        Detect.configure(detector, FAST_N_PLUS_ONE);
         try (Connection c = ds.getConnection()) {
             for (int round = 0; round < 3; round++) {
                 c.setAutoCommit(false);
@@ -196,7 +236,7 @@ class JdbcIT {
         TelltaleJvm telltale = TelltaleJvm.builder().build();
         DataSource ds = telltale.wrap("handoff-db", hikari);
         var detector = telltale.detector(NPlusOneDetector.ID);
-        Detect.run(detector, FAST_N_PLUS_ONE);
+        Detect.configure(detector, FAST_N_PLUS_ONE);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < 3; round++) {

@@ -1,12 +1,26 @@
 package dev.telltale.postgres;
 
 import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.postgres.activity.ConnectionsDetector;
 import dev.telltale.postgres.activity.DeadlocksDetector;
 import dev.telltale.postgres.activity.HotRowsDetector;
 import dev.telltale.postgres.activity.LockWaitsDetector;
 import dev.telltale.postgres.activity.LongRunningDetector;
 import dev.telltale.postgres.activity.QueryBurstsDetector;
+import dev.telltale.postgres.integrity.internal.IntegrityDetector;
+import dev.telltale.postgres.replication.ReplicationDetector;
+import dev.telltale.postgres.replication.TopologyDetector;
+import dev.telltale.postgres.stats.CacheHitDetector;
+import dev.telltale.postgres.stats.CheckpointsDetector;
+import dev.telltale.postgres.stats.ChecksumsDetector;
+import dev.telltale.postgres.stats.HotTablesDetector;
+import dev.telltale.postgres.stats.IndexesDetector;
+import dev.telltale.postgres.stats.SequencesDetector;
+import dev.telltale.postgres.stats.StatementsDetector;
+import dev.telltale.postgres.stats.TableHealthDetector;
+import dev.telltale.postgres.stats.TempSpillsDetector;
+import dev.telltale.postgres.stats.WraparoundDetector;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +56,24 @@ public final class PostgresDetectors {
         // replication (dev.telltale.postgres.replication)
         all.add(new dev.telltale.postgres.replication.ReplicationDetector(target));
         return List.copyOf(all);
+    }
+
+    /**
+     * The specs of every server detector of {@link #forTarget} and of {@code postgres.topology}, in that
+     * order, for listing and checking settings without a server.
+     */
+    public static List<DetectorSpec> specs() {
+        return List.of(ConnectionsDetector.SPEC, LockWaitsDetector.SPEC, HotRowsDetector.SPEC, DeadlocksDetector.SPEC,
+                LongRunningDetector.SPEC, QueryBurstsDetector.SPEC,
+                StatementsDetector.SPEC, HotTablesDetector.SPEC, TableHealthDetector.SPEC, IndexesDetector.SPEC,
+                WraparoundDetector.SPEC, SequencesDetector.SPEC, CacheHitDetector.SPEC, TempSpillsDetector.SPEC,
+                CheckpointsDetector.SPEC, ChecksumsDetector.SPEC,
+                ReplicationDetector.SPEC, TopologyDetector.SPEC);
+    }
+
+    /** One spec per integrity check kind ({@code integrity.duplicates}, ...), each with its kind's default problem. */
+    public static List<DetectorSpec> integritySpecs() {
+        return IntegrityDetector.specs();
     }
 
     /**

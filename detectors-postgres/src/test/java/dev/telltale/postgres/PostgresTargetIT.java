@@ -48,18 +48,18 @@ class PostgresTargetIT {
     void everyReadIsReadOnlyWithTimeouts(TestPostgres pg) throws Exception {
         try (PostgresTarget target = PostgresTarget.builder("db").url(pg.jdbcUrl())
                 .statementTimeout(Duration.ofMillis(700)).lockTimeout(Duration.ofMillis(150)).build()) {
-            List<String> settings = target.queries().read("test", BUDGET, tx -> tx.handle().createQuery(
+            List<String> settings = target.queries().read("test", BUDGET, tx -> tx.list("test",
                     "select current_setting('transaction_read_only') || ' ' || current_setting('statement_timeout') "
-                            + "|| ' ' || current_setting('lock_timeout')").mapTo(String.class).list());
+                            + "|| ' ' || current_setting('lock_timeout')", Map.of(), String.class));
             assertThat(settings).containsExactly("on 700ms 150ms");
 
             assertThatThrownBy(() -> target.queries().read("write", BUDGET,
-                    tx -> tx.handle().execute("create table should_not_exist(x int)")))
+                    tx -> tx.list("write", "create table should_not_exist(x int)", Map.of(), String.class)))
                     .hasMessageContaining("read-only");
 
             // a statement that outlives the statement timeout is cancelled by the server and named in the error
             assertThatThrownBy(() -> target.queries().read("sleep", BUDGET, tx -> tx.list(
-                    dev.telltale.postgres.internal.SqlFile.load(PostgresTargetIT.class, "sleep"), (rs, ctx) -> 1)))
+                    dev.telltale.postgres.internal.SqlFile.load(PostgresTargetIT.class, "sleep", String.class))))
                     .isInstanceOf(QueryFailure.class)
                     .hasMessageContaining("query sleep on target 'db' was cancelled by its statement timeout")
                     .hasMessageContaining("57014");
@@ -74,7 +74,7 @@ class PostgresTargetIT {
     void dataSourceTargetSetsApplicationName(TestPostgres pg) throws Exception {
         try (PostgresTarget target = PostgresTarget.fromDataSource("ds", pg.dataSource())) {
             String app = target.queries().read("app", BUDGET,
-                    tx -> tx.handle().createQuery("select current_setting('application_name')").mapTo(String.class).one());
+                    tx -> tx.one("app", "select current_setting('application_name')", Map.of(), String.class));
             assertThat(app).isEqualTo("telltale");
         }
     }

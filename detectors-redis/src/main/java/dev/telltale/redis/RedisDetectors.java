@@ -1,6 +1,7 @@
 package dev.telltale.redis;
 
 import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.redis.internal.BigKeysDetector;
 import dev.telltale.redis.internal.CacheEfficiencyDetector;
 import dev.telltale.redis.internal.ClientsDetector;
@@ -34,6 +35,17 @@ public final class RedisDetectors {
                 new MemoryDetector(target), new SlowCommandsDetector(target), new LatencyDetector(target),
                 new ClientsDetector(target), new ReplicationDetector(target), new PersistenceDetector(target),
                 new ClusterDetector(target), new TtlHygieneDetector(target), new StreamsDetector(target));
+    }
+
+    /**
+     * The specs of every per-node detector of {@link #forTarget} and of {@code redis.topology}, in that order,
+     * for listing and checking settings without a server.
+     */
+    public static List<DetectorSpec> specs() {
+        return List.of(CacheEfficiencyDetector.SPEC, HotKeysDetector.SPEC, BigKeysDetector.SPEC, MemoryDetector.SPEC,
+                SlowCommandsDetector.SPEC, LatencyDetector.SPEC, ClientsDetector.SPEC, ReplicationDetector.SPEC,
+                PersistenceDetector.SPEC, ClusterDetector.SPEC, TtlHygieneDetector.SPEC, StreamsDetector.SPEC,
+                TopologyDetector.SPEC);
     }
 
     /**

@@ -1,15 +1,12 @@
 package dev.telltale.redis;
 
 import dev.telltale.core.Detection;
-import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
-import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Severity;
 import dev.telltale.core.Signal;
+import dev.telltale.testkit.DetectorHarness;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,9 +21,7 @@ final class Runs {
     }
 
     static Detection run(Detector d, Map<String, String> settings) throws Exception {
-        DetectionContext ctx = new DetectionContext(d, DetectorSettings.resolve(d, settings), Clock.systemUTC(),
-                Duration.ofSeconds(20), false, false);
-        return d.detect(ctx);
+        return DetectorHarness.of(d).set("timeout", "20s").settings(settings).run();
     }
 
     static Detection run(Detector d) throws Exception {

@@ -5,8 +5,8 @@ import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorEngine;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.SignalSpec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -15,7 +15,6 @@ import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -27,7 +26,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class EngineOverhead {
     private static final int WARMUP_SECONDS = 20;
-    private static final SignalSpec SIGNAL = SignalSpec.of("bench.noop.value", "items", "A constant, to exercise gauge updates", "slot");
+    private static final SignalSpec SIGNAL = SignalSpec.of("bench.noop.value", "items", "A constant, to exercise gauge updates.", "slot");
 
     public static void main(String[] args) throws Exception {
         int detectors = args.length > 0 ? Integer.parseInt(args[0]) : 50;
@@ -96,38 +95,31 @@ public final class EngineOverhead {
         return memory.getHeapMemoryUsage().getUsed();
     }
 
+    /** A detector that only publishes a constant; each has an id of its own, so each its own spec. */
     private static final class NoOp implements Detector {
-        private final String id;
+        private final DetectorSpec spec;
         private final LongAdder runs;
 
         NoOp(String id, LongAdder runs) {
-            this.id = id;
+            this.spec = DetectorSpec.builder(id).summary("Publishes a constant.").problems(Problem.SLOW_QUERIES)
+                    .interval(Duration.ofSeconds(1)).signals(SIGNAL).build();
             this.runs = runs;
         }
 
-        public String id() {
-            return id;
+        @Override
+        public DetectorSpec spec() {
+            return spec;
         }
 
+        @Override
         public String target() {
             return "bench";
         }
 
-        public Set<Problem> problems() {
-            return Set.of(Problem.SLOW_QUERIES);
-        }
-
-        public Duration defaultInterval() {
-            return Duration.ofSeconds(1);
-        }
-
-        public List<Setting<?>> settings() {
-            return List.of();
-        }
-
+        @Override
         public Detection detect(DetectionContext ctx) {
             runs.increment();
-            return Detection.builder().signal(SIGNAL, 1.0, id).build();
+            return Detection.builder().signal(SIGNAL, 1.0, spec.id()).build();
         }
     }
 }

@@ -1,13 +1,12 @@
 package dev.telltale.benchmarks.integrity;
 
 import dev.telltale.core.Detection;
-import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
-import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.integrity.IntegrityChecks;
+import dev.telltale.testkit.DetectorHarness;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +16,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -72,10 +69,9 @@ public final class IntegrityScan {
         long rows = 0;
         int runs = 0;
         Finding last = null;
+        DetectorHarness scan = DetectorHarness.of(d).set("timeout", "30s");
         while (true) {
-            DetectionContext ctx = new DetectionContext(d, DetectorSettings.resolve(d, Map.of()), Clock.systemUTC(),
-                    Duration.ofSeconds(30), false, false);
-            Detection r = d.detect(ctx);
+            Detection r = scan.run();
             runs++;
             Finding f = r.findings().isEmpty() ? null : r.findings().get(0);
             if (f != null) {

@@ -1,21 +1,17 @@
 package dev.telltale.benchmarks.postgres;
 
 import dev.telltale.core.Detection;
-import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
-import dev.telltale.core.DetectorSettings;
 import dev.telltale.postgres.PostgresDetectors;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.testkit.DetectorHarness;
 
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One full cycle of every server detector against a database: per detector the wall time, the server time
@@ -76,9 +72,7 @@ public final class PostgresCycle {
     }
 
     private static Detection run(Detector d) throws Exception {
-        DetectionContext ctx = new DetectionContext(d, DetectorSettings.resolve(d, Map.of()), Clock.systemUTC(),
-                Duration.ofSeconds(30), false, false);
-        return d.detect(ctx);
+        return DetectorHarness.of(d).set("timeout", "30s").run();
     }
 
     /** Server time (ms) and rows of the statements the detector sent, tagged telltale:<sql name>. */

@@ -2,23 +2,23 @@ package dev.telltale.jvm.cache;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
+import dev.telltale.jvm.internal.InProcessDetector;
+import dev.telltale.jvm.internal.Texts;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -33,20 +33,20 @@ import java.util.regex.Pattern;
  *     {@code hit-ratio.warning}, or below {@code hit-ratio.baseline-share} of its usual level.</li>
  * </ul>
  */
-public final class StampedeDetector implements Detector {
+public final class StampedeDetector extends InProcessDetector {
     public static final String ID = "cache.stampede";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     public static final Setting<Long> CONCURRENT_WARNING = Setting.count("concurrent.warning", 3,
-            "Loads of one key running at the same time that make a stampede.");
+            "Loads of one key running at the same time that make a stampede.").atLeast(2L);
     public static final Setting<Long> BURST_WARNING = Setting.count("burst.warning", 3,
-            "Loads of one key starting within one second that make a stampede.");
+            "Loads of one key starting within one second that make a stampede.").atLeast(2L);
     public static final Setting<Double> HIT_RATIO_WARNING = Setting.ratio("hit-ratio.warning", 0.7,
             "A cache whose hit ratio in a run falls below this has collapsed.");
     public static final Setting<Double> HIT_RATIO_BASELINE_SHARE = Setting.ratio("hit-ratio.baseline-share", 0.8,
-            "...or whose hit ratio falls below this share of its usual (moving average) ratio.");
+            "A cache whose hit ratio in a run falls below this share of its usual (moving average) ratio has collapsed too.");
     public static final Setting<Long> HIT_RATIO_MIN_GETS = Setting.count("hit-ratio.min-gets", 100,
-            "Gets a cache needs in a run before its hit ratio is judged.");
+            "Gets a cache needs in a run before its hit ratio is judged.").atLeast(1L);
     public static final Setting<Duration> HIT_RATIO_FOR = Setting.duration("hit-ratio.for", Duration.ofSeconds(30),
             "How long the hit ratio must stay collapsed before the finding fires.");
 
@@ -58,14 +58,22 @@ public final class StampedeDetector implements Detector {
     static final SignalSpec HIT_RATIO = SignalSpec.of("cache.hit_ratio", "ratio",
             "Hits over gets in the last run, from Micrometer's cache.gets.", "cache");
 
-    private final String target;
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Concurrent or repeated loads of one cache key, and caches whose hit ratio collapses.")
+            .problems(Problem.THUNDERING_HERD)
+            .interval(Duration.ofSeconds(10))
+            .settings(CONCURRENT_WARNING, BURST_WARNING, HIT_RATIO_WARNING, HIT_RATIO_BASELINE_SHARE,
+                    HIT_RATIO_MIN_GETS, HIT_RATIO_FOR)
+            .signals(CONCURRENT, BURST, LOADS, HIT_RATIO)
+            .build();
+
     private final Map<String, CacheLoads> caches = new ConcurrentHashMap<>();
     private final Optional<MeterRegistry> registry;
     private final Map<String, long[]> lastGets = new HashMap<>();
     private final Map<String, Double> baseline = new HashMap<>();
 
     private StampedeDetector(String target, Optional<MeterRegistry> registry) {
-        this.target = target;
+        super(SPEC, target);
         this.registry = registry;
     }
 
@@ -89,32 +97,6 @@ public final class StampedeDetector implements Detector {
     }
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String target() {
-        return target;
-    }
-
-    @Override
-    public Set<Problem> problems() {
-        return Set.of(Problem.THUNDERING_HERD);
-    }
-
-    @Override
-    public Duration defaultInterval() {
-        return Duration.ofSeconds(10);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(CONCURRENT_WARNING, BURST_WARNING, HIT_RATIO_WARNING, HIT_RATIO_BASELINE_SHARE,
-                HIT_RATIO_MIN_GETS, HIT_RATIO_FOR);
-    }
-
-    @Override
     public synchronized Detection detect(DetectionContext ctx) {
         Detection.Builder out = Detection.builder();
         for (CacheLoads c : caches.values()) {
@@ -131,7 +113,7 @@ public final class StampedeDetector implements Detector {
                                 s.concurrent().count(), c.cache()))
                         .evidence("cache", c.cache())
                         .evidence("concurrent-loads", s.concurrent().count())
-                        .evidence("key", key(s.concurrent().key()))
+                        .evidence("key", Texts.key(s.concurrent().key()))
                         .evidence("loads", s.loads())
                         .hint("Load each key once (Caffeine's get(key, loader), @Cacheable(sync = true), a per-key lock "
                                 + "or request coalescing) and refresh hot entries before they expire (refreshAfterWrite)."));
@@ -142,7 +124,7 @@ public final class StampedeDetector implements Detector {
                                 c.cache(), s.burst().count()))
                         .evidence("cache", c.cache())
                         .evidence("loads-within-1s", s.burst().count())
-                        .evidence("key", key(s.burst().key()))
+                        .evidence("key", Texts.key(s.burst().key()))
                         .evidence("loads", s.loads())
                         .hint("The value is loaded again and again: the entry is not stored after a load, expires "
                                 + "at once, or callers miss and load without coalescing."));
@@ -205,10 +187,5 @@ public final class StampedeDetector implements Detector {
                 baseline.put(cache, usual == null ? ratio : usual * 0.8 + ratio * 0.2);
             }
         }
-    }
-
-    private static String key(Object key) {
-        String s = String.valueOf(key);
-        return s.length() <= 120 ? s : s.substring(0, 117) + "...";
     }
 }

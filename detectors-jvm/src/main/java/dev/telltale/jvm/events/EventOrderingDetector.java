@@ -2,31 +2,30 @@ package dev.telltale.jvm.events;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
+import dev.telltale.jvm.internal.InProcessDetector;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
-import java.util.Set;
 
 /**
  * {@code events.ordering}: reads each {@link EventOrderTracker} once per run. A regression (an older event
  * applied after a newer one) is CRITICAL, a gap a WARNING, a repeated number a WARNING of duplicate
  * processing.
  */
-public final class EventOrderingDetector implements Detector {
+public final class EventOrderingDetector extends InProcessDetector {
     public static final String ID = "events.ordering";
 
     public static final Setting<Long> REGRESSIONS_CRITICAL = Setting.count("regressions.critical", 1,
-            "Regressions in a run that make a CRITICAL finding.");
+            "Regressions in a run that make a CRITICAL finding.").atLeast(1L);
     public static final Setting<Long> GAPS_WARNING = Setting.count("gaps.warning", 1,
-            "Gaps in a run that make a WARNING.");
+            "Gaps in a run that make a WARNING.").atLeast(1L);
     public static final Setting<Long> REPEATS_WARNING = Setting.count("repeats.warning", 1,
-            "Repeated sequence numbers in a run that make a WARNING of duplicate processing.");
+            "Repeated sequence numbers in a run that make a WARNING of duplicate processing.").atLeast(1L);
     public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
             "How long gaps must keep coming before the warning fires.");
 
@@ -35,45 +34,23 @@ public final class EventOrderingDetector implements Detector {
     static final SignalSpec ANOMALIES = SignalSpec.of("events.order.anomalies", "events",
             "Events in the last run out of sequence, by kind (regression, gap, repeat).", "stream", "kind");
 
-    private final String target;
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Sequenced events applied out of order, with gaps, or more than once.")
+            .problems(Problem.MESSAGE_OUT_OF_ORDER, Problem.DUPLICATE_EVENT_PROCESSING)
+            .interval(Duration.ofSeconds(30))
+            .settings(REGRESSIONS_CRITICAL, GAPS_WARNING, REPEATS_WARNING, FOR)
+            .signals(EVENTS, ANOMALIES)
+            .build();
+
     private final List<EventOrderTracker> trackers;
 
-    private EventOrderingDetector(String target, List<EventOrderTracker> trackers) {
-        this.target = target;
-        this.trackers = trackers;
+    private EventOrderingDetector(String target, EventOrderTracker... trackers) {
+        super(SPEC, target);
+        this.trackers = atLeastOne(SPEC, "EventOrderTracker", trackers);
     }
 
     public static EventOrderingDetector of(String target, EventOrderTracker... trackers) {
-        Objects.requireNonNull(target, "target");
-        if (trackers.length == 0) {
-            throw new IllegalArgumentException("events.ordering needs at least one EventOrderTracker");
-        }
-        return new EventOrderingDetector(target, List.of(trackers));
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String target() {
-        return target;
-    }
-
-    @Override
-    public Set<Problem> problems() {
-        return Set.of(Problem.MESSAGE_OUT_OF_ORDER, Problem.DUPLICATE_EVENT_PROCESSING);
-    }
-
-    @Override
-    public Duration defaultInterval() {
-        return Duration.ofSeconds(30);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(REGRESSIONS_CRITICAL, GAPS_WARNING, REPEATS_WARNING, FOR);
+        return new EventOrderingDetector(target, trackers);
     }
 
     @Override
@@ -86,7 +63,7 @@ public final class EventOrderingDetector implements Detector {
             out.signal(ANOMALIES, c.regressions(), stream, "regression");
             out.signal(ANOMALIES, c.gaps(), stream, "gap");
             out.signal(ANOMALIES, c.repeats(), stream, "repeat");
-            if (c.regressions() >= Math.max(1, ctx.setting(REGRESSIONS_CRITICAL))) {
+            if (c.regressions() >= ctx.setting(REGRESSIONS_CRITICAL)) {
                 out.finding(ctx.finding(Problem.MESSAGE_OUT_OF_ORDER, Severity.CRITICAL, "stream " + stream + " regressions")
                         .summary(c.regressions() + " of " + c.events() + " events of " + stream
                                 + " were older than one already applied for the same entity")
@@ -97,7 +74,7 @@ public final class EventOrderingDetector implements Detector {
                         .hint("Events of one entity must share a partition (key by entity id) and one consumer thread; "
                                 + "reject or park events older than the stored version instead of applying them."));
             }
-            if (c.gaps() >= Math.max(1, ctx.setting(GAPS_WARNING))) {
+            if (c.gaps() >= ctx.setting(GAPS_WARNING)) {
                 out.finding(ctx.finding(Problem.MESSAGE_OUT_OF_ORDER, Severity.WARNING, "stream " + stream + " gaps")
                         .summary(c.gaps() + " events of " + stream + " skipped ahead of the next expected number ("
                                 + c.missing() + " numbers missing)")
@@ -109,7 +86,7 @@ public final class EventOrderingDetector implements Detector {
                                 + "the consumer's skipped or dead-lettered messages.")
                         .holdFor(ctx.setting(FOR)));
             }
-            if (c.repeats() >= Math.max(1, ctx.setting(REPEATS_WARNING))) {
+            if (c.repeats() >= ctx.setting(REPEATS_WARNING)) {
                 out.finding(ctx.finding(Problem.DUPLICATE_EVENT_PROCESSING, Severity.WARNING, "stream " + stream + " repeats")
                         .summary(c.repeats() + " events of " + stream + " carried a number already applied")
                         .evidence("stream", stream)

@@ -2,11 +2,12 @@ package dev.telltale.jvm.http;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
+import dev.telltale.jvm.internal.InProcessDetector;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -21,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code http.throttling}: an upstream edge (CDN, API gateway, a partner's rate limiter) throttling us,
@@ -30,7 +30,7 @@ import java.util.Set;
  * the first tag of {@code host-tags} that a meter has, and a {@link ThrottlingRecorder} for other clients
  * (which also carries {@code Retry-After}). A 429 share above {@code too-many.warning} is a WARNING.
  */
-public final class ThrottlingDetector implements Detector {
+public final class ThrottlingDetector extends InProcessDetector {
     public static final String ID = "http.throttling";
     static final String NO_HOST = "(no host tag)";
 
@@ -39,7 +39,7 @@ public final class ThrottlingDetector implements Detector {
     public static final Setting<Double> UNAVAILABLE_WARNING = Setting.ratio("unavailable.warning", 0.05,
             "Share of a host's responses that are 503 Service Unavailable above which a WARNING is raised.");
     public static final Setting<Long> MIN_REQUESTS = Setting.count("min-requests", 20,
-            "Responses a host needs in a run before its shares are judged.");
+            "Responses a host needs in a run before its shares are judged.").atLeast(1L);
     public static final Setting<String> HOST_TAGS = Setting.text("host-tags", "client.name,server.address,host",
             "Tags of http.client.requests that name the remote host, first present wins.");
     public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
@@ -50,14 +50,21 @@ public final class ThrottlingDetector implements Detector {
     static final SignalSpec THROTTLED = SignalSpec.of("http.client.throttled", "requests",
             "Responses in the last run by status (429, 503), over all hosts.", "status");
 
-    private final String target;
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Remote hosts answering with 429 Too Many Requests or 503 Service Unavailable: an upstream edge throttling us.")
+            .problems(Problem.CDN_LIMITS)
+            .interval(Duration.ofSeconds(30))
+            .settings(TOO_MANY_WARNING, UNAVAILABLE_WARNING, MIN_REQUESTS, HOST_TAGS, FOR)
+            .signals(THROTTLED_SHARE, THROTTLED)
+            .build();
+
     private final Optional<MeterRegistry> registry;
     private final List<ThrottlingRecorder> recorders;
     private final Map<Meter.Id, Long> lastMeterCounts = new HashMap<>();
     private final Map<String, long[]> lastRecorded = new HashMap<>();
 
     private ThrottlingDetector(String target, Optional<MeterRegistry> registry, List<ThrottlingRecorder> recorders) {
-        this.target = target;
+        super(SPEC, target);
         this.registry = registry;
         this.recorders = recorders;
     }
@@ -73,31 +80,6 @@ public final class ThrottlingDetector implements Detector {
             throw new IllegalArgumentException("http.throttling needs a MeterRegistry or at least one ThrottlingRecorder");
         }
         return new ThrottlingDetector(Objects.requireNonNull(target, "target"), Optional.empty(), List.of(recorders));
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String target() {
-        return target;
-    }
-
-    @Override
-    public Set<Problem> problems() {
-        return Set.of(Problem.CDN_LIMITS);
-    }
-
-    @Override
-    public Duration defaultInterval() {
-        return Duration.ofSeconds(30);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(TOO_MANY_WARNING, UNAVAILABLE_WARNING, MIN_REQUESTS, HOST_TAGS, FOR);
     }
 
     /** Per host in one run: total, 429, 503, max Retry-After ms (-1 = none). */
@@ -146,7 +128,7 @@ public final class ThrottlingDetector implements Detector {
         }
         for (Map.Entry<String, Tally> e : ranked) {
             Tally t = e.getValue();
-            if (t.total < Math.max(1, ctx.setting(MIN_REQUESTS))) {
+            if (t.total < ctx.setting(MIN_REQUESTS)) {
                 continue;
             }
             double share429 = (double) t.tooMany / t.total;

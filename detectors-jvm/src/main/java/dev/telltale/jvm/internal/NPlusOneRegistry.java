@@ -15,7 +15,10 @@ import java.util.Map;
  * repeat, so it is off the statement hot path.
  */
 public final class NPlusOneRegistry {
-    /** What the detector currently asks for; pushed by it at each run so units ending meanwhile use its settings. */
+    /**
+     * What the detector asks for, handed over when the engine is built ({@code configure}) so that the
+     * first units of work already use the configured thresholds; the detector's defaults until then.
+     */
     public record Rule(int minCount, long minTotalNanos) {
     }
 

@@ -27,6 +27,13 @@ public final class WindowedCounter {
         return cumulative - snapshots.peekFirst().value();
     }
 
+    /** A counter that counts from zero at {@code from}: events before its first update are in its first window. */
+    public static WindowedCounter startingAt(Instant from) {
+        WindowedCounter c = new WindowedCounter();
+        c.seed(from, 0);
+        return c;
+    }
+
     /** The first snapshot taken counts from zero: a counter that had events before the first run reports them. */
     public synchronized void seed(Instant now, long value) {
         if (snapshots.isEmpty()) {

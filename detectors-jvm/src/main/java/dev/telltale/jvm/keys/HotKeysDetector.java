@@ -2,32 +2,33 @@ package dev.telltale.jvm.keys;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
+import dev.telltale.jvm.internal.InProcessDetector;
+import dev.telltale.jvm.internal.Texts;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
-import java.util.Set;
 
 /**
  * {@code keys.hot-keys}: client-side hot keys. Each run closes the window of every {@link HotKeys} it
  * watches and reports a key as hot when its guaranteed count is above {@code mean-multiple} times the
  * mean count per distinct key and its rate is at least {@code min-rate} touches per minute.
  */
-public final class HotKeysDetector implements Detector {
+public final class HotKeysDetector extends InProcessDetector {
     public static final String ID = "keys.hot-keys";
 
     public static final Setting<Double> MEAN_MULTIPLE = Setting.number("mean-multiple", 10,
-            "A key is hot when its touches in the window exceed this multiple of the mean per distinct key.");
+            "A key is hot when its touches in the window exceed this multiple of the mean per distinct key.").atLeast(1.0);
     public static final Setting<Double> MIN_RATE = Setting.number("min-rate", 1000,
-            "...and when it is touched at least this many times per minute.");
-    public static final Setting<Long> TOP = Setting.count("top", 5, "How many of the hottest keys are published as signals and checked.");
+            "A key is hot only when it is also touched at least this many times per minute.").atLeast(0.0);
+    public static final Setting<Long> TOP = Setting.count("top", 5, "How many of the hottest keys are published as signals and checked.")
+            .atLeast(1L).atMost(100L);
     public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
             "How long a key must stay hot before the finding fires.");
 
@@ -38,50 +39,28 @@ public final class HotKeysDetector implements Detector {
     static final SignalSpec DISTINCT = SignalSpec.of("keys.distinct", "keys",
             "Estimated distinct keys touched in the last window.", "source");
 
-    private final String target;
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Keys touched far more often than the mean key, counted on the client.")
+            .problems(Problem.HOT_PARTITION)
+            .interval(Duration.ofMinutes(1))
+            .settings(MEAN_MULTIPLE, MIN_RATE, TOP, FOR)
+            .signals(TOP_HITS, RECORDS, DISTINCT)
+            .build();
+
     private final List<HotKeys> sources;
 
-    private HotKeysDetector(String target, List<HotKeys> sources) {
-        this.target = target;
-        this.sources = List.copyOf(sources);
+    private HotKeysDetector(String target, HotKeys... sources) {
+        super(SPEC, target);
+        this.sources = atLeastOne(SPEC, "HotKeys source", sources);
     }
 
     public static HotKeysDetector of(String target, HotKeys... sources) {
-        Objects.requireNonNull(target, "target");
-        if (sources.length == 0) {
-            throw new IllegalArgumentException("keys.hot-keys needs at least one HotKeys source");
-        }
-        return new HotKeysDetector(target, List.of(sources));
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String target() {
-        return target;
-    }
-
-    @Override
-    public Set<Problem> problems() {
-        return Set.of(Problem.HOT_PARTITION);
-    }
-
-    @Override
-    public Duration defaultInterval() {
-        return Duration.ofMinutes(1);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(MEAN_MULTIPLE, MIN_RATE, TOP, FOR);
+        return new HotKeysDetector(target, sources);
     }
 
     @Override
     public Detection detect(DetectionContext ctx) {
-        int top = (int) Math.max(1, Math.min(100, ctx.setting(TOP)));
+        int top = ctx.setting(TOP).intValue();
         double multiple = ctx.setting(MEAN_MULTIPLE);
         double minRate = ctx.setting(MIN_RATE);
         Detection.Builder out = Detection.builder();
@@ -101,16 +80,16 @@ public final class HotKeysDetector implements Detector {
             for (HotKeys.KeyCount k : keys) {
                 double perMinute = k.hits() / minutes;
                 if (k.hits() > multiple * mean && perMinute >= minRate) {
-                    out.finding(ctx.finding(Problem.HOT_PARTITION, Severity.WARNING, "key " + describe(k.key()))
+                    out.finding(ctx.finding(Problem.HOT_PARTITION, Severity.WARNING, "key " + Texts.key(k.key()))
                             .summary(String.format(Locale.ROOT,
                                     "key %s took %d of %d touches (%.1f %%) in %s, %.0f x the mean key",
-                                    describe(k.key()), k.hits(), w.records(), 100.0 * k.hits() / Math.max(1, w.records()),
-                                    format(w.length()), k.hits() / Math.max(mean, 1e-9)))
+                                    Texts.key(k.key()), k.hits(), w.records(), 100.0 * k.hits() / Math.max(1, w.records()),
+                                    Texts.duration(w.length()), k.hits() / Math.max(mean, 1e-9)))
                             .evidence("source", source.name())
                             .evidence("hits", k.hits())
                             .evidence("hits.upper-bound", k.estimate())
                             .evidence("hits.per-minute", Math.round(perMinute))
-                            .evidence("window", format(w.length()))
+                            .evidence("window", Texts.duration(w.length()))
                             .evidence("records", w.records())
                             .evidence("distinct-keys", w.distinct())
                             .evidence("mean-per-key", Math.round(mean * 100) / 100.0)
@@ -121,14 +100,5 @@ public final class HotKeysDetector implements Detector {
             }
         }
         return out.build();
-    }
-
-    static String describe(Object key) {
-        String s = String.valueOf(key);
-        return s.length() <= 120 ? s : s.substring(0, 117) + "...";
-    }
-
-    private static String format(Duration d) {
-        return d.toMillis() >= 10_000 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 }

@@ -2,32 +2,31 @@ package dev.telltale.jvm.requests;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
+import dev.telltale.jvm.internal.InProcessDetector;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
-import java.util.Set;
 
 /**
  * {@code requests.duplicates}: reads each {@link IdempotencyTracker} once per run. A key used twice while
  * the first use is in flight is CRITICAL; replays above {@code replay-rate.warning} of requests are a
  * WARNING (for events, any replay); requests without a key are reported as INFO.
  */
-public final class DuplicateRequestsDetector implements Detector {
+public final class DuplicateRequestsDetector extends InProcessDetector {
     public static final String ID = "requests.duplicates";
 
     public static final Setting<Long> CONCURRENT_CRITICAL = Setting.count("concurrent.critical", 1,
-            "Concurrent uses of one key in a run that make a CRITICAL finding.");
+            "Concurrent uses of one key in a run that make a CRITICAL finding.").atLeast(1L);
     public static final Setting<Double> REPLAY_RATE_WARNING = Setting.ratio("replay-rate.warning", 0.05,
             "Share of requests that replay a finished key above which a WARNING is raised.");
     public static final Setting<Long> MIN_REQUESTS = Setting.count("min-requests", 20,
-            "Requests needed in a run before the replay rate is judged.");
+            "Requests needed in a run before the replay rate is judged.").atLeast(1L);
     public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
             "How long the replay rate must stay high before the finding fires.");
 
@@ -38,45 +37,23 @@ public final class DuplicateRequestsDetector implements Detector {
     static final SignalSpec MISSING = SignalSpec.of("requests.idempotent.missing_key", "requests",
             "State-changing requests without an idempotency key in the last run.", "operation");
 
-    private final String target;
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Idempotency keys used again while in flight or after they finished, and requests without a key.")
+            .problems(Problem.DOUBLE_CHARGE_PAYMENT, Problem.DUPLICATE_ORDERS, Problem.DUPLICATE_EVENT_PROCESSING)
+            .interval(Duration.ofSeconds(30))
+            .settings(CONCURRENT_CRITICAL, REPLAY_RATE_WARNING, MIN_REQUESTS, FOR)
+            .signals(USES, DUPLICATES, MISSING)
+            .build();
+
     private final List<IdempotencyTracker> trackers;
 
-    private DuplicateRequestsDetector(String target, List<IdempotencyTracker> trackers) {
-        this.target = target;
-        this.trackers = trackers;
+    private DuplicateRequestsDetector(String target, IdempotencyTracker... trackers) {
+        super(SPEC, target);
+        this.trackers = atLeastOne(SPEC, "IdempotencyTracker", trackers);
     }
 
     public static DuplicateRequestsDetector of(String target, IdempotencyTracker... trackers) {
-        Objects.requireNonNull(target, "target");
-        if (trackers.length == 0) {
-            throw new IllegalArgumentException("requests.duplicates needs at least one IdempotencyTracker");
-        }
-        return new DuplicateRequestsDetector(target, List.of(trackers));
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String target() {
-        return target;
-    }
-
-    @Override
-    public Set<Problem> problems() {
-        return Set.of(Problem.DOUBLE_CHARGE_PAYMENT, Problem.DUPLICATE_ORDERS, Problem.DUPLICATE_EVENT_PROCESSING);
-    }
-
-    @Override
-    public Duration defaultInterval() {
-        return Duration.ofSeconds(30);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(CONCURRENT_CRITICAL, REPLAY_RATE_WARNING, MIN_REQUESTS, FOR);
+        return new DuplicateRequestsDetector(target, trackers);
     }
 
     @Override
@@ -90,8 +67,7 @@ public final class DuplicateRequestsDetector implements Detector {
             out.signal(DUPLICATES, c.replays(), op, "replay");
             out.signal(MISSING, c.missingKeys(), op);
             boolean events = t.kind() == IdempotencyTracker.Kind.EVENTS;
-            long concurrentLimit = Math.max(1, ctx.setting(CONCURRENT_CRITICAL));
-            if (c.concurrentDuplicates() >= concurrentLimit) {
+            if (c.concurrentDuplicates() >= ctx.setting(CONCURRENT_CRITICAL)) {
                 out.finding(ctx.finding(events ? Problem.DUPLICATE_EVENT_PROCESSING : Problem.DOUBLE_CHARGE_PAYMENT,
                                 Severity.CRITICAL, (events ? "events " : "operation ") + op + " concurrent duplicates")
                         .summary(String.format(Locale.ROOT, "%d %s used an idempotency key that was still in flight: "

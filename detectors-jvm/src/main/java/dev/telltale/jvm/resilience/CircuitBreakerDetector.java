@@ -2,11 +2,13 @@ package dev.telltale.jvm.resilience;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
+import dev.telltale.jvm.internal.InProcessDetector;
+import dev.telltale.jvm.internal.Texts;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker.State;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -22,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -38,17 +39,19 @@ import java.util.concurrent.atomic.LongAdder;
  * <li>open: an OPEN breaker means a dependency is failing and callers are cut off (cascading failures).</li>
  * </ul>
  */
-public final class CircuitBreakerDetector implements Detector {
+public final class CircuitBreakerDetector extends InProcessDetector {
     public static final String ID = "resilience.circuit-breaker";
 
     public static final Setting<Long> FLAPPING_OPENS = Setting.count("flapping.opens", 3,
-            "Transitions into OPEN within flapping.window that make the breaker flapping.");
+            "Transitions into OPEN within flapping.window that make the breaker flapping.")
+            .atLeast(1L).atMost((long) Watched.MAX_OPENS);
     public static final Setting<Duration> FLAPPING_WINDOW = Setting.duration("flapping.window", Duration.ofMinutes(10),
-            "The window in which transitions into OPEN are counted.");
+            "The window in which transitions into OPEN are counted.").above(Duration.ZERO);
     public static final Setting<Double> STUCK_OPEN_MULTIPLE = Setting.number("stuck-open.multiple", 5,
-            "A breaker not CLOSED for more than this multiple of its wait duration in OPEN, while rejecting calls, is stuck open.");
+            "A breaker not CLOSED for more than this multiple of its wait duration in OPEN, while rejecting calls, is stuck open.")
+            .atLeast(1.0);
     public static final Setting<Long> STUCK_CLOSED_MIN_CALLS = Setting.count("stuck-closed.min-calls", 5,
-            "Calls a CLOSED breaker's window must hold before its failure rate is judged here.");
+            "Calls a CLOSED breaker's window must hold before its failure rate is judged here.").atLeast(1L);
     public static final Setting<Duration> STUCK_CLOSED_FOR = Setting.duration("stuck-closed.for", Duration.ofMinutes(2),
             "How long a CLOSED breaker must stay above its failure threshold before the finding fires.");
     public static final Setting<Boolean> OPEN_ALERT = Setting.flag("open.alert", true,
@@ -61,11 +64,18 @@ public final class CircuitBreakerDetector implements Detector {
     static final SignalSpec REJECTED = SignalSpec.of("resilience.circuitbreaker.rejected", "calls",
             "Calls the breaker rejected since the last run.", "name");
 
-    private final String target;
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Circuit breakers that flap, stay open, never open despite failures, or are open.")
+            .problems(Problem.CIRCUIT_BREAKER_FAILURE, Problem.CASCADING_FAILURES)
+            .interval(Duration.ofSeconds(10))
+            .settings(FLAPPING_OPENS, FLAPPING_WINDOW, STUCK_OPEN_MULTIPLE, STUCK_CLOSED_MIN_CALLS, STUCK_CLOSED_FOR, OPEN_ALERT)
+            .signals(OPENS, NOT_CLOSED, REJECTED)
+            .build();
+
     private final Map<String, Watched> watched = new ConcurrentHashMap<>();
 
     private CircuitBreakerDetector(Builder b) {
-        this.target = b.target;
+        super(SPEC, b.target);
         b.breakers.forEach(this::watch);
         for (CircuitBreakerRegistry r : b.registries) {
             r.getAllCircuitBreakers().forEach(this::watch);
@@ -90,31 +100,6 @@ public final class CircuitBreakerDetector implements Detector {
     }
 
     @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String target() {
-        return target;
-    }
-
-    @Override
-    public Set<Problem> problems() {
-        return Set.of(Problem.CIRCUIT_BREAKER_FAILURE, Problem.CASCADING_FAILURES);
-    }
-
-    @Override
-    public Duration defaultInterval() {
-        return Duration.ofSeconds(10);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(FLAPPING_OPENS, FLAPPING_WINDOW, STUCK_OPEN_MULTIPLE, STUCK_CLOSED_MIN_CALLS, STUCK_CLOSED_FOR, OPEN_ALERT);
-    }
-
-    @Override
     public synchronized Detection detect(DetectionContext ctx) {
         Instant now = ctx.now();
         Detection.Builder out = Detection.builder();
@@ -136,16 +121,16 @@ public final class CircuitBreakerDetector implements Detector {
             }
             CircuitBreakerConfig config = cb.getCircuitBreakerConfig();
 
-            if (opens.size() >= Math.max(1, ctx.setting(FLAPPING_OPENS))) {
+            if (opens.size() >= ctx.setting(FLAPPING_OPENS)) {
                 out.finding(ctx.finding(Problem.CIRCUIT_BREAKER_FAILURE, Severity.WARNING, "circuit breaker " + name + " flapping")
                         .summary(String.format(Locale.ROOT, "circuit breaker %s opened %d times in %s", name, opens.size(),
-                                text(ctx.setting(FLAPPING_WINDOW))))
+                                Texts.duration(ctx.setting(FLAPPING_WINDOW))))
                         .evidence("opens", opens.size())
-                        .evidence("window", text(ctx.setting(FLAPPING_WINDOW)))
+                        .evidence("window", Texts.duration(ctx.setting(FLAPPING_WINDOW)))
                         .evidence("first-open", opens.get(0).toString())
                         .evidence("last-open", opens.get(opens.size() - 1).toString())
                         .evidence("state", state.name())
-                        .evidence("wait-in-open", text(waitInOpen(config)))
+                        .evidence("wait-in-open", Texts.duration(waitInOpen(config)))
                         .hint("The dependency fails on and off, or the half-open probe is too small to judge it: "
                                 + "look at the dependency's errors, and raise permittedNumberOfCallsInHalfOpenState "
                                 + "or the wait duration."));
@@ -158,10 +143,11 @@ public final class CircuitBreakerDetector implements Detector {
                 out.finding(ctx.finding(Problem.CIRCUIT_BREAKER_FAILURE, Severity.CRITICAL, "circuit breaker " + name + " stuck open")
                         .summary(String.format(Locale.ROOT,
                                 "circuit breaker %s has not closed for %s (%.0f x its %s wait) and rejected %d calls since the last look",
-                                name, text(notClosed), (double) notClosed.toMillis() / Math.max(1, wait.toMillis()), text(wait), rejected))
+                                name, Texts.duration(notClosed), (double) notClosed.toMillis() / Math.max(1, wait.toMillis()),
+                                Texts.duration(wait), rejected))
                         .evidence("state", state.name())
-                        .evidence("not-closed-for", text(notClosed))
-                        .evidence("wait-in-open", text(wait))
+                        .evidence("not-closed-for", Texts.duration(notClosed))
+                        .evidence("wait-in-open", Texts.duration(wait))
                         .evidence("rejected", rejected)
                         .evidence("failure-rate", rate(cb.getMetrics().getFailureRate()))
                         .hint(state == State.FORCED_OPEN
@@ -213,13 +199,6 @@ public final class CircuitBreakerDetector implements Detector {
 
     private static Object rate(float percent) {
         return percent < 0 ? "not enough calls" : (Object) (Math.round(percent * 10) / 10.0);
-    }
-
-    private static String text(Duration d) {
-        if (d.toMillis() < 10_000) {
-            return d.toMillis() + "ms";
-        }
-        return d.toSeconds() + "s";
     }
 
     private static final class Watched {

@@ -2,11 +2,12 @@ package dev.telltale.jvm.resilience;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
+import dev.telltale.jvm.internal.InProcessDetector;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.Retry;
@@ -20,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -33,13 +33,13 @@ import java.util.function.LongSupplier;
  * {@code budget.per-second} per second), held for {@code for}. It is CRITICAL while the circuit breaker of
  * the same name is OPEN: the retries only hammer a dependency already known to be down.
  */
-public final class RetryStormDetector implements Detector {
+public final class RetryStormDetector extends InProcessDetector {
     public static final String ID = "resilience.retry-storm";
 
     public static final Setting<Double> BUDGET_RATIO = Setting.ratio("budget.ratio", 0.2,
             "Retries allowed as a share of calls (Finagle and Linkerd: 20 %).");
     public static final Setting<Double> BUDGET_PER_SECOND = Setting.number("budget.per-second", 10,
-            "Retries allowed per second on top of the ratio, so that quiet services may retry (Finagle: 10).");
+            "Retries allowed per second on top of the ratio, so that quiet services may retry (Finagle: 10).").atLeast(0.0);
     public static final Setting<Duration> FOR = Setting.duration("for", Duration.ofSeconds(60),
             "How long retries must stay above the budget before the storm fires.");
 
@@ -50,14 +50,21 @@ public final class RetryStormDetector implements Detector {
     static final SignalSpec BUDGET_USED = SignalSpec.of("resilience.retry.budget_used", "ratio",
             "Retries in the last run divided by the retry budget (above 1 = over budget).", "name");
 
-    private final String target;
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Retries per call and per second of every retry instance, against a retry budget.")
+            .problems(Problem.RETRY_STORM)
+            .interval(Duration.ofSeconds(10))
+            .settings(BUDGET_RATIO, BUDGET_PER_SECOND, FOR)
+            .signals(ATTEMPTS_PER_CALL, RETRIES_PER_SECOND, BUDGET_USED)
+            .build();
+
     private final Map<String, Source> sources = new ConcurrentHashMap<>();
     private final Map<String, RetryRecorder> recorders = new ConcurrentHashMap<>();
     private final List<CircuitBreakerRegistry> breakers;
     private Instant previousRun;
 
     private RetryStormDetector(Builder b) {
-        this.target = b.target;
+        super(SPEC, b.target);
         this.breakers = List.copyOf(b.breakers);
         b.retries.forEach(this::watch);
         for (RetryRegistry registry : b.registries) {
@@ -95,31 +102,6 @@ public final class RetryStormDetector implements Detector {
 
     private boolean add(Source s) {
         return sources.putIfAbsent(s.name, s) == null;
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public String target() {
-        return target;
-    }
-
-    @Override
-    public Set<Problem> problems() {
-        return Set.of(Problem.RETRY_STORM);
-    }
-
-    @Override
-    public Duration defaultInterval() {
-        return Duration.ofSeconds(10);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(BUDGET_RATIO, BUDGET_PER_SECOND, FOR);
     }
 
     @Override

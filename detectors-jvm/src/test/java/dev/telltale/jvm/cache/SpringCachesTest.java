@@ -1,6 +1,7 @@
 package dev.telltale.jvm.cache;
 
 import dev.telltale.core.Detection;
+import dev.telltale.testkit.DetectorHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.cache.CacheManager;
@@ -21,7 +22,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static dev.telltale.jvm.cache.StampedeDetectorTest.ctx;
 import static dev.telltale.jvm.cache.StampedeDetectorTest.finding;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -101,13 +101,13 @@ class SpringCachesTest {
     void cacheableWithoutSyncStampedesAndWithSyncDoesNot() throws Exception {
         try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext(Config.class)) {
             Products products = context.getBean(Products.class);
-            DETECTOR.detect(ctx(DETECTOR, true));
+            DetectorHarness.of(DETECTOR).baselinePass();
 
             herd(() -> products.product(7));
             int unsynced = products.queries();
             herd(() -> products.price(7));
 
-            Detection d = DETECTOR.detect(ctx(DETECTOR, false));
+            Detection d = DetectorHarness.of(DETECTOR).reportPass();
 
             assertThat(unsynced).isGreaterThanOrEqualTo(3);
             assertThat(products.queries() - unsynced).isEqualTo(1);

@@ -5,12 +5,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.telltale.core.Detection;
-import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
+import dev.telltale.testkit.DetectorHarness;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -46,9 +46,6 @@ class StampedeDetectorTest {
         assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
     }
 
-    static DetectionContext ctx(Detector d, boolean baseline) {
-        return new DetectionContext(d, DetectorSettings.resolve(d, Map.of()), Clock.systemUTC(), Duration.ofSeconds(10), false, baseline);
-    }
 
     /** The backing store: a query that takes a while, as the database does under a herd. */
     private String query(Object key) {
@@ -99,7 +96,7 @@ class StampedeDetectorTest {
             return v;
         });
 
-        Detection d = detector.detect(ctx(detector, false));
+        Detection d = DetectorHarness.of(detector).reportPass();
         Finding f = finding(d, "cache products concurrent loads").orElseThrow();
         assertThat(f.problem()).isEqualTo(Problem.THUNDERING_HERD);
         assertThat(f.severity()).isEqualTo(Severity.WARNING);
@@ -144,7 +141,7 @@ class StampedeDetectorTest {
         herd(() -> loading.get(42));
         assertThat(databaseQueries.get() - queriesBefore).isEqualTo(1);
 
-        Detection d = detector.detect(ctx(detector, false));
+        Detection d = DetectorHarness.of(detector).reportPass();
 
         assertThat(finding(d, "cache aside concurrent loads")).isPresent();
         assertThat(d.findings()).noneMatch(f -> f.subject().startsWith("cache loading"));
@@ -156,7 +153,7 @@ class StampedeDetectorTest {
     }
 
     @Test
-    void hitRatioCollapseFromMicrometerCacheGets() {
+    void hitRatioCollapseFromMicrometerCacheGets() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         StampedeDetector detector = StampedeDetector.create("app", meters);
         LoadingCache<Integer, String> catalog = Caffeine.newBuilder().recordStats().build(k -> "item " + k);
@@ -164,19 +161,19 @@ class StampedeDetectorTest {
         for (int k = 0; k < 100; k++) {
             catalog.get(k);
         }
-        detector.detect(ctx(detector, true));
+        DetectorHarness.of(detector).baselinePass();
         for (int round = 0; round < 2; round++) {
             for (int i = 0; i < 1000; i++) {
                 catalog.get(i % 100); // warm: hits
             }
-            assertThat(detector.detect(ctx(detector, false)).findings()).isEmpty();
+            assertThat(DetectorHarness.of(detector).reportPass().findings()).isEmpty();
         }
 
         catalog.invalidateAll(); // a flush: everything expires together
         for (int i = 0; i < 1000; i++) {
             catalog.get(i % 500);
         }
-        Detection d = detector.detect(ctx(detector, false));
+        Detection d = DetectorHarness.of(detector).reportPass();
 
         Finding f = finding(d, "cache catalog hit ratio").orElseThrow();
         assertThat(f.severity()).isEqualTo(Severity.WARNING);
@@ -203,7 +200,7 @@ class StampedeDetectorTest {
         }
         assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
 
-        Detection d = detector.detect(ctx(detector, false));
+        Detection d = DetectorHarness.of(detector).reportPass();
 
         assertThat(d.findings()).isEmpty();
     }

@@ -1,12 +1,12 @@
 package dev.telltale.jvm.events;
 
 import dev.telltale.core.Detection;
-import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
+import dev.telltale.testkit.DetectorHarness;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -24,9 +24,6 @@ class EventOrderingDetectorTest {
     record OrderEvent(String orderId, long version) {
     }
 
-    static DetectionContext ctx(Detector d) {
-        return new DetectionContext(d, DetectorSettings.resolve(d, Map.of()), Clock.systemUTC(), Duration.ofSeconds(10), false, false);
-    }
 
     private static Finding bySubject(Detection d, String subject) {
         return d.findings().stream().filter(f -> f.subject().equals(subject)).findFirst()
@@ -34,7 +31,7 @@ class EventOrderingDetectorTest {
     }
 
     @Test
-    void eventsDeliveredOutOfOrderFire() {
+    void eventsDeliveredOutOfOrderFire() throws Exception {
         EventOrderTracker tracker = EventOrderTracker.builder("order-events").build();
         EventOrderingDetector detector = EventOrderingDetector.of("app", tracker);
         // order-1: created, paid, shipped arrive as created, shipped, paid (a retry on another partition)
@@ -49,7 +46,7 @@ class EventOrderingDetectorTest {
                 EventOrderTracker.Order.REGRESSION, EventOrderTracker.Order.FIRST, EventOrderTracker.Order.IN_ORDER,
                 EventOrderTracker.Order.REPEAT);
 
-        Detection d = detector.detect(ctx(detector));
+        Detection d = DetectorHarness.of(detector).run();
 
         Finding regression = bySubject(d, "stream order-events regressions");
         assertThat(regression.problem()).isEqualTo(Problem.MESSAGE_OUT_OF_ORDER);
@@ -86,7 +83,7 @@ class EventOrderingDetectorTest {
         consumers.shutdown();
         assertThat(consumers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
 
-        Detection d = detector.detect(ctx(detector));
+        Detection d = DetectorHarness.of(detector).run();
 
         assertThat(d.findings()).isEmpty();
         assertThat(tracker.drain().entities()).isEqualTo(0 + 400);

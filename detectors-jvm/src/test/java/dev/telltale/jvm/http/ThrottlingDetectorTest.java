@@ -2,12 +2,12 @@ package dev.telltale.jvm.http;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.telltale.core.Detection;
-import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
+import dev.telltale.testkit.DetectorHarness;
 import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -61,9 +61,6 @@ class ThrottlingDetectorTest {
         server.stop(0);
     }
 
-    static DetectionContext ctx(Detector d, boolean baseline) {
-        return new DetectionContext(d, DetectorSettings.resolve(d, Map.of()), Clock.systemUTC(), Duration.ofSeconds(10), false, baseline);
-    }
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
@@ -93,12 +90,12 @@ class ThrottlingDetectorTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         HttpClient client = instrumented(meters);
         ThrottlingDetector detector = ThrottlingDetector.create("app", meters);
-        detector.detect(ctx(detector, true));
+        DetectorHarness.of(detector).baselinePass();
         for (int i = 0; i < 100; i++) {
             client.send(HttpRequest.newBuilder(uri(i % 2 == 0 ? "/limited" : "/ok")).build(), HttpResponse.BodyHandlers.discarding());
         }
 
-        Detection d = detector.detect(ctx(detector, false));
+        Detection d = DetectorHarness.of(detector).reportPass();
 
         assertThat(meters.get("http.client.requests").tag("status", "429").timer().count()).isEqualTo(45);
         assertThat(d.findings()).singleElement().satisfies(f -> {
@@ -123,7 +120,7 @@ class ThrottlingDetectorTest {
             recorder.record(client.send(HttpRequest.newBuilder(uri("/limited")).build(), HttpResponse.BodyHandlers.discarding()));
         }
 
-        Detection d = detector.detect(ctx(detector, false));
+        Detection d = DetectorHarness.of(detector).reportPass();
 
         Finding f = d.findings().get(0);
         assertThat(f.subject()).isEqualTo("host 127.0.0.1:" + server.getAddress().getPort());
@@ -137,12 +134,12 @@ class ThrottlingDetectorTest {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         HttpClient client = instrumented(meters);
         ThrottlingDetector detector = ThrottlingDetector.create("app", meters);
-        detector.detect(ctx(detector, true));
+        DetectorHarness.of(detector).baselinePass();
         for (int i = 0; i < 100; i++) {
             client.send(HttpRequest.newBuilder(uri("/ok")).build(), HttpResponse.BodyHandlers.discarding());
         }
 
-        Detection d = detector.detect(ctx(detector, false));
+        Detection d = DetectorHarness.of(detector).reportPass();
 
         assertThat(d.findings()).isEmpty();
     }

@@ -1,13 +1,13 @@
 package dev.telltale.jvm.keys;
 
 import dev.telltale.core.Detection;
-import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.jvm.keys.internal.SpaceSaving;
+import dev.telltale.testkit.DetectorHarness;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -25,9 +25,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class HotKeysTest {
 
-    static DetectionContext ctx(Detector d, Map<String, String> settings) {
-        return new DetectionContext(d, DetectorSettings.resolve(d, settings), Clock.systemUTC(), Duration.ofSeconds(10), false, false);
-    }
 
     @Test
     void spaceSavingIsExactWhileKeysFitAndBoundsTheErrorAfter() {
@@ -124,7 +121,7 @@ class HotKeysTest {
         threads.shutdown();
         assertThat(threads.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
 
-        Detection d = detector.detect(ctx(detector, Map.of()));
+        Detection d = DetectorHarness.of(detector).run();
 
         assertThat(d.findings()).hasSize(1);
         Finding f = d.findings().get(0);
@@ -142,22 +139,22 @@ class HotKeysTest {
             assertThat(s.value()).isBetween(4_900.0, 5_000.0);
         });
         // the window was reset: the next run starts from nothing
-        assertThat(detector.detect(ctx(detector, Map.of())).findings()).isEmpty();
+        assertThat(DetectorHarness.of(detector).run().findings()).isEmpty();
     }
 
     @Test
-    void evenTrafficHasNoHotKey() {
+    void evenTrafficHasNoHotKey() throws Exception {
         HotKeys keys = HotKeys.builder("app").capacity(256).build();
         HotKeysDetector detector = HotKeysDetector.of("app", keys);
         Random random = new Random(1);
         for (int i = 0; i < 200_000; i++) {
             keys.record("order:" + random.nextInt(2_000));
         }
-        assertThat(detector.detect(ctx(detector, Map.of())).findings()).isEmpty();
+        assertThat(DetectorHarness.of(detector).run().findings()).isEmpty();
     }
 
     @Test
-    void aKeyBelowTheRateFloorIsNotHot() {
+    void aKeyBelowTheRateFloorIsNotHot() throws Exception {
         HotKeys keys = HotKeys.builder("app").build();
         HotKeysDetector detector = HotKeysDetector.of("app", keys);
         for (int i = 0; i < 1000; i++) {
@@ -169,7 +166,7 @@ class HotKeysTest {
         // 500 hits are far above 10 x the mean; a rate floor above the key's rate keeps it from being hot.
         // The window is real time, so the floor must be out of reach however fast the loop ran:
         // 1e12 per minute would need the 1,500 records above in under 30 ns.
-        assertThat(detector.detect(ctx(detector, Map.of("min-rate", "1000000000000"))).findings()).isEmpty();
+        assertThat(DetectorHarness.of(detector).settings(Map.of("min-rate", "1000000000000")).run().findings()).isEmpty();
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.testkit.RedisExtension;
 import dev.telltale.testkit.TestRedis;
+import dev.telltale.testkit.DetectorHarness;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.IntFunction;
 
-import static dev.telltale.jvm.keys.HotKeysTest.ctx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Real Lettuce traffic against the real Redis, counted client-side by a command listener. */
@@ -67,7 +67,7 @@ class LettuceHotKeysIT {
     }
 
     @Test
-    void oneHotKeyAmongAHundredThousandIsFoundClientSide() {
+    void oneHotKeyAmongAHundredThousandIsFoundClientSide() throws Exception {
         String prefix = redis.keyPrefix();
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             c.sync().set(prefix + "product:celebrity", "{\"name\":\"the one everyone wants\"}", io.lettuce.core.SetArgs.Builder.ex(60));
@@ -76,7 +76,7 @@ class LettuceHotKeysIT {
         gets(105_000, i -> i % 21 == 20 ? prefix + "product:celebrity" : prefix + "product:" + i);
         HotKeysDetector detector = HotKeysDetector.of("redis", keys);
 
-        Detection d = detector.detect(ctx(detector, Map.of()));
+        Detection d = DetectorHarness.of(detector).run();
 
         assertThat(d.findings()).hasSize(1);
         Finding f = d.findings().get(0);
@@ -99,13 +99,13 @@ class LettuceHotKeysIT {
     }
 
     @Test
-    void evenTrafficHasNoHotKey() {
+    void evenTrafficHasNoHotKey() throws Exception {
         String prefix = redis.keyPrefix();
         Random random = new Random(3);
         gets(50_000, i -> prefix + "session:" + random.nextInt(5_000));
         HotKeysDetector detector = HotKeysDetector.of("redis", keys);
 
-        Detection d = detector.detect(ctx(detector, Map.of()));
+        Detection d = DetectorHarness.of(detector).run();
 
         assertThat(d.findings()).isEmpty();
         assertThat(d.signals()).anySatisfy(s -> {

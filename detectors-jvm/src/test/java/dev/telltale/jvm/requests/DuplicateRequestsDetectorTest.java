@@ -1,12 +1,12 @@
 package dev.telltale.jvm.requests;
 
 import dev.telltale.core.Detection;
-import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
+import dev.telltale.testkit.DetectorHarness;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -23,9 +23,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DuplicateRequestsDetectorTest {
 
-    static DetectionContext ctx(Detector d) {
-        return new DetectionContext(d, DetectorSettings.resolve(d, Map.of()), Clock.systemUTC(), Duration.ofSeconds(10), false, false);
-    }
 
     @Test
     void twoConcurrentRequestsWithOneKeyAreADoubleChargeInTheMaking() throws Exception {
@@ -56,7 +53,7 @@ class DuplicateRequestsDetectorTest {
             requests.shutdownNow();
         }
 
-        Detection d = detector.detect(ctx(detector));
+        Detection d = DetectorHarness.of(detector).run();
 
         assertThat(d.findings()).hasSize(1);
         Finding f = d.findings().get(0);
@@ -73,7 +70,7 @@ class DuplicateRequestsDetectorTest {
     }
 
     @Test
-    void replaysAboveFivePercentAreAWarningAndMissingKeysAreCounted() {
+    void replaysAboveFivePercentAreAWarningAndMissingKeysAreCounted() throws Exception {
         IdempotencyTracker orders = IdempotencyTracker.forRequests("orders").build();
         DuplicateRequestsDetector detector = DuplicateRequestsDetector.of("app", orders);
         for (int i = 0; i < 100; i++) {
@@ -85,7 +82,7 @@ class DuplicateRequestsDetectorTest {
         orders.missingKey();
         orders.missingKey();
 
-        Detection d = detector.detect(ctx(detector));
+        Detection d = DetectorHarness.of(detector).run();
 
         Finding replay = d.findings().stream().filter(f -> f.subject().equals("operation orders replays")).findFirst().orElseThrow();
         assertThat(replay.problem()).isEqualTo(Problem.DUPLICATE_ORDERS);
@@ -97,14 +94,14 @@ class DuplicateRequestsDetectorTest {
     }
 
     @Test
-    void aRedeliveredEventIsDuplicateProcessing() {
+    void aRedeliveredEventIsDuplicateProcessing() throws Exception {
         IdempotencyTracker events = IdempotencyTracker.forEvents("order-events").build();
         DuplicateRequestsDetector detector = DuplicateRequestsDetector.of("app", events);
         events.track("evt-1", () -> 1);
         events.track("evt-2", () -> 1);
         events.track("evt-1", () -> 1);
 
-        Detection d = detector.detect(ctx(detector));
+        Detection d = DetectorHarness.of(detector).run();
 
         assertThat(d.findings()).singleElement().satisfies(f -> {
             assertThat(f.problem()).isEqualTo(Problem.DUPLICATE_EVENT_PROCESSING);
@@ -129,7 +126,7 @@ class DuplicateRequestsDetectorTest {
         pool.shutdown();
         assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
 
-        Detection d = detector.detect(ctx(detector));
+        Detection d = DetectorHarness.of(detector).run();
 
         assertThat(d.findings()).isEmpty();
     }

@@ -1,12 +1,12 @@
 package dev.telltale.jvm.resilience;
 
 import dev.telltale.core.Detection;
-import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
+import dev.telltale.testkit.DetectorHarness;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -36,9 +36,6 @@ class CircuitBreakerDetectorTest {
         }
     }
 
-    private static DetectionContext ctx(Detector d, boolean baseline) {
-        return new DetectionContext(d, DetectorSettings.resolve(d, Map.of()), Clock.systemUTC(), Duration.ofSeconds(10), false, baseline);
-    }
 
     private static void fail(CircuitBreaker cb) {
         try {
@@ -59,7 +56,7 @@ class CircuitBreakerDetectorTest {
     }
 
     @Test
-    void aBreakerThatOpensThreeTimesInTheWindowIsFlapping() {
+    void aBreakerThatOpensThreeTimesInTheWindowIsFlapping() throws Exception {
         CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowSize(4).minimumNumberOfCalls(4).failureRateThreshold(50)
                 .waitDurationInOpenState(Duration.ofMillis(100)).permittedNumberOfCallsInHalfOpenState(2)
@@ -78,7 +75,7 @@ class CircuitBreakerDetectorTest {
         succeed(cb);
         assertThat(cb.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 
-        Detection d = detector.detect(ctx(detector, false));
+        Detection d = DetectorHarness.of(detector).reportPass();
 
         Finding f = finding(d, "circuit breaker payments flapping").orElseThrow();
         assertThat(f.problem()).isEqualTo(Problem.CIRCUIT_BREAKER_FAILURE);
@@ -92,7 +89,7 @@ class CircuitBreakerDetectorTest {
     }
 
     @Test
-    void aBreakerHeldOpenUnderTrafficIsStuckOpen() {
+    void aBreakerHeldOpenUnderTrafficIsStuckOpen() throws Exception {
         CircuitBreaker cb = CircuitBreaker.of("payments", CircuitBreakerConfig.custom()
                 .slidingWindowSize(2).minimumNumberOfCalls(2).failureRateThreshold(50)
                 .waitDurationInOpenState(Duration.ofMillis(100)).permittedNumberOfCallsInHalfOpenState(1).build());
@@ -108,10 +105,10 @@ class CircuitBreakerDetectorTest {
             }
         });
         traffic.start();
-        detector.detect(ctx(detector, true));
+        DetectorHarness.of(detector).baselinePass();
 
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            Detection d = detector.detect(ctx(detector, false));
+            Detection d = DetectorHarness.of(detector).reportPass();
             Optional<Finding> stuck = finding(d, "circuit breaker payments stuck open");
             assertThat(stuck).as("findings %s", d.findings()).isPresent();
             Finding f = stuck.get();
@@ -122,7 +119,7 @@ class CircuitBreakerDetectorTest {
     }
 
     @Test
-    void anIdleOpenBreakerIsNotStuck() {
+    void anIdleOpenBreakerIsNotStuck() throws Exception {
         CircuitBreaker cb = CircuitBreaker.of("reports", CircuitBreakerConfig.custom()
                 .slidingWindowSize(2).minimumNumberOfCalls(2).waitDurationInOpenState(Duration.ofMillis(50)).build());
         CircuitBreakerDetector detector = CircuitBreakerDetector.builder("app").circuitBreaker(cb).build();
@@ -131,7 +128,7 @@ class CircuitBreakerDetectorTest {
         assertThat(cb.getState()).isEqualTo(CircuitBreaker.State.OPEN);
         await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> true);
 
-        Detection d = detector.detect(ctx(detector, false));
+        Detection d = DetectorHarness.of(detector).reportPass();
 
         assertThat(finding(d, "circuit breaker reports stuck open")).isEmpty();
         Finding open = finding(d, "circuit breaker reports open").orElseThrow();
@@ -140,7 +137,7 @@ class CircuitBreakerDetectorTest {
     }
 
     @Test
-    void aBreakerWhoseWindowNeverFillsIsStuckClosed() {
+    void aBreakerWhoseWindowNeverFillsIsStuckClosed() throws Exception {
         CircuitBreaker cb = CircuitBreaker.of("search", CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED).slidingWindowSize(60)
                 .minimumNumberOfCalls(100).failureRateThreshold(50).build());
@@ -154,7 +151,7 @@ class CircuitBreakerDetectorTest {
         }
         assertThat(cb.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 
-        Detection d = detector.detect(ctx(detector, false));
+        Detection d = DetectorHarness.of(detector).reportPass();
 
         Finding f = finding(d, "circuit breaker search stuck closed").orElseThrow();
         assertThat(f.severity()).isEqualTo(Severity.WARNING);
@@ -164,12 +161,12 @@ class CircuitBreakerDetectorTest {
     }
 
     @Test
-    void healthyBreakersRaiseNothing() {
+    void healthyBreakersRaiseNothing() throws Exception {
         CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
         CircuitBreaker a = registry.circuitBreaker("a");
         CircuitBreaker b = registry.circuitBreaker("b");
         CircuitBreakerDetector detector = CircuitBreakerDetector.builder("app").registry(registry).build();
-        detector.detect(ctx(detector, true));
+        DetectorHarness.of(detector).baselinePass();
         for (int i = 0; i < 500; i++) {
             succeed(a);
             if (i % 50 == 0) {
@@ -179,7 +176,7 @@ class CircuitBreakerDetectorTest {
             }
         }
 
-        Detection d = detector.detect(ctx(detector, false));
+        Detection d = DetectorHarness.of(detector).reportPass();
 
         assertThat(d.findings()).isEmpty();
         assertThat(d.signals()).hasSize(6);

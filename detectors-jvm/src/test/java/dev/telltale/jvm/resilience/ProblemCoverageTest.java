@@ -37,7 +37,7 @@ class ProblemCoverageTest {
     @Test
     void theDetectorsServeTheirCatalogueRows() {
         Set<Problem> served = new HashSet<>();
-        detectors().forEach(d -> served.addAll(d.problems()));
+        detectors().forEach(d -> served.addAll(d.spec().problems()));
         assertThat(served).contains(Problem.RETRY_STORM, Problem.CIRCUIT_BREAKER_FAILURE, Problem.CASCADING_FAILURES,
                 Problem.THUNDERING_HERD, Problem.HOT_PARTITION, Problem.DOUBLE_CHARGE_PAYMENT, Problem.DUPLICATE_ORDERS,
                 Problem.DUPLICATE_EVENT_PROCESSING, Problem.MESSAGE_OUT_OF_ORDER, Problem.CDN_LIMITS);

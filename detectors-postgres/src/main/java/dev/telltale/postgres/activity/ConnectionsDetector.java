@@ -2,9 +2,10 @@ package dev.telltale.postgres.activity;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
-import dev.telltale.core.SettingException;
+import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -38,7 +38,7 @@ public final class ConnectionsDetector extends PostgresDetector {
     public static final Setting<Duration> FOR = Setting.duration("for", Duration.ofSeconds(30),
             "How long a level must hold before the finding fires.");
     public static final Setting<Long> TOP_APPLICATIONS = Setting.count("top-applications", 5,
-            "How many applications (name, user, database) to name in the evidence, at most 20.");
+            "How many applications (name, user, database) to name in the evidence, at most 20.").atMost(20L);
 
     static final List<String> STATES = List.of("active", "idle", "idle in transaction", "idle in transaction (aborted)",
             "fastpath function call", "disabled", "unknown");
@@ -54,21 +54,30 @@ public final class ConnectionsDetector extends PostgresDetector {
     public static final SignalSpec TOP_APPLICATION = SignalSpec.of("postgres.connections.top_application", "connections",
             "Sessions of the applications holding the most connections, by rank (names are in the finding evidence).", "rank");
 
-    private static final SqlFile BY_STATE_SQL = SqlFile.load(ConnectionsDetector.class, "connections");
-    private static final SqlFile BY_APP_SQL = SqlFile.load(ConnectionsDetector.class, "connections-by-application");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Client sessions against the connections an application can use, by state and by application, "
+                    + "and the share idle inside a transaction.")
+            .problems(Problem.CONNECTION_POOL_STARVATION)
+            .interval(Duration.ofSeconds(15))
+            .settings(WARNING, CRITICAL, IDLE_IN_TRANSACTION_WARNING, FOR, TOP_APPLICATIONS)
+            .rule(SettingRule.notAbove(WARNING, CRITICAL))
+            .signals(USED, USABLE, UTILIZATION, BY_STATE, TOP_APPLICATION)
+            .build();
+
+    private static final SqlFile<StateRow> BY_STATE_SQL = SqlFile.load(ConnectionsDetector.class, "connections", StateRow.class);
+    private static final SqlFile<AppRow> BY_APP_SQL = SqlFile.load(ConnectionsDetector.class, "connections-by-application",
+            AppRow.class);
 
     public ConnectionsDetector(PostgresTarget target) {
-        super(target, ID, Duration.ofSeconds(15),
-                Set.of(Problem.CONNECTION_POOL_STARVATION),
-                List.of(WARNING, CRITICAL, IDLE_IN_TRANSACTION_WARNING, FOR, TOP_APPLICATIONS));
+        super(target, SPEC);
     }
 
     private record StateRow(String state, long sessions, int maxConnections, int superuserReserved, int reserved) {
     }
 
-    private record AppRow(String application, String user, String database, long sessions, long idleInTransaction) {
+    private record AppRow(String application, String usename, String datname, long sessions, long idleInTransaction) {
         String label() {
-            return application + " (" + user + "@" + database + ")";
+            return application + " (" + usename + "@" + datname + ")";
         }
     }
 
@@ -76,13 +85,8 @@ public final class ConnectionsDetector extends PostgresDetector {
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
         double warning = ctx.setting(WARNING);
         double critical = ctx.setting(CRITICAL);
-        if (warning > critical) {
-            throw new SettingException(ID + ".warning", "setting '" + ID + ".warning' (" + warning
-                    + ") must not be above '" + ID + ".critical' (" + critical + ")");
-        }
         tx.server().requireSeesAllSessions();
-        List<StateRow> rows = tx.list(BY_STATE_SQL, (rs, c) -> new StateRow(rs.getString("state"), rs.getLong("sessions"),
-                rs.getInt("max_connections"), rs.getInt("superuser_reserved"), rs.getInt("reserved")));
+        List<StateRow> rows = tx.list(BY_STATE_SQL);
         StateRow limits = rows.get(0);
         int usable = Math.max(1, limits.maxConnections() - limits.superuserReserved() - limits.reserved());
         Map<String, Long> byState = new LinkedHashMap<>();
@@ -103,10 +107,8 @@ public final class ConnectionsDetector extends PostgresDetector {
                 .signal(UTILIZATION, utilization);
         byState.forEach((state, n) -> out.signal(BY_STATE, n, state));
 
-        int top = (int) Math.min(20, ctx.setting(TOP_APPLICATIONS));
-        List<AppRow> apps = top == 0 ? List.of() : tx.list(BY_APP_SQL, Map.of("limit", top), (rs, c) -> new AppRow(
-                rs.getString("application"), rs.getString("usename"), rs.getString("datname"), rs.getLong("sessions"),
-                rs.getLong("idle_in_transaction")));
+        int top = (int) (long) ctx.setting(TOP_APPLICATIONS);
+        List<AppRow> apps = top == 0 ? List.of() : tx.list(BY_APP_SQL, Map.of("limit", top));
         for (int rank = 1; rank <= top; rank++) {
             out.signal(TOP_APPLICATION, rank <= apps.size() ? apps.get(rank - 1).sessions() : 0, Integer.toString(rank));
         }

@@ -2,6 +2,7 @@ package dev.telltale.postgres.activity;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
@@ -14,14 +15,12 @@ import dev.telltale.postgres.internal.Words;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * {@code postgres.deadlocks}: deadlocks per database, from the {@code pg_stat_database.deadlocks} counter.
@@ -45,7 +44,16 @@ public final class DeadlocksDetector extends PostgresDetector {
     public static final SignalSpec PER_MINUTE = SignalSpec.of("postgres.deadlocks.per_minute", "deadlocks",
             "Deadlocks per minute over the last minute seen (or the last interval when longer), by database.", "database");
 
-    private static final SqlFile SQL = SqlFile.load(DeadlocksDetector.class, "deadlocks");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Deadlocks per database, from the increase of the pg_stat_database deadlock counter between "
+                    + "runs.")
+            .problems(Problem.DATABASE_DEADLOCKS)
+            .interval(Duration.ofSeconds(30))
+            .settings(WARNING, CRITICAL_PER_MINUTE, WINDOW)
+            .signals(RECENT, PER_MINUTE)
+            .build();
+
+    private static final SqlFile<Row> SQL = SqlFile.load(DeadlocksDetector.class, "deadlocks", Row.class);
     private static final int MAX_DATABASES = 200;
 
     private record Snapshot(long deadlocks, Instant statsReset) {
@@ -59,8 +67,7 @@ public final class DeadlocksDetector extends PostgresDetector {
     private Instant previousAt;
 
     public DeadlocksDetector(PostgresTarget target) {
-        super(target, ID, Duration.ofSeconds(30), Set.of(Problem.DATABASE_DEADLOCKS),
-                List.of(WARNING, CRITICAL_PER_MINUTE, WINDOW));
+        super(target, SPEC);
     }
 
     private record Row(String database, long deadlocks, Instant statsReset) {
@@ -69,8 +76,7 @@ public final class DeadlocksDetector extends PostgresDetector {
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
         Instant now = ctx.now();
-        List<Row> rows = tx.list(SQL, Map.of("limit", MAX_DATABASES), (rs, c) -> new Row(rs.getString("datname"),
-                rs.getLong("deadlocks"), toInstant(rs.getObject("stats_reset", OffsetDateTime.class))));
+        List<Row> rows = tx.list(SQL, Map.of("limit", MAX_DATABASES));
         Duration window = ctx.setting(WINDOW);
         Duration sinceLast = previousAt == null ? Duration.ZERO : Duration.between(previousAt, now);
         Detection.Builder out = Detection.builder();
@@ -134,9 +140,5 @@ public final class DeadlocksDetector extends PostgresDetector {
             }
         }
         return count / (span.toMillis() / 60_000.0);
-    }
-
-    private static Instant toInstant(OffsetDateTime t) {
-        return t == null ? null : t.toInstant();
     }
 }

@@ -2,9 +2,10 @@ package dev.telltale.postgres.activity;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
-import dev.telltale.core.SettingException;
+import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
@@ -13,15 +14,12 @@ import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
 import dev.telltale.postgres.internal.Words;
 
-import java.sql.Array;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -49,13 +47,20 @@ public final class HotRowsDetector extends PostgresDetector {
     public static final SignalSpec HOTTEST_ROW = SignalSpec.of("postgres.hot_rows.hottest_row_sessions", "sessions",
             "Sessions queued to lock the single most contended row.");
 
-    private static final SqlFile HOT_ROWS_SQL = SqlFile.load(HotRowsDetector.class, "hot-rows");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Rows that many sessions queue to lock at once, grouped by relation.")
+            .problems(Problem.PERFORMANCE_HOTSPOTS, Problem.RACE_CONDITION_INVENTORY, Problem.COUNTER_RACE)
+            .interval(Duration.ofSeconds(15))
+            .settings(WARNING, CRITICAL, FOR, MAX_FINDINGS)
+            .rule(SettingRule.notAbove(WARNING, CRITICAL))
+            .signals(QUEUED, TOP_RELATION, HOTTEST_ROW)
+            .build();
+
+    private static final SqlFile<QueuedRow> HOT_ROWS_SQL = SqlFile.load(HotRowsDetector.class, "hot-rows", QueuedRow.class);
     private static final int RANKS = 3;
 
     public HotRowsDetector(PostgresTarget target) {
-        super(target, ID, Duration.ofSeconds(15),
-                Set.of(Problem.PERFORMANCE_HOTSPOTS, Problem.RACE_CONDITION_INVENTORY, Problem.COUNTER_RACE),
-                List.of(WARNING, CRITICAL, FOR, MAX_FINDINGS));
+        super(target, SPEC);
     }
 
     record QueuedRow(String database, String relation, int page, int tuple, long sessions, List<Integer> holders,
@@ -79,15 +84,8 @@ public final class HotRowsDetector extends PostgresDetector {
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
         long warning = ctx.setting(WARNING);
         long critical = ctx.setting(CRITICAL);
-        if (warning > critical) {
-            throw new SettingException(ID + ".warning", "setting '" + ID + ".warning' (" + warning
-                    + ") must not be above '" + ID + ".critical' (" + critical + ")");
-        }
         // pg_locks is complete for every role; only the sample query needs pg_monitor, so no privilege check here
-        List<QueuedRow> rows = tx.list(HOT_ROWS_SQL, Map.of("limit", Math.min(tx.maxRows(), 200)), (rs, c) -> new QueuedRow(
-                rs.getString("datname"), rs.getString("relation"), rs.getInt("page"), rs.getInt("tuple"),
-                rs.getLong("sessions"), ints(rs.getArray("holders")), (Double) rs.getObject("longest_wait_seconds"),
-                rs.getString("sample_query")));
+        List<QueuedRow> rows = tx.list(HOT_ROWS_SQL, Map.of("limit", Math.min(tx.maxRows(), 200)));
         Map<String, List<QueuedRow>> byRelation = rows.stream()
                 .collect(Collectors.groupingBy(QueuedRow::relation, LinkedHashMap::new, Collectors.toList()));
         List<HotRelation> hot = new ArrayList<>();
@@ -131,18 +129,5 @@ public final class HotRowsDetector extends PostgresDetector {
                     .holdFor(ctx.setting(FOR)));
         });
         return out.build();
-    }
-
-    private static List<Integer> ints(Array array) throws SQLException {
-        if (array == null) {
-            return List.of();
-        }
-        List<Integer> out = new ArrayList<>();
-        for (Object o : (Object[]) array.getArray()) {
-            if (o instanceof Number n) {
-                out.add(n.intValue());
-            }
-        }
-        return out;
     }
 }

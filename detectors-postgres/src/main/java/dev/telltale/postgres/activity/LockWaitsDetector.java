@@ -2,10 +2,11 @@ package dev.telltale.postgres.activity;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
-import dev.telltale.core.SettingException;
+import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
@@ -14,7 +15,6 @@ import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
 import dev.telltale.postgres.internal.Words;
 
-import java.sql.Array;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,21 +73,32 @@ public final class LockWaitsDetector extends PostgresDetector {
     public static final SignalSpec LOCK_TABLE = SignalSpec.of("postgres.locks.table_utilization", "ratio",
             "Entries in the shared lock table over its size.");
 
-    private static final SqlFile WAITS_SQL = SqlFile.load(LockWaitsDetector.class, "lock-waits");
-    private static final SqlFile BLOCKERS_SQL = SqlFile.load(LockWaitsDetector.class, "blocking-sessions");
-    private static final SqlFile LOCK_TABLE_SQL = SqlFile.load(LockWaitsDetector.class, "lock-table");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Sessions waiting on locks, followed up to the root blocker of each chain, and how full the "
+                    + "shared lock table is.")
+            .problems(Problem.DATABASE_DEADLOCKS, Problem.CASCADING_FAILURES)
+            .interval(Duration.ofSeconds(15))
+            .settings(WARNING, CRITICAL, BLOCKED_WARNING, BLOCKED_MIN_WAIT, LOCK_TABLE_WARNING, LOCK_TABLE_CRITICAL,
+                    FOR, MAX_FINDINGS)
+            .rule(SettingRule.notAbove(WARNING, CRITICAL))
+            .rule(SettingRule.notAbove(LOCK_TABLE_WARNING, LOCK_TABLE_CRITICAL))
+            .signals(WAITING, WAITING_BY_TYPE, LONGEST_WAIT, ROOT_BLOCKERS, CHAIN_DEPTH, LOCK_TABLE)
+            .build();
+
+    private static final SqlFile<Waiter> WAITS_SQL = SqlFile.load(LockWaitsDetector.class, "lock-waits", Waiter.class);
+    private static final SqlFile<Blocker> BLOCKERS_SQL = SqlFile.load(LockWaitsDetector.class, "blocking-sessions",
+            Blocker.class);
+    private static final SqlFile<LockTable> LOCK_TABLE_SQL = SqlFile.load(LockWaitsDetector.class, "lock-table",
+            LockTable.class);
     /** pg_blocking_pids reports a prepared transaction holding the lock as pid 0. */
     private static final int PREPARED_XACT = 0;
 
     public LockWaitsDetector(PostgresTarget target) {
-        super(target, ID, Duration.ofSeconds(15),
-                Set.of(Problem.DATABASE_DEADLOCKS, Problem.CASCADING_FAILURES),
-                List.of(WARNING, CRITICAL, BLOCKED_WARNING, BLOCKED_MIN_WAIT, LOCK_TABLE_WARNING, LOCK_TABLE_CRITICAL,
-                        FOR, MAX_FINDINGS));
+        super(target, SPEC);
     }
 
-    record Waiter(int pid, String user, String application, String database, String waitEvent, String query,
-                  List<Integer> blockers, double waitSeconds, boolean exactWait, double xactSeconds, String lockType,
+    record Waiter(int pid, String usename, String applicationName, String datname, String waitEvent, String query,
+                  List<Integer> blockers, double waitSeconds, boolean exactWait, double xactSeconds, String locktype,
                   String mode, String relation, Integer page, Integer tuple) {
         String lockedObject() {
             if (relation != null && page != null && tuple != null) {
@@ -96,11 +107,11 @@ public final class LockWaitsDetector extends PostgresDetector {
             if (relation != null) {
                 return relation;
             }
-            return lockType == null ? "a lock" : "a " + lockType + " lock";
+            return locktype == null ? "a lock" : "a " + locktype + " lock";
         }
     }
 
-    record Blocker(int pid, String user, String application, String database, String state, String backendType,
+    record Blocker(int pid, String usename, String applicationName, String datname, String state, String backendType,
                    String waitEventType, String waitEvent, String query, String clientAddr, Double xactSeconds,
                    Double stateSeconds, long locksHeld) {
     }
@@ -116,42 +127,27 @@ public final class LockWaitsDetector extends PostgresDetector {
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) throws SQLException {
         Duration warning = ctx.setting(WARNING);
         Duration critical = ctx.setting(CRITICAL);
-        if (warning.compareTo(critical) > 0) {
-            throw new SettingException(ID + ".warning", "setting '" + ID + ".warning' (" + Words.duration(warning)
-                    + ") must not be above '" + ID + ".critical' (" + Words.duration(critical) + ")");
-        }
         tx.server().requireSeesAllSessions();
-        List<Waiter> waiters = tx.list(WAITS_SQL, Map.of("limit", tx.maxRows()), (rs, c) -> new Waiter(
-                rs.getInt("pid"), rs.getString("usename"), rs.getString("application_name"), rs.getString("datname"),
-                rs.getString("wait_event"), rs.getString("query"), ints(rs.getArray("blockers")),
-                rs.getDouble("wait_seconds"), rs.getBoolean("exact_wait"), rs.getDouble("xact_seconds"),
-                rs.getString("locktype"), rs.getString("mode"), rs.getString("relation"),
-                (Integer) rs.getObject("page"), (Integer) rs.getObject("tuple")))
+        List<Waiter> waiters = tx.list(WAITS_SQL, Map.of("limit", tx.maxRows()))
                 .stream()
                 // pg_stat_activity is a snapshot but pg_locks is live: no ungranted lock left means it stopped waiting
-                .filter(w -> w.lockType() != null)
+                .filter(w -> w.locktype() != null)
                 .toList();
 
         List<Chain> chains = chains(waiters);
         Map<Integer, Blocker> blockers = new HashMap<>();
         List<Integer> rootPids = chains.stream().map(Chain::root).filter(p -> p != PREPARED_XACT).distinct().toList();
         if (!rootPids.isEmpty()) {
-            tx.list(BLOCKERS_SQL, Map.of("pids", rootPids.stream().mapToInt(Integer::intValue).toArray()), (rs, c) -> new Blocker(
-                    rs.getInt("pid"), rs.getString("usename"), rs.getString("application_name"), rs.getString("datname"),
-                    rs.getString("state"), rs.getString("backend_type"), rs.getString("wait_event_type"),
-                    rs.getString("wait_event"), rs.getString("query"), rs.getString("client_addr"),
-                    (Double) rs.getObject("xact_seconds"), (Double) rs.getObject("state_seconds"), rs.getLong("locks_held")))
+            tx.list(BLOCKERS_SQL, Map.of("pids", rootPids.stream().mapToInt(Integer::intValue).toArray()))
                     .forEach(b -> blockers.put(b.pid(), b));
         }
-        LockTable table = tx.one(LOCK_TABLE_SQL, Map.of(), (rs, c) -> new LockTable(rs.getLong("shared_entries"),
-                rs.getLong("all_locks"), rs.getLong("max_locks_per_transaction"), rs.getLong("max_connections"),
-                rs.getLong("max_prepared_transactions"), rs.getLong("capacity")));
+        LockTable table = tx.one(LOCK_TABLE_SQL, Map.of());
 
         Detection.Builder out = Detection.builder();
         out.signal(WAITING, waiters.size());
         Map<String, Long> byType = new LinkedHashMap<>();
         LOCK_TYPES.forEach(t -> byType.put(t, 0L));
-        waiters.forEach(w -> byType.merge(LOCK_TYPES.contains(w.lockType()) ? w.lockType() : "other", 1L, Long::sum));
+        waiters.forEach(w -> byType.merge(LOCK_TYPES.contains(w.locktype()) ? w.locktype() : "other", 1L, Long::sum));
         byType.forEach((t, n) -> out.signal(WAITING_BY_TYPE, n, t));
         out.signal(LONGEST_WAIT, waiters.stream().mapToDouble(Waiter::waitSeconds).max().orElse(0));
         out.signal(ROOT_BLOCKERS, chains.size());
@@ -210,7 +206,7 @@ public final class LockWaitsDetector extends PostgresDetector {
             Blocker b = blocker.get();
             String doing = b.state() == null ? b.backendType()
                     : b.state() + (b.stateSeconds() == null ? "" : " for " + Words.seconds(b.stateSeconds()));
-            rootWords = "pid " + root + " (" + label(b.application(), b.user()) + ", " + doing + ")";
+            rootWords = "pid " + root + " (" + label(b.applicationName(), b.usename()) + ", " + doing + ")";
         } else {
             rootWords = "pid " + root + " (gone since the waits were read)";
         }
@@ -232,15 +228,15 @@ public final class LockWaitsDetector extends PostgresDetector {
                 .evidence("longest_waiter_query", Words.sql(longest.query(), 300))
                 .evidence("relation", relation)
                 .evidence("locked", object)
-                .evidence("lock_type", longest.lockType())
+                .evidence("lock_type", longest.locktype())
                 .evidence("lock_mode", longest.mode())
                 .evidence("chain", chain.longestPath().stream().map(String::valueOf).collect(Collectors.joining(" -> ")))
                 .evidence("chain_depth", chain.depth());
         blocker.ifPresent(b -> f
                 .evidence("root_state", b.state())
-                .evidence("root_application", b.application())
-                .evidence("root_user", b.user())
-                .evidence("root_database", b.database())
+                .evidence("root_application", b.applicationName())
+                .evidence("root_user", b.usename())
+                .evidence("root_database", b.datname())
                 .evidence("root_client", b.clientAddr())
                 .evidence("root_transaction_seconds", b.xactSeconds() == null ? null : Words.round3(b.xactSeconds()))
                 .evidence("root_state_seconds", b.stateSeconds() == null ? null : Words.round3(b.stateSeconds()))
@@ -253,7 +249,7 @@ public final class LockWaitsDetector extends PostgresDetector {
                     + "pg_prepared_xacts and run COMMIT PREPARED or ROLLBACK PREPARED once its coordinator's outcome is known.";
         } else if (blocker.map(b -> b.state() != null && b.state().startsWith("idle in transaction")).orElse(false)) {
             hint = "pid " + root + " sits idle inside its transaction and keeps its locks until it commits or rolls back: "
-                    + "find why " + blocker.get().application() + " leaves it open (a remote call or a missing commit). "
+                    + "find why " + blocker.get().applicationName() + " leaves it open (a remote call or a missing commit). "
                     + "To release the waiters now: select pg_terminate_backend(" + root + ");";
         } else {
             hint = "pid " + root + " still works inside the transaction that holds the lock: if it is stuck, "
@@ -329,25 +325,5 @@ public final class LockWaitsDetector extends PostgresDetector {
         onPath.remove(pid);
         memo.put(pid, found);
         return found;
-    }
-
-    private static List<Integer> ints(Array array) throws SQLException {
-        if (array == null) {
-            return List.of();
-        }
-        Object raw = array.getArray();
-        List<Integer> out = new ArrayList<>();
-        if (raw instanceof Integer[] boxed) {
-            for (Integer i : boxed) {
-                if (i != null) {
-                    out.add(i);
-                }
-            }
-        } else if (raw instanceof int[] prim) {
-            for (int i : prim) {
-                out.add(i);
-            }
-        }
-        return out;
     }
 }

@@ -2,10 +2,11 @@ package dev.telltale.postgres.activity;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
-import dev.telltale.core.SettingException;
+import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
@@ -35,22 +36,26 @@ public final class LongRunningDetector extends PostgresDetector {
     public static final String ID = "postgres.long-running";
 
     public static final Setting<Duration> ACTIVE_WARNING = Setting.duration("active.warning", Duration.ofSeconds(60),
-            "An active query running this long raises a warning (PgHero's long_running_query_sec).");
+            "An active query running this long raises a warning (PgHero's long_running_query_sec).")
+            .above(Duration.ZERO);
     public static final Setting<Duration> ACTIVE_CRITICAL = Setting.duration("active.critical", Duration.ofMinutes(5),
             "An active query running this long is critical.");
     public static final Setting<Duration> CALLER_TIMEOUT = Setting.duration("caller-timeout", Duration.ZERO,
             "The timeout of the applications' callers (HTTP clients, pools); a query still running past it is work "
                     + "nobody waits for any more. 0s turns this check off.");
     public static final Setting<Duration> IDLE_WARNING = Setting.duration("idle-in-transaction.warning", Duration.ofSeconds(30),
-            "A session idle inside a transaction this long (since it went idle) raises a warning.");
+            "A session idle inside a transaction this long (since it went idle) raises a warning.")
+            .above(Duration.ZERO);
     public static final Setting<Duration> IDLE_CRITICAL = Setting.duration("idle-in-transaction.critical", Duration.ofMinutes(5),
             "A session idle inside a transaction this long is critical.");
     public static final Setting<Duration> TRANSACTION_WARNING = Setting.duration("transaction.warning", Duration.ofMinutes(5),
-            "A transaction open this long raises a warning: its snapshot holds back vacuum.");
+            "A transaction open this long raises a warning: its snapshot holds back vacuum.")
+            .above(Duration.ZERO);
     public static final Setting<Duration> TRANSACTION_CRITICAL = Setting.duration("transaction.critical", Duration.ofMinutes(30),
             "A transaction open this long is critical.");
     public static final Setting<Duration> PREPARED_WARNING = Setting.duration("prepared.warning", Duration.ofSeconds(1),
-            "A prepared (two-phase) transaction this old raises a warning (check_postgres prepared_txns).");
+            "A prepared (two-phase) transaction this old raises a warning (check_postgres prepared_txns).")
+            .above(Duration.ZERO);
     public static final Setting<Duration> PREPARED_CRITICAL = Setting.duration("prepared.critical", Duration.ofSeconds(30),
             "A prepared transaction this old is critical.");
     public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
@@ -73,20 +78,34 @@ public final class LongRunningDetector extends PostgresDetector {
     public static final SignalSpec OVER_THRESHOLD = SignalSpec.of("postgres.long_running.sessions", "sessions",
             "Client sessions past a warning threshold, by kind.", "kind");
 
-    private static final SqlFile SESSIONS_SQL = SqlFile.load(LongRunningDetector.class, "long-running");
-    private static final SqlFile SUMMARY_SQL = SqlFile.load(LongRunningDetector.class, "long-running-summary");
-    private static final SqlFile PREPARED_SQL = SqlFile.load(LongRunningDetector.class, "prepared-transactions");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Active queries, idle-in-transaction sessions, open transactions and prepared transactions "
+                    + "that have gone on too long.")
+            .problems(Problem.SLOW_QUERIES, Problem.TIMEOUT_DOMINO_EFFECT, Problem.CONNECTION_POOL_STARVATION,
+                    Problem.STORAGE_BLOAT, Problem.DISTRIBUTED_TRANSACTION)
+            .interval(Duration.ofSeconds(15))
+            .settings(ACTIVE_WARNING, ACTIVE_CRITICAL, CALLER_TIMEOUT, IDLE_WARNING, IDLE_CRITICAL,
+                    TRANSACTION_WARNING, TRANSACTION_CRITICAL, PREPARED_WARNING, PREPARED_CRITICAL, FOR, MAX_FINDINGS)
+            .rule(SettingRule.notAbove(ACTIVE_WARNING, ACTIVE_CRITICAL))
+            .rule(SettingRule.notAbove(IDLE_WARNING, IDLE_CRITICAL))
+            .rule(SettingRule.notAbove(TRANSACTION_WARNING, TRANSACTION_CRITICAL))
+            .rule(SettingRule.notAbove(PREPARED_WARNING, PREPARED_CRITICAL))
+            .signals(LONGEST_QUERY, LONGEST_IDLE, LONGEST_TRANSACTION, OLDEST_XMIN_AGE, OLDEST_PREPARED, PREPARED,
+                    OVER_THRESHOLD)
+            .build();
+
+    private static final SqlFile<Session> SESSIONS_SQL = SqlFile.load(LongRunningDetector.class, "long-running", Session.class);
+    private static final SqlFile<Summary> SUMMARY_SQL = SqlFile.load(LongRunningDetector.class, "long-running-summary",
+            Summary.class);
+    private static final SqlFile<Prepared> PREPARED_SQL = SqlFile.load(LongRunningDetector.class, "prepared-transactions",
+            Prepared.class);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'");
 
     public LongRunningDetector(PostgresTarget target) {
-        super(target, ID, Duration.ofSeconds(15),
-                Set.of(Problem.SLOW_QUERIES, Problem.TIMEOUT_DOMINO_EFFECT, Problem.CONNECTION_POOL_STARVATION,
-                        Problem.STORAGE_BLOAT, Problem.DISTRIBUTED_TRANSACTION),
-                List.of(ACTIVE_WARNING, ACTIVE_CRITICAL, CALLER_TIMEOUT, IDLE_WARNING, IDLE_CRITICAL, TRANSACTION_WARNING,
-                        TRANSACTION_CRITICAL, PREPARED_WARNING, PREPARED_CRITICAL, FOR, MAX_FINDINGS));
+        super(target, SPEC);
     }
 
-    record Session(int pid, String user, String application, String database, String state, String waitEventType,
+    record Session(int pid, String usename, String applicationName, String datname, String state, String waitEventType,
                    String waitEvent, String query, String clientAddr, OffsetDateTime queryStart, OffsetDateTime xactStart,
                    OffsetDateTime stateChange, double querySeconds, double xactSeconds, double stateSeconds, Long xminAge,
                    long locksHeld) {
@@ -99,8 +118,8 @@ public final class LongRunningDetector extends PostgresDetector {
         }
 
         String who() {
-            String app = application == null || application.isEmpty() ? "no application_name" : application;
-            return "pid " + pid + " (" + app + (user == null ? "" : " as " + user) + ")";
+            String app = applicationName == null || applicationName.isEmpty() ? "no application_name" : applicationName;
+            return "pid " + pid + " (" + app + (usename == null ? "" : " as " + usename) + ")";
         }
     }
 
@@ -112,26 +131,18 @@ public final class LongRunningDetector extends PostgresDetector {
 
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
-        Duration activeWarning = ordered(ctx, ACTIVE_WARNING, ACTIVE_CRITICAL);
-        Duration idleWarning = ordered(ctx, IDLE_WARNING, IDLE_CRITICAL);
-        Duration xactWarning = ordered(ctx, TRANSACTION_WARNING, TRANSACTION_CRITICAL);
-        Duration preparedWarning = ordered(ctx, PREPARED_WARNING, PREPARED_CRITICAL);
+        Duration activeWarning = ctx.setting(ACTIVE_WARNING);
+        Duration idleWarning = ctx.setting(IDLE_WARNING);
+        Duration xactWarning = ctx.setting(TRANSACTION_WARNING);
+        Duration preparedWarning = ctx.setting(PREPARED_WARNING);
         Duration callerTimeout = ctx.setting(CALLER_TIMEOUT);
         Duration activeFloor = callerTimeout.isZero() || callerTimeout.compareTo(activeWarning) > 0 ? activeWarning : callerTimeout;
         tx.server().requireSeesAllSessions();
 
         List<Session> sessions = tx.list(SESSIONS_SQL, Map.of(
                 "active_seconds", secs(activeFloor), "idle_seconds", secs(idleWarning), "xact_seconds", secs(xactWarning),
-                "limit", Math.min(tx.maxRows(), 500)), (rs, c) -> new Session(
-                rs.getInt("pid"), rs.getString("usename"), rs.getString("application_name"), rs.getString("datname"),
-                rs.getString("state"), rs.getString("wait_event_type"), rs.getString("wait_event"), rs.getString("query"),
-                rs.getString("client_addr"), rs.getObject("query_start", OffsetDateTime.class),
-                rs.getObject("xact_start", OffsetDateTime.class), rs.getObject("state_change", OffsetDateTime.class),
-                rs.getDouble("query_seconds"), rs.getDouble("xact_seconds"), rs.getDouble("state_seconds"),
-                (Long) rs.getObject("xmin_age"), rs.getLong("locks_held")));
-        List<Prepared> prepared = tx.list(PREPARED_SQL, Map.of("limit", 100), (rs, c) -> new Prepared(rs.getString("gid"),
-                rs.getString("owner"), rs.getString("database"), rs.getObject("prepared", OffsetDateTime.class),
-                rs.getDouble("age_seconds"), (Long) rs.getObject("xid_age")));
+                "limit", Math.min(tx.maxRows(), 500)));
+        List<Prepared> prepared = tx.list(PREPARED_SQL, Map.of("limit", 100));
 
         Detection.Builder out = Detection.builder();
         long max = ctx.setting(MAX_FINDINGS);
@@ -161,8 +172,7 @@ public final class LongRunningDetector extends PostgresDetector {
             }
         }
 
-        Summary summary = tx.one(SUMMARY_SQL, Map.of(), (rs, c) -> new Summary(rs.getDouble("longest_query"),
-                rs.getDouble("longest_idle_in_transaction"), rs.getDouble("longest_transaction"), rs.getLong("oldest_xmin_age")));
+        Summary summary = tx.one(SUMMARY_SQL, Map.of());
         out.signal(LONGEST_QUERY, summary.longestQuery());
         out.signal(LONGEST_IDLE, summary.longestIdle());
         out.signal(LONGEST_TRANSACTION, summary.longestTransaction());
@@ -244,9 +254,9 @@ public final class LongRunningDetector extends PostgresDetector {
     private static Finding.Builder common(Finding.Builder f, Session s, Duration holdFor) {
         return f.evidence("pid", s.pid())
                 .evidence("state", s.state())
-                .evidence("application", s.application())
-                .evidence("user", s.user())
-                .evidence("database", s.database())
+                .evidence("application", s.applicationName())
+                .evidence("user", s.usename())
+                .evidence("database", s.datname())
                 .evidence("client", s.clientAddr())
                 .evidence("query_seconds", Words.round3(s.querySeconds()))
                 .evidence("transaction_seconds", Words.round3(s.xactSeconds()))
@@ -256,20 +266,6 @@ public final class LongRunningDetector extends PostgresDetector {
                 .evidence("wait_event", s.waitEventType() == null ? null : s.waitEventType() + ":" + s.waitEvent())
                 .evidence("query", Words.sql(s.query(), 300))
                 .holdFor(holdFor);
-    }
-
-    private static Duration ordered(DetectionContext ctx, Setting<Duration> warning, Setting<Duration> critical) {
-        Duration w = ctx.setting(warning);
-        Duration c = ctx.setting(critical);
-        if (w.compareTo(c) > 0) {
-            throw new SettingException(ID + "." + warning.name(), "setting '" + ID + "." + warning.name() + "' ("
-                    + Words.duration(w) + ") must not be above '" + ID + "." + critical.name() + "' (" + Words.duration(c) + ")");
-        }
-        if (w.isZero()) {
-            throw new SettingException(ID + "." + warning.name(), "setting '" + ID + "." + warning.name()
-                    + "': '0s' is too short; give a duration above 0");
-        }
-        return w;
     }
 
     private static double secs(Duration d) {

@@ -2,9 +2,10 @@ package dev.telltale.postgres.activity;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
-import dev.telltale.core.SettingException;
+import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
@@ -16,7 +17,6 @@ import dev.telltale.postgres.internal.Words;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code postgres.query-bursts}: many sessions running the same statement at the same moment, the
@@ -28,7 +28,7 @@ public final class QueryBurstsDetector extends PostgresDetector {
     public static final String ID = "postgres.query-bursts";
 
     public static final Setting<Long> WARNING = Setting.count("warning", 10,
-            "Sessions running the same statement at once that raise a warning.");
+            "Sessions running the same statement at once that raise a warning.").atLeast(2L);
     public static final Setting<Long> CRITICAL = Setting.count("critical", 50,
             "Sessions running the same statement at once that are critical.");
     public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
@@ -41,10 +41,20 @@ public final class QueryBurstsDetector extends PostgresDetector {
     public static final SignalSpec BURSTS = SignalSpec.of("postgres.query_bursts.statements", "statements",
             "Statements run by at least 'warning' sessions at once.");
 
-    private static final SqlFile SQL = SqlFile.load(QueryBurstsDetector.class, "query-bursts");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Many sessions running the same statement at the same moment, the signature of a thundering "
+                    + "herd or a retry storm.")
+            .problems(Problem.THUNDERING_HERD)
+            .interval(Duration.ofSeconds(10))
+            .settings(WARNING, CRITICAL, FOR, MAX_FINDINGS)
+            .rule(SettingRule.notAbove(WARNING, CRITICAL))
+            .signals(LARGEST, BURSTS)
+            .build();
+
+    private static final SqlFile<Burst> SQL = SqlFile.load(QueryBurstsDetector.class, "query-bursts", Burst.class);
 
     public QueryBurstsDetector(PostgresTarget target) {
-        super(target, ID, Duration.ofSeconds(10), Set.of(Problem.THUNDERING_HERD), List.of(WARNING, CRITICAL, FOR, MAX_FINDINGS));
+        super(target, SPEC);
     }
 
     record Burst(Long queryId, String fingerprint, String normalized, long sessions, long waitingOnLocks,
@@ -55,15 +65,8 @@ public final class QueryBurstsDetector extends PostgresDetector {
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
         long warning = ctx.setting(WARNING);
         long critical = ctx.setting(CRITICAL);
-        if (warning > critical || warning < 2) {
-            throw new SettingException(ID + ".warning", "setting '" + ID + ".warning' (" + warning
-                    + ") must be at least 2 and not above '" + ID + ".critical' (" + critical + ")");
-        }
         tx.server().requireSeesAllSessions();
-        List<Burst> bursts = tx.list(SQL, Map.of("min_sessions", 2, "limit", 50), (rs, c) -> new Burst(
-                (Long) rs.getObject("query_id"), rs.getString("fingerprint"), rs.getString("normalized"),
-                rs.getLong("sessions"), rs.getLong("waiting_on_locks"), rs.getDouble("oldest_seconds"),
-                rs.getString("applications"), rs.getString("databases")));
+        List<Burst> bursts = tx.list(SQL, Map.of("min_sessions", 2, "limit", 50));
         Detection.Builder out = Detection.builder()
                 .signal(LARGEST, bursts.isEmpty() ? 0 : bursts.get(0).sessions())
                 .signal(BURSTS, bursts.stream().filter(b -> b.sessions() >= warning).count());

@@ -28,10 +28,19 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class QueryRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryRunner.class);
-    private static final SqlFile PROBE = SqlFile.load(QueryRunner.class, "probe");
-    private static final SqlFile EXTENSIONS = SqlFile.load(QueryRunner.class, "extensions");
+    private static final SqlFile<ProbeRow> PROBE = SqlFile.load(QueryRunner.class, "probe", ProbeRow.class);
+    private static final SqlFile<Extension> EXTENSIONS = SqlFile.load(QueryRunner.class, "extensions", Extension.class);
     /** Below this a statement timeout would cancel even the cheapest view read on a busy server. */
     private static final Duration MIN_STATEMENT_TIMEOUT = Duration.ofMillis(200);
+    /** Budgets beyond this are treated as this, so the deadline arithmetic cannot overflow. */
+    private static final Duration MAX_RUN = Duration.ofDays(1);
+
+    private record ProbeRow(int versionNum, String version, boolean inRecovery, String role, String database,
+                            boolean superuser, boolean seesAllSessions, int backendPid) {
+    }
+
+    private record Extension(String extname, String extversion) {
+    }
 
     /** A unit of work inside one read-only transaction. */
     @FunctionalInterface
@@ -89,7 +98,7 @@ public final class QueryRunner implements AutoCloseable {
             Handle h = connection();
             boolean ok = false;
             try {
-                T result = inTransaction(h, statementTimeout, work);
+                T result = inTransaction(h, statementTimeout, budget, work);
                 ok = true;
                 return result;
             } finally {
@@ -152,7 +161,8 @@ public final class QueryRunner implements AutoCloseable {
         }
     }
 
-    private <T> T inTransaction(Handle h, Duration statementTimeout, TxWork<T> work) throws Exception {
+    private <T> T inTransaction(Handle h, Duration statementTimeout, Duration budget, TxWork<T> work) throws Exception {
+        long start = System.nanoTime();
         Connection c = h.getConnection();
         // the client-side guard: longer than the server-side timeout so the server normally answers first
         int networkMillis = (int) Math.min(Integer.MAX_VALUE, statementTimeout.plus(config.networkMargin()).toMillis());
@@ -170,7 +180,10 @@ public final class QueryRunner implements AutoCloseable {
         }
         try {
             int queryTimeoutSeconds = (int) Math.max(1, (networkMillis + 999) / 1000);
-            return work.run(new ReadOnlyTx(h, probe, targetName, config.maxRows(), queryTimeoutSeconds, counters));
+            // the driver gives up on a query once the run's budget (plus the margin) is spent
+            Duration run = budget.compareTo(MAX_RUN) > 0 ? MAX_RUN : budget;
+            long deadline = start + run.plus(config.networkMargin()).toNanos();
+            return work.run(new ReadOnlyTx(h, probe, targetName, config.maxRows(), deadline, queryTimeoutSeconds, counters));
         } finally {
             safeRollback(h);
         }
@@ -224,15 +237,15 @@ public final class QueryRunner implements AutoCloseable {
         try (Statement s = c.createStatement()) {
             s.execute("/* telltale */ set transaction read only; set local statement_timeout = "
                     + config.statementTimeout().toMillis() + "; set local lock_timeout = " + config.lockTimeout().toMillis());
-            Map<String, Object> row = h.createQuery(PROBE.text(SqlFile.OLDEST_MAJOR)).mapToMap().one();
+            int timeoutSeconds = (int) Math.max(1, config.statementTimeout().plus(config.networkMargin()).toSeconds());
+            // no probe yet: the probe's own queries are the oldest server's variant
+            ReadOnlyTx tx = new ReadOnlyTx(h, null, targetName, config.maxRows(),
+                    System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds), timeoutSeconds, counters);
+            ProbeRow row = tx.one(PROBE, Map.of());
             Map<String, String> extensions = new HashMap<>();
-            h.createQuery(EXTENSIONS.text(SqlFile.OLDEST_MAJOR))
-                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
-                    .forEach(e -> extensions.put(e.getKey(), e.getValue()));
-            return new ServerProbe(((Number) row.get("version_num")).intValue(), (String) row.get("version"),
-                    (Boolean) row.get("in_recovery"), (String) row.get("role"), (String) row.get("database"),
-                    (Boolean) row.get("superuser"), (Boolean) row.get("sees_all_sessions"),
-                    ((Number) row.get("backend_pid")).intValue(), extensions);
+            tx.list(EXTENSIONS).forEach(e -> extensions.put(e.extname(), e.extversion()));
+            return new ServerProbe(row.versionNum(), row.version(), row.inRecovery(), row.role(), row.database(),
+                    row.superuser(), row.seesAllSessions(), row.backendPid(), extensions);
         } catch (RuntimeException e) {
             RuntimeException f = QueryFailure.of(targetName, "probe", e);
             if (f.getCause() instanceof SQLException s) {

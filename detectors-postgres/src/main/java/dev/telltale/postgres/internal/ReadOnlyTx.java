@@ -1,73 +1,56 @@
 package dev.telltale.postgres.internal;
 
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 
+import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A read-only transaction on the target's connection, open for the duration of one detection, with the
- * statement and lock timeouts already set. Queries are {@link SqlFile}s; the variant for the server's
- * version is picked here and every result is capped at the target's row limit.
+ * statement and lock timeouts already set. It is the only way to the server: every query, whether a
+ * {@link SqlFile} or SQL built at run time, goes through one path that
+ * <ul>
+ *   <li>gives the driver a timeout of what is left of the run's budget (the server's statement timeout,
+ *       set for the transaction, applies as well);</li>
+ *   <li>caps the result at the target's row limit ({@link #withRowCap} for a query that bounds itself);</li>
+ *   <li>maps rows onto the query's record strictly ({@link RowMapping}): a column without a component, a
+ *       component without a column or a type that does not convert fails, naming the query and the record;</li>
+ *   <li>turns failures into {@link QueryFailure} (a missing privilege into a {@code skipped} outcome);</li>
+ *   <li>counts the query and its rows ({@link QueryRunner#stats()}).</li>
+ * </ul>
  */
 public final class ReadOnlyTx {
     private final Handle handle;
     private final ServerProbe server;
     private final String targetName;
     private final int maxRows;
-    private final int queryTimeoutSeconds;
-
+    private final long deadlineNanos;
+    private final int maxTimeoutSeconds;
     private final QueryRunner.Counters counters;
 
-    ReadOnlyTx(Handle handle, ServerProbe server, String targetName, int maxRows, int queryTimeoutSeconds,
-               QueryRunner.Counters counters) {
-        this.counters = counters;
+    /**
+     * @param deadlineNanos     {@link System#nanoTime()} at which the run's budget (plus the network margin) is spent
+     * @param maxTimeoutSeconds the longest driver-side timeout of one query
+     */
+    ReadOnlyTx(Handle handle, ServerProbe server, String targetName, int maxRows, long deadlineNanos,
+               int maxTimeoutSeconds, QueryRunner.Counters counters) {
         this.handle = handle;
         this.server = server;
         this.targetName = targetName;
         this.maxRows = maxRows;
-        this.queryTimeoutSeconds = queryTimeoutSeconds;
+        this.deadlineNanos = deadlineNanos;
+        this.maxTimeoutSeconds = maxTimeoutSeconds;
+        this.counters = counters;
     }
 
-    /** What the connection learned about the server when it was opened. */
+    /** What the connection learned about the server when it was opened (null only inside the probe itself). */
     public ServerProbe server() {
         return server;
-    }
-
-    /** Runs a query without parameters; at most the target's row limit comes back. */
-    public <T> List<T> list(SqlFile sql, RowMapper<T> mapper) {
-        return list(sql, Map.of(), mapper);
-    }
-
-    /** Runs a query with named parameters ({@code :name} in the SQL); at most the target's row limit comes back. */
-    public <T> List<T> list(SqlFile sql, Map<String, ?> params, RowMapper<T> mapper) {
-        try (Query q = prepare(sql, params)) {
-            List<T> rows = q.map(mapper).list();
-            counters.add(rows.size());
-            return rows;
-        } catch (RuntimeException e) {
-            throw QueryFailure.of(targetName, sql.name(), e);
-        }
-    }
-
-    /** The first row, if any. */
-    public <T> Optional<T> first(SqlFile sql, Map<String, ?> params, RowMapper<T> mapper) {
-        try (Query q = prepare(sql, params)) {
-            Optional<T> row = q.setMaxRows(1).map(mapper).findFirst();
-            counters.add(row.isPresent() ? 1 : 0);
-            return row;
-        } catch (RuntimeException e) {
-            throw QueryFailure.of(targetName, sql.name(), e);
-        }
-    }
-
-    /** The first row of a query that always returns one (an aggregate). */
-    public <T> T one(SqlFile sql, Map<String, ?> params, RowMapper<T> mapper) {
-        return first(sql, params, mapper).orElseThrow(() -> new IllegalStateException(
-                "query " + sql.name() + " on target '" + targetName + "' returned no row"));
     }
 
     /** The row limit every query is capped at. */
@@ -75,16 +58,115 @@ public final class ReadOnlyTx {
         return maxRows;
     }
 
-    /** The JDBI handle, for the rare query that does not fit the methods above; it stays read-only. */
-    public Handle handle() {
-        return handle;
+    /**
+     * The same transaction with another row cap, for the few queries that bound their result in SQL
+     * ({@code limit :cap}) and need more rows than the target's limit (a full read of a statistics view).
+     */
+    public ReadOnlyTx withRowCap(int rowCap) {
+        if (rowCap < 1) {
+            throw new IllegalArgumentException("rowCap: '" + rowCap + "' must be at least 1");
+        }
+        return new ReadOnlyTx(handle, server, targetName, rowCap, deadlineNanos, maxTimeoutSeconds, counters);
     }
 
-    private Query prepare(SqlFile sql, Map<String, ?> params) {
-        Query q = handle.createQuery(sql.text(server.major()));
-        q.bindMap(params);
-        q.setMaxRows(maxRows);
-        q.setQueryTimeout(queryTimeoutSeconds);
-        return q;
+    /** Runs a query without parameters; at most the row cap comes back. */
+    public <R> List<R> list(SqlFile<R> sql) {
+        return list(sql, Map.of());
+    }
+
+    /** Runs a query with named parameters ({@code :name} in the SQL); at most the row cap comes back. */
+    public <R> List<R> list(SqlFile<R> sql, Map<String, ?> params) {
+        return run(sql.name(), sql.text(major()), params, sql.rowType(), maxRows);
+    }
+
+    /** The first row, if any (empty as well when a scalar query's one value is SQL null). */
+    public <R> Optional<R> first(SqlFile<R> sql, Map<String, ?> params) {
+        return first(run(sql.name(), sql.text(major()), params, sql.rowType(), 1));
+    }
+
+    /** The first row of a query that always returns one (an aggregate); a scalar may be null. */
+    public <R> R one(SqlFile<R> sql, Map<String, ?> params) {
+        return one(sql.name(), run(sql.name(), sql.text(major()), params, sql.rowType(), 1));
+    }
+
+    /**
+     * Runs SQL built at run time (integrity checks over configured tables, {@code EXPLAIN}); values are
+     * always bound as {@code :name} parameters, never spliced.
+     *
+     * @param purpose names the query in {@code pg_stat_activity} ({@code /* telltale:<purpose> *}{@code /}) and
+     *                in errors
+     * @param rowType the record (or single-column scalar type) each row maps onto
+     */
+    public <R> List<R> list(String purpose, String sql, Map<String, ?> params, Class<R> rowType) {
+        return run(purpose, comment(purpose) + sql, params, rowType, maxRows);
+    }
+
+    /** The first row of SQL built at run time, if any. */
+    public <R> Optional<R> first(String purpose, String sql, Map<String, ?> params, Class<R> rowType) {
+        return first(run(purpose, comment(purpose) + sql, params, rowType, 1));
+    }
+
+    /** The one row of SQL built at run time that always returns one (an aggregate). */
+    public <R> R one(String purpose, String sql, Map<String, ?> params, Class<R> rowType) {
+        return one(purpose, run(purpose, comment(purpose) + sql, params, rowType, 1));
+    }
+
+    /**
+     * Sets run-time parameters until the end of the transaction (what {@code SET LOCAL} does), through the
+     * same path as every query.
+     */
+    public void setLocal(Map<String, String> settings) {
+        String[] names = settings.keySet().toArray(String[]::new);
+        String[] values = settings.values().toArray(String[]::new);
+        one("set local", "select count(set_config(s.name, s.value, true)) from unnest(cast(:names as text[]), "
+                + "cast(:values as text[])) as s(name, value)", Map.of("names", names, "values", values), Long.class);
+    }
+
+    /** The server's major version; the oldest supported while the connection's own probe runs. */
+    private int major() {
+        return server == null ? SqlFile.OLDEST_MAJOR : server.major();
+    }
+
+    private <R> List<R> run(String name, String text, Map<String, ?> params, Class<R> rowType, int cap) {
+        RowMapping<R> mapping = RowMapping.of(rowType);
+        try (Query q = handle.createQuery(text)) {
+            q.bindMap(params);
+            q.setMaxRows(cap);
+            q.setQueryTimeout(timeoutSeconds());
+            List<R> rows = q.scanResultSet((result, ctx) -> {
+                ResultSet rs = result.get();
+                RowMapping.Rows<R> reader = mapping.bind(name, rs.getMetaData());
+                List<R> out = new ArrayList<>();
+                while (out.size() < cap && rs.next()) {
+                    out.add(reader.read(rs));
+                }
+                return out;
+            });
+            counters.add(rows.size());
+            return rows;
+        } catch (RuntimeException e) {
+            throw QueryFailure.of(targetName, name, e);
+        }
+    }
+
+    /** What is left of the run's budget, in the whole seconds the driver takes: at least 1, at most the cap. */
+    private int timeoutSeconds() {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        return (int) Math.max(1, Math.min(maxTimeoutSeconds, (left + 999) / 1000));
+    }
+
+    private static String comment(String purpose) {
+        return "/* telltale:" + purpose.replace("*/", "* /") + " */\n";
+    }
+
+    private static <R> Optional<R> first(List<R> rows) {
+        return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
+    }
+
+    private <R> R one(String query, List<R> rows) {
+        if (rows.isEmpty()) {
+            throw new IllegalStateException("query " + query + " on target '" + targetName + "' returned no row");
+        }
+        return rows.get(0);
     }
 }

@@ -17,28 +17,38 @@ import java.util.TreeMap;
  * <p>Every file must open with a comment header (what it finds, what it needs, which versions). The text
  * sent to the server is prefixed with {@code /* telltale:<name> *}{@code /} so that our own statements are
  * recognisable in {@code pg_stat_activity}, {@code pg_stat_statements} and the server log.
+ *
+ * <p>A file is loaded together with the type its rows map onto ({@code R}, usually a record whose components
+ * are the query's columns; see {@link RowMapping}), so that every query is typed where it is declared and a
+ * test can check each pair against the server.
+ *
+ * @param <R> what one row becomes
  */
-public final class SqlFile {
+public final class SqlFile<R> {
     /** The oldest server major version the module supports. */
     public static final int OLDEST_MAJOR = 13;
     private static final int NEWEST_VARIANT = 20;
 
     private final String name;
     private final TreeMap<Integer, String> variants;
+    private final Class<R> rowType;
 
-    private SqlFile(String name, TreeMap<Integer, String> variants) {
+    private SqlFile(String name, TreeMap<Integer, String> variants, Class<R> rowType) {
         this.name = name;
         this.variants = variants;
+        this.rowType = rowType;
     }
 
     /**
      * Loads {@code <name>.sql} and its {@code <name>.pgNN.sql} variants from the package of {@code anchor}.
      *
+     * @param rowType the record (or single-column scalar type) each row of the query maps onto
      * @throws IllegalStateException when the base file is missing or a file has no comment header
      */
-    public static SqlFile load(Class<?> anchor, String name) {
+    public static <R> SqlFile<R> load(Class<?> anchor, String name, Class<R> rowType) {
         Objects.requireNonNull(anchor, "anchor");
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(rowType, "rowType");
         TreeMap<Integer, String> variants = new TreeMap<>();
         String base = read(anchor, name + ".sql");
         if (base == null) {
@@ -52,11 +62,16 @@ public final class SqlFile {
                 variants.put(v, checked(file, text));
             }
         }
-        return new SqlFile(name, variants);
+        return new SqlFile<>(name, variants, rowType);
     }
 
     public String name() {
         return name;
+    }
+
+    /** What one row of the query becomes. */
+    public Class<R> rowType() {
+        return rowType;
     }
 
     /** The text to send to a server of the given major version, with the telltale comment in front. */

@@ -2,8 +2,10 @@ package dev.telltale.postgres.replication;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
+import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
@@ -27,18 +29,19 @@ public final class ReplicationDetector extends PostgresDetector {
     public static final String ID = "postgres.replication";
 
     public static final Setting<Duration> LAG_WARNING = Setting.duration("lag.warning", Duration.ofSeconds(1),
-            "replay lag (time) for a warning");
+            "Replay lag (time) for a warning.");
     public static final Setting<Duration> LAG_CRITICAL = Setting.duration("lag.critical", Duration.ofSeconds(5),
-            "replay lag (time) for a critical finding");
+            "Replay lag (time) for a critical finding.");
     public static final Setting<Long> LAG_BYTES_WARNING = Setting.bytes("lag.bytes-warning", 64L * 1024 * 1024,
-            "WAL not yet replayed by a standby, in bytes, for a warning");
+            "WAL not yet replayed by a standby, in bytes, for a warning.");
     public static final Setting<Long> LAG_BYTES_CRITICAL = Setting.bytes("lag.bytes-critical", 1024L * 1024 * 1024,
-            "WAL not yet replayed by a standby, in bytes, for a critical finding");
+            "WAL not yet replayed by a standby, in bytes, for a critical finding.");
     public static final Setting<Long> SLOT_RETAINED = Setting.bytes("slot.retained-warning", 1024L * 1024 * 1024,
-            "WAL kept on disk by one replication slot for a warning");
+            "WAL kept on disk by one replication slot for a warning.");
     public static final Setting<Duration> SLOT_INACTIVE_FOR = Setting.duration("slot.inactive-for", Duration.ofMinutes(10),
-            "how long a slot must stay without consumer before it is reported");
-    public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO, "how long lag must hold before it fires");
+            "How long a slot must stay without consumer before it is reported.");
+    public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
+            "How long lag must hold before it fires.");
 
     public static final SignalSpec LAG_SECONDS = SignalSpec.of("postgres.replication.lag.time", "seconds",
             "replay lag of each standby, seen from the primary (0 when it has replayed everything)", "standby");
@@ -55,21 +58,42 @@ public final class ReplicationDetector extends PostgresDetector {
     public static final SignalSpec SLOTS_INACTIVE = SignalSpec.of("postgres.replication.slots.inactive", "slots",
             "replication slots without a consumer");
 
-    private static final SqlFile ROLE = SqlFile.load(ReplicationDetector.class, "role");
-    private static final SqlFile STANDBYS_SQL = SqlFile.load(ReplicationDetector.class, "standbys");
-    private static final SqlFile DELAY = SqlFile.load(ReplicationDetector.class, "standby-delay");
-    private static final SqlFile SLOTS = SqlFile.load(ReplicationDetector.class, "slots");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Standby lag in bytes and time on a primary, pending replay on a standby, and replication "
+                    + "slots that are inactive or retain too much WAL.")
+            .problems(Problem.STALE_READ_AFTER_WRITE, Problem.STORAGE_BLOAT)
+            .interval(Duration.ofSeconds(30))
+            .settings(LAG_WARNING, LAG_CRITICAL, LAG_BYTES_WARNING, LAG_BYTES_CRITICAL, SLOT_RETAINED,
+                    SLOT_INACTIVE_FOR, FOR)
+            .rule(SettingRule.notAbove(LAG_WARNING, LAG_CRITICAL))
+            .rule(SettingRule.notAbove(LAG_BYTES_WARNING, LAG_BYTES_CRITICAL))
+            .signals(LAG_SECONDS, LAG_BYTES, STANDBYS, REPLAY_DELAY, REPLAY_PENDING, SLOT_RETAINED_MAX,
+                    SLOTS_INACTIVE)
+            .build();
+
+    private static final SqlFile<Boolean> ROLE = SqlFile.load(ReplicationDetector.class, "role", Boolean.class);
+    private static final SqlFile<Standby> STANDBYS_SQL = SqlFile.load(ReplicationDetector.class, "standbys", Standby.class);
+    private static final SqlFile<Delay> DELAY = SqlFile.load(ReplicationDetector.class, "standby-delay", Delay.class);
+    private static final SqlFile<Slot> SLOTS = SqlFile.load(ReplicationDetector.class, "slots", Slot.class);
+
+    private record Standby(String name, String client, String state, String sync, long sent, long replay, double lag) {
+    }
+
+    private record Delay(long pending, double seconds, boolean paused, String receiver) {
+    }
+
+    private record Slot(String name, String type, boolean active, String walStatus, long retained) {
+    }
 
     private final Map<String, java.time.Instant> inactiveSince = new java.util.HashMap<>();
 
     public ReplicationDetector(PostgresTarget target) {
-        super(target, ID, Duration.ofSeconds(30), Set.of(Problem.STALE_READ_AFTER_WRITE, Problem.STORAGE_BLOAT),
-                List.of(LAG_WARNING, LAG_CRITICAL, LAG_BYTES_WARNING, LAG_BYTES_CRITICAL, SLOT_RETAINED, SLOT_INACTIVE_FOR, FOR));
+        super(target, SPEC);
     }
 
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
-        boolean standby = tx.one(ROLE, Map.of(), (rs, c) -> rs.getBoolean(1));
+        boolean standby = tx.one(ROLE, Map.of());
         Detection.Builder out = Detection.builder();
         if (standby) {
             standbySide(ctx, tx, out);
@@ -91,11 +115,7 @@ public final class ReplicationDetector extends PostgresDetector {
     }
 
     private void primarySide(DetectionContext ctx, ReadOnlyTx tx, Detection.Builder out) {
-        record Standby(String name, String client, String state, String sync, long sent, long replay, double lag) {
-        }
-        List<Standby> standbys = tx.list(STANDBYS_SQL, (rs, c) -> new Standby(rs.getString("standby"), rs.getString("client"),
-                rs.getString("state"), rs.getString("sync_state"), rs.getLong("sent_bytes"), rs.getLong("replay_bytes"),
-                rs.getDouble("replay_lag_seconds")));
+        List<Standby> standbys = tx.list(STANDBYS_SQL);
         out.signal(STANDBYS, standbys.size());
         for (Standby s : standbys) {
             // the walsender keeps its last replay_lag after the standby caught up; nothing pending means no lag
@@ -118,10 +138,7 @@ public final class ReplicationDetector extends PostgresDetector {
     }
 
     private void standbySide(DetectionContext ctx, ReadOnlyTx tx, Detection.Builder out) {
-        record Delay(long pending, double seconds, boolean paused, String receiver) {
-        }
-        Delay d = tx.one(DELAY, Map.of(), (rs, c) -> new Delay(rs.getLong("pending_bytes"), rs.getDouble("delay_seconds"),
-                rs.getBoolean("paused"), rs.getString("receiver")));
+        Delay d = tx.one(DELAY, Map.of());
         out.signal(REPLAY_DELAY, d.seconds).signal(REPLAY_PENDING, d.pending);
         lagSeverity(ctx, d.seconds, d.pending).ifPresent(severity -> out.finding(
                 ctx.finding(Problem.STALE_READ_AFTER_WRITE, severity, "replay on this standby")
@@ -137,10 +154,7 @@ public final class ReplicationDetector extends PostgresDetector {
     }
 
     private void slots(DetectionContext ctx, ReadOnlyTx tx, Detection.Builder out) {
-        record Slot(String name, String type, boolean active, String walStatus, long retained) {
-        }
-        List<Slot> slots = tx.list(SLOTS, (rs, c) -> new Slot(rs.getString("slot"), rs.getString("type"),
-                rs.getBoolean("active"), rs.getString("wal_status"), rs.getLong("retained_bytes")));
+        List<Slot> slots = tx.list(SLOTS);
         long maxRetained = 0;
         int inactive = 0;
         long retainedWarn = ctx.setting(SLOT_RETAINED);

@@ -4,6 +4,7 @@ import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectionSkippedException;
 import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -33,15 +33,27 @@ public final class TopologyDetector implements Detector {
     public static final String ID = "postgres.topology";
 
     public static final Setting<Duration> TIMELINE_REMEMBER = Setting.duration("timeline.remember", Duration.ofMinutes(10),
-            "how long a timeline change stays reported after it was seen");
+            "How long a timeline change stays reported after it was seen.");
 
     public static final SignalSpec PRIMARIES = SignalSpec.of("postgres.topology.primaries", "servers",
             "endpoints that are not in recovery (more than one is split-brain)");
     public static final SignalSpec REACHABLE = SignalSpec.of("postgres.topology.reachable", "servers",
             "endpoints that answered");
 
-    private static final SqlFile TOPOLOGY = SqlFile.load(TopologyDetector.class, "topology");
-    private static final SqlFile TOPOLOGY_BASIC = SqlFile.load(TopologyDetector.class, "topology-basic");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Several endpoints of one cluster asked at once whether they are in recovery: more than one "
+                    + "primary is split-brain, and a changed timeline is a promotion or failover.")
+            .problems(Problem.SPLIT_BRAIN)
+            .interval(Duration.ofSeconds(15))
+            .settings(TIMELINE_REMEMBER)
+            .signals(PRIMARIES, REACHABLE)
+            .build();
+
+    private static final SqlFile<Row> TOPOLOGY = SqlFile.load(TopologyDetector.class, "topology", Row.class);
+    private static final SqlFile<Row> TOPOLOGY_BASIC = SqlFile.load(TopologyDetector.class, "topology-basic", Row.class);
+
+    private record Row(boolean inRecovery, Optional<Long> timeline, Optional<String> systemId) {
+    }
 
     private final String name;
     private final List<PostgresTarget> targets;
@@ -67,28 +79,13 @@ public final class TopologyDetector implements Detector {
     }
 
     @Override
-    public String id() {
-        return ID;
+    public DetectorSpec spec() {
+        return SPEC;
     }
 
     @Override
     public String target() {
         return name;
-    }
-
-    @Override
-    public Set<Problem> problems() {
-        return Set.of(Problem.SPLIT_BRAIN);
-    }
-
-    @Override
-    public Duration defaultInterval() {
-        return Duration.ofSeconds(15);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(TIMELINE_REMEMBER);
     }
 
     @Override
@@ -150,16 +147,14 @@ public final class TopologyDetector implements Detector {
 
     private static Endpoint ask(PostgresTarget t, Duration budget) throws Exception {
         try {
-            return t.queries().read(ID, budget, tx -> tx.one(TOPOLOGY, Map.of(), (rs, c) -> endpoint(t, rs)));
+            return endpoint(t, t.queries().read(ID, budget, tx -> tx.one(TOPOLOGY, Map.of())));
         } catch (DetectionSkippedException noPrivilege) {
-            return t.queries().read(ID, budget, tx -> tx.one(TOPOLOGY_BASIC, Map.of(), (rs, c) -> endpoint(t, rs)));
+            return endpoint(t, t.queries().read(ID, budget, tx -> tx.one(TOPOLOGY_BASIC, Map.of())));
         }
     }
 
-    private static Endpoint endpoint(PostgresTarget t, java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new Endpoint(t.name(), rs.getBoolean("in_recovery"),
-                Optional.ofNullable((Number) rs.getObject("timeline")).map(Number::longValue),
-                Optional.ofNullable(rs.getString("system_id")));
+    private static Endpoint endpoint(PostgresTarget t, Row row) {
+        return new Endpoint(t.name(), row.inRecovery(), row.timeline(), row.systemId());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.telltale.postgres.stats;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
@@ -13,9 +14,7 @@ import dev.telltale.postgres.internal.SqlFile;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code postgres.checkpoints}: checkpoints forced by WAL volume (requested) rather than by time, between
@@ -26,16 +25,24 @@ public final class CheckpointsDetector extends PostgresDetector {
     public static final String ID = "postgres.checkpoints";
 
     public static final Setting<Double> WARNING = Setting.ratio("warning", 0.5,
-            "share of requested checkpoints in the window above which a warning is raised (mixin: timed < 50 %)");
+            "Share of requested checkpoints in the window above which a warning is raised (mixin: timed < 50 %).");
     public static final Setting<Long> MIN_CHECKPOINTS = Setting.count("min-checkpoints", 3,
-            "checkpoints in the window needed before the share is judged");
+            "Checkpoints in the window needed before the share is judged.");
 
     public static final SignalSpec COUNT = SignalSpec.of("postgres.checkpoints.window", "checkpoints",
             "checkpoints between the last two runs, by kind (timed, requested)", "kind");
     public static final SignalSpec BUFFERS = SignalSpec.of("postgres.checkpoints.buffers", "buffers",
             "buffers written by checkpoints between the last two runs");
 
-    private static final SqlFile CHECKPOINTS = SqlFile.load(CheckpointsDetector.class, "checkpoints");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Checkpoints forced by WAL volume rather than by time between two runs.")
+            .problems(Problem.WRITE_AMPLIFICATION)
+            .interval(Duration.ofMinutes(5))
+            .settings(WARNING, MIN_CHECKPOINTS)
+            .signals(COUNT, BUFFERS)
+            .build();
+
+    private static final SqlFile<Counters> CHECKPOINTS = SqlFile.load(CheckpointsDetector.class, "checkpoints", Counters.class);
 
     private record Counters(long timed, long requested, long buffers, Optional<OffsetDateTime> reset, String maxWal,
                             String timeout) {
@@ -44,16 +51,13 @@ public final class CheckpointsDetector extends PostgresDetector {
     private Counters previous;
 
     public CheckpointsDetector(PostgresTarget target) {
-        super(target, ID, Duration.ofMinutes(5), Set.of(Problem.WRITE_AMPLIFICATION), List.of(WARNING, MIN_CHECKPOINTS));
+        super(target, SPEC);
     }
 
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
-        double warn = StatsSupport.ratio(ctx, ID, WARNING);
-        Counters now = tx.one(CHECKPOINTS, java.util.Map.of(), (rs, c) -> new Counters(rs.getLong("timed"),
-                rs.getLong("requested"), rs.getLong("buffers"),
-                Optional.ofNullable(rs.getObject("stats_reset", OffsetDateTime.class)),
-                rs.getString("max_wal_size"), rs.getString("checkpoint_timeout")));
+        double warn = ctx.setting(WARNING);
+        Counters now = tx.one(CHECKPOINTS, java.util.Map.of());
         Counters before = previous;
         previous = now;
         if (before == null || !before.reset.equals(now.reset) || now.timed < before.timed || now.requested < before.requested) {

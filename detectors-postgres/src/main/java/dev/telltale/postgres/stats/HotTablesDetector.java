@@ -2,6 +2,7 @@ package dev.telltale.postgres.stats;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
@@ -17,7 +18,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code postgres.hot-tables}: per-table activity of the connected database between two runs. Publishes the
@@ -29,24 +29,24 @@ public final class HotTablesDetector extends PostgresDetector {
     public static final String ID = "postgres.hot-tables";
 
     public static final Setting<Long> SEQ_MIN_SIZE = Setting.bytes("seq-scan.min-size", 10L * 1024 * 1024,
-            "tables smaller than this are not reported for sequential scans (pgwatch: 10 MB)");
+            "Tables smaller than this are not reported for sequential scans (pgwatch: 10 MB).");
     public static final Setting<Long> SEQ_ROWS = Setting.count("seq-scan.rows", 1_000_000,
-            "rows read by sequential scans of one table in the window for a finding");
+            "Rows read by sequential scans of one table in the window for a finding.");
     public static final Setting<Double> SEQ_SHARE = Setting.ratio("seq-scan.share", 0.5,
-            "share of the table's rows read by sequential scans (vs index fetches) for a finding");
+            "Share of the table's rows read by sequential scans (vs index fetches) for a finding.");
     public static final Setting<Long> HOT_MIN_UPDATES = Setting.count("hot.min-updates", 10_000,
-            "updates of one table in the window before its HOT ratio is judged");
+            "Updates of one table in the window before its HOT ratio is judged.");
     public static final Setting<Double> HOT_RATIO = Setting.ratio("hot.ratio", 0.2,
-            "HOT-update share below which a heavily updated table is reported (info)");
+            "HOT-update share below which a heavily updated table is reported (info).");
     public static final Setting<Long> PARTITIONS_MIN = Setting.count("partitions.min", 5,
-            "partitions a table needs before skew across them is judged");
+            "Partitions a table needs before skew across them is judged.");
     public static final Setting<Double> PARTITIONS_FACTOR = Setting.number("partitions.factor", 3.0,
-            "the hottest partition's activity above this multiple of the mean is skew");
+            "The hottest partition's activity above this multiple of the mean is skew.");
     public static final Setting<Double> PARTITIONS_SHARE = Setting.ratio("partitions.share", 0.2,
-            "and it must take at least this share of the partitioned table's activity");
+            "The hottest partition must also take at least this share of the partitioned table's activity.");
     public static final Setting<Long> PARTITIONS_MIN_ROWS = Setting.count("partitions.min-rows", 10_000,
-            "rows read or written across the partitions in the window before skew is judged");
-    public static final Setting<Long> TOP = Setting.count("top", 5, "how many tables the ranked gauges publish");
+            "Rows read or written across the partitions in the window before skew is judged.");
+    public static final Setting<Long> TOP = Setting.count("top", 5, "How many tables the ranked gauges publish.");
 
     public static final SignalSpec WRITE_SHARE = SignalSpec.of("postgres.tables.writes.share.top", "ratio",
             "share of the database's row writes in the window taken by the most written tables, by rank", "rank");
@@ -59,7 +59,27 @@ public final class HotTablesDetector extends PostgresDetector {
     public static final SignalSpec SKEW = SignalSpec.of("postgres.partitions.skew.max", "ratio",
             "the largest hottest-partition-to-mean activity ratio among partitioned tables");
 
-    private static final SqlFile ACTIVITY = SqlFile.load(HotTablesDetector.class, "table-activity");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Per-table activity between runs: the most written and read tables, large tables read by "
+                    + "sequential scans, rarely HOT updates and skew across partitions.")
+            .problems(Problem.PERFORMANCE_HOTSPOTS, Problem.SCALABILITY_HOTSPOTS, Problem.HOT_PARTITION,
+                    Problem.SLOW_QUERIES, Problem.WRITE_AMPLIFICATION)
+            .interval(Duration.ofMinutes(5))
+            .settings(SEQ_MIN_SIZE, SEQ_ROWS, SEQ_SHARE, HOT_MIN_UPDATES, HOT_RATIO, PARTITIONS_MIN,
+                    PARTITIONS_FACTOR, PARTITIONS_SHARE, PARTITIONS_MIN_ROWS, TOP)
+            .signals(WRITE_SHARE, READ_SHARE, SEQ_ROWS_TOP, WRITES, SKEW)
+            .build();
+
+    private static final SqlFile<Row> ACTIVITY = SqlFile.load(HotTablesDetector.class, "table-activity", Row.class);
+
+    private record Row(long relid, String schema, String table, long seqScan, long seqTupRead, long idxScan,
+                       long idxTupFetch, long writes, long updates, long hotUpdates, long bytes, String parent,
+                       long siblings) {
+        Counters counters() {
+            return new Counters(schema + "." + table, seqScan, seqTupRead, idxScan, idxTupFetch, writes, updates,
+                    hotUpdates, bytes, parent, siblings);
+        }
+    }
     private static final int ROW_CAP = 100_000;
 
     record Counters(String name, long seqScans, long seqRows, long idxScans, long idxRows, long writes, long updates,
@@ -75,23 +95,13 @@ public final class HotTablesDetector extends PostgresDetector {
     private Map<Long, Counters> previous;
 
     public HotTablesDetector(PostgresTarget target) {
-        super(target, ID, Duration.ofMinutes(5),
-                Set.of(Problem.PERFORMANCE_HOTSPOTS, Problem.SCALABILITY_HOTSPOTS, Problem.HOT_PARTITION, Problem.SLOW_QUERIES,
-                        Problem.WRITE_AMPLIFICATION),
-                List.of(SEQ_MIN_SIZE, SEQ_ROWS, SEQ_SHARE, HOT_MIN_UPDATES, HOT_RATIO, PARTITIONS_MIN, PARTITIONS_FACTOR,
-                        PARTITIONS_SHARE, PARTITIONS_MIN_ROWS, TOP));
+        super(target, SPEC);
     }
 
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
         Map<Long, Counters> now = new HashMap<>();
-        tx.handle().createQuery(ACTIVITY.text(tx.server().major())).bind("cap", ROW_CAP)
-                .setQueryTimeout(Math.max(1, (int) ctx.remaining().toSeconds()))
-                .map((rs, c) -> Map.entry(rs.getLong("relid"), new Counters(rs.getString("schema") + "." + rs.getString("table"),
-                        rs.getLong("seq_scan"), rs.getLong("seq_tup_read"), rs.getLong("idx_scan"), rs.getLong("idx_tup_fetch"),
-                        rs.getLong("writes"), rs.getLong("updates"), rs.getLong("hot_updates"), rs.getLong("bytes"),
-                        rs.getString("parent"), rs.getLong("siblings"))))
-                .forEach(e -> now.put(e.getKey(), e.getValue()));
+        tx.withRowCap(ROW_CAP).list(ACTIVITY, Map.of("cap", ROW_CAP)).forEach(r -> now.put(r.relid(), r.counters()));
         Map<Long, Counters> before = previous;
         previous = now;
         if (before == null) {
@@ -125,9 +135,9 @@ public final class HotTablesDetector extends PostgresDetector {
 
         long minSize = ctx.setting(SEQ_MIN_SIZE);
         long seqRows = ctx.setting(SEQ_ROWS);
-        double seqShare = StatsSupport.ratio(ctx, ID, SEQ_SHARE);
+        double seqShare = ctx.setting(SEQ_SHARE);
         long hotMin = ctx.setting(HOT_MIN_UPDATES);
-        double hotRatio = StatsSupport.ratio(ctx, ID, HOT_RATIO);
+        double hotRatio = ctx.setting(HOT_RATIO);
         for (Delta d : deltas) {
             double share = (double) d.seqRows / Math.max(1, d.seqRows + d.idxRows);
             if (d.now.bytes >= minSize && d.seqRows >= seqRows && share >= seqShare) {
@@ -158,7 +168,7 @@ public final class HotTablesDetector extends PostgresDetector {
     private void partitions(DetectionContext ctx, Detection.Builder out, List<Delta> deltas) {
         long minPartitions = ctx.setting(PARTITIONS_MIN);
         double factor = ctx.setting(PARTITIONS_FACTOR);
-        double minShare = StatsSupport.ratio(ctx, ID, PARTITIONS_SHARE);
+        double minShare = ctx.setting(PARTITIONS_SHARE);
         long minRows = ctx.setting(PARTITIONS_MIN_ROWS);
         Map<String, Long> partitionsPerParent = new HashMap<>();
         for (Counters c : previous.values()) {

@@ -2,6 +2,7 @@ package dev.telltale.postgres.stats;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
@@ -17,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code postgres.indexes}: unused indexes (judged only once the statistics are old enough), exact and
@@ -28,15 +28,17 @@ public final class IndexesDetector extends PostgresDetector {
     public static final String ID = "postgres.indexes";
 
     public static final Setting<Long> UNUSED_MIN_SIZE = Setting.bytes("unused.min-size", 10L * 1024 * 1024,
-            "an unused index smaller than this is not reported (PgHero: 10 MB)");
+            "An unused index smaller than this is not reported (PgHero: 10 MB).");
     public static final Setting<Duration> UNUSED_MIN_STATS_AGE = Setting.duration("unused.min-stats-age", Duration.ofDays(7),
-            "statistics younger than this (a recent reset or restore) cannot prove an index unused");
+            "Statistics younger than this (a recent reset or restore) cannot prove an index unused.");
     public static final Setting<Long> TOO_MANY = Setting.count("too-many.indexes", 8,
-            "a table with more indexes than this is reported when it is heavily written");
+            "A table with more indexes than this is reported when it is heavily written.");
     public static final Setting<Long> TOO_MANY_WRITES = Setting.count("too-many.writes", 10_000,
-            "row writes (insert, update, delete) in the window for a table to count as heavily written");
-    public static final Setting<Long> LIMIT = Setting.count("limit", 200, "most indexes examined per kind and run");
-    public static final Setting<Long> TOP = Setting.count("top", 5, "how many unused indexes the ranked gauge publishes");
+            "Row writes (insert, update, delete) in the window for a table to count as heavily written.");
+    public static final Setting<Long> LIMIT = Setting.count("limit", 200,
+            "Most indexes examined per kind and run.").atLeast(1L);
+    public static final Setting<Long> TOP = Setting.count("top", 5,
+            "How many unused indexes the ranked gauge publishes.");
 
     public static final SignalSpec COUNT = SignalSpec.of("postgres.indexes.flagged", "indexes",
             "indexes reported in the last run, by kind (unused, duplicate, invalid)", "kind");
@@ -47,15 +49,25 @@ public final class IndexesDetector extends PostgresDetector {
     public static final SignalSpec MOST_INDEXES = SignalSpec.of("postgres.indexes.per.table.max", "indexes",
             "the most indexes on one heavily written table");
 
-    private static final SqlFile CANDIDATES = SqlFile.load(IndexesDetector.class, "index-candidates");
-    private static final SqlFile COUNTS = SqlFile.load(IndexesDetector.class, "index-counts");
-    private static final SqlFile STATS_AGE = SqlFile.load(IndexesDetector.class, "stats-age");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Unused, duplicate and invalid indexes, and heavily written tables with too many indexes.")
+            .problems(Problem.UNUSED_INDEXES, Problem.WRITE_AMPLIFICATION)
+            .interval(Duration.ofHours(1))
+            .settings(UNUSED_MIN_SIZE, UNUSED_MIN_STATS_AGE, TOO_MANY, TOO_MANY_WRITES, LIMIT, TOP)
+            .signals(COUNT, WASTED, TOP_UNUSED, MOST_INDEXES)
+            .build();
+
+    private static final SqlFile<Candidate> CANDIDATES = SqlFile.load(IndexesDetector.class, "index-candidates", Candidate.class);
+    private static final SqlFile<IndexCount> COUNTS = SqlFile.load(IndexesDetector.class, "index-counts", IndexCount.class);
+    private static final SqlFile<Double> STATS_AGE = SqlFile.load(IndexesDetector.class, "stats-age", Double.class);
+
+    private record IndexCount(String schema, String table, long oid, long indexes, long writes, long hotUpdates) {
+    }
 
     private Map<Long, Long> previousWrites = Map.of();
 
     public IndexesDetector(PostgresTarget target) {
-        super(target, ID, Duration.ofHours(1), Set.of(Problem.UNUSED_INDEXES, Problem.WRITE_AMPLIFICATION),
-                List.of(UNUSED_MIN_SIZE, UNUSED_MIN_STATS_AGE, TOO_MANY, TOO_MANY_WRITES, LIMIT, TOP));
+        super(target, SPEC);
     }
 
     private record Candidate(String kind, String schema, String table, String index, long scans, String coveredBy,
@@ -67,15 +79,11 @@ public final class IndexesDetector extends PostgresDetector {
 
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
-        long limit = Math.max(1, ctx.setting(LIMIT));
-        double statsAge = tx.one(STATS_AGE, Map.of(), (rs, c) -> rs.getDouble(1));
+        long limit = ctx.setting(LIMIT);
+        double statsAge = tx.one(STATS_AGE, Map.of());
         Duration minAge = ctx.setting(UNUSED_MIN_STATS_AGE);
         long minSize = ctx.setting(UNUSED_MIN_SIZE);
-        List<Candidate> found = tx.list(CANDIDATES, Map.of("limit", limit, "min_size", (double) minSize), (rs, c) -> new Candidate(
-                rs.getString("kind"), rs.getString("schema"), rs.getString("table"), rs.getString("index"),
-                rs.getLong("idx_scan"), rs.getString("covered_by"),
-                Optional.ofNullable((Number) rs.getObject("size_bytes")).map(Number::longValue),
-                rs.getString("definition")));
+        List<Candidate> found = tx.list(CANDIDATES, Map.of("limit", limit, "min_size", (double) minSize));
 
         Detection.Builder out = Detection.builder();
         Map<String, Integer> counts = new HashMap<>(Map.of("unused", 0, "duplicate", 0, "invalid", 0));
@@ -122,16 +130,13 @@ public final class IndexesDetector extends PostgresDetector {
             counts.merge(c.kind, 1, Integer::sum);
         }
 
-        long maxIndexes = Math.max(0, ctx.setting(TOO_MANY));
+        long maxIndexes = ctx.setting(TOO_MANY);
         long minWrites = ctx.setting(TOO_MANY_WRITES);
         Map<Long, Long> writes = new HashMap<>();
         long mostIndexes = 0;
-        for (Map<String, Object> t : tx.list(COUNTS, Map.of("max", maxIndexes, "limit", limit),
-                (rs, c) -> Map.<String, Object>of("schema", rs.getString("schema"), "table", rs.getString("table"),
-                        "oid", rs.getLong("oid"), "indexes", rs.getLong("indexes"), "writes", rs.getLong("writes"),
-                        "hot", rs.getLong("hot_updates")))) {
-            long oid = (Long) t.get("oid");
-            long w = (Long) t.get("writes");
+        for (IndexCount t : tx.list(COUNTS, Map.of("max", maxIndexes, "limit", limit))) {
+            long oid = t.oid();
+            long w = t.writes();
             writes.put(oid, w);
             Long before = previousWrites.get(oid);
             if (before == null || w < before) {
@@ -141,9 +146,9 @@ public final class IndexesDetector extends PostgresDetector {
             if (delta < minWrites) {
                 continue;
             }
-            long n = (Long) t.get("indexes");
+            long n = t.indexes();
             mostIndexes = Math.max(mostIndexes, n);
-            String table = t.get("schema") + "." + t.get("table");
+            String table = t.schema() + "." + t.table();
             out.finding(ctx.finding(Problem.WRITE_AMPLIFICATION, Severity.WARNING, table)
                     .summary("table " + table + " has " + n + " indexes and took " + delta + " row writes since the last run: "
                             + "each write updates every index")

@@ -2,8 +2,10 @@ package dev.telltale.postgres.stats;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
+import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
@@ -16,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code postgres.sequences}: sequences of the connected database close to the end of their range, measured
@@ -26,32 +27,47 @@ import java.util.Set;
 public final class SequencesDetector extends PostgresDetector {
     public static final String ID = "postgres.sequences";
 
-    public static final Setting<Double> WARNING = Setting.ratio("warning", 0.85, "share of the range used for a warning (check_postgres: 85 %)");
-    public static final Setting<Double> CRITICAL = Setting.ratio("critical", 0.95, "share of the range used for a critical finding");
-    public static final Setting<Long> LIMIT = Setting.count("limit", 100, "most sequences examined per run (the fullest first)");
-    public static final Setting<Long> TOP = Setting.count("top", 5, "how many sequences the ranked gauge publishes");
+    public static final Setting<Double> WARNING = Setting.ratio("warning", 0.85,
+            "Share of the range used for a warning (check_postgres: 85 %).");
+    public static final Setting<Double> CRITICAL = Setting.ratio("critical", 0.95,
+            "Share of the range used for a critical finding.");
+    public static final Setting<Long> LIMIT = Setting.count("limit", 100,
+            "Most sequences examined per run (the fullest first).")
+            .atLeast(1L);
+    public static final Setting<Long> TOP = Setting.count("top", 5, "How many sequences the ranked gauge publishes.");
 
     public static final SignalSpec TOP_USED = SignalSpec.of("postgres.sequences.used.top", "ratio",
             "share of its range used by the fullest sequences, by rank", "rank");
 
-    private static final SqlFile SEQUENCES = SqlFile.load(SequencesDetector.class, "sequences");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Sequences close to the end of their range, measured against the type of the column they "
+                    + "feed.")
+            .problems(Problem.SILENT_DATA_CORRUPTION)
+            .interval(Duration.ofHours(1))
+            .settings(WARNING, CRITICAL, LIMIT, TOP)
+            .rule(SettingRule.notAbove(WARNING, CRITICAL))
+            .signals(TOP_USED)
+            .build();
+
+    private static final SqlFile<Row> SEQUENCES = SqlFile.load(SequencesDetector.class, "sequences", Row.class);
+
+    private record Row(String schema, String sequence, BigDecimal lastValue, long incrementBy, boolean cycle, String columns,
+                       BigDecimal limitValue, String columnType) {
+    }
 
     public SequencesDetector(PostgresTarget target) {
-        super(target, ID, Duration.ofHours(1), Set.of(Problem.SILENT_DATA_CORRUPTION), List.of(WARNING, CRITICAL, LIMIT, TOP));
+        super(target, SPEC);
     }
 
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
-        double warn = StatsSupport.ratio(ctx, ID, WARNING);
-        double crit = StatsSupport.ratio(ctx, ID, CRITICAL);
+        double warn = ctx.setting(WARNING);
+        double crit = ctx.setting(CRITICAL);
         Detection.Builder out = Detection.builder();
         List<Double> used = new ArrayList<>();
-        for (Map<String, Object> s : tx.list(SEQUENCES, Map.of("limit", Math.max(1, ctx.setting(LIMIT))),
-                (rs, c) -> Map.<String, Object>of("name", rs.getString("schema") + "." + rs.getString("sequence"),
-                        "last", rs.getBigDecimal("last_value"), "limit", rs.getBigDecimal("limit_value"),
-                        "columns", rs.getString("columns"), "type", rs.getString("column_type"), "cycle", rs.getBoolean("cycle")))) {
-            BigDecimal last = (BigDecimal) s.get("last");
-            BigDecimal limit = (BigDecimal) s.get("limit");
+        for (Row s : tx.list(SEQUENCES, Map.of("limit", ctx.setting(LIMIT)))) {
+            BigDecimal last = s.lastValue();
+            BigDecimal limit = s.limitValue();
             if (limit.signum() <= 0) {
                 continue;
             }
@@ -60,15 +76,15 @@ public final class SequencesDetector extends PostgresDetector {
             if (ratio < warn) {
                 continue;
             }
-            String name = (String) s.get("name");
-            String columns = (String) s.get("columns");
+            String name = s.schema() + "." + s.sequence();
+            String columns = s.columns();
             out.finding(ctx.finding(Problem.SILENT_DATA_CORRUPTION, ratio >= crit ? Severity.CRITICAL : Severity.WARNING, name)
                     .summary(String.format("sequence %s has used %.1f %% of its range (%s of %s)%s", name, ratio * 100,
                             last.toPlainString(), limit.toPlainString(),
-                            columns.isEmpty() ? "" : "; it feeds " + columns + " (" + s.get("type") + ")"))
+                            columns.isEmpty() ? "" : "; it feeds " + columns + " (" + s.columnType() + ")"))
                     .evidence("last_value", last.toPlainString()).evidence("limit", limit.toPlainString())
                     .evidence("used_ratio", StatementsDetector.round(ratio)).evidence("columns", columns)
-                    .evidence("column_type", s.get("type")).evidence("cycle", s.get("cycle"))
+                    .evidence("column_type", s.columnType()).evidence("cycle", s.cycle())
                     .hint("widen the column before inserts fail: alter table ... alter column ... type bigint (rewrites "
                             + "the table) or a new bigint column filled in batches"));
         }

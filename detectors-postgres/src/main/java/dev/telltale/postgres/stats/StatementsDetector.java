@@ -3,8 +3,10 @@ package dev.telltale.postgres.stats;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectionSkippedException;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
+import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
@@ -15,7 +17,6 @@ import dev.telltale.postgres.internal.SqlFile;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -36,36 +37,42 @@ public final class StatementsDetector extends PostgresDetector {
     public static final String ID = "postgres.statements";
 
     public static final Setting<String> DATABASE = Setting.text("database", "current",
-            "database whose statements are watched: 'current' (the target's own database), 'all', or a database name");
+            "Database whose statements are watched: 'current' (the target's own database), 'all', or a database name.");
     public static final Setting<Duration> SLOW_MEAN = Setting.duration("slow.mean", Duration.ofMillis(20),
-            "mean time per call in the window at which a statement is slow (PgHero's default)");
+            "Mean time per call in the window at which a statement is slow (PgHero's default).");
     public static final Setting<Long> SLOW_CALLS = Setting.count("slow.calls", 100,
-            "calls in the window a statement needs before it can be called slow");
+            "Calls in the window a statement needs before it can be called slow.");
     public static final Setting<Double> REGRESSION_FACTOR = Setting.number("regression.factor", 3.0,
-            "mean time above this multiple of the statement's own baseline is a regression (warning)");
+            "Mean time above this multiple of the statement's own baseline is a regression (warning).")
+            .above(0.0);
     public static final Setting<Double> REGRESSION_CRITICAL = Setting.number("regression.critical-factor", 10.0,
-            "mean time above this multiple of the baseline is a critical regression");
+            "Mean time above this multiple of the baseline is a critical regression.")
+            .above(0.0);
     public static final Setting<Long> REGRESSION_CALLS = Setting.count("regression.calls", 100,
-            "calls needed in the window, and in the baseline, before a regression is judged");
+            "Calls needed in the window, and in the baseline, before a regression is judged.");
     public static final Setting<Duration> REGRESSION_MIN_MEAN = Setting.duration("regression.min-mean", Duration.ofMillis(2),
-            "a regressed mean below this is ignored (a 0.01 ms lookup becoming 0.05 ms hurts nobody)");
+            "A regressed mean below this is ignored (a 0.01 ms lookup becoming 0.05 ms hurts nobody).");
     public static final Setting<Double> NPLUS1_CALLS_PER_TX = Setting.number("n-plus-one.calls-per-transaction", 10.0,
-            "calls of one statement per committed transaction of its database at which it looks like an N+1 loop");
+            "Calls of one statement per committed transaction of its database at which it looks like an N+1 loop.")
+            .above(0.0);
     public static final Setting<Double> NPLUS1_CRITICAL = Setting.number("n-plus-one.critical-calls-per-transaction", 50.0,
-            "calls per committed transaction at which the N+1 signature is critical");
+            "Calls per committed transaction at which the N+1 signature is critical.")
+            .above(0.0);
     public static final Setting<Double> NPLUS1_JUMP = Setting.number("n-plus-one.jump", 3.0,
-            "when the statement has a baseline, calls per transaction must exceed this multiple of it");
+            "When the statement has a baseline, calls per transaction must exceed this multiple of it.")
+            .above(0.0);
     public static final Setting<Double> NPLUS1_ROWS_PER_CALL = Setting.number("n-plus-one.rows-per-call", 1.5,
-            "most rows per call for the N+1 signature (single-row lookups)");
+            "Most rows per call for the N+1 signature (single-row lookups).")
+            .above(0.0);
     public static final Setting<Duration> NPLUS1_MAX_MEAN = Setting.duration("n-plus-one.max-mean", Duration.ofMillis(5),
-            "most mean time per call for the N+1 signature (cheap lookups, many of them)");
+            "Most mean time per call for the N+1 signature (cheap lookups, many of them).");
     public static final Setting<Long> NPLUS1_CALLS = Setting.count("n-plus-one.calls", 200,
-            "calls in the window a statement needs before its N+1 signature is judged");
+            "Calls in the window a statement needs before its N+1 signature is judged.");
     public static final Setting<Long> TEMP_BYTES = Setting.bytes("temp-spill.bytes", 64L * 1024 * 1024,
-            "temp-file bytes written by one statement in the window at which it is reported");
-    public static final Setting<Long> TOP = Setting.count("top", 5, "how many statements the ranked gauges publish");
+            "Temp-file bytes written by one statement in the window at which it is reported.");
+    public static final Setting<Long> TOP = Setting.count("top", 5, "How many statements the ranked gauges publish.");
     public static final Setting<Long> TEXT_LENGTH = Setting.count("text-length", 300,
-            "characters of query text kept in a finding's evidence");
+            "Characters of query text kept in a finding's evidence.").atLeast(20L).atMost(10_000L);
 
     public static final SignalSpec WINDOW_CALLS = SignalSpec.of("postgres.statements.window.calls", "calls",
             "calls of all watched statements between the last two runs");
@@ -78,11 +85,31 @@ public final class StatementsDetector extends PostgresDetector {
     public static final SignalSpec FLAGGED = SignalSpec.of("postgres.statements.flagged", "statements",
             "statements reported in the last run, by kind (slow, regression, n_plus_one, temp_spill)", "kind");
 
-    private static final SqlFile COUNTERS = SqlFile.load(StatementsDetector.class, "statements");
-    private static final SqlFile COUNTERS_LEGACY = SqlFile.load(StatementsDetector.class, "statements-legacy");
-    private static final SqlFile INFO = SqlFile.load(StatementsDetector.class, "statements-info");
-    private static final SqlFile COMMITS = SqlFile.load(StatementsDetector.class, "statements-commits");
-    private static final SqlFile TEXT = SqlFile.load(StatementsDetector.class, "statements-text");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Per-statement deltas of pg_stat_statements between runs: slow statements, regressions "
+                    + "against their own baseline, the N+1 signature and temp-file spills.")
+            .problems(Problem.SLOW_QUERIES, Problem.N_PLUS_ONE_QUERY)
+            .interval(Duration.ofMinutes(1))
+            .settings(DATABASE, SLOW_MEAN, SLOW_CALLS, REGRESSION_FACTOR, REGRESSION_CRITICAL, REGRESSION_CALLS,
+                    REGRESSION_MIN_MEAN, NPLUS1_CALLS_PER_TX, NPLUS1_CRITICAL, NPLUS1_JUMP, NPLUS1_ROWS_PER_CALL,
+                    NPLUS1_MAX_MEAN, NPLUS1_CALLS, TEMP_BYTES, TOP, TEXT_LENGTH)
+            .rule(SettingRule.notAbove(REGRESSION_FACTOR, REGRESSION_CRITICAL))
+            .rule(SettingRule.notAbove(NPLUS1_CALLS_PER_TX, NPLUS1_CRITICAL))
+            .signals(WINDOW_CALLS, TRACKED, TOP_MEAN, TOP_CALLS_PER_TX, FLAGGED)
+            .build();
+
+    private static final SqlFile<Row> COUNTERS = SqlFile.load(StatementsDetector.class, "statements", Row.class);
+    private static final SqlFile<Row> COUNTERS_LEGACY = SqlFile.load(StatementsDetector.class, "statements-legacy", Row.class);
+    private static final SqlFile<Instant> INFO = SqlFile.load(StatementsDetector.class, "statements-info", Instant.class);
+    private static final SqlFile<Long> COMMITS = SqlFile.load(StatementsDetector.class, "statements-commits", Long.class);
+    private static final SqlFile<Text> TEXT = SqlFile.load(StatementsDetector.class, "statements-text", Text.class);
+
+    /** One statement's cumulative counters. */
+    private record Row(long dbid, long queryid, long calls, double totalMs, long rows, long tempBlksWritten) {
+    }
+
+    private record Text(long queryid, String query) {
+    }
 
     /** pg_stat_statements.max tops out far below this; the cap bounds memory if a fork allows more. */
     private static final int ROW_CAP = 50_000;
@@ -93,11 +120,7 @@ public final class StatementsDetector extends PostgresDetector {
     private final Map<Key, Baseline> baselines = new HashMap<>();
 
     public StatementsDetector(PostgresTarget target) {
-        super(target, ID, Duration.ofMinutes(1),
-                Set.of(Problem.SLOW_QUERIES, Problem.N_PLUS_ONE_QUERY),
-                List.of(DATABASE, SLOW_MEAN, SLOW_CALLS, REGRESSION_FACTOR, REGRESSION_CRITICAL, REGRESSION_CALLS,
-                        REGRESSION_MIN_MEAN, NPLUS1_CALLS_PER_TX, NPLUS1_CRITICAL, NPLUS1_JUMP, NPLUS1_ROWS_PER_CALL,
-                        NPLUS1_MAX_MEAN, NPLUS1_CALLS, TEMP_BYTES, TOP, TEXT_LENGTH));
+        super(target, SPEC);
     }
 
     record Key(long dbid, long queryid) {
@@ -144,13 +167,10 @@ public final class StatementsDetector extends PostgresDetector {
         Map<Key, Counters> rows = new HashMap<>();
         List<Map.Entry<Key, Counters>> read;
         try {
-            read = tx.handle().createQuery((legacy ? COUNTERS_LEGACY : COUNTERS).text(server.major()))
-                    .bind("dbid", dbid).bind("cap", ROW_CAP)
-                    .setQueryTimeout(Math.max(1, (int) ctx.remaining().toSeconds()))
-                    .map((rs, c) -> Map.entry(new Key(rs.getLong("dbid"), rs.getLong("queryid")),
-                            new Counters(rs.getLong("calls"), rs.getDouble("total_ms"), rs.getLong("rows"),
-                                    rs.getLong("temp_blks_written"))))
-                    .list();
+            read = tx.withRowCap(ROW_CAP).list(legacy ? COUNTERS_LEGACY : COUNTERS, Map.of("dbid", dbid, "cap", ROW_CAP))
+                    .stream().map(r -> Map.entry(new Key(r.dbid(), r.queryid()),
+                            new Counters(r.calls(), r.totalMs(), r.rows(), r.tempBlksWritten())))
+                    .toList();
         } catch (RuntimeException e) {
             if (isNotLoaded(e)) {
                 return Detection.skipped("pg_stat_statements is installed but not loaded; set "
@@ -159,11 +179,8 @@ public final class StatementsDetector extends PostgresDetector {
             throw e;
         }
         read.forEach(e -> rows.put(e.getKey(), e.getValue()));
-        Optional<Instant> statsReset = hasInfo
-                ? tx.first(INFO, Map.of(), (rs, c) -> Optional.ofNullable(rs.getObject("stats_reset", OffsetDateTime.class))
-                        .map(OffsetDateTime::toInstant)).flatMap(x -> x)
-                : Optional.empty();
-        long commits = tx.one(COMMITS, Map.of("dbid", dbid), (rs, c) -> rs.getLong("commits"));
+        Optional<Instant> statsReset = hasInfo ? tx.first(INFO, Map.of()) : Optional.empty();
+        long commits = tx.one(COMMITS, Map.of("dbid", dbid));
         Snapshot now = new Snapshot(dbid, ctx.now(), statsReset, commits, rows);
 
         Detection.Builder out = Detection.builder();
@@ -229,7 +246,7 @@ public final class StatementsDetector extends PostgresDetector {
     }
 
     private void publishTops(DetectionContext ctx, Detection.Builder out, List<Delta> deltas) {
-        int top = (int) Math.max(0, ctx.setting(TOP));
+        int top = (int) (long) ctx.setting(TOP);
         long minCalls = ctx.setting(SLOW_CALLS);
         List<Delta> byMean = deltas.stream().filter(d -> d.calls >= minCalls)
                 .sorted(Comparator.comparingDouble(Delta::meanMs).reversed()).limit(top).toList();
@@ -289,14 +306,14 @@ public final class StatementsDetector extends PostgresDetector {
     private List<Verdict> judge(DetectionContext ctx, List<Delta> deltas) {
         double slowMean = ctx.setting(SLOW_MEAN).toNanos() / 1e6;
         long slowCalls = ctx.setting(SLOW_CALLS);
-        double regFactor = positive(ctx, REGRESSION_FACTOR);
-        double regCritical = positive(ctx, REGRESSION_CRITICAL);
+        double regFactor = ctx.setting(REGRESSION_FACTOR);
+        double regCritical = ctx.setting(REGRESSION_CRITICAL);
         long regCalls = ctx.setting(REGRESSION_CALLS);
         double regMinMean = ctx.setting(REGRESSION_MIN_MEAN).toNanos() / 1e6;
-        double n1Calls = positive(ctx, NPLUS1_CALLS_PER_TX);
-        double n1Critical = positive(ctx, NPLUS1_CRITICAL);
-        double n1Jump = positive(ctx, NPLUS1_JUMP);
-        double n1Rows = positive(ctx, NPLUS1_ROWS_PER_CALL);
+        double n1Calls = ctx.setting(NPLUS1_CALLS_PER_TX);
+        double n1Critical = ctx.setting(NPLUS1_CRITICAL);
+        double n1Jump = ctx.setting(NPLUS1_JUMP);
+        double n1Rows = ctx.setting(NPLUS1_ROWS_PER_CALL);
         double n1MaxMean = ctx.setting(NPLUS1_MAX_MEAN).toNanos() / 1e6;
         long n1MinCalls = ctx.setting(NPLUS1_CALLS);
         long tempBytes = ctx.setting(TEMP_BYTES);
@@ -361,22 +378,11 @@ public final class StatementsDetector extends PostgresDetector {
 
     private Map<Long, String> texts(DetectionContext ctx, ReadOnlyTx tx, List<Verdict> verdicts) {
         List<Long> ids = verdicts.stream().map(v -> v.delta.key.queryid).distinct().limit(50).toList();
-        int len = (int) Math.max(20, Math.min(10_000, ctx.setting(TEXT_LENGTH)));
+        int len = (int) (long) ctx.setting(TEXT_LENGTH);
         Map<Long, String> out = new HashMap<>();
-        tx.handle().createQuery(TEXT.text(tx.server().major()))
-                .bindArray("ids", Long.class, ids).bind("len", len)
-                .setQueryTimeout(Math.max(1, (int) ctx.remaining().toSeconds()))
-                .map((rs, c) -> Map.entry(rs.getLong(1), Optional.ofNullable(rs.getString(2)).orElse("")))
-                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        tx.withRowCap(ids.size()).list(TEXT, Map.of("ids", ids.toArray(Long[]::new), "len", len))
+                .forEach(t -> out.put(t.queryid(), Optional.ofNullable(t.query()).orElse("")));
         return out;
-    }
-
-    private double positive(DetectionContext ctx, Setting<Double> s) {
-        double v = ctx.setting(s);
-        if (!(v > 0)) {
-            throw new IllegalArgumentException(ID + "." + s.name() + ": '" + v + "' must be above 0");
-        }
-        return v;
     }
 
     /** Compares extension versions such as "1.10" and "1.8" numerically. */

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /** Small pieces the stats detectors share. */
 final class StatsSupport {
-    private static final SqlFile DATABASE_OID = SqlFile.load(StatsSupport.class, "database-oid");
+    private static final SqlFile<Long> DATABASE_OID = SqlFile.load(StatsSupport.class, "database-oid", Long.class);
 
     private StatsSupport() {
     }
@@ -28,7 +28,7 @@ final class StatsSupport {
             throw new IllegalArgumentException(detectorId + "." + setting.name() + ": '' is not a database; give 'current', 'all' or a name");
         }
         String name = db.equalsIgnoreCase("current") ? tx.server().database() : db;
-        return tx.first(DATABASE_OID, Map.of("name", name), (rs, c) -> rs.getLong("oid"))
+        return tx.first(DATABASE_OID, Map.of("name", name))
                 .orElseThrow(() -> new IllegalArgumentException(detectorId + "." + setting.name() + ": database '" + name
                         + "' does not exist; give a database name, 'all', or 'current' for the target's own"));
     }
@@ -38,14 +38,6 @@ final class StatsSupport {
         for (int i = 0; i < top; i++) {
             out.signal(spec, i < values.size() ? values.get(i) : 0, Integer.toString(i + 1));
         }
-    }
-
-    static double ratio(DetectionContext ctx, String detectorId, Setting<Double> s) {
-        double v = ctx.setting(s);
-        if (!(v >= 0 && v <= 1)) {
-            throw new IllegalArgumentException(detectorId + "." + s.name() + ": '" + v + "' must be between 0 and 1");
-        }
-        return v;
     }
 
     static String mb(double bytes) {

@@ -2,8 +2,10 @@ package dev.telltale.postgres.stats;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
+import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
@@ -27,21 +29,22 @@ public final class TableHealthDetector extends PostgresDetector {
     public static final String ID = "postgres.table-health";
 
     public static final Setting<Long> DEAD_MIN = Setting.count("dead.min", 10_000,
-            "dead tuples a table needs before it is reported (beside passing its autovacuum trigger)");
+            "Dead tuples a table needs before it is reported (beside passing its autovacuum trigger).");
     public static final Setting<Double> DEAD_RATIO = Setting.ratio("dead.ratio", 0.2,
-            "share of dead tuples among all tuples at which a table is reported");
+            "Share of dead tuples among all tuples at which a table is reported.");
     public static final Setting<Duration> DEAD_GRACE = Setting.duration("dead.grace", Duration.ofMinutes(30),
-            "how long a table may stay past its autovacuum trigger before it is reported (autovacuum wakes every "
-                    + "autovacuum_naptime and needs time under load); a table with autovacuum off is reported at once");
+            "How long a table may stay past its autovacuum trigger before it is reported (autovacuum wakes every "
+                    + "autovacuum_naptime and needs time under load); a table with autovacuum off is reported at once.");
     public static final Setting<Long> BLOAT_WARNING = Setting.bytes("bloat.warning", 1024L * 1024 * 1024,
-            "estimated wasted bytes in one table for a warning (check_postgres: 1 GB)");
+            "Estimated wasted bytes in one table for a warning (check_postgres: 1 GB).");
     public static final Setting<Long> BLOAT_CRITICAL = Setting.bytes("bloat.critical", 5L * 1024 * 1024 * 1024,
-            "estimated wasted bytes in one table for a critical finding (check_postgres: 5 GB)");
+            "Estimated wasted bytes in one table for a critical finding (check_postgres: 5 GB).");
     public static final Setting<Double> BLOAT_RATIO = Setting.ratio("bloat.ratio", 0.3,
-            "estimated share of the table that is wasted, needed beside the bytes (estimates are rough)");
-    public static final Setting<Long> MIN_PAGES = Setting.count("min-pages", 10, "tables smaller than this are not estimated");
-    public static final Setting<Long> LIMIT = Setting.count("limit", 200, "most tables examined per run");
-    public static final Setting<Long> TOP = Setting.count("top", 5, "how many tables the ranked gauges publish");
+            "Estimated share of the table that is wasted, needed beside the bytes (estimates are rough).");
+    public static final Setting<Long> MIN_PAGES = Setting.count("min-pages", 10,
+            "Tables smaller than this many pages are not estimated.").atLeast(1L);
+    public static final Setting<Long> LIMIT = Setting.count("limit", 200, "Most tables examined per run.").atLeast(1L);
+    public static final Setting<Long> TOP = Setting.count("top", 5, "How many tables the ranked gauges publish.");
 
     public static final SignalSpec TOP_DEAD = SignalSpec.of("postgres.tables.dead.top", "rows",
             "dead tuples of the tables with the most, by rank", "rank");
@@ -50,14 +53,33 @@ public final class TableHealthDetector extends PostgresDetector {
     public static final SignalSpec OVER_TRIGGER = SignalSpec.of("postgres.tables.vacuum.overdue", "tables",
             "tables whose dead tuples passed their autovacuum trigger");
 
-    private static final SqlFile HEALTH = SqlFile.load(TableHealthDetector.class, "table-health");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Tables whose dead tuples passed their autovacuum trigger without a vacuum catching up, and "
+                    + "tables with a large estimated bloat.")
+            .problems(Problem.STORAGE_BLOAT)
+            .interval(Duration.ofMinutes(15))
+            .settings(DEAD_MIN, DEAD_RATIO, DEAD_GRACE, BLOAT_WARNING, BLOAT_CRITICAL, BLOAT_RATIO, MIN_PAGES, LIMIT,
+                    TOP)
+            .rule(SettingRule.notAbove(BLOAT_WARNING, BLOAT_CRITICAL))
+            .signals(TOP_DEAD, TOP_BLOAT, OVER_TRIGGER)
+            .build();
+
+    private static final SqlFile<HealthRow> HEALTH = SqlFile.load(TableHealthDetector.class, "table-health", HealthRow.class);
+
+    private record HealthRow(String schema, String table, long nLiveTup, long nDeadTup, double trigger, boolean autovacuumOn,
+                             Optional<Double> vacuumAgeSeconds, Optional<Double> analyzeAgeSeconds, long tableBytes,
+                             Optional<Double> bloatBytes, Optional<Long> totalBytes) {
+        Row row() {
+            return new Row(schema + "." + table, nLiveTup, nDeadTup, trigger, autovacuumOn, vacuumAgeSeconds,
+                    analyzeAgeSeconds, tableBytes, bloatBytes, totalBytes);
+        }
+    }
 
     /** Since when each table has been seen past its autovacuum trigger. */
     private final Map<String, java.time.Instant> overTriggerSince = new java.util.HashMap<>();
 
     public TableHealthDetector(PostgresTarget target) {
-        super(target, ID, Duration.ofMinutes(15), Set.of(Problem.STORAGE_BLOAT),
-                List.of(DEAD_MIN, DEAD_RATIO, DEAD_GRACE, BLOAT_WARNING, BLOAT_CRITICAL, BLOAT_RATIO, MIN_PAGES, LIMIT, TOP));
+        super(target, SPEC);
     }
 
     private record Row(String table, long live, long dead, double trigger, boolean autovacuum, Optional<Double> vacuumAge,
@@ -67,23 +89,13 @@ public final class TableHealthDetector extends PostgresDetector {
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
         long deadMin = ctx.setting(DEAD_MIN);
-        double deadRatio = StatsSupport.ratio(ctx, ID, DEAD_RATIO);
+        double deadRatio = ctx.setting(DEAD_RATIO);
         long bloatWarn = ctx.setting(BLOAT_WARNING);
         long bloatCrit = ctx.setting(BLOAT_CRITICAL);
-        double bloatRatio = StatsSupport.ratio(ctx, ID, BLOAT_RATIO);
-        if (bloatCrit < bloatWarn) {
-            throw new IllegalArgumentException(ID + "." + BLOAT_CRITICAL.name() + ": '" + bloatCrit
-                    + "' must not be below " + ID + "." + BLOAT_WARNING.name() + " (" + bloatWarn + ")");
-        }
-        List<Row> rows = tx.list(HEALTH, Map.of("min_pages", Math.max(1, ctx.setting(MIN_PAGES)), "min_dead", deadMin,
-                        "min_bloat", (double) bloatWarn, "limit", Math.max(1, ctx.setting(LIMIT))),
-                (rs, c) -> new Row(rs.getString("schema") + "." + rs.getString("table"), rs.getLong("n_live_tup"),
-                        rs.getLong("n_dead_tup"), rs.getDouble("trigger"), rs.getBoolean("autovacuum_on"),
-                        Optional.ofNullable((Number) rs.getObject("vacuum_age_seconds")).map(Number::doubleValue),
-                        Optional.ofNullable((Number) rs.getObject("analyze_age_seconds")).map(Number::doubleValue),
-                        rs.getLong("table_bytes"),
-                        Optional.ofNullable((Number) rs.getObject("bloat_bytes")).map(Number::doubleValue),
-                        Optional.ofNullable((Number) rs.getObject("total_bytes")).map(Number::longValue)));
+        double bloatRatio = ctx.setting(BLOAT_RATIO);
+        List<Row> rows = tx.list(HEALTH, Map.of("min_pages", ctx.setting(MIN_PAGES), "min_dead", deadMin,
+                        "min_bloat", (double) bloatWarn, "limit", ctx.setting(LIMIT)))
+                .stream().map(HealthRow::row).toList();
 
         Duration grace = ctx.setting(DEAD_GRACE);
         java.util.Set<String> over = new java.util.HashSet<>();

@@ -2,8 +2,10 @@ package dev.telltale.postgres.stats;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
+import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
@@ -15,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code postgres.wraparound}: transaction-id and multixact age of every database and of the oldest tables
@@ -28,24 +29,43 @@ public final class WraparoundDetector extends PostgresDetector {
     static final double LIMIT = Math.pow(2, 31);
 
     public static final Setting<Double> WARNING = Setting.ratio("warning", 0.6,
-            "share of 2^31 at which an age is a warning (check_postgres: 1.3 billion)");
+            "Share of 2^31 at which an age is a warning (check_postgres: 1.3 billion).");
     public static final Setting<Double> CRITICAL = Setting.ratio("critical", 0.7,
-            "share of 2^31 at which an age is critical");
+            "Share of 2^31 at which an age is critical.");
     public static final Setting<Double> FREEZE_FACTOR = Setting.number("freeze-max-age.factor", 1.5,
-            "an age above this multiple of autovacuum_freeze_max_age (vacuum should have frozen it) is a warning");
-    public static final Setting<Long> TABLES = Setting.count("tables", 20, "how many of the oldest tables are examined");
+            "An age above this multiple of autovacuum_freeze_max_age (vacuum should have frozen it) is a warning.")
+            .atLeast(1.0);
+    public static final Setting<Long> TABLES = Setting.count("tables", 20,
+            "How many of the oldest tables are examined.").atLeast(1L);
 
     public static final SignalSpec AGE = SignalSpec.of("postgres.wraparound.age", "transactions",
             "the oldest age in the cluster, by kind (xid, multixact)", "kind");
     public static final SignalSpec USED = SignalSpec.of("postgres.wraparound.used", "ratio",
             "the oldest age as a share of 2^31, by kind (xid, multixact)", "kind");
 
-    private static final SqlFile DATABASES = SqlFile.load(WraparoundDetector.class, "wraparound-databases");
-    private static final SqlFile TABLE_AGES = SqlFile.load(WraparoundDetector.class, "wraparound-tables");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Transaction-id and multixact ages of the databases and of the oldest tables, against the "
+                    + "wraparound limit and autovacuum_freeze_max_age.")
+            .problems(Problem.STORAGE_BLOAT)
+            .interval(Duration.ofMinutes(15))
+            .settings(WARNING, CRITICAL, FREEZE_FACTOR, TABLES)
+            .rule(SettingRule.notAbove(WARNING, CRITICAL))
+            .signals(AGE, USED)
+            .build();
+
+    private static final SqlFile<DatabaseAge> DATABASES = SqlFile.load(WraparoundDetector.class, "wraparound-databases",
+            DatabaseAge.class);
+    private static final SqlFile<TableAge> TABLE_AGES = SqlFile.load(WraparoundDetector.class, "wraparound-tables",
+            TableAge.class);
+
+    private record DatabaseAge(String datname, long xidAge, long mxidAge, long freezeMaxAge, long mxidFreezeMaxAge) {
+    }
+
+    private record TableAge(String schema, String table, long xidAge, long mxidAge, Optional<Long> tableFreezeMaxAge) {
+    }
 
     public WraparoundDetector(PostgresTarget target) {
-        super(target, ID, Duration.ofMinutes(15), Set.of(Problem.STORAGE_BLOAT),
-                List.of(WARNING, CRITICAL, FREEZE_FACTOR, TABLES));
+        super(target, SPEC);
     }
 
     private record Age(String subject, String kind, long age, long freezeMaxAge, String scope) {
@@ -53,29 +73,22 @@ public final class WraparoundDetector extends PostgresDetector {
 
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
-        double warn = StatsSupport.ratio(ctx, ID, WARNING);
-        double crit = StatsSupport.ratio(ctx, ID, CRITICAL);
+        double warn = ctx.setting(WARNING);
+        double crit = ctx.setting(CRITICAL);
         double factor = ctx.setting(FREEZE_FACTOR);
-        if (!(factor >= 1)) {
-            throw new IllegalArgumentException(ID + "." + FREEZE_FACTOR.name() + ": '" + factor + "' must be 1 or more");
-        }
         List<Age> ages = new java.util.ArrayList<>();
         long[] max = {0, 0};
-        for (Object[] d : tx.list(DATABASES, (rs, c) -> new Object[]{rs.getString("datname"), rs.getLong("xid_age"),
-                rs.getLong("mxid_age"), rs.getLong("freeze_max_age"), rs.getLong("mxid_freeze_max_age")})) {
-            ages.add(new Age("database " + d[0], "xid", (Long) d[1], (Long) d[3], "database"));
-            ages.add(new Age("database " + d[0], "multixact", (Long) d[2], (Long) d[4], "database"));
+        for (DatabaseAge d : tx.list(DATABASES)) {
+            ages.add(new Age("database " + d.datname(), "xid", d.xidAge(), d.freezeMaxAge(), "database"));
+            ages.add(new Age("database " + d.datname(), "multixact", d.mxidAge(), d.mxidFreezeMaxAge(), "database"));
         }
         long globalFreeze = ages.stream().filter(a -> a.kind.equals("xid")).mapToLong(Age::freezeMaxAge).findFirst().orElse(200_000_000L);
         long globalMxFreeze = ages.stream().filter(a -> a.kind.equals("multixact")).mapToLong(Age::freezeMaxAge).findFirst().orElse(400_000_000L);
-        for (Object[] t : tx.list(TABLE_AGES, Map.of("limit", Math.max(1, ctx.setting(TABLES))),
-                (rs, c) -> new Object[]{rs.getString("schema") + "." + rs.getString("table"), rs.getLong("xid_age"),
-                        rs.getLong("mxid_age"), Optional.ofNullable((Number) rs.getObject("table_freeze_max_age"))})) {
-            @SuppressWarnings("unchecked")
-            Optional<Number> own = (Optional<Number>) t[3];
-            long freeze = own.map(n -> Math.min(n.longValue(), globalFreeze)).orElse(globalFreeze);
-            ages.add(new Age("table " + t[0], "xid", (Long) t[1], freeze, "table"));
-            ages.add(new Age("table " + t[0], "multixact", (Long) t[2], globalMxFreeze, "table"));
+        for (TableAge t : tx.list(TABLE_AGES, Map.of("limit", ctx.setting(TABLES)))) {
+            String table = t.schema() + "." + t.table();
+            long freeze = t.tableFreezeMaxAge().map(n -> Math.min(n, globalFreeze)).orElse(globalFreeze);
+            ages.add(new Age("table " + table, "xid", t.xidAge(), freeze, "table"));
+            ages.add(new Age("table " + table, "multixact", t.mxidAge(), globalMxFreeze, "table"));
         }
 
         Detection.Builder out = Detection.builder();

@@ -17,8 +17,7 @@ with tuple_locks as (
      order by count(*) desc
      limit :limit
 )
-select r.database as dbid,
-       coalesce((select datname from pg_database where oid = r.database), '?') as datname,
+select coalesce((select datname from pg_database where oid = r.database), '?') as database,
        case when r.database = (select oid from pg_database where datname = current_database())
             then r.relation::regclass::text
             else 'relation ' || r.relation || ' in database '

@@ -4,7 +4,7 @@
 -- Versions: 13 and later.
 select coalesce(max(extract(epoch from now() - query_start)) filter (where state = 'active'), 0)::float8 as longest_query,
        coalesce(max(extract(epoch from now() - state_change)) filter (where state like 'idle in transaction%'), 0)::float8
-           as longest_idle_in_transaction,
+           as longest_idle,
        coalesce(max(extract(epoch from now() - xact_start)), 0)::float8 as longest_transaction,
        coalesce(max(age(backend_xmin)), 0)::bigint as oldest_xmin_age
   from pg_stat_activity

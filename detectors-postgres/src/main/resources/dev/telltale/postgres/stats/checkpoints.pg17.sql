@@ -4,7 +4,7 @@
 select num_timed::int8 as timed,
        num_requested::int8 as requested,
        buffers_written::int8 as buffers,
-       stats_reset,
-       current_setting('max_wal_size') as max_wal_size,
-       current_setting('checkpoint_timeout') as checkpoint_timeout
+       stats_reset as reset,
+       current_setting('max_wal_size') as max_wal,
+       current_setting('checkpoint_timeout') as timeout
   from pg_stat_checkpointer

@@ -5,7 +5,7 @@
 select checkpoints_timed::int8 as timed,
        checkpoints_req::int8 as requested,
        buffers_checkpoint::int8 as buffers,
-       stats_reset,
-       current_setting('max_wal_size') as max_wal_size,
-       current_setting('checkpoint_timeout') as checkpoint_timeout
+       stats_reset as reset,
+       current_setting('max_wal_size') as max_wal,
+       current_setting('checkpoint_timeout') as timeout
   from pg_stat_bgwriter

@@ -56,9 +56,9 @@ found as (
      and not exists (select 1 from pg_stat_progress_create_index p where p.index_relid = a.indexrelid
                                                                     or p.relid = a.indrelid)
 )
-select f.kind, a.nspname as schema, a.table_name as table, a.index_name as index, a.idx_scan,
+select f.kind, a.nspname as schema, a.table_name as table, a.index_name as index, a.idx_scan as scans,
        coalesce(b.index_name, '') as covered_by,
-       pg_relation_size(f.indexrelid) as size_bytes,
+       pg_relation_size(f.indexrelid) as size,
        pg_get_indexdef(f.indexrelid) as definition
   from found f
   join idx a on a.indexrelid = f.indexrelid

@@ -145,8 +145,8 @@ class LongRunningIT {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sessions.detect(detector,
                         Map.of("idle-in-transaction.warning", "10m", "idle-in-transaction.critical", "1m")))
                 .isInstanceOf(dev.telltale.core.SettingException.class)
-                .hasMessage("setting 'postgres.long-running.idle-in-transaction.warning' (10 min) must not be above "
-                        + "'postgres.long-running.idle-in-transaction.critical' (1 min)");
+                .hasMessage("setting 'postgres.long-running.idle-in-transaction.warning' (10m) must be at most "
+                        + "'postgres.long-running.idle-in-transaction.critical' (1m)");
     }
 
     @Test

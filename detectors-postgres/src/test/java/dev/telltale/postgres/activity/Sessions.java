@@ -1,11 +1,10 @@
 package dev.telltale.postgres.activity;
 
 import dev.telltale.core.Detection;
-import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorEngine;
-import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.Finding;
+import dev.telltale.testkit.DetectorHarness;
 import dev.telltale.testkit.TestPostgres;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -14,7 +13,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,8 +119,7 @@ final class Sessions implements AutoCloseable {
 
     /** One detection, as the engine would run it, with settings by name relative to the detector. */
     static Detection detect(Detector detector, Map<String, String> settings) throws Exception {
-        return detector.detect(new DetectionContext(detector, DetectorSettings.resolve(detector, settings), Clock.systemUTC(),
-                Duration.ofSeconds(10), false, false));
+        return DetectorHarness.of(detector).set("timeout", "10s").settings(settings).run();
     }
 
     static List<Finding> findings(Detector detector, Map<String, String> settings) throws Exception {

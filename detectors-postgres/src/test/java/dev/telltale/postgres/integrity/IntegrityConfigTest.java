@@ -1,8 +1,11 @@
 package dev.telltale.postgres.integrity;
 
 import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
+import dev.telltale.postgres.PostgresDetectors;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.integrity.internal.IntegrityDetector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,8 +80,12 @@ class IntegrityConfigTest {
                 "integrity.row-checksum", "integrity.invariant", "integrity.replica-drift", "integrity.retention-backlog",
                 "integrity.key-skew", "integrity.sequence-gaps");
         assertThat(detectors).extracting(Detector::target).containsOnly("db");
-        assertThat(detectors.get(1).problems()).containsExactlyInAnyOrder(Problem.DOUBLE_CHARGE_PAYMENT, Problem.DUPLICATE_ORDERS);
+        assertThat(detectors.get(1).spec().problems()).containsExactlyInAnyOrder(Problem.DOUBLE_CHARGE_PAYMENT, Problem.DUPLICATE_ORDERS);
         assertThat(detectors.get(1).toString()).isEqualTo("integrity.duplicates@db [payments.idempotency_key, double-click]");
+        // every kind built here is in the static registry; a kind's checks on their default problem share its spec
+        assertThat(detectors).allSatisfy(d -> assertThat(PostgresDetectors.integritySpecs()).extracting(DetectorSpec::id)
+                .contains(d.id()));
+        assertThat(detectors.get(0).spec()).isSameAs(IntegrityDetector.spec("integrity.negative-values"));
     }
 
     @Test

@@ -1,18 +1,15 @@
 package dev.telltale.postgres.integrity;
 
 import dev.telltale.core.Detection;
-import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
-import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.Finding;
+import dev.telltale.testkit.DetectorHarness;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,8 +27,7 @@ final class Runs {
     }
 
     static Detection detect(Detector d, Duration timeout) throws Exception {
-        DetectionContext ctx = new DetectionContext(d, DetectorSettings.resolve(d, Map.of()), Clock.systemUTC(), timeout, false, false);
-        return d.detect(ctx);
+        return DetectorHarness.of(d).set("timeout", timeout.toMillis() + "ms").run();
     }
 
     static Finding only(Detection d) {

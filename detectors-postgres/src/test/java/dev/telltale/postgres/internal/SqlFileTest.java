@@ -9,7 +9,8 @@ class SqlFileTest {
 
     @Test
     void picksTheNewestVariantNotAboveTheServer() {
-        SqlFile sql = SqlFile.load(SqlFileTest.class, "sample");
+        SqlFile<Integer> sql = SqlFile.load(SqlFileTest.class, "sample", Integer.class);
+        assertThat(sql.rowType()).isEqualTo(Integer.class);
         assertThat(sql.variantVersions()).containsExactly(13, 15);
         assertThat(sql.text(13)).endsWith("select 13 as v");
         assertThat(sql.text(14)).endsWith("select 13 as v");
@@ -20,14 +21,14 @@ class SqlFileTest {
 
     @Test
     void everyQueryCarriesTheTelltaleComment() {
-        assertThat(SqlFile.load(SqlFileTest.class, "sample").text(17)).startsWith("/* telltale:sample */");
+        assertThat(SqlFile.load(SqlFileTest.class, "sample", Integer.class).text(17)).startsWith("/* telltale:sample */");
     }
 
     @Test
     void aFileWithoutHeaderOrMissingIsRejected() {
-        assertThatThrownBy(() -> SqlFile.load(SqlFileTest.class, "noheader"))
+        assertThatThrownBy(() -> SqlFile.load(SqlFileTest.class, "noheader", Integer.class))
                 .hasMessageContaining("must start with a comment header");
-        assertThatThrownBy(() -> SqlFile.load(SqlFileTest.class, "nope"))
+        assertThatThrownBy(() -> SqlFile.load(SqlFileTest.class, "nope", Integer.class))
                 .hasMessageContaining("nope.sql not found");
     }
 

@@ -34,7 +34,7 @@ class StatsDetectorsTest {
                     "postgres.wraparound", "postgres.sequences", "postgres.cache-hit", "postgres.temp-spills",
                     "postgres.checkpoints", "postgres.checksums", "postgres.replication");
             assertThat(all).allSatisfy(d -> assertThat(d.target()).isEqualTo("unit"));
-            assertThat(all.stream().flatMap(d -> d.problems().stream()))
+            assertThat(all.stream().flatMap(d -> d.spec().problems().stream()))
                     .contains(Problem.N_PLUS_ONE_QUERY, Problem.SLOW_QUERIES, Problem.STORAGE_BLOAT, Problem.UNUSED_INDEXES,
                             Problem.WRITE_AMPLIFICATION, Problem.STALE_READ_AFTER_WRITE, Problem.HOT_PARTITION);
         }
@@ -47,7 +47,7 @@ class StatsDetectorsTest {
             Detector d = PostgresDetectors.forTopology(List.of(a, b)).get(0);
             assertThat(d.id()).isEqualTo("postgres.topology");
             assertThat(d.target()).isEqualTo("a+b");
-            assertThat(d.problems()).containsExactly(Problem.SPLIT_BRAIN);
+            assertThat(d.spec().problems()).containsExactly(Problem.SPLIT_BRAIN);
             assertThatThrownBy(() -> PostgresDetectors.forTopology(List.of(a)))
                     .hasMessageContaining("at least two endpoints");
         }
@@ -55,7 +55,7 @@ class StatsDetectorsTest {
 
     @Test
     void checkpointsHaveAVariantForSeventeen() {
-        SqlFile f = SqlFile.load(CheckpointsDetector.class, "checkpoints");
+        SqlFile<?> f = SqlFile.load(CheckpointsDetector.class, "checkpoints", String.class);
         assertThat(f.variantVersions()).containsExactly(13, 17);
         assertThat(f.text(16)).contains("pg_stat_bgwriter");
         assertThat(f.text(17)).contains("pg_stat_checkpointer");

@@ -1,14 +1,11 @@
 package dev.telltale.postgres.support;
 
 import dev.telltale.core.Detection;
-import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
-import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Signal;
+import dev.telltale.testkit.DetectorHarness;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,9 +16,7 @@ public final class Runs {
     }
 
     public static Detection detect(Detector d, Map<String, String> settings) throws Exception {
-        DetectionContext ctx = new DetectionContext(d, DetectorSettings.resolve(d, settings), Clock.systemUTC(),
-                Duration.ofSeconds(20), false, false);
-        return d.detect(ctx);
+        return DetectorHarness.of(d).set("timeout", "20s").settings(settings).run();
     }
 
     public static Optional<Double> signal(Detection d, String name, String... tags) {

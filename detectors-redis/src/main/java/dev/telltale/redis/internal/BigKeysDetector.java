@@ -2,6 +2,7 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
@@ -26,16 +27,22 @@ import java.util.concurrent.Future;
  */
 public final class BigKeysDetector extends RedisDetector {
     public static final String ID = "redis.big-keys";
-    static final Setting<Long> STRING_BYTES = Setting.bytes("string.warning", 1_000_000, "A string this long is big (RedisInsight).");
-    static final Setting<Long> HASH_FIELDS = Setting.count("hash.warning", 5_000, "A hash with this many fields is big (RedisInsight).");
-    static final Setting<Long> SET_MEMBERS = Setting.count("set.warning", 100_000, "A set with this many members is big (RedisInsight).");
-    static final Setting<Long> ZSET_MEMBERS = Setting.count("zset.warning", 100_000, "A sorted set with this many members is big.");
-    static final Setting<Long> LIST_ITEMS = Setting.count("list.warning", 100_000, "A list with this many items is big.");
-    static final Setting<Long> STREAM_ENTRIES = Setting.count("stream.warning", 1_000_000, "A stream with this many entries is big.");
+    static final Setting<Long> STRING_BYTES = Setting.bytes("string.warning", 1_000_000,
+            "A string this long is big (RedisInsight).");
+    static final Setting<Long> HASH_FIELDS = Setting.count("hash.warning", 5_000,
+            "A hash with this many fields is big (RedisInsight).");
+    static final Setting<Long> SET_MEMBERS = Setting.count("set.warning", 100_000,
+            "A set with this many members is big (RedisInsight).");
+    static final Setting<Long> ZSET_MEMBERS = Setting.count("zset.warning", 100_000,
+            "A sorted set with this many members is big.");
+    static final Setting<Long> LIST_ITEMS = Setting.count("list.warning", 100_000,
+            "A list with this many items is big.");
+    static final Setting<Long> STREAM_ENTRIES = Setting.count("stream.warning", 1_000_000,
+            "A stream with this many entries is big.");
     static final Setting<Long> MEMORY_WARNING = Setting.bytes("memory.warning", 10L << 20,
             "A key using this much memory (MEMORY USAGE) is big whatever its type.");
     static final Setting<Long> SAMPLES = Setting.count("memory.samples", 5,
-            "MEMORY USAGE SAMPLES for nested types (never 0: that walks every element).");
+            "MEMORY USAGE SAMPLES for nested types (never 0: that walks every element).").atLeast(1L).atMost(64L);
     static final Setting<Long> TOP = Setting.count("top", 5, "Keys kept per type.");
 
     static final SignalSpec BIGGEST = SignalSpec.of("redis.keys.biggest", "elements",
@@ -43,6 +50,16 @@ public final class BigKeysDetector extends RedisDetector {
     static final SignalSpec BIGGEST_MEMORY = SignalSpec.of("redis.keys.biggest_memory", "bytes",
             "MEMORY USAGE of the keys that use the most memory, rank 1..top.", "node", "role", "rank");
     static final SignalSpec SCANNED = SignalSpec.of("redis.keys.scanned", "keys", "Keys visited by the big-key scan this run.", "node", "role");
+
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Keys over size thresholds per type and by memory use, found by a budgeted, resumable scan of "
+                    + "the masters.")
+            .problems(Problem.SLOW_QUERIES, Problem.SCALABILITY_HOTSPOTS)
+            .interval(Duration.ofMinutes(5))
+            .settings(STRING_BYTES, HASH_FIELDS, SET_MEMBERS, ZSET_MEMBERS, LIST_ITEMS, STREAM_ENTRIES,
+                    MEMORY_WARNING, SAMPLES, TOP, KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT)
+            .signals(BIGGEST, BIGGEST_MEMORY, SCANNED)
+            .build();
 
     /** Strings using at least this much memory also get a STRLEN, for their exact length. */
     private static final long STRLEN_ABOVE = 16 * 1024;
@@ -53,13 +70,7 @@ public final class BigKeysDetector extends RedisDetector {
     private final Map<String, Pass> completed = new HashMap<>();
 
     public BigKeysDetector(RedisTarget target) {
-        super(target, ID, Duration.ofMinutes(5), Problem.SLOW_QUERIES, Problem.SCALABILITY_HOTSPOTS);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(STRING_BYTES, HASH_FIELDS, SET_MEMBERS, ZSET_MEMBERS, LIST_ITEMS, STREAM_ENTRIES, MEMORY_WARNING, SAMPLES, TOP,
-                KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT);
+        super(target, SPEC);
     }
 
     @Override
@@ -74,7 +85,7 @@ public final class BigKeysDetector extends RedisDetector {
         }
         String address = node.node().address();
         int top = (int) (long) ctx.setting(TOP);
-        int samples = (int) Math.min(64, ctx.setting(SAMPLES));
+        int samples = (int) (long) ctx.setting(SAMPLES);
         Pass pass = current.computeIfAbsent(address, a -> new Pass());
         KeyScanner.Walk walk = scanner.walk(ctx, node, keys -> measure(node, keys, samples, pass, top));
         out.signal(SCANNED, walk.keys(), tags(node));

@@ -2,6 +2,7 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
@@ -11,7 +12,6 @@ import dev.telltale.redis.RedisTarget;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,7 +28,8 @@ public final class CacheEfficiencyDetector extends RedisDetector {
             "A hit ratio below this share of the node's baseline is a collapse too.");
     static final Setting<Long> MIN_LOOKUPS = Setting.count("min-lookups", 100,
             "Windows with fewer lookups (hits + misses) are too small to judge.");
-    static final Setting<Duration> FOR = Setting.duration("for", Duration.ofSeconds(30), "How long a collapse must hold.");
+    static final Setting<Duration> FOR = Setting.duration("for", Duration.ofSeconds(30),
+            "How long a collapse must hold.");
     static final Setting<Duration> EXPLAIN = Setting.duration("explain-window", Duration.ofMinutes(2),
             "After a restart or flush, low hit ratios during this long are reported as a cold cache, not a herd.");
 
@@ -39,16 +40,20 @@ public final class CacheEfficiencyDetector extends RedisDetector {
     static final SignalSpec BASELINE = SignalSpec.of("redis.cache.hit_ratio_baseline", "ratio",
             "The hit ratio the node usually has (moving average of healthy windows).", "node", "role");
 
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("The keyspace hit ratio of each node between runs, against an absolute floor and the node's "
+                    + "own baseline, with the expiries and evictions of the same window.")
+            .problems(Problem.THUNDERING_HERD)
+            .interval(Duration.ofSeconds(10))
+            .settings(FLOOR, BASELINE_SHARE, MIN_LOOKUPS, FOR, EXPLAIN)
+            .signals(HIT_RATIO, LOOKUPS, EXPIRED, BASELINE)
+            .build();
+
     private final Counters counters = new Counters();
     private final Map<String, NodeState> states = new HashMap<>();
 
     public CacheEfficiencyDetector(RedisTarget target) {
-        super(target, ID, Duration.ofSeconds(10), Problem.THUNDERING_HERD);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(FLOOR, BASELINE_SHARE, MIN_LOOKUPS, FOR, EXPLAIN);
+        super(target, SPEC);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.telltale.redis.internal;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectionSkippedException;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
@@ -27,8 +28,10 @@ public final class ClusterDetector extends RedisDetector {
             "A master with this many times the mean of its peers' ops/s (or keys) is hot.");
     static final Setting<Double> SHARE = Setting.ratio("skew.share", 0.2,
             "With at least 4 peers, a master with this share of all traffic is hot too.");
-    static final Setting<Double> MIN_OPS = Setting.number("skew.min-ops", 100, "Ops/s below which a node is never called hot.");
-    static final Setting<Long> MIN_KEYS = Setting.count("skew.min-keys", 10_000, "Keys below which key skew is not reported.");
+    static final Setting<Double> MIN_OPS = Setting.number("skew.min-ops", 100,
+            "Ops/s below which a node is never called hot.");
+    static final Setting<Long> MIN_KEYS = Setting.count("skew.min-keys", 10_000,
+            "Keys below which key skew is not reported.");
 
     static final SignalSpec STATE = SignalSpec.of("redis.cluster.state_ok", "boolean", "1 when the node sees cluster_state:ok.", "node", "role");
     static final SignalSpec SLOTS_FAIL = SignalSpec.of("redis.cluster.slots_failing", "slots",
@@ -36,24 +39,27 @@ public final class ClusterDetector extends RedisDetector {
     static final SignalSpec OPS = SignalSpec.of("redis.cluster.ops", "ops/s", "Commands per second of each master over the last run.", "node", "role");
     static final SignalSpec KEYS = SignalSpec.of("redis.cluster.keys", "keys", "Keys held by each master.", "node", "role");
 
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Cluster state and failing slots as each node sees them, and skew in operations per second "
+                    + "and keys between masters.")
+            .problems(Problem.SCALABILITY_HOTSPOTS, Problem.CASCADING_FAILURES)
+            .interval(Duration.ofSeconds(15))
+            .settings(SKEW, SHARE, MIN_OPS, MIN_KEYS)
+            .signals(STATE, SLOTS_FAIL, OPS, KEYS)
+            .build();
+
     private final Counters counters = new Counters();
     private final Map<String, double[]> masters = new LinkedHashMap<>(); // address -> {ops/s or NaN, keys}
     private final Map<String, String[]> states = new LinkedHashMap<>(); // address -> {state, fail, pfail}
 
     public ClusterDetector(RedisTarget target) {
-        super(target, ID, Duration.ofSeconds(15), Problem.SCALABILITY_HOTSPOTS, Problem.CASCADING_FAILURES);
+        super(target, SPEC);
     }
 
     @Override
-    public List<Setting<?>> settings() {
-        return List.of(SKEW, SHARE, MIN_OPS, MIN_KEYS);
-    }
-
-    @Override
-    public Detection detect(DetectionContext ctx) throws Exception {
+    protected void beforeNodes(DetectionContext ctx) {
         masters.clear();
         states.clear();
-        return super.detect(ctx);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.telltale.redis.internal;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectionSkippedException;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
@@ -39,16 +40,19 @@ public final class HotKeysDetector extends RedisDetector {
     static final SignalSpec MEAN = SignalSpec.of("redis.hotkeys.mean_frequency", "lfu_counter",
             "Mean LFU counter of the keys sampled this run.", "node", "role");
 
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Keys whose LFU counter is high and far above the mean of the sampled keys.")
+            .problems(Problem.PERFORMANCE_HOTSPOTS, Problem.HOT_PARTITION)
+            .interval(Duration.ofMinutes(1))
+            .settings(WARNING, RATIO, TOP, KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT)
+            .signals(FREQUENCY, MEAN)
+            .build();
+
     private final KeyScanner scanner = new KeyScanner();
     private final Map<String, List<Hot>> tops = new HashMap<>();
 
     public HotKeysDetector(RedisTarget target) {
-        super(target, ID, Duration.ofMinutes(1), Problem.PERFORMANCE_HOTSPOTS, Problem.HOT_PARTITION);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(WARNING, RATIO, TOP, KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT);
+        super(target, SPEC);
     }
 
     @Override

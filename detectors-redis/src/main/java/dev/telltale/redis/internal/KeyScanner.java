@@ -25,7 +25,8 @@ public final class KeyScanner {
     public static final Setting<Duration> TIME = Setting.duration("scan.time", Duration.ofSeconds(3),
             "Wall-clock budget of the key walk per run and node (also capped at half the run's timeout).");
     public static final Setting<Long> COUNT = Setting.count("scan.count", 100,
-            "SCAN COUNT hint: keys per SCAN call and per pipelined batch (bounds each command's pause).");
+            "SCAN COUNT hint: keys per SCAN call and per pipelined batch (bounds each command's pause).")
+            .atLeast(1L);
 
     private final Map<String, String> cursors = new HashMap<>();
 

@@ -3,8 +3,10 @@ package dev.telltale.redis.internal;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectionSkippedException;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
+import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisInfo;
@@ -26,8 +28,10 @@ import java.util.Map;
  */
 public final class LatencyDetector extends RedisDetector {
     public static final String ID = "redis.latency";
-    static final Setting<Duration> WARNING = Setting.duration("warning", Duration.ofMillis(100), "A latency spike (or p99) this long raises a warning.");
-    static final Setting<Duration> CRITICAL = Setting.duration("critical", Duration.ofMillis(500), "A latency spike this long is critical.");
+    static final Setting<Duration> WARNING = Setting.duration("warning", Duration.ofMillis(100),
+            "A latency spike (or p99) this long raises a warning.");
+    static final Setting<Duration> CRITICAL = Setting.duration("critical", Duration.ofMillis(500),
+            "A latency spike this long is critical.");
     static final Setting<Duration> LOOKBACK = Setting.duration("lookback", Duration.ofMinutes(5),
             "On the first run, spikes younger than this are reported.");
 
@@ -36,18 +40,23 @@ public final class LatencyDetector extends RedisDetector {
     static final SignalSpec P99 = SignalSpec.of("redis.latency.p99", "seconds",
             "p99 per command from INFO latencystats, the five slowest commands (rank 1..5).", "node", "role", "rank");
 
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Server-side latency spikes from the latency monitor, or per-command p99 from latencystats "
+                    + "when the monitor is off.")
+            .problems(Problem.SLOW_QUERIES)
+            .interval(Duration.ofSeconds(15))
+            .settings(WARNING, CRITICAL, LOOKBACK)
+            .rule(SettingRule.notAbove(WARNING, CRITICAL))
+            .signals(SPIKE, P99)
+            .build();
+
     private static final List<String> OWN = List.of("info", "slowlog", "latency", "config", "client", "scan", "memory",
             "object", "type", "cluster", "command", "ping", "pttl", "xinfo");
 
     private final Map<String, Long> lastSpike = new HashMap<>();
 
     public LatencyDetector(RedisTarget target) {
-        super(target, ID, Duration.ofSeconds(15), Problem.SLOW_QUERIES);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(WARNING, CRITICAL, LOOKBACK);
+        super(target, SPEC);
     }
 
     @Override

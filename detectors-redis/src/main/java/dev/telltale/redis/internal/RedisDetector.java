@@ -4,37 +4,33 @@ import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectionSkippedException;
 import dev.telltale.core.Detector;
-import dev.telltale.core.Problem;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.redis.RedisTarget;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Objects;
 
 /**
  * The per-node fan-out every Redis detector shares: the detection runs on each node of the target in
  * turn, and signals carry the node's address and role. A node that fails makes the run fail (naming the
  * node) rather than report a partial "nothing found"; a node that cannot be looked at (a version or
- * config that does not apply) is skipped, and when every node is, so is the run.
+ * config that does not apply) is skipped, and when every node is, so is the run. Subclasses pass their
+ * class's {@code SPEC} and implement {@link #detectNode}.
  */
 public abstract class RedisDetector implements Detector {
-    protected final RedisTarget target;
-    private final String id;
-    private final Set<Problem> problems;
-    private final Duration interval;
+    private final RedisTarget target;
+    private final DetectorSpec spec;
 
-    protected RedisDetector(RedisTarget target, String id, Duration interval, Problem... problems) {
-        this.target = target;
-        this.id = id;
-        this.interval = interval;
-        this.problems = Set.copyOf(new LinkedHashSet<>(List.of(problems)));
+    protected RedisDetector(RedisTarget target, DetectorSpec spec) {
+        this.target = Objects.requireNonNull(target, "target");
+        this.spec = Objects.requireNonNull(spec, "spec");
     }
 
     @Override
-    public final String id() {
-        return id;
+    public final DetectorSpec spec() {
+        return spec;
     }
 
     @Override
@@ -43,17 +39,8 @@ public abstract class RedisDetector implements Detector {
     }
 
     @Override
-    public final Set<Problem> problems() {
-        return problems;
-    }
-
-    @Override
-    public final Duration defaultInterval() {
-        return interval;
-    }
-
-    @Override
-    public Detection detect(DetectionContext ctx) throws Exception {
+    public final Detection detect(DetectionContext ctx) throws Exception {
+        beforeNodes(ctx);
         Detection.Builder out = Detection.builder();
         List<String> failures = new ArrayList<>();
         List<String> skips = new ArrayList<>();
@@ -80,10 +67,10 @@ public abstract class RedisDetector implements Detector {
             }
         }
         if (!failures.isEmpty()) {
-            throw new IllegalStateException(id + " failed on " + String.join("; ", failures));
+            throw new IllegalStateException(spec.id() + " failed on " + String.join("; ", failures));
         }
         if (looked == 0 && !unreachable.isEmpty()) {
-            throw new IllegalStateException(id + ": no node answered: " + unreachableCauses.get(0), unreachableCauses.get(0));
+            throw new IllegalStateException(spec.id() + ": no node answered: " + unreachableCauses.get(0), unreachableCauses.get(0));
         }
         for (int i = 0; i < unreachable.size(); i++) {
             reportUnreachable(ctx, unreachable.get(i), unreachableCauses.get(i), out);
@@ -126,6 +113,10 @@ public abstract class RedisDetector implements Detector {
     /** One node; throw {@link DetectionSkippedException} when it cannot be looked at. */
     protected abstract void detectNode(DetectionContext ctx, NodeClient node, Detection.Builder out) throws Exception;
 
+    /** Before the first node: resets what one run gathers across nodes. */
+    protected void beforeNodes(DetectionContext ctx) {
+    }
+
     /** After every node: cross-node checks (skew, several masters). */
     protected void afterNodes(DetectionContext ctx, List<NodeClient> nodes, Detection.Builder out) throws Exception {
     }
@@ -142,5 +133,10 @@ public abstract class RedisDetector implements Detector {
     /** The subject of a node-level finding. */
     protected static String nodeSubject(NodeClient node) {
         return "node " + node.node().address();
+    }
+
+    @Override
+    public String toString() {
+        return spec.id() + "@" + target.name();
     }
 }

@@ -2,8 +2,10 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
+import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisInfo;
@@ -23,10 +25,12 @@ public final class ReplicationDetector extends RedisDetector {
     public static final String ID = "redis.replication";
     static final Setting<Duration> WARNING = Setting.duration("warning", Duration.ofSeconds(1),
             "Replica lag (seconds since its last acknowledgement) above this raises a warning.");
-    static final Setting<Duration> CRITICAL = Setting.duration("critical", Duration.ofSeconds(5), "Replica lag above this is critical.");
+    static final Setting<Duration> CRITICAL = Setting.duration("critical", Duration.ofSeconds(5),
+            "Replica lag above this is critical.");
     static final Setting<Long> BYTES_WARNING = Setting.bytes("bytes.warning", 16L << 20,
             "Replication offset lag in bytes that raises a warning.");
-    static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO, "How long lag must hold (link down fires at once).");
+    static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
+            "How long lag must hold (link down fires at once).");
 
     static final SignalSpec LAG_BYTES = SignalSpec.of("redis.replication.lag_bytes", "bytes",
             "master_repl_offset minus the replica's acknowledged offset, as the master sees it.", "node", "role", "replica");
@@ -36,15 +40,20 @@ public final class ReplicationDetector extends RedisDetector {
             "1 when this replica's link to its master is up.", "node", "role");
     static final SignalSpec REPLICAS = SignalSpec.of("redis.replication.replicas", "replicas", "Replicas connected to this master.", "node", "role");
 
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Replication as each node reports it: replica lag in bytes and seconds on a master, and the "
+                    + "link to its master on a replica.")
+            .problems(Problem.STALE_READ_AFTER_WRITE, Problem.SPLIT_BRAIN)
+            .interval(Duration.ofSeconds(10))
+            .settings(WARNING, CRITICAL, BYTES_WARNING, FOR)
+            .rule(SettingRule.notAbove(WARNING, CRITICAL))
+            .signals(LAG_BYTES, LAG_SECONDS, LINK_UP, REPLICAS)
+            .build();
+
     private final Counters counters = new Counters();
 
     public ReplicationDetector(RedisTarget target) {
-        super(target, ID, Duration.ofSeconds(10), Problem.STALE_READ_AFTER_WRITE, Problem.SPLIT_BRAIN);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(WARNING, CRITICAL, BYTES_WARNING, FOR);
+        super(target, SPEC);
     }
 
     @Override

@@ -2,8 +2,10 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
+import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisInfo;
@@ -32,12 +34,14 @@ public final class SlowCommandsDetector extends RedisDetector {
             "A slowlog entry at least this slow raises a warning (faster entries are INFO).");
     static final Setting<Duration> CRITICAL = Setting.duration("critical", Duration.ofSeconds(1),
             "A slowlog entry at least this slow is critical: the server did nothing else meanwhile.");
-    static final Setting<Long> ENTRIES = Setting.count("entries", 128, "Slowlog entries read per run (SLOWLOG GET n).");
+    static final Setting<Long> ENTRIES = Setting.count("entries", 128, "Slowlog entries read per run (SLOWLOG GET n).")
+            .atLeast(1L).atMost(10_000L);
     static final Setting<Duration> LOOKBACK = Setting.duration("lookback", Duration.ofMinutes(5),
             "On the first run, entries younger than this are reported; older ones are history.");
     static final Setting<Duration> MEAN_WARNING = Setting.duration("mean.warning", Duration.ofMillis(20),
             "Mean time per call (commandstats delta) that raises a warning.");
-    static final Setting<Long> MEAN_MIN_CALLS = Setting.count("mean.min-calls", 100, "Calls in the window needed to judge a mean.");
+    static final Setting<Long> MEAN_MIN_CALLS = Setting.count("mean.min-calls", 100,
+            "Calls in the window needed to judge a mean.");
 
     static final SignalSpec NEW_ENTRIES = SignalSpec.of("redis.slowlog.entries", "entries",
             "Slowlog entries new since the last run.", "node", "role");
@@ -46,6 +50,16 @@ public final class SlowCommandsDetector extends RedisDetector {
     static final SignalSpec MEAN_TIME = SignalSpec.of("redis.commands.mean_time", "seconds",
             "Mean time per call over the last run of the commands with the most total time (rank 1..5).", "node", "role", "rank");
 
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("New slowlog entries since the last run, and the mean time per call of each command from "
+                    + "commandstats deltas.")
+            .problems(Problem.SLOW_QUERIES)
+            .interval(Duration.ofSeconds(15))
+            .settings(WARNING, CRITICAL, ENTRIES, LOOKBACK, MEAN_WARNING, MEAN_MIN_CALLS)
+            .rule(SettingRule.notAbove(WARNING, CRITICAL))
+            .signals(NEW_ENTRIES, SLOWEST, MEAN_TIME)
+            .build();
+
     private static final List<String> OWN = List.of("info", "slowlog", "latency", "config", "client", "scan", "memory",
             "object", "type", "cluster", "command", "ping", "pttl", "xinfo");
 
@@ -53,12 +67,7 @@ public final class SlowCommandsDetector extends RedisDetector {
     private final Map<String, Map<String, RedisInfo.CommandStats>> lastStats = new HashMap<>();
 
     public SlowCommandsDetector(RedisTarget target) {
-        super(target, ID, Duration.ofSeconds(15), Problem.SLOW_QUERIES);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(WARNING, CRITICAL, ENTRIES, LOOKBACK, MEAN_WARNING, MEAN_MIN_CALLS);
+        super(target, SPEC);
     }
 
     @Override
@@ -74,7 +83,7 @@ public final class SlowCommandsDetector extends RedisDetector {
 
     private void slowlog(DetectionContext ctx, NodeClient node, Detection.Builder out) {
         String address = node.node().address();
-        List<Entry> entries = node.slowlog((int) Math.min(Integer.MAX_VALUE, ctx.setting(ENTRIES))).stream()
+        List<Entry> entries = node.slowlog((int) (long) ctx.setting(ENTRIES)).stream()
                 .map(Entry::parse).sorted(Comparator.comparingLong(Entry::id)).toList();
         Long previous = lastId.get(address);
         long newest = entries.isEmpty() ? -1 : entries.get(entries.size() - 1).id();

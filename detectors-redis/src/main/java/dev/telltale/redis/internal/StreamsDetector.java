@@ -2,6 +2,7 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
@@ -31,16 +32,20 @@ public final class StreamsDetector extends RedisDetector {
     static final SignalSpec PENDING = SignalSpec.of("redis.streams.pending_max", "entries",
             "The most pending entries of any consumer group on the node.", "node", "role");
 
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Stream consumer groups whose pending entries keep growing, and consumers idle while they "
+                    + "hold pending entries.")
+            .problems(Problem.DUPLICATE_EVENT_PROCESSING)
+            .interval(Duration.ofMinutes(1))
+            .settings(PENDING_WARNING, IDLE_WARNING, MAX_STREAMS, KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT)
+            .signals(PENDING)
+            .build();
+
     private final KeyScanner scanner = new KeyScanner();
     private final Map<String, Long> lastPending = new HashMap<>();
 
     public StreamsDetector(RedisTarget target) {
-        super(target, ID, Duration.ofMinutes(1), Problem.DUPLICATE_EVENT_PROCESSING);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(PENDING_WARNING, IDLE_WARNING, MAX_STREAMS, KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT);
+        super(target, SPEC);
     }
 
     @Override

@@ -3,8 +3,8 @@ package dev.telltale.redis.internal;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisInfo;
@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -27,6 +26,13 @@ public final class TopologyDetector implements Detector {
     public static final String ID = "redis.topology";
     static final SignalSpec MASTERS = SignalSpec.of("redis.topology.masters", "nodes",
             "Nodes of the configured replica group that act as master (1 is healthy).");
+
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("The roles of several endpoints given as one replica group: more than one master is split brain.")
+            .problems(Problem.SPLIT_BRAIN)
+            .interval(Duration.ofSeconds(10))
+            .signals(MASTERS)
+            .build();
 
     private final List<RedisTarget> targets;
     private final String name;
@@ -40,28 +46,13 @@ public final class TopologyDetector implements Detector {
     }
 
     @Override
-    public String id() {
-        return ID;
+    public DetectorSpec spec() {
+        return SPEC;
     }
 
     @Override
     public String target() {
         return name;
-    }
-
-    @Override
-    public Set<Problem> problems() {
-        return Set.of(Problem.SPLIT_BRAIN);
-    }
-
-    @Override
-    public Duration defaultInterval() {
-        return Duration.ofSeconds(10);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
@@ -27,25 +28,34 @@ public final class TtlHygieneDetector extends RedisDetector {
     static final Setting<Long> CLUSTER_KEYS = Setting.count("expiry-cluster.warning", 1_000,
             "Sampled keys expiring within the same second that raise a warning.");
     static final Setting<Double> CLUSTER_SHARE = Setting.ratio("expiry-cluster.share", 0.2,
-            "... and at least this share of the sampled keys that have a TTL.");
-    static final Setting<Long> NO_TTL_MIN = Setting.count("no-ttl.min-keys", 100, "Sampled keys of a prefix needed to judge it.");
-    static final Setting<Double> NO_TTL_SHARE = Setting.ratio("no-ttl.share", 0.9, "Share of a prefix's keys without TTL that is reported.");
-    static final Setting<Long> MAX_PREFIXES = Setting.count("max-prefixes", 200, "Prefixes tracked per run; the rest count as 'other'.");
+            "Those keys must also be at least this share of the sampled keys that have a TTL.");
+    static final Setting<Long> NO_TTL_MIN = Setting.count("no-ttl.min-keys", 100,
+            "Sampled keys of a prefix needed to judge it.");
+    static final Setting<Double> NO_TTL_SHARE = Setting.ratio("no-ttl.share", 0.9,
+            "Share of a prefix's keys without TTL that is reported.");
+    static final Setting<Long> MAX_PREFIXES = Setting.count("max-prefixes", 200,
+            "Prefixes tracked per run; the rest count as 'other'.")
+            .atMost(10_000L);
 
     static final SignalSpec NO_TTL = SignalSpec.of("redis.keys.without_ttl", "ratio",
             "Share of the sampled keys that have no TTL.", "node", "role");
     static final SignalSpec LARGEST_CLUSTER = SignalSpec.of("redis.keys.expiry_cluster", "keys",
             "The most sampled keys set to expire within one second.", "node", "role");
 
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Key prefixes whose sampled keys have no TTL, and many sampled keys set to expire in the same "
+                    + "second.")
+            .problems(Problem.CACHE_INVALIDATION_RACE, Problem.THUNDERING_HERD)
+            .interval(Duration.ofMinutes(1))
+            .settings(CLUSTER_KEYS, CLUSTER_SHARE, NO_TTL_MIN, NO_TTL_SHARE, MAX_PREFIXES, KeyScanner.KEYS,
+                    KeyScanner.TIME, KeyScanner.COUNT)
+            .signals(NO_TTL, LARGEST_CLUSTER)
+            .build();
+
     private final KeyScanner scanner = new KeyScanner();
 
     public TtlHygieneDetector(RedisTarget target) {
-        super(target, ID, Duration.ofMinutes(1), Problem.CACHE_INVALIDATION_RACE, Problem.THUNDERING_HERD);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(CLUSTER_KEYS, CLUSTER_SHARE, NO_TTL_MIN, NO_TTL_SHARE, MAX_PREFIXES, KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT);
+        super(target, SPEC);
     }
 
     @Override
@@ -59,7 +69,7 @@ public final class TtlHygieneDetector extends RedisDetector {
             return;
         }
         String address = node.node().address();
-        int maxPrefixes = (int) Math.min(10_000, ctx.setting(MAX_PREFIXES));
+        int maxPrefixes = (int) (long) ctx.setting(MAX_PREFIXES);
         Map<String, long[]> prefixes = new HashMap<>(); // prefix -> {keys, without ttl}
         Map<Long, Integer> bySecond = new HashMap<>();
         Map<Long, Map<String, Integer>> prefixesBySecond = new HashMap<>();

@@ -1,19 +1,16 @@
 package dev.telltale.redis.bench;
 
 import dev.telltale.core.Detection;
-import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
-import dev.telltale.core.DetectorSettings;
 import dev.telltale.redis.RedisDetectors;
 import dev.telltale.redis.RedisTarget;
+import dev.telltale.testkit.DetectorHarness;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 
 import java.io.IOException;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -65,9 +62,7 @@ public final class BigKeyScanBench {
         try (RedisTarget target = RedisTarget.fromUrl("bench", "redis://127.0.0.1:" + port)) {
             Detector d = RedisDetectors.forTarget(target).stream().filter(x -> x.id().equals("redis.big-keys")).findFirst().orElseThrow();
             Map<String, String> settings = Map.of("scan.keys", "100000000", "scan.time", "10m", "scan.count", count, "timeout", "30m");
-            DetectionContext ctx = new DetectionContext(d, DetectorSettings.resolve(d, settings), Clock.systemUTC(),
-                    Duration.ofMinutes(30), false, false);
-            Detection det = d.detect(ctx);
+            Detection det = DetectorHarness.of(d).settings(settings).run();
             return det.signals().stream().filter(s -> s.spec().name().equals("redis.keys.scanned"))
                     .mapToLong(s -> (long) s.value()).sum();
         }

@@ -1,11 +1,9 @@
 package dev.telltale.redis.bench;
 
-import dev.telltale.core.DetectionContext;
-import dev.telltale.core.Detector;
-import dev.telltale.core.DetectorSettings;
 import dev.telltale.redis.RedisDetectors;
 import dev.telltale.redis.RedisInfo;
 import dev.telltale.redis.RedisTarget;
+import dev.telltale.testkit.DetectorHarness;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -14,8 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,10 +32,11 @@ public final class CheapCycleBench {
         RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", port));
         try (StatefulRedisConnection<String, String> admin = client.connect();
              RedisTarget target = RedisTarget.fromUrl("bench", "redis://127.0.0.1:" + port)) {
-            List<Detector> cheap = RedisDetectors.forTarget(target).stream().filter(d -> CHEAP.contains(d.id())).toList();
+            List<DetectorHarness> cheap = RedisDetectors.forTarget(target).stream().filter(d -> CHEAP.contains(d.id()))
+                    .map(DetectorHarness::of).toList();
             Runnable cycle = () -> cheap.forEach(d -> {
                 try {
-                    d.detect(new DetectionContext(d, DetectorSettings.resolve(d, Map.of()), Clock.systemUTC(), Duration.ofSeconds(10), false, false));
+                    d.run();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }

@@ -67,7 +67,7 @@ class InternalsTest {
         try (RedisTarget t = RedisTarget.fromUrl("cache", "redis://127.0.0.1:1")) {
             for (Detector d : RedisDetectors.forTarget(t)) {
                 assertThat(DetectorSettings.resolve(d, Map.of())).isNotNull();
-                assertThat(d.problems()).isNotEmpty();
+                assertThat(d.spec().problems()).isNotEmpty();
                 assertThat(d.id()).startsWith("redis.");
             }
             Detector big = RedisDetectors.forTarget(t).get(2);

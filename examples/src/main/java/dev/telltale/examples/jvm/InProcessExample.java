@@ -58,10 +58,10 @@ public final class InProcessExample {
             }
             try (DetectorEngine engine = DetectorEngine.builder()
                     .detectors(telltale.detectors())
-                    // a local server answers 30 lookups in about a millisecond, far below the 50 ms default
+                    // a local server answers 30 lookups in about a millisecond, far below the 50 ms default;
+                    // build() hands the setting to the JDBC listener, so the job below already runs with it
                     .set("jdbc.n-plus-one.min-total-time", "0s")
                     .build()) {
-                engine.runOnce(Duration.ZERO); // hands the settings over before the job runs
                 ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
                 try {
                     Runnable job = new UnitOfWorkRunnable(telltale, "job: book report", () -> bookReport(ds, schema));

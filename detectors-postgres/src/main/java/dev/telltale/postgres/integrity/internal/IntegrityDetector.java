@@ -3,6 +3,7 @@ package dev.telltale.postgres.integrity.internal;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
+import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
@@ -12,7 +13,9 @@ import dev.telltale.postgres.PostgresTarget;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,45 +34,91 @@ public final class IntegrityDetector implements Detector {
             "Rows per second a ranged integrity check scanned in its latest run", "kind", "check");
 
     static final Setting<Duration> MARGIN = Setting.duration("margin", Duration.ofSeconds(1),
-            "Time kept back from the run's deadline; the rest is shared among the checks of this kind");
+            "Time kept back from the run's deadline; the rest is shared among the checks of this kind.");
+
+    /** One spec per kind, each with the problem its checks report unless configured otherwise. */
+    private static final Map<String, DetectorSpec> SPECS = specs(
+            kind("integrity.negative-values", Problem.RACE_CONDITION_INVENTORY,
+                    "Rows whose numeric column, such as a stock count or a balance, went below zero."),
+            kind("integrity.capacity-overflow", Problem.DOUBLE_BOOKING,
+                    "Parent rows with more children than their capacity allows, such as a slot booked beyond its "
+                            + "seats."),
+            kind("integrity.duplicates", Problem.DUPLICATE_EVENT_PROCESSING,
+                    "Rows sharing a key that should be unique, such as two payments with one idempotency key."),
+            kind("integrity.orphans", Problem.ORPHANED_RECORDS, "Child rows whose parent row does not exist."),
+            kind("integrity.stuck-rows", Problem.DISTRIBUTED_TRANSACTION,
+                    "Rows left too long in an intermediate state, such as outbox entries still pending."),
+            kind("integrity.reconciliation", Problem.COUNTER_RACE,
+                    "A stored counter or total compared with what its source rows add up to."),
+            kind("integrity.row-checksum", Problem.SILENT_DATA_CORRUPTION,
+                    "Rows whose stored checksum no longer matches the checksum of their columns."),
+            kind("integrity.invariant", Problem.WRITE_SKEW,
+                    "A query returning the rows that break a business rule; every row it returns is a violation."),
+            kind("integrity.replica-drift", Problem.DATA_DRIFT,
+                    "Ranges of a table whose contents differ between the primary and a replica."),
+            kind("integrity.retention-backlog", Problem.STORAGE_BLOAT,
+                    "Rows older than their retention period that a purge should have removed."),
+            kind("integrity.key-skew", Problem.HOT_PARTITION,
+                    "Keys that take far more of a table's recent rows than the other keys."),
+            kind("integrity.sequence-gaps", Problem.MESSAGE_OUT_OF_ORDER,
+                    "Per-entity sequence numbers that go backwards or skip values."));
 
     private final String kind;
     private final PostgresTarget target;
     private final List<Check> checks;
-    private final Set<Problem> problems;
+    private final DetectorSpec spec;
 
     public IntegrityDetector(String kind, PostgresTarget target, List<Check> checks) {
         this.kind = kind;
         this.target = target;
         this.checks = List.copyOf(checks);
+        DetectorSpec base = spec(kind);
         EnumSet<Problem> p = EnumSet.noneOf(Problem.class);
         checks.forEach(c -> p.add(c.common().problem()));
-        this.problems = Set.copyOf(p);
+        // a check may report another catalogue problem than its kind's; the spec then lists the configured ones
+        this.spec = p.isEmpty() || p.equals(base.problems()) ? base : builder(kind, base.summary(), p).build();
+    }
+
+    /** The spec of one kind, such as {@code integrity.duplicates}, with the kind's own problem. */
+    public static DetectorSpec spec(String kind) {
+        DetectorSpec s = SPECS.get(kind);
+        if (s == null) {
+            throw new IllegalArgumentException("unknown integrity kind '" + kind + "'; known: "
+                    + String.join(", ", SPECS.keySet()));
+        }
+        return s;
+    }
+
+    /** Every kind's spec. */
+    public static List<DetectorSpec> specs() {
+        return List.copyOf(SPECS.values());
+    }
+
+    private static DetectorSpec kind(String kind, Problem problem, String summary) {
+        return builder(kind, summary, EnumSet.of(problem)).build();
+    }
+
+    private static DetectorSpec.Builder builder(String kind, String summary, Set<Problem> problems) {
+        return DetectorSpec.builder(kind).summary(summary).problems(problems).interval(Duration.ofMinutes(1))
+                .settings(MARGIN).signals(VIOLATIONS, SCAN_RATE);
+    }
+
+    private static Map<String, DetectorSpec> specs(DetectorSpec... specs) {
+        Map<String, DetectorSpec> byKind = new LinkedHashMap<>();
+        for (DetectorSpec s : specs) {
+            byKind.put(s.id(), s);
+        }
+        return Collections.unmodifiableMap(byKind);
     }
 
     @Override
-    public String id() {
-        return kind;
+    public DetectorSpec spec() {
+        return spec;
     }
 
     @Override
     public String target() {
         return target.name();
-    }
-
-    @Override
-    public Set<Problem> problems() {
-        return problems;
-    }
-
-    @Override
-    public Duration defaultInterval() {
-        return Duration.ofMinutes(1);
-    }
-
-    @Override
-    public List<Setting<?>> settings() {
-        return List.of(MARGIN);
     }
 
     /** The configured checks, in order. */

@@ -3,7 +3,6 @@ package dev.telltale.postgres.integrity.internal;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
 import dev.telltale.postgres.internal.ReadOnlyTx;
-import org.jdbi.v3.core.statement.Query;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -46,7 +45,7 @@ public final class InvariantCheck extends Check {
 
     private void resolve(ReadOnlyTx tx) {
         try {
-            tx.handle().createQuery("/* telltale:" + common().kind() + " */ explain " + wrapped()).mapTo(String.class).list();
+            tx.list(common().kind(), "explain " + wrapped(), Map.of(), String.class);
         } catch (RuntimeException e) {
             throw new IntegrityConfigException(label() + ": the invariant's query does not plan on the server: "
                     + ScanCheck.rootMessage(e));
@@ -56,20 +55,13 @@ public final class InvariantCheck extends Check {
     @Override
     protected CheckResult scan(Duration budget) throws Exception {
         long start = System.nanoTime();
-        record Hit(long total, List<String> keys) {
+        record Hit(long total, String key) {
         }
-        Hit hit = target().queries().read(common().kind(), budget, tx -> {
-            Query q = tx.handle().createQuery("/* telltale:" + common().kind() + " */ select count(*) over () as total, left(key, 200) as key from ("
-                    + wrapped() + ") v order by key limit " + common().sampleSize());
-            long[] total = {0};
-            List<String> keys = q.map((rs, ctx) -> {
-                total[0] = rs.getLong("total");
-                return rs.getString("key");
-            }).list();
-            return new Hit(total[0], keys);
-        });
+        List<Hit> hits = target().queries().read(common().kind(), budget, tx -> tx.list(common().kind(),
+                "select count(*) over () as total, left(key, 200) as key from (" + wrapped() + ") v order by key limit "
+                        + common().sampleSize(), Map.of(), Hit.class));
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("duration ms", (System.nanoTime() - start) / 1_000_000);
-        return new CheckResult(hit.total(), hit.keys(), evidence);
+        return new CheckResult(hits.isEmpty() ? 0 : hits.get(0).total(), hits.stream().map(Hit::key).toList(), evidence);
     }
 }

@@ -2,10 +2,8 @@ package dev.telltale.postgres.integrity.internal;
 
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
-import org.jdbi.v3.core.statement.Query;
 
 import java.math.BigDecimal;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,8 +24,7 @@ import java.util.TreeMap;
  */
 public final class ReplicaDriftCheck extends Check {
     /** Session settings that fix the text form of values, so both servers print a row the same way. */
-    private static final String TEXT_FORM = "/* telltale */ set local timezone = 'UTC'; set local datestyle = 'ISO, YMD'; "
-            + "set local intervalstyle = 'postgres'; set local extra_float_digits = 1; set local bytea_output = 'hex'";
+    private static final Map<String, String> TEXT_FORM = textForm();
 
     /** Above this many recently changed rows in one range, the range is skipped this pass rather than misjudged. */
     private static final int MAX_RECENT = 10_000;
@@ -107,8 +104,8 @@ public final class ReplicaDriftCheck extends Check {
         long start = System.nanoTime();
         long deadline = start + budget.toNanos();
         // one cut-off for both servers, taken from the primary's clock
-        Instant cutoff = target().queries().read(common().kind() + " clock", budget, tx -> tx.handle()
-                .createQuery("select now()").mapTo(Timestamp.class).one()).toInstant().minus(settle);
+        Instant cutoff = target().queries().read(common().kind() + " clock", budget,
+                tx -> tx.one(common().kind(), "select now()", Map.of(), Instant.class)).minus(settle);
         String settled = settleColumn.map(s -> " and t." + Ident.quote(s) + " < :cutoff").orElse("");
         long rows = 0;
         int chunks = 0;
@@ -118,13 +115,11 @@ public final class ReplicaDriftCheck extends Check {
                 && (common().rangesPerRun() == 0 || chunks < common().rangesPerRun())))) {
             Optional<String> lo = cursor;
             Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L));
-            Optional<String> hi = target().queries().read(common().kind() + " bounds", left, tx -> {
-                Query q = tx.handle().createQuery("/* telltale:" + common().kind() + " */ select " + kq + "::text from "
-                        + table.quoted() + " t" + (lo.isPresent() ? " where " + kq + " > cast(:lo as " + keyType + ")" : "")
-                        + " order by " + kq + " offset " + (chunkRows - 1) + " limit 1");
-                lo.ifPresent(v -> q.bind("lo", v));
-                return q.mapTo(String.class).findFirst();
-            });
+            Optional<String> hi = target().queries().read(common().kind() + " bounds", left, tx -> tx.first(common().kind(),
+                    "select " + kq + "::text from " + table.quoted() + " t"
+                            + (lo.isPresent() ? " where " + kq + " > cast(:lo as " + keyType + ")" : "")
+                            + " order by " + kq + " offset " + (chunkRows - 1) + " limit 1",
+                    lo.isPresent() ? Map.of("lo", lo.get()) : Map.of(), String.class));
             String range = (lo.isPresent() ? kq + " > cast(:lo as " + keyType + ")" : "true")
                     + (hi.isPresent() ? " and " + kq + " <= cast(:hi as " + keyType + ")" : "");
             // rows changed on the primary within the settle delay may still be in flight: leave those keys out on
@@ -136,8 +131,8 @@ public final class ReplicaDriftCheck extends Check {
                 unsettled++;
             } else {
                 String exclude = recent.get().isEmpty() ? "" : " and not (" + kq + " = any(cast(:recent as " + keyType + "[])))";
-                String sql = "/* telltale:" + common().kind() + " */ select count(*) as n, coalesce(sum(hashtextextended("
-                        + row + ", 0)::numeric), 0) as h from " + table.quoted() + " t where " + range + settled + exclude;
+                String sql = "select count(*) as rows, coalesce(sum(hashtextextended(" + row + ", 0)::numeric), 0) as hash from "
+                        + table.quoted() + " t where " + range + settled + exclude;
                 Summary p = summary(target(), sql, lo, hi, cutoff, recent.get(), left);
                 Summary r = summary(replica, sql, lo, hi, cutoff, recent.get(), left);
                 rows += Math.max(p.rows(), r.rows());
@@ -171,6 +166,16 @@ public final class ReplicaDriftCheck extends Check {
         return new CheckResult(differing.size(), differing.subList(0, Math.min(differing.size(), common().sampleSize())), evidence);
     }
 
+    private static Map<String, String> textForm() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("timezone", "UTC");
+        m.put("datestyle", "ISO, YMD");
+        m.put("intervalstyle", "postgres");
+        m.put("extra_float_digits", "1");
+        m.put("bytea_output", "hex");
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
     private record Summary(long rows, BigDecimal hash) {
         @Override
         public boolean equals(Object o) {
@@ -187,34 +192,32 @@ public final class ReplicaDriftCheck extends Check {
     private Optional<List<String>> recentKeys(String range, Optional<String> lo, Optional<String> hi, Instant cutoff,
                                               Duration budget) throws Exception {
         String kq = "t." + Ident.quote(key);
+        Map<String, Object> params = new LinkedHashMap<>();
+        lo.ifPresent(v -> params.put("lo", v));
+        hi.ifPresent(v -> params.put("hi", v));
+        params.put("cutoff", java.time.OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC));
         return target().queries().read(common().kind() + " recent", budget, tx -> {
-            Query q = tx.handle().createQuery("/* telltale:" + common().kind() + " */ select " + kq + "::text from "
+            List<String> keys = tx.withRowCap(MAX_RECENT + 1).list(common().kind(), "select " + kq + "::text from "
                     + table.quoted() + " t where " + range + " and t." + Ident.quote(settleColumn.orElseThrow())
-                    + " >= :cutoff limit " + (MAX_RECENT + 1));
-            lo.ifPresent(v -> q.bind("lo", v));
-            hi.ifPresent(v -> q.bind("hi", v));
-            q.bind("cutoff", java.time.OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC));
-            List<String> keys = q.mapTo(String.class).list();
+                    + " >= :cutoff limit " + (MAX_RECENT + 1), params, String.class);
             return keys.size() > MAX_RECENT ? Optional.<List<String>>empty() : Optional.of(keys);
         });
     }
 
     private Summary summary(PostgresTarget on, String sql, Optional<String> lo, Optional<String> hi, Instant cutoff,
                             List<String> recent, Duration budget) throws Exception {
+        Map<String, Object> params = new LinkedHashMap<>();
+        lo.ifPresent(v -> params.put("lo", v));
+        hi.ifPresent(v -> params.put("hi", v));
+        if (!recent.isEmpty()) {
+            params.put("recent", recent.toArray(String[]::new));
+        }
+        if (settleColumn.isPresent()) {
+            params.put("cutoff", java.time.OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC));
+        }
         return on.queries().read(common().kind() + " hash", budget, tx -> {
-            try (java.sql.Statement st = tx.handle().getConnection().createStatement()) {
-                st.execute(TEXT_FORM);
-            }
-            Query q = tx.handle().createQuery(sql);
-            lo.ifPresent(v -> q.bind("lo", v));
-            hi.ifPresent(v -> q.bind("hi", v));
-            if (!recent.isEmpty()) {
-                q.bind("recent", recent.toArray(String[]::new));
-            }
-            if (settleColumn.isPresent()) {
-                q.bind("cutoff", java.time.OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC));
-            }
-            return q.map((rs, ctx) -> new Summary(rs.getLong("n"), rs.getBigDecimal("h"))).one();
+            tx.setLocal(TEXT_FORM);
+            return tx.one(common().kind(), sql, params, Summary.class);
         });
     }
 }

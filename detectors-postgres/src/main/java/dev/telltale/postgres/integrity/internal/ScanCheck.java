@@ -3,7 +3,6 @@ package dev.telltale.postgres.integrity.internal;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
 import dev.telltale.postgres.internal.ReadOnlyTx;
-import org.jdbi.v3.core.statement.Query;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +40,10 @@ public abstract class ScanCheck extends Check {
     }
 
     private record ChunkHit(long count, List<String> sample, long critical) {
+    }
+
+    /** One offending row of the sample, with the totals over all of them. */
+    private record Hit(long total, long critical, String key) {
     }
 
     protected ScanCheck(Common common, PostgresTarget target, Ident table, Optional<String> where,
@@ -124,9 +127,7 @@ public abstract class ScanCheck extends Check {
         String sql = violationsSql(info, "true", tx);
         // a dry run plans the query: a bad where fragment or type mismatch is a config error now, not at 3 a.m.
         try {
-            Query q = tx.handle().createQuery("/* telltale:" + common().kind() + " */ explain " + sql);
-            params().forEach(q::bind);
-            q.mapTo(String.class).list();
+            tx.list(common().kind(), "explain " + sql, params(), String.class);
         } catch (RuntimeException e) {
             throw new IntegrityConfigException(label() + ": the check's query does not plan on the server: "
                     + rootMessage(e));
@@ -171,10 +172,8 @@ public abstract class ScanCheck extends Check {
                 Map<String, Object> p = new LinkedHashMap<>();
                 lo.ifPresent(v -> p.put("lo", v));
                 Map<String, Object> boundary = Map.copyOf(p);
-                Query bq = tx.handle().createQuery("/* telltale:" + common().kind() + " */ select " + rcq + "::text from "
-                        + prepared.quotedTable() + " t" + after + " order by " + rcq + " offset " + (n - 1) + " limit 1");
-                boundary.forEach(bq::bind);
-                Optional<String> hi = bq.mapTo(String.class).findFirst();
+                Optional<String> hi = tx.first(common().kind(), "select " + rcq + "::text from " + prepared.quotedTable()
+                        + " t" + after + " order by " + rcq + " offset " + (n - 1) + " limit 1", boundary, String.class);
                 StringBuilder range = new StringBuilder();
                 range.append(lo.isPresent() ? rcq + " > " + cast : "true");
                 long chunkRowCount = n;
@@ -182,10 +181,8 @@ public abstract class ScanCheck extends Check {
                     range.append(" and ").append(rcq).append(" <= ").append(castHi);
                     p.put("hi", hi.get());
                 } else {
-                    Query cq = tx.handle().createQuery("/* telltale:" + common().kind() + " */ select count(*) from "
-                            + prepared.quotedTable() + " t" + after);
-                    lo.ifPresent(v -> cq.bind("lo", v));
-                    chunkRowCount = cq.mapTo(Long.class).one();
+                    chunkRowCount = tx.one(common().kind(), "select count(*) from " + prepared.quotedTable() + " t" + after,
+                            boundary, Long.class);
                 }
                 p.putAll(params());
                 String sql = violationsSql(info, range.toString(), tx);
@@ -228,17 +225,11 @@ public abstract class ScanCheck extends Check {
 
     private ChunkHit hits(ReadOnlyTx tx, String violations, Map<String, Object> params) {
         String critical = marksCritical() ? "count(*) filter (where v.critical) over ()" : "0";
-        Query q = tx.handle().createQuery("/* telltale:" + common().kind() + " */ select count(*) over () as total, "
-                + critical + " as critical, left(v.key, 200) as key from (" + violations + ") v order by " + sampleOrder() + " limit "
-                + common().sampleSize());
-        params.forEach(q::bind);
-        long[] total = {0, 0};
-        List<String> keys = q.map((rs, ctx) -> {
-            total[0] = rs.getLong("total");
-            total[1] = rs.getLong("critical");
-            return rs.getString("key");
-        }).list();
-        return new ChunkHit(total[0], keys, total[1]);
+        List<Hit> rows = tx.list(common().kind(), "select count(*) over () as total, " + critical + " as critical, "
+                + "left(v.key, 200) as key from (" + violations + ") v order by " + sampleOrder() + " limit "
+                + common().sampleSize(), params, Hit.class);
+        return rows.isEmpty() ? new ChunkHit(0, List.of(), 0)
+                : new ChunkHit(rows.get(0).total(), rows.stream().map(Hit::key).toList(), rows.get(0).critical());
     }
 
     static String rootMessage(Throwable e) {

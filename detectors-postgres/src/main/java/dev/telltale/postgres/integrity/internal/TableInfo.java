@@ -12,7 +12,10 @@ import java.util.TreeMap;
 
 /** What the server says a configured table is: its columns with their types, and its primary key. */
 public record TableInfo(Ident table, Map<String, Column> columns, List<String> primaryKey) {
-    private static final SqlFile COLUMNS = SqlFile.load(TableInfo.class, "table-columns");
+    private static final SqlFile<ColumnRow> COLUMNS = SqlFile.load(TableInfo.class, "table-columns", ColumnRow.class);
+
+    private record ColumnRow(String name, String type, String category, Integer pkPosition) {
+    }
 
     /** One column; {@code category} is {@code pg_type.typcategory} (N numeric, D date/time, S string...). */
     public record Column(String name, String type, char category) {
@@ -33,14 +36,12 @@ public record TableInfo(Ident table, Map<String, Column> columns, List<String> p
     public static TableInfo read(ReadOnlyTx tx, String what, Ident table) {
         Map<String, Column> columns = new LinkedHashMap<>();
         TreeMap<Integer, String> pk = new TreeMap<>();
-        tx.list(COLUMNS, Map.of("qualified", table.quoted()), (rs, ctx) -> {
-            Column c = new Column(rs.getString("name"), rs.getString("type"), rs.getString("category").charAt(0));
-            int pos = rs.getInt("pk_position");
-            if (!rs.wasNull()) {
-                pk.put(pos, c.name());
+        for (ColumnRow r : tx.list(COLUMNS, Map.of("qualified", table.quoted()))) {
+            columns.put(r.name(), new Column(r.name(), r.type(), r.category().charAt(0)));
+            if (r.pkPosition() != null) {
+                pk.put(r.pkPosition(), r.name());
             }
-            return c;
-        }).forEach(c -> columns.put(c.name(), c));
+        }
         if (columns.isEmpty()) {
             throw new IntegrityConfigException(what + ": table '" + table + "' does not exist on the server "
                     + "(or this role cannot see it; names are case-sensitive as written)");

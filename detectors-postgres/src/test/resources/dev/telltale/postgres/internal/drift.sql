@@ -1,0 +1,2 @@
+-- test: two columns, for the record drift cases
+select 1::int8 as id, 'x'::text as name
