@@ -58,8 +58,8 @@ class PerTargetSettingsTest {
         CommandLineTest.Run r = run("check", "--postgres", "shop=fake://db/shop", "--window", "0s",
                 "--set", "postgres.waits.warning@shpo=10s");
         assertThat(r.code()).isEqualTo(3);
-        assertThat(r.err().strip()).isEqualTo("setting 'postgres.waits.warning@shpo': no detector postgres.waits on target 'shpo'; "
-                + "postgres.waits runs on: shop");
+        assertThat(r.err().strip()).isEqualTo("telltale: --set: setting 'postgres.waits.warning@shpo' names target 'shpo', "
+                + "which this run does not have; targets: shop");
     }
 
     @Test

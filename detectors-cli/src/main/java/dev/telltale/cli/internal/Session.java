@@ -38,11 +38,7 @@ public final class Session implements AutoCloseable {
         ConfigFile.Config config = request.config()
                 .map(p -> ConfigFile.read(p, kinds.all()))
                 .orElse(ConfigFile.Config.EMPTY);
-        SettingsCheck check = new SettingsCheck(kinds.specs());
         String configName = request.config().map(p -> p.getFileName().toString()).orElse("telltale.yaml");
-        check.validate(configName, config.settings());
-        check.validate("--set", request.set());
-
         List<TargetSpec> targets = new ArrayList<>(config.targets());
         request.targetsByKind().forEach((name, urls) -> {
             TargetKind kind = kinds.byName(name).orElseThrow(() -> new IllegalArgumentException("no target kind " + name));
@@ -61,6 +57,10 @@ public final class Session implements AutoCloseable {
                         + "'; name them with --" + t.kind() + " NAME=URL");
             }
         }
+        // every setting is checked before any target is contacted
+        SettingsCheck check = new SettingsCheck(kinds.specs(), targets.stream().map(TargetSpec::name).toList());
+        check.validate(configName, config.settings());
+        check.validate("--set", request.set());
 
         Map<String, List<TargetSpec>> byKind = new LinkedHashMap<>();
         targets.forEach(t -> byKind.computeIfAbsent(t.kind(), k -> new ArrayList<>()).add(t));

@@ -23,9 +23,12 @@ import java.util.stream.Collectors;
  */
 public final class SettingsCheck {
     private final Map<String, DetectorSpec> byId = new LinkedHashMap<>();
+    private final Set<String> targets;
 
-    public SettingsCheck(List<DetectorSpec> specs) {
+    /** @param targets the names of this run's targets, which {@code key@target} settings must name */
+    public SettingsCheck(List<DetectorSpec> specs, List<String> targets) {
         specs.forEach(d -> byId.putIfAbsent(d.id(), d));
+        this.targets = new TreeSet<>(targets);
     }
 
     /**
@@ -42,6 +45,10 @@ public final class SettingsCheck {
             } catch (SettingException ex) {
                 throw new CliException(origin + ": " + ex.getMessage(), ex);
             }
+            key.target().filter(t -> !targets.contains(t)).ifPresent(t -> {
+                throw new CliException(origin + ": setting '" + e.getKey() + "' names target '" + t
+                        + "', which this run does not have; targets: " + String.join(", ", targets));
+            });
             DetectorSpec d = owner(key.key()).orElseThrow(() -> new CliException(origin + ": unknown setting '"
                     + e.getKey() + "': no detector " + guess(key.key()) + "; run 'telltale list' to see detectors and settings"));
             grouped.computeIfAbsent(d.id(), k -> new LinkedHashMap<>())

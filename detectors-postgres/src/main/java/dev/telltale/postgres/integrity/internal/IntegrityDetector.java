@@ -36,15 +36,19 @@ public final class IntegrityDetector implements Detector {
     static final Setting<Duration> MARGIN = Setting.duration("margin", Duration.ofSeconds(1),
             "Time kept back from the run's deadline; the rest is shared among the checks of this kind.");
 
-    /** One spec per kind, each with the problem its checks report unless configured otherwise. */
+    /**
+     * One spec per kind, with the problem its checks report unless configured otherwise, followed by the
+     * other problems the kind is commonly configured for (a check names its own with {@code problem}).
+     */
     private static final Map<String, DetectorSpec> SPECS = specs(
             kind("integrity.negative-values", Problem.RACE_CONDITION_INVENTORY,
                     "Rows whose numeric column, such as a stock count or a balance, went below zero."),
             kind("integrity.capacity-overflow", Problem.DOUBLE_BOOKING,
                     "Parent rows with more children than their capacity allows, such as a slot booked beyond its "
-                            + "seats."),
+                            + "seats.", Problem.STOCK_ORDER_MATCHING_RACE),
             kind("integrity.duplicates", Problem.DUPLICATE_EVENT_PROCESSING,
-                    "Rows sharing a key that should be unique, such as two payments with one idempotency key."),
+                    "Rows sharing a key that should be unique, such as two payments with one idempotency key.",
+                    Problem.DOUBLE_CHARGE_PAYMENT, Problem.DUPLICATE_ORDERS),
             kind("integrity.orphans", Problem.ORPHANED_RECORDS, "Child rows whose parent row does not exist."),
             kind("integrity.stuck-rows", Problem.DISTRIBUTED_TRANSACTION,
                     "Rows left too long in an intermediate state, such as outbox entries still pending."),
@@ -75,7 +79,7 @@ public final class IntegrityDetector implements Detector {
         DetectorSpec base = spec(kind);
         EnumSet<Problem> p = EnumSet.noneOf(Problem.class);
         checks.forEach(c -> p.add(c.common().problem()));
-        // a check may report another catalogue problem than its kind's; the spec then lists the configured ones
+        // the instance reports the problems its checks are configured for, which may be other than the kind's
         this.spec = p.isEmpty() || p.equals(base.problems()) ? base : builder(kind, base.summary(), p).build();
     }
 
@@ -94,8 +98,8 @@ public final class IntegrityDetector implements Detector {
         return List.copyOf(SPECS.values());
     }
 
-    private static DetectorSpec kind(String kind, Problem problem, String summary) {
-        return builder(kind, summary, EnumSet.of(problem)).build();
+    private static DetectorSpec kind(String kind, Problem problem, String summary, Problem... alsoServes) {
+        return builder(kind, summary, EnumSet.of(problem, alsoServes)).build();
     }
 
     private static DetectorSpec.Builder builder(String kind, String summary, Set<Problem> problems) {
