@@ -13,15 +13,22 @@ public final class DetectionContext {
     private final long deadlineNanos;
     private final boolean oneShot;
     private final boolean baselinePass;
+    private final Progress progress;
 
     public DetectionContext(Detector detector, DetectorSettings settings, Clock clock, Duration timeout,
                             boolean oneShot, boolean baselinePass) {
+        this(detector, settings, clock, timeout, oneShot, baselinePass, Progress.NONE);
+    }
+
+    public DetectionContext(Detector detector, DetectorSettings settings, Clock clock, Duration timeout,
+                            boolean oneShot, boolean baselinePass, Progress progress) {
         this.detector = Objects.requireNonNull(detector, "detector");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.deadlineNanos = System.nanoTime() + timeout.toNanos();
         this.oneShot = oneShot;
         this.baselinePass = baselinePass;
+        this.progress = Objects.requireNonNull(progress, "progress");
     }
 
     public <T> T setting(Setting<T> setting) {
@@ -56,6 +63,11 @@ public final class DetectionContext {
      */
     public boolean baselinePass() {
         return baselinePass;
+    }
+
+    /** Tells whoever waits for this run how far it has got (see {@link Progress}). */
+    public void progress(long done, long total, String unit) {
+        progress.update(detector.id(), detector.target(), done, total, unit);
     }
 
     /** A finding builder prefilled with this detector's id and target. */

@@ -55,7 +55,7 @@ public final class DetectorEngine implements MeterBinder, AutoCloseable {
         this.workers = Executors.newCachedThreadPool(daemonThreads("telltale-detector-"));
         this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("telltale-scheduler-"));
         this.timer.setRemoveOnCancelPolicy(true);
-        Runner runner = new Runner(b.clock, b.listeners, tracker, metrics);
+        Runner runner = new Runner(b.clock, b.listeners, tracker, metrics, b.progress);
         this.scheduler = new Scheduler(runner, workers, timer, b.jitter);
         this.oneShot = new OneShotRun(runner, workers);
     }
@@ -143,6 +143,7 @@ public final class DetectorEngine implements MeterBinder, AutoCloseable {
         private final List<AlertListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private double jitter = 0.1;
+        private Progress progress = Progress.NONE;
 
         private Builder() {
         }
@@ -174,6 +175,12 @@ public final class DetectorEngine implements MeterBinder, AutoCloseable {
         /** Overrides settings from a flat key map, as read from {@code telltale.yaml} or {@code --set}. */
         public Builder settings(Map<String, String> flat) {
             flat.forEach(this::set);
+            return this;
+        }
+
+        /** Hears how far long runs have got (a one-shot check's key scans). */
+        public Builder progress(Progress progress) {
+            this.progress = Objects.requireNonNull(progress, "progress");
             return this;
         }
 

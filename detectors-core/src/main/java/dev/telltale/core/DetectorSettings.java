@@ -29,6 +29,11 @@ public final class DetectorSettings {
         this.values = values;
     }
 
+    /** The common {@code timeout} setting with another default, for detectors whose runs take longer by design. */
+    public static Setting<Duration> timeout(Duration defaultTimeout) {
+        return Setting.duration("timeout", defaultTimeout, TIMEOUT.description()).above(Duration.ZERO);
+    }
+
     public static Setting<Duration> interval(Duration defaultInterval) {
         return Setting.duration("interval", defaultInterval, "Time between the end of one run and the start of the next.")
                 .above(Duration.ZERO);

@@ -42,7 +42,7 @@ public final class DetectorSpec {
         List<Setting<?>> all = new ArrayList<>();
         all.add(DetectorSettings.ENABLED);
         all.add(DetectorSettings.interval(defaultInterval));
-        all.add(DetectorSettings.TIMEOUT);
+        all.add(b.defaultTimeout == null ? DetectorSettings.TIMEOUT : DetectorSettings.timeout(b.defaultTimeout));
         all.addAll(settings);
         this.allSettings = List.copyOf(all);
     }
@@ -127,6 +127,7 @@ public final class DetectorSpec {
         private String summary = "";
         private final Set<Problem> problems = new LinkedHashSet<>();
         private Duration defaultInterval;
+        private Duration defaultTimeout;
         private final List<Setting<?>> settings = new ArrayList<>();
         private final List<SettingRule> rules = new ArrayList<>();
         private final List<SignalSpec> signals = new ArrayList<>();
@@ -155,6 +156,18 @@ public final class DetectorSpec {
 
         public Builder interval(Duration defaultInterval) {
             this.defaultInterval = Objects.requireNonNull(defaultInterval, "defaultInterval");
+            return this;
+        }
+
+        /**
+         * A default deadline other than the common 10 s, for a detector whose one-shot runs walk a whole
+         * keyspace within a budget of their own.
+         */
+        public Builder timeout(Duration defaultTimeout) {
+            if (defaultTimeout.isNegative() || defaultTimeout.isZero()) {
+                throw new IllegalArgumentException("detector " + id + " needs a default timeout above 0");
+            }
+            this.defaultTimeout = defaultTimeout;
             return this;
         }
 

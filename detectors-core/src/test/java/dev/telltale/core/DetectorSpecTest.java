@@ -59,6 +59,14 @@ class DetectorSpecTest {
     }
 
     @Test
+    void aSpecMayGiveItsRunsALongerDefaultDeadline() {
+        DetectorSpec scan = DetectorSpec.builder("redis.big-keys").problems(Problem.SLOW_QUERIES)
+                .interval(Duration.ofMinutes(1)).timeout(Duration.ofSeconds(90)).build();
+        assertThat(DetectorSettings.resolve(scan, Map.of()).timeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(DetectorSettings.resolve(SPEC, Map.of()).timeout()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
     void aBadSpecFailsWhereItIsDeclared() {
         assertThatThrownBy(() -> DetectorSpec.builder("Lock Waits"))
                 .hasMessageContaining("must be '<area>.<name>'");

@@ -7,6 +7,7 @@ import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectionSkippedException;
 import dev.telltale.core.Outcome;
+import dev.telltale.core.Progress;
 import dev.telltale.core.RunRecord;
 import dev.telltale.core.Signal;
 import org.slf4j.Logger;
@@ -33,8 +34,11 @@ public final class Runner {
     private final List<AlertListener> listeners;
     private final AlertTracker tracker;
     private final EngineMetrics metrics;
+    private final Progress progress;
 
-    public Runner(Clock clock, List<AlertListener> listeners, AlertTracker tracker, EngineMetrics metrics) {
+    public Runner(Clock clock, List<AlertListener> listeners, AlertTracker tracker, EngineMetrics metrics,
+                  Progress progress) {
+        this.progress = progress;
         this.clock = clock;
         this.listeners = List.copyOf(listeners);
         this.tracker = tracker;
@@ -60,7 +64,8 @@ public final class Runner {
         Outcome outcome;
         Optional<Detection> detection = Optional.empty();
         try {
-            DetectionContext ctx = new DetectionContext(s.detector, s.settings, clock, s.settings.timeout(), oneShot, baseline);
+            DetectionContext ctx = new DetectionContext(s.detector, s.settings, clock, s.settings.timeout(), oneShot, baseline,
+                    progress);
             Detection d = Objects.requireNonNull(s.detector.detect(ctx), "detect() returned null");
             if (d.isSkipped()) {
                 outcome = new Outcome.Skipped(d.skipReason().orElseThrow());
