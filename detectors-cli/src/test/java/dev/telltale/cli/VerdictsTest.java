@@ -112,6 +112,31 @@ class VerdictsTest {
     }
 
     @Test
+    void watchGoesOnWithATargetDownAndReportsItEachTime() throws Exception {
+        CommandLineTest.Run r = run("watch", "--postgres", "shop=fake://db/shop", "--redis", "cache=fake://unreachable:6379",
+                "--window", "0s", "--interval", "10ms", "--count", "2", "--format", "json");
+        assertThat(r.code()).as(r.err()).isEqualTo(3);
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(2);
+        for (String line : lines) {
+            JsonNode report = JSON.readTree(line);
+            JsonContract.check(report);
+            assertThat(report.get("targets").findValuesAsText("state")).containsExactly("up", "down");
+            assertThat(runs(report)).contains("postgres.waits@shop").noneMatch(s -> s.endsWith("@cache"));
+        }
+    }
+
+    @Test
+    void checkHelpStatesTheExitStatusPrecedenceAndTheNewFlags() {
+        CommandLineTest.Run r = run("check", "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Exit status (the first that applies").contains("a CRITICAL finding is firing")
+                .contains("a target is down").contains("--strict").contains("--no-hold").contains("--cluster=NAME=TARGET,TARGET");
+        assertThat(r.out().indexOf("a CRITICAL finding")).isLessThan(r.out().indexOf("UNKNOWN, a target"));
+        assertThat(r.out().indexOf("UNKNOWN, a target")).isLessThan(r.out().indexOf("a WARNING finding"));
+    }
+
+    @Test
     void skippedDetectorsAreCountedAndStrictMakesThemUnknown() {
         CommandLineTest.Run r = run("check", "--postgres", "fake://db/x", "--window", "0s");
         assertThat(r.code()).isZero();

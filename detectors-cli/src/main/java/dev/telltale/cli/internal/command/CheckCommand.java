@@ -28,11 +28,12 @@ import java.util.concurrent.Callable;
                 "Each target is checked on its own: one that is down is reported as UNKNOWN and the others are checked."},
         exitCodeListHeading = "%nExit status (the first that applies, as monitoring plugins do):%n",
         exitCodeList = {"2:a CRITICAL finding is firing",
-                "3:UNKNOWN: a target is down, a detector failed or timed out, a run looked at part of its subject only",
-                "  (with --strict: a detector was skipped), or the check could not run at all (bad flag or config,",
-                "  no target answers)",
+                "3:UNKNOWN, a target is down, a detector failed or timed out, a run looked at part of its subject only"
+                        + " (with --strict also a skipped detector), or the check could not run at all (bad flag or"
+                        + " config, no target answers)",
                 "1:a WARNING finding is firing",
-                "0:nothing above INFO is firing (pending findings, held for their 'for', do not count without --no-hold)"})
+                "0:nothing above INFO is firing (a pending finding, seen for less than its 'for', does not count"
+                        + " unless --no-hold)"})
 public final class CheckCommand implements Callable<Integer> {
     private final TargetKinds kinds;
 
@@ -84,6 +85,15 @@ public final class CheckCommand implements Callable<Integer> {
 
     /** A one-shot report with its rows, the target states and the status they make. */
     record Verdict(Report.Status status, List<TargetStates.State> targets, List<ReportView.Row> rows, List<RunRecord> runs) {
+        /**
+         * Without the runs on targets that are down: they failed because the target is down, which its UNKNOWN
+         * line says once (in watch, whose detectors stay built for a target that may come back).
+         */
+        Verdict withoutRunsOfTargetsDown() {
+            java.util.Set<String> down = targets.stream().filter(t -> !t.up()).map(t -> t.target().name())
+                    .collect(java.util.stream.Collectors.toSet());
+            return new Verdict(status, targets, rows, runs.stream().filter(r -> !down.contains(r.target())).toList());
+        }
     }
 
     static Verdict verdict(Report report, Session session, boolean noHold, boolean strict) {

@@ -60,11 +60,12 @@ public final class WatchCommand implements Callable<Integer> {
         }
         Ansi ansi = Ansi.forStdout();
         PrintWriter out = spec.commandLine().getOut();
-        // a target that is down is reported as down in every report; it is not probed again until the next watch
-        try (Session session = Session.open(kinds, targets.request(), Session.Mode.CHECK, List.of(), Progress.NONE)) {
+        // like the agent: a target that is down at start does not stop the watch, and is probed again with backoff
+        try (Session session = Session.open(kinds, targets.request(), Session.Mode.AGENT, List.of(), Progress.NONE)) {
             Report.Status status = Report.Status.OK;
             for (int i = 1; count == 0 || i <= count; i++) {
-                CheckCommand.Verdict report = CheckCommand.verdict(session.engine().runOnce(window), session, noHold, strict);
+                CheckCommand.Verdict report = CheckCommand.verdict(session.engine().runOnce(window), session, noHold, strict)
+                        .withoutRunsOfTargetsDown();
                 status = report.status();
                 String context = "window " + SettingType.DURATION.format(window) + "; every "
                         + SettingType.DURATION.format(interval) + "; " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS);
