@@ -175,6 +175,11 @@ class ReplicationIT {
             assertThat(split.subject()).isEqualTo("cluster primary+standby");
             assertThat(split.evidence().get("primaries")).isEqualTo("primary, standby");
             assertThat((String) split.evidence().get("standby")).startsWith("primary, timeline 2");
+            // both of one lineage: the finding names each endpoint with its system identifier, timeline and role
+            String lineage = (String) split.evidence().get("system_identifier");
+            assertThat(lineage).isNotBlank();
+            assertThat((String) split.evidence().get("primary")).startsWith("primary, timeline 1, system " + lineage);
+            assertThat((String) split.evidence().get("standby")).contains("system " + lineage);
             Finding timeline = r.findings().stream().filter(f -> f.subject().equals("timeline of standby")).findFirst().orElseThrow();
             assertThat(timeline.severity()).isEqualTo(Severity.WARNING);
             assertThat(timeline.evidence().get("from_timeline")).isEqualTo(1L);
