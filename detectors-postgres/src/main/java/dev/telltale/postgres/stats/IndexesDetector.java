@@ -8,6 +8,7 @@ import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
@@ -71,7 +72,7 @@ public final class IndexesDetector extends PostgresDetector {
     }
 
     private record Candidate(String kind, String schema, String table, String index, long scans, String coveredBy,
-                             Optional<Long> size, String definition) {
+                             Optional<Long> size, String definition, long kindTotal) {
         String qualified() {
             return schema + "." + index;
         }
@@ -156,6 +157,25 @@ public final class IndexesDetector extends PostgresDetector {
                     .hint("drop unused and redundant indexes on " + table + " (see the other findings of " + ID + ")"));
         }
         previousWrites = writes;
+
+        boolean statsOldEnough = statsAge >= minAge.toSeconds();
+        Map<String, Long> totals = new HashMap<>();
+        Map<String, Long> returned = new HashMap<>();
+        for (Candidate c : found) {
+            totals.put(c.kind, c.kindTotal);
+            returned.merge(c.kind, 1L, Long::sum);
+        }
+        long cut = totals.entrySet().stream().filter(e -> statsOldEnough || !e.getKey().equals("unused"))
+                .mapToLong(e -> e.getValue() - returned.get(e.getKey())).sum();
+        Notes.truncated(out, ID, LIMIT, limit, counts.values().stream().mapToLong(Integer::longValue).sum(), cut,
+                "unused, redundant or invalid indexes");
+        long notJudged = totals.getOrDefault("unused", 0L);
+        if (!statsOldEnough && notJudged > 0) {
+            out.note(String.format("%,d of the indexes have not been scanned since the statistics started %s, which "
+                            + "is too recent to call them unused: %s withholds the verdict (lower it to judge them now)",
+                    notJudged, StatsSupport.ago(statsAge),
+                    Notes.setting(ID, UNUSED_MIN_STATS_AGE, minAge)));
+        }
 
         counts.forEach((kind, n) -> out.signal(COUNT, n, kind));
         out.signal(WASTED, wasted);
