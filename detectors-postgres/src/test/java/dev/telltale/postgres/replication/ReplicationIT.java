@@ -157,6 +157,17 @@ class ReplicationIT {
         assertThat(f.evidence().get("wal_status")).isEqualTo("reserved");
         assertThat(Runs.signal(r, "postgres.replication.slots.inactive")).contains(1.0);
         assertThat(Runs.signal(r, "postgres.replication.slots.retained.max").orElseThrow()).isPositive();
+
+        // under a floor of twice what it keeps, and not idle long enough: no finding, but a note naming the floor
+        long retained = (Long) f.evidence().get("retained_bytes");
+        long floor = Math.max(2 * retained, 2L * 1024 * 1024);
+        Detection under = Runs.detect(new ReplicationDetector(primaryTarget),
+                Map.of("slot.inactive-for", "1h", "slot.retained-warning", Long.toString(floor)));
+        assertThat(under.findings()).noneMatch(x -> x.subject().equals("replication slot abandoned"));
+        assertThat(under.notes()).singleElement().asString()
+                .startsWith("replication slot abandoned (")
+                .contains("keep WAL on disk, less than the floor: postgres.replication.slot.retained-warning = ")
+                .endsWith("withholds the verdict (lower it to have them reported)");
         try (Connection c = primary.connect("postgres"); Statement s = c.createStatement()) {
             s.execute("select pg_drop_replication_slot('abandoned')");
         }
