@@ -198,4 +198,23 @@ class ReplicationIT {
             assertThat(Runs.signal(r, "postgres.topology.primaries")).contains(2.0);
         });
     }
+
+    @Test
+    @Order(5)
+    void anUnrelatedPrimaryListedBesideTheSplitLineageIsLeftOutOfIt(TestPostgres kit) throws Exception {
+        try (PrivateServer other = PrivateServer.primary(kit);
+             PostgresTarget elsewhere = PostgresTarget.fromUrl("elsewhere", other.jdbcUrl("postgres"))) {
+            Detector topology = PostgresDetectors.forTopology(List.of(primaryTarget, elsewhere, standbyTarget)).get(0);
+            Detection r = Runs.detect(topology, Map.of());
+            List<Finding> critical = r.findings().stream().filter(f -> f.severity() == Severity.CRITICAL).toList();
+            assertThat(critical).hasSize(1);
+            Finding split = critical.get(0);
+            assertThat(split.subject()).isEqualTo("cluster primary+standby");
+            assertThat(split.evidence().get("primaries")).isEqualTo("primary, standby");
+            assertThat(split.evidence()).doesNotContainKey("elsewhere");
+            assertThat(Runs.signal(r, "postgres.topology.primaries")).contains(2.0);
+            assertThat(Runs.signal(r, "postgres.topology.lineages")).contains(2.0);
+            assertThat(r.notes()).singleElement().asString().startsWith("compared 3 servers in 2 lineages");
+        }
+    }
 }
