@@ -62,7 +62,8 @@ public final class IndexesDetector extends PostgresDetector {
     private static final SqlFile<IndexCount> COUNTS = SqlFile.load(IndexesDetector.class, "index-counts", IndexCount.class);
     private static final SqlFile<Double> STATS_AGE = SqlFile.load(IndexesDetector.class, "stats-age", Double.class);
 
-    private record IndexCount(String schema, String table, long oid, long indexes, long writes, long hotUpdates) {
+    private record IndexCount(String schema, String table, long oid, long indexes, long writes, long hotUpdates,
+                              long tables) {
     }
 
     private Map<Long, Long> previousWrites = Map.of();
@@ -135,7 +136,14 @@ public final class IndexesDetector extends PostgresDetector {
         long minWrites = ctx.setting(TOO_MANY_WRITES);
         Map<Long, Long> writes = new HashMap<>();
         long mostIndexes = 0;
-        for (IndexCount t : tx.list(COUNTS, Map.of("max", maxIndexes, "limit", limit))) {
+        List<IndexCount> crowded = tx.list(COUNTS, Map.of("max", maxIndexes, "limit", limit));
+        long notExamined = crowded.isEmpty() ? 0 : crowded.get(0).tables() - crowded.size();
+        if (notExamined > 0) {
+            // their writes are not followed, so whether they are heavily written is not known either
+            out.note(String.format("%,d tables with more than %d indexes examined and %,d more not: %s caps the list",
+                    crowded.size(), maxIndexes, notExamined, Notes.setting(ID, LIMIT, limit)));
+        }
+        for (IndexCount t : crowded) {
             long oid = t.oid();
             long w = t.writes();
             writes.put(oid, w);
