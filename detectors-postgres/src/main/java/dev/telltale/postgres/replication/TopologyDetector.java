@@ -106,8 +106,8 @@ public final class TopologyDetector implements Detector {
     }
 
     /**
-     * @param name    the name of the cluster (the {@code target} tag of its findings and gauges)
-     * @param targets two or more endpoints of that cluster
+     * @param name    the name of the group (the {@code target} tag of its findings and gauges)
+     * @param targets two or more endpoints; only those that share a system identifier are compared
      */
     public TopologyDetector(String name, List<PostgresTarget> targets) {
         this.name = Objects.requireNonNull(name, "name");
