@@ -77,8 +77,10 @@ public final class PostgresDetectors {
     }
 
     /**
-     * The detectors that compare several endpoints of one cluster (primary and standbys): split-brain and
-     * timeline changes. Each endpoint keeps its own connection.
+     * The detectors that compare several endpoints (primary and standbys): split-brain and timeline changes.
+     * Any targets may be given: only servers that share a system identifier are compared, and targets that
+     * reach one server (two of its databases) count once, so unrelated clusters are never a split brain.
+     * Each endpoint keeps its own connection.
      */
     public static List<Detector> forTopology(List<PostgresTarget> targets) {
         Objects.requireNonNull(targets, "targets");

@@ -9,6 +9,7 @@ import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
@@ -101,12 +102,12 @@ public final class HotRowsDetector extends PostgresDetector {
         for (int rank = 1; rank <= RANKS; rank++) {
             out.signal(TOP_RELATION, rank <= hot.size() ? hot.get(rank - 1).sessions() : 0, Integer.toString(rank));
         }
-        hot.stream().limit(ctx.setting(MAX_FINDINGS)).forEach(h -> {
+        long max = ctx.setting(MAX_FINDINGS);
+        List<HotRelation> over = hot.stream().filter(h -> h.hottest().sessions() >= warning).toList();
+        Notes.truncated(out, ID, MAX_FINDINGS, max, Math.min(over.size(), max), over.size() - max, "relations with hot rows");
+        over.stream().limit(max).forEach(h -> {
             long queue = h.hottest().sessions();
-            Severity severity = queue >= critical ? Severity.CRITICAL : queue >= warning ? Severity.WARNING : null;
-            if (severity == null) {
-                return;
-            }
+            Severity severity = queue >= critical ? Severity.CRITICAL : Severity.WARNING;
             QueuedRow top = h.hottest();
             String holders = top.holders().stream().map(String::valueOf).collect(Collectors.joining(", "));
             out.finding(ctx.finding(Problem.PERFORMANCE_HOTSPOTS, severity, "hot rows in " + h.relation())

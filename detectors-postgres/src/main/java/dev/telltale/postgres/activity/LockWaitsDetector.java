@@ -10,6 +10,7 @@ import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
@@ -157,22 +158,29 @@ public final class LockWaitsDetector extends PostgresDetector {
 
         long blockedWarning = ctx.setting(BLOCKED_WARNING);
         double minWait = ctx.setting(BLOCKED_MIN_WAIT).toMillis() / 1000.0;
+        long max = ctx.setting(MAX_FINDINGS);
         List<Chain> ranked = chains.stream()
                 .sorted(Comparator.comparingInt((Chain c) -> c.blocked().size()).reversed()
                         .thenComparing(Comparator.comparingDouble((Chain c) -> c.longestWaiter().waitSeconds()).reversed()))
-                .limit(ctx.setting(MAX_FINDINGS))
                 .toList();
-        for (Chain chain : ranked) {
+        int shown = 0;
+        int cut = 0;
+        for (int i = 0; i < ranked.size(); i++) {
+            Chain chain = ranked.get(i);
             Waiter longest = chain.longestWaiter();
             double wait = longest.waitSeconds();
             Severity severity = wait >= seconds(critical) ? Severity.CRITICAL
                     : wait >= seconds(warning) ? Severity.WARNING
                     : chain.blocked().size() >= blockedWarning && wait >= minWait ? Severity.WARNING
                     : null;
-            if (severity != null) {
+            if (severity != null && i >= max) {
+                cut++;
+            } else if (severity != null) {
+                shown++;
                 out.finding(chainFinding(ctx, severity, chain, longest, Optional.ofNullable(blockers.get(chain.root()))));
             }
         }
+        Notes.truncated(out, ID, MAX_FINDINGS, max, shown, cut, "lock chains");
 
         Severity tableSeverity = tableUse >= ctx.setting(LOCK_TABLE_CRITICAL) ? Severity.CRITICAL
                 : tableUse >= ctx.setting(LOCK_TABLE_WARNING) ? Severity.WARNING : null;

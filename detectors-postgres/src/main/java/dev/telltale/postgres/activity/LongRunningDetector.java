@@ -10,6 +10,7 @@ import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
@@ -171,6 +172,13 @@ public final class LongRunningDetector extends PostgresDetector {
                 out.finding(preparedFinding(ctx, p));
             }
         }
+
+        long cut = Math.max(0, activeCount - max) + Math.max(0, idleCount - max) + Math.max(0, xactCount - max)
+                + Math.max(0, preparedCount - max);
+        long shown = Math.min(activeCount, max) + Math.min(idleCount, max) + Math.min(xactCount, max)
+                + Math.min(preparedCount, max);
+        Notes.truncated(out, ID, MAX_FINDINGS, max, shown, cut,
+                "long-running sessions and transactions");
 
         Summary summary = tx.one(SUMMARY_SQL, Map.of());
         out.signal(LONGEST_QUERY, summary.longestQuery());

@@ -9,6 +9,7 @@ import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
@@ -70,7 +71,10 @@ public final class QueryBurstsDetector extends PostgresDetector {
         Detection.Builder out = Detection.builder()
                 .signal(LARGEST, bursts.isEmpty() ? 0 : bursts.get(0).sessions())
                 .signal(BURSTS, bursts.stream().filter(b -> b.sessions() >= warning).count());
-        bursts.stream().filter(b -> b.sessions() >= warning).limit(ctx.setting(MAX_FINDINGS)).forEach(b -> {
+        long max = ctx.setting(MAX_FINDINGS);
+        long over = bursts.stream().filter(b -> b.sessions() >= warning).count();
+        Notes.truncated(out, ID, MAX_FINDINGS, max, Math.min(over, max), over - max, "bursts");
+        bursts.stream().filter(b -> b.sessions() >= warning).limit(max).forEach(b -> {
             Severity severity = b.sessions() >= critical ? Severity.CRITICAL : Severity.WARNING;
             String sql = Words.sql(b.normalized(), 300);
             out.finding(ctx.finding(Problem.THUNDERING_HERD, severity, "burst of " + b.fingerprint())

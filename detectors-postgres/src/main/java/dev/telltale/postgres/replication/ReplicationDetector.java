@@ -9,6 +9,7 @@ import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
@@ -74,6 +75,8 @@ public final class ReplicationDetector extends PostgresDetector {
     private static final SqlFile<Boolean> ROLE = SqlFile.load(ReplicationDetector.class, "role", Boolean.class);
     private static final SqlFile<Standby> STANDBYS_SQL = SqlFile.load(ReplicationDetector.class, "standbys", Standby.class);
     private static final SqlFile<Delay> DELAY = SqlFile.load(ReplicationDetector.class, "standby-delay", Delay.class);
+    /** A slot keeping at least this fraction of the retention floor (but less) is named in a note. */
+    private static final double NOTE_FRACTION = 0.1;
     private static final SqlFile<Slot> SLOTS = SqlFile.load(ReplicationDetector.class, "slots", Slot.class);
 
     private record Standby(String name, String client, String state, String sync, long sent, long replay, double lag) {
@@ -160,6 +163,7 @@ public final class ReplicationDetector extends PostgresDetector {
         long retainedWarn = ctx.setting(SLOT_RETAINED);
         Duration inactiveFor = ctx.setting(SLOT_INACTIVE_FOR);
         java.util.Set<String> seen = new java.util.HashSet<>();
+        List<String> underFloor = new java.util.ArrayList<>();
         for (Slot s : slots) {
             seen.add(s.name);
             maxRetained = Math.max(maxRetained, s.retained);
@@ -185,6 +189,9 @@ public final class ReplicationDetector extends PostgresDetector {
                 severity = Severity.WARNING;
                 why = "has had no consumer for " + idle.toSeconds() + " s while it holds WAL and the xmin horizon";
             }
+            if (severity == null && s.retained >= retainedWarn * NOTE_FRACTION) {
+                underFloor.add(s.name + " (" + s.retained / (1024 * 1024) + " MB)");
+            }
             if (severity != null) {
                 out.finding(ctx.finding(Problem.STORAGE_BLOAT, severity, "replication slot " + s.name)
                         .summary("replication slot " + s.name + " (" + s.type + ", " + (s.active ? "active" : "inactive") + ") " + why)
@@ -193,6 +200,11 @@ public final class ReplicationDetector extends PostgresDetector {
                         .hint("reconnect its consumer, or drop it if nobody uses it: select pg_drop_replication_slot('"
                                 + s.name + "');"));
             }
+        }
+        if (!underFloor.isEmpty()) {
+            out.note("replication " + (underFloor.size() == 1 ? "slot " : "slots ") + String.join(", ", underFloor)
+                    + " keep WAL on disk, less than the floor: " + Notes.setting(ID, SLOT_RETAINED, retainedWarn)
+                    + " withholds the verdict (lower it to have them reported)");
         }
         inactiveSince.keySet().retainAll(seen);
         out.signal(SLOT_RETAINED_MAX, maxRetained).signal(SLOTS_INACTIVE, inactive);

@@ -8,6 +8,7 @@ import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
@@ -61,7 +62,8 @@ public final class IndexesDetector extends PostgresDetector {
     private static final SqlFile<IndexCount> COUNTS = SqlFile.load(IndexesDetector.class, "index-counts", IndexCount.class);
     private static final SqlFile<Double> STATS_AGE = SqlFile.load(IndexesDetector.class, "stats-age", Double.class);
 
-    private record IndexCount(String schema, String table, long oid, long indexes, long writes, long hotUpdates) {
+    private record IndexCount(String schema, String table, long oid, long indexes, long writes, long hotUpdates,
+                              long tables) {
     }
 
     private Map<Long, Long> previousWrites = Map.of();
@@ -71,7 +73,7 @@ public final class IndexesDetector extends PostgresDetector {
     }
 
     private record Candidate(String kind, String schema, String table, String index, long scans, String coveredBy,
-                             Optional<Long> size, String definition) {
+                             Optional<Long> size, String definition, long kindTotal) {
         String qualified() {
             return schema + "." + index;
         }
@@ -134,7 +136,14 @@ public final class IndexesDetector extends PostgresDetector {
         long minWrites = ctx.setting(TOO_MANY_WRITES);
         Map<Long, Long> writes = new HashMap<>();
         long mostIndexes = 0;
-        for (IndexCount t : tx.list(COUNTS, Map.of("max", maxIndexes, "limit", limit))) {
+        List<IndexCount> crowded = tx.list(COUNTS, Map.of("max", maxIndexes, "limit", limit));
+        long notExamined = crowded.isEmpty() ? 0 : crowded.get(0).tables() - crowded.size();
+        if (notExamined > 0) {
+            // their writes are not followed, so whether they are heavily written is not known either
+            out.note(String.format("%,d tables with more than %d indexes examined and %,d more not: %s caps the list",
+                    crowded.size(), maxIndexes, notExamined, Notes.setting(ID, LIMIT, limit)));
+        }
+        for (IndexCount t : crowded) {
             long oid = t.oid();
             long w = t.writes();
             writes.put(oid, w);
@@ -156,6 +165,25 @@ public final class IndexesDetector extends PostgresDetector {
                     .hint("drop unused and redundant indexes on " + table + " (see the other findings of " + ID + ")"));
         }
         previousWrites = writes;
+
+        boolean statsOldEnough = statsAge >= minAge.toSeconds();
+        Map<String, Long> totals = new HashMap<>();
+        Map<String, Long> returned = new HashMap<>();
+        for (Candidate c : found) {
+            totals.put(c.kind, c.kindTotal);
+            returned.merge(c.kind, 1L, Long::sum);
+        }
+        long cut = totals.entrySet().stream().filter(e -> statsOldEnough || !e.getKey().equals("unused"))
+                .mapToLong(e -> e.getValue() - returned.get(e.getKey())).sum();
+        Notes.truncated(out, ID, LIMIT, limit, counts.values().stream().mapToLong(Integer::longValue).sum(), cut,
+                "unused, redundant or invalid indexes");
+        long notJudged = totals.getOrDefault("unused", 0L);
+        if (!statsOldEnough && notJudged > 0) {
+            out.note(String.format("%,d of the indexes have not been scanned since the statistics started %s, which "
+                            + "is too recent to call them unused: %s withholds the verdict (lower it to judge them now)",
+                    notJudged, StatsSupport.ago(statsAge),
+                    Notes.setting(ID, UNUSED_MIN_STATS_AGE, minAge)));
+        }
 
         counts.forEach((kind, n) -> out.signal(COUNT, n, kind));
         out.signal(WASTED, wasted);

@@ -9,6 +9,7 @@ import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
@@ -52,7 +53,7 @@ public final class SequencesDetector extends PostgresDetector {
     private static final SqlFile<Row> SEQUENCES = SqlFile.load(SequencesDetector.class, "sequences", Row.class);
 
     private record Row(String schema, String sequence, BigDecimal lastValue, long incrementBy, boolean cycle, String columns,
-                       BigDecimal limitValue, String columnType) {
+                       BigDecimal limitValue, String columnType, long overWarning) {
     }
 
     public SequencesDetector(PostgresTarget target) {
@@ -65,7 +66,10 @@ public final class SequencesDetector extends PostgresDetector {
         double crit = ctx.setting(CRITICAL);
         Detection.Builder out = Detection.builder();
         List<Double> used = new ArrayList<>();
-        for (Row s : tx.list(SEQUENCES, Map.of("limit", ctx.setting(LIMIT)))) {
+        long cap = ctx.setting(LIMIT);
+        List<Row> rows = tx.list(SEQUENCES, Map.of("limit", cap, "warning", warn));
+        int shown = 0;
+        for (Row s : rows) {
             BigDecimal last = s.lastValue();
             BigDecimal limit = s.limitValue();
             if (limit.signum() <= 0) {
@@ -76,6 +80,7 @@ public final class SequencesDetector extends PostgresDetector {
             if (ratio < warn) {
                 continue;
             }
+            shown++;
             String name = s.schema() + "." + s.sequence();
             String columns = s.columns();
             out.finding(ctx.finding(Problem.SILENT_DATA_CORRUPTION, ratio >= crit ? Severity.CRITICAL : Severity.WARNING, name)
@@ -88,6 +93,8 @@ public final class SequencesDetector extends PostgresDetector {
                     .hint("widen the column before inserts fail: alter table ... alter column ... type bigint (rewrites "
                             + "the table) or a new bigint column filled in batches"));
         }
+        long overWarning = rows.isEmpty() ? 0 : rows.get(0).overWarning();
+        Notes.truncated(out, ID, LIMIT, cap, shown, overWarning - shown, "sequences near the end of their range");
         StatsSupport.ranked(out, TOP_USED, used.stream().sorted((a, b) -> Double.compare(b, a)).toList(), ctx.setting(TOP));
         return out.build();
     }

@@ -9,6 +9,7 @@ import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
@@ -68,12 +69,19 @@ public final class TableHealthDetector extends PostgresDetector {
 
     private record HealthRow(String schema, String table, long nLiveTup, long nDeadTup, double trigger, boolean autovacuumOn,
                              Optional<Double> vacuumAgeSeconds, Optional<Double> analyzeAgeSeconds, long tableBytes,
-                             Optional<Double> bloatBytes, Optional<Long> totalBytes) {
+                             Optional<Double> bloatBytes, Optional<Long> totalBytes, boolean candidate,
+                             boolean bloatUnderFloor, long candidates, long underFloor) {
         Row row() {
             return new Row(schema + "." + table, nLiveTup, nDeadTup, trigger, autovacuumOn, vacuumAgeSeconds,
                     analyzeAgeSeconds, tableBytes, bloatBytes, totalBytes);
         }
     }
+
+    /**
+     * Tables wasting at least this fraction of the bloat floor (but less than the floor) are estimated too, so
+     * that a note can say what the floor withheld; smaller ones are not worth the estimate's cost.
+     */
+    private static final double NOTE_FRACTION = 0.1;
 
     /** Since when each table has been seen past its autovacuum trigger. */
     private final Map<String, java.time.Instant> overTriggerSince = new java.util.HashMap<>();
@@ -93,9 +101,11 @@ public final class TableHealthDetector extends PostgresDetector {
         long bloatWarn = ctx.setting(BLOAT_WARNING);
         long bloatCrit = ctx.setting(BLOAT_CRITICAL);
         double bloatRatio = ctx.setting(BLOAT_RATIO);
-        List<Row> rows = tx.list(HEALTH, Map.of("min_pages", ctx.setting(MIN_PAGES), "min_dead", deadMin,
-                        "min_bloat", (double) bloatWarn, "limit", ctx.setting(LIMIT)))
-                .stream().map(HealthRow::row).toList();
+        long limit = ctx.setting(LIMIT);
+        List<HealthRow> read = tx.list(HEALTH, Map.of("min_pages", ctx.setting(MIN_PAGES), "min_dead", deadMin,
+                "min_bloat", (double) bloatWarn, "note_bloat", bloatWarn * NOTE_FRACTION, "bloat_ratio", bloatRatio,
+                "limit", limit));
+        List<Row> rows = read.stream().filter(HealthRow::candidate).map(HealthRow::row).toList();
 
         Duration grace = ctx.setting(DEAD_GRACE);
         java.util.Set<String> over = new java.util.HashSet<>();
@@ -143,11 +153,30 @@ public final class TableHealthDetector extends PostgresDetector {
             }
         }
         overTriggerSince.keySet().retainAll(over);
+        long candidates = read.isEmpty() ? 0 : read.get(0).candidates();
+        Notes.truncated(out, ID, LIMIT, limit, rows.size(), candidates - rows.size(), "tables past a dead-tuple or bloat floor");
+        underFloorNote(out, read, bloatWarn, bloatRatio);
         long top = ctx.setting(TOP);
         StatsSupport.ranked(out, TOP_DEAD, dead.stream().sorted((a, b) -> Double.compare(b, a)).toList(), top);
         StatsSupport.ranked(out, TOP_BLOAT, bloat.stream().sorted((a, b) -> Double.compare(b, a)).toList(), top);
         out.signal(OVER_TRIGGER, overdue);
         return out.build();
+    }
+
+    /** Tables wasting a large share, but fewer bytes than the warning floor: the floor withheld their verdict. */
+    private static void underFloorNote(Detection.Builder out, List<HealthRow> read, long bloatWarn, double bloatRatio) {
+        long under = read.isEmpty() ? 0 : read.get(0).underFloor();
+        if (under == 0) {
+            return;
+        }
+        String largest = read.stream().filter(HealthRow::bloatUnderFloor)
+                .max(java.util.Comparator.comparingDouble(r -> r.bloatBytes().orElse(0.0)))
+                .map(r -> " (the largest listed: " + r.schema() + "." + r.table() + ", about "
+                        + StatsSupport.mb(r.bloatBytes().orElse(0.0)) + ")").orElse("");
+        out.note(String.format("%,d of the tables waste an estimated %.0f %% or more of their size, at least %s but less than "
+                        + "the floor of %s%s: %s withholds the verdict (lower it to have them reported)", under,
+                bloatRatio * 100, StatsSupport.mb(bloatWarn * NOTE_FRACTION), StatsSupport.mb(bloatWarn), largest,
+                Notes.setting(ID, BLOAT_WARNING, bloatWarn)));
     }
 
     private static dev.telltale.core.Finding.Builder evidence(dev.telltale.core.Finding.Builder f, Row r, double share) {

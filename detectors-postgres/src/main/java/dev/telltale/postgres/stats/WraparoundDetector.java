@@ -9,6 +9,7 @@ import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
@@ -61,7 +62,8 @@ public final class WraparoundDetector extends PostgresDetector {
     private record DatabaseAge(String datname, long xidAge, long mxidAge, long freezeMaxAge, long mxidFreezeMaxAge) {
     }
 
-    private record TableAge(String schema, String table, long xidAge, long mxidAge, Optional<Long> tableFreezeMaxAge) {
+    private record TableAge(String schema, String table, long xidAge, long mxidAge, Optional<Long> tableFreezeMaxAge,
+                            long overWarning) {
     }
 
     public WraparoundDetector(PostgresTarget target) {
@@ -84,7 +86,11 @@ public final class WraparoundDetector extends PostgresDetector {
         }
         long globalFreeze = ages.stream().filter(a -> a.kind.equals("xid")).mapToLong(Age::freezeMaxAge).findFirst().orElse(200_000_000L);
         long globalMxFreeze = ages.stream().filter(a -> a.kind.equals("multixact")).mapToLong(Age::freezeMaxAge).findFirst().orElse(400_000_000L);
-        for (TableAge t : tx.list(TABLE_AGES, Map.of("limit", ctx.setting(TABLES)))) {
+        long tables = ctx.setting(TABLES);
+        List<TableAge> oldest = tx.list(TABLE_AGES, Map.of("limit", tables, "warning_age", (long) (warn * LIMIT)));
+        long listedOver = oldest.stream().filter(t -> Math.max(t.xidAge(), t.mxidAge()) >= (long) (warn * LIMIT)).count();
+        long overWarning = oldest.isEmpty() ? 0 : oldest.get(0).overWarning();
+        for (TableAge t : oldest) {
             String table = t.schema() + "." + t.table();
             long freeze = t.tableFreezeMaxAge().map(n -> Math.min(n, globalFreeze)).orElse(globalFreeze);
             ages.add(new Age("table " + table, "xid", t.xidAge(), freeze, "table"));
@@ -92,6 +98,7 @@ public final class WraparoundDetector extends PostgresDetector {
         }
 
         Detection.Builder out = Detection.builder();
+        Notes.truncated(out, ID, TABLES, tables, listedOver, overWarning - listedOver, "tables past the warning age");
         for (Age a : ages) {
             int i = a.kind.equals("xid") ? 0 : 1;
             max[i] = Math.max(max[i], a.age);

@@ -3,8 +3,9 @@
 --       prefix-redundant ones (same table, access method, expressions and predicate; key columns and
 --       operator classes a prefix of another valid index's; unique/primary ones are never called
 --       redundant), and invalid ones (not while CREATE/REINDEX CONCURRENTLY is still building them).
---       Candidates are ranked by pg_class.relpages (no lock, no size function over thousands of indexes);
---       exact sizes are read only for the rows returned. Tables and indexes that someone holds an
+--       Candidates are ranked by pg_class.relpages (no lock, no size function over thousands of indexes),
+--       at most :limit per kind, each row with how many of its kind there are in all (kind_total); exact
+--       sizes are read only for the rows returned. Tables and indexes that someone holds an
 --       AccessExclusiveLock on (a running ALTER TABLE) are left out until a later run. Scan counts come from pg_stat_get_numscans, cheaper than the view.
 -- Needs: nothing beyond CONNECT (pg_stat_user_indexes and the catalogs).
 -- Versions: 13 and later (pg_stat_progress_create_index since 12).
@@ -46,7 +47,9 @@ found as (
      and ((a.indkey = b.indkey and a.indclass = b.indclass
            -- of two identical indexes, report one: the non-unique one, else the newer one
            and (b.indisunique or b.indisprimary or a.indexrelid > b.indexrelid))
-          or ((b.indkey || ' ') like (a.indkey || ' %') and (b.indclass || ' ') like (a.indclass || ' %')))
+          -- a strict prefix: an identical twin is judged by the line above, which reports only one of two
+          or (b.indnatts > a.indnatts
+              and (b.indkey || ' ') like (a.indkey || ' %') and (b.indclass || ' ') like (a.indclass || ' %')))
    order by a.indexrelid, b.indexrelid
   ) dups
   union all
@@ -55,13 +58,22 @@ found as (
    where not a.indisvalid
      and not exists (select 1 from pg_stat_progress_create_index p where p.index_relid = a.indexrelid
                                                                     or p.relid = a.indrelid)
+),
+ranked as (
+  -- at most :limit of each kind, the largest first; kind_total counts them all, so a cut list can say so
+  select f.kind, f.indexrelid, f.other, a.relpages, a.index_name,
+         row_number() over (partition by f.kind order by a.relpages desc, a.index_name) as rank,
+         count(*) over (partition by f.kind) as kind_total
+    from found f
+    join idx a on a.indexrelid = f.indexrelid
 )
-select f.kind, a.nspname as schema, a.table_name as table, a.index_name as index, a.idx_scan as scans,
+select r.kind, a.nspname as schema, a.table_name as table, a.index_name as index, a.idx_scan as scans,
        coalesce(b.index_name, '') as covered_by,
-       pg_relation_size(f.indexrelid) as size,
-       pg_get_indexdef(f.indexrelid) as definition
-  from found f
-  join idx a on a.indexrelid = f.indexrelid
-  left join idx b on b.indexrelid = f.other
- order by f.kind, a.relpages desc, a.index_name
- limit :limit
+       pg_relation_size(r.indexrelid) as size,
+       pg_get_indexdef(r.indexrelid) as definition,
+       r.kind_total
+  from ranked r
+  join idx a on a.indexrelid = r.indexrelid
+  left join idx b on b.indexrelid = r.other
+ where r.rank <= :limit
+ order by r.kind, r.relpages desc, r.index_name

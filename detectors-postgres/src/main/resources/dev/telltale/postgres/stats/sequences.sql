@@ -1,6 +1,7 @@
 -- What: sequences of the connected database and how much of their range is used, measured against the
 --       type of the column that owns or uses them (an int4 column fed by a bigint sequence fails at
---       2^31-1 whatever the sequence allows), else against the sequence's own maximum.
+--       2^31-1 whatever the sequence allows), else against the sequence's own maximum; over_warning counts
+--       those at or past :warning before :limit cuts the list.
 -- Needs: SELECT or USAGE on the sequences to see last_value (pg_sequences hides it otherwise).
 -- Versions: 13 and later.
 with seqs as (
@@ -26,7 +27,8 @@ owners as (
     join pg_depend d on d.classid = 'pg_attrdef'::regclass and d.objid = ad.oid and d.refclassid = 'pg_class'::regclass
     join pg_attribute a on a.attrelid = ad.adrelid and a.attnum = ad.adnum
 )
-select * from (
+select x.*, count(*) filter (where x.last_value / nullif(x.limit_value, 0) >= :warning) over () as over_warning
+  from (
 select s.schemaname as schema, s.sequencename as sequence, s.last_value::numeric as last_value,
        s.increment_by, s.cycle,
        coalesce(string_agg(distinct tn.nspname || '.' || tc.relname || '.' || a.attname, ', '), '') as columns,

@@ -3,7 +3,11 @@
 --       (auto)vacuumed and analyzed, and an estimated bloat: its pages against the pages its live rows
 --       need (row width from pg_stats, tuple header, item pointer, fillfactor). The estimate needs
 --       ANALYZE and only covers columns the role may read (pg_stats hides the others); it is computed
---       only for tables big enough to waste :min_bloat bytes. Counters come from the pg_stat_get_*
+--       only for tables big enough to waste :note_bloat bytes (a fraction of the :min_bloat floor: tables
+--       under the floor but at least :bloat_ratio wasted are flagged bloat_under_floor and counted in
+--       under_floor, so the floor can say what it withheld; such a table may come back without being a
+--       candidate). candidates counts the tables past a floor
+--       before :limit cuts the list. Counters come from the pg_stat_get_*
 --       functions (the pg_stat_user_tables view computes many more columns per table). The total size is
 --       read only for the rows returned, and only when nobody holds an AccessExclusiveLock on the table.
 -- Needs: nothing beyond CONNECT.
@@ -34,11 +38,11 @@ o as (
          coalesce((select option_value from pg_options_to_table(t.reloptions) where option_name = 'autovacuum_enabled')::bool, true)
            and current_setting('autovacuum') = 'on' as autovacuum_on,
          coalesce((select option_value from pg_options_to_table(t.reloptions) where option_name = 'fillfactor')::float8, 100) as ff,
-         case when t.relpages >= :min_pages and t.relpages * t.bs >= :min_bloat and t.reltuples >= 0 then
+         case when t.relpages >= :min_pages and t.relpages * t.bs >= :note_bloat and t.reltuples >= 0 then
            (select sum((1 - st.null_frac) * st.avg_width) from pg_stats st
              where st.schemaname = t.schemaname and st.tablename = t.relname) end as row_width
     from t
-   where t.n_dead_tup > 0 or (t.relpages >= :min_pages and t.relpages * t.bs >= :min_bloat)
+   where t.n_dead_tup > 0 or (t.relpages >= :min_pages and t.relpages * t.bs >= :note_bloat)
 ),
 est as (
   select o.*,
@@ -46,15 +50,27 @@ est as (
            greatest(0, o.relpages - ceil(o.reltuples * (24 + 4 + o.row_width) / ((o.bs - 24) * o.ff / 100)))::float8 * o.bs
          end as bloat_bytes
     from o
+),
+judged as (
+  select est.*,
+         est.n_dead_tup > least(est.trigger, :min_dead) or coalesce(est.bloat_bytes, 0) >= :min_bloat as candidate,
+         coalesce(est.bloat_bytes >= :note_bloat and est.bloat_bytes < :min_bloat
+                  and est.bloat_bytes >= :bloat_ratio * est.relpages * est.bs, false) as bloat_under_floor
+    from est
 )
 select e.schemaname as schema, e.relname as table, e.n_live_tup, e.n_dead_tup, e.trigger, e.autovacuum_on,
        extract(epoch from now() - e.last_vacuum)::float8 as vacuum_age_seconds,
        extract(epoch from now() - e.last_analyze)::float8 as analyze_age_seconds,
        e.relpages::int8 * e.bs::int8 as table_bytes, e.bloat_bytes,
-       case when l.relation is null then pg_total_relation_size(e.relid) end as total_bytes
-  from (select * from est
-         where est.n_dead_tup > least(est.trigger, :min_dead) or coalesce(est.bloat_bytes, 0) >= :min_bloat
-         order by greatest(est.n_dead_tup * (est.bs / 100), coalesce(est.bloat_bytes, 0)) desc
+       case when l.relation is null then pg_total_relation_size(e.relid) end as total_bytes,
+       e.candidate, e.bloat_under_floor, e.candidates, e.under_floor
+  from (select judged.*,
+               count(*) filter (where judged.candidate) over () as candidates,
+               count(*) filter (where judged.bloat_under_floor) over () as under_floor
+          from judged
+         where judged.candidate or judged.bloat_under_floor
+         order by judged.candidate desc,
+                  greatest(judged.n_dead_tup * (judged.bs / 100), coalesce(judged.bloat_bytes, 0)) desc
          limit :limit) e
   left join locked l on l.relation = e.relid
- order by greatest(e.n_dead_tup * (e.bs / 100), coalesce(e.bloat_bytes, 0)) desc
+ order by e.candidate desc, greatest(e.n_dead_tup * (e.bs / 100), coalesce(e.bloat_bytes, 0)) desc

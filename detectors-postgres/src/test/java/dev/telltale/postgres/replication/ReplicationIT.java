@@ -85,6 +85,7 @@ class ReplicationIT {
         Detector topology = PostgresDetectors.forTopology(List.of(primaryTarget, standbyTarget)).get(0);
         Detection t = Runs.detect(topology, Map.of());
         assertThat(t.findings()).isEmpty();
+        assertThat(t.notes()).isEmpty(); // one lineage, two servers: nothing left out of the comparison
         assertThat(Runs.signal(t, "postgres.topology.primaries")).contains(1.0);
         assertThat(Runs.signal(t, "postgres.topology.reachable")).contains(2.0);
     }
@@ -157,6 +158,17 @@ class ReplicationIT {
         assertThat(f.evidence().get("wal_status")).isEqualTo("reserved");
         assertThat(Runs.signal(r, "postgres.replication.slots.inactive")).contains(1.0);
         assertThat(Runs.signal(r, "postgres.replication.slots.retained.max").orElseThrow()).isPositive();
+
+        // under a floor of twice what it keeps, and not idle long enough: no finding, but a note naming the floor
+        long retained = (Long) f.evidence().get("retained_bytes");
+        long floor = Math.max(2 * retained, 2L * 1024 * 1024);
+        Detection under = Runs.detect(new ReplicationDetector(primaryTarget),
+                Map.of("slot.inactive-for", "1h", "slot.retained-warning", Long.toString(floor)));
+        assertThat(under.findings()).noneMatch(x -> x.subject().equals("replication slot abandoned"));
+        assertThat(under.notes()).singleElement().asString()
+                .startsWith("replication slot abandoned (")
+                .contains("keep WAL on disk, less than the floor: postgres.replication.slot.retained-warning = ")
+                .endsWith("withholds the verdict (lower it to have them reported)");
         try (Connection c = primary.connect("postgres"); Statement s = c.createStatement()) {
             s.execute("select pg_drop_replication_slot('abandoned')");
         }
@@ -175,11 +187,35 @@ class ReplicationIT {
             assertThat(split.subject()).isEqualTo("cluster primary+standby");
             assertThat(split.evidence().get("primaries")).isEqualTo("primary, standby");
             assertThat((String) split.evidence().get("standby")).startsWith("primary, timeline 2");
+            // both of one lineage: the finding names each endpoint with its system identifier, timeline and role
+            String lineage = (String) split.evidence().get("system_identifier");
+            assertThat(lineage).isNotBlank();
+            assertThat((String) split.evidence().get("primary")).startsWith("primary, timeline 1, system " + lineage);
+            assertThat((String) split.evidence().get("standby")).contains("system " + lineage);
             Finding timeline = r.findings().stream().filter(f -> f.subject().equals("timeline of standby")).findFirst().orElseThrow();
             assertThat(timeline.severity()).isEqualTo(Severity.WARNING);
             assertThat(timeline.evidence().get("from_timeline")).isEqualTo(1L);
             assertThat(timeline.evidence().get("to_timeline")).isEqualTo(2L);
             assertThat(Runs.signal(r, "postgres.topology.primaries")).contains(2.0);
         });
+    }
+
+    @Test
+    @Order(5)
+    void anUnrelatedPrimaryListedBesideTheSplitLineageIsLeftOutOfIt(TestPostgres kit) throws Exception {
+        try (PrivateServer other = PrivateServer.primary(kit);
+             PostgresTarget elsewhere = PostgresTarget.fromUrl("elsewhere", other.jdbcUrl("postgres"))) {
+            Detector topology = PostgresDetectors.forTopology(List.of(primaryTarget, elsewhere, standbyTarget)).get(0);
+            Detection r = Runs.detect(topology, Map.of());
+            List<Finding> critical = r.findings().stream().filter(f -> f.severity() == Severity.CRITICAL).toList();
+            assertThat(critical).hasSize(1);
+            Finding split = critical.get(0);
+            assertThat(split.subject()).isEqualTo("cluster primary+standby");
+            assertThat(split.evidence().get("primaries")).isEqualTo("primary, standby");
+            assertThat(split.evidence()).doesNotContainKey("elsewhere");
+            assertThat(Runs.signal(r, "postgres.topology.primaries")).contains(2.0);
+            assertThat(Runs.signal(r, "postgres.topology.lineages")).contains(2.0);
+            assertThat(r.notes()).singleElement().asString().startsWith("compared 3 servers in 2 lineages");
+        }
     }
 }

@@ -169,10 +169,16 @@ class TablesAndIndexesIT {
             Map<String, String> strict = Map.of("unused.min-size", "0", "unused.min-stats-age", "0s");
             await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(Runs.above(Runs.detect(indexes, strict), Severity.INFO)).isEmpty());
-            assertThat(Runs.above(Runs.detect(new TableHealthDetector(target), Map.of()), Severity.INFO)).isEmpty();
-            assertThat(Runs.above(Runs.detect(new SequencesDetector(target), Map.of()), Severity.INFO)).isEmpty();
+            Detection health = Runs.detect(new TableHealthDetector(target), Map.of());
+            assertThat(Runs.above(health, Severity.INFO)).isEmpty();
+            assertThat(health.notes()).isEmpty();
+            assertThat(health.truncated()).isZero();
+            Detection sequences = Runs.detect(new SequencesDetector(target), Map.of());
+            assertThat(Runs.above(sequences, Severity.INFO)).isEmpty();
+            assertThat(sequences.notes()).isEmpty();
             Detection wrap = Runs.detect(new WraparoundDetector(target), Map.of());
             assertThat(Runs.above(wrap, Severity.INFO)).isEmpty();
+            assertThat(wrap.notes()).isEmpty();
             assertThat(Runs.signal(wrap, "postgres.wraparound.age", "xid").orElseThrow()).isPositive();
         }
     }
