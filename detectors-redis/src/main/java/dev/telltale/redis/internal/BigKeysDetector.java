@@ -83,12 +83,18 @@ public final class BigKeysDetector extends RedisDetector {
         }
 
         @Override
+        public Duration checkBudget() {
+            return checkBudget;
+        }
+
+        @Override
         public KeyspaceWalk.Fold fold(NodeClient node) {
             return new Pass(keptTop);
         }
     };
     private volatile int samples = 5;
     private volatile int keptTop = 5;
+    private volatile Duration checkBudget = KeyspaceWalk.CHECK_BUDGET.defaultValue();
     private KeyspaceWalk.Pass shared;
     private final Map<String, Pass> current = new HashMap<>();
     private final Map<String, Pass> completed = new HashMap<>();
@@ -112,6 +118,7 @@ public final class BigKeysDetector extends RedisDetector {
     public void configure(DetectorSettings settings) {
         samples = (int) (long) settings.get(SAMPLES);
         keptTop = (int) (long) settings.get(TOP);
+        checkBudget = settings.get(KeyspaceWalk.CHECK_BUDGET);
         if (settings.enabled()) {
             walk.subscribe(subscriber);
         }

@@ -60,11 +60,17 @@ public final class HotKeysDetector extends RedisDetector {
         }
 
         @Override
+        public Duration checkBudget() {
+            return checkBudget;
+        }
+
+        @Override
         public KeyspaceWalk.Fold fold(NodeClient node) {
             return new Tally(keptTop);
         }
     };
     private volatile int keptTop = 10;
+    private volatile Duration checkBudget = KeyspaceWalk.CHECK_BUDGET.defaultValue();
     private KeyspaceWalk.Pass shared;
     private final Map<String, List<Hot>> tops = new HashMap<>();
 
@@ -81,6 +87,7 @@ public final class HotKeysDetector extends RedisDetector {
     @Override
     public void configure(DetectorSettings settings) {
         keptTop = (int) (long) settings.get(TOP);
+        checkBudget = settings.get(KeyspaceWalk.CHECK_BUDGET);
         if (settings.enabled()) {
             walk.subscribe(subscriber);
         }

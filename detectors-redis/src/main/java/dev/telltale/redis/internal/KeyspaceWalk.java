@@ -54,6 +54,11 @@ public final class KeyspaceWalk {
             return 5;
         }
 
+        /** This detector's {@code scan.check-budget}; the walk keeps to the smallest of its readers'. */
+        default Duration checkBudget() {
+            return CHECK_BUDGET.defaultValue();
+        }
+
         /** A fresh summary for one node of one walk. */
         Fold fold(NodeClient node);
     }
@@ -144,9 +149,12 @@ public final class KeyspaceWalk {
 
     private Pass walk(DetectionContext ctx) throws Exception {
         long start = System.nanoTime();
-        long budget = Math.min(ctx.setting(CHECK_BUDGET).toNanos(), ctx.remaining().toNanos() * 9 / 10);
-        long count = ctx.setting(KeyScanner.COUNT);
         List<Subscriber> subs = List.copyOf(subscribers);
+        long budget = Math.min(ctx.setting(CHECK_BUDGET).toNanos(), ctx.remaining().toNanos() * 9 / 10);
+        for (Subscriber s : subs) {
+            budget = Math.min(budget, s.checkBudget().toNanos());
+        }
+        long count = ctx.setting(KeyScanner.COUNT);
         Set<Need> needs = EnumSet.noneOf(Need.class);
         int samples = 1;
         for (Subscriber s : subs) {

@@ -56,11 +56,17 @@ public final class StreamsDetector extends RedisDetector {
         }
 
         @Override
+        public Duration checkBudget() {
+            return checkBudget;
+        }
+
+        @Override
         public KeyspaceWalk.Fold fold(NodeClient node) {
             return new Found(maxStreams);
         }
     };
     private volatile int maxStreams = 100;
+    private volatile Duration checkBudget = KeyspaceWalk.CHECK_BUDGET.defaultValue();
     private KeyspaceWalk.Pass shared;
     private long totalTruncated;
     private final Map<String, Long> lastPending = new HashMap<>();
@@ -78,6 +84,7 @@ public final class StreamsDetector extends RedisDetector {
     @Override
     public void configure(DetectorSettings settings) {
         maxStreams = (int) (long) settings.get(MAX_STREAMS);
+        checkBudget = settings.get(KeyspaceWalk.CHECK_BUDGET);
         if (settings.enabled()) {
             walk.subscribe(subscriber);
         }

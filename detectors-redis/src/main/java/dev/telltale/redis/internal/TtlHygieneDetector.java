@@ -64,11 +64,17 @@ public final class TtlHygieneDetector extends RedisDetector {
         }
 
         @Override
+        public Duration checkBudget() {
+            return checkBudget;
+        }
+
+        @Override
         public KeyspaceWalk.Fold fold(NodeClient node) {
             return new Tally(maxPrefixes);
         }
     };
     private volatile int maxPrefixes = 200;
+    private volatile Duration checkBudget = KeyspaceWalk.CHECK_BUDGET.defaultValue();
     private KeyspaceWalk.Pass shared;
 
     public TtlHygieneDetector(RedisTarget target) {
@@ -84,6 +90,7 @@ public final class TtlHygieneDetector extends RedisDetector {
     @Override
     public void configure(DetectorSettings settings) {
         maxPrefixes = (int) (long) settings.get(MAX_PREFIXES);
+        checkBudget = settings.get(KeyspaceWalk.CHECK_BUDGET);
         if (settings.enabled()) {
             walk.subscribe(subscriber);
         }
