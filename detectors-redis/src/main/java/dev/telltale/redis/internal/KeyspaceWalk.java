@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The key walk of a one-shot check, shared by the key detectors of one target (big keys, hot keys, TTL
  * hygiene, streams): one SCAN pass over every master until the keyspace is done or the check budget ends.
- * Per page, one pipelined write asks what every subscribed detector needs (TYPE, MEMORY USAGE, PTTL,
- * OBJECT FREQ; none of them touches the key's LRU/LFU), then one more the element counts; each detector
+ * Per page, one script ({@link KeyFactsScript}; pipelined commands where scripts are refused) asks what every
+ * subscribed detector needs (TYPE, MEMORY USAGE, PTTL, OBJECT FREQ, none of which touches the key's LRU/LFU,
+ * and the O(1) element count); each detector
  * folds the answers into its own bounded summary (its top N), so memory does not grow with the keyspace.
  * The detectors subscribe when configured; in a report pass the first that runs walks, the others wait for
  * that walk (one walk per round, however many detectors read it).
@@ -180,24 +181,35 @@ public final class KeyspaceWalk {
             boolean lfu = needs.contains(Need.FREQUENCY)
                     && node.info("memory").string("maxmemory_policy").orElse("").contains("lfu");
             KeyScanArgs args = KeyScanArgs.Builder.limit(count);
+            KeyFactsScript script = new KeyFactsScript(node);
+            boolean scripted = script.load();
             RedisFuture<KeyScanCursor<String>> next = System.nanoTime() - start < budget ? node.async().scan(ScanCursor.INITIAL, args) : null;
             boolean finished = false;
+            List<String> waitingKeys = List.of();
+            RedisFuture<List<Object>> waiting = null;
             while (next != null) {
                 KeyScanCursor<String> page = next.get(node.timeout().toNanos(), TimeUnit.NANOSECONDS);
                 finished = page.isFinished();
                 next = !finished && System.nanoTime() - start < budget ? node.async().scan(ScanCursor.of(page.getCursor()), args) : null;
-                if (!page.getKeys().isEmpty()) {
-                    List<KeyFacts> facts = facts(node, page.getKeys(), needs, lfu, samples);
-                    long now = System.currentTimeMillis();
-                    for (Fold f : nodeFolds.values()) {
-                        f.accept(facts, now);
+                List<String> keys = page.getKeys();
+                if (scripted) {
+                    // two pages in the server's hands at once: this one's script is sent before the last one is read
+                    RedisFuture<List<Object>> sent = keys.isEmpty() ? null : script.send(keys, needs, lfu, samples);
+                    if (waiting != null) {
+                        feed(nodeFolds, script.read(waitingKeys, waiting), waitingKeys.size());
                     }
-                    scannedSoFar.addAndGet(page.getKeys().size());
+                    waitingKeys = keys;
+                    waiting = sent;
+                } else if (!keys.isEmpty()) {
+                    feed(nodeFolds, facts(node, keys, needs, lfu, samples), keys.size());
                 }
                 if (System.nanoTime() - lastProgress > 200_000_000L) {
                     lastProgress = System.nanoTime();
                     ctx.progress(scannedSoFar.get(), total, "keys");
                 }
+            }
+            if (waiting != null) {
+                feed(nodeFolds, script.read(waitingKeys, waiting), waitingKeys.size());
             }
             complete &= finished;
         }
@@ -205,7 +217,15 @@ public final class KeyspaceWalk {
         return new Pass(scannedSoFar.get(), total, complete, folds);
     }
 
-    /** Two writes per page at most: everything that does not depend on the type, then the element counts. */
+    private void feed(Map<Subscriber, Fold> folds, List<KeyFacts> facts, int scanned) {
+        long now = System.currentTimeMillis();
+        for (Fold f : folds.values()) {
+            f.accept(facts, now);
+        }
+        scannedSoFar.addAndGet(scanned);
+    }
+
+    /** Without scripts: two pipelined writes per page at most, everything that does not depend on the type, then the element counts. */
     private static List<KeyFacts> facts(NodeClient node, List<String> keys, Set<Need> needs, boolean lfu, int samples) throws Exception {
         Batch batch = new Batch(node);
         int n = keys.size();
