@@ -7,6 +7,7 @@ import dev.telltale.redis.internal.CacheEfficiencyDetector;
 import dev.telltale.redis.internal.ClientsDetector;
 import dev.telltale.redis.internal.ClusterDetector;
 import dev.telltale.redis.internal.HotKeysDetector;
+import dev.telltale.redis.internal.KeyspaceWalk;
 import dev.telltale.redis.internal.LatencyDetector;
 import dev.telltale.redis.internal.MemoryDetector;
 import dev.telltale.redis.internal.PersistenceDetector;
@@ -31,10 +32,12 @@ public final class RedisDetectors {
      */
     public static List<Detector> forTarget(RedisTarget target) {
         Objects.requireNonNull(target, "target");
-        return List.of(new CacheEfficiencyDetector(target), new HotKeysDetector(target), new BigKeysDetector(target),
+        // one-shot checks walk the keyspace once for all four key detectors
+        KeyspaceWalk walk = new KeyspaceWalk(target);
+        return List.of(new CacheEfficiencyDetector(target), new HotKeysDetector(target, walk), new BigKeysDetector(target, walk),
                 new MemoryDetector(target), new SlowCommandsDetector(target), new LatencyDetector(target),
                 new ClientsDetector(target), new ReplicationDetector(target), new PersistenceDetector(target),
-                new ClusterDetector(target), new TtlHygieneDetector(target), new StreamsDetector(target));
+                new ClusterDetector(target), new TtlHygieneDetector(target, walk), new StreamsDetector(target, walk));
     }
 
     /**
@@ -49,9 +52,11 @@ public final class RedisDetectors {
     }
 
     /**
-     * {@code redis.topology}: the given endpoints form one replica group (a master and its replicas, for
-     * example behind Sentinel), and more than one of them acting as master is split brain (critical).
-     * Cluster endpoints are ignored. Needs at least two targets.
+     * {@code redis.topology} over several targets: their endpoints are compared only where replication links
+     * them (a replica's master is another endpoint, or they share a current or previous replication id), and
+     * more than one master in such a group is split brain (critical). Unrelated servers are never compared;
+     * one server reached through two targets (two db numbers) is one endpoint. Cluster endpoints are ignored.
+     * Needs at least two targets.
      */
     public static List<Detector> forTopology(List<RedisTarget> targets) {
         Objects.requireNonNull(targets, "targets");

@@ -61,4 +61,34 @@ class BigKeysIT {
             assertThat(Runs.finding(next, "key catalog:all")).isPresent();
         }
     }
+
+    @Test
+    void aOneShotCheckWalksEverythingAlsoWhereScriptsAreRefused() throws Exception {
+        try (LocalRedis redis = LocalRedis.start()) {
+            // a user that may read keys but not run scripts (as some managed services set up monitoring users)
+            redis.redis().aclSetuser("monitor", io.lettuce.core.AclSetuserArgs.Builder.on().nopass().allKeys().allCommands()
+                    .removeCategory(io.lettuce.core.AclCategory.SCRIPTING));
+            Map<String, String> kv = new HashMap<>();
+            for (int i = 0; i < 20_000; i++) {
+                kv.put("session:" + i, "s" + i);
+                if (kv.size() == 5000) {
+                    redis.redis().mset(kv);
+                    kv.clear();
+                }
+            }
+            Map<String, String> fields = new HashMap<>();
+            for (int i = 0; i < 6_000; i++) {
+                fields.put("f" + i, "v");
+            }
+            redis.redis().hset("catalog:all", fields);
+            try (RedisTarget target = RedisTarget.fromUrl("cache", "redis://monitor:any@127.0.0.1:" + redis.port())) {
+                Detection d = dev.telltale.testkit.DetectorHarness.of(Runs.detector(target, "redis.big-keys")).reportPass();
+                assertThat(Runs.finding(d, "key catalog:all")).hasValueSatisfying(f -> assertThat(f.evidence())
+                        .containsEntry("size", 6_000L).containsEntry("scan_pass_complete", true));
+                assertThat(d.coverage()).hasValueSatisfying(c -> assertThat(c.complete()).isTrue());
+                assertThat(d.coverage().orElseThrow().scanned()).isGreaterThanOrEqualTo(20_001L);
+            }
+            assertThat(redis.redis().info("commandstats")).doesNotContain("cmdstat_evalsha:calls=");
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
@@ -17,13 +18,16 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Future;
 
 /**
  * Big keys, like {@code redis-cli --bigkeys/--memkeys} but budgeted and resumable: SCAN, then per batch
  * pipelined TYPE, then pipelined O(1) size commands (STRLEN, HLEN, SCARD, ZCARD, LLEN, XLEN) and
  * {@code MEMORY USAGE key SAMPLES n}. Keeps the top keys per type of the current pass merged with the last
- * completed one, and reports keys over RedisInsight's size thresholds. Scans masters only.
+ * completed one, and reports keys over RedisInsight's size thresholds. Scans masters only. A one-shot check
+ * reads the whole keyspace instead (within {@code scan.check-budget}), through the walk it shares with the
+ * target's other key detectors, and states the part it covered.
  */
 public final class BigKeysDetector extends RedisDetector {
     public static final String ID = "redis.big-keys";
@@ -57,25 +61,72 @@ public final class BigKeysDetector extends RedisDetector {
             .problems(Problem.SLOW_QUERIES, Problem.SCALABILITY_HOTSPOTS)
             .interval(Duration.ofMinutes(5))
             .settings(STRING_BYTES, HASH_FIELDS, SET_MEMBERS, ZSET_MEMBERS, LIST_ITEMS, STREAM_ENTRIES,
-                    MEMORY_WARNING, SAMPLES, TOP, KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT)
+                    MEMORY_WARNING, SAMPLES, TOP, KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT,
+                    KeyspaceWalk.CHECK_BUDGET)
+            .timeout(KeyspaceWalk.DETECTOR_TIMEOUT)
             .signals(BIGGEST, BIGGEST_MEMORY, SCANNED)
             .build();
 
-    /** Strings using at least this much memory also get a STRLEN, for their exact length. */
-    private static final long STRLEN_ABOVE = 16 * 1024;
     private static final List<String> TYPES = List.of("string", "hash", "set", "zset", "list", "stream");
 
     private final KeyScanner scanner = new KeyScanner();
+    private final KeyspaceWalk walk;
+    private final KeyspaceWalk.Subscriber subscriber = new KeyspaceWalk.Subscriber() {
+        @Override
+        public Set<KeyspaceWalk.Need> needs() {
+            return Set.of(KeyspaceWalk.Need.SIZE);
+        }
+
+        @Override
+        public int memorySamples() {
+            return samples;
+        }
+
+        @Override
+        public Duration checkBudget() {
+            return checkBudget;
+        }
+
+        @Override
+        public KeyspaceWalk.Fold fold(NodeClient node) {
+            return new Pass(keptTop);
+        }
+    };
+    private volatile int samples = 5;
+    private volatile int keptTop = 5;
+    private volatile Duration checkBudget = KeyspaceWalk.CHECK_BUDGET.defaultValue();
+    private KeyspaceWalk.Pass shared;
     private final Map<String, Pass> current = new HashMap<>();
     private final Map<String, Pass> completed = new HashMap<>();
 
     public BigKeysDetector(RedisTarget target) {
+        this(target, new KeyspaceWalk(target));
+    }
+
+    /** A detector reading the one-shot key walk it shares with the other key detectors of the target. */
+    public BigKeysDetector(RedisTarget target, KeyspaceWalk walk) {
         super(target, SPEC);
+        this.walk = walk;
     }
 
     @Override
     protected boolean appliesTo(NodeClient node) {
         return node.node().role() == dev.telltale.redis.RedisNode.Role.MASTER;
+    }
+
+    @Override
+    public void configure(DetectorSettings settings) {
+        samples = (int) (long) settings.get(SAMPLES);
+        keptTop = (int) (long) settings.get(TOP);
+        checkBudget = settings.get(KeyspaceWalk.CHECK_BUDGET);
+        if (settings.enabled()) {
+            walk.subscribe(subscriber);
+        }
+    }
+
+    @Override
+    protected void beforeNodes(DetectionContext ctx) {
+        shared = null;
     }
 
     @Override
@@ -85,15 +136,28 @@ public final class BigKeysDetector extends RedisDetector {
         }
         String address = node.node().address();
         int top = (int) (long) ctx.setting(TOP);
-        int samples = (int) (long) ctx.setting(SAMPLES);
-        Pass pass = current.computeIfAbsent(address, a -> new Pass());
-        KeyScanner.Walk walk = scanner.walk(ctx, node, keys -> measure(node, keys, samples, pass, top));
-        out.signal(SCANNED, walk.keys(), tags(node));
-        Pass report = pass.merge(completed.get(address), top);
-        report.complete |= walk.passCompleted();
-        if (walk.passCompleted()) {
-            completed.put(address, pass);
-            current.remove(address);
+        Pass report;
+        if (ctx.oneShot()) {
+            if (shared == null) {
+                shared = walk.join(ctx, subscriber);
+            }
+            out.coverage(shared.scanned(), shared.coveredTotal(), "keys");
+            Pass pass = (Pass) shared.fold(node, subscriber);
+            report = pass == null ? new Pass() : pass;
+            report.complete = shared.complete();
+            out.signal(SCANNED, report.scanned, tags(node));
+        } else {
+            int samples = (int) (long) ctx.setting(SAMPLES);
+            Pass pass = current.computeIfAbsent(address, a -> new Pass());
+            KeyScanner.Walk walk = scanner.walk(ctx, node, keys -> measure(node, keys, samples, pass, top));
+            out.signal(SCANNED, walk.keys(), tags(node));
+            coverKeys(out, walk.passKeys(), walk.total());
+            report = pass.merge(completed.get(address), top);
+            report.complete |= walk.passCompleted();
+            if (walk.passCompleted()) {
+                completed.put(address, pass);
+                current.remove(address);
+            }
         }
         Map<String, Long> limits = Map.of("string", ctx.setting(STRING_BYTES), "hash", ctx.setting(HASH_FIELDS),
                 "set", ctx.setting(SET_MEMBERS), "zset", ctx.setting(ZSET_MEMBERS), "list", ctx.setting(LIST_ITEMS),
@@ -157,15 +221,7 @@ public final class BigKeysDetector extends RedisDetector {
         for (int i = 0; i < keys.size(); i++) {
             String type = KeyScanner.value(types.get(i));
             Long mem = KeyScanner.value(memory.get(i));
-            CommandType size = switch (type == null ? "none" : type) {
-                case "string" -> mem != null && mem >= STRLEN_ABOVE ? CommandType.STRLEN : null;
-                case "hash" -> CommandType.HLEN;
-                case "set" -> CommandType.SCARD;
-                case "zset" -> CommandType.ZCARD;
-                case "list" -> CommandType.LLEN;
-                case "stream" -> CommandType.XLEN;
-                default -> null; // vanished ("none") or a module type we cannot size in O(1)
-            };
+            CommandType size = KeyspaceWalk.sizeCommand(type, mem);
             sizes.add(size == null ? null : batch.integer(size, keys.get(i)));
         }
         batch.execute();
@@ -188,10 +244,31 @@ public final class BigKeysDetector extends RedisDetector {
     }
 
     /** The biggest keys seen in one pass over the keyspace (bounded: top N per type and by memory). */
-    static final class Pass {
+    static final class Pass implements KeyspaceWalk.Fold {
         final Map<String, List<Key>> byType = new HashMap<>();
         List<Key> byMemory = new ArrayList<>();
         boolean complete;
+        private final int top;
+        long scanned;
+
+        Pass() {
+            this(0);
+        }
+
+        Pass(int top) {
+            this.top = top;
+        }
+
+        /** Keys of the shared one-shot walk. */
+        @Override
+        public void accept(List<KeyspaceWalk.KeyFacts> keys, long nowMillis) {
+            for (KeyspaceWalk.KeyFacts k : keys) {
+                scanned++;
+                if (k.memory() != null && k.size() != null && TYPES.contains(k.type())) {
+                    offer(new Key(k.key(), k.type(), k.size(), k.memory()), top);
+                }
+            }
+        }
 
         void offer(Key k, int top) {
             List<Key> list = byType.computeIfAbsent(k.type(), t -> new ArrayList<>());

@@ -3,6 +3,7 @@ package dev.telltale.redis.internal;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectionSkippedException;
+import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Hot keys from the server's LFU counters, like {@code redis-cli --hotkeys}: SCAN, then pipelined
@@ -44,15 +46,56 @@ public final class HotKeysDetector extends RedisDetector {
             .summary("Keys whose LFU counter is high and far above the mean of the sampled keys.")
             .problems(Problem.PERFORMANCE_HOTSPOTS, Problem.HOT_PARTITION)
             .interval(Duration.ofMinutes(1))
-            .settings(WARNING, RATIO, TOP, KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT)
+            .settings(WARNING, RATIO, TOP, KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT, KeyspaceWalk.CHECK_BUDGET)
+            .timeout(KeyspaceWalk.DETECTOR_TIMEOUT)
             .signals(FREQUENCY, MEAN)
             .build();
 
     private final KeyScanner scanner = new KeyScanner();
+    private final KeyspaceWalk walk;
+    private final KeyspaceWalk.Subscriber subscriber = new KeyspaceWalk.Subscriber() {
+        @Override
+        public Set<KeyspaceWalk.Need> needs() {
+            return Set.of(KeyspaceWalk.Need.FREQUENCY);
+        }
+
+        @Override
+        public Duration checkBudget() {
+            return checkBudget;
+        }
+
+        @Override
+        public KeyspaceWalk.Fold fold(NodeClient node) {
+            return new Tally(keptTop);
+        }
+    };
+    private volatile int keptTop = 10;
+    private volatile Duration checkBudget = KeyspaceWalk.CHECK_BUDGET.defaultValue();
+    private KeyspaceWalk.Pass shared;
     private final Map<String, List<Hot>> tops = new HashMap<>();
 
     public HotKeysDetector(RedisTarget target) {
+        this(target, new KeyspaceWalk(target));
+    }
+
+    /** A detector reading the one-shot key walk it shares with the other key detectors of the target. */
+    public HotKeysDetector(RedisTarget target, KeyspaceWalk walk) {
         super(target, SPEC);
+        this.walk = walk;
+    }
+
+    @Override
+    public void configure(DetectorSettings settings) {
+        keptTop = (int) (long) settings.get(TOP);
+        checkBudget = settings.get(KeyspaceWalk.CHECK_BUDGET);
+        if (settings.enabled()) {
+            walk.subscribe(subscriber);
+        }
+    }
+
+    @Override
+    protected void beforeNodes(DetectionContext ctx) {
+        shared = null;
     }
 
     @Override
@@ -72,15 +115,33 @@ public final class HotKeysDetector extends RedisDetector {
         }
         String address = node.node().address();
         int top = (int) (long) ctx.setting(TOP);
-        // re-read the counters of last run's top keys first: they change between runs
-        List<Hot> hottest = new ArrayList<>();
-        List<String> previous = tops.getOrDefault(address, List.of()).stream().map(Hot::key).toList();
-        long[] sampled = {0, 0};
-        if (!previous.isEmpty()) {
-            probe(node, previous, hottest, top, null); // chosen, not sampled: kept out of the mean
+        List<Hot> hottest;
+        long[] sampled;
+        boolean passComplete;
+        if (ctx.oneShot()) {
+            if (shared == null) {
+                shared = walk.join(ctx, subscriber);
+            }
+            out.coverage(shared.scanned(), shared.coveredTotal(), "keys");
+            Tally tally = (Tally) shared.fold(node, subscriber);
+            hottest = tally == null ? List.of() : tally.hottest;
+            sampled = tally == null ? new long[] {0, 0} : tally.sampled;
+            passComplete = shared.complete();
+        } else {
+            // re-read the counters of last run's top keys first: they change between runs
+            List<Hot> found = new ArrayList<>();
+            List<String> previous = tops.getOrDefault(address, List.of()).stream().map(Hot::key).toList();
+            long[] counts = {0, 0};
+            if (!previous.isEmpty()) {
+                probe(node, previous, found, top, null); // chosen, not sampled: kept out of the mean
+            }
+            KeyScanner.Walk walk = scanner.walk(ctx, node, keys -> probe(node, keys, found, top, counts));
+            coverKeys(out, walk.passKeys(), walk.total());
+            tops.put(address, List.copyOf(found));
+            hottest = found;
+            sampled = counts;
+            passComplete = walk.passCompleted();
         }
-        KeyScanner.Walk walk = scanner.walk(ctx, node, keys -> probe(node, keys, hottest, top, sampled));
-        tops.put(address, List.copyOf(hottest));
         double mean = sampled[0] == 0 ? 0 : (double) sampled[1] / sampled[0];
         out.signal(MEAN, mean, tags(node));
         for (int i = 0; i < hottest.size(); i++) {
@@ -92,7 +153,7 @@ public final class HotKeysDetector extends RedisDetector {
                                 h.key(), address, h.frequency(), h.frequency() / Math.max(1, mean), sampled[0], i + 1))
                         .evidence("key", h.key()).evidence("rank", i + 1).evidence("lfu_counter", h.frequency())
                         .evidence("mean_counter", MemoryDetector.round(mean)).evidence("sampled_keys", sampled[0])
-                        .evidence("scan_pass_complete", walk.passCompleted()).evidence("maxmemory_policy", policy)
+                        .evidence("scan_pass_complete", passComplete).evidence("maxmemory_policy", policy)
                         .hint("one key takes a large share of this node's traffic: cache it in the application (near cache),"
                                 + " replicate it under several keys, or spread the work it stands for"));
             }
@@ -142,5 +203,29 @@ public final class HotKeysDetector extends RedisDetector {
     }
 
     record Hot(String key, long frequency) {
+    }
+
+    /** The hottest keys of one node in the shared one-shot walk, and the sum of every counter for the mean. */
+    static final class Tally implements KeyspaceWalk.Fold {
+        final List<Hot> hottest = new ArrayList<>();
+        final long[] sampled = {0, 0};
+        private final int top;
+
+        Tally(int top) {
+            this.top = top;
+        }
+
+        @Override
+        public void accept(List<KeyspaceWalk.KeyFacts> keys, long nowMillis) {
+            for (KeyspaceWalk.KeyFacts k : keys) {
+                if (k.frequency() != null) {
+                    sampled[0]++;
+                    sampled[1] += k.frequency();
+                    if (hottest.size() < top || k.frequency() > hottest.get(hottest.size() - 1).frequency()) {
+                        offer(hottest, new Hot(k.key(), k.frequency()), top);
+                    }
+                }
+            }
+        }
     }
 }

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A budgeted, resumable SCAN per node: each run walks at most {@code scan.keys} keys and {@code scan.time}
- * (and never more than half the run's remaining deadline), then keeps the cursor for the next run. Each
+ * A budgeted, resumable SCAN per node for scheduled runs: each run walks at most {@code scan.keys} keys and
+ * {@code scan.time} (and never more than half the run's remaining deadline), then keeps the cursor for the
+ * next run, and says how far the pass has got (one-shot checks walk the whole keyspace: {@link KeyspaceWalk}). Each
  * batch of keys goes to a handler that pipelines its per-key commands (O(1) each). Never KEYS.
  */
 public final class KeyScanner {
@@ -29,6 +30,7 @@ public final class KeyScanner {
             .atLeast(1L);
 
     private final Map<String, String> cursors = new HashMap<>();
+    private final Map<String, Long> passKeys = new HashMap<>();
 
     /** What to do with one batch of keys; it runs on the caller's thread between SCAN calls. */
     @FunctionalInterface
@@ -36,8 +38,13 @@ public final class KeyScanner {
         void handle(List<String> keys) throws Exception;
     }
 
-    /** The outcome of one run's walk on one node. */
-    public record Walk(long keys, boolean passCompleted, long scanCalls, Duration took) {
+    /**
+     * The outcome of one run's walk on one node.
+     *
+     * @param passKeys keys visited in the current pass so far, this run included (the whole pass when it completed)
+     * @param total    DBSIZE of the node when the run began
+     */
+    public record Walk(long keys, boolean passCompleted, long scanCalls, Duration took, long passKeys, long total) {
     }
 
     public Walk walk(DetectionContext ctx, NodeClient node, BatchHandler handler) throws Exception {
@@ -55,6 +62,8 @@ public final class KeyScanner {
         if (type != null) {
             args.type(type);
         }
+        long total = node.sync().dbsize();
+        long before = passKeys.getOrDefault(address, 0L);
         long keys = 0;
         long calls = 0;
         boolean completed = false;
@@ -69,6 +78,7 @@ public final class KeyScanner {
             if (!page.getKeys().isEmpty()) {
                 handler.handle(page.getKeys());
                 keys += page.getKeys().size();
+                ctx.progress(before + keys, total, "keys");
             }
             if (page.isFinished()) {
                 completed = true;
@@ -78,7 +88,8 @@ public final class KeyScanner {
             }
         }
         cursors.put(address, completed ? "0" : cursor.getCursor());
-        return new Walk(keys, completed, calls, Duration.ofNanos(System.nanoTime() - start));
+        passKeys.put(address, completed ? 0L : before + keys);
+        return new Walk(keys, completed, calls, Duration.ofNanos(System.nanoTime() - start), before + keys, total);
     }
 
     /**

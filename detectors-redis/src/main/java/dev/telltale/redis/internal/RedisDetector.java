@@ -22,6 +22,8 @@ import java.util.Objects;
 public abstract class RedisDetector implements Detector {
     private final RedisTarget target;
     private final DetectorSpec spec;
+    private long coveredKeys;
+    private long totalKeys;
 
     protected RedisDetector(RedisTarget target, DetectorSpec spec) {
         this.target = Objects.requireNonNull(target, "target");
@@ -40,6 +42,8 @@ public abstract class RedisDetector implements Detector {
 
     @Override
     public final Detection detect(DetectionContext ctx) throws Exception {
+        coveredKeys = 0;
+        totalKeys = 0;
         beforeNodes(ctx);
         Detection.Builder out = Detection.builder();
         List<String> failures = new ArrayList<>();
@@ -119,6 +123,16 @@ public abstract class RedisDetector implements Detector {
 
     /** After every node: cross-node checks (skew, several masters). */
     protected void afterNodes(DetectionContext ctx, List<NodeClient> nodes, Detection.Builder out) throws Exception {
+    }
+
+    /**
+     * Adds one node's share to the run's coverage of the keyspace (summed over the nodes walked this run);
+     * for the key detectors.
+     */
+    protected void coverKeys(Detection.Builder out, long scanned, long total) {
+        coveredKeys += scanned;
+        totalKeys += total;
+        out.coverage(coveredKeys, totalKeys, "keys");
     }
 
     /** The {@code node} and {@code role} tag values, first in every signal of this module. */

@@ -2,6 +2,7 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
@@ -11,15 +12,18 @@ import dev.telltale.redis.RedisNode;
 import dev.telltale.redis.RedisTarget;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Stream consumer groups: pending (delivered, never acknowledged) entries that keep growing, and consumers
  * idle while they hold pending entries. Unacknowledged entries are delivered again (XCLAIM / XAUTOCLAIM),
- * so work done but not acked is done twice. Streams are found by SCAN TYPE stream within the scan budget.
+ * so work done but not acked is done twice. Streams are found by the key walk (TYPE of each scanned key):
+ * budgeted and resumable under the scheduler, the whole keyspace in a one-shot check.
  */
 public final class StreamsDetector extends RedisDetector {
     public static final String ID = "redis.streams";
@@ -37,15 +41,59 @@ public final class StreamsDetector extends RedisDetector {
                     + "hold pending entries.")
             .problems(Problem.DUPLICATE_EVENT_PROCESSING)
             .interval(Duration.ofMinutes(1))
-            .settings(PENDING_WARNING, IDLE_WARNING, MAX_STREAMS, KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT)
+            .settings(PENDING_WARNING, IDLE_WARNING, MAX_STREAMS, KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT,
+                    KeyspaceWalk.CHECK_BUDGET)
+            .timeout(KeyspaceWalk.DETECTOR_TIMEOUT)
             .signals(PENDING)
             .build();
 
     private final KeyScanner scanner = new KeyScanner();
+    private final KeyspaceWalk walk;
+    private final KeyspaceWalk.Subscriber subscriber = new KeyspaceWalk.Subscriber() {
+        @Override
+        public Set<KeyspaceWalk.Need> needs() {
+            return Set.of();
+        }
+
+        @Override
+        public Duration checkBudget() {
+            return checkBudget;
+        }
+
+        @Override
+        public KeyspaceWalk.Fold fold(NodeClient node) {
+            return new Found(maxStreams);
+        }
+    };
+    private volatile int maxStreams = 100;
+    private volatile Duration checkBudget = KeyspaceWalk.CHECK_BUDGET.defaultValue();
+    private KeyspaceWalk.Pass shared;
+    private long totalTruncated;
     private final Map<String, Long> lastPending = new HashMap<>();
 
     public StreamsDetector(RedisTarget target) {
+        this(target, new KeyspaceWalk(target));
+    }
+
+    /** A detector reading the one-shot key walk it shares with the other key detectors of the target. */
+    public StreamsDetector(RedisTarget target, KeyspaceWalk walk) {
         super(target, SPEC);
+        this.walk = walk;
+    }
+
+    @Override
+    public void configure(DetectorSettings settings) {
+        maxStreams = (int) (long) settings.get(MAX_STREAMS);
+        checkBudget = settings.get(KeyspaceWalk.CHECK_BUDGET);
+        if (settings.enabled()) {
+            walk.subscribe(subscriber);
+        }
+    }
+
+    @Override
+    protected void beforeNodes(DetectionContext ctx) {
+        shared = null;
+        totalTruncated = 0;
     }
 
     @Override
@@ -56,12 +104,43 @@ public final class StreamsDetector extends RedisDetector {
     @Override
     protected void detectNode(DetectionContext ctx, NodeClient node, Detection.Builder out) throws Exception {
         String address = node.node().address();
-        Map<String, Boolean> streams = new LinkedHashMap<>();
-        long max = ctx.setting(MAX_STREAMS);
-        scanner.walk(ctx, node, "stream", keys -> keys.stream().limit(Math.max(0, max - streams.size()))
-                .forEach(k -> streams.put(k, true)));
+        Found streams;
+        if (ctx.oneShot() && !ctx.baselinePass()) {
+            if (shared == null) {
+                shared = walk.join(ctx, subscriber);
+            }
+            out.coverage(shared.scanned(), shared.coveredTotal(), "keys");
+            streams = shared.fold(node, subscriber) instanceof Found f ? f : new Found(0);
+        } else {
+            Found found = new Found((int) (long) ctx.setting(MAX_STREAMS));
+            if (ctx.oneShot()) {
+                // the baseline pass of a one-shot check: pending counts of the streams SCAN TYPE finds, on a
+                // keyspace small enough to walk quickly (on a big one, growth is left to scheduled runs)
+                if (node.sync().dbsize() > ctx.setting(KeyScanner.KEYS)) {
+                    return;
+                }
+                scanner.walk(ctx, node, "stream", keys -> keys.forEach(k -> found.add(k, "stream")));
+            }
+            KeyScanner.Walk w = ctx.oneShot() ? null : scanner.walk(ctx, node, keys -> {
+                Batch batch = new Batch(node);
+                List<java.util.concurrent.Future<String>> types = new ArrayList<>(keys.size());
+                keys.forEach(k -> types.add(batch.type(k)));
+                batch.execute();
+                for (int i = 0; i < keys.size(); i++) {
+                    found.add(keys.get(i), KeyScanner.value(types.get(i)));
+                }
+            });
+            if (w != null) {
+                coverKeys(out, w.passKeys(), w.total());
+            }
+            streams = found;
+        }
+        totalTruncated += streams.beyond;
+        if (totalTruncated > 0) {
+            out.truncated(totalTruncated);
+        }
         long worst = 0;
-        for (String stream : streams.keySet()) {
+        for (String stream : streams.names) {
             List<Object> groups;
             try {
                 groups = node.sync().xinfoGroups(stream);
@@ -75,6 +154,11 @@ public final class StreamsDetector extends RedisDetector {
                 worst = Math.max(worst, pending);
                 String key = address + " " + stream + " " + name;
                 Long before = lastPending.put(key, pending);
+                if (before == null && ctx.oneShot() && pending >= ctx.setting(PENDING_WARNING)) {
+                    out.note(String.format("%s/%s holds %d pending entries; whether they grow is judged between two runs"
+                            + " (a keyspace over %s.%s keys is not walked for the baseline of a one-shot check)",
+                            stream, name, pending, ID, KeyScanner.KEYS.name()));
+                }
                 if (pending >= ctx.setting(PENDING_WARNING) && before != null && pending > before) {
                     out.finding(ctx.finding(Problem.DUPLICATE_EVENT_PROCESSING, Severity.WARNING,
                                     "group " + name + " of stream " + stream + " on " + address)
@@ -106,6 +190,32 @@ public final class StreamsDetector extends RedisDetector {
                         .evidence("stream", stream).evidence("group", group).evidence("consumer", name)
                         .evidence("idle_ms", idle).evidence("pending", pending)
                         .hint("a dead consumer: claim its entries (XAUTOCLAIM) and delete it (XGROUP DELCONSUMER)"));
+            }
+        }
+    }
+
+    /** The streams of one node's walked keys, the first max-streams of them; how many more there were. */
+    static final class Found implements KeyspaceWalk.Fold {
+        final List<String> names = new ArrayList<>();
+        long beyond;
+        private final int max;
+
+        Found(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public void accept(List<KeyspaceWalk.KeyFacts> keys, long nowMillis) {
+            keys.forEach(k -> add(k.key(), k.type()));
+        }
+
+        void add(String key, String type) {
+            if ("stream".equals(type)) {
+                if (names.size() < max) {
+                    names.add(key);
+                } else {
+                    beyond++;
+                }
             }
         }
     }

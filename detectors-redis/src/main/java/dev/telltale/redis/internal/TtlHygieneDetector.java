@@ -2,6 +2,7 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * TTLs of the keys the scan samples (pipelined PTTL within the scan budget): prefixes whose keys have no
@@ -48,14 +50,55 @@ public final class TtlHygieneDetector extends RedisDetector {
             .problems(Problem.CACHE_INVALIDATION_RACE, Problem.THUNDERING_HERD)
             .interval(Duration.ofMinutes(1))
             .settings(CLUSTER_KEYS, CLUSTER_SHARE, NO_TTL_MIN, NO_TTL_SHARE, MAX_PREFIXES, KeyScanner.KEYS,
-                    KeyScanner.TIME, KeyScanner.COUNT)
+                    KeyScanner.TIME, KeyScanner.COUNT, KeyspaceWalk.CHECK_BUDGET)
+            .timeout(KeyspaceWalk.DETECTOR_TIMEOUT)
             .signals(NO_TTL, LARGEST_CLUSTER)
             .build();
 
     private final KeyScanner scanner = new KeyScanner();
+    private final KeyspaceWalk walk;
+    private final KeyspaceWalk.Subscriber subscriber = new KeyspaceWalk.Subscriber() {
+        @Override
+        public Set<KeyspaceWalk.Need> needs() {
+            return Set.of(KeyspaceWalk.Need.TTL);
+        }
+
+        @Override
+        public Duration checkBudget() {
+            return checkBudget;
+        }
+
+        @Override
+        public KeyspaceWalk.Fold fold(NodeClient node) {
+            return new Tally(maxPrefixes);
+        }
+    };
+    private volatile int maxPrefixes = 200;
+    private volatile Duration checkBudget = KeyspaceWalk.CHECK_BUDGET.defaultValue();
+    private KeyspaceWalk.Pass shared;
 
     public TtlHygieneDetector(RedisTarget target) {
+        this(target, new KeyspaceWalk(target));
+    }
+
+    /** A detector reading the one-shot key walk it shares with the other key detectors of the target. */
+    public TtlHygieneDetector(RedisTarget target, KeyspaceWalk walk) {
         super(target, SPEC);
+        this.walk = walk;
+    }
+
+    @Override
+    public void configure(DetectorSettings settings) {
+        maxPrefixes = (int) (long) settings.get(MAX_PREFIXES);
+        checkBudget = settings.get(KeyspaceWalk.CHECK_BUDGET);
+        if (settings.enabled()) {
+            walk.subscribe(subscriber);
+        }
+    }
+
+    @Override
+    protected void beforeNodes(DetectionContext ctx) {
+        shared = null;
     }
 
     @Override
@@ -69,45 +112,38 @@ public final class TtlHygieneDetector extends RedisDetector {
             return;
         }
         String address = node.node().address();
-        int maxPrefixes = (int) (long) ctx.setting(MAX_PREFIXES);
-        Map<String, long[]> prefixes = new HashMap<>(); // prefix -> {keys, without ttl}
-        Map<Long, Integer> bySecond = new HashMap<>();
-        Map<Long, Map<String, Integer>> prefixesBySecond = new HashMap<>();
-        long[] totals = {0, 0, 0}; // keys, without ttl, with ttl
-        scanner.walk(ctx, node, keys -> {
-            Batch batch = new Batch(node);
-            List<java.util.concurrent.Future<Long>> ttls = new ArrayList<>(keys.size());
-            for (String k : keys) {
-                ttls.add(batch.integer(io.lettuce.core.protocol.CommandType.PTTL, k));
+        Tally tally;
+        if (ctx.oneShot()) {
+            if (shared == null) {
+                shared = walk.join(ctx, subscriber);
             }
-            batch.execute();
-            // PTTL counts down while the walk goes on: the expiry instant is taken against the batch's own clock
-            long nowMillis = System.currentTimeMillis();
-            for (int i = 0; i < keys.size(); i++) {
-                Long ttl = KeyScanner.value(ttls.get(i));
-                if (ttl == null || ttl == -2) {
-                    continue; // gone
-                }
-                String prefix = prefix(keys.get(i));
-                if (!prefixes.containsKey(prefix) && prefixes.size() >= maxPrefixes) {
-                    prefix = "(other)";
-                }
-                long[] p = prefixes.computeIfAbsent(prefix, x -> new long[2]);
-                p[0]++;
-                totals[0]++;
-                if (ttl == -1) {
-                    p[1]++;
-                    totals[1]++;
-                } else {
-                    totals[2]++;
-                    long second = (nowMillis + ttl) / 1000;
-                    bySecond.merge(second, 1, Integer::sum);
-                    if (bySecond.size() <= 100_000) {
-                        prefixesBySecond.computeIfAbsent(second, s -> new HashMap<>()).merge(prefix, 1, Integer::sum);
-                    }
-                }
+            out.coverage(shared.scanned(), shared.coveredTotal(), "keys");
+            tally = (Tally) shared.fold(node, subscriber);
+            if (tally == null) {
+                return;
             }
-        });
+        } else {
+            Tally t = new Tally((int) (long) ctx.setting(MAX_PREFIXES));
+            KeyScanner.Walk w = scanner.walk(ctx, node, keys -> {
+                Batch batch = new Batch(node);
+                List<java.util.concurrent.Future<Long>> ttls = new ArrayList<>(keys.size());
+                for (String k : keys) {
+                    ttls.add(batch.integer(io.lettuce.core.protocol.CommandType.PTTL, k));
+                }
+                batch.execute();
+                // PTTL counts down while the walk goes on: the expiry instant is taken against the batch's own clock
+                long nowMillis = System.currentTimeMillis();
+                for (int i = 0; i < keys.size(); i++) {
+                    t.add(keys.get(i), KeyScanner.value(ttls.get(i)), nowMillis);
+                }
+            });
+            coverKeys(out, w.passKeys(), w.total());
+            tally = t;
+        }
+        Map<String, long[]> prefixes = tally.prefixes;
+        Map<Long, Integer> bySecond = tally.bySecond;
+        Map<Long, Map<String, Integer>> prefixesBySecond = tally.prefixesBySecond;
+        long[] totals = tally.totals;
         if (totals[0] == 0) {
             return;
         }
@@ -137,6 +173,48 @@ public final class TtlHygieneDetector extends RedisDetector {
                         .summary(String.format("%d of %d sampled %s* keys on Redis %s have no TTL", p[1], p[0], e.getKey(), address))
                         .evidence("prefix", e.getKey()).evidence("sampled", p[0]).evidence("without_ttl", p[1])
                         .hint("if these are cache entries, a missed invalidation keeps them stale forever: give them a TTL"));
+            }
+        }
+    }
+
+    /** TTLs of one node's walked keys, by prefix and by expiry second (prefixes capped at max-prefixes). */
+    static final class Tally implements KeyspaceWalk.Fold {
+        final Map<String, long[]> prefixes = new HashMap<>(); // prefix -> {keys, without ttl}
+        final Map<Long, Integer> bySecond = new HashMap<>();
+        final Map<Long, Map<String, Integer>> prefixesBySecond = new HashMap<>();
+        final long[] totals = {0, 0, 0}; // keys, without ttl, with ttl
+        private final int maxPrefixes;
+
+        Tally(int maxPrefixes) {
+            this.maxPrefixes = maxPrefixes;
+        }
+
+        @Override
+        public void accept(List<KeyspaceWalk.KeyFacts> keys, long nowMillis) {
+            keys.forEach(k -> add(k.key(), k.ttl(), nowMillis));
+        }
+
+        void add(String key, Long ttl, long nowMillis) {
+            if (ttl == null || ttl == -2) {
+                return; // gone
+            }
+            String prefix = prefix(key);
+            if (!prefixes.containsKey(prefix) && prefixes.size() >= maxPrefixes) {
+                prefix = "(other)";
+            }
+            long[] p = prefixes.computeIfAbsent(prefix, x -> new long[2]);
+            p[0]++;
+            totals[0]++;
+            if (ttl == -1) {
+                p[1]++;
+                totals[1]++;
+            } else {
+                totals[2]++;
+                long second = (nowMillis + ttl) / 1000;
+                bySecond.merge(second, 1, Integer::sum);
+                if (bySecond.size() <= 100_000) {
+                    prefixesBySecond.computeIfAbsent(second, s -> new HashMap<>()).merge(prefix, 1, Integer::sum);
+                }
             }
         }
     }

@@ -1,0 +1,112 @@
+package dev.telltale.redis.internal;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The per-key commands of one SCAN page run as one server-side script (EVALSHA), so that the client sends
+ * and decodes one command per page instead of three or four per key: what makes a full walk of a big
+ * keyspace cheap on the client. The keys travel as arguments (they are the node's own, from its SCAN). The
+ * script only reads; on a server that refuses scripts (ACL, disabled EVAL) the walk falls back to
+ * pipelining the same commands.
+ */
+final class KeyFactsScript {
+    static final String SOURCE = """
+            local samples = ARGV[1]
+            local want_size, want_ttl, want_freq = ARGV[2] == '1', ARGV[3] == '1', ARGV[4] == '1'
+            local count = { hash = 'HLEN', set = 'SCARD', zset = 'ZCARD', list = 'LLEN', stream = 'XLEN' }
+            local out = {}
+            for i = 5, #ARGV do
+              local k = ARGV[i]
+              local freq = false
+              if want_freq then
+                local r = redis.pcall('OBJECT', 'FREQ', k)
+                if type(r) == 'number' then freq = r end
+              end
+              local t = redis.call('TYPE', k)['ok']
+              local mem, size, ttl = false, false, false
+              if t ~= 'none' then
+                if want_size then
+                  local r = redis.pcall('MEMORY', 'USAGE', k, 'SAMPLES', samples)
+                  if type(r) == 'number' then mem = r end
+                  if count[t] then
+                    size = redis.call(count[t], k)
+                  elseif t == 'string' and mem and mem >= %d then
+                    size = redis.call('STRLEN', k)
+                  end
+                end
+                if want_ttl then ttl = redis.call('PTTL', k) end
+              end
+              out[#out + 1] = t
+              out[#out + 1] = mem
+              out[#out + 1] = size
+              out[#out + 1] = ttl
+              out[#out + 1] = freq
+            end
+            return out
+            """.formatted(KeyspaceWalk.STRLEN_ABOVE);
+
+    private final NodeClient node;
+    private String sha;
+
+    KeyFactsScript(NodeClient node) {
+        this.node = node;
+    }
+
+    /** Loads the script; false when the server does not run scripts for us. */
+    boolean load() {
+        try {
+            sha = node.sync().scriptLoad(SOURCE);
+            return true;
+        } catch (RedisCommandExecutionException e) {
+            return false;
+        }
+    }
+
+    /** Sends one page; {@link #read} waits for its answer. */
+    RedisFuture<List<Object>> send(List<String> keys, Set<KeyspaceWalk.Need> needs, boolean lfu, int samples) {
+        String[] args = new String[4 + keys.size()];
+        args[0] = String.valueOf(samples);
+        args[1] = needs.contains(KeyspaceWalk.Need.SIZE) ? "1" : "0";
+        args[2] = needs.contains(KeyspaceWalk.Need.TTL) ? "1" : "0";
+        args[3] = lfu ? "1" : "0";
+        for (int i = 0; i < keys.size(); i++) {
+            args[4 + i] = keys.get(i);
+        }
+        return node.async().evalsha(sha, ScriptOutputType.MULTI, new String[0], args);
+    }
+
+    List<KeyspaceWalk.KeyFacts> read(List<String> keys, RedisFuture<List<Object>> answer) throws Exception {
+        List<Object> flat;
+        try {
+            flat = answer.get(node.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("key walk script on " + node.node().address() + " failed: " + e.getCause().getMessage(), e.getCause());
+        }
+        List<KeyspaceWalk.KeyFacts> out = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            String type = String.valueOf(flat.get(5 * i));
+            if ("none".equals(type)) {
+                continue; // gone since SCAN
+            }
+            Long mem = number(flat.get(5 * i + 1));
+            Long size = number(flat.get(5 * i + 2));
+            if (size == null && "string".equals(type)) {
+                size = mem; // a small string's memory is within a few dozen bytes of its length
+            }
+            out.add(new KeyspaceWalk.KeyFacts(keys.get(i), type, mem, size, number(flat.get(5 * i + 3)), number(flat.get(5 * i + 4))));
+        }
+        return out;
+    }
+
+    private static Long number(Object o) {
+        return o instanceof Number n ? n.longValue() : null;
+    }
+}
