@@ -2,7 +2,8 @@
 # Reproducible builds: builds the published modules twice from clean trees (mvn clean package) and compares
 # the sha256 of every jar they produce (main, sources, javadoc, the shaded telltale.jar) and of their SBOMs.
 # Exits 1 naming the files that differ, and the entries inside a differing jar.
-# Extra arguments go to both Maven runs, e.g. `bash .ci/reproducible.sh -o` to build offline.
+# Extra arguments go to both Maven runs, e.g. `bash .ci/reproducible.sh -o` to build offline (the SBOM plugin
+# skips itself offline, so only the jars are compared then).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
