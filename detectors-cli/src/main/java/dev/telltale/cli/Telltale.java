@@ -26,16 +26,19 @@ import java.util.jar.Attributes;
 import java.util.jar.Manifest;
 
 /**
- * The {@code telltale} command line. Exit status like a monitoring plugin: 0 nothing above INFO,
- * 1 a WARNING, 2 a CRITICAL, 3 the check could not run (with one line on stderr saying why).
+ * The {@code telltale} command line. Exit status like a monitoring plugin, the first that applies: 2 a CRITICAL
+ * finding fires, 3 something was not looked at (a target down, a run failed or saw part of its subject) or the
+ * check could not run (with one line on stderr saying why), 1 a WARNING fires, 0 nothing above INFO.
  */
 @Command(name = "telltale", mixinStandardHelpOptions = true, versionProvider = Telltale.Version.class,
         description = "Detects the telltale signs of failures at scale in live PostgreSQL, Redis and JVM services.",
         subcommands = {CheckCommand.class, WatchCommand.class, ServeCommand.class, DemoCommand.class,
                 ListCommand.class, RulesCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:no finding above INFO", "1:a WARNING finding", "2:a CRITICAL finding",
-                "3:the check could not run (unreachable target, bad flag or config)"})
+        exitCodeList = {"2:a CRITICAL finding is firing",
+                "3:UNKNOWN, a target is down, a detector failed or looked at part of its subject, or the check could"
+                        + " not run (bad flag or config, no target answers)",
+                "1:a WARNING finding is firing", "0:nothing above INFO is firing"})
 public final class Telltale implements Runnable {
     /** The exit status when the check itself could not run. */
     public static final int UNKNOWN = 3;

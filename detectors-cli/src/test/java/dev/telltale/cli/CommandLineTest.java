@@ -67,7 +67,7 @@ class CommandLineTest {
         assertThat(json.get("targets").get(0).get("url").asText()).isEqualTo("fake://alice:***@db:5432/shop");
         JsonNode f = json.get("findings").get(0);
         assertThat(f.fieldNames()).toIterable().containsExactly("detector", "problem", "severity", "target",
-                "subject", "summary", "evidence", "hint");
+                "subject", "summary", "evidence", "hint", "state");
         assertThat(f.get("problem").asText()).isEqualTo("performance/database-deadlocks");
         assertThat(f.get("severity").asText()).isEqualTo("CRITICAL");
         assertThat(f.get("evidence").get("wait_seconds").asInt()).isEqualTo(42);

@@ -1,6 +1,6 @@
 package dev.telltale.cli;
 
-import dev.telltale.cli.internal.CliException;
+import dev.telltale.cli.internal.TargetGroup;
 import dev.telltale.cli.internal.TargetKind;
 import dev.telltale.cli.internal.TargetSpec;
 import dev.telltale.core.Detection;
@@ -74,26 +74,34 @@ public final class FakeKind implements TargetKind {
     }
 
     @Override
-    public Opened open(List<TargetSpec> targets, Map<String, Object> integrity) {
+    public Optional<String> probe(TargetSpec t) {
+        return t.url().contains("unreachable") ? Optional.of("cannot reach " + t + ": Connection refused") : Optional.empty();
+    }
+
+    @Override
+    public Opened open(List<TargetSpec> targets, List<TargetGroup> groups, Map<String, Object> integrity) {
         List<Detector> ds = new ArrayList<>();
         for (TargetSpec t : targets) {
-            if (t.url().contains("unreachable")) {
-                throw new CliException("cannot reach " + t + ": Connection refused");
-            }
             ds.add(new WaitDetector(name + ".waits", t.name()));
             ds.add(new FailingDetector(name + ".broken", t.name()));
+            ds.add(new ScanDetector(name + ".scan", t.name()));
+        }
+        for (TargetGroup g : groups) {
+            ds.add(new GroupDetector(name + ".group", String.join("+", g.names())));
         }
         return new Opened(ds, List.of());
     }
 
     @Override
     public List<DetectorSpec> specs() {
-        return List.of(WaitDetector.spec(name + ".waits"), FailingDetector.spec(name + ".broken"));
+        return List.of(WaitDetector.spec(name + ".waits"), FailingDetector.spec(name + ".broken"),
+                ScanDetector.spec(name + ".scan"), GroupDetector.spec(name + ".group"));
     }
 
     public static final class WaitDetector implements Detector {
         static final Setting<Duration> WARNING = Setting.duration("warning", Duration.ofMinutes(1), "Wait that warns.");
         static final Setting<Duration> CRITICAL = Setting.duration("critical", Duration.ofMinutes(2), "Wait that is critical.");
+        static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO, "How long it must hold.");
         static final SignalSpec LONGEST = SignalSpec.of("fake.wait.longest", "seconds", "Longest wait");
         private final DetectorSpec spec;
         private final String target;
@@ -105,7 +113,7 @@ public final class FakeKind implements TargetKind {
 
         static DetectorSpec spec(String id) {
             return DetectorSpec.builder(id).problems(Problem.DATABASE_DEADLOCKS).interval(Duration.ofSeconds(1))
-                    .settings(WARNING, CRITICAL).signals(LONGEST).build();
+                    .settings(WARNING, CRITICAL, FOR).signals(LONGEST).build();
         }
 
         public DetectorSpec spec() {
@@ -125,7 +133,7 @@ public final class FakeKind implements TargetKind {
                 b.finding(ctx.finding(Problem.DATABASE_DEADLOCKS, s, "pid 4242 blocked by pid 4190")
                         .summary("pid 4242 waits 42s for a lock held by pid 4190")
                         .evidence("wait_seconds", 42).evidence("query", "update stock set n = n - 1")
-                        .hint("look at what pid 4190 is doing"));
+                        .hint("look at what pid 4190 is doing").holdFor(ctx.setting(FOR)));
             }
             return b.build();
         }
@@ -155,6 +163,74 @@ public final class FakeKind implements TargetKind {
 
         public Detection detect(DetectionContext ctx) {
             return Detection.skipped("grant pg_monitor to telltale");
+        }
+    }
+
+    /**
+     * Walks a keyspace of {@code total} keys, {@code budget} of them per run: with the defaults the whole of it;
+     * it notes a withheld verdict and cuts a list of {@code cut} more findings.
+     */
+    public static final class ScanDetector implements Detector {
+        static final Setting<Long> TOTAL = Setting.count("total", 1_000L, "Keys there are.");
+        static final Setting<Long> BUDGET = Setting.count("budget", 1_000L, "Keys a run walks.");
+        static final Setting<Long> CUT = Setting.count("cut", 0L, "Findings cut from the list.");
+        private final DetectorSpec spec;
+        private final String target;
+
+        ScanDetector(String id, String target) {
+            this.spec = spec(id);
+            this.target = target;
+        }
+
+        static DetectorSpec spec(String id) {
+            return DetectorSpec.builder(id).problems(Problem.SLOW_QUERIES).interval(Duration.ofSeconds(1))
+                    .settings(TOTAL, BUDGET, CUT).build();
+        }
+
+        public DetectorSpec spec() {
+            return spec;
+        }
+
+        public String target() {
+            return target;
+        }
+
+        public Detection detect(DetectionContext ctx) {
+            long total = ctx.setting(TOTAL);
+            long scanned = Math.min(total, ctx.setting(BUDGET));
+            ctx.progress(scanned, total, "keys");
+            Detection.Builder b = Detection.builder().coverage(scanned, total, "keys");
+            if (ctx.setting(CUT) > 0) {
+                b.truncated(ctx.setting(CUT)).note("statistics younger than 7d; set " + spec.id() + ".age to judge sooner");
+            }
+            return b.build();
+        }
+    }
+
+    /** Stands for a topology detector: reports nothing, so tests see which targets it was given. */
+    public static final class GroupDetector implements Detector {
+        private final DetectorSpec spec;
+        private final String target;
+
+        GroupDetector(String id, String target) {
+            this.spec = spec(id);
+            this.target = target;
+        }
+
+        static DetectorSpec spec(String id) {
+            return DetectorSpec.builder(id).problems(Problem.SPLIT_BRAIN).interval(Duration.ofSeconds(1)).build();
+        }
+
+        public DetectorSpec spec() {
+            return spec;
+        }
+
+        public String target() {
+            return target;
+        }
+
+        public Detection detect(DetectionContext ctx) {
+            return Detection.builder().build();
         }
     }
 }

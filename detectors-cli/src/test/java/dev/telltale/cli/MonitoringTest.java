@@ -28,7 +28,7 @@ class MonitoringTest {
         FakeKind kind = new FakeKind("postgres");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (DetectorEngine engine = DetectorEngine.builder()
-                .detectors(kind.open(List.of(dev.telltale.cli.internal.TargetSpec.parse(kind, "--postgres", "fake://db/x")), java.util.Map.of()).detectors())
+                .detectors(kind.open(List.of(dev.telltale.cli.internal.TargetSpec.parse(kind, "--postgres", "fake://db/x")), List.of(), java.util.Map.of()).detectors())
                 .set("postgres.waits.interval", "50ms").set("postgres.broken.interval", "50ms")
                 .set("postgres.waits.critical", "1s").build()) {
             engine.bindTo(registry);

@@ -31,7 +31,7 @@ class SimpleclientExampleTest {
         // --- the example: five lines ---
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, collectorRegistry, Clock.SYSTEM);
         DetectorEngine engine = DetectorEngine.builder()
-                .detectors(new FakeKind("postgres").open(List.of(TargetSpec.parse(new FakeKind("postgres"), "--postgres", "orders=fake://db/orders")), java.util.Map.of()).detectors())
+                .detectors(new FakeKind("postgres").open(List.of(TargetSpec.parse(new FakeKind("postgres"), "--postgres", "orders=fake://db/orders")), List.of(), java.util.Map.of()).detectors())
                 .set("postgres.waits.critical", "10s").set("postgres.waits.interval", "50ms").build();
         engine.bindTo(registry);
         engine.start();

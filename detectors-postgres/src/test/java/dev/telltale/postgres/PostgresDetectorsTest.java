@@ -59,7 +59,11 @@ class PostgresDetectorsTest {
                         "integrity.duplicates", "integrity.orphans", "integrity.stuck-rows", "integrity.reconciliation",
                         "integrity.row-checksum", "integrity.invariant", "integrity.replica-drift",
                         "integrity.retention-backlog", "integrity.key-skew", "integrity.sequence-gaps");
-        assertThat(PostgresDetectors.integritySpecs()).allSatisfy(s -> assertThat(s.problems()).hasSize(1));
+        // each kind reports its own problem by default, plus those it is commonly configured for
+        assertThat(PostgresDetectors.integritySpecs()).allSatisfy(s -> assertThat(s.problems())
+                .contains(dev.telltale.postgres.integrity.internal.IntegrityKinds.byId(s.id()).orElseThrow().problem()));
+        assertThat(PostgresDetectors.integritySpecs()).filteredOn(s -> s.id().equals("integrity.duplicates")).singleElement()
+                .satisfies(s -> assertThat(s.problems()).hasSize(3));
     }
 
     @Test

@@ -33,6 +33,8 @@ import java.util.Set;
  *     warning: 30s
  *   postgres.lock-waits@shop:  # for target shop only; wins over the lines above
  *     warning: 5s
+ * clusters:                   # endpoints that belong together: topology detectors compare them
+ *   orders: [pg-a, pg-b]       # target names; others of a kind are compared by lineage
  * integrity:                  # checks over the application's tables, on the first PostgreSQL target
  *   duplicates:
  *     - table: payments
@@ -41,14 +43,16 @@ import java.util.Set;
  * Every error names the file and the key path ({@code detectors.postgres.lock-waits.warning}).
  */
 public final class ConfigFile {
-    private static final Set<String> TOP_LEVEL = Set.of("targets", "detectors", "integrity");
+    private static final Set<String> TOP_LEVEL = Set.of("targets", "detectors", "clusters", "integrity");
 
     /** What a file says: targets by kind, flat settings ({@code postgres.lock-waits.warning=30s}), integrity checks. */
-    public record Config(List<TargetSpec> targets, Map<String, String> settings, Map<String, Object> integrity) {
-        public static final Config EMPTY = new Config(List.of(), Map.of(), Map.of());
+    public record Config(List<TargetSpec> targets, Map<String, String> settings, Map<String, List<String>> clusters,
+                         Map<String, Object> integrity) {
+        public static final Config EMPTY = new Config(List.of(), Map.of(), Map.of(), Map.of());
 
         public Config {
             targets = List.copyOf(targets);
+            clusters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(clusters));
             settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
             integrity = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(integrity));
         }
@@ -121,7 +125,39 @@ public final class ConfigFile {
             Map<String, Object> m = new ObjectMapper().convertValue(checks, LinkedHashMap.class);
             integrity.putAll(m);
         }
-        return new Config(targets, settings, integrity);
+        return new Config(targets, settings, clusters(source, root.path("clusters")), integrity);
+    }
+
+    /** {@code clusters: {orders: [pg-a, pg-b]}}: group name to target names (checked against the targets later). */
+    private static Map<String, List<String>> clusters(String source, JsonNode node) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        if (node.isMissingNode() || node.isNull()) {
+            return out;
+        }
+        if (!node.isObject()) {
+            throw new CliException(source + ": 'clusters' must map a group name to a list of target names, such as "
+                    + "'orders: [pg-a, pg-b]'");
+        }
+        node.fields().forEachRemaining(e -> {
+            List<String> names = new ArrayList<>();
+            JsonNode list = e.getValue();
+            if (list.isArray()) {
+                list.forEach(n -> {
+                    if (!n.isTextual()) {
+                        throw new CliException(source + ": 'clusters." + e.getKey() + "' must list target names; got '" + n + "'");
+                    }
+                    names.add(n.asText().trim());
+                });
+            } else if (list.isTextual()) {
+                for (String n : list.asText().split(",")) {
+                    names.add(n.trim());
+                }
+            } else {
+                throw new CliException(source + ": 'clusters." + e.getKey() + "' must be a list of target names such as [pg-a, pg-b]");
+            }
+            out.put(e.getKey(), names);
+        });
+        return out;
     }
 
     private static List<TargetSpec> targets(String source, JsonNode node, Collection<TargetKind> kinds) {

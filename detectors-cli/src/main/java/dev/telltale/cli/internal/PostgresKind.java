@@ -11,6 +11,7 @@ import dev.telltale.postgres.integrity.IntegrityConfigException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,41 +59,42 @@ final class PostgresKind implements TargetKind {
     }
 
     @Override
-    public Opened open(List<TargetSpec> specs, Map<String, Object> integrity) {
-        List<PostgresTarget> targets = new ArrayList<>();
+    public Optional<String> probe(TargetSpec spec) {
+        PostgresTarget t = create(spec);
+        try {
+            t.server(PROBE);
+            return Optional.empty();
+        } catch (Exception e) {
+            return Optional.of("cannot reach " + spec + ": " + Kinds.rootMessage(e));
+        } finally {
+            t.close();
+        }
+    }
+
+    @Override
+    public Opened open(List<TargetSpec> specs, List<TargetGroup> groups, Map<String, Object> integrity) {
+        Map<String, PostgresTarget> byName = new LinkedHashMap<>();
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             for (TargetSpec spec : specs) {
                 PostgresTarget t = create(spec);
-                targets.add(t);
+                byName.put(spec.name(), t);
                 resources.add(t);
             }
             List<Detector> detectors = new ArrayList<>();
-            for (PostgresTarget t : targets) {
-                detectors.addAll(PostgresDetectors.forTarget(t));
+            byName.values().forEach(t -> detectors.addAll(PostgresDetectors.forTarget(t)));
+            for (TargetGroup g : groups) {
+                // endpoints of one cluster: more than one primary of one lineage is split brain
+                detectors.addAll(PostgresDetectors.forTopology(g.names().stream().map(byName::get).toList()));
             }
-            if (targets.size() > 1) {
-                // several endpoints of one cluster: more than one primary is split brain
-                detectors.addAll(PostgresDetectors.forTopology(targets));
-            }
-            if (!integrity.isEmpty()) {
-                // the checks run on the first PostgreSQL target; replica-drift names its replica among the others.
-                // Built before any connection, so a typo in the file is reported as such even when the server is down.
-                Map<String, PostgresTarget> byName = new java.util.LinkedHashMap<>();
-                targets.forEach(t -> byName.put(t.name(), t));
+            if (!integrity.isEmpty() && !specs.isEmpty()) {
+                // the checks run on the first PostgreSQL target; replica-drift names its replica among the others
                 try {
-                    IntegrityChecks checks = IntegrityConfig.fromMap(targets.get(0), integrity,
+                    IntegrityChecks checks = IntegrityConfig.fromMap(byName.get(specs.get(0).name()), integrity,
                             name -> Optional.ofNullable(byName.get(name)));
                     detectors.addAll(checks.detectors());
                 } catch (IntegrityConfigException e) {
                     throw new CliException("telltale.yaml: " + Redaction.message(e.getMessage()), e);
-                }
-            }
-            for (int i = 0; i < specs.size(); i++) {
-                try {
-                    targets.get(i).server(PROBE);
-                } catch (Exception e) {
-                    throw new CliException("cannot reach " + specs.get(i) + ": " + Kinds.rootMessage(e), e);
                 }
             }
             return new Opened(detectors, resources);

@@ -11,6 +11,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,26 +53,25 @@ final class RedisKind implements TargetKind {
     }
 
     @Override
-    public Opened open(List<TargetSpec> specs, Map<String, Object> integrity) {
-        List<RedisTarget> targets = new ArrayList<>();
+    public Opened open(List<TargetSpec> specs, List<TargetGroup> groups, Map<String, Object> integrity) {
+        Map<String, RedisTarget> byName = new LinkedHashMap<>();
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             for (TargetSpec spec : specs) {
-                probe(spec);
                 RedisTarget t;
                 try {
                     t = RedisTarget.fromUrl(spec.name(), spec.url());
                 } catch (IllegalArgumentException e) {
                     throw new CliException("--redis " + spec.name() + ": " + Redaction.message(e.getMessage()), e);
                 }
-                targets.add(t);
+                byName.put(spec.name(), t);
                 resources.add(t);
             }
             List<Detector> detectors = new ArrayList<>();
-            if (targets.size() > 1) {
-                detectors.addAll(RedisDetectors.forTopology(targets));
-            } else {
-                detectors.addAll(RedisDetectors.forTarget(targets.get(0)));
+            // every target is a server of its own: all its per-node detectors run on it
+            byName.values().forEach(t -> detectors.addAll(RedisDetectors.forTarget(t)));
+            for (TargetGroup g : groups) {
+                detectors.addAll(RedisDetectors.forTopology(g.names().stream().map(byName::get).toList()));
             }
             return new Opened(detectors, resources);
         } catch (RuntimeException e) {
@@ -80,8 +80,9 @@ final class RedisKind implements TargetKind {
         }
     }
 
-    /** One PING on a short-lived connection, so an unreachable server stops the check with its name. */
-    private static void probe(TargetSpec spec) {
+    /** One PING on a short-lived connection. */
+    @Override
+    public Optional<String> probe(TargetSpec spec) {
         RedisURI uri;
         try {
             uri = RedisURI.create(spec.url());
@@ -92,8 +93,9 @@ final class RedisKind implements TargetKind {
         RedisClient client = RedisClient.create(uri);
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             c.sync().ping();
+            return Optional.empty();
         } catch (RuntimeException e) {
-            throw new CliException("cannot reach " + spec + ": " + Kinds.rootMessage(e), e);
+            return Optional.of("cannot reach " + spec + ": " + Kinds.rootMessage(e));
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }

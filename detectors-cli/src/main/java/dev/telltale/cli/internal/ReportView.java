@@ -6,51 +6,80 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.core.Alert;
+import dev.telltale.core.AlertState;
 import dev.telltale.core.Finding;
-import dev.telltale.core.Outcome;
 import dev.telltale.core.Report;
 import dev.telltale.core.RunRecord;
-import dev.telltale.core.Severity;
 
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Renders a report for people (a table) or for machines (one JSON object, the contract in docs/architecture.md section 5). */
+/** A report's rows and status, and its JSON for machines (the contract in docs/architecture.md section 5); {@link ReportTable} renders it for people. */
 public final class ReportView {
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private ReportView() {
     }
 
-    /** A finding with, in scheduled mode, its alert state. */
-    public record Row(Finding finding, Optional<String> state) {
+    /**
+     * A finding and its state: {@code pending} while it has not held for its {@code for} ({@link Finding#holdFor()}),
+     * which does not raise the status, else {@code firing}.
+     *
+     * @param seen how long it was seen (one-shot: between the two passes; agent: since it became active)
+     */
+    public record Row(Finding finding, boolean pending, Duration seen) {
+        public String state() {
+            return pending ? AlertState.PENDING.label() : AlertState.FIRING.label();
+        }
     }
 
+    /** The rows of a one-shot report, pending as {@link Report#pending} says. */
     public static List<Row> rows(Report report) {
-        return report.findings().stream().map(f -> new Row(f, Optional.empty())).toList();
+        return report.findings().stream().map(f -> new Row(f, report.pending(f), report.seenFor(f))).toList();
     }
 
-    public static List<Row> rows(List<Alert> alerts) {
+    /** The rows of the agent's active alerts, worst first. */
+    public static List<Row> rows(List<Alert> alerts, Instant now) {
         return alerts.stream()
-                .sorted(java.util.Comparator.comparing((Alert a) -> a.finding().severity()).reversed()
+                .sorted(Comparator.comparing((Alert a) -> a.finding().severity()).reversed()
                         .thenComparing(a -> a.finding().detector()).thenComparing(a -> a.finding().subject()))
-                .map(a -> new Row(a.finding(), Optional.of(a.state().label()))).toList();
+                .map(a -> new Row(a.finding(), a.state() == AlertState.PENDING, Duration.between(a.activeSince(), now)))
+                .toList();
     }
 
-    /** The status of a set of findings and runs, like {@link Report#status()}. */
-    public static Report.Status status(List<Row> rows, List<RunRecord> runs) {
-        return new Report(java.time.Instant.EPOCH, java.time.Duration.ZERO,
-                rows.stream().map(Row::finding).toList(), runs).status();
+    /** Every target as up: for reports over targets that were not probed (the demo's own servers). */
+    public static List<TargetStates.State> allUp(List<TargetSpec> targets) {
+        return targets.stream().map(t -> new TargetStates.State(t, Optional.empty())).toList();
     }
 
-    public static ObjectNode json(Report.Status status, List<TargetSpec> targets, List<Row> rows, List<RunRecord> runs) {
+    /**
+     * The status of a report: {@link Report#status(boolean)} over the firing rows and the runs (CRITICAL, else
+     * UNKNOWN for a run that failed, timed out or looked at part of its subject, and with {@code strict} one
+     * that was skipped, else WARNING, else OK), and UNKNOWN rather than WARNING or OK when a target is down.
+     */
+    public static Report.Status status(List<Row> rows, List<RunRecord> runs, List<TargetStates.State> targets,
+                                       boolean strict) {
+        Report.Status s = new Report(Instant.EPOCH, Duration.ZERO,
+                rows.stream().filter(r -> !r.pending()).map(Row::finding).toList(), runs).status(strict);
+        boolean down = targets.stream().anyMatch(t -> !t.up());
+        return s != Report.Status.CRITICAL && down ? Report.Status.UNKNOWN : s;
+    }
+
+    public static ObjectNode json(Report.Status status, List<TargetStates.State> targets, List<Row> rows,
+                                  List<RunRecord> runs) {
         ObjectNode root = JSON.createObjectNode();
         root.put("status", status.name());
         ArrayNode ts = root.putArray("targets");
-        for (TargetSpec t : targets) {
-            ts.addObject().put("name", t.name()).put("kind", t.kind()).put("url", t.redactedUrl());
+        for (TargetStates.State st : targets) {
+            TargetSpec t = st.target();
+            ObjectNode o = ts.addObject().put("name", t.name()).put("kind", t.kind()).put("url", t.redactedUrl())
+                    .put("state", st.label());
+            st.down().ifPresent(reason -> o.put("reason", Redaction.message(reason)));
         }
         ArrayNode fs = root.putArray("findings");
         for (Row r : rows) {
@@ -78,7 +107,11 @@ public final class ReportView {
                 }
             }
             o.put("hint", f.hint());
-            r.state().ifPresent(s -> o.put("state", s));
+            o.put("state", r.state());
+            if (r.pending()) {
+                o.put("seenSeconds", seconds(r.seen()));
+                o.put("forSeconds", seconds(f.holdFor()));
+            }
         }
         ArrayNode rs = root.putArray("runs");
         for (RunRecord run : runs) {
@@ -88,8 +121,22 @@ public final class ReportView {
             o.put("outcome", run.outcome().kind());
             o.put("reason", Redaction.message(run.outcome().reason()));
             o.put("durationMs", run.duration().toMillis());
+            run.coverage().ifPresent(c -> o.putObject("coverage")
+                    .put("scanned", c.scanned()).put("total", c.total()).put("unit", c.unit()));
+            if (run.truncated() > 0) {
+                o.put("truncated", run.truncated());
+            }
+            if (!run.notes().isEmpty()) {
+                ArrayNode notes = o.putArray("notes");
+                run.notes().forEach(n -> notes.add(Redaction.message(n)));
+            }
         }
         return root;
+    }
+
+    /** Seconds with a tenth: a one-shot window is a few seconds. */
+    private static double seconds(Duration d) {
+        return Math.round(d.toMillis() / 100.0) / 10.0;
     }
 
     public static String jsonText(ObjectNode node, boolean pretty) {
@@ -98,84 +145,5 @@ public final class ReportView {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /**
-     * The table for people: a status line, the findings worst first (subject, summary, hint, key
-     * evidence), then one line per detector run that did not end ok, with its reason.
-     */
-    public static String table(Report.Status status, List<TargetSpec> targets, List<Row> rows, List<RunRecord> runs,
-                               String context, Ansi ansi) {
-        StringBuilder out = new StringBuilder();
-        long ok = runs.stream().filter(r -> r.outcome() instanceof Outcome.Ok).count();
-        out.append(ansi.status(status, String.format("%-8s", status.name())))
-                .append(" telltale: ")
-                .append(rows.isEmpty() ? "no findings" : countBySeverity(rows))
-                .append("; ").append(ok).append(" of ").append(runs.size()).append(" detector runs ok")
-                .append(context.isEmpty() ? "" : "; " + context).append('\n');
-        out.append("         targets: ");
-        out.append(String.join(", ", targets.stream().map(t -> t.kind() + " " + t.name()).toList())).append('\n');
-        if (!rows.isEmpty()) {
-            out.append('\n');
-        }
-        for (Row r : rows) {
-            Finding f = r.finding();
-            out.append(ansi.severity(f.severity(), String.format("%-8s", f.severity().name())))
-                    .append(' ').append(ansi.bold(Redaction.message(f.subject())))
-                    .append("  [").append(f.detector()).append(" on ").append(f.target())
-                    .append(r.state().map(s -> ", " + s).orElse("")).append("]\n");
-            out.append("         ").append(Redaction.message(f.summary())).append('\n');
-            out.append("         problem: ").append(f.problem().title()).append(" (").append(f.problem().id()).append(")\n");
-            String evidence = evidence(f);
-            if (!evidence.isEmpty()) {
-                out.append("         evidence: ").append(evidence).append('\n');
-            }
-            if (!f.hint().isBlank()) {
-                out.append("         hint: ").append(f.hint()).append('\n');
-            }
-        }
-        List<RunRecord> notOk = runs.stream().filter(r -> !(r.outcome() instanceof Outcome.Ok)).toList();
-        if (!notOk.isEmpty()) {
-            out.append('\n');
-        }
-        for (RunRecord run : notOk) {
-            out.append(ansi.dim(String.format("%-8s", run.outcome().kind())))
-                    .append(' ').append(run.detector()).append(" on ").append(run.target()).append(": ")
-                    .append(Redaction.message(run.outcome().reason())).append('\n');
-        }
-        return out.toString();
-    }
-
-    private static String countBySeverity(List<Row> rows) {
-        StringBuilder s = new StringBuilder();
-        for (Severity sev : List.of(Severity.CRITICAL, Severity.WARNING, Severity.INFO)) {
-            long n = rows.stream().filter(r -> r.finding().severity() == sev).count();
-            if (n > 0) {
-                if (s.length() > 0) {
-                    s.append(", ");
-                }
-                s.append(n).append(' ').append(sev.label());
-            }
-        }
-        return s.toString();
-    }
-
-    private static String evidence(Finding f) {
-        StringBuilder s = new StringBuilder();
-        for (Map.Entry<String, Object> e : f.evidence().entrySet()) {
-            String v = Redaction.message(String.valueOf(e.getValue())).replaceAll("\\s+", " ");
-            if (v.length() > 120) {
-                v = v.substring(0, 117) + "...";
-            }
-            if (s.length() > 0) {
-                s.append(", ");
-            }
-            s.append(e.getKey()).append('=').append(v);
-            if (s.length() > 400) {
-                s.append(", ...");
-                break;
-            }
-        }
-        return s.toString();
     }
 }

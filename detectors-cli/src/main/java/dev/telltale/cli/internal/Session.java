@@ -3,6 +3,7 @@ package dev.telltale.cli.internal;
 import dev.telltale.core.AlertListener;
 import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorEngine;
+import dev.telltale.core.Progress;
 import dev.telltale.core.SettingException;
 
 import java.nio.file.Path;
@@ -11,30 +12,44 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The targets of one command, opened, with an engine over their detectors. Closing it closes the engine
- * and the connections.
+ * The targets of one command, probed, with an engine over their detectors. Targets are independent: one that
+ * is down is reported as such and the others are checked. Closing it closes the engine and the connections.
  */
 public final class Session implements AutoCloseable {
     private final List<TargetSpec> targets;
+    private final TargetStates states;
     private final DetectorEngine engine;
     private final List<AutoCloseable> resources;
 
-    private Session(List<TargetSpec> targets, DetectorEngine engine, List<AutoCloseable> resources) {
+    private Session(List<TargetSpec> targets, TargetStates states, DetectorEngine engine, List<AutoCloseable> resources) {
         this.targets = targets;
+        this.states = states;
         this.engine = engine;
         this.resources = resources;
     }
 
     /**
-     * What a command was given: the values of each kind's flag, by kind name, a config file, {@code --set} overrides.
+     * What a command was given: the values of each kind's flag, by kind name, {@code --cluster} groups, a config
+     * file, {@code --set} overrides.
      */
-    public record Request(Map<String, List<String>> targetsByKind, Optional<Path> config, Map<String, String> set) {
+    public record Request(Map<String, List<String>> targetsByKind, List<String> clusters, Optional<Path> config,
+                          Map<String, String> set) {
     }
 
-    public static Session open(TargetKinds kinds, Request request, List<AlertListener> listeners) {
+    /** How a command treats a target that is down. */
+    public enum Mode {
+        /** A one-shot report: its detectors are left out, and it is reported as down. */
+        CHECK,
+        /** The agent: its detectors are built anyway and fail until it answers; it is probed again with backoff. */
+        AGENT
+    }
+
+    public static Session open(TargetKinds kinds, Request request, Mode mode, List<AlertListener> listeners,
+                               Progress progress) {
         ConfigFile.Config config = request.config()
                 .map(p -> ConfigFile.read(p, kinds.all()))
                 .orElse(ConfigFile.Config.EMPTY);
@@ -57,6 +72,11 @@ public final class Session implements AutoCloseable {
                         + "'; name them with --" + t.kind() + " NAME=URL");
             }
         }
+        List<TargetGroups.Declared> declared = new ArrayList<>();
+        config.clusters().forEach((name, members) ->
+                declared.add(new TargetGroups.Declared(configName + ": clusters." + name, name, members)));
+        request.clusters().forEach(c -> declared.add(TargetGroups.parseFlag(c)));
+        List<TargetGroup> groups = TargetGroups.resolve(targets, declared);
         // every setting is checked before any target is contacted
         SettingsCheck check = new SettingsCheck(kinds.specs(), targets.stream().map(TargetSpec::name).toList());
         check.validate(configName, config.settings());
@@ -72,12 +92,29 @@ public final class Session implements AutoCloseable {
                         + " target to run them on");
             }
         }
+        TargetStates states = TargetStates.probe(targets, kinds);
+        if (mode == Mode.CHECK && states.down().size() == targets.size()) {
+            // nothing to report on: the check could not run
+            throw new CliException(states.down().size() == 1 ? states.down().get(0).down().orElseThrow()
+                    : "no target answers: " + states.down().stream().map(st -> st.down().orElseThrow())
+                    .collect(Collectors.joining("; ")));
+        }
         List<Detector> detectors = new ArrayList<>();
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             for (Map.Entry<String, List<TargetSpec>> e : byKind.entrySet()) {
                 TargetKind kind = kinds.byName(e.getKey()).orElseThrow();
-                TargetKind.Opened opened = kind.open(e.getValue(), kind.acceptsIntegrity() ? config.integrity() : Map.of());
+                List<TargetSpec> open = e.getValue().stream()
+                        .filter(t -> mode == Mode.AGENT || states.all().stream().anyMatch(st -> st.target().equals(t) && st.up()))
+                        .toList();
+                if (open.isEmpty()) {
+                    continue;
+                }
+                // the integrity checks belong to the kind's first target: left out with it when it is down
+                boolean integrity = kind.acceptsIntegrity() && open.get(0).equals(e.getValue().get(0));
+                Set<String> openNames = open.stream().map(TargetSpec::name).collect(Collectors.toSet());
+                TargetKind.Opened opened = kind.open(open, TargetGroups.within(groups, kind.name(), openNames),
+                        integrity ? config.integrity() : Map.of());
                 detectors.addAll(opened.detectors());
                 resources.addAll(opened.resources());
             }
@@ -85,6 +122,7 @@ public final class Session implements AutoCloseable {
             settings.putAll(request.set());
             DetectorEngine.Builder b = DetectorEngine.builder()
                     .detectors(detectors)
+                    .progress(progress)
                     .settings(SettingsCheck.forDetectors(settings, detectors));
             listeners.forEach(b::listener);
             DetectorEngine engine;
@@ -93,7 +131,10 @@ public final class Session implements AutoCloseable {
             } catch (SettingException ex) {
                 throw new CliException(ex.getMessage(), ex);
             }
-            return new Session(List.copyOf(targets), engine, resources);
+            if (mode == Mode.AGENT) {
+                states.keepProbing();
+            }
+            return new Session(List.copyOf(targets), states, engine, resources);
         } catch (RuntimeException ex) {
             closeAll(resources);
             throw ex;
@@ -104,12 +145,18 @@ public final class Session implements AutoCloseable {
         return targets;
     }
 
+    /** Whether each target answers (in the agent, as of its latest probe). */
+    public List<TargetStates.State> states() {
+        return states.all();
+    }
+
     public DetectorEngine engine() {
         return engine;
     }
 
     @Override
     public void close() {
+        states.close();
         engine.close();
         closeAll(resources);
     }

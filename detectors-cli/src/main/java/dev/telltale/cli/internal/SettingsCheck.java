@@ -69,12 +69,20 @@ public final class SettingsCheck {
         });
     }
 
-    /** The overrides that belong to the given detectors (the rest tune detectors that are not running). */
+    /**
+     * The overrides that belong to the given detectors: the rest tune detectors that are not running, or a
+     * target that is left out of this run because it is down.
+     */
     public static Map<String, String> forDetectors(Map<String, String> settings, List<Detector> running) {
-        Set<String> ids = running.stream().map(Detector::id).collect(Collectors.toSet());
         Map<String, String> out = new LinkedHashMap<>();
-        settings.forEach((k, v) -> ids.stream().filter(id -> k.startsWith(id + "."))
-                .findAny().ifPresent(id -> out.put(k, v)));
+        settings.forEach((k, v) -> {
+            SettingKey key = SettingKey.parse(k);
+            boolean runs = running.stream().anyMatch(d -> key.key().startsWith(d.id() + ".")
+                    && key.target().map(t -> t.equals(d.target())).orElse(true));
+            if (runs) {
+                out.put(k, v);
+            }
+        });
         return out;
     }
 

@@ -55,13 +55,24 @@ public interface TargetKind {
     }
 
     /**
-     * Connects to the targets, checks each answers (throwing a {@link CliException} that names the
-     * unreachable one, without its password) and returns their detectors, including those that look
-     * across several targets of this kind.
+     * Whether the target answers now, within a few seconds: empty when it does, else why not, in one line
+     * that names the target without its password ({@code cannot reach postgres target 'shop' (...): Connection refused}).
      *
-     * @param integrity the {@code integrity:} section of telltale.yaml (check kind to a list of checks); empty if none
+     * @throws CliException when the URL cannot be used at all (bad input rather than a server that is down)
      */
-    Opened open(List<TargetSpec> targets, Map<String, Object> integrity);
+    Optional<String> probe(TargetSpec target);
+
+    /**
+     * The detectors of these targets, without connecting (connections open on first use, so a target that is
+     * down only makes its runs fail): every target's own detectors, the cross-endpoint ones of each group,
+     * and the {@code integrity:} checks on the first target.
+     *
+     * @param groups     endpoints that belong together, each of two or more of {@code targets}; the
+     *                   cross-endpoint detectors run within a group only
+     * @param integrity  the {@code integrity:} section of telltale.yaml (check kind to a list of checks); empty if none
+     * @throws CliException for a URL the kind cannot use or a bad integrity section
+     */
+    Opened open(List<TargetSpec> targets, List<TargetGroup> groups, Map<String, Object> integrity);
 
     /** The specs of every detector this kind can run: for {@code list}, the rules and validating settings. */
     List<DetectorSpec> specs();

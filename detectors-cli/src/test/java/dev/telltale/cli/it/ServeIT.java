@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -69,6 +70,56 @@ class ServeIT {
             assertThat(get(http, base + "/nope").statusCode()).isEqualTo(404);
         } finally {
             p.destroy(); // SIGTERM: the shutdown hook stops the server and the engine
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("telltale serve stops on SIGTERM").isTrue();
+        }
+    }
+
+    @Test
+    void aTargetThatIsDownAtStartDoesNotStopTheAgent(TestPostgres pg) throws Exception {
+        int dead;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            dead = s.getLocalPort();
+        }
+        Process p = TelltaleJar.command("serve", "--port", "0", "--host", "127.0.0.1",
+                        "--postgres", "shop=" + pg.jdbcUrl(), "--redis", "cache=redis://:Sup3rSecret@127.0.0.1:" + dead,
+                        "--set", "postgres.connections.interval=1s")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String first = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return out.readLine();
+                } catch (Exception e) {
+                    return "";
+                }
+            }).get(90, TimeUnit.SECONDS);
+            Matcher m = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/metrics").matcher(String.valueOf(first));
+            assertThat(m.find()).as("first line: " + first).isTrue();
+            assertThat(first).contains("redis cache (down: retrying)");
+            String base = "http://127.0.0.1:" + m.group(1);
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+            HttpResponse<String> health = get(http, base + "/health");
+            assertThat(health.statusCode()).isEqualTo(200);
+            JsonNode h = new ObjectMapper().readTree(health.body());
+            assertThat(h.get("status").asText()).isEqualTo("UP");
+            assertThat(h.get("targetsDown").asInt()).isEqualTo(1);
+            assertThat(h.get("targets").get(0).get("state").asText()).isEqualTo("up");
+            assertThat(h.get("targets").get(1).get("state").asText()).isEqualTo("down");
+            assertThat(h.get("targets").get(1).get("reason").asText()).contains("cache").doesNotContain("Sup3rSecret");
+
+            // the other target's detectors run; the down one's fail until it answers
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                JsonNode findings = new ObjectMapper().readTree(get(http, base + "/findings").body());
+                assertThat(findings.get("status").asText()).isEqualTo("UNKNOWN");
+                assertThat(findings.get("targets").findValuesAsText("state")).containsExactly("up", "down");
+                assertThat(findings.get("runs").findValuesAsText("target")).contains("shop", "cache");
+                assertThat(StreamSupport.stream(findings.get("runs").spliterator(), false)
+                        .filter(r -> r.get("target").asText().equals("shop"))).anyMatch(r -> r.get("outcome").asText().equals("ok"));
+                findings.get("findings").forEach(f -> assertThat(f.get("state").asText()).isIn("pending", "firing"));
+            });
+        } finally {
+            p.destroy();
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("telltale serve stops on SIGTERM").isTrue();
         }
     }

@@ -1,11 +1,14 @@
 package dev.telltale.cli.internal.command;
 
 import dev.telltale.cli.internal.Ansi;
+import dev.telltale.cli.internal.ProgressLine;
+import dev.telltale.cli.internal.Redaction;
+import dev.telltale.cli.internal.ReportTable;
 import dev.telltale.cli.internal.ReportView;
 import dev.telltale.cli.internal.Session;
 import dev.telltale.cli.internal.TargetKinds;
-import dev.telltale.cli.internal.Redaction;
-import dev.telltale.core.Outcome;
+import dev.telltale.cli.internal.TargetStates;
+import dev.telltale.core.Progress;
 import dev.telltale.core.Report;
 import dev.telltale.core.RunRecord;
 import dev.telltale.core.SettingType;
@@ -15,15 +18,22 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Runs every applicable detector once on the targets and prints a report.",
-                "Counters are sampled twice, --window apart, so rate-based detectors work in one shot."},
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:no finding above INFO", "1:a WARNING finding", "2:a CRITICAL finding",
-                "3:the check could not run (unreachable target, bad flag or config, a detector failed)"})
+                "Counters are sampled twice, --window apart, so rate-based detectors work in one shot.",
+                "Each target is checked on its own: one that is down is reported as UNKNOWN and the others are checked."},
+        exitCodeListHeading = "%nExit status (the first that applies, as monitoring plugins do):%n",
+        exitCodeList = {"2:a CRITICAL finding is firing",
+                "3:UNKNOWN, a target is down, a detector failed or timed out, a run looked at part of its subject only"
+                        + " (with --strict also a skipped detector), or the check could not run at all (bad flag or"
+                        + " config, no target answers)",
+                "1:a WARNING finding is firing",
+                "0:nothing above INFO is firing (a pending finding, seen for less than its 'for', does not count"
+                        + " unless --no-hold)"})
 public final class CheckCommand implements Callable<Integer> {
     private final TargetKinds kinds;
 
@@ -37,6 +47,13 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Time between the two samples (default ${DEFAULT-VALUE}).")
     Duration window;
 
+    @Option(names = "--strict", description = "A skipped detector (missing privilege or extension) makes the status UNKNOWN.")
+    boolean strict;
+
+    @Option(names = "--no-hold", description = "Findings count at once, whatever their 'for' (by default a finding seen "
+            + "for less than its 'for' is shown as pending and does not raise the status).")
+    boolean noHold;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -46,35 +63,78 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Session session = Session.open(kinds, targets.request(), List.of())) {
-            Report report = session.engine().runOnce(window);
-            PrintWriter out = spec.commandLine().getOut();
-            out.print(render(report, session, format, "window " + SettingType.DURATION.format(window), Ansi.forStdout(), true));
-            out.flush();
-            Report.Status status = report.status();
-            if (status == Report.Status.UNKNOWN) {
-                explainUnknown(report.runs(), spec.commandLine().getErr());
+        PrintWriter err = spec.commandLine().getErr();
+        Progress progress = ProgressLine.forTerminal(err);
+        try (Session session = Session.open(kinds, targets.request(), Session.Mode.CHECK, List.of(), progress)) {
+            Report report;
+            try {
+                report = session.engine().runOnce(window);
+            } finally {
+                ProgressLine.clear(progress);
             }
-            return status.exitCode();
+            Verdict result = verdict(report, session, noHold, strict);
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(render(result, format, "window " + SettingType.DURATION.format(window), Ansi.forStdout(), true));
+            out.flush();
+            if (result.status() == Report.Status.UNKNOWN) {
+                explainUnknown(result, err);
+            }
+            return result.status().exitCode();
         }
     }
 
-    static String render(Report report, Session session, Options.Format format, String context, Ansi ansi,
-                         boolean pretty) {
-        List<ReportView.Row> rows = ReportView.rows(report);
+    /** A one-shot report with its rows, the target states and the status they make. */
+    record Verdict(Report.Status status, List<TargetStates.State> targets, List<ReportView.Row> rows, List<RunRecord> runs) {
+        /**
+         * Without the runs on targets that are down: they failed because the target is down, which its UNKNOWN
+         * line says once (in watch, whose detectors stay built for a target that may come back).
+         */
+        Verdict withoutRunsOfTargetsDown() {
+            java.util.Set<String> down = targets.stream().filter(t -> !t.up()).map(t -> t.target().name())
+                    .collect(java.util.stream.Collectors.toSet());
+            return new Verdict(status, targets, rows, runs.stream().filter(r -> !down.contains(r.target())).toList());
+        }
+    }
+
+    static Verdict verdict(Report report, Session session, boolean noHold, boolean strict) {
+        List<ReportView.Row> rows = ReportView.rows(noHold ? report.ignoringHold() : report);
+        List<TargetStates.State> states = session.states();
+        return new Verdict(ReportView.status(rows, report.runs(), states, strict), states, rows, report.runs());
+    }
+
+    static String render(Verdict o, Options.Format format, String context, Ansi ansi, boolean pretty) {
         if (format == Options.Format.json) {
-            return ReportView.jsonText(ReportView.json(report.status(), session.targets(), rows, report.runs()), pretty) + "\n";
+            return ReportView.jsonText(ReportView.json(o.status(), o.targets(), o.rows(), o.runs()), pretty) + "\n";
         }
-        return ReportView.table(report.status(), session.targets(), rows, report.runs(), context, ansi);
+        return ReportTable.render(o.status(), o.targets(), o.rows(), o.runs(), context, ansi);
     }
 
-    /** One line on stderr: which detector runs failed, so that exit status 3 says why. */
-    static void explainUnknown(List<RunRecord> runs, PrintWriter err) {
-        List<RunRecord> failed = runs.stream()
-                .filter(r -> r.outcome() instanceof Outcome.Failed || r.outcome() instanceof Outcome.TimedOut).toList();
-        RunRecord first = failed.get(0);
-        err.println("telltale: " + failed.size() + " detector run(s) failed, first " + first.detector() + " on "
-                + first.target() + ": " + Redaction.message(first.outcome().reason()));
+    /** One line on stderr saying why the status is UNKNOWN: targets down, runs that failed, partial or skipped runs. */
+    static void explainUnknown(Verdict o, PrintWriter err) {
+        List<String> why = new ArrayList<>();
+        List<TargetStates.State> down = o.targets().stream().filter(t -> !t.up()).toList();
+        if (!down.isEmpty()) {
+            why.add(down.size() + " target(s) down, first " + down.get(0).down().orElseThrow());
+        }
+        List<RunRecord> failed = o.runs().stream()
+                .filter(r -> r.outcome() instanceof dev.telltale.core.Outcome.Failed
+                        || r.outcome() instanceof dev.telltale.core.Outcome.TimedOut).toList();
+        if (!failed.isEmpty()) {
+            RunRecord first = failed.get(0);
+            why.add(failed.size() + " detector run(s) failed, first " + first.detector() + " on " + first.target() + ": "
+                    + first.outcome().reason());
+        }
+        List<RunRecord> partial = o.runs().stream().filter(RunRecord::partial).toList();
+        if (!partial.isEmpty()) {
+            RunRecord first = partial.get(0);
+            why.add(partial.size() + " run(s) looked at part of their subject, first " + first.detector() + " on "
+                    + first.target() + ": " + first.coverage().orElseThrow().describe());
+        }
+        if (why.isEmpty()) {
+            long skipped = o.runs().stream().filter(r -> r.outcome() instanceof dev.telltale.core.Outcome.Skipped).count();
+            why.add(skipped + " detector(s) skipped, counted as UNKNOWN by --strict");
+        }
+        err.println("telltale: " + Redaction.message(String.join("; ", why)).replaceAll("\\s+", " "));
         err.flush();
     }
 }

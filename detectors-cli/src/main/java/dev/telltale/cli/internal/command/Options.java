@@ -35,6 +35,13 @@ public final class Options {
                 description = "Overrides one detector setting, KEY being DETECTOR.SETTING as 'telltale list' shows them; repeatable.")
         Map<String, String> set = new LinkedHashMap<>();
 
+        @Option(names = "--cluster", paramLabel = "NAME=TARGET,TARGET",
+                description = {"Endpoints that belong together (a primary and its standbys, a master and its replicas),"
+                        + " by target name: the split-brain checks compare only these; repeatable.",
+                        "Other targets of a kind are compared only when they share a lineage (PostgreSQL system"
+                        + " identifier, Redis replication or cluster)."})
+        List<String> clusters = new java.util.ArrayList<>();
+
         @Option(names = "--verbose", description = "Logs more and prints stack traces.")
         boolean verbose;
 
@@ -81,7 +88,7 @@ public final class Options {
                     given.put(kind, List.copyOf(urls));
                 }
             });
-            return new Session.Request(given, Optional.ofNullable(config), set);
+            return new Session.Request(given, List.copyOf(clusters), Optional.ofNullable(config), set);
         }
     }
 

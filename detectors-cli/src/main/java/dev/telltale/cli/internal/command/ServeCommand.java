@@ -1,11 +1,17 @@
 package dev.telltale.cli.internal.command;
 
 import dev.telltale.cli.internal.MetricsServer;
+import dev.telltale.cli.internal.Redaction;
 import dev.telltale.cli.internal.ReportView;
+import dev.telltale.cli.internal.TargetStates;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.cli.internal.Session;
 import dev.telltale.cli.internal.TargetKinds;
 import dev.telltale.core.DetectorEngine;
 import dev.telltale.core.Outcome;
+import dev.telltale.core.Progress;
 import dev.telltale.core.RunRecord;
 import dev.telltale.core.Slf4jAlertListener;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -14,6 +20,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -45,7 +52,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0..65535, was " + port);
         }
-        Session session = Session.open(kinds, targets.request(), List.of(new Slf4jAlertListener()));
+        // a target that is down at start does not stop the agent: its runs fail until it answers, /health names it
+        Session session = Session.open(kinds, targets.request(), Session.Mode.AGENT, List.of(new Slf4jAlertListener()),
+                Progress.NONE);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         DetectorEngine engine = session.engine();
         engine.bindTo(registry);
@@ -71,7 +80,8 @@ public final class ServeCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         out.println("telltale: serving http://" + host + ":" + server.port() + "/metrics, /findings and /health for "
                 + engine.detectors().size() + " detectors on " + String.join(", ",
-                session.targets().stream().map(t -> t.kind() + " " + t.name()).toList()));
+                session.states().stream().map(t -> t.target().kind() + " " + t.target().name()
+                        + (t.up() ? "" : " (down: retrying)")).toList()));
         out.flush();
         stopped.await();
         return 0;
@@ -79,20 +89,28 @@ public final class ServeCommand implements Callable<Integer> {
 
     static String findingsJson(Session session) {
         DetectorEngine engine = session.engine();
-        List<ReportView.Row> rows = ReportView.rows(engine.activeAlerts());
+        List<ReportView.Row> rows = ReportView.rows(engine.activeAlerts(), Instant.now());
         List<RunRecord> runs = engine.lastRuns();
-        return ReportView.jsonText(ReportView.json(ReportView.status(
-                rows.stream().filter(r -> r.state().orElse("").equals("firing")).toList(), runs),
-                session.targets(), rows, runs), true);
+        List<TargetStates.State> states = session.states();
+        return ReportView.jsonText(ReportView.json(ReportView.status(rows, runs, states, false), states, rows, runs), true);
     }
 
+    /** The agent is up (HTTP 200) while it runs; the body says which targets answer and how the runs end. */
     static MetricsServer.Health health(Session session) {
         List<RunRecord> runs = session.engine().lastRuns();
         long ok = runs.stream().filter(r -> r.outcome() instanceof Outcome.Ok).count();
         long failing = runs.stream().filter(r -> r.outcome() instanceof Outcome.Failed || r.outcome() instanceof Outcome.TimedOut).count();
         long skipped = runs.stream().filter(r -> r.outcome() instanceof Outcome.Skipped).count();
+        List<TargetStates.State> states = session.states();
+        ArrayNode ts = JsonNodeFactory.instance.arrayNode();
+        for (TargetStates.State s : states) {
+            ObjectNode t = ts.addObject().put("name", s.target().name()).put("kind", s.target().kind()).put("state", s.label());
+            s.down().ifPresent(reason -> t.put("reason", Redaction.message(reason)));
+        }
         String json = "{\"status\": \"UP\", \"detectors\": " + session.engine().detectors().size() + ", \"ran\": " + runs.size()
-                + ", \"ok\": " + ok + ", \"failing\": " + failing + ", \"skipped\": " + skipped + "}\n";
+                + ", \"ok\": " + ok + ", \"failing\": " + failing + ", \"skipped\": " + skipped
+                + ", \"targetsDown\": " + states.stream().filter(s -> !s.up()).count()
+                + ", \"targets\": " + ts + "}\n";
         return new MetricsServer.Health(true, json);
     }
 }

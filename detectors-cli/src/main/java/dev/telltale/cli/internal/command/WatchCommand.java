@@ -3,6 +3,7 @@ package dev.telltale.cli.internal.command;
 import dev.telltale.cli.internal.Ansi;
 import dev.telltale.cli.internal.Session;
 import dev.telltale.cli.internal.TargetKinds;
+import dev.telltale.core.Progress;
 import dev.telltale.core.Report;
 import dev.telltale.core.SettingType;
 import picocli.CommandLine;
@@ -39,6 +40,12 @@ public final class WatchCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "0", description = "Stop after this many reports; 0 runs until interrupted.")
     int count;
 
+    @Option(names = "--strict", description = "A skipped detector (missing privilege or extension) makes the status UNKNOWN.")
+    boolean strict;
+
+    @Option(names = "--no-hold", description = "Findings count at once, whatever their 'for'.")
+    boolean noHold;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -53,18 +60,20 @@ public final class WatchCommand implements Callable<Integer> {
         }
         Ansi ansi = Ansi.forStdout();
         PrintWriter out = spec.commandLine().getOut();
-        try (Session session = Session.open(kinds, targets.request(), List.of())) {
+        // like the agent: a target that is down at start does not stop the watch, and is probed again with backoff
+        try (Session session = Session.open(kinds, targets.request(), Session.Mode.AGENT, List.of(), Progress.NONE)) {
             Report.Status status = Report.Status.OK;
             for (int i = 1; count == 0 || i <= count; i++) {
-                Report report = session.engine().runOnce(window);
+                CheckCommand.Verdict report = CheckCommand.verdict(session.engine().runOnce(window), session, noHold, strict)
+                        .withoutRunsOfTargetsDown();
                 status = report.status();
                 String context = "window " + SettingType.DURATION.format(window) + "; every "
                         + SettingType.DURATION.format(interval) + "; " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS);
                 if (format == Options.Format.json) {
-                    out.print(CheckCommand.render(report, session, format, context, Ansi.OFF, false));
+                    out.print(CheckCommand.render(report, format, context, Ansi.OFF, false));
                 } else {
                     out.print(ansi.enabled() ? ansi.clearScreen() : (i > 1 ? "\n" : ""));
-                    out.print(CheckCommand.render(report, session, format, context, ansi, true));
+                    out.print(CheckCommand.render(report, format, context, ansi, true));
                 }
                 out.flush();
                 if (count != 0 && i == count) {

@@ -167,16 +167,19 @@ public final class DemoRunner {
             return;
         }
         TargetSpec spec = TargetSpec.parse(kind.get(), "demo", target);
-        TargetKind.Opened opened = kind.get().open(List.of(spec), kind.get().acceptsIntegrity() ? integrity : Map.of());
+        TargetKind.Opened opened = kind.get().open(List.of(spec), List.of(), kind.get().acceptsIntegrity() ? integrity : Map.of());
         detectors.addAll(opened.detectors());
         resources.addAll(opened.resources());
         targets.add(spec);
     }
 
     private MetricsServer serve(int port, PrometheusMeterRegistry registry, DetectorEngine engine, List<TargetSpec> targets) {
-        java.util.function.Supplier<String> findings = () -> ReportView.jsonText(ReportView.json(
-                ReportView.status(ReportView.rows(engine.activeAlerts()), engine.lastRuns()), targets,
-                ReportView.rows(engine.activeAlerts()), engine.lastRuns()), true);
+        java.util.function.Supplier<String> findings = () -> {
+            List<ReportView.Row> rows = ReportView.rows(engine.activeAlerts(), java.time.Instant.now());
+            List<dev.telltale.cli.internal.TargetStates.State> states = ReportView.allUp(targets);
+            return ReportView.jsonText(ReportView.json(ReportView.status(rows, engine.lastRuns(), states, false), states,
+                    rows, engine.lastRuns()), true);
+        };
         java.util.function.Supplier<MetricsServer.Health> health = () -> new MetricsServer.Health(true, "{\"status\": \"UP\"}\n");
         try {
             return new MetricsServer("127.0.0.1", port, registry, findings, health);
