@@ -7,6 +7,7 @@ import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.integrity.IntegrityChecks;
 import dev.telltale.postgres.integrity.IntegrityConfig;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
+import dev.telltale.postgres.internal.PostgresTargetAccess;
 
 import java.net.URI;
 import java.time.Duration;
@@ -90,7 +91,7 @@ final class PostgresKind implements TargetKind {
             }
             for (int i = 0; i < specs.size(); i++) {
                 try {
-                    targets.get(i).server(PROBE);
+                    PostgresTargetAccess.server(targets.get(i), PROBE);
                 } catch (Exception e) {
                     throw new CliException("cannot reach " + specs.get(i) + ": " + Kinds.rootMessage(e), e);
                 }

@@ -7,6 +7,7 @@ import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.postgres.PostgresDetectors;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.replication.ReplicationDetector;
 import dev.telltale.postgres.support.PrivateServer;
 import dev.telltale.postgres.support.Runs;
 import dev.telltale.testkit.PostgresExtension;
