@@ -13,7 +13,7 @@ import dev.telltale.redis.internal.PersistenceDetector;
 import dev.telltale.redis.internal.ReplicationDetector;
 import dev.telltale.redis.internal.SlowCommandsDetector;
 import dev.telltale.redis.internal.StreamsDetector;
-import dev.telltale.redis.internal.TopologyDetector;
+import dev.telltale.redis.internal.RedisTopologyDetector;
 import dev.telltale.redis.internal.TtlHygieneDetector;
 
 import java.util.List;
@@ -45,7 +45,7 @@ public final class RedisDetectors {
         return List.of(CacheEfficiencyDetector.SPEC, HotKeysDetector.SPEC, BigKeysDetector.SPEC, MemoryDetector.SPEC,
                 SlowCommandsDetector.SPEC, LatencyDetector.SPEC, ClientsDetector.SPEC, ReplicationDetector.SPEC,
                 PersistenceDetector.SPEC, ClusterDetector.SPEC, TtlHygieneDetector.SPEC, StreamsDetector.SPEC,
-                TopologyDetector.SPEC);
+                RedisTopologyDetector.SPEC);
     }
 
     /**
@@ -55,6 +55,6 @@ public final class RedisDetectors {
      */
     public static List<Detector> forTopology(List<RedisTarget> targets) {
         Objects.requireNonNull(targets, "targets");
-        return List.of(new TopologyDetector(targets));
+        return List.of(new RedisTopologyDetector(targets));
     }
 }

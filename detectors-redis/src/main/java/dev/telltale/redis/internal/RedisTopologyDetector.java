@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * brain, critical at once. Cluster targets are left out (a cluster has a master per shard by design;
  * redis.cluster watches it), which is the false positive of topology-naive "too many masters" rules.
  */
-public final class TopologyDetector implements Detector {
+public final class RedisTopologyDetector implements Detector {
     public static final String ID = "redis.topology";
     static final SignalSpec MASTERS = SignalSpec.of("redis.topology.masters", "nodes",
             "Nodes of the configured replica group that act as master (1 is healthy).");
@@ -37,7 +37,7 @@ public final class TopologyDetector implements Detector {
     private final List<RedisTarget> targets;
     private final String name;
 
-    public TopologyDetector(List<RedisTarget> targets) {
+    public RedisTopologyDetector(List<RedisTarget> targets) {
         if (targets.size() < 2) {
             throw new IllegalArgumentException("a topology check needs at least two Redis targets, got " + targets.size());
         }
@@ -60,7 +60,7 @@ public final class TopologyDetector implements Detector {
         Map<String, RedisInfo> masters = new LinkedHashMap<>();
         List<String> seen = new ArrayList<>();
         for (RedisTarget t : targets) {
-            for (NodeClient n : t.nodeClients()) {
+            for (NodeClient n : RedisTargetAccess.nodeClients(t)) {
                 RedisInfo info = RedisInfo.parse(n.sync().info("replication") + "\n" + n.sync().info("cluster"));
                 if (info.clusterEnabled()) {
                     continue;
