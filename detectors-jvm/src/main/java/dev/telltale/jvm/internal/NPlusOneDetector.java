@@ -1,4 +1,4 @@
-package dev.telltale.jvm;
+package dev.telltale.jvm.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
@@ -9,8 +9,6 @@ import dev.telltale.core.Setting;
 import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
-import dev.telltale.jvm.internal.InProcessDetector;
-import dev.telltale.jvm.internal.NPlusOneRegistry;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -53,7 +51,7 @@ public final class NPlusOneDetector extends InProcessDetector {
 
     private final NPlusOneRegistry registry;
 
-    NPlusOneDetector(String target, NPlusOneRegistry registry) {
+    public NPlusOneDetector(String target, NPlusOneRegistry registry) {
         super(SPEC, target);
         this.registry = registry;
     }

@@ -1,4 +1,4 @@
-package dev.telltale.jvm;
+package dev.telltale.jvm.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
@@ -8,7 +8,6 @@ import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
-import dev.telltale.jvm.internal.InProcessDetector;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -49,7 +48,7 @@ public final class JvmThreadsDetector extends InProcessDetector {
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
-    JvmThreadsDetector(String target) {
+    public JvmThreadsDetector(String target) {
         super(SPEC, target);
     }
 
@@ -131,7 +130,7 @@ public final class JvmThreadsDetector extends InProcessDetector {
         return List.copyOf(out.values());
     }
 
-    static String poolOf(String threadName) {
+    public static String poolOf(String threadName) {
         String p = TRAILING_NUMBER.matcher(threadName).replaceFirst("");
         return p.isEmpty() ? threadName : p;
     }

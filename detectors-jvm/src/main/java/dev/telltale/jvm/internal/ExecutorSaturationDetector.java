@@ -1,4 +1,4 @@
-package dev.telltale.jvm;
+package dev.telltale.jvm.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
@@ -8,8 +8,6 @@ import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
-import dev.telltale.jvm.internal.InProcessDetector;
-import dev.telltale.jvm.internal.WindowedCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -48,11 +46,11 @@ public final class ExecutorSaturationDetector extends InProcessDetector {
             .signals(BUSY_SIGNAL, QUEUED, REJECTED)
             .build();
 
-    private final Map<String, TelltaleJvm.RegisteredExecutor> executors;
+    private final Map<String, RegisteredExecutor> executors;
     private final List<MeterRegistry> meterSources;
     private final Map<String, WindowedCounter> rejectionWindows = new HashMap<>();
 
-    ExecutorSaturationDetector(String target, Map<String, TelltaleJvm.RegisteredExecutor> executors, List<MeterRegistry> meterSources) {
+    public ExecutorSaturationDetector(String target, Map<String, RegisteredExecutor> executors, List<MeterRegistry> meterSources) {
         super(SPEC, target);
         this.executors = executors;
         this.meterSources = meterSources;

@@ -1,4 +1,4 @@
-package dev.telltale.jvm;
+package dev.telltale.jvm.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
@@ -7,11 +7,6 @@ import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
-import dev.telltale.jvm.internal.CallSites;
-import dev.telltale.jvm.internal.InProcessDetector;
-import dev.telltale.jvm.internal.JdbcMonitor;
-import dev.telltale.jvm.internal.Lease;
-import dev.telltale.jvm.internal.WorkState;
 
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +38,7 @@ public final class PoolLeaksDetector extends InProcessDetector {
 
     private final Map<String, JdbcMonitor> monitors;
 
-    PoolLeaksDetector(String target, Map<String, JdbcMonitor> monitors) {
+    public PoolLeaksDetector(String target, Map<String, JdbcMonitor> monitors) {
         super(SPEC, target);
         this.monitors = monitors;
     }

@@ -1,4 +1,4 @@
-package dev.telltale.jvm;
+package dev.telltale.jvm.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
@@ -8,10 +8,6 @@ import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
-import dev.telltale.jvm.internal.Fingerprint;
-import dev.telltale.jvm.internal.InProcessDetector;
-import dev.telltale.jvm.internal.StatementStats;
-import dev.telltale.jvm.internal.WindowedCounter;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +21,7 @@ import java.util.Set;
  * 40001 serialization failure, 23505 unique violation, 57014 cancelled by a timeout), and statement
  * shapes run without a query timeout. Counts are over the last {@code window}.
  */
-public final class StatementsDetector extends InProcessDetector {
+public final class JdbcStatementsDetector extends InProcessDetector {
     public static final String ID = "jdbc.statements";
     public static final Setting<Duration> SLOW = Setting.duration("slow", Duration.ofSeconds(1),
             "A statement that takes longer than this is slow.").above(Duration.ZERO);
@@ -71,7 +67,7 @@ public final class StatementsDetector extends InProcessDetector {
     private final WindowedCounter slowWindow = new WindowedCounter();
     private final Map<Long, WindowedCounter> slowShapeWindows = new HashMap<>();
 
-    StatementsDetector(String target, StatementStats stats) {
+    public JdbcStatementsDetector(String target, StatementStats stats) {
         super(SPEC, target);
         this.stats = stats;
         for (int i = 0; i < errorWindows.length; i++) {

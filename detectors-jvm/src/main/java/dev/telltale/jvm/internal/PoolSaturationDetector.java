@@ -1,4 +1,4 @@
-package dev.telltale.jvm;
+package dev.telltale.jvm.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
@@ -8,10 +8,7 @@ import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
-import dev.telltale.jvm.internal.InProcessDetector;
-import dev.telltale.jvm.internal.JdbcMonitor;
-import dev.telltale.jvm.internal.Lease;
-import dev.telltale.jvm.internal.WindowedCounter;
+import dev.telltale.jvm.PoolStats;
 
 import java.time.Duration;
 import java.util.Comparator;
@@ -57,7 +54,7 @@ public final class PoolSaturationDetector extends InProcessDetector {
     private final Map<String, JdbcMonitor> monitors;
     private final Map<String, WindowedCounter> timeoutWindows = new HashMap<>();
 
-    PoolSaturationDetector(String target, Map<String, PoolStats> pools, Map<String, JdbcMonitor> monitors) {
+    public PoolSaturationDetector(String target, Map<String, PoolStats> pools, Map<String, JdbcMonitor> monitors) {
         super(SPEC, target);
         this.pools = pools;
         this.monitors = monitors;

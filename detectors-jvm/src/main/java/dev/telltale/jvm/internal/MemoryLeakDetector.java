@@ -1,4 +1,4 @@
-package dev.telltale.jvm;
+package dev.telltale.jvm.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
@@ -8,8 +8,6 @@ import dev.telltale.core.Setting;
 import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
-import dev.telltale.jvm.internal.InProcessDetector;
-import dev.telltale.jvm.internal.TheilSen;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -75,7 +73,7 @@ public final class MemoryLeakDetector extends InProcessDetector {
     private long lastGcMillis = -1;
     private long lastWallNanos;
 
-    MemoryLeakDetector(String target) {
+    public MemoryLeakDetector(String target) {
         super(SPEC, target);
     }
 
