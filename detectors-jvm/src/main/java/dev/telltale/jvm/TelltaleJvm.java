@@ -2,9 +2,6 @@ package dev.telltale.jvm;
 
 import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSpec;
-import dev.telltale.jvm.cache.StampedeDetector;
-import dev.telltale.jvm.events.EventOrderingDetector;
-import dev.telltale.jvm.http.ThrottlingDetector;
 import dev.telltale.jvm.internal.CallSites;
 import dev.telltale.jvm.internal.ExecutorSaturationDetector;
 import dev.telltale.jvm.internal.HikariSupport;
@@ -20,10 +17,13 @@ import dev.telltale.jvm.internal.RegisteredExecutor;
 import dev.telltale.jvm.internal.Scopes;
 import dev.telltale.jvm.internal.SqlFingerprints;
 import dev.telltale.jvm.internal.StatementStats;
-import dev.telltale.jvm.keys.HotKeysDetector;
-import dev.telltale.jvm.requests.DuplicateRequestsDetector;
-import dev.telltale.jvm.resilience.CircuitBreakerDetector;
-import dev.telltale.jvm.resilience.RetryStormDetector;
+import dev.telltale.jvm.internal.cache.StampedeDetector;
+import dev.telltale.jvm.internal.events.EventOrderingDetector;
+import dev.telltale.jvm.internal.http.ThrottlingDetector;
+import dev.telltale.jvm.internal.keys.ClientHotKeysDetector;
+import dev.telltale.jvm.internal.requests.DuplicateRequestsDetector;
+import dev.telltale.jvm.internal.resilience.CircuitBreakerDetector;
+import dev.telltale.jvm.internal.resilience.RetryStormDetector;
 import io.micrometer.core.instrument.MeterRegistry;
 import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
 
@@ -91,7 +91,7 @@ public final class TelltaleJvm {
     public static List<DetectorSpec> specs() {
         return List.of(NPlusOneDetector.SPEC, JdbcStatementsDetector.SPEC, PoolSaturationDetector.SPEC, PoolLeaksDetector.SPEC,
                 ExecutorSaturationDetector.SPEC, JvmThreadsDetector.SPEC, MemoryLeakDetector.SPEC,
-                RetryStormDetector.SPEC, CircuitBreakerDetector.SPEC, StampedeDetector.SPEC, HotKeysDetector.SPEC,
+                RetryStormDetector.SPEC, CircuitBreakerDetector.SPEC, StampedeDetector.SPEC, ClientHotKeysDetector.SPEC,
                 DuplicateRequestsDetector.SPEC, EventOrderingDetector.SPEC, ThrottlingDetector.SPEC);
     }
 

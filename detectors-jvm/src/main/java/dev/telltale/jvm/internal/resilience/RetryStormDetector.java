@@ -1,4 +1,4 @@
-package dev.telltale.jvm.resilience;
+package dev.telltale.jvm.internal.resilience;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
@@ -28,7 +28,7 @@ import java.util.function.LongSupplier;
 /**
  * {@code resilience.retry-storm}: retries per call and per second for every retry instance. Calls come from
  * Resilience4j's {@code Retry.Metrics} (it counts calls, not attempts), attempts from its {@code onRetry}
- * events; other retry code reports through a {@link RetryRecorder}. A storm is more retries in a run than
+ * events; other retry code reports through a {@code RetryRecorder}. A storm is more retries in a run than
  * the retry budget of Finagle, Linkerd and Envoy allows ({@code budget.ratio} of calls plus
  * {@code budget.per-second} per second), held for {@code for}. It is CRITICAL while the circuit breaker of
  * the same name is OPEN: the retries only hammer a dependency already known to be down.
@@ -59,37 +59,33 @@ public final class RetryStormDetector extends InProcessDetector {
             .build();
 
     private final Map<String, Source> sources = new ConcurrentHashMap<>();
-    private final Map<String, RetryRecorder> recorders = new ConcurrentHashMap<>();
     private final List<CircuitBreakerRegistry> breakers;
     private Instant previousRun;
 
-    private RetryStormDetector(Builder b) {
-        super(SPEC, b.target);
-        this.breakers = List.copyOf(b.breakers);
-        b.retries.forEach(this::watch);
-        for (RetryRegistry registry : b.registries) {
+    /**
+     * Watches {@code retries} and every retry of {@code registries} (including those created later);
+     * breakers of {@code breakers} whose name matches a retry's make its storm CRITICAL while they are open.
+     */
+    public RetryStormDetector(String target, List<Retry> retries, List<RetryRegistry> registries,
+                              List<CircuitBreakerRegistry> breakers) {
+        super(SPEC, Objects.requireNonNull(target, "target"));
+        this.breakers = List.copyOf(breakers);
+        retries.forEach(this::watch);
+        for (RetryRegistry registry : registries) {
             registry.getAllRetries().forEach(this::watch);
             registry.getEventPublisher().onEntryAdded(e -> watch(e.getAddedEntry()));
         }
     }
 
-    public static Builder builder(String target) {
-        return new Builder(target);
-    }
-
     /**
-     * A recorder for retry code that is not Resilience4j, watched like a Retry of that name. Returns the
-     * same recorder for the same name.
+     * Watches retry code that is not Resilience4j (a {@code RetryRecorder}) like a Retry of that name.
+     *
+     * @throws IllegalArgumentException when a retry of that name is already watched
      */
-    public RetryRecorder recorder(String name) {
-        Objects.requireNonNull(name, "name");
-        return recorders.computeIfAbsent(name, n -> {
-            RetryRecorder r = new RetryRecorder(n);
-            if (!add(new Source(n, r.calls::sum, r.retries))) {
-                throw new IllegalArgumentException("a retry named '" + n + "' is already watched; give the recorder another name");
-            }
-            return r;
-        });
+    public void watch(String name, LongSupplier calls, LongAdder retries) {
+        if (!add(new Source(name, calls, retries))) {
+            throw new IllegalArgumentException("a retry named '" + name + "' is already watched; give the recorder another name");
+        }
     }
 
     private void watch(Retry retry) {
@@ -172,38 +168,6 @@ public final class RetryStormDetector extends InProcessDetector {
             this.name = name;
             this.calls = calls;
             this.retries = retries;
-        }
-    }
-
-    public static final class Builder {
-        private final String target;
-        private final List<Retry> retries = new ArrayList<>();
-        private final List<RetryRegistry> registries = new ArrayList<>();
-        private final List<CircuitBreakerRegistry> breakers = new ArrayList<>();
-
-        private Builder(String target) {
-            this.target = Objects.requireNonNull(target, "target");
-        }
-
-        /** Watches every retry of the registry, including those created later. */
-        public Builder retryRegistry(RetryRegistry registry) {
-            registries.add(Objects.requireNonNull(registry, "registry"));
-            return this;
-        }
-
-        public Builder retry(Retry retry) {
-            retries.add(Objects.requireNonNull(retry, "retry"));
-            return this;
-        }
-
-        /** Breakers whose name matches a retry's make its storm CRITICAL while they are open. */
-        public Builder circuitBreakerRegistry(CircuitBreakerRegistry registry) {
-            breakers.add(Objects.requireNonNull(registry, "registry"));
-            return this;
-        }
-
-        public RetryStormDetector build() {
-            return new RetryStormDetector(this);
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.telltale.jvm.cache;
+package dev.telltale.jvm.internal.cache;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
@@ -15,18 +15,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
+import java.util.function.Supplier;
 
 /**
  * {@code cache.stampede}: the thundering herd at a cache.
  * <ul>
  * <li>concurrent loads: {@code concurrent.warning} or more loads of one key running at once, seen through
- *     {@link CacheLoads} (a wrapped loader, a Caffeine {@code CacheLoader}, a Spring {@code Cache});</li>
+ *     {@code CacheLoads} (a wrapped loader, a Caffeine {@code CacheLoader}, a Spring {@code Cache});</li>
  * <li>load bursts: {@code burst.warning} or more loads of one key starting within one second;</li>
  * <li>hit-ratio collapse, from the {@code cache.gets} meters Micrometer's cache binders publish
  *     ({@code CaffeineCacheMetrics}, Spring Boot's cache metrics): the hit ratio of a run below
@@ -35,7 +35,6 @@ import java.util.regex.Pattern;
  */
 public final class StampedeDetector extends InProcessDetector {
     public static final String ID = "cache.stampede";
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     public static final Setting<Long> CONCURRENT_WARNING = Setting.count("concurrent.warning", 3,
             "Loads of one key running at the same time that make a stampede.").atLeast(2L);
@@ -67,40 +66,26 @@ public final class StampedeDetector extends InProcessDetector {
             .signals(CONCURRENT, BURST, LOADS, HIT_RATIO)
             .build();
 
-    private final Map<String, CacheLoads> caches = new ConcurrentHashMap<>();
+    private final Supplier<List<LoadSnapshot.Source>> caches;
     private final Optional<MeterRegistry> registry;
     private final Map<String, long[]> lastGets = new HashMap<>();
     private final Map<String, Double> baseline = new HashMap<>();
 
-    private StampedeDetector(String target, Optional<MeterRegistry> registry) {
-        super(SPEC, target);
+    /**
+     * @param caches   the caches watched now (more may come between runs)
+     * @param registry where to read the {@code cache.gets} meters for hit-ratio collapse, if anywhere
+     */
+    public StampedeDetector(String target, Supplier<List<LoadSnapshot.Source>> caches, Optional<MeterRegistry> registry) {
+        super(SPEC, Objects.requireNonNull(target, "target"));
+        this.caches = Objects.requireNonNull(caches, "caches");
         this.registry = registry;
-    }
-
-    /** A detector for loads reported through {@link #loads(String)} only. */
-    public static StampedeDetector create(String target) {
-        return new StampedeDetector(Objects.requireNonNull(target, "target"), Optional.empty());
-    }
-
-    /** A detector that also watches the {@code cache.gets} meters of {@code registry} for hit-ratio collapse. */
-    public static StampedeDetector create(String target, MeterRegistry registry) {
-        return new StampedeDetector(Objects.requireNonNull(target, "target"), Optional.of(registry));
-    }
-
-    /** The load watcher of cache {@code name} (the {@code cache} tag); the same one for the same name. */
-    public CacheLoads loads(String name) {
-        Objects.requireNonNull(name, "name");
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("cache name '" + name + "' must be 1 to 64 letters, digits or _.:-");
-        }
-        return caches.computeIfAbsent(name, CacheLoads::new);
     }
 
     @Override
     public synchronized Detection detect(DetectionContext ctx) {
         Detection.Builder out = Detection.builder();
-        for (CacheLoads c : caches.values()) {
-            CacheLoads.Snapshot s = c.drain();
+        for (LoadSnapshot.Source c : caches.get()) {
+            LoadSnapshot s = c.drain().get();
             out.signal(LOADS, s.loads(), c.cache());
             out.signal(CONCURRENT, s.concurrent().count(), c.cache());
             out.signal(BURST, s.burst().count(), c.cache());

@@ -1,4 +1,4 @@
-package dev.telltale.jvm.keys;
+package dev.telltale.jvm.internal.keys;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
@@ -16,11 +16,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code keys.hot-keys}: client-side hot keys. Each run closes the window of every {@link HotKeys} it
+ * {@code keys.hot-keys}: client-side hot keys. Each run closes the window of every {@code HotKeys} it
  * watches and reports a key as hot when its guaranteed count is above {@code mean-multiple} times the
  * mean count per distinct key and its rate is at least {@code min-rate} touches per minute.
  */
-public final class HotKeysDetector extends InProcessDetector {
+public final class ClientHotKeysDetector extends InProcessDetector {
     public static final String ID = "keys.hot-keys";
 
     public static final Setting<Double> MEAN_MULTIPLE = Setting.number("mean-multiple", 10,
@@ -47,15 +47,11 @@ public final class HotKeysDetector extends InProcessDetector {
             .signals(TOP_HITS, RECORDS, DISTINCT)
             .build();
 
-    private final List<HotKeys> sources;
+    private final List<KeyWindow.Source> sources;
 
-    private HotKeysDetector(String target, HotKeys... sources) {
+    public ClientHotKeysDetector(String target, List<KeyWindow.Source> sources) {
         super(SPEC, target);
-        this.sources = atLeastOne(SPEC, "HotKeys source", sources);
-    }
-
-    public static HotKeysDetector of(String target, HotKeys... sources) {
-        return new HotKeysDetector(target, sources);
+        this.sources = atLeastOne(SPEC, "HotKeys source", sources.toArray(KeyWindow.Source[]::new));
     }
 
     @Override
@@ -64,11 +60,11 @@ public final class HotKeysDetector extends InProcessDetector {
         double multiple = ctx.setting(MEAN_MULTIPLE);
         double minRate = ctx.setting(MIN_RATE);
         Detection.Builder out = Detection.builder();
-        for (HotKeys source : sources) {
-            HotKeys.Window w = source.drain(top);
+        for (KeyWindow.Source source : sources) {
+            KeyWindow w = source.drain().apply(top);
             out.signal(RECORDS, w.records(), source.name());
             out.signal(DISTINCT, w.distinct(), source.name());
-            List<HotKeys.KeyCount> keys = new ArrayList<>(w.top());
+            List<KeyWindow.KeyCount> keys = new ArrayList<>(w.top());
             for (int rank = 1; rank <= top; rank++) {
                 out.signal(TOP_HITS, rank <= keys.size() ? keys.get(rank - 1).hits() : 0, source.name(), String.valueOf(rank));
             }
@@ -77,7 +73,7 @@ public final class HotKeysDetector extends InProcessDetector {
             }
             double minutes = Math.max(w.length().toNanos() / 60e9, 1e-9);
             double mean = w.mean();
-            for (HotKeys.KeyCount k : keys) {
+            for (KeyWindow.KeyCount k : keys) {
                 double perMinute = k.hits() / minutes;
                 if (k.hits() > multiple * mean && perMinute >= minRate) {
                     out.finding(ctx.finding(Problem.HOT_PARTITION, Severity.WARNING, "key " + Texts.key(k.key()))

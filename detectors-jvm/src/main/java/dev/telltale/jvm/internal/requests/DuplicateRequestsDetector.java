@@ -1,4 +1,4 @@
-package dev.telltale.jvm.requests;
+package dev.telltale.jvm.internal.requests;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
@@ -8,13 +8,14 @@ import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.jvm.internal.InProcessDetector;
+import dev.telltale.jvm.requests.IdempotencyTracker;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code requests.duplicates}: reads each {@link IdempotencyTracker} once per run. A key used twice while
+ * {@code requests.duplicates}: reads each {@code IdempotencyTracker} once per run. A key used twice while
  * the first use is in flight is CRITICAL; replays above {@code replay-rate.warning} of requests are a
  * WARNING (for events, any replay); requests without a key are reported as INFO.
  */
@@ -45,22 +46,18 @@ public final class DuplicateRequestsDetector extends InProcessDetector {
             .signals(USES, DUPLICATES, MISSING)
             .build();
 
-    private final List<IdempotencyTracker> trackers;
+    private final List<IdempotencyCounts.Source> trackers;
 
-    private DuplicateRequestsDetector(String target, IdempotencyTracker... trackers) {
+    public DuplicateRequestsDetector(String target, List<IdempotencyCounts.Source> trackers) {
         super(SPEC, target);
-        this.trackers = atLeastOne(SPEC, "IdempotencyTracker", trackers);
-    }
-
-    public static DuplicateRequestsDetector of(String target, IdempotencyTracker... trackers) {
-        return new DuplicateRequestsDetector(target, trackers);
+        this.trackers = atLeastOne(SPEC, "IdempotencyTracker", trackers.toArray(IdempotencyCounts.Source[]::new));
     }
 
     @Override
     public Detection detect(DetectionContext ctx) {
         Detection.Builder out = Detection.builder();
-        for (IdempotencyTracker t : trackers) {
-            IdempotencyTracker.Counts c = t.drain();
+        for (IdempotencyCounts.Source t : trackers) {
+            IdempotencyCounts c = t.drain().get();
             String op = t.name();
             out.signal(USES, c.uses(), op);
             out.signal(DUPLICATES, c.concurrentDuplicates(), op, "concurrent");

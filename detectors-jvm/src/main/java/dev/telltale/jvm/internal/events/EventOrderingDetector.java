@@ -1,4 +1,4 @@
-package dev.telltale.jvm.events;
+package dev.telltale.jvm.internal.events;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * {@code events.ordering}: reads each {@link EventOrderTracker} once per run. A regression (an older event
+ * {@code events.ordering}: reads each {@code EventOrderTracker} once per run. A regression (an older event
  * applied after a newer one) is CRITICAL, a gap a WARNING, a repeated number a WARNING of duplicate
  * processing.
  */
@@ -42,22 +42,18 @@ public final class EventOrderingDetector extends InProcessDetector {
             .signals(EVENTS, ANOMALIES)
             .build();
 
-    private final List<EventOrderTracker> trackers;
+    private final List<OrderCounts.Source> trackers;
 
-    private EventOrderingDetector(String target, EventOrderTracker... trackers) {
+    public EventOrderingDetector(String target, List<OrderCounts.Source> trackers) {
         super(SPEC, target);
-        this.trackers = atLeastOne(SPEC, "EventOrderTracker", trackers);
-    }
-
-    public static EventOrderingDetector of(String target, EventOrderTracker... trackers) {
-        return new EventOrderingDetector(target, trackers);
+        this.trackers = atLeastOne(SPEC, "EventOrderTracker", trackers.toArray(OrderCounts.Source[]::new));
     }
 
     @Override
     public Detection detect(DetectionContext ctx) {
         Detection.Builder out = Detection.builder();
-        for (EventOrderTracker t : trackers) {
-            EventOrderTracker.Counts c = t.drain();
+        for (OrderCounts.Source t : trackers) {
+            OrderCounts c = t.drain().get();
             String stream = t.name();
             out.signal(EVENTS, c.events(), stream);
             out.signal(ANOMALIES, c.regressions(), stream, "regression");

@@ -1,4 +1,4 @@
-package dev.telltale.jvm.http;
+package dev.telltale.jvm.internal.http;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
@@ -22,12 +22,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code http.throttling}: an upstream edge (CDN, API gateway, a partner's rate limiter) throttling us,
  * seen as 429 and 503 responses per remote host. Reads Micrometer's {@code http.client.requests} timers
  * (RestTemplate, RestClient, WebClient, the JDK client's {@code MicrometerHttpClient}), grouping them by
- * the first tag of {@code host-tags} that a meter has, and a {@link ThrottlingRecorder} for other clients
+ * the first tag of {@code host-tags} that a meter has, and a {@code ThrottlingRecorder} for other clients
  * (which also carries {@code Retry-After}). A 429 share above {@code too-many.warning} is a WARNING.
  */
 public final class ThrottlingDetector extends InProcessDetector {
@@ -59,27 +60,17 @@ public final class ThrottlingDetector extends InProcessDetector {
             .build();
 
     private final Optional<MeterRegistry> registry;
-    private final List<ThrottlingRecorder> recorders;
+    private final List<Supplier<Map<String, HostCounts>>> recorders;
     private final Map<Meter.Id, Long> lastMeterCounts = new HashMap<>();
     private final Map<String, long[]> lastRecorded = new HashMap<>();
 
-    private ThrottlingDetector(String target, Optional<MeterRegistry> registry, List<ThrottlingRecorder> recorders) {
+    /**
+     * @param recorders the host tables of the {@code ThrottlingRecorder}s watched, each the same map on every call
+     */
+    public ThrottlingDetector(String target, Optional<MeterRegistry> registry, List<Supplier<Map<String, HostCounts>>> recorders) {
         super(SPEC, target);
         this.registry = registry;
         this.recorders = recorders;
-    }
-
-    /** Watches the {@code http.client.requests} meters of {@code registry}, and any recorders given. */
-    public static ThrottlingDetector create(String target, MeterRegistry registry, ThrottlingRecorder... recorders) {
-        return new ThrottlingDetector(Objects.requireNonNull(target, "target"), Optional.of(registry), List.of(recorders));
-    }
-
-    /** Watches recorders only. */
-    public static ThrottlingDetector create(String target, ThrottlingRecorder... recorders) {
-        if (recorders.length == 0) {
-            throw new IllegalArgumentException("http.throttling needs a MeterRegistry or at least one ThrottlingRecorder");
-        }
-        return new ThrottlingDetector(Objects.requireNonNull(target, "target"), Optional.empty(), List.of(recorders));
     }
 
     /** Per host in one run: total, 429, 503, max Retry-After ms (-1 = none). */
@@ -96,10 +87,11 @@ public final class ThrottlingDetector extends InProcessDetector {
                 .filter(s -> !s.isEmpty()).toList();
         Map<String, Tally> tallies = new HashMap<>();
         registry.ifPresent(r -> fromMeters(r, hostTags, tallies));
-        for (ThrottlingRecorder rec : recorders) {
-            rec.hosts().forEach((host, h) -> {
+        for (Supplier<Map<String, HostCounts>> rec : recorders) {
+            Map<String, HostCounts> hosts = rec.get();
+            hosts.forEach((host, h) -> {
                 long[] cur = {h.total.sum(), h.tooMany.sum(), h.unavailable.sum()};
-                long[] prev = lastRecorded.put(System.identityHashCode(rec) + "/" + host, cur);
+                long[] prev = lastRecorded.put(System.identityHashCode(hosts) + "/" + host, cur);
                 long[] p = prev == null ? new long[3] : prev;
                 Tally t = tallies.computeIfAbsent(host, k -> new Tally());
                 t.total += cur[0] - p[0];

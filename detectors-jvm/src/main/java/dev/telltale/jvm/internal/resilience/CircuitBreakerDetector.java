@@ -1,4 +1,4 @@
-package dev.telltale.jvm.resilience;
+package dev.telltale.jvm.internal.resilience;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
@@ -74,17 +74,14 @@ public final class CircuitBreakerDetector extends InProcessDetector {
 
     private final Map<String, Watched> watched = new ConcurrentHashMap<>();
 
-    private CircuitBreakerDetector(Builder b) {
-        super(SPEC, b.target);
-        b.breakers.forEach(this::watch);
-        for (CircuitBreakerRegistry r : b.registries) {
+    /** Watches {@code breakers} and every breaker of {@code registries}, including those created later. */
+    public CircuitBreakerDetector(String target, List<CircuitBreaker> breakers, List<CircuitBreakerRegistry> registries) {
+        super(SPEC, Objects.requireNonNull(target, "target"));
+        breakers.forEach(this::watch);
+        for (CircuitBreakerRegistry r : registries) {
             r.getAllCircuitBreakers().forEach(this::watch);
             r.getEventPublisher().onEntryAdded(e -> watch(e.getAddedEntry()));
         }
-    }
-
-    public static Builder builder(String target) {
-        return new Builder(target);
     }
 
     private void watch(CircuitBreaker cb) {
@@ -239,31 +236,6 @@ public final class CircuitBreakerDetector extends InProcessDetector {
 
         synchronized Optional<Instant> notClosedSince() {
             return Optional.ofNullable(notClosedSince);
-        }
-    }
-
-    public static final class Builder {
-        private final String target;
-        private final List<CircuitBreaker> breakers = new ArrayList<>();
-        private final List<CircuitBreakerRegistry> registries = new ArrayList<>();
-
-        private Builder(String target) {
-            this.target = Objects.requireNonNull(target, "target");
-        }
-
-        /** Watches every breaker of the registry, including those created later. */
-        public Builder registry(CircuitBreakerRegistry registry) {
-            registries.add(Objects.requireNonNull(registry, "registry"));
-            return this;
-        }
-
-        public Builder circuitBreaker(CircuitBreaker breaker) {
-            breakers.add(Objects.requireNonNull(breaker, "breaker"));
-            return this;
-        }
-
-        public CircuitBreakerDetector build() {
-            return new CircuitBreakerDetector(this);
         }
     }
 }
