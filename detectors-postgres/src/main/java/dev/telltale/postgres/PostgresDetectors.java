@@ -9,7 +9,7 @@ import dev.telltale.postgres.internal.activity.LockWaitsDetector;
 import dev.telltale.postgres.internal.activity.LongRunningDetector;
 import dev.telltale.postgres.internal.activity.QueryBurstsDetector;
 import dev.telltale.postgres.integrity.internal.IntegrityDetector;
-import dev.telltale.postgres.internal.replication.ReplicationDetector;
+import dev.telltale.postgres.internal.replication.PostgresReplicationDetector;
 import dev.telltale.postgres.internal.replication.PostgresTopologyDetector;
 import dev.telltale.postgres.internal.stats.CacheHitDetector;
 import dev.telltale.postgres.internal.stats.CheckpointsDetector;
@@ -54,7 +54,7 @@ public final class PostgresDetectors {
         all.add(new dev.telltale.postgres.internal.stats.CheckpointsDetector(target));
         all.add(new dev.telltale.postgres.internal.stats.ChecksumsDetector(target));
         // replication (dev.telltale.postgres.internal.replication)
-        all.add(new dev.telltale.postgres.internal.replication.ReplicationDetector(target));
+        all.add(new dev.telltale.postgres.internal.replication.PostgresReplicationDetector(target));
         return List.copyOf(all);
     }
 
@@ -68,7 +68,7 @@ public final class PostgresDetectors {
                 StatementsDetector.SPEC, HotTablesDetector.SPEC, TableHealthDetector.SPEC, IndexesDetector.SPEC,
                 WraparoundDetector.SPEC, SequencesDetector.SPEC, CacheHitDetector.SPEC, TempSpillsDetector.SPEC,
                 CheckpointsDetector.SPEC, ChecksumsDetector.SPEC,
-                ReplicationDetector.SPEC, PostgresTopologyDetector.SPEC);
+                PostgresReplicationDetector.SPEC, PostgresTopologyDetector.SPEC);
     }
 
     /** One spec per integrity check kind ({@code integrity.duplicates}, ...), each with its kind's default problem. */

@@ -10,7 +10,7 @@ import dev.telltale.redis.internal.HotKeysDetector;
 import dev.telltale.redis.internal.LatencyDetector;
 import dev.telltale.redis.internal.MemoryDetector;
 import dev.telltale.redis.internal.PersistenceDetector;
-import dev.telltale.redis.internal.ReplicationDetector;
+import dev.telltale.redis.internal.RedisReplicationDetector;
 import dev.telltale.redis.internal.SlowCommandsDetector;
 import dev.telltale.redis.internal.StreamsDetector;
 import dev.telltale.redis.internal.RedisTopologyDetector;
@@ -33,7 +33,7 @@ public final class RedisDetectors {
         Objects.requireNonNull(target, "target");
         return List.of(new CacheEfficiencyDetector(target), new HotKeysDetector(target), new BigKeysDetector(target),
                 new MemoryDetector(target), new SlowCommandsDetector(target), new LatencyDetector(target),
-                new ClientsDetector(target), new ReplicationDetector(target), new PersistenceDetector(target),
+                new ClientsDetector(target), new RedisReplicationDetector(target), new PersistenceDetector(target),
                 new ClusterDetector(target), new TtlHygieneDetector(target), new StreamsDetector(target));
     }
 
@@ -43,7 +43,7 @@ public final class RedisDetectors {
      */
     public static List<DetectorSpec> specs() {
         return List.of(CacheEfficiencyDetector.SPEC, HotKeysDetector.SPEC, BigKeysDetector.SPEC, MemoryDetector.SPEC,
-                SlowCommandsDetector.SPEC, LatencyDetector.SPEC, ClientsDetector.SPEC, ReplicationDetector.SPEC,
+                SlowCommandsDetector.SPEC, LatencyDetector.SPEC, ClientsDetector.SPEC, RedisReplicationDetector.SPEC,
                 PersistenceDetector.SPEC, ClusterDetector.SPEC, TtlHygieneDetector.SPEC, StreamsDetector.SPEC,
                 RedisTopologyDetector.SPEC);
     }

@@ -21,7 +21,7 @@ import java.util.Map;
  * the last run. On a replica: the link to its master. Replicas acknowledge every second even when nothing
  * is written, so an idle master shows no lag.
  */
-public final class ReplicationDetector extends RedisDetector {
+public final class RedisReplicationDetector extends RedisDetector {
     public static final String ID = "redis.replication";
     static final Setting<Duration> WARNING = Setting.duration("warning", Duration.ofSeconds(1),
             "Replica lag (seconds since its last acknowledgement) above this raises a warning.");
@@ -52,7 +52,7 @@ public final class ReplicationDetector extends RedisDetector {
 
     private final Counters counters = new Counters();
 
-    public ReplicationDetector(RedisTarget target) {
+    public RedisReplicationDetector(RedisTarget target) {
         super(target, SPEC);
     }
 

@@ -25,7 +25,7 @@ import java.util.Set;
  * primary is not lag); on both, replication slots that are inactive, retain too much WAL, or whose WAL is
  * about to be or already removed ({@code wal_status} unreserved / lost).
  */
-public final class ReplicationDetector extends PostgresDetector {
+public final class PostgresReplicationDetector extends PostgresDetector {
     public static final String ID = "postgres.replication";
 
     public static final Setting<Duration> LAG_WARNING = Setting.duration("lag.warning", Duration.ofSeconds(1),
@@ -71,10 +71,10 @@ public final class ReplicationDetector extends PostgresDetector {
                     SLOTS_INACTIVE)
             .build();
 
-    private static final SqlFile<Boolean> ROLE = SqlFile.load(ReplicationDetector.class, "role", Boolean.class);
-    private static final SqlFile<Standby> STANDBYS_SQL = SqlFile.load(ReplicationDetector.class, "standbys", Standby.class);
-    private static final SqlFile<Delay> DELAY = SqlFile.load(ReplicationDetector.class, "standby-delay", Delay.class);
-    private static final SqlFile<Slot> SLOTS = SqlFile.load(ReplicationDetector.class, "slots", Slot.class);
+    private static final SqlFile<Boolean> ROLE = SqlFile.load(PostgresReplicationDetector.class, "role", Boolean.class);
+    private static final SqlFile<Standby> STANDBYS_SQL = SqlFile.load(PostgresReplicationDetector.class, "standbys", Standby.class);
+    private static final SqlFile<Delay> DELAY = SqlFile.load(PostgresReplicationDetector.class, "standby-delay", Delay.class);
+    private static final SqlFile<Slot> SLOTS = SqlFile.load(PostgresReplicationDetector.class, "slots", Slot.class);
 
     private record Standby(String name, String client, String state, String sync, long sent, long replay, double lag) {
     }
@@ -87,7 +87,7 @@ public final class ReplicationDetector extends PostgresDetector {
 
     private final Map<String, java.time.Instant> inactiveSince = new java.util.HashMap<>();
 
-    public ReplicationDetector(PostgresTarget target) {
+    public PostgresReplicationDetector(PostgresTarget target) {
         super(target, SPEC);
     }
 
