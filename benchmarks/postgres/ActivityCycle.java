@@ -3,6 +3,7 @@ import dev.telltale.core.Detector;
 import dev.telltale.core.Finding;
 import dev.telltale.postgres.PostgresDetectors;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.PostgresTargetAccess;
 import dev.telltale.postgres.internal.QueryRunner;
 import dev.telltale.testkit.DetectorHarness;
 
@@ -57,11 +58,11 @@ public class ActivityCycle {
     private static void runCycle(List<Detector> detectors, PostgresTarget target, Map<String, List<Double>> millis,
                                  Map<String, Long> rows, Map<String, Long> queries, List<Finding> findings) throws Exception {
         for (Detector d : detectors) {
-            QueryRunner.Stats before = target.queries().stats();
+            QueryRunner.Stats before = PostgresTargetAccess.queries(target).stats();
             long t0 = System.nanoTime();
             Detection detection = DetectorHarness.of(d).set("timeout", "10s").run();
             double ms = (System.nanoTime() - t0) / 1e6;
-            QueryRunner.Stats after = target.queries().stats();
+            QueryRunner.Stats after = PostgresTargetAccess.queries(target).stats();
             millis.computeIfAbsent(d.id(), k -> new ArrayList<>()).add(ms);
             rows.merge(d.id(), after.rows() - before.rows(), Long::sum);
             queries.merge(d.id(), after.queries() - before.queries(), Long::sum);

@@ -61,8 +61,8 @@ public final class Telltale implements Runnable {
         System.exit(code);
     }
 
-    /** Runs one command line and returns its exit status; all output goes to {@code out} and {@code err}. */
-    public static int execute(TargetKinds kinds, String[] args, PrintStream out, PrintStream err) {
+    /** Runs one command line and returns its exit status; all output goes to {@code out} and {@code err}. Not API: the kinds are internal (tests of this package pass their own). */
+    static int execute(TargetKinds kinds, String[] args, PrintStream out, PrintStream err) {
         boolean verbose = configureLogging(args);
         CommandLine cl = new CommandLine(new Telltale(), new Factory(kinds));
         Options.Targets.addKindOptions(cl, kinds);

@@ -2,20 +2,28 @@ package dev.telltale.jvm;
 
 import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSpec;
-import dev.telltale.jvm.cache.StampedeDetector;
-import dev.telltale.jvm.events.EventOrderingDetector;
-import dev.telltale.jvm.http.ThrottlingDetector;
 import dev.telltale.jvm.internal.CallSites;
+import dev.telltale.jvm.internal.ExecutorSaturationDetector;
 import dev.telltale.jvm.internal.HikariSupport;
 import dev.telltale.jvm.internal.JdbcMonitor;
+import dev.telltale.jvm.internal.JdbcStatementsDetector;
+import dev.telltale.jvm.internal.JvmThreadsDetector;
+import dev.telltale.jvm.internal.MemoryLeakDetector;
+import dev.telltale.jvm.internal.NPlusOneDetector;
 import dev.telltale.jvm.internal.NPlusOneRegistry;
+import dev.telltale.jvm.internal.PoolLeaksDetector;
+import dev.telltale.jvm.internal.PoolSaturationDetector;
+import dev.telltale.jvm.internal.RegisteredExecutor;
 import dev.telltale.jvm.internal.Scopes;
 import dev.telltale.jvm.internal.SqlFingerprints;
 import dev.telltale.jvm.internal.StatementStats;
-import dev.telltale.jvm.keys.HotKeysDetector;
-import dev.telltale.jvm.requests.DuplicateRequestsDetector;
-import dev.telltale.jvm.resilience.CircuitBreakerDetector;
-import dev.telltale.jvm.resilience.RetryStormDetector;
+import dev.telltale.jvm.internal.cache.StampedeDetector;
+import dev.telltale.jvm.internal.events.EventOrderingDetector;
+import dev.telltale.jvm.internal.http.ThrottlingDetector;
+import dev.telltale.jvm.internal.keys.ClientHotKeysDetector;
+import dev.telltale.jvm.internal.requests.DuplicateRequestsDetector;
+import dev.telltale.jvm.internal.resilience.CircuitBreakerDetector;
+import dev.telltale.jvm.internal.resilience.RetryStormDetector;
 import io.micrometer.core.instrument.MeterRegistry;
 import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
 
@@ -63,10 +71,6 @@ public final class TelltaleJvm {
     private final AtomicInteger unnamed = new AtomicInteger();
     private volatile List<Detector> detectors;
 
-    /** A registered executor and its rejection count (Micrometer has no rejection meter). */
-    record RegisteredExecutor(String name, ThreadPoolExecutor executor, LongAdder rejections) {
-    }
-
     private TelltaleJvm(Builder b) {
         this.target = b.target;
         this.clock = b.clock;
@@ -85,9 +89,9 @@ public final class TelltaleJvm {
      * settings checks that need no running application.
      */
     public static List<DetectorSpec> specs() {
-        return List.of(NPlusOneDetector.SPEC, StatementsDetector.SPEC, PoolSaturationDetector.SPEC, PoolLeaksDetector.SPEC,
+        return List.of(NPlusOneDetector.SPEC, JdbcStatementsDetector.SPEC, PoolSaturationDetector.SPEC, PoolLeaksDetector.SPEC,
                 ExecutorSaturationDetector.SPEC, JvmThreadsDetector.SPEC, MemoryLeakDetector.SPEC,
-                RetryStormDetector.SPEC, CircuitBreakerDetector.SPEC, StampedeDetector.SPEC, HotKeysDetector.SPEC,
+                RetryStormDetector.SPEC, CircuitBreakerDetector.SPEC, StampedeDetector.SPEC, ClientHotKeysDetector.SPEC,
                 DuplicateRequestsDetector.SPEC, EventOrderingDetector.SPEC, ThrottlingDetector.SPEC);
     }
 
@@ -176,7 +180,7 @@ public final class TelltaleJvm {
                 if (detectors == null) {
                     List<Detector> all = new ArrayList<>();
                     all.add(new NPlusOneDetector(target, nPlusOne));
-                    all.add(new StatementsDetector(target, statements));
+                    all.add(new JdbcStatementsDetector(target, statements));
                     all.add(new PoolSaturationDetector(target, pools, monitors));
                     all.add(new PoolLeaksDetector(target, monitors));
                     all.add(new ExecutorSaturationDetector(target, executors, executorMeterSources));

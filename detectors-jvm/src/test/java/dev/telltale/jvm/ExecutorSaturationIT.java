@@ -3,6 +3,7 @@ package dev.telltale.jvm;
 import dev.telltale.core.Detection;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Severity;
+import dev.telltale.jvm.internal.ExecutorSaturationDetector;
 import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;

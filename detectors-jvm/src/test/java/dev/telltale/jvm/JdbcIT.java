@@ -11,6 +11,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import dev.telltale.jvm.internal.JdbcStatementsDetector;
+import dev.telltale.jvm.internal.NPlusOneDetector;
+import dev.telltale.jvm.internal.PoolLeaksDetector;
+import dev.telltale.jvm.internal.PoolSaturationDetector;
 import dev.telltale.testkit.DetectorHarness;
 import dev.telltale.testkit.PostgresExtension;
 import dev.telltale.testkit.TestPostgres;
@@ -137,7 +141,7 @@ class JdbcIT {
     void settingsApplyToStatementsRunBeforeTheFirstDetection() throws Exception {
         TelltaleJvm telltale = TelltaleJvm.builder().target("early-service").build();
         DataSource ds = telltale.wrap("early-db", hikari);
-        DetectorHarness statements = DetectorHarness.of(telltale.detector(StatementsDetector.ID)).set("slow", "10ms");
+        DetectorHarness statements = DetectorHarness.of(telltale.detector(JdbcStatementsDetector.ID)).set("slow", "10ms");
         statements.resolvedSettings();
         try (DetectorEngine engine = DetectorEngine.builder()
                 .detector(telltale.detector(NPlusOneDetector.ID))
@@ -371,7 +375,7 @@ class JdbcIT {
     void aRealDeadlockIsCountedAs40P01() throws Exception {
         TelltaleJvm telltale = TelltaleJvm.builder().build();
         DataSource ds = telltale.wrap("deadlock-db", hikari);
-        var detector = telltale.detector(StatementsDetector.ID);
+        var detector = telltale.detector(JdbcStatementsDetector.ID);
         ExecutorService other = Executors.newSingleThreadExecutor();
         List<Throwable> failures = new ArrayList<>();
         try (Connection a = ds.getConnection(); Connection b = ds.getConnection()) {
@@ -413,7 +417,7 @@ class JdbcIT {
     void writeSkewUnderSerializableIsCountedAs40001() throws Exception {
         TelltaleJvm telltale = TelltaleJvm.builder().build();
         DataSource ds = telltale.wrap("skew-db", hikari);
-        var detector = telltale.detector(StatementsDetector.ID);
+        var detector = telltale.detector(JdbcStatementsDetector.ID);
         List<SQLException> failures = new ArrayList<>();
         // Two doctors going off call: each reads that the other is still on call, each updates its own row.
         try (Connection a = ds.getConnection(); Connection b = ds.getConnection()) {
@@ -453,7 +457,7 @@ class JdbcIT {
     void slowStatementsCancelledStatementsAndDuplicatesAreCounted() throws Exception {
         TelltaleJvm telltale = TelltaleJvm.builder().build();
         DataSource ds = telltale.wrap("errors-db", hikari);
-        var detector = telltale.detector(StatementsDetector.ID);
+        var detector = telltale.detector(JdbcStatementsDetector.ID);
         Map<String, String> settings = Map.of("slow", "200ms");
         Detect.run(detector, settings);
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
@@ -492,7 +496,7 @@ class JdbcIT {
                     ps.executeQuery().close();
                 }
             }
-            for (String id : List.of(NPlusOneDetector.ID, StatementsDetector.ID, PoolSaturationDetector.ID, PoolLeaksDetector.ID)) {
+            for (String id : List.of(NPlusOneDetector.ID, JdbcStatementsDetector.ID, PoolSaturationDetector.ID, PoolLeaksDetector.ID)) {
                 Detection d = Detect.run(telltale.detector(id), Map.of());
                 assertThat(Detect.aboveInfo(d)).as(id).isEmpty();
             }

@@ -3,6 +3,7 @@ package dev.telltale.jvm;
 import dev.telltale.core.Detection;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Severity;
+import dev.telltale.jvm.internal.JvmThreadsDetector;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

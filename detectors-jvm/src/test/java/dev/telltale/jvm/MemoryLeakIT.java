@@ -4,6 +4,7 @@ import dev.telltale.core.Detection;
 import dev.telltale.core.Detector;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Severity;
+import dev.telltale.jvm.internal.MemoryLeakDetector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

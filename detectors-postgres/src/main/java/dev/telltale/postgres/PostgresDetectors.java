@@ -2,25 +2,25 @@ package dev.telltale.postgres;
 
 import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSpec;
-import dev.telltale.postgres.activity.ConnectionsDetector;
-import dev.telltale.postgres.activity.DeadlocksDetector;
-import dev.telltale.postgres.activity.HotRowsDetector;
-import dev.telltale.postgres.activity.LockWaitsDetector;
-import dev.telltale.postgres.activity.LongRunningDetector;
-import dev.telltale.postgres.activity.QueryBurstsDetector;
+import dev.telltale.postgres.internal.activity.ConnectionsDetector;
+import dev.telltale.postgres.internal.activity.DeadlocksDetector;
+import dev.telltale.postgres.internal.activity.HotRowsDetector;
+import dev.telltale.postgres.internal.activity.LockWaitsDetector;
+import dev.telltale.postgres.internal.activity.LongRunningDetector;
+import dev.telltale.postgres.internal.activity.QueryBurstsDetector;
 import dev.telltale.postgres.integrity.internal.IntegrityDetector;
-import dev.telltale.postgres.replication.ReplicationDetector;
-import dev.telltale.postgres.replication.TopologyDetector;
-import dev.telltale.postgres.stats.CacheHitDetector;
-import dev.telltale.postgres.stats.CheckpointsDetector;
-import dev.telltale.postgres.stats.ChecksumsDetector;
-import dev.telltale.postgres.stats.HotTablesDetector;
-import dev.telltale.postgres.stats.IndexesDetector;
-import dev.telltale.postgres.stats.SequencesDetector;
-import dev.telltale.postgres.stats.StatementsDetector;
-import dev.telltale.postgres.stats.TableHealthDetector;
-import dev.telltale.postgres.stats.TempSpillsDetector;
-import dev.telltale.postgres.stats.WraparoundDetector;
+import dev.telltale.postgres.internal.replication.PostgresReplicationDetector;
+import dev.telltale.postgres.internal.replication.PostgresTopologyDetector;
+import dev.telltale.postgres.internal.stats.CacheHitDetector;
+import dev.telltale.postgres.internal.stats.CheckpointsDetector;
+import dev.telltale.postgres.internal.stats.ChecksumsDetector;
+import dev.telltale.postgres.internal.stats.HotTablesDetector;
+import dev.telltale.postgres.internal.stats.IndexesDetector;
+import dev.telltale.postgres.internal.stats.SequencesDetector;
+import dev.telltale.postgres.internal.stats.StatementsDetector;
+import dev.telltale.postgres.internal.stats.TableHealthDetector;
+import dev.telltale.postgres.internal.stats.TempSpillsDetector;
+import dev.telltale.postgres.internal.stats.WraparoundDetector;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,26 +35,26 @@ public final class PostgresDetectors {
     public static List<Detector> forTarget(PostgresTarget target) {
         Objects.requireNonNull(target, "target");
         List<Detector> all = new ArrayList<>();
-        // sessions, locks and contention (dev.telltale.postgres.activity)
+        // sessions, locks and contention (dev.telltale.postgres.internal.activity)
         all.add(new ConnectionsDetector(target));
         all.add(new LockWaitsDetector(target));
         all.add(new HotRowsDetector(target));
         all.add(new DeadlocksDetector(target));
         all.add(new LongRunningDetector(target));
         all.add(new QueryBurstsDetector(target));
-        // statements, tables, indexes, storage (dev.telltale.postgres.stats)
-        all.add(new dev.telltale.postgres.stats.StatementsDetector(target));
-        all.add(new dev.telltale.postgres.stats.HotTablesDetector(target));
-        all.add(new dev.telltale.postgres.stats.TableHealthDetector(target));
-        all.add(new dev.telltale.postgres.stats.IndexesDetector(target));
-        all.add(new dev.telltale.postgres.stats.WraparoundDetector(target));
-        all.add(new dev.telltale.postgres.stats.SequencesDetector(target));
-        all.add(new dev.telltale.postgres.stats.CacheHitDetector(target));
-        all.add(new dev.telltale.postgres.stats.TempSpillsDetector(target));
-        all.add(new dev.telltale.postgres.stats.CheckpointsDetector(target));
-        all.add(new dev.telltale.postgres.stats.ChecksumsDetector(target));
-        // replication (dev.telltale.postgres.replication)
-        all.add(new dev.telltale.postgres.replication.ReplicationDetector(target));
+        // statements, tables, indexes, storage (dev.telltale.postgres.internal.stats)
+        all.add(new dev.telltale.postgres.internal.stats.StatementsDetector(target));
+        all.add(new dev.telltale.postgres.internal.stats.HotTablesDetector(target));
+        all.add(new dev.telltale.postgres.internal.stats.TableHealthDetector(target));
+        all.add(new dev.telltale.postgres.internal.stats.IndexesDetector(target));
+        all.add(new dev.telltale.postgres.internal.stats.WraparoundDetector(target));
+        all.add(new dev.telltale.postgres.internal.stats.SequencesDetector(target));
+        all.add(new dev.telltale.postgres.internal.stats.CacheHitDetector(target));
+        all.add(new dev.telltale.postgres.internal.stats.TempSpillsDetector(target));
+        all.add(new dev.telltale.postgres.internal.stats.CheckpointsDetector(target));
+        all.add(new dev.telltale.postgres.internal.stats.ChecksumsDetector(target));
+        // replication (dev.telltale.postgres.internal.replication)
+        all.add(new dev.telltale.postgres.internal.replication.PostgresReplicationDetector(target));
         return List.copyOf(all);
     }
 
@@ -68,7 +68,7 @@ public final class PostgresDetectors {
                 StatementsDetector.SPEC, HotTablesDetector.SPEC, TableHealthDetector.SPEC, IndexesDetector.SPEC,
                 WraparoundDetector.SPEC, SequencesDetector.SPEC, CacheHitDetector.SPEC, TempSpillsDetector.SPEC,
                 CheckpointsDetector.SPEC, ChecksumsDetector.SPEC,
-                ReplicationDetector.SPEC, TopologyDetector.SPEC);
+                PostgresReplicationDetector.SPEC, PostgresTopologyDetector.SPEC);
     }
 
     /** One spec per integrity check kind ({@code integrity.duplicates}, ...), each with its kind's default problem. */
@@ -86,6 +86,6 @@ public final class PostgresDetectors {
         Objects.requireNonNull(targets, "targets");
         // the cluster is named after its endpoints: a stable, bounded tag value
         String name = targets.stream().map(PostgresTarget::name).collect(java.util.stream.Collectors.joining("+"));
-        return List.of(new dev.telltale.postgres.replication.TopologyDetector(name, targets));
+        return List.of(new dev.telltale.postgres.internal.replication.PostgresTopologyDetector(name, targets));
     }
 }

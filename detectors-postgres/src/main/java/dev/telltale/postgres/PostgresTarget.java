@@ -1,8 +1,8 @@
 package dev.telltale.postgres;
 
+import dev.telltale.postgres.internal.PostgresTargetAccess;
 import dev.telltale.postgres.internal.PostgresUrl;
 import dev.telltale.postgres.internal.QueryRunner;
-import dev.telltale.postgres.internal.ServerProbe;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
@@ -32,6 +32,11 @@ public final class PostgresTarget implements AutoCloseable {
     private final String description;
     private final QueryRunner runner;
     private final Settings settings;
+
+    static {
+        // the runner goes to this module's internals only, never through a public method
+        PostgresTargetAccess.install(t -> t.runner);
+    }
 
     private PostgresTarget(String name, String description, DataSource dataSource, Settings settings, boolean ownDataSource) {
         this.name = name;
@@ -79,23 +84,6 @@ public final class PostgresTarget implements AutoCloseable {
 
     public Duration lockTimeout() {
         return settings.lockTimeout;
-    }
-
-    /**
-     * What the server is (version, role, privileges, extensions), probing it if no connection is open.
-     *
-     * @throws Exception when the server cannot be reached within {@code budget}
-     */
-    public ServerProbe server(Duration budget) throws Exception {
-        return runner.probe(budget);
-    }
-
-    /**
-     * The query runner, for this module's detectors: the one way to run a {@code .sql} resource read-only
-     * with timeouts. Not a stable API for other code.
-     */
-    public QueryRunner queries() {
-        return runner;
     }
 
     /** Closes the connection. Detectors of a closed target fail. */

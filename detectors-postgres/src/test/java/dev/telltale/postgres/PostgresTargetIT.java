@@ -3,6 +3,7 @@ package dev.telltale.postgres;
 import dev.telltale.core.DetectionSkippedException;
 import dev.telltale.core.DetectorEngine;
 import dev.telltale.core.Outcome;
+import dev.telltale.postgres.internal.PostgresTargetAccess;
 import dev.telltale.postgres.internal.QueryFailure;
 import dev.telltale.postgres.internal.ServerProbe;
 import dev.telltale.testkit.PostgresExtension;
@@ -28,7 +29,7 @@ class PostgresTargetIT {
     @Test
     void probesOnceAndShowsUpAsTelltale(TestPostgres pg) throws Exception {
         try (PostgresTarget target = PostgresTarget.fromUrl("db", pg.jdbcUrl())) {
-            ServerProbe probe = target.server(BUDGET);
+            ServerProbe probe = PostgresTargetAccess.server(target, BUDGET);
             assertThat(probe.versionNum()).isEqualTo(pg.serverVersionNum());
             assertThat(probe.database()).isEqualTo(pg.database());
             assertThat(probe.inRecovery()).isFalse();
@@ -40,7 +41,7 @@ class PostgresTargetIT {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("telltale");
             }
-            assertThat(target.queries().connectionsOpened()).isEqualTo(1);
+            assertThat(PostgresTargetAccess.queries(target).connectionsOpened()).isEqualTo(1);
         }
     }
 
@@ -48,32 +49,32 @@ class PostgresTargetIT {
     void everyReadIsReadOnlyWithTimeouts(TestPostgres pg) throws Exception {
         try (PostgresTarget target = PostgresTarget.builder("db").url(pg.jdbcUrl())
                 .statementTimeout(Duration.ofMillis(700)).lockTimeout(Duration.ofMillis(150)).build()) {
-            List<String> settings = target.queries().read("test", BUDGET, tx -> tx.list("test",
+            List<String> settings = PostgresTargetAccess.queries(target).read("test", BUDGET, tx -> tx.list("test",
                     "select current_setting('transaction_read_only') || ' ' || current_setting('statement_timeout') "
                             + "|| ' ' || current_setting('lock_timeout')", Map.of(), String.class));
             assertThat(settings).containsExactly("on 700ms 150ms");
 
-            assertThatThrownBy(() -> target.queries().read("write", BUDGET,
+            assertThatThrownBy(() -> PostgresTargetAccess.queries(target).read("write", BUDGET,
                     tx -> tx.list("write", "create table should_not_exist(x int)", Map.of(), String.class)))
                     .hasMessageContaining("read-only");
 
             // a statement that outlives the statement timeout is cancelled by the server and named in the error
-            assertThatThrownBy(() -> target.queries().read("sleep", BUDGET, tx -> tx.list(
+            assertThatThrownBy(() -> PostgresTargetAccess.queries(target).read("sleep", BUDGET, tx -> tx.list(
                     dev.telltale.postgres.internal.SqlFile.load(PostgresTargetIT.class, "sleep", String.class))))
                     .isInstanceOf(QueryFailure.class)
                     .hasMessageContaining("query sleep on target 'db' was cancelled by its statement timeout")
                     .hasMessageContaining("57014");
             // and the connection survives it
-            String db = target.queries().read("after", BUDGET, tx -> tx.server().database());
+            String db = PostgresTargetAccess.queries(target).read("after", BUDGET, tx -> tx.server().database());
             assertThat(db).isEqualTo(pg.database());
-            assertThat(target.queries().connectionsOpened()).isEqualTo(1);
+            assertThat(PostgresTargetAccess.queries(target).connectionsOpened()).isEqualTo(1);
         }
     }
 
     @Test
     void dataSourceTargetSetsApplicationName(TestPostgres pg) throws Exception {
         try (PostgresTarget target = PostgresTarget.fromDataSource("ds", pg.dataSource())) {
-            String app = target.queries().read("app", BUDGET,
+            String app = PostgresTargetAccess.queries(target).read("app", BUDGET,
                     tx -> tx.one("app", "select current_setting('application_name')", Map.of(), String.class));
             assertThat(app).isEqualTo("telltale");
         }
@@ -88,7 +89,7 @@ class PostgresTargetIT {
         }
         try (PostgresTarget target = PostgresTarget.fromUrl("weak", "postgresql://" + role + ":pw@" + pg.host() + ":"
                 + pg.port() + "/" + pg.database())) {
-            ServerProbe probe = target.server(BUDGET);
+            ServerProbe probe = PostgresTargetAccess.server(target, BUDGET);
             assertThat(probe.seesAllSessions()).isFalse();
             assertThatThrownBy(probe::requireSeesAllSessions)
                     .isInstanceOf(DetectionSkippedException.class)
@@ -129,7 +130,7 @@ class PostgresTargetIT {
     void unreachableServerIsAClearError() {
         try (PostgresTarget target = PostgresTarget.builder("gone")
                 .url("postgresql://nobody:secret@127.0.0.1:1/none").connectTimeout(Duration.ofSeconds(1)).build()) {
-            assertThatThrownBy(() -> target.server(BUDGET))
+            assertThatThrownBy(() -> PostgresTargetAccess.server(target, BUDGET))
                     .hasMessageContaining("cannot connect to target 'gone'")
                     .hasMessageNotContaining("secret");
         }

@@ -11,10 +11,10 @@ import dev.telltale.redis.internal.KeyspaceWalk;
 import dev.telltale.redis.internal.LatencyDetector;
 import dev.telltale.redis.internal.MemoryDetector;
 import dev.telltale.redis.internal.PersistenceDetector;
-import dev.telltale.redis.internal.ReplicationDetector;
+import dev.telltale.redis.internal.RedisReplicationDetector;
 import dev.telltale.redis.internal.SlowCommandsDetector;
 import dev.telltale.redis.internal.StreamsDetector;
-import dev.telltale.redis.internal.TopologyDetector;
+import dev.telltale.redis.internal.RedisTopologyDetector;
 import dev.telltale.redis.internal.TtlHygieneDetector;
 
 import java.util.List;
@@ -36,7 +36,7 @@ public final class RedisDetectors {
         KeyspaceWalk walk = new KeyspaceWalk(target);
         return List.of(new CacheEfficiencyDetector(target), new HotKeysDetector(target, walk), new BigKeysDetector(target, walk),
                 new MemoryDetector(target), new SlowCommandsDetector(target), new LatencyDetector(target),
-                new ClientsDetector(target), new ReplicationDetector(target), new PersistenceDetector(target),
+                new ClientsDetector(target), new RedisReplicationDetector(target), new PersistenceDetector(target),
                 new ClusterDetector(target), new TtlHygieneDetector(target, walk), new StreamsDetector(target, walk));
     }
 
@@ -46,9 +46,9 @@ public final class RedisDetectors {
      */
     public static List<DetectorSpec> specs() {
         return List.of(CacheEfficiencyDetector.SPEC, HotKeysDetector.SPEC, BigKeysDetector.SPEC, MemoryDetector.SPEC,
-                SlowCommandsDetector.SPEC, LatencyDetector.SPEC, ClientsDetector.SPEC, ReplicationDetector.SPEC,
+                SlowCommandsDetector.SPEC, LatencyDetector.SPEC, ClientsDetector.SPEC, RedisReplicationDetector.SPEC,
                 PersistenceDetector.SPEC, ClusterDetector.SPEC, TtlHygieneDetector.SPEC, StreamsDetector.SPEC,
-                TopologyDetector.SPEC);
+                RedisTopologyDetector.SPEC);
     }
 
     /**
@@ -60,6 +60,6 @@ public final class RedisDetectors {
      */
     public static List<Detector> forTopology(List<RedisTarget> targets) {
         Objects.requireNonNull(targets, "targets");
-        return List.of(new TopologyDetector(targets));
+        return List.of(new RedisTopologyDetector(targets));
     }
 }

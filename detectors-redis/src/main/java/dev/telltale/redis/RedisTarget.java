@@ -1,6 +1,7 @@
 package dev.telltale.redis;
 
 import dev.telltale.redis.internal.NodeClient;
+import dev.telltale.redis.internal.RedisTargetAccess;
 import dev.telltale.redis.internal.Topology;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -26,6 +27,11 @@ public final class RedisTarget implements AutoCloseable {
     private final String name;
     private final String description;
     private final Topology topology;
+
+    static {
+        // the per-node clients go to this module's internals only, never through a public method
+        RedisTargetAccess.install(t -> t.topology);
+    }
 
     private RedisTarget(String name, String description, Topology topology) {
         this.name = name;
@@ -93,11 +99,6 @@ public final class RedisTarget implements AutoCloseable {
     /** The nodes as last discovered (discovering them now if needed). */
     public List<RedisNode> nodes() {
         return topology.nodes().stream().map(NodeClient::node).toList();
-    }
-
-    /** Internal: the per-node clients, rediscovered when the topology cache is stale. */
-    public List<NodeClient> nodeClients() {
-        return topology.nodes();
     }
 
     /** Closes the connections Telltale opened; a client handed in by the application stays open. */

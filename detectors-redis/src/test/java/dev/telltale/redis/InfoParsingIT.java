@@ -1,6 +1,7 @@
 package dev.telltale.redis;
 
 import dev.telltale.redis.internal.NodeClient;
+import dev.telltale.redis.internal.RedisTargetAccess;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -40,7 +41,7 @@ class InfoParsingIT {
                                 org.assertj.core.groups.Tuple.tuple(replica.address(), "replica"));
                 assertThat(fromReplica.nodes()).extracting(RedisNode::address)
                         .containsExactlyInAnyOrder(master.address(), replica.address());
-                NodeClient node = fromMaster.nodeClients().get(0);
+                NodeClient node = RedisTargetAccess.nodeClients(fromMaster).get(0);
                 assertThat(node.sync().clientGetname()).isEqualTo("telltale");
             }
             try (RedisTarget borrowed = RedisTarget.fromClient("app", master.client())) {

@@ -6,6 +6,7 @@ import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.integrity.IntegrityChecks;
+import dev.telltale.postgres.internal.PostgresTargetAccess;
 import dev.telltale.testkit.DetectorHarness;
 
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ public final class IntegrityScan {
                     .problem(Problem.DOUBLE_CHARGE_PAYMENT).chunkRows(chunk).add();
             checks.orphans("order_items").references("orders", "order_id").chunkRows(chunk).add();
             checks.validate(Duration.ofSeconds(10));
-            int backend = target.server(Duration.ofSeconds(10)).backendPid();
+            int backend = PostgresTargetAccess.server(target, Duration.ofSeconds(10)).backendPid();
             System.out.printf("chunk-rows %d, writers %d, telltale backend pid %d%n", chunk, writers, backend);
             for (Detector d : checks.detectors()) {
                 measure(url, d, backend, writers);

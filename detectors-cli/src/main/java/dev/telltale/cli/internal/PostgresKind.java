@@ -7,6 +7,7 @@ import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.integrity.IntegrityChecks;
 import dev.telltale.postgres.integrity.IntegrityConfig;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
+import dev.telltale.postgres.internal.PostgresTargetAccess;
 
 import java.net.URI;
 import java.time.Duration;
@@ -62,7 +63,7 @@ final class PostgresKind implements TargetKind {
     public Optional<String> probe(TargetSpec spec) {
         PostgresTarget t = create(spec);
         try {
-            t.server(PROBE);
+            PostgresTargetAccess.server(t, PROBE);
             return Optional.empty();
         } catch (Exception e) {
             return Optional.of("cannot reach " + spec + ": " + Kinds.rootMessage(e));

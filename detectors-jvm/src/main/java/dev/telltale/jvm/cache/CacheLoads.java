@@ -1,5 +1,7 @@
 package dev.telltale.jvm.cache;
 
+import dev.telltale.jvm.internal.cache.LoadSnapshot;
+
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,8 +26,8 @@ public final class CacheLoads {
     private final int[] slotHash = new int[SLOTS];
     private final long[] slotStart = new long[SLOTS];
     private final int[] slotCount = new int[SLOTS];
-    private Worst concurrent = Worst.NONE;
-    private Worst burst = Worst.NONE;
+    private LoadSnapshot.Worst concurrent = LoadSnapshot.Worst.NONE;
+    private LoadSnapshot.Worst burst = LoadSnapshot.Worst.NONE;
 
     CacheLoads(String cache) {
         this.cache = Objects.requireNonNull(cache, "cache");
@@ -82,11 +84,11 @@ public final class CacheLoads {
             } else {
                 slotCount[slot]++;
             }
-            if (running > concurrent.count) {
-                concurrent = new Worst(key, running);
+            if (running > concurrent.count()) {
+                concurrent = new LoadSnapshot.Worst(key, running);
             }
-            if (slotCount[slot] > burst.count) {
-                burst = new Worst(key, slotCount[slot]);
+            if (slotCount[slot] > burst.count()) {
+                burst = new LoadSnapshot.Worst(key, slotCount[slot]);
             }
         }
     }
@@ -96,17 +98,10 @@ public final class CacheLoads {
     }
 
     /** The worst cases since the previous call, and the loads started. */
-    synchronized Snapshot drain() {
-        Snapshot s = new Snapshot(loads.sumThenReset(), concurrent, burst, inFlight.size());
-        concurrent = Worst.NONE;
-        burst = Worst.NONE;
+    synchronized LoadSnapshot drain() {
+        LoadSnapshot s = new LoadSnapshot(loads.sumThenReset(), concurrent, burst, inFlight.size());
+        concurrent = LoadSnapshot.Worst.NONE;
+        burst = LoadSnapshot.Worst.NONE;
         return s;
-    }
-
-    record Worst(Object key, int count) {
-        static final Worst NONE = new Worst("", 0);
-    }
-
-    record Snapshot(long loads, Worst concurrent, Worst burst, int keysLoadingNow) {
     }
 }

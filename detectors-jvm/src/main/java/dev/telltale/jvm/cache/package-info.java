@@ -5,9 +5,10 @@
  * ({@link dev.telltale.jvm.cache.SpringCaches}); and hit-ratio collapse from Micrometer's {@code cache.gets}.
  *
  * <pre>{@code
- * StampedeDetector stampede = StampedeDetector.create("catalog", meterRegistry);
+ * StampedesBuilder stampede = CacheDetectors.stampedes("catalog", meterRegistry);
  * LoadingCache<Long, Product> products = Caffeine.newBuilder()
  *         .build(CaffeineLoads.watch(stampede.loads("products"), productRepository::find));
+ * Detector detector = stampede.build();   // watches every cache of stampede.loads(..), also later ones
  * }</pre>
  * Caffeine and Spring are optional dependencies: the application brings its own.
  */

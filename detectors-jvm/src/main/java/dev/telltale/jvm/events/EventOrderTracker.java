@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import dev.telltale.jvm.internal.events.OrderCounts;
 
 /**
  * Per-entity sequence numbers as a consumer sees them ({@code order-42} at version 7, then 8, then 10):
@@ -90,7 +91,7 @@ public final class EventOrderTracker {
         return order;
     }
 
-    Counts drain() {
+    OrderCounts drain() {
         long events = 0;
         long gaps = 0;
         long missing = 0;
@@ -113,11 +114,7 @@ public final class EventOrderTracker {
             regressionSamples = List.copyOf(samples);
             samples.clear();
         }
-        return new Counts(events, gaps, missing, repeats, regressions, entities, regressionSamples);
-    }
-
-    record Counts(long events, long gaps, long missing, long repeats, long regressions, long entities,
-                  List<String> regressionSamples) {
+        return new OrderCounts(events, gaps, missing, repeats, regressions, entities, regressionSamples);
     }
 
     private static final class Stripe {

@@ -1,5 +1,7 @@
 package dev.telltale.jvm.http;
 
+import dev.telltale.jvm.internal.http.HostCounts;
+
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -11,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Records responses of outbound HTTP calls for clients that publish no {@code http.client.requests}
@@ -20,14 +21,14 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ThrottlingRecorder {
     static final int MAX_HOSTS = 200;
-    private final Map<String, Host> hosts = new ConcurrentHashMap<>();
+    private final Map<String, HostCounts> hosts = new ConcurrentHashMap<>();
 
     /** Records one response of {@code host} with its status and the Retry-After it carried, if any. */
     public void record(String host, int status, Optional<Duration> retryAfter) {
         Objects.requireNonNull(host, "host");
-        Host known = hosts.get(host);
-        Host h = known != null ? known
-                : hosts.computeIfAbsent(hosts.size() >= MAX_HOSTS ? "other" : host, k -> new Host());
+        HostCounts known = hosts.get(host);
+        HostCounts h = known != null ? known
+                : hosts.computeIfAbsent(hosts.size() >= MAX_HOSTS ? "other" : host, k -> new HostCounts());
         h.total.increment();
         if (status == 429) {
             h.tooMany.increment();
@@ -63,14 +64,7 @@ public final class ThrottlingRecorder {
         }
     }
 
-    Map<String, Host> hosts() {
+    Map<String, HostCounts> hosts() {
         return hosts;
-    }
-
-    static final class Host {
-        final LongAdder total = new LongAdder();
-        final LongAdder tooMany = new LongAdder();
-        final LongAdder unavailable = new LongAdder();
-        final java.util.concurrent.atomic.AtomicLong maxRetryAfterMillis = new java.util.concurrent.atomic.AtomicLong(-1);
     }
 }

@@ -19,7 +19,6 @@ public final class StatementStats {
 
     private final LongAdder[] errors = new LongAdder[STATES.size() + 1];
     private final LongAdder slow = new LongAdder();
-    private final LongAdder statements = new LongAdder();
     private final int capacity;
     private final Map<Long, Shape> slowShapes = new HashMap<>();
     private final Map<Long, Shape> errorShapes = new HashMap<>();
@@ -42,7 +41,6 @@ public final class StatementStats {
     }
 
     public void executed(Fingerprint f, long nanos, Throwable thrown) {
-        statements.increment();
         if (nanos >= slowNanos) {
             slow.increment();
             remember(slowShapes, f, "slow", nanos);
@@ -92,10 +90,6 @@ public final class StatementStats {
 
     public long slowCount() {
         return slow.sum();
-    }
-
-    public long statementCount() {
-        return statements.sum();
     }
 
     public List<Shape> slowShapes() {

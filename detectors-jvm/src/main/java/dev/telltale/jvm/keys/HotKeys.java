@@ -1,5 +1,6 @@
 package dev.telltale.jvm.keys;
 
+import dev.telltale.jvm.internal.keys.KeyWindow;
 import dev.telltale.jvm.keys.internal.HyperLogLog;
 import dev.telltale.jvm.keys.internal.SpaceSaving;
 
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
  * Counts the keys an application touches (partition keys, cache keys, Redis keys, tenant ids) in fixed
  * memory: a space-saving top-K split into stripes by key hash, so each key is counted exactly within
  * its stripe and threads rarely meet, plus a HyperLogLog of distinct keys. Memory does not grow with the
- * number of distinct keys. {@link HotKeysDetector} reads and resets it once per window.
+ * number of distinct keys. The detector of {@link KeysDetectors#hotKeys} reads and resets it once per window.
  *
  * <pre>{@code
  * HotKeys keys = HotKeys.builder("redis").capacity(1024).build();
@@ -70,7 +71,7 @@ public final class HotKeys {
     }
 
     /** Takes the counts of the window that ends now and starts a new one. */
-    Window drain(int topN) {
+    KeyWindow drain(int topN) {
         synchronized (drainLock) {
             long now = System.nanoTime();
             Duration length = Duration.ofNanos(now - windowStartNanos);
@@ -88,31 +89,11 @@ public final class HotKeys {
                 }
             }
             top.sort(Comparator.comparingLong(SpaceSaving.Counter::guaranteed).reversed());
-            List<KeyCount> keys = top.stream().limit(topN)
-                    .map(c -> new KeyCount(c.key(), c.guaranteed(), c.count()))
+            List<KeyWindow.KeyCount> keys = top.stream().limit(topN)
+                    .map(c -> new KeyWindow.KeyCount(c.key(), c.guaranteed(), c.count()))
                     .toList();
-            return new Window(length, total, Math.max(distinct.estimate(), keys.isEmpty() ? 0 : 1), keys);
+            return new KeyWindow(length, total, Math.max(distinct.estimate(), keys.isEmpty() ? 0 : 1), keys);
         }
-    }
-
-    /**
-     * One window of counts.
-     *
-     * @param records  every {@link #record} call in the window
-     * @param distinct estimated number of distinct keys (HyperLogLog, about 2 % error)
-     * @param top      the most frequent keys, by guaranteed count, highest first
-     */
-    record Window(Duration length, long records, long distinct, List<KeyCount> top) {
-        double mean() {
-            return distinct == 0 ? 0 : (double) records / distinct;
-        }
-    }
-
-    /**
-     * @param hits     a lower bound of the key's touches in the window
-     * @param estimate the space-saving estimate, an upper bound
-     */
-    record KeyCount(Object key, long hits, long estimate) {
     }
 
     private static final class Stripe {

@@ -1,5 +1,6 @@
 package dev.telltale.jvm.requests;
 
+import dev.telltale.jvm.internal.requests.IdempotencyCounts;
 import dev.telltale.jvm.requests.internal.KeyTable;
 
 import java.time.Duration;
@@ -137,7 +138,7 @@ public final class IdempotencyTracker {
     }
 
     /** Counts since the previous call, and the keys of the last concurrent duplicates. */
-    Counts drain() {
+    IdempotencyCounts drain() {
         long uses = 0;
         long concurrent = 0;
         long replays = 0;
@@ -158,11 +159,7 @@ public final class IdempotencyTracker {
             samples = List.copyOf(concurrentSamples);
             concurrentSamples.clear();
         }
-        return new Counts(uses, concurrent, replays, missing.sumThenReset(), remembered, samples);
-    }
-
-    record Counts(long uses, long concurrentDuplicates, long replays, long missingKeys, long remembered,
-                  List<String> concurrentKeys) {
+        return new IdempotencyCounts(uses, concurrent, replays, missing.sumThenReset(), remembered, samples);
     }
 
     /** One use of a key; closing it marks the end of the work. */

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts calls and retries of retry code that is not Resilience4j (Spring Retry listeners, Feign
- * retryers, hand-written loops). Get one from {@link RetryStormDetector#recorder(String)}; call
+ * retryers, hand-written loops). Get one from {@link RetryStormsBuilder#recorder(String)}; call
  * {@link #call()} once per logical call and {@link #retry()} once per extra attempt.
  */
 public final class RetryRecorder {

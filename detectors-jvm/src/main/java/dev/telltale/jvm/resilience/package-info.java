@@ -3,9 +3,9 @@
  * {@code Retry.Metrics} and event publishers); nothing here re-implements a retry or a breaker.
  *
  * <pre>{@code
- * RetryStormDetector retries = RetryStormDetector.builder("checkout")
+ * Detector retries = ResilienceDetectors.retryStorms("checkout")
  *         .retryRegistry(retryRegistry).circuitBreakerRegistry(breakerRegistry).build();
- * CircuitBreakerDetector breakers = CircuitBreakerDetector.builder("checkout").registry(breakerRegistry).build();
+ * Detector breakers = ResilienceDetectors.circuitBreakers("checkout").registry(breakerRegistry).build();
  * DetectorEngine engine = DetectorEngine.builder().detector(retries).detector(breakers).build();
  * }</pre>
  * Resilience4j is an optional dependency: the application brings its own (2.x).

@@ -1,6 +1,7 @@
 package dev.telltale.jvm.cache;
 
 import dev.telltale.core.Detection;
+import dev.telltale.core.Detector;
 import dev.telltale.testkit.DetectorHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** A real Spring context with {@code @Cacheable} methods, with and without {@code sync = true}. */
 class SpringCachesTest {
-    static final StampedeDetector DETECTOR = StampedeDetector.create("app");
+    static final StampedesBuilder STAMPEDES = CacheDetectors.stampedes("app");
+    static final Detector DETECTOR = STAMPEDES.build();
     private final ExecutorService pool = Executors.newFixedThreadPool(100);
 
     @AfterEach
@@ -71,8 +73,8 @@ class SpringCachesTest {
         CacheManager cacheManager() {
             SimpleCacheManager manager = new SimpleCacheManager();
             manager.setCaches(List.of(
-                    SpringCaches.watch(DETECTOR.loads("products"), new ConcurrentMapCache("products")),
-                    SpringCaches.watch(DETECTOR.loads("prices"), new ConcurrentMapCache("prices"))));
+                    SpringCaches.watch(STAMPEDES.loads("products"), new ConcurrentMapCache("products")),
+                    SpringCaches.watch(STAMPEDES.loads("prices"), new ConcurrentMapCache("prices"))));
             return manager;
         }
 

@@ -80,8 +80,9 @@ class StampedeDetectorTest {
 
     @Test
     void aMapBackedCacheAsideStampedes() throws Exception {
-        StampedeDetector detector = StampedeDetector.create("app");
-        CacheLoads loads = detector.loads("products");
+        StampedesBuilder stampedes = CacheDetectors.stampedes("app");
+        Detector detector = stampedes.build();
+        CacheLoads loads = stampedes.loads("products");
         Map<Object, String> cache = new ConcurrentHashMap<>();
         java.util.function.Function<Object, String> loader = loads.wrap(this::query);
         cache.put(42, "product 42");
@@ -112,12 +113,13 @@ class StampedeDetectorTest {
 
     @Test
     void caffeineUsedCacheAsideStampedesButItsLoadingCacheDoesNot() throws Exception {
-        StampedeDetector detector = StampedeDetector.create("app");
+        StampedesBuilder stampedes = CacheDetectors.stampedes("app");
+        Detector detector = stampedes.build();
         AtomicLong nanos = new AtomicLong();
         Ticker ticker = nanos::get;
 
         // cache-aside: getIfPresent, load, put: nothing coalesces the loads
-        CacheLoads asideLoads = detector.loads("aside");
+        CacheLoads asideLoads = stampedes.loads("aside");
         Cache<Integer, String> aside = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(Duration.ofMinutes(5)).build();
         aside.put(42, "product 42");
         nanos.addAndGet(Duration.ofMinutes(6).toNanos());
@@ -132,7 +134,7 @@ class StampedeDetectorTest {
         });
 
         // a LoadingCache: Caffeine runs one load per key however many threads ask
-        CacheLoads singleFlight = detector.loads("loading");
+        CacheLoads singleFlight = stampedes.loads("loading");
         LoadingCache<Integer, String> loading = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(Duration.ofMinutes(5))
                 .build(CaffeineLoads.watch(singleFlight, this::query));
         loading.get(42);
@@ -155,7 +157,8 @@ class StampedeDetectorTest {
     @Test
     void hitRatioCollapseFromMicrometerCacheGets() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        StampedeDetector detector = StampedeDetector.create("app", meters);
+        StampedesBuilder stampedes = CacheDetectors.stampedes("app", meters);
+        Detector detector = stampedes.build();
         LoadingCache<Integer, String> catalog = Caffeine.newBuilder().recordStats().build(k -> "item " + k);
         CaffeineCacheMetrics.monitor(meters, catalog, "catalog");
         for (int k = 0; k < 100; k++) {
@@ -184,8 +187,9 @@ class StampedeDetectorTest {
 
     @Test
     void healthyTrafficRaisesNothing() throws Exception {
-        StampedeDetector detector = StampedeDetector.create("app");
-        CacheLoads loads = detector.loads("products");
+        StampedesBuilder stampedes = CacheDetectors.stampedes("app");
+        Detector detector = stampedes.build();
+        CacheLoads loads = stampedes.loads("products");
         Map<Integer, String> cache = new ConcurrentHashMap<>();
         AtomicInteger next = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(THREADS);

@@ -33,7 +33,7 @@ class EventOrderingDetectorTest {
     @Test
     void eventsDeliveredOutOfOrderFire() throws Exception {
         EventOrderTracker tracker = EventOrderTracker.builder("order-events").build();
-        EventOrderingDetector detector = EventOrderingDetector.of("app", tracker);
+        Detector detector = EventDetectors.ordering("app", tracker);
         // order-1: created, paid, shipped arrive as created, shipped, paid (a retry on another partition)
         List<OrderEvent> delivered = List.of(new OrderEvent("order-1", 1), new OrderEvent("order-1", 3),
                 new OrderEvent("order-1", 2), new OrderEvent("order-2", 1), new OrderEvent("order-2", 2),
@@ -67,7 +67,7 @@ class EventOrderingDetectorTest {
     @Test
     void inOrderDeliveryFromManyConsumersRaisesNothing() throws Exception {
         EventOrderTracker tracker = EventOrderTracker.builder("accounts").maxEntities(1_000).build();
-        EventOrderingDetector detector = EventOrderingDetector.of("app", tracker);
+        Detector detector = EventDetectors.ordering("app", tracker);
         ExecutorService consumers = Executors.newFixedThreadPool(4);
         for (int c = 0; c < 4; c++) {
             int partition = c;

@@ -89,7 +89,7 @@ class ThrottlingDetectorTest {
     void anEdgeAnswering429FiresFromTheHttpClientMeters() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         HttpClient client = instrumented(meters);
-        ThrottlingDetector detector = ThrottlingDetector.create("app", meters);
+        Detector detector = HttpDetectors.throttling("app", meters);
         DetectorHarness.of(detector).baselinePass();
         for (int i = 0; i < 100; i++) {
             client.send(HttpRequest.newBuilder(uri(i % 2 == 0 ? "/limited" : "/ok")).build(), HttpResponse.BodyHandlers.discarding());
@@ -114,7 +114,7 @@ class ThrottlingDetectorTest {
     @Test
     void theRecorderCarriesRetryAfter() throws Exception {
         ThrottlingRecorder recorder = new ThrottlingRecorder();
-        ThrottlingDetector detector = ThrottlingDetector.create("app", recorder);
+        Detector detector = HttpDetectors.throttling("app", recorder);
         HttpClient client = HttpClient.newHttpClient();
         for (int i = 0; i < 50; i++) {
             recorder.record(client.send(HttpRequest.newBuilder(uri("/limited")).build(), HttpResponse.BodyHandlers.discarding()));
@@ -133,7 +133,7 @@ class ThrottlingDetectorTest {
     void healthyTrafficRaisesNothing() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         HttpClient client = instrumented(meters);
-        ThrottlingDetector detector = ThrottlingDetector.create("app", meters);
+        Detector detector = HttpDetectors.throttling("app", meters);
         DetectorHarness.of(detector).baselinePass();
         for (int i = 0; i < 100; i++) {
             client.send(HttpRequest.newBuilder(uri("/ok")).build(), HttpResponse.BodyHandlers.discarding());

@@ -105,7 +105,7 @@ class HotKeysTest {
     @Test
     void oneHotKeyAmongAHundredThousandIsFound() throws Exception {
         HotKeys keys = HotKeys.builder("app").build();
-        HotKeysDetector detector = HotKeysDetector.of("app", keys);
+        Detector detector = KeysDetectors.hotKeys("app", keys);
         ExecutorService threads = Executors.newFixedThreadPool(4);
         for (int t = 0; t < 4; t++) {
             int part = t;
@@ -145,7 +145,7 @@ class HotKeysTest {
     @Test
     void evenTrafficHasNoHotKey() throws Exception {
         HotKeys keys = HotKeys.builder("app").capacity(256).build();
-        HotKeysDetector detector = HotKeysDetector.of("app", keys);
+        Detector detector = KeysDetectors.hotKeys("app", keys);
         Random random = new Random(1);
         for (int i = 0; i < 200_000; i++) {
             keys.record("order:" + random.nextInt(2_000));
@@ -156,7 +156,7 @@ class HotKeysTest {
     @Test
     void aKeyBelowTheRateFloorIsNotHot() throws Exception {
         HotKeys keys = HotKeys.builder("app").build();
-        HotKeysDetector detector = HotKeysDetector.of("app", keys);
+        Detector detector = KeysDetectors.hotKeys("app", keys);
         for (int i = 0; i < 1000; i++) {
             keys.record("tenant:" + i);
         }
@@ -174,7 +174,7 @@ class HotKeysTest {
         assertThatThrownBy(() -> HotKeys.builder("app").capacity(3)).hasMessageContaining("capacity").hasMessageContaining("3");
         assertThatThrownBy(() -> HotKeys.builder("app").stripes(3)).hasMessageContaining("stripes").hasMessageContaining("3");
         assertThatThrownBy(() -> HotKeys.builder("a b")).hasMessageContaining("'a b'");
-        HotKeysDetector detector = HotKeysDetector.of("app", HotKeys.builder("app").build());
+        Detector detector = KeysDetectors.hotKeys("app", HotKeys.builder("app").build());
         assertThatThrownBy(() -> DetectorSettings.resolve(detector, Map.of("mean-multiple", "lots")))
                 .hasMessageContaining("keys.hot-keys.mean-multiple").hasMessageContaining("lots");
     }

@@ -1,6 +1,7 @@
 package dev.telltale.jvm.keys;
 
 import dev.telltale.core.Detection;
+import dev.telltale.core.Detector;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
@@ -74,7 +75,7 @@ class LettuceHotKeysIT {
         }
         // 100,000 distinct keys read once each, and the celebrity read on every 20th command
         gets(105_000, i -> i % 21 == 20 ? prefix + "product:celebrity" : prefix + "product:" + i);
-        HotKeysDetector detector = HotKeysDetector.of("redis", keys);
+        Detector detector = KeysDetectors.hotKeys("redis", keys);
 
         Detection d = DetectorHarness.of(detector).run();
 
@@ -103,7 +104,7 @@ class LettuceHotKeysIT {
         String prefix = redis.keyPrefix();
         Random random = new Random(3);
         gets(50_000, i -> prefix + "session:" + random.nextInt(5_000));
-        HotKeysDetector detector = HotKeysDetector.of("redis", keys);
+        Detector detector = KeysDetectors.hotKeys("redis", keys);
 
         Detection d = DetectorHarness.of(detector).run();
 

@@ -27,7 +27,7 @@ class DuplicateRequestsDetectorTest {
     @Test
     void twoConcurrentRequestsWithOneKeyAreADoubleChargeInTheMaking() throws Exception {
         IdempotencyTracker payments = IdempotencyTracker.forRequests("payments").build();
-        DuplicateRequestsDetector detector = DuplicateRequestsDetector.of("app", payments);
+        Detector detector = RequestDetectors.duplicates("app", payments);
         CountDownLatch firstCharging = new CountDownLatch(1);
         CountDownLatch secondArrived = new CountDownLatch(1);
         ExecutorService requests = Executors.newFixedThreadPool(2);
@@ -72,7 +72,7 @@ class DuplicateRequestsDetectorTest {
     @Test
     void replaysAboveFivePercentAreAWarningAndMissingKeysAreCounted() throws Exception {
         IdempotencyTracker orders = IdempotencyTracker.forRequests("orders").build();
-        DuplicateRequestsDetector detector = DuplicateRequestsDetector.of("app", orders);
+        Detector detector = RequestDetectors.duplicates("app", orders);
         for (int i = 0; i < 100; i++) {
             orders.track("order-" + i, () -> "created");
         }
@@ -96,7 +96,7 @@ class DuplicateRequestsDetectorTest {
     @Test
     void aRedeliveredEventIsDuplicateProcessing() throws Exception {
         IdempotencyTracker events = IdempotencyTracker.forEvents("order-events").build();
-        DuplicateRequestsDetector detector = DuplicateRequestsDetector.of("app", events);
+        Detector detector = RequestDetectors.duplicates("app", events);
         events.track("evt-1", () -> 1);
         events.track("evt-2", () -> 1);
         events.track("evt-1", () -> 1);
@@ -113,7 +113,7 @@ class DuplicateRequestsDetectorTest {
     @Test
     void healthyTrafficRaisesNothingAboveInfo() throws Exception {
         IdempotencyTracker payments = IdempotencyTracker.forRequests("payments").build();
-        DuplicateRequestsDetector detector = DuplicateRequestsDetector.of("app", payments);
+        Detector detector = RequestDetectors.duplicates("app", payments);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         for (int t = 0; t < 8; t++) {
             int part = t;

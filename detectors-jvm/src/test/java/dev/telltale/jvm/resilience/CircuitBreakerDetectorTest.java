@@ -61,7 +61,7 @@ class CircuitBreakerDetectorTest {
                 .slidingWindowSize(4).minimumNumberOfCalls(4).failureRateThreshold(50)
                 .waitDurationInOpenState(Duration.ofMillis(100)).permittedNumberOfCallsInHalfOpenState(2)
                 .automaticTransitionFromOpenToHalfOpenEnabled(true).build());
-        CircuitBreakerDetector detector = CircuitBreakerDetector.builder("app").registry(registry).build();
+        Detector detector = ResilienceDetectors.circuitBreakers("app").registry(registry).build();
         // created after the detector: the registry's entry-added event brings it in
         CircuitBreaker cb = registry.circuitBreaker("payments");
 
@@ -93,7 +93,7 @@ class CircuitBreakerDetectorTest {
         CircuitBreaker cb = CircuitBreaker.of("payments", CircuitBreakerConfig.custom()
                 .slidingWindowSize(2).minimumNumberOfCalls(2).failureRateThreshold(50)
                 .waitDurationInOpenState(Duration.ofMillis(100)).permittedNumberOfCallsInHalfOpenState(1).build());
-        CircuitBreakerDetector detector = CircuitBreakerDetector.builder("app").circuitBreaker(cb).build();
+        Detector detector = ResilienceDetectors.circuitBreakers("app").circuitBreaker(cb).build();
         traffic = new Thread(() -> {
             while (!stop.get()) {
                 fail(cb); // the provider stays down: every half-open probe fails
@@ -122,7 +122,7 @@ class CircuitBreakerDetectorTest {
     void anIdleOpenBreakerIsNotStuck() throws Exception {
         CircuitBreaker cb = CircuitBreaker.of("reports", CircuitBreakerConfig.custom()
                 .slidingWindowSize(2).minimumNumberOfCalls(2).waitDurationInOpenState(Duration.ofMillis(50)).build());
-        CircuitBreakerDetector detector = CircuitBreakerDetector.builder("app").circuitBreaker(cb).build();
+        Detector detector = ResilienceDetectors.circuitBreakers("app").circuitBreaker(cb).build();
         fail(cb);
         fail(cb);
         assertThat(cb.getState()).isEqualTo(CircuitBreaker.State.OPEN);
@@ -141,7 +141,7 @@ class CircuitBreakerDetectorTest {
         CircuitBreaker cb = CircuitBreaker.of("search", CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED).slidingWindowSize(60)
                 .minimumNumberOfCalls(100).failureRateThreshold(50).build());
-        CircuitBreakerDetector detector = CircuitBreakerDetector.builder("app").circuitBreaker(cb).build();
+        Detector detector = ResilienceDetectors.circuitBreakers("app").circuitBreaker(cb).build();
         for (int i = 0; i < 10; i++) {
             if (i < 8) {
                 fail(cb);
@@ -165,7 +165,7 @@ class CircuitBreakerDetectorTest {
         CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
         CircuitBreaker a = registry.circuitBreaker("a");
         CircuitBreaker b = registry.circuitBreaker("b");
-        CircuitBreakerDetector detector = CircuitBreakerDetector.builder("app").registry(registry).build();
+        Detector detector = ResilienceDetectors.circuitBreakers("app").registry(registry).build();
         DetectorHarness.of(detector).baselinePass();
         for (int i = 0; i < 500; i++) {
             succeed(a);

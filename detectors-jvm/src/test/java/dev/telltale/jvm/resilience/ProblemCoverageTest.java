@@ -3,15 +3,15 @@ package dev.telltale.jvm.resilience;
 import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.Problem;
-import dev.telltale.jvm.cache.StampedeDetector;
+import dev.telltale.jvm.cache.CacheDetectors;
+import dev.telltale.jvm.events.EventDetectors;
 import dev.telltale.jvm.events.EventOrderTracker;
-import dev.telltale.jvm.events.EventOrderingDetector;
-import dev.telltale.jvm.http.ThrottlingDetector;
+import dev.telltale.jvm.http.HttpDetectors;
 import dev.telltale.jvm.http.ThrottlingRecorder;
 import dev.telltale.jvm.keys.HotKeys;
-import dev.telltale.jvm.keys.HotKeysDetector;
-import dev.telltale.jvm.requests.DuplicateRequestsDetector;
+import dev.telltale.jvm.keys.KeysDetectors;
 import dev.telltale.jvm.requests.IdempotencyTracker;
+import dev.telltale.jvm.requests.RequestDetectors;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
@@ -25,13 +25,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProblemCoverageTest {
     static List<Detector> detectors() {
         return List.of(
-                RetryStormDetector.builder("t").build(),
-                CircuitBreakerDetector.builder("t").build(),
-                StampedeDetector.create("t"),
-                HotKeysDetector.of("t", HotKeys.builder("k").build()),
-                DuplicateRequestsDetector.of("t", IdempotencyTracker.forRequests("r").build()),
-                EventOrderingDetector.of("t", EventOrderTracker.builder("e").build()),
-                ThrottlingDetector.create("t", new ThrottlingRecorder()));
+                ResilienceDetectors.retryStorms("t").build(),
+                ResilienceDetectors.circuitBreakers("t").build(),
+                CacheDetectors.stampedes("t").build(),
+                KeysDetectors.hotKeys("t", HotKeys.builder("k").build()),
+                RequestDetectors.duplicates("t", IdempotencyTracker.forRequests("r").build()),
+                EventDetectors.ordering("t", EventOrderTracker.builder("e").build()),
+                HttpDetectors.throttling("t", new ThrottlingRecorder()));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.telltale.jvm.resilience;
 
+import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorEngine;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
@@ -77,7 +78,7 @@ class RetryStormDetectorTest {
     void flakyDependencyWithFiftyCallersCrossesTheBudget() throws Exception {
         RetryRegistry registry = retries();
         Retry retry = registry.retry("inventory");
-        RetryStormDetector detector = RetryStormDetector.builder("app").retryRegistry(registry).build();
+        Detector detector = ResilienceDetectors.retryStorms("app").retryRegistry(registry).build();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (DetectorEngine engine = DetectorEngine.builder().detector(detector).build()) {
             engine.bindTo(meters);
@@ -108,7 +109,7 @@ class RetryStormDetectorTest {
                 .waitDurationInOpenState(Duration.ofMinutes(5)).build());
         CircuitBreaker breaker = breakers.circuitBreaker("inventory");
         Retry retry = registry.retry("inventory");
-        RetryStormDetector detector = RetryStormDetector.builder("app").retryRegistry(registry)
+        Detector detector = ResilienceDetectors.retryStorms("app").retryRegistry(registry)
                 .circuitBreakerRegistry(breakers).build();
         try (DetectorEngine engine = DetectorEngine.builder().detector(detector).build()) {
             call(Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(breaker, dependency(1000))), 50);
@@ -128,7 +129,7 @@ class RetryStormDetectorTest {
     void healthyRetriesStayWithinTheBudget() throws Exception {
         RetryRegistry registry = retries();
         Retry retry = registry.retry("inventory");
-        RetryStormDetector detector = RetryStormDetector.builder("app").retry(retry).build();
+        Detector detector = ResilienceDetectors.retryStorms("app").retry(retry).build();
         try (DetectorEngine engine = DetectorEngine.builder().detector(detector).build()) {
             call(Retry.decorateSupplier(retry, dependency(10)), 50);
 
@@ -141,9 +142,10 @@ class RetryStormDetectorTest {
 
     @Test
     void otherRetryCodeReportsThroughARecorder() throws Exception {
-        RetryStormDetector detector = RetryStormDetector.builder("app").build();
-        RetryRecorder feign = detector.recorder("feign-payments");
-        assertThat(detector.recorder("feign-payments")).isSameAs(feign);
+        RetryStormsBuilder storms = ResilienceDetectors.retryStorms("app");
+        Detector detector = storms.build();
+        RetryRecorder feign = storms.recorder("feign-payments");
+        assertThat(storms.recorder("feign-payments")).isSameAs(feign);
         try (DetectorEngine engine = DetectorEngine.builder().detector(detector).build()) {
             Thread traffic = new Thread(() -> {
                 while (!stop.get()) {

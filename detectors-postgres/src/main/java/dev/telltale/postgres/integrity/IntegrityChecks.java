@@ -45,8 +45,9 @@ import java.util.Objects;
  * of raw SQL: trusted configuration, still run read-only with the statement timeout, and refused when it
  * holds {@code ;}, a comment or unbalanced parentheses.
  *
- * <p>The builders live next to their checks in {@code .internal}, each with the table describing its kind
- * ({@code KindSpec}) that the YAML reader ({@link IntegrityConfig}) and {@code INTEGRITY.md} are made from.
+ * <p>Each method returns the kind's {@link IntegrityCheckBuilder}. The builders behind them live next to their
+ * checks in {@code .internal}, each with the table describing its kind ({@code KindSpec}) that the YAML reader
+ * ({@link IntegrityConfig}) and {@code INTEGRITY.md} are made from.
  */
 public final class IntegrityChecks {
     private final PostgresTarget target;
@@ -61,62 +62,62 @@ public final class IntegrityChecks {
     }
 
     /** {@code integrity.negative-values}: {@code column} of {@code table} below zero. */
-    public NegativeValuesBuilder negativeValues(String table, String column) {
+    public IntegrityCheckBuilder.NegativeValues negativeValues(String table, String column) {
         return new NegativeValuesBuilder(owner(NegativeValuesBuilder.KIND, table), table, column);
     }
 
     /** {@code integrity.capacity-overflow}: the children of a parent use more than its capacity column. */
-    public CapacityOverflowBuilder capacityOverflow(String parentTable, String capacityColumn) {
+    public IntegrityCheckBuilder.CapacityOverflow capacityOverflow(String parentTable, String capacityColumn) {
         return new CapacityOverflowBuilder(owner(CapacityOverflowBuilder.KIND, parentTable), parentTable, capacityColumn);
     }
 
     /** {@code integrity.duplicates}: more than one row per key. */
-    public DuplicatesBuilder duplicates(String table) {
+    public IntegrityCheckBuilder.Duplicates duplicates(String table) {
         return new DuplicatesBuilder(owner(DuplicatesBuilder.KIND, table), table);
     }
 
     /** {@code integrity.orphans}: rows of {@code childTable} whose parent is missing. */
-    public OrphansBuilder orphans(String childTable) {
+    public IntegrityCheckBuilder.Orphans orphans(String childTable) {
         return new OrphansBuilder(owner(OrphansBuilder.KIND, childTable), childTable);
     }
 
     /** {@code integrity.stuck-rows}: rows in a state older than a deadline. */
-    public StuckRowsBuilder stuckRows(String table) {
+    public IntegrityCheckBuilder.StuckRows stuckRows(String table) {
         return new StuckRowsBuilder(owner(StuckRowsBuilder.KIND, table), table);
     }
 
     /** {@code integrity.reconciliation}: an aggregate of one table vs an aggregate of another, per key. */
-    public ReconciliationBuilder reconciliation(String name) {
+    public IntegrityCheckBuilder.Reconciliation reconciliation(String name) {
         return new ReconciliationBuilder(owner(ReconciliationBuilder.KIND, name), name);
     }
 
     /** {@code integrity.row-checksum}: a stored hash vs the hash recomputed from named columns. */
-    public RowChecksumBuilder rowChecksum(String table, String hashColumn) {
+    public IntegrityCheckBuilder.RowChecksum rowChecksum(String table, String hashColumn) {
         return new RowChecksumBuilder(owner(RowChecksumBuilder.KIND, table), table, hashColumn);
     }
 
     /** {@code integrity.retention-backlog}: rows still present past their retention. */
-    public RetentionBacklogBuilder retentionBacklog(String table) {
+    public IntegrityCheckBuilder.RetentionBacklog retentionBacklog(String table) {
         return new RetentionBacklogBuilder(owner(RetentionBacklogBuilder.KIND, table), table);
     }
 
     /** {@code integrity.key-skew}: keys holding far more of the recent rows than the mean key. */
-    public KeySkewBuilder keySkew(String table, String keyColumn) {
+    public IntegrityCheckBuilder.KeySkew keySkew(String table, String keyColumn) {
         return new KeySkewBuilder(owner(KeySkewBuilder.KIND, table), table, keyColumn);
     }
 
     /** {@code integrity.sequence-gaps}: per-entity sequence numbers that jump (gap) or go back (regression). */
-    public SequenceGapsBuilder sequenceGaps(String table) {
+    public IntegrityCheckBuilder.SequenceGaps sequenceGaps(String table) {
         return new SequenceGapsBuilder(owner(SequenceGapsBuilder.KIND, table), table);
     }
 
     /** {@code integrity.invariant}: the user's query returning the rows that break a rule. */
-    public InvariantBuilder invariant(String name, String sql) {
+    public IntegrityCheckBuilder.Invariant invariant(String name, String sql) {
         return new InvariantBuilder(owner(InvariantBuilder.KIND, name), name, sql);
     }
 
     /** {@code integrity.replica-drift}: {@code table} on this target (the primary) vs on {@code replica}. */
-    public ReplicaDriftBuilder replicaDrift(String table, PostgresTarget replica) {
+    public IntegrityCheckBuilder.ReplicaDrift replicaDrift(String table, PostgresTarget replica) {
         return new ReplicaDriftBuilder(owner(ReplicaDriftBuilder.KIND, table), table, replica);
     }
 

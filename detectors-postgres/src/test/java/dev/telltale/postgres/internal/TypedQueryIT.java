@@ -48,7 +48,7 @@ class TypedQueryIT {
     @Test
     void aRecordMatchingTheColumnsMaps(TestPostgres pg) throws Exception {
         try (PostgresTarget target = target(pg, 1000)) {
-            Exact row = target.queries().read("t", BUDGET,
+            Exact row = PostgresTargetAccess.queries(target).read("t", BUDGET,
                     tx -> tx.one(SqlFile.load(TypedQueryIT.class, "drift", Exact.class), Map.of()));
             assertThat(row).isEqualTo(new Exact(1, "x"));
         }
@@ -57,33 +57,33 @@ class TypedQueryIT {
     @Test
     void driftBetweenSqlAndRecordFailsNamingTheQueryTheRecordAndTheColumn(TestPostgres pg) throws Exception {
         try (PostgresTarget target = target(pg, 1000)) {
-            assertThatThrownBy(() -> target.queries().read("t", BUDGET,
+            assertThatThrownBy(() -> PostgresTargetAccess.queries(target).read("t", BUDGET,
                     tx -> tx.list(SqlFile.load(TypedQueryIT.class, "drift", Missing.class))))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("query drift does not match record " + Missing.class.getName())
                     .hasMessageContaining("missing column size for component Missing.size (long)");
-            assertThatThrownBy(() -> target.queries().read("t", BUDGET,
+            assertThatThrownBy(() -> PostgresTargetAccess.queries(target).read("t", BUDGET,
                     tx -> tx.list(SqlFile.load(TypedQueryIT.class, "drift", Extra.class))))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("query drift does not match record " + Extra.class.getName())
                     .hasMessageContaining("extra column name (text) has no component");
-            assertThatThrownBy(() -> target.queries().read("t", BUDGET,
+            assertThatThrownBy(() -> PostgresTargetAccess.queries(target).read("t", BUDGET,
                     tx -> tx.list(SqlFile.load(TypedQueryIT.class, "drift", Mistyped.class))))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("query drift does not match record " + Mistyped.class.getName())
                     .hasMessageContaining("column id is int8, which does not map to Mistyped.id (String)");
             // an empty result is checked too: the check reads the columns, not the rows
-            assertThatThrownBy(() -> target.queries().read("t", BUDGET,
+            assertThatThrownBy(() -> PostgresTargetAccess.queries(target).read("t", BUDGET,
                     tx -> tx.list("empty", "select 1::int8 as id where false", Map.of(), Exact.class)))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("query empty does not match record " + Exact.class.getName())
                     .hasMessageContaining("missing column name");
             // a scalar takes exactly one column
-            assertThatThrownBy(() -> target.queries().read("t", BUDGET,
+            assertThatThrownBy(() -> PostgresTargetAccess.queries(target).read("t", BUDGET,
                     tx -> tx.list("two", "select 1 as a, 2 as b", Map.of(), Long.class)))
                     .hasMessageContaining("query two does not match record java.lang.Long: a Long result needs exactly one column");
             // the connection is fine afterwards
-            Integer one = target.queries().read("t", BUDGET, tx -> tx.one("after", "select 1", Map.of(), Integer.class));
+            Integer one = PostgresTargetAccess.queries(target).read("t", BUDGET, tx -> tx.one("after", "select 1", Map.of(), Integer.class));
             assertThat(one).isEqualTo(1);
         }
     }
@@ -91,7 +91,7 @@ class TypedQueryIT {
     @Test
     void convertsTheDocumentedTypes(TestPostgres pg) throws Exception {
         try (PostgresTarget target = target(pg, 1000)) {
-            Everything e = target.queries().read("t", BUDGET, tx -> tx.one("types", "select 'a'::text as text, "
+            Everything e = PostgresTargetAccess.queries(target).read("t", BUDGET, tx -> tx.one("types", "select 'a'::text as text, "
                     + "2::int2 as small, 3::int8 as big, 0.5::float8 as ratio, true as flag, 12.50::numeric as amount, "
                     + "timestamptz '2026-01-02 03:04:05+00' as at, interval '1 day 02:00:01.5' as span, "
                     + "array['x', null, 'y'] as names, array[7, 8]::int8[] as ids, array[9]::int4[] as pids, "
@@ -105,15 +105,15 @@ class TypedQueryIT {
     @Test
     void runtimeSqlIsCappedAndCounted(TestPostgres pg) throws Exception {
         try (PostgresTarget target = target(pg, 5)) {
-            target.server(BUDGET);
-            QueryRunner.Stats before = target.queries().stats();
-            List<Long> capped = target.queries().read("t", BUDGET, tx -> tx.list("cap",
+            PostgresTargetAccess.server(target, BUDGET);
+            QueryRunner.Stats before = PostgresTargetAccess.queries(target).stats();
+            List<Long> capped = PostgresTargetAccess.queries(target).read("t", BUDGET, tx -> tx.list("cap",
                     "select g::int8 from generate_series(1, 100) g", Map.of(), Long.class));
             assertThat(capped).containsExactly(1L, 2L, 3L, 4L, 5L);
-            List<Long> raised = target.queries().read("t", BUDGET, tx -> tx.withRowCap(50).list("cap",
+            List<Long> raised = PostgresTargetAccess.queries(target).read("t", BUDGET, tx -> tx.withRowCap(50).list("cap",
                     "select g::int8 from generate_series(1, :n) g", Map.of("n", 100), Long.class));
             assertThat(raised).hasSize(50);
-            QueryRunner.Stats after = target.queries().stats();
+            QueryRunner.Stats after = PostgresTargetAccess.queries(target).stats();
             assertThat(after.queries() - before.queries()).isEqualTo(2);
             assertThat(after.rows() - before.rows()).isEqualTo(55);
         }
@@ -123,7 +123,7 @@ class TypedQueryIT {
     void runtimeSqlThatOutlivesTheStatementTimeoutIsATimeout(TestPostgres pg) throws Exception {
         try (PostgresTarget target = PostgresTarget.builder("tq").url(pg.jdbcUrl())
                 .statementTimeout(Duration.ofMillis(300)).build()) {
-            assertThatThrownBy(() -> target.queries().read("t", BUDGET,
+            assertThatThrownBy(() -> PostgresTargetAccess.queries(target).read("t", BUDGET,
                     tx -> tx.list("sleepy", "select pg_sleep(3)::text", Map.of(), String.class)))
                     .isInstanceOfSatisfying(QueryFailure.class, f -> assertThat(f.sqlState()).isEqualTo("57014"))
                     .hasMessageContaining("query sleepy on target 'tq' was cancelled by its statement timeout");
@@ -141,7 +141,7 @@ class TypedQueryIT {
         }
         try (PostgresTarget target = PostgresTarget.fromUrl("weak", "postgresql://" + role + ":pw@" + pg.host() + ":"
                 + pg.port() + "/" + pg.database())) {
-            assertThatThrownBy(() -> target.queries().read("t", BUDGET,
+            assertThatThrownBy(() -> PostgresTargetAccess.queries(target).read("t", BUDGET,
                     tx -> tx.one("secret", "select count(*) from tq_secret", Map.of(), Long.class)))
                     .isInstanceOf(DetectionSkippedException.class)
                     .hasMessageContaining("query secret on target 'weak' lacks a privilege")
@@ -157,12 +157,12 @@ class TypedQueryIT {
     @Test
     void setLocalLastsUntilTheEndOfTheTransaction(TestPostgres pg) throws Exception {
         try (PostgresTarget target = target(pg, 1000)) {
-            String inside = target.queries().read("t", BUDGET, tx -> {
+            String inside = PostgresTargetAccess.queries(target).read("t", BUDGET, tx -> {
                 tx.setLocal(Map.of("work_mem", "7MB"));
                 return tx.one("inside", "select current_setting('work_mem')", Map.of(), String.class);
             });
             assertThat(inside).isEqualTo("7MB");
-            String after = target.queries().read("t", BUDGET,
+            String after = PostgresTargetAccess.queries(target).read("t", BUDGET,
                     tx -> tx.one("after", "select current_setting('work_mem')", Map.of(), String.class));
             assertThat(after).isNotEqualTo("7MB");
         }

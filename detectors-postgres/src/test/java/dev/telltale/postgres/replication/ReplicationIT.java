@@ -7,6 +7,7 @@ import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.postgres.PostgresDetectors;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.replication.PostgresReplicationDetector;
 import dev.telltale.postgres.support.PrivateServer;
 import dev.telltale.postgres.support.Runs;
 import dev.telltale.testkit.PostgresExtension;
@@ -71,8 +72,8 @@ class ReplicationIT {
     @Test
     @Order(1)
     void aStreamingStandbyThatKeepsUpAndAnIdlePrimaryAreSilent() throws Exception {
-        ReplicationDetector onPrimary = new ReplicationDetector(primaryTarget);
-        ReplicationDetector onStandby = new ReplicationDetector(standbyTarget);
+        PostgresReplicationDetector onPrimary = new PostgresReplicationDetector(primaryTarget);
+        PostgresReplicationDetector onStandby = new PostgresReplicationDetector(standbyTarget);
         await().ignoreExceptions().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             Detection p = Runs.detect(onPrimary, Map.of());
             assertThat(Runs.signal(p, "postgres.replication.standbys")).contains(1.0);
@@ -106,7 +107,7 @@ class ReplicationIT {
         try (Connection s = standby.connect("postgres"); Statement st = s.createStatement()) {
             st.execute("select pg_wal_replay_pause()");
         }
-        ReplicationDetector onStandby = new ReplicationDetector(standbyTarget);
+        PostgresReplicationDetector onStandby = new PostgresReplicationDetector(standbyTarget);
         await().ignoreExceptions().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             // keep writing: the pause takes effect at the standby's next record, so the first batch may replay
             try (Connection c = primary.connect("postgres"); Statement s = c.createStatement()) {
@@ -123,7 +124,7 @@ class ReplicationIT {
             assertThat(Runs.signal(r, "postgres.replication.replay.pending").orElseThrow()).isPositive();
             assertThat(Runs.signal(r, "postgres.replication.replay.delay").orElseThrow()).isGreaterThanOrEqualTo(5.0);
         });
-        ReplicationDetector onPrimary = new ReplicationDetector(primaryTarget);
+        PostgresReplicationDetector onPrimary = new PostgresReplicationDetector(primaryTarget);
         await().ignoreExceptions().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             Detection r = Runs.detect(onPrimary, Map.of("lag.bytes-warning", "100kB"));
             Finding f = r.findings().stream().filter(x -> x.problem() == Problem.STALE_READ_AFTER_WRITE).findFirst().orElseThrow();
@@ -148,7 +149,7 @@ class ReplicationIT {
             s.execute("select pg_create_physical_replication_slot('abandoned', true)");
             s.execute("insert into writes (v) select repeat('w', 100) from generate_series(1, 20000)");
         }
-        ReplicationDetector onPrimary = new ReplicationDetector(primaryTarget);
+        PostgresReplicationDetector onPrimary = new PostgresReplicationDetector(primaryTarget);
         Detection r = Runs.detect(onPrimary, Map.of("slot.inactive-for", "0s", "slot.retained-warning", "1GB"));
         Finding f = r.findings().stream().filter(x -> x.subject().equals("replication slot abandoned")).findFirst().orElseThrow();
         assertThat(f.problem()).isEqualTo(Problem.STORAGE_BLOAT);
@@ -162,7 +163,7 @@ class ReplicationIT {
         // under a floor of twice what it keeps, and not idle long enough: no finding, but a note naming the floor
         long retained = (Long) f.evidence().get("retained_bytes");
         long floor = Math.max(2 * retained, 2L * 1024 * 1024);
-        Detection under = Runs.detect(new ReplicationDetector(primaryTarget),
+        Detection under = Runs.detect(new PostgresReplicationDetector(primaryTarget),
                 Map.of("slot.inactive-for", "1h", "slot.retained-warning", Long.toString(floor)));
         assertThat(under.findings()).noneMatch(x -> x.subject().equals("replication slot abandoned"));
         assertThat(under.notes()).singleElement().asString()

@@ -51,7 +51,7 @@ public abstract class RedisDetector implements Detector {
         List<NodeClient> unreachable = new ArrayList<>();
         List<RuntimeException> unreachableCauses = new ArrayList<>();
         int looked = 0;
-        List<NodeClient> nodes = target.nodeClients();
+        List<NodeClient> nodes = RedisTargetAccess.nodeClients(target);
         for (NodeClient node : nodes) {
             if (!appliesTo(node)) {
                 continue;

@@ -2,6 +2,7 @@ package dev.telltale.postgres.integrity.internal;
 
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
+import dev.telltale.postgres.integrity.IntegrityCheckBuilder;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
 
 import java.util.List;
@@ -12,7 +13,7 @@ import static dev.telltale.postgres.integrity.internal.Field.required;
 import static dev.telltale.postgres.integrity.internal.FieldType.*;
 
 /** Builds an {@code integrity.capacity-overflow} check ({@link CapacityOverflowCheck}). */
-public final class CapacityOverflowBuilder extends CheckBuilder<CapacityOverflowBuilder> {
+public final class CapacityOverflowBuilder extends CheckBuilder<CapacityOverflowBuilder> implements IntegrityCheckBuilder.CapacityOverflow {
     public static final KindSpec KIND = KindSpec.of("capacity-overflow",
                     "children's quantities (or count) above the parent's capacity", Problem.DOUBLE_BOOKING, Severity.CRITICAL)
             .finding("over-capacity parent", "Concurrent bookings each saw room left: lock the parent row "

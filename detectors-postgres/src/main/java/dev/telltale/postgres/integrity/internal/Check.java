@@ -4,6 +4,7 @@ import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
+import dev.telltale.postgres.internal.PostgresTargetAccess;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 
 import java.time.Duration;
@@ -83,7 +84,7 @@ public abstract class Check {
 
     /** Resolves names inside one read-only transaction on the target: what most kinds need. */
     protected final void resolveOnTarget(Duration budget, ResolveWork work) throws Exception {
-        target.queries().read(common.kind() + " validate", budget, tx -> {
+        PostgresTargetAccess.queries(target).read(common.kind() + " validate", budget, tx -> {
             work.resolve(tx);
             return null;
         });

@@ -2,6 +2,7 @@ package dev.telltale.postgres.integrity.internal;
 
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
+import dev.telltale.postgres.integrity.IntegrityCheckBuilder;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
 
 import java.time.Duration;
@@ -13,7 +14,7 @@ import static dev.telltale.postgres.integrity.internal.Field.required;
 import static dev.telltale.postgres.integrity.internal.FieldType.*;
 
 /** Builds an {@code integrity.duplicates} check ({@link DuplicatesCheck}). */
-public final class DuplicatesBuilder extends CheckBuilder<DuplicatesBuilder> {
+public final class DuplicatesBuilder extends CheckBuilder<DuplicatesBuilder> implements IntegrityCheckBuilder.Duplicates {
     public static final KindSpec KIND = KindSpec.of("duplicates",
                     "more than one row per key (optionally among rows matching `where`), or two rows of a key within a time window",
                     Problem.DUPLICATE_EVENT_PROCESSING, Severity.WARNING)

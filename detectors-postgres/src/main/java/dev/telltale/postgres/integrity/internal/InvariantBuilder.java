@@ -2,6 +2,7 @@ package dev.telltale.postgres.integrity.internal;
 
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
+import dev.telltale.postgres.integrity.IntegrityCheckBuilder;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
 
 import java.util.Objects;
@@ -12,7 +13,7 @@ import static dev.telltale.postgres.integrity.internal.Field.required;
 import static dev.telltale.postgres.integrity.internal.FieldType.*;
 
 /** Builds an {@code integrity.invariant} check ({@link InvariantCheck}). */
-public final class InvariantBuilder extends CheckBuilder<InvariantBuilder> {
+public final class InvariantBuilder extends CheckBuilder<InvariantBuilder> implements IntegrityCheckBuilder.Invariant {
     public static final KindSpec KIND = KindSpec.of("invariant", "rows returned by the user's own query (write-skew rules)",
                     Problem.WRITE_SKEW, Severity.CRITICAL)
             .finding("violating row", "Look at the rows listed; two transactions each kept the rule alone and broke it together: "

@@ -2,6 +2,7 @@ package dev.telltale.postgres.integrity.internal;
 
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
+import dev.telltale.postgres.internal.PostgresTargetAccess;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 
 import java.time.Duration;
@@ -57,7 +58,7 @@ public final class InvariantCheck extends Check {
         long start = System.nanoTime();
         record Hit(long total, String key) {
         }
-        List<Hit> hits = target().queries().read(common().kind(), budget, tx -> tx.list(common().kind(),
+        List<Hit> hits = PostgresTargetAccess.queries(target()).read(common().kind(), budget, tx -> tx.list(common().kind(),
                 "select count(*) over () as total, left(key, 200) as key from (" + wrapped() + ") v order by key limit "
                         + common().sampleSize(), Map.of(), Hit.class));
         Map<String, Object> evidence = new LinkedHashMap<>();

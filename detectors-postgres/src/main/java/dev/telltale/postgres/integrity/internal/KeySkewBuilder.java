@@ -2,6 +2,7 @@ package dev.telltale.postgres.integrity.internal;
 
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
+import dev.telltale.postgres.integrity.IntegrityCheckBuilder;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
 
 import java.math.BigDecimal;
@@ -13,7 +14,7 @@ import static dev.telltale.postgres.integrity.internal.Field.required;
 import static dev.telltale.postgres.integrity.internal.FieldType.*;
 
 /** Builds an {@code integrity.key-skew} check ({@link KeySkewCheck}). */
-public final class KeySkewBuilder extends CheckBuilder<KeySkewBuilder> {
+public final class KeySkewBuilder extends CheckBuilder<KeySkewBuilder> implements IntegrityCheckBuilder.KeySkew {
     public static final KindSpec KIND = KindSpec.of("key-skew",
                     "among the rows of the last window, keys with more than `factor` (10) times the mean rows per key "
                             + "and at least `min-rows` (1000)", Problem.HOT_PARTITION, Severity.WARNING)

@@ -2,6 +2,7 @@ package dev.telltale.postgres.integrity.internal;
 
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
+import dev.telltale.postgres.integrity.IntegrityCheckBuilder;
 
 import java.util.List;
 
@@ -10,7 +11,7 @@ import static dev.telltale.postgres.integrity.internal.Field.required;
 import static dev.telltale.postgres.integrity.internal.FieldType.*;
 
 /** Builds an {@code integrity.negative-values} check ({@link NegativeValuesCheck}). */
-public final class NegativeValuesBuilder extends CheckBuilder<NegativeValuesBuilder> {
+public final class NegativeValuesBuilder extends CheckBuilder<NegativeValuesBuilder> implements IntegrityCheckBuilder.NegativeValues {
     public static final KindSpec KIND = KindSpec.of("negative-values", "a column below zero (stock, balance, seats left)",
                     Problem.RACE_CONDITION_INVENTORY, Severity.CRITICAL)
             .finding("negative value", "A read-then-write without a lock lets two buyers take the last item: "

@@ -2,6 +2,7 @@ package dev.telltale.postgres.integrity.internal;
 
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
+import dev.telltale.postgres.integrity.IntegrityCheckBuilder;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
 
 import java.util.List;
@@ -12,7 +13,7 @@ import static dev.telltale.postgres.integrity.internal.Field.required;
 import static dev.telltale.postgres.integrity.internal.FieldType.*;
 
 /** Builds an {@code integrity.orphans} check ({@link OrphansCheck}). */
-public final class OrphansBuilder extends CheckBuilder<OrphansBuilder> {
+public final class OrphansBuilder extends CheckBuilder<OrphansBuilder> implements IntegrityCheckBuilder.Orphans {
     public static final KindSpec KIND = KindSpec.of("orphans",
                     "child rows whose parent row is missing (with or without a foreign key; null references are not orphans)",
                     Problem.ORPHANED_RECORDS, Severity.WARNING)

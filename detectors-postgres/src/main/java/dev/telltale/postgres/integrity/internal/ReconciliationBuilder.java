@@ -2,6 +2,7 @@ package dev.telltale.postgres.integrity.internal;
 
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
+import dev.telltale.postgres.integrity.IntegrityCheckBuilder;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
 
 import java.math.BigDecimal;
@@ -13,7 +14,7 @@ import static dev.telltale.postgres.integrity.internal.Field.required;
 import static dev.telltale.postgres.integrity.internal.FieldType.*;
 
 /** Builds an {@code integrity.reconciliation} check ({@link ReconciliationCheck}). */
-public final class ReconciliationBuilder extends CheckBuilder<ReconciliationBuilder> {
+public final class ReconciliationBuilder extends CheckBuilder<ReconciliationBuilder> implements IntegrityCheckBuilder.Reconciliation {
     private static final Field[] SIDE = {
             required("table", TABLE, "The side's table."),
             required("key", COLUMN, "The column the side is grouped by."),

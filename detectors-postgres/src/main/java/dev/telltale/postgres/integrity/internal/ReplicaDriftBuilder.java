@@ -3,6 +3,7 @@ package dev.telltale.postgres.integrity.internal;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.integrity.IntegrityCheckBuilder;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
 
 import java.time.Duration;
@@ -15,7 +16,7 @@ import static dev.telltale.postgres.integrity.internal.Field.required;
 import static dev.telltale.postgres.integrity.internal.FieldType.*;
 
 /** Builds an {@code integrity.replica-drift} check ({@link ReplicaDriftCheck}). */
-public final class ReplicaDriftBuilder extends CheckBuilder<ReplicaDriftBuilder> {
+public final class ReplicaDriftBuilder extends CheckBuilder<ReplicaDriftBuilder> implements IntegrityCheckBuilder.ReplicaDrift {
     public static final KindSpec KIND = KindSpec.of("replica-drift",
                     "key ranges whose row count or row hashes differ between the primary and a replica",
                     Problem.DATA_DRIFT, Severity.WARNING)

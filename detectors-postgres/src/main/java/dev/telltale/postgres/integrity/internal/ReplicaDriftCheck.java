@@ -2,6 +2,7 @@ package dev.telltale.postgres.integrity.internal;
 
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
+import dev.telltale.postgres.internal.PostgresTargetAccess;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -65,8 +66,8 @@ public final class ReplicaDriftCheck extends Check {
 
     @Override
     protected void resolveOn(Duration budget) throws Exception {
-        TableInfo p = target().queries().read(common().kind() + " validate", budget, tx -> TableInfo.read(tx, what("table"), table));
-        TableInfo r = replica.queries().read(common().kind() + " validate", budget,
+        TableInfo p = PostgresTargetAccess.queries(target()).read(common().kind() + " validate", budget, tx -> TableInfo.read(tx, what("table"), table));
+        TableInfo r = PostgresTargetAccess.queries(replica).read(common().kind() + " validate", budget,
                 tx -> TableInfo.read(tx, what("table") + " on replica '" + replica.name() + "'", table));
         String k = keyColumn.orElseGet(() -> {
             if (p.primaryKey().size() != 1) {
@@ -104,7 +105,7 @@ public final class ReplicaDriftCheck extends Check {
         long start = System.nanoTime();
         long deadline = start + budget.toNanos();
         // one cut-off for both servers, taken from the primary's clock
-        Instant cutoff = target().queries().read(common().kind() + " clock", budget,
+        Instant cutoff = PostgresTargetAccess.queries(target()).read(common().kind() + " clock", budget,
                 tx -> tx.one(common().kind(), "select now()", Map.of(), Instant.class)).minus(settle);
         String settled = settleColumn.map(s -> " and t." + Ident.quote(s) + " < :cutoff").orElse("");
         long rows = 0;
@@ -115,7 +116,7 @@ public final class ReplicaDriftCheck extends Check {
                 && (common().rangesPerRun() == 0 || chunks < common().rangesPerRun())))) {
             Optional<String> lo = cursor;
             Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L));
-            Optional<String> hi = target().queries().read(common().kind() + " bounds", left, tx -> tx.first(common().kind(),
+            Optional<String> hi = PostgresTargetAccess.queries(target()).read(common().kind() + " bounds", left, tx -> tx.first(common().kind(),
                     "select " + kq + "::text from " + table.quoted() + " t"
                             + (lo.isPresent() ? " where " + kq + " > cast(:lo as " + keyType + ")" : "")
                             + " order by " + kq + " offset " + (chunkRows - 1) + " limit 1",
@@ -196,7 +197,7 @@ public final class ReplicaDriftCheck extends Check {
         lo.ifPresent(v -> params.put("lo", v));
         hi.ifPresent(v -> params.put("hi", v));
         params.put("cutoff", java.time.OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC));
-        return target().queries().read(common().kind() + " recent", budget, tx -> {
+        return PostgresTargetAccess.queries(target()).read(common().kind() + " recent", budget, tx -> {
             List<String> keys = tx.withRowCap(MAX_RECENT + 1).list(common().kind(), "select " + kq + "::text from "
                     + table.quoted() + " t where " + range + " and t." + Ident.quote(settleColumn.orElseThrow())
                     + " >= :cutoff limit " + (MAX_RECENT + 1), params, String.class);
@@ -215,7 +216,7 @@ public final class ReplicaDriftCheck extends Check {
         if (settleColumn.isPresent()) {
             params.put("cutoff", java.time.OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC));
         }
-        return on.queries().read(common().kind() + " hash", budget, tx -> {
+        return PostgresTargetAccess.queries(on).read(common().kind() + " hash", budget, tx -> {
             tx.setLocal(TEXT_FORM);
             return tx.one(common().kind(), sql, params, Summary.class);
         });

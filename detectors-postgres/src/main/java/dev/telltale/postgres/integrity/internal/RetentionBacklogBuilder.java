@@ -2,6 +2,7 @@ package dev.telltale.postgres.integrity.internal;
 
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
+import dev.telltale.postgres.integrity.IntegrityCheckBuilder;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
 
 import java.time.Duration;
@@ -16,7 +17,7 @@ import static dev.telltale.postgres.integrity.internal.FieldType.*;
  * Builds an {@code integrity.retention-backlog} check: a {@link StuckRowsCheck} without states, the time
  * column older than the retention.
  */
-public final class RetentionBacklogBuilder extends CheckBuilder<RetentionBacklogBuilder> {
+public final class RetentionBacklogBuilder extends CheckBuilder<RetentionBacklogBuilder> implements IntegrityCheckBuilder.RetentionBacklog {
     public static final KindSpec KIND = KindSpec.of("retention-backlog",
                     "rows (matching `where`) whose time column is older than the retention",
                     Problem.STORAGE_BLOAT, Severity.WARNING)

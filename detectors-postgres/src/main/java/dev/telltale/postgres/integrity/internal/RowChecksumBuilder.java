@@ -2,6 +2,7 @@ package dev.telltale.postgres.integrity.internal;
 
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
+import dev.telltale.postgres.integrity.IntegrityCheckBuilder;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
 
 import java.util.List;
@@ -12,7 +13,7 @@ import static dev.telltale.postgres.integrity.internal.Field.required;
 import static dev.telltale.postgres.integrity.internal.FieldType.*;
 
 /** Builds an {@code integrity.row-checksum} check ({@link RowChecksumCheck}). */
-public final class RowChecksumBuilder extends CheckBuilder<RowChecksumBuilder> {
+public final class RowChecksumBuilder extends CheckBuilder<RowChecksumBuilder> implements IntegrityCheckBuilder.RowChecksum {
     public static final KindSpec KIND = KindSpec.of("row-checksum",
                     "a stored hash column differs from the hash recomputed from named columns",
                     Problem.SILENT_DATA_CORRUPTION, Severity.CRITICAL)

@@ -2,6 +2,7 @@ package dev.telltale.postgres.integrity.internal;
 
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
+import dev.telltale.postgres.internal.PostgresTargetAccess;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 
 import java.time.Duration;
@@ -143,7 +144,7 @@ public abstract class ScanCheck extends Check {
 
     private CheckResult whole(Duration budget) throws Exception {
         long start = System.nanoTime();
-        ChunkHit hit = target().queries().read(common().kind(), budget, tx -> hits(tx, prepared.sql(), params()));
+        ChunkHit hit = PostgresTargetAccess.queries(target()).read(common().kind(), budget, tx -> hits(tx, prepared.sql(), params()));
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("scan", "whole table");
         evidence.put("duration ms", (System.nanoTime() - start) / 1_000_000);
@@ -167,7 +168,7 @@ public abstract class ScanCheck extends Check {
             Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L));
             record Step(Optional<String> hi, long rows, ChunkHit hit) {
             }
-            Step step = target().queries().read(common().kind() + " chunk", left, tx -> {
+            Step step = PostgresTargetAccess.queries(target()).read(common().kind() + " chunk", left, tx -> {
                 String after = lo.isPresent() ? " where " + rcq + " > " + cast : "";
                 Map<String, Object> p = new LinkedHashMap<>();
                 lo.ifPresent(v -> p.put("lo", v));

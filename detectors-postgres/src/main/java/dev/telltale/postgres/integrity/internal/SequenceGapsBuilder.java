@@ -2,6 +2,7 @@ package dev.telltale.postgres.integrity.internal;
 
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
+import dev.telltale.postgres.integrity.IntegrityCheckBuilder;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
 
 import java.util.List;
@@ -12,7 +13,7 @@ import static dev.telltale.postgres.integrity.internal.Field.required;
 import static dev.telltale.postgres.integrity.internal.FieldType.*;
 
 /** Builds an {@code integrity.sequence-gaps} check ({@link SequenceGapsCheck}). */
-public final class SequenceGapsBuilder extends CheckBuilder<SequenceGapsBuilder> {
+public final class SequenceGapsBuilder extends CheckBuilder<SequenceGapsBuilder> implements IntegrityCheckBuilder.SequenceGaps {
     public static final KindSpec KIND = KindSpec.of("sequence-gaps",
                     "per entity, in arrival order, a sequence number that jumps (gap) or does not go up (regression: always critical)",
                     Problem.MESSAGE_OUT_OF_ORDER, Severity.WARNING)

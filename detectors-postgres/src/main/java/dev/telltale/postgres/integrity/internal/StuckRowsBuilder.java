@@ -2,6 +2,7 @@ package dev.telltale.postgres.integrity.internal;
 
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
+import dev.telltale.postgres.integrity.IntegrityCheckBuilder;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
 
 import java.time.Duration;
@@ -13,7 +14,7 @@ import static dev.telltale.postgres.integrity.internal.Field.required;
 import static dev.telltale.postgres.integrity.internal.FieldType.*;
 
 /** Builds an {@code integrity.stuck-rows} check ({@link StuckRowsCheck}). */
-public final class StuckRowsBuilder extends CheckBuilder<StuckRowsBuilder> {
+public final class StuckRowsBuilder extends CheckBuilder<StuckRowsBuilder> implements IntegrityCheckBuilder.StuckRows {
     public static final KindSpec KIND = KindSpec.of("stuck-rows",
                     "rows in a state (or matching `where`) whose time column is older than a deadline",
                     Problem.DISTRIBUTED_TRANSACTION, Severity.WARNING)

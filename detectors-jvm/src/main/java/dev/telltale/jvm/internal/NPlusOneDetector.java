@@ -1,0 +1,108 @@
+package dev.telltale.jvm.internal;
+
+import dev.telltale.core.Detection;
+import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSettings;
+import dev.telltale.core.DetectorSpec;
+import dev.telltale.core.Problem;
+import dev.telltale.core.Setting;
+import dev.telltale.core.SettingRule;
+import dev.telltale.core.Severity;
+import dev.telltale.core.SignalSpec;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * {@code jdbc.n-plus-one}: within one unit of work, the same statement shape run at least
+ * {@code min-count} times with different parameters and at least {@code min-total-time} in all. A
+ * pattern is reported once seen in {@code confirmations} units of work (one-off loops stay quiet) and
+ * resolves when not seen for {@code retain}. Batches and single IN-list fetches never count.
+ */
+public final class NPlusOneDetector extends InProcessDetector {
+    public static final String ID = "jdbc.n-plus-one";
+    public static final Setting<Long> MIN_COUNT = Setting.count("min-count", 5,
+            "Executions of one statement shape in one unit of work, with different parameters, that make an N+1.")
+            .atLeast(2L).atMost((long) Integer.MAX_VALUE);
+    public static final Setting<Long> CRITICAL_COUNT = Setting.count("critical-count", 20,
+            "Executions in one unit of work that make the N+1 critical.");
+    public static final Setting<Duration> MIN_TOTAL_TIME = Setting.duration("min-total-time", Duration.ofMillis(50),
+            "Total time of the repeated executions below which a repeat is too cheap to report.");
+    public static final Setting<Long> CONFIRMATIONS = Setting.count("confirmations", 3,
+            "Units of work a pattern must be seen in before it is reported.").atLeast(1L);
+    public static final Setting<Duration> RETAIN = Setting.duration("retain", Duration.ofHours(1),
+            "A pattern not seen for this long is forgotten and its finding resolves.").above(Duration.ZERO);
+    public static final Setting<String> SUPPRESS = Setting.text("suppress", "none",
+            "Comma-separated unit-of-work names (routes, jobs) whose N+1 patterns are never reported; 'none' for none.");
+    static final SignalSpec PATTERNS = SignalSpec.of("jdbc.n_plus_one.patterns", "patterns",
+            "N+1 patterns (unit of work and statement shape) confirmed and not suppressed.");
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("The same statement shape run again and again with different parameters within one unit of work.")
+            .problems(Problem.N_PLUS_ONE_QUERY)
+            .interval(Duration.ofSeconds(30))
+            .settings(MIN_COUNT, CRITICAL_COUNT, MIN_TOTAL_TIME, CONFIRMATIONS, RETAIN, SUPPRESS)
+            .rule(SettingRule.notAbove(MIN_COUNT, CRITICAL_COUNT))
+            .signals(PATTERNS)
+            .build();
+
+    private final NPlusOneRegistry registry;
+
+    public NPlusOneDetector(String target, NPlusOneRegistry registry) {
+        super(SPEC, target);
+        this.registry = registry;
+    }
+
+    /** Hands the thresholds to the JDBC listener, so that they apply from the first statement. */
+    @Override
+    public void configure(DetectorSettings settings) {
+        registry.rule(new NPlusOneRegistry.Rule(settings.get(MIN_COUNT).intValue(), settings.get(MIN_TOTAL_TIME).toNanos()));
+    }
+
+    @Override
+    public Detection detect(DetectionContext ctx) {
+        long critical = ctx.setting(CRITICAL_COUNT);
+        long confirmations = ctx.setting(CONFIRMATIONS);
+        Set<String> suppressed = Arrays.stream(ctx.setting(SUPPRESS).split(","))
+                .map(String::trim).filter(s -> !s.isEmpty() && !s.equals("none")).collect(Collectors.toSet());
+        List<NPlusOneRegistry.Pattern> patterns = registry.since(ctx.now().minus(ctx.setting(RETAIN)));
+        patterns.sort(Comparator.comparingInt(NPlusOneRegistry.Pattern::maxCount).reversed());
+        Detection.Builder out = Detection.builder();
+        int reported = 0;
+        for (NPlusOneRegistry.Pattern p : patterns) {
+            if (p.units() < confirmations || suppressed.contains(p.unit())) {
+                continue;
+            }
+            reported++;
+            Severity severity = p.maxCount() >= critical ? Severity.CRITICAL : Severity.WARNING;
+            String shape = p.fingerprint().text();
+            out.finding(ctx.finding(Problem.N_PLUS_ONE_QUERY, severity, p.unit() + ": " + abbreviate(shape, 160))
+                    .summary(p.unit() + " runs the same query " + p.lastCount() + " times per unit of work ("
+                            + millis(p.lastTotalNanos()) + " ms), once per row, from " + p.fingerprint().callSite())
+                    .evidence("unit_of_work", p.unit())
+                    .evidence("fingerprint", shape)
+                    .evidence("executions", p.lastCount())
+                    .evidence("executions_max", p.maxCount())
+                    .evidence("total_time_ms", millis(p.lastTotalNanos()))
+                    .evidence("call_site", p.fingerprint().callSite())
+                    .evidence("units_seen", p.units())
+                    .evidence("first_seen", p.firstSeen().toString())
+                    .evidence("last_seen", p.lastSeen().toString())
+                    .hint("Fetch the rows in one query (a join, IN (...) or a batch fetch) at " + p.fingerprint().callSite()
+                            + "; to silence this route set " + ID + ".suppress"));
+        }
+        out.signal(PATTERNS, reported);
+        return out.build();
+    }
+
+    static double millis(long nanos) {
+        return Math.round(nanos / 10_000.0) / 100.0;
+    }
+
+    static String abbreviate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "...";
+    }
+}

@@ -1,0 +1,155 @@
+package dev.telltale.postgres.internal.activity;
+
+import dev.telltale.core.Detection;
+import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
+import dev.telltale.core.Problem;
+import dev.telltale.core.Setting;
+import dev.telltale.core.SettingRule;
+import dev.telltale.core.Severity;
+import dev.telltale.core.SignalSpec;
+import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.PostgresDetector;
+import dev.telltale.postgres.internal.ReadOnlyTx;
+import dev.telltale.postgres.internal.SqlFile;
+import dev.telltale.postgres.internal.Words;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * {@code postgres.connections}: client sessions against the limit an application can actually use
+ * ({@code max_connections} minus the slots reserved for superusers and, from 16, for
+ * {@code pg_use_reserved_connections}), by state and by application, and the share parked idle inside a
+ * transaction. When the limit is reached the server refuses new connections and every pool above it starves.
+ */
+public final class ConnectionsDetector extends PostgresDetector {
+    public static final String ID = "postgres.connections";
+
+    public static final Setting<Double> WARNING = Setting.ratio("warning", 0.75,
+            "Share of usable connections in use that raises a warning.");
+    public static final Setting<Double> CRITICAL = Setting.ratio("critical", 0.85,
+            "Share of usable connections in use that is critical: new connections will soon be refused.");
+    public static final Setting<Double> IDLE_IN_TRANSACTION_WARNING = Setting.ratio("idle-in-transaction.warning", 0.2,
+            "Share of usable connections sitting idle inside a transaction that raises a warning.");
+    public static final Setting<Duration> FOR = Setting.duration("for", Duration.ofSeconds(30),
+            "How long a level must hold before the finding fires.");
+    public static final Setting<Long> TOP_APPLICATIONS = Setting.count("top-applications", 5,
+            "How many applications (name, user, database) to name in the evidence, at most 20.").atMost(20L);
+
+    static final List<String> STATES = List.of("active", "idle", "idle in transaction", "idle in transaction (aborted)",
+            "fastpath function call", "disabled", "unknown");
+
+    public static final SignalSpec USED = SignalSpec.of("postgres.connections.used", "connections",
+            "Client sessions connected (our own excluded).");
+    public static final SignalSpec USABLE = SignalSpec.of("postgres.connections.usable", "connections",
+            "max_connections minus the slots reserved for superusers (and reserved_connections on 16+).");
+    public static final SignalSpec UTILIZATION = SignalSpec.of("postgres.connections.utilization", "ratio",
+            "Client sessions over usable connections.");
+    public static final SignalSpec BY_STATE = SignalSpec.of("postgres.connections.by_state", "connections",
+            "Client sessions by pg_stat_activity state.", "state");
+    public static final SignalSpec TOP_APPLICATION = SignalSpec.of("postgres.connections.top_application", "connections",
+            "Sessions of the applications holding the most connections, by rank (names are in the finding evidence).", "rank");
+
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Client sessions against the connections an application can use, by state and by application, "
+                    + "and the share idle inside a transaction.")
+            .problems(Problem.CONNECTION_POOL_STARVATION)
+            .interval(Duration.ofSeconds(15))
+            .settings(WARNING, CRITICAL, IDLE_IN_TRANSACTION_WARNING, FOR, TOP_APPLICATIONS)
+            .rule(SettingRule.notAbove(WARNING, CRITICAL))
+            .signals(USED, USABLE, UTILIZATION, BY_STATE, TOP_APPLICATION)
+            .build();
+
+    private static final SqlFile<StateRow> BY_STATE_SQL = SqlFile.load(ConnectionsDetector.class, "connections", StateRow.class);
+    private static final SqlFile<AppRow> BY_APP_SQL = SqlFile.load(ConnectionsDetector.class, "connections-by-application",
+            AppRow.class);
+
+    public ConnectionsDetector(PostgresTarget target) {
+        super(target, SPEC);
+    }
+
+    private record StateRow(String state, long sessions, int maxConnections, int superuserReserved, int reserved) {
+    }
+
+    private record AppRow(String application, String usename, String datname, long sessions, long idleInTransaction) {
+        String label() {
+            return application + " (" + usename + "@" + datname + ")";
+        }
+    }
+
+    @Override
+    protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
+        double warning = ctx.setting(WARNING);
+        double critical = ctx.setting(CRITICAL);
+        tx.server().requireSeesAllSessions();
+        List<StateRow> rows = tx.list(BY_STATE_SQL);
+        StateRow limits = rows.get(0);
+        int usable = Math.max(1, limits.maxConnections() - limits.superuserReserved() - limits.reserved());
+        Map<String, Long> byState = new LinkedHashMap<>();
+        STATES.forEach(s -> byState.put(s, 0L));
+        long used = 0;
+        for (StateRow r : rows) {
+            if (r.state() != null) {
+                byState.merge(STATES.contains(r.state()) ? r.state() : "unknown", r.sessions(), Long::sum);
+                used += r.sessions();
+            }
+        }
+        long idleInTx = byState.get("idle in transaction") + byState.get("idle in transaction (aborted)");
+        double utilization = used / (double) usable;
+
+        Detection.Builder out = Detection.builder()
+                .signal(USED, used)
+                .signal(USABLE, usable)
+                .signal(UTILIZATION, utilization);
+        byState.forEach((state, n) -> out.signal(BY_STATE, n, state));
+
+        int top = (int) (long) ctx.setting(TOP_APPLICATIONS);
+        List<AppRow> apps = top == 0 ? List.of() : tx.list(BY_APP_SQL, Map.of("limit", top));
+        for (int rank = 1; rank <= top; rank++) {
+            out.signal(TOP_APPLICATION, rank <= apps.size() ? apps.get(rank - 1).sessions() : 0, Integer.toString(rank));
+        }
+        String topApps = apps.stream().map(a -> a.label() + "=" + a.sessions()).collect(Collectors.joining(", "));
+
+        Severity severity = utilization >= critical ? Severity.CRITICAL : utilization >= warning ? Severity.WARNING : null;
+        if (severity != null) {
+            String state = byState.entrySet().stream().filter(e -> e.getValue() > 0)
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+            out.finding(ctx.finding(Problem.CONNECTION_POOL_STARVATION, severity, "server connections")
+                    .summary(used + " of " + usable + " usable connections are in use (" + Words.percent(utilization) + ")"
+                            + (severity == Severity.CRITICAL ? "; new connections will soon be refused" : "")
+                            + (apps.isEmpty() ? "" : "; " + apps.get(0).label() + " holds " + apps.get(0).sessions()))
+                    .evidence("used", used)
+                    .evidence("usable", usable)
+                    .evidence("utilization", Words.round3(utilization))
+                    .evidence("max_connections", limits.maxConnections())
+                    .evidence("superuser_reserved_connections", limits.superuserReserved())
+                    .evidence("reserved_connections", limits.reserved())
+                    .evidence("by_state", state)
+                    .evidence("top_applications", topApps)
+                    .hint("Idle sessions point at pools sized larger than needed, 'idle in transaction' at code that "
+                            + "does not commit; shrink the pools of the applications above or put a pooler (PgBouncer) "
+                            + "in front before raising max_connections.")
+                    .holdFor(ctx.setting(FOR)));
+        }
+        double idleShare = idleInTx / (double) usable;
+        if (idleInTx > 0 && idleShare >= ctx.setting(IDLE_IN_TRANSACTION_WARNING)) {
+            String holders = apps.stream().filter(a -> a.idleInTransaction() > 0)
+                    .map(a -> a.label() + "=" + a.idleInTransaction()).collect(Collectors.joining(", "));
+            out.finding(ctx.finding(Problem.CONNECTION_POOL_STARVATION, Severity.WARNING, "sessions idle in transaction")
+                    .summary(Words.count(idleInTx, "session") + " (" + Words.percent(idleShare) + " of usable connections) "
+                            + "sit idle inside an open transaction, holding connections, locks and snapshots")
+                    .evidence("idle_in_transaction", idleInTx)
+                    .evidence("usable", usable)
+                    .evidence("share", Words.round3(idleShare))
+                    .evidence("applications", holders)
+                    .hint("See postgres.long-running for the oldest of them; the application opens a transaction and "
+                            + "then waits on something else (a remote call, user input) before committing.")
+                    .holdFor(ctx.setting(FOR)));
+        }
+        return out.build();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.telltale.postgres.internal.stats;
+
+import dev.telltale.core.Detection;
+import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
+import dev.telltale.core.Problem;
+import dev.telltale.core.Setting;
+import dev.telltale.core.Severity;
+import dev.telltale.core.SignalSpec;
+import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.PostgresDetector;
+import dev.telltale.postgres.internal.ReadOnlyTx;
+
+import java.time.Duration;
+
+/**
+ * {@code postgres.checksums}: new data-page checksum failures since the last run (critical: storage returned
+ * corrupted bytes). A cluster without checksums gets one INFO finding, since corruption would go unseen.
+ */
+public final class ChecksumsDetector extends PostgresDetector {
+    public static final String ID = "postgres.checksums";
+
+    public static final Setting<String> DATABASE = Setting.text("database", "all",
+            "Database watched: 'all' (default: a failure anywhere matters), 'current' (the target's own), or a name.");
+
+    public static final SignalSpec FAILURES = SignalSpec.of("postgres.checksums.failures", "failures",
+            "checksum failures reported between the last two runs");
+    public static final SignalSpec ENABLED = SignalSpec.of("postgres.checksums.enabled", "flag",
+            "1 when the cluster verifies data-page checksums");
+
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("New data-page checksum failures since the last run, and whether the cluster verifies "
+                    + "checksums at all.")
+            .problems(Problem.SILENT_DATA_CORRUPTION)
+            .interval(Duration.ofMinutes(5))
+            .settings(DATABASE)
+            .signals(FAILURES, ENABLED)
+            .build();
+
+    private DatabaseCounters previous;
+
+    public ChecksumsDetector(PostgresTarget target) {
+        super(target, SPEC);
+    }
+
+    @Override
+    protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
+        DatabaseCounters now = DatabaseCounters.read(tx, StatsSupport.watchedDatabase(ID, DATABASE, ctx, tx));
+        DatabaseCounters before = previous;
+        previous = now;
+        Detection.Builder out = Detection.builder().signal(ENABLED, now.checksumsOn() ? 1 : 0);
+        if (!now.checksumsOn()) {
+            out.finding(ctx.finding(Problem.SILENT_DATA_CORRUPTION, Severity.INFO, "data checksums")
+                    .summary("data checksums are off: a page corrupted by disk or memory would be read back without error")
+                    .evidence("data_checksums", "off")
+                    .hint("enable them with pg_checksums --enable on a stopped cluster (or initdb --data-checksums)"));
+        }
+        if (before == null || before.dbid() != now.dbid() || !before.statsReset().equals(now.statsReset())
+                || now.checksumFailures() < before.checksumFailures()) {
+            return out.signal(FAILURES, 0).build();
+        }
+        long failures = now.checksumFailures() - before.checksumFailures();
+        out.signal(FAILURES, failures);
+        if (failures > 0) {
+            out.finding(ctx.finding(Problem.SILENT_DATA_CORRUPTION, Severity.CRITICAL, "checksum failures")
+                    .summary(failures + " data page(s) failed checksum verification since the last run")
+                    .evidence("failures", failures)
+                    .evidence("last_failure", now.lastChecksumFailure().map(Object::toString).orElse(null))
+                    .hint("storage or memory corrupts pages: check the server log for the relation, the disk and RAM, "
+                            + "and restore the damaged relation from a backup"));
+        }
+        return out.build();
+    }
+}

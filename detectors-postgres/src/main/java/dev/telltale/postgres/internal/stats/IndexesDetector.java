@@ -1,0 +1,195 @@
+package dev.telltale.postgres.internal.stats;
+
+import dev.telltale.core.Detection;
+import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
+import dev.telltale.core.Problem;
+import dev.telltale.core.Setting;
+import dev.telltale.core.Severity;
+import dev.telltale.core.SignalSpec;
+import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.Notes;
+import dev.telltale.postgres.internal.PostgresDetector;
+import dev.telltale.postgres.internal.ReadOnlyTx;
+import dev.telltale.postgres.internal.SqlFile;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code postgres.indexes}: unused indexes (judged only once the statistics are old enough), exact and
+ * prefix-redundant duplicates, invalid indexes (not while a concurrent build runs), and tables with too many
+ * indexes that are heavily written (every write updates each index). Covers the connected database.
+ */
+public final class IndexesDetector extends PostgresDetector {
+    public static final String ID = "postgres.indexes";
+
+    public static final Setting<Long> UNUSED_MIN_SIZE = Setting.bytes("unused.min-size", 10L * 1024 * 1024,
+            "An unused index smaller than this is not reported (PgHero: 10 MB).");
+    public static final Setting<Duration> UNUSED_MIN_STATS_AGE = Setting.duration("unused.min-stats-age", Duration.ofDays(7),
+            "Statistics younger than this (a recent reset or restore) cannot prove an index unused.");
+    public static final Setting<Long> TOO_MANY = Setting.count("too-many.indexes", 8,
+            "A table with more indexes than this is reported when it is heavily written.");
+    public static final Setting<Long> TOO_MANY_WRITES = Setting.count("too-many.writes", 10_000,
+            "Row writes (insert, update, delete) in the window for a table to count as heavily written.");
+    public static final Setting<Long> LIMIT = Setting.count("limit", 200,
+            "Most indexes examined per kind and run.").atLeast(1L);
+    public static final Setting<Long> TOP = Setting.count("top", 5,
+            "How many unused indexes the ranked gauge publishes.");
+
+    public static final SignalSpec COUNT = SignalSpec.of("postgres.indexes.flagged", "indexes",
+            "indexes reported in the last run, by kind (unused, duplicate, invalid)", "kind");
+    public static final SignalSpec WASTED = SignalSpec.of("postgres.indexes.wasted", "bytes",
+            "bytes taken by unused and duplicate indexes that were reported");
+    public static final SignalSpec TOP_UNUSED = SignalSpec.of("postgres.indexes.unused.top", "bytes",
+            "size of the largest unused indexes, by rank", "rank");
+    public static final SignalSpec MOST_INDEXES = SignalSpec.of("postgres.indexes.per.table.max", "indexes",
+            "the most indexes on one heavily written table");
+
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Unused, duplicate and invalid indexes, and heavily written tables with too many indexes.")
+            .problems(Problem.UNUSED_INDEXES, Problem.WRITE_AMPLIFICATION)
+            .interval(Duration.ofHours(1))
+            .settings(UNUSED_MIN_SIZE, UNUSED_MIN_STATS_AGE, TOO_MANY, TOO_MANY_WRITES, LIMIT, TOP)
+            .signals(COUNT, WASTED, TOP_UNUSED, MOST_INDEXES)
+            .build();
+
+    private static final SqlFile<Candidate> CANDIDATES = SqlFile.load(IndexesDetector.class, "index-candidates", Candidate.class);
+    private static final SqlFile<IndexCount> COUNTS = SqlFile.load(IndexesDetector.class, "index-counts", IndexCount.class);
+    private static final SqlFile<Double> STATS_AGE = SqlFile.load(IndexesDetector.class, "stats-age", Double.class);
+
+    private record IndexCount(String schema, String table, long oid, long indexes, long writes, long hotUpdates,
+                              long tables) {
+    }
+
+    private Map<Long, Long> previousWrites = Map.of();
+
+    public IndexesDetector(PostgresTarget target) {
+        super(target, SPEC);
+    }
+
+    private record Candidate(String kind, String schema, String table, String index, long scans, String coveredBy,
+                             Optional<Long> size, String definition, long kindTotal) {
+        String qualified() {
+            return schema + "." + index;
+        }
+    }
+
+    @Override
+    protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
+        long limit = ctx.setting(LIMIT);
+        double statsAge = tx.one(STATS_AGE, Map.of());
+        Duration minAge = ctx.setting(UNUSED_MIN_STATS_AGE);
+        long minSize = ctx.setting(UNUSED_MIN_SIZE);
+        List<Candidate> found = tx.list(CANDIDATES, Map.of("limit", limit, "min_size", (double) minSize));
+
+        Detection.Builder out = Detection.builder();
+        Map<String, Integer> counts = new HashMap<>(Map.of("unused", 0, "duplicate", 0, "invalid", 0));
+        long wasted = 0;
+        List<Double> unusedSizes = new ArrayList<>();
+        for (Candidate c : found) {
+            long size = c.size.orElse(0L);
+            switch (c.kind) {
+                case "unused" -> {
+                    if (statsAge < minAge.toSeconds() || c.size.isEmpty() || size < minSize) {
+                        continue;
+                    }
+                    unusedSizes.add((double) size);
+                    wasted += size;
+                    out.finding(ctx.finding(Problem.UNUSED_INDEXES, Severity.WARNING, c.qualified())
+                            .summary("index " + c.qualified() + " on " + c.schema + "." + c.table + " has not been scanned since "
+                                    + "the statistics started " + StatsSupport.ago(statsAge) + " and takes " + StatsSupport.mb(size))
+                            .evidence("table", c.schema + "." + c.table).evidence("idx_scan", c.scans)
+                            .evidence("size_bytes", size).evidence("stats_age_seconds", Math.round(statsAge))
+                            .evidence("definition", c.definition)
+                            .hint("check replicas too (idx_scan is per server) before dropping it: drop index concurrently "
+                                    + c.qualified() + ";"));
+                }
+                case "duplicate" -> {
+                    wasted += size;
+                    out.finding(ctx.finding(Problem.UNUSED_INDEXES, Severity.WARNING, c.qualified() + " (redundant)")
+                            .summary("index " + c.qualified() + " is covered by " + c.schema + "." + c.coveredBy
+                                    + " (same or leading columns)" + c.size.map(s -> " and takes " + StatsSupport.mb(s)).orElse(""))
+                            .evidence("table", c.schema + "." + c.table).evidence("covered_by", c.schema + "." + c.coveredBy)
+                            .evidence("idx_scan", c.scans).evidence("size_bytes", c.size.orElse(null))
+                            .evidence("definition", c.definition)
+                            .hint("queries can use " + c.coveredBy + " instead; drop index concurrently " + c.qualified() + ";"));
+                }
+                case "invalid" -> out.finding(ctx.finding(Problem.UNUSED_INDEXES, Severity.WARNING, c.qualified() + " (invalid)")
+                        .summary("index " + c.qualified() + " is invalid (a failed CREATE INDEX CONCURRENTLY?): it is "
+                                + "maintained on every write but never used for reads")
+                        .evidence("table", c.schema + "." + c.table).evidence("size_bytes", c.size.orElse(null))
+                        .evidence("definition", c.definition)
+                        .hint("drop it and build it again: reindex index concurrently " + c.qualified() + ";"));
+                default -> {
+                    continue;
+                }
+            }
+            counts.merge(c.kind, 1, Integer::sum);
+        }
+
+        long maxIndexes = ctx.setting(TOO_MANY);
+        long minWrites = ctx.setting(TOO_MANY_WRITES);
+        Map<Long, Long> writes = new HashMap<>();
+        long mostIndexes = 0;
+        List<IndexCount> crowded = tx.list(COUNTS, Map.of("max", maxIndexes, "limit", limit));
+        long notExamined = crowded.isEmpty() ? 0 : crowded.get(0).tables() - crowded.size();
+        if (notExamined > 0) {
+            // their writes are not followed, so whether they are heavily written is not known either
+            out.note(String.format("%,d tables with more than %d indexes examined and %,d more not: %s caps the list",
+                    crowded.size(), maxIndexes, notExamined, Notes.setting(ID, LIMIT, limit)));
+        }
+        for (IndexCount t : crowded) {
+            long oid = t.oid();
+            long w = t.writes();
+            writes.put(oid, w);
+            Long before = previousWrites.get(oid);
+            if (before == null || w < before) {
+                continue;
+            }
+            long delta = w - before;
+            if (delta < minWrites) {
+                continue;
+            }
+            long n = t.indexes();
+            mostIndexes = Math.max(mostIndexes, n);
+            String table = t.schema() + "." + t.table();
+            out.finding(ctx.finding(Problem.WRITE_AMPLIFICATION, Severity.WARNING, table)
+                    .summary("table " + table + " has " + n + " indexes and took " + delta + " row writes since the last run: "
+                            + "each write updates every index")
+                    .evidence("indexes", n).evidence("writes_in_window", delta).evidence("max_indexes", maxIndexes)
+                    .hint("drop unused and redundant indexes on " + table + " (see the other findings of " + ID + ")"));
+        }
+        previousWrites = writes;
+
+        boolean statsOldEnough = statsAge >= minAge.toSeconds();
+        Map<String, Long> totals = new HashMap<>();
+        Map<String, Long> returned = new HashMap<>();
+        for (Candidate c : found) {
+            totals.put(c.kind, c.kindTotal);
+            returned.merge(c.kind, 1L, Long::sum);
+        }
+        long cut = totals.entrySet().stream().filter(e -> statsOldEnough || !e.getKey().equals("unused"))
+                .mapToLong(e -> e.getValue() - returned.get(e.getKey())).sum();
+        Notes.truncated(out, ID, LIMIT, limit, counts.values().stream().mapToLong(Integer::longValue).sum(), cut,
+                "unused, redundant or invalid indexes");
+        long notJudged = totals.getOrDefault("unused", 0L);
+        if (!statsOldEnough && notJudged > 0) {
+            out.note(String.format("%,d of the indexes have not been scanned since the statistics started %s, which "
+                            + "is too recent to call them unused: %s withholds the verdict (lower it to judge them now)",
+                    notJudged, StatsSupport.ago(statsAge),
+                    Notes.setting(ID, UNUSED_MIN_STATS_AGE, minAge)));
+        }
+
+        counts.forEach((kind, n) -> out.signal(COUNT, n, kind));
+        out.signal(WASTED, wasted);
+        out.signal(MOST_INDEXES, mostIndexes);
+        StatsSupport.ranked(out, TOP_UNUSED, unusedSizes.stream().sorted((a, b) -> Double.compare(b, a)).toList(),
+                ctx.setting(TOP));
+        return out.build();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.telltale.redis.internal;
+
+import dev.telltale.core.Detection;
+import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
+import dev.telltale.core.Problem;
+import dev.telltale.core.Setting;
+import dev.telltale.core.SettingRule;
+import dev.telltale.core.Severity;
+import dev.telltale.core.SignalSpec;
+import dev.telltale.redis.RedisInfo;
+import dev.telltale.redis.RedisTarget;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Replication as each node reports it. On a master: every replica's state, its lag in bytes (master
+ * offset minus acknowledged offset) and in seconds since its last acknowledgement, and full resyncs since
+ * the last run. On a replica: the link to its master. Replicas acknowledge every second even when nothing
+ * is written, so an idle master shows no lag.
+ */
+public final class RedisReplicationDetector extends RedisDetector {
+    public static final String ID = "redis.replication";
+    static final Setting<Duration> WARNING = Setting.duration("warning", Duration.ofSeconds(1),
+            "Replica lag (seconds since its last acknowledgement) above this raises a warning.");
+    static final Setting<Duration> CRITICAL = Setting.duration("critical", Duration.ofSeconds(5),
+            "Replica lag above this is critical.");
+    static final Setting<Long> BYTES_WARNING = Setting.bytes("bytes.warning", 16L << 20,
+            "Replication offset lag in bytes that raises a warning.");
+    static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
+            "How long lag must hold (link down fires at once).");
+
+    static final SignalSpec LAG_BYTES = SignalSpec.of("redis.replication.lag_bytes", "bytes",
+            "master_repl_offset minus the replica's acknowledged offset, as the master sees it.", "node", "role", "replica");
+    static final SignalSpec LAG_SECONDS = SignalSpec.of("redis.replication.lag", "seconds",
+            "Seconds since the replica's last acknowledgement, as the master sees it.", "node", "role", "replica");
+    static final SignalSpec LINK_UP = SignalSpec.of("redis.replication.link_up", "boolean",
+            "1 when this replica's link to its master is up.", "node", "role");
+    static final SignalSpec REPLICAS = SignalSpec.of("redis.replication.replicas", "replicas", "Replicas connected to this master.", "node", "role");
+
+    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
+            .summary("Replication as each node reports it: replica lag in bytes and seconds on a master, and the "
+                    + "link to its master on a replica.")
+            .problems(Problem.STALE_READ_AFTER_WRITE, Problem.SPLIT_BRAIN)
+            .interval(Duration.ofSeconds(10))
+            .settings(WARNING, CRITICAL, BYTES_WARNING, FOR)
+            .rule(SettingRule.notAbove(WARNING, CRITICAL))
+            .signals(LAG_BYTES, LAG_SECONDS, LINK_UP, REPLICAS)
+            .build();
+
+    private final Counters counters = new Counters();
+
+    public RedisReplicationDetector(RedisTarget target) {
+        super(target, SPEC);
+    }
+
+    @Override
+    protected boolean reportsUnreachableNodes() {
+        return true;
+    }
+
+    @Override
+    protected void reportUnreachable(DetectionContext ctx, NodeClient node, RuntimeException cause, Detection.Builder out) {
+        boolean master = node.node().role() == dev.telltale.redis.RedisNode.Role.MASTER;
+        out.finding(ctx.finding(Problem.STALE_READ_AFTER_WRITE, master ? Severity.CRITICAL : Severity.WARNING,
+                        nodeSubject(node) + " unreachable")
+                .summary(String.format("%s %s of this replica group does not answer (%s)", master ? "Master" : "Replica",
+                        node.node().address(), cause.getClass().getSimpleName()))
+                .evidence("node", node.node().address()).evidence("role", node.node().role().label())
+                .evidence("error", String.valueOf(cause.getMessage()))
+                .hint(master ? "replicas now serve ever older data; if something promotes one, watch for two masters"
+                        : "reads sent to it fail; its clients should fall back to the master or another replica"));
+    }
+
+    @Override
+    protected void detectNode(DetectionContext ctx, NodeClient node, Detection.Builder out) {
+        RedisInfo info = node.info();
+        String address = node.node().address();
+        if (info.isMaster()) {
+            List<RedisInfo.ReplicaLink> replicas = info.replicas();
+            out.signal(REPLICAS, replicas.size(), tags(node));
+            for (RedisInfo.ReplicaLink r : replicas) {
+                out.signal(LAG_BYTES, r.lagBytes(), tags(node, r.address()));
+                out.signal(LAG_SECONDS, r.lagSeconds(), tags(node, r.address()));
+                Severity sev = !"online".equals(r.state()) ? Severity.WARNING
+                        : r.lagSeconds() > ctx.setting(CRITICAL).toSeconds() ? Severity.CRITICAL
+                        : r.lagSeconds() > ctx.setting(WARNING).toSeconds() || r.lagBytes() >= ctx.setting(BYTES_WARNING) ? Severity.WARNING
+                        : null;
+                if (sev != null) {
+                    out.finding(ctx.finding(Problem.STALE_READ_AFTER_WRITE, sev, "replica " + r.address() + " of " + address)
+                            .summary(!"online".equals(r.state())
+                                    ? String.format("Replica %s of %s is %s, not online", r.address(), address, r.state())
+                                    : String.format("Replica %s of %s lags %d s and %d bytes behind", r.address(), address,
+                                    r.lagSeconds(), r.lagBytes()))
+                            .evidence("state", r.state()).evidence("lag_seconds", r.lagSeconds()).evidence("lag_bytes", r.lagBytes())
+                            .evidence("master_repl_offset", info.numberOr0("master_repl_offset")).evidence("replica_offset", r.offset())
+                            .hint("reads from this replica miss recent writes: read your own writes from the master,"
+                                    + " or check the replica's network, CPU and output buffer")
+                            .holdFor(ctx.setting(FOR)));
+                }
+            }
+            counters.update(address, info.numberOr0("uptime_in_seconds"), Map.of("sync_full", info.numberOr0("sync_full")))
+                    .filter(d -> d.reset().isEmpty() && d.get("sync_full") > 0)
+                    .ifPresent(d -> out.finding(ctx.finding(Problem.STALE_READ_AFTER_WRITE, Severity.WARNING, nodeSubject(node) + " full resyncs")
+                            .summary(String.format("Master %s ran %d full resynchronisations in %.0f s", address, d.get("sync_full"), d.seconds()))
+                            .evidence("sync_full", d.get("sync_full")).evidence("sync_partial_ok", info.numberOr0("sync_partial_ok"))
+                            .evidence("sync_partial_err", info.numberOr0("sync_partial_err"))
+                            .evidence("repl_backlog_size", info.numberOr0("repl_backlog_size"))
+                            .hint("each full sync forks and ships the whole dataset; a backlog too small for the replicas'"
+                                    + " disconnections forces it (raise repl-backlog-size)")));
+        } else {
+            boolean up = "up".equals(info.string("master_link_status").orElse("down"));
+            out.signal(LINK_UP, up ? 1 : 0, tags(node));
+            String master = info.string("master_host").orElse("?") + ":" + info.string("master_port").orElse("?");
+            if (!up) {
+                long since = info.number("master_link_down_since_seconds").orElse(-1);
+                out.finding(ctx.finding(Problem.STALE_READ_AFTER_WRITE, Severity.CRITICAL, nodeSubject(node) + " replication link")
+                        .summary(String.format("Replica %s has lost its master %s%s: it serves ever older data", address, master,
+                                since >= 0 ? " for " + since + " s" : ""))
+                        .evidence("master", master).evidence("master_link_status", info.string("master_link_status").orElse("?"))
+                        .evidence("master_link_down_since_seconds", since >= 0 ? since : null)
+                        .evidence("master_sync_in_progress", info.numberOr0("master_sync_in_progress"))
+                        .hint("is the master up and reachable from the replica? If it failed, was another node promoted"
+                                + " (watch for two masters: split brain)?"));
+            }
+        }
+    }
+}
