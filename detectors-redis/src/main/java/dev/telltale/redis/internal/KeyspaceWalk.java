@@ -164,7 +164,7 @@ public final class KeyspaceWalk {
                 samples = Math.max(samples, s.memorySamples());
             }
         }
-        List<NodeClient> masters = target.nodeClients().stream().filter(n -> n.node().role() == RedisNode.Role.MASTER).toList();
+        List<NodeClient> masters = RedisTargetAccess.nodeClients(target).stream().filter(n -> n.node().role() == RedisNode.Role.MASTER).toList();
         long total = 0;
         for (NodeClient n : masters) {
             total += n.sync().dbsize();
