@@ -44,7 +44,9 @@ class SlowCommandsIT {
             assertThat(eval.evidence()).containsEntry("entries", 2);
             assertThat((Double) eval.evidence().get("slowest_ms")).isGreaterThan(5.0);
             assertThat((String) eval.evidence().get("slowest_call")).startsWith("EVAL local x = 0").contains("(+2 args)");
-            assertThat(eval.severity()).isEqualTo((Double) eval.evidence().get("slowest_ms") >= 50 ? Severity.WARNING : Severity.INFO);
+            // graded by the default thresholds (50 ms, 1 s): a loaded machine can push the 30M-step loop past 1 s
+            double slowest = (Double) eval.evidence().get("slowest_ms");
+            assertThat(eval.severity()).isEqualTo(slowest >= 1000 ? Severity.CRITICAL : slowest >= 50 ? Severity.WARNING : Severity.INFO);
             Finding sort = Runs.finding(first, "sort on").orElseThrow();
             assertThat((String) sort.evidence().get("slowest_call")).isEqualTo("SORT scores (+3 args)");
             // on a loaded machine a bulk RPUSH can pass 5 ms too: at least our three
