@@ -95,7 +95,7 @@ class JdbcIT {
 
     @Test
     void anNPlusOneLoopIsReportedWithItsFingerprintAndCallSite() throws Exception {
-        TelltaleJvm telltale = TelltaleJvm.builder().target("orders-service").build();
+        TelltaleJvm telltale = TelltaleJvm.builder().target("orders-service").applicationPackages("dev.telltale.jvm.JdbcIT").build();
         DataSource ds = telltale.wrap("orders-db", hikari);
         var detector = telltale.detector(NPlusOneDetector.ID);
         Detect.configure(detector, FAST_N_PLUS_ONE); // as the engine does when it is built

@@ -47,7 +47,8 @@ public final class InProcessExample {
         config.setMaximumPoolSize(4);
         String schema = "telltale_example_" + Long.toHexString(System.nanoTime());
         try (HikariDataSource hikari = new HikariDataSource(config)) {
-            TelltaleJvm telltale = TelltaleJvm.builder().target("example-service").build();
+            TelltaleJvm telltale = TelltaleJvm.builder().target("example-service")
+                    .applicationPackages("dev.telltale.examples").build();
             DataSource ds = telltale.wrap(hikari);
             try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
                 s.execute("create schema " + schema);
