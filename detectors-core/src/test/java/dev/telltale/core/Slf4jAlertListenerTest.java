@@ -61,6 +61,7 @@ class Slf4jAlertListenerTest {
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
         logger.addAppender(appender);
+        logger.setAdditive(false);
         return appender;
     }
 
