@@ -42,8 +42,8 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(PostgresExtension.class)
 class JdbcIT {
     /**
-     * 50 primary-key lookups on a local server take a millisecond or a few, under Sentry's 50 ms: the ITs
-     * test the shape with the time floor off; WorkStateTest covers the floor.
+     * The time floor off, as it is by default, set explicitly so these cases do not hang on the default
+     * (NPlusOneIT covers the defaults, WorkStateTest the floor when one is set).
      */
     private static final Map<String, String> FAST_N_PLUS_ONE = Map.of("min-total-time", "0s");
     private static Pg pg;
