@@ -6,16 +6,15 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Logs one structured line per transition to the {@code dev.telltale.alerts} logger: WARN for a WARNING
  * or CRITICAL finding firing, INFO for an INFO finding firing and for every resolution. At most
  * {@code maxLines} lines per {@code per} window, so a flapping detector cannot flood the log, with two
- * exceptions: the first time a WARNING or CRITICAL finding fires is always logged (a real finding is
- * never lost behind a burst of others), and the first line dropped in a window is replaced by a notice
+ * exceptions: the first time a finding fires at WARNING or CRITICAL (first firing, or a rise from INFO) is
+ * always logged (a real finding is never lost behind a burst of others), and the first line dropped in a window is replaced by a notice
  * saying that lines are being dropped and until when. The first line after the window says how many
  * were dropped in all.
  */
@@ -24,7 +23,8 @@ public final class Slf4jAlertListener implements AlertListener {
     private final Clock clock;
     private final int maxLines;
     private final Duration per;
-    private final Set<Finding.Key> firing = new HashSet<>();
+    /** The firing findings and the worst severity each fired at. */
+    private final Map<Finding.Key, Severity> firing = new HashMap<>();
     private Instant windowStart = Instant.EPOCH;
     private int linesInWindow;
     private long dropped;
@@ -47,11 +47,16 @@ public final class Slf4jAlertListener implements AlertListener {
     @Override
     public void onFiring(Alert alert) {
         boolean serious = alert.finding().severity().isAtLeast(Severity.WARNING);
-        boolean first;
+        boolean firstSerious;
         synchronized (this) {
-            first = firing.add(alert.finding().key());
+            // the first WARNING+ line of a finding: its first firing, or its rise from INFO
+            Severity before = firing.get(alert.finding().key());
+            if (before == null || alert.finding().severity().compareTo(before) > 0) {
+                firing.put(alert.finding().key(), alert.finding().severity());
+            }
+            firstSerious = serious && (before == null || !before.isAtLeast(Severity.WARNING));
         }
-        String line = line(alert, serious && first);
+        String line = line(alert, firstSerious);
         if (line != null) {
             if (serious) {
                 log.warn(line);

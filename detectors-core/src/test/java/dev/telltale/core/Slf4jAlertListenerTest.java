@@ -101,10 +101,15 @@ class Slf4jAlertListenerTest {
 
         listener.onFiring(alert(AlertState.FIRING, "pid 4242 blocked by pid 4190", Severity.WARNING));
         assertThat(appender.list).as("a severity change is not a first firing: the limit applies").hasSize(32);
+        listener.onFiring(alert(AlertState.FIRING, "index 3", Severity.WARNING));
+        assertThat(appender.list).as("an INFO finding rising to WARNING: its first serious line").hasSize(33);
+        assertThat(appender.list.get(32).getFormattedMessage()).contains("subject=\"index 3\"", "severity=WARNING");
+        listener.onFiring(alert(AlertState.FIRING, "index 3", Severity.CRITICAL));
+        assertThat(appender.list).hasSize(33);
 
         clock.advance(Duration.ofMinutes(1));
         listener.onResolved(alert(AlertState.RESOLVED, "index 0", Severity.INFO));
-        assertThat(appender.list).hasSize(33);
-        assertThat(appender.list.get(32).getFormattedMessage()).endsWith(" dropped=13");
+        assertThat(appender.list).hasSize(34);
+        assertThat(appender.list.get(33).getFormattedMessage()).endsWith(" dropped=14");
     }
 }
