@@ -74,7 +74,7 @@ public final class TelltaleJvm {
     private TelltaleJvm(Builder b) {
         this.target = b.target;
         this.clock = b.clock;
-        this.fingerprints = new SqlFingerprints(b.fingerprintCacheSize, new CallSites(b.frameworkPackages));
+        this.fingerprints = new SqlFingerprints(b.fingerprintCacheSize, new CallSites(b.applicationPackages, b.frameworkPackages));
         this.nPlusOne = new NPlusOneRegistry(512, clock);
         this.statements = new StatementStats(64);
     }
@@ -225,6 +225,7 @@ public final class TelltaleJvm {
         private Clock clock = Clock.systemUTC();
         private int fingerprintCacheSize = 2048;
         private final List<String> frameworkPackages = new ArrayList<>();
+        private final List<String> applicationPackages = new ArrayList<>();
 
         private Builder() {
         }
@@ -252,9 +253,26 @@ public final class TelltaleJvm {
         }
 
         /**
+         * Package prefixes of the application's own code, for example
+         * {@code org.springframework.samples.petclinic}: the call site of a statement is the first frame
+         * under one of them. They win over the framework prefixes that are otherwise skipped (JDK,
+         * {@code jakarta.}, {@code javax.}, JDBC drivers, pools, proxies, Hibernate, Spring, servlet
+         * containers, Telltale), so an application under {@code org.springframework.} still gets its own
+         * frames. Without any, the first frame under no framework prefix is the call site.
+         */
+        public Builder applicationPackages(String... prefixes) {
+            for (String p : prefixes) {
+                checkName("application package", p);
+                applicationPackages.add(p);
+            }
+            return this;
+        }
+
+        /**
          * Package prefixes skipped when looking for the code location of a statement (your own data-access
          * layer, for example {@code com.acme.db.}); JDK, JDBC drivers, pools, proxies, Hibernate, Spring,
-         * JDBI, jOOQ and MyBatis are always skipped.
+         * JDBI, jOOQ and MyBatis are always skipped. An {@link #applicationPackages application package}
+         * wins over these.
          */
         public Builder frameworkPackage(String prefix) {
             checkName("framework package", prefix);

@@ -32,6 +32,19 @@ public final class Fingerprint {
         return callSite;
     }
 
+    /**
+     * Whether this is schema DDL ({@code CREATE}, {@code ALTER}, {@code DROP}, {@code COMMENT}): what a
+     * schema tool (Hibernate's, Flyway, Liquibase) runs at start, once, where a query timeout means nothing.
+     */
+    public boolean schemaDdl() {
+        return isSchemaDdl(text);
+    }
+
+    static boolean isSchemaDdl(String normalized) {
+        return normalized.startsWith("create ") || normalized.startsWith("alter ") || normalized.startsWith("drop ")
+                || normalized.startsWith("comment ");
+    }
+
     @Override
     public String toString() {
         return text;

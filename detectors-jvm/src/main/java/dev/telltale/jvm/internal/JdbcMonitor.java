@@ -87,6 +87,10 @@ public final class JdbcMonitor implements QueryExecutionListener, MethodExecutio
 
     private void checkTimeout(Fingerprint f, Statement statement) {
         // Once per shape: a JDBC call per statement would cost more than everything else here.
+        if (f.schemaDdl()) {
+            f.withoutTimeout = 0;
+            return;
+        }
         try {
             int timeout = statement == null ? -1 : statement.getQueryTimeout();
             if (timeout == 0) {

@@ -19,7 +19,8 @@ import java.util.Set;
 /**
  * {@code jdbc.statements}: slow statements, errors whose SQLSTATE means something (40P01 deadlock,
  * 40001 serialization failure, 23505 unique violation, 57014 cancelled by a timeout), and statement
- * shapes run without a query timeout. Counts are over the last {@code window}.
+ * shapes run without a query timeout (schema DDL aside: a schema tool's start-up statements are not
+ * queries that can outlive a caller). Counts are over the last {@code window}.
  */
 public final class JdbcStatementsDetector extends InProcessDetector {
     public static final String ID = "jdbc.statements";

@@ -68,7 +68,9 @@ public final class MemoryLeakDetector extends InProcessDetector {
     private record Sample(Instant at, long used) {
     }
 
+    private static final String NEARLY_FULL = "heap after GC: nearly full";
     private final ArrayDeque<Sample> samples = new ArrayDeque<>();
+    private final SeverityHold heapHold = new SeverityHold();
     private long lastGcCount = -1;
     private long lastGcMillis = -1;
     private long lastWallNanos;
@@ -122,10 +124,21 @@ public final class MemoryLeakDetector extends InProcessDetector {
         long last = samples.peekLast().used();
         out.signal(AFTER_GC, last);
         double used = (double) last / max;
-        if (used >= ctx.setting(HEAP_CRITICAL)) {
-            out.finding(heapFinding(ctx, Severity.CRITICAL, used, last, max).holdFor(ctx.setting(HEAP_CRITICAL_FOR)));
-        } else if (used >= ctx.setting(HEAP_WARNING)) {
-            out.finding(heapFinding(ctx, Severity.WARNING, used, last, max).holdFor(ctx.setting(HEAP_WARNING_FOR)));
+        if (used >= ctx.setting(HEAP_WARNING)) {
+            // A heap hovering at the critical level stays CRITICAL for heap.critical.for after it was last above it.
+            SeverityHold.Verdict v = heapHold.apply(NEARLY_FULL, used >= ctx.setting(HEAP_CRITICAL) ? Severity.CRITICAL : Severity.WARNING,
+                    ctx.setting(HEAP_CRITICAL_FOR), ctx.now());
+            var f = heapFinding(ctx, v.severity(), used, last, max)
+                    .holdFor(ctx.setting(v.severity() == Severity.CRITICAL ? HEAP_CRITICAL_FOR : HEAP_WARNING_FOR));
+            if (v.held()) {
+                f.summary(Math.round(used * 1000) / 10.0 + " % of the maximum heap is still in use after garbage collection; it was over "
+                        + Math.round(ctx.setting(HEAP_CRITICAL) * 1000) / 10.0 + " % "
+                        + Texts.elapsed(Duration.between(v.heldSince().get(), ctx.now()).toNanos()) + " ago")
+                        .evidence("critical_at", v.heldSince().get().toString());
+            }
+            out.finding(f);
+        } else {
+            heapHold.retain(java.util.Set.of());
         }
         double slope = 0;
         Sample first = samples.peekFirst();
@@ -176,7 +189,7 @@ public final class MemoryLeakDetector extends InProcessDetector {
     }
 
     private static dev.telltale.core.Finding.Builder heapFinding(DetectionContext ctx, Severity severity, double used, long last, long max) {
-        return ctx.finding(Problem.MEMORY_LEAK_LONG_RUNNING, severity, "heap after GC: nearly full")
+        return ctx.finding(Problem.MEMORY_LEAK_LONG_RUNNING, severity, NEARLY_FULL)
                 .summary(Math.round(used * 1000) / 10.0 + " % of the maximum heap is still in use after garbage collection")
                 .evidence("after_gc_bytes", last).evidence("max_bytes", max)
                 .evidence("used_share", Math.round(used * 1000) / 1000.0)

@@ -19,9 +19,12 @@ import java.util.stream.Collectors;
 
 /**
  * {@code jdbc.n-plus-one}: within one unit of work, the same statement shape run at least
- * {@code min-count} times with different parameters and at least {@code min-total-time} in all. A
- * pattern is reported once seen in {@code confirmations} units of work (one-off loops stay quiet) and
- * resolves when not seen for {@code retain}. Batches and single IN-list fetches never count.
+ * {@code min-count} times, each time with different parameters. The verdict is the pattern's, not the
+ * database's latency: five sub-millisecond lookups per request on a fast local server are as much an N+1
+ * as on a slow remote one. Time only raises the severity ({@code critical-total-time}), as does the count
+ * ({@code critical-count}); both are the worst seen, the same measures the summary shows. A pattern is
+ * reported once seen in {@code confirmations} units of work (one-off loops stay quiet) and resolves when
+ * not seen for {@code retain}. Batches and single IN-list fetches never count.
  */
 public final class NPlusOneDetector extends InProcessDetector {
     public static final String ID = "jdbc.n-plus-one";
@@ -30,8 +33,11 @@ public final class NPlusOneDetector extends InProcessDetector {
             .atLeast(2L).atMost((long) Integer.MAX_VALUE);
     public static final Setting<Long> CRITICAL_COUNT = Setting.count("critical-count", 20,
             "Executions in one unit of work that make the N+1 critical.");
-    public static final Setting<Duration> MIN_TOTAL_TIME = Setting.duration("min-total-time", Duration.ofMillis(50),
-            "Total time of the repeated executions below which a repeat is too cheap to report.");
+    public static final Setting<Duration> MIN_TOTAL_TIME = Setting.duration("min-total-time", Duration.ZERO,
+            "Total time of the repeated executions below which a repeat is not reported; 0s (the default) reports the pattern whatever its time.");
+    public static final Setting<Duration> CRITICAL_TOTAL_TIME = Setting.duration("critical-total-time", Duration.ofMillis(100),
+            "Total time of the repeated executions in one unit of work that makes the N+1 critical, however few they are.")
+            .above(Duration.ZERO);
     public static final Setting<Long> CONFIRMATIONS = Setting.count("confirmations", 3,
             "Units of work a pattern must be seen in before it is reported.").atLeast(1L);
     public static final Setting<Duration> RETAIN = Setting.duration("retain", Duration.ofHours(1),
@@ -44,8 +50,9 @@ public final class NPlusOneDetector extends InProcessDetector {
             .summary("The same statement shape run again and again with different parameters within one unit of work.")
             .problems(Problem.N_PLUS_ONE_QUERY)
             .interval(Duration.ofSeconds(30))
-            .settings(MIN_COUNT, CRITICAL_COUNT, MIN_TOTAL_TIME, CONFIRMATIONS, RETAIN, SUPPRESS)
+            .settings(MIN_COUNT, CRITICAL_COUNT, MIN_TOTAL_TIME, CRITICAL_TOTAL_TIME, CONFIRMATIONS, RETAIN, SUPPRESS)
             .rule(SettingRule.notAbove(MIN_COUNT, CRITICAL_COUNT))
+            .rule(SettingRule.below(MIN_TOTAL_TIME, CRITICAL_TOTAL_TIME))
             .signals(PATTERNS)
             .build();
 
@@ -65,6 +72,7 @@ public final class NPlusOneDetector extends InProcessDetector {
     @Override
     public Detection detect(DetectionContext ctx) {
         long critical = ctx.setting(CRITICAL_COUNT);
+        long criticalNanos = ctx.setting(CRITICAL_TOTAL_TIME).toNanos();
         long confirmations = ctx.setting(CONFIRMATIONS);
         Set<String> suppressed = Arrays.stream(ctx.setting(SUPPRESS).split(","))
                 .map(String::trim).filter(s -> !s.isEmpty() && !s.equals("none")).collect(Collectors.toSet());
@@ -77,16 +85,18 @@ public final class NPlusOneDetector extends InProcessDetector {
                 continue;
             }
             reported++;
-            Severity severity = p.maxCount() >= critical ? Severity.CRITICAL : Severity.WARNING;
+            // The worst unit seen decides, and the summary shows that worst: a severity never disagrees with its text.
+            Severity severity = p.maxCount() >= critical || p.maxTotalNanos() >= criticalNanos ? Severity.CRITICAL : Severity.WARNING;
             String shape = p.fingerprint().text();
             out.finding(ctx.finding(Problem.N_PLUS_ONE_QUERY, severity, p.unit() + ": " + abbreviate(shape, 160))
-                    .summary(p.unit() + " runs the same query " + p.lastCount() + " times per unit of work ("
-                            + millis(p.lastTotalNanos()) + " ms), once per row, from " + p.fingerprint().callSite())
+                    .summary(p.unit() + " runs the same query up to " + p.maxCount() + " times per unit of work (up to "
+                            + Texts.elapsed(p.maxTotalNanos()) + " in all), once per row, from " + p.fingerprint().callSite())
                     .evidence("unit_of_work", p.unit())
                     .evidence("fingerprint", shape)
                     .evidence("executions", p.lastCount())
                     .evidence("executions_max", p.maxCount())
                     .evidence("total_time_ms", millis(p.lastTotalNanos()))
+                    .evidence("total_time_max_ms", millis(p.maxTotalNanos()))
                     .evidence("call_site", p.fingerprint().callSite())
                     .evidence("units_seen", p.units())
                     .evidence("first_seen", p.firstSeen().toString())

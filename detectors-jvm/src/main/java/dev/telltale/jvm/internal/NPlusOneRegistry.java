@@ -1,7 +1,6 @@
 package dev.telltale.jvm.internal;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,7 +32,7 @@ public final class NPlusOneRegistry {
     private final int capacity;
     private final Clock clock;
     private final Map<Key, Pattern> patterns = new HashMap<>();
-    private volatile Rule rule = new Rule(5, Duration.ofMillis(50).toNanos());
+    private volatile Rule rule = new Rule(5, 0);
 
     public NPlusOneRegistry(int capacity, Clock clock) {
         this.capacity = capacity;

@@ -13,8 +13,10 @@ import dev.telltale.jvm.PoolStats;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -53,6 +55,7 @@ public final class PoolSaturationDetector extends InProcessDetector {
     private final Map<String, PoolStats> pools;
     private final Map<String, JdbcMonitor> monitors;
     private final Map<String, WindowedCounter> timeoutWindows = new HashMap<>();
+    private final SeverityHold holds = new SeverityHold();
 
     public PoolSaturationDetector(String target, Map<String, PoolStats> pools, Map<String, JdbcMonitor> monitors) {
         super(SPEC, target);
@@ -66,6 +69,7 @@ public final class PoolSaturationDetector extends InProcessDetector {
             return Detection.skipped("no pool registered: wrap a HikariDataSource with TelltaleJvm.wrap or call registerPool");
         }
         Detection.Builder out = Detection.builder();
+        Set<String> reported = new HashSet<>();
         for (Map.Entry<String, PoolStats> e : new TreeMap<>(pools).entrySet()) {
             String pool = e.getKey();
             PoolStats s = e.getValue();
@@ -78,11 +82,20 @@ public final class PoolSaturationDetector extends InProcessDetector {
             out.signal(PENDING, pending, pool);
             JdbcMonitor monitor = monitors.get(pool);
             if (pending > 0) {
-                Finding.Builder f = ctx.finding(Problem.CONNECTION_POOL_STARVATION,
-                                active >= max ? Severity.CRITICAL : Severity.WARNING, "pool " + pool + ": requests waiting for a connection")
-                        .summary(pending + " threads wait for a connection of pool " + pool + " (" + active + " of " + max + " in use)"
-                                + (monitor == null ? "" : "; held by " + holdersLine(monitor)))
+                String subject = "pool " + pool + ": requests waiting for a connection";
+                // CRITICAL while every connection is in use; held for pending.for so a pool hovering at its
+                // maximum does not flip CRITICAL/WARNING at each crossing.
+                SeverityHold.Verdict v = holds.apply(subject, active >= max ? Severity.CRITICAL : Severity.WARNING,
+                        ctx.setting(PENDING_FOR), ctx.now());
+                reported.add(subject);
+                String allInUse = v.held()
+                        ? "; all " + max + " were in use " + Texts.elapsed(Duration.between(v.heldSince().get(), ctx.now()).toNanos()) + " ago"
+                        : "";
+                Finding.Builder f = ctx.finding(Problem.CONNECTION_POOL_STARVATION, v.severity(), subject)
+                        .summary(pending + " threads wait for a connection of pool " + pool + " (" + active + " of " + max + " in use"
+                                + allInUse + ")" + (monitor == null ? "" : "; held by " + holdersLine(monitor)))
                         .holdFor(ctx.setting(PENDING_FOR));
+                v.heldSince().ifPresent(t -> f.evidence("all_in_use_at", t.toString()));
                 poolEvidence(f, active, idle, pending, max);
                 holders(f, monitor);
                 out.finding(f.hint("See which units of work hold the connections and why they hold them that long; "
@@ -123,6 +136,7 @@ public final class PoolSaturationDetector extends InProcessDetector {
                         .hint("Lower maximumPoolSize to at most " + servers / instances + ", or put a server-side pooler in front."));
             }
         }
+        holds.retain(reported);
         return out.build();
     }
 
@@ -140,8 +154,7 @@ public final class PoolSaturationDetector extends InProcessDetector {
             if (++i > 5) {
                 break;
             }
-            f.evidence("holder." + i, h.getKey() + " holds " + h.getValue()[0] + " for up to "
-                    + NPlusOneDetector.millis(h.getValue()[1]) / 1000.0 + " s");
+            f.evidence("holder." + i, h.getKey() + " holds " + h.getValue()[0] + " for up to " + Texts.elapsed(h.getValue()[1]));
         }
     }
 

@@ -19,8 +19,9 @@ public final class WorkState {
     private Fingerprint[] keys;
     private int[] counts;
     private long[] nanos;
-    private int[] firstParams;
-    private boolean[] varied;
+    private int[] lastParams;
+    /** Per shape, 1 + how often its parameters differed from the execution before: distinct rows in a loop. */
+    private int[] distinct;
     private int size;
 
     public WorkState(String name, boolean implicit) {
@@ -63,8 +64,9 @@ public final class WorkState {
             if (k == f) {
                 counts[i]++;
                 nanos[i] += elapsedNanos;
-                if (!varied[i] && firstParams[i] != paramHash) {
-                    varied[i] = true;
+                if (lastParams[i] != paramHash) {
+                    lastParams[i] = paramHash;
+                    distinct[i]++;
                 }
                 return;
             }
@@ -75,7 +77,8 @@ public final class WorkState {
                 keys[i] = f;
                 counts[i] = 1;
                 nanos[i] = elapsedNanos;
-                firstParams[i] = paramHash;
+                lastParams[i] = paramHash;
+                distinct[i] = 1;
                 size++;
                 if (size * 2 > keys.length) {
                     grow();
@@ -90,8 +93,8 @@ public final class WorkState {
         keys = new Fingerprint[capacity];
         counts = new int[capacity];
         nanos = new long[capacity];
-        firstParams = new int[capacity];
-        varied = new boolean[capacity];
+        lastParams = new int[capacity];
+        distinct = new int[capacity];
         size = 0;
     }
 
@@ -99,8 +102,8 @@ public final class WorkState {
         Fingerprint[] k = keys;
         int[] c = counts;
         long[] t = nanos;
-        int[] p = firstParams;
-        boolean[] v = varied;
+        int[] p = lastParams;
+        int[] v = distinct;
         allocate(k.length * 2);
         int mask = keys.length - 1;
         for (int j = 0; j < k.length; j++) {
@@ -112,8 +115,8 @@ public final class WorkState {
                 keys[i] = k[j];
                 counts[i] = c[j];
                 nanos[i] = t[j];
-                firstParams[i] = p[j];
-                varied[i] = v[j];
+                lastParams[i] = p[j];
+                distinct[i] = v[j];
                 size++;
             }
         }
@@ -124,8 +127,10 @@ public final class WorkState {
     }
 
     /**
-     * Ends the unit and returns the shapes run at least {@code minCount} times with more than one
-     * parameter set and at least {@code minTotalNanos} in total. Idempotent: a second call returns nothing.
+     * Ends the unit and returns the shapes run at least {@code minCount} times with a different parameter
+     * set each time (at least {@code minCount} changes of parameters, so a loop over distinct rows and not
+     * the same lookup again and again) and at least {@code minTotalNanos} in total. Idempotent: a second
+     * call returns nothing.
      */
     public synchronized List<Repeat> end(int minCount, long minTotalNanos) {
         if (ended) {
@@ -137,15 +142,15 @@ public final class WorkState {
         }
         List<Repeat> out = new ArrayList<>(0);
         for (int i = 0; i < keys.length; i++) {
-            if (keys[i] != null && counts[i] >= minCount && varied[i] && nanos[i] >= minTotalNanos) {
+            if (keys[i] != null && counts[i] >= minCount && distinct[i] >= minCount && nanos[i] >= minTotalNanos) {
                 out.add(new Repeat(keys[i], counts[i], nanos[i]));
             }
         }
         keys = null;
         counts = null;
         nanos = null;
-        firstParams = null;
-        varied = null;
+        lastParams = null;
+        distinct = null;
         return out;
     }
 

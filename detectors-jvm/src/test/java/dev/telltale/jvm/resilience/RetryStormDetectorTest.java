@@ -169,6 +169,43 @@ class RetryStormDetectorTest {
         }
     }
 
+    /** A breaker cycling open and closed under a storm keeps it CRITICAL for the storm's for (60 s), then lets it settle. */
+    @Test
+    void aBreakerThatClosesAgainKeepsTheStormCriticalForItsFor() throws Exception {
+        CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+        CircuitBreaker breaker = breakers.circuitBreaker("inventory");
+        RetryStormsBuilder storms = ResilienceDetectors.retryStorms("app").circuitBreakerRegistry(breakers);
+        RetryRecorder inventory = storms.recorder("inventory");
+        dev.telltale.testkit.TestClock clock = new dev.telltale.testkit.TestClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        dev.telltale.testkit.DetectorHarness detector = dev.telltale.testkit.DetectorHarness.of(storms.build()).clock(clock);
+        detector.run(); // the baseline
+        Supplier<Finding> storm = () -> {
+            for (int i = 0; i < 10; i++) {
+                inventory.call();
+            }
+            for (int i = 0; i < 1000; i++) {
+                inventory.retry();
+            }
+            clock.advance(Duration.ofSeconds(20));
+            try {
+                return only(detector.run().findings(), Problem.RETRY_STORM);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+
+        breaker.transitionToOpenState();
+        assertThat(storm.get().severity()).isEqualTo(dev.telltale.core.Severity.CRITICAL);
+        breaker.transitionToClosedState();
+        Finding closed = storm.get();
+        assertThat(closed.severity()).as("20 s after the breaker was last seen open").isEqualTo(dev.telltale.core.Severity.CRITICAL);
+        assertThat(closed.summary()).endsWith(", its circuit breaker was open 20 s ago");
+        assertThat(storm.get().severity()).as("40 s").isEqualTo(dev.telltale.core.Severity.CRITICAL);
+        Finding settled = storm.get();
+        assertThat(settled.severity()).as("60 s: the for has passed").isEqualTo(dev.telltale.core.Severity.WARNING);
+        assertThat(settled.summary()).doesNotContain("circuit breaker");
+    }
+
     private static Finding only(List<Finding> findings, Problem problem) {
         List<Finding> matching = new ArrayList<>(findings.stream().filter(f -> f.problem() == problem).toList());
         assertThat(matching).as("findings of %s in %s", problem, findings).hasSize(1);

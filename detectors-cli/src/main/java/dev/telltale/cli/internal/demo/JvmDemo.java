@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 public final class JvmDemo implements InProcess {
     private static final Duration TIMEOUT = Duration.ofSeconds(45);
 
-    private final TelltaleJvm jvm = TelltaleJvm.builder().target("shop-service").build();
+    private final TelltaleJvm jvm = TelltaleJvm.builder().target("shop-service")
+            .applicationPackages("dev.telltale.cli.internal.demo").build();
     private final HikariDataSource hikari;
     private final DataSource dataSource;
     private final ThreadPoolExecutor workers = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4),

@@ -1,5 +1,7 @@
 package dev.telltale.jvm.internal.resilience;
 
+import dev.telltale.jvm.internal.SeverityHold;
+import dev.telltale.jvm.internal.Texts;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectorSpec;
@@ -60,6 +62,7 @@ public final class RetryStormDetector extends InProcessDetector {
 
     private final Map<String, Source> sources = new ConcurrentHashMap<>();
     private final List<CircuitBreakerRegistry> breakers;
+    private final SeverityHold holds = new SeverityHold();
     private Instant previousRun;
 
     /**
@@ -107,6 +110,7 @@ public final class RetryStormDetector extends InProcessDetector {
         previousRun = now;
         Detection.Builder out = Detection.builder();
         List<Source> all = new ArrayList<>(sources.values());
+        java.util.Set<String> reported = new java.util.HashSet<>();
         for (Source s : all) {
             long calls = s.calls.getAsLong();
             long retries = s.retries.sum();
@@ -127,11 +131,17 @@ public final class RetryStormDetector extends InProcessDetector {
                 Optional<CircuitBreaker> breaker = breaker(s.name);
                 boolean open = breaker.map(b -> b.getState() == CircuitBreaker.State.OPEN
                         || b.getState() == CircuitBreaker.State.FORCED_OPEN).orElse(false);
-                out.finding(ctx.finding(Problem.RETRY_STORM, open ? Severity.CRITICAL : Severity.WARNING, "retry " + s.name)
+                // CRITICAL while the breaker is open, held for the finding's for so a breaker cycling
+                // open/half-open does not flip the severity at each run.
+                SeverityHold.Verdict v = holds.apply(s.name, open ? Severity.CRITICAL : Severity.WARNING, ctx.setting(FOR), now);
+                reported.add(s.name);
+                String breakerState = open ? ", while its circuit breaker is open"
+                        : v.held() ? ", its circuit breaker was open " + Texts.elapsed(Duration.between(v.heldSince().get(), now).toNanos()) + " ago"
+                        : "";
+                out.finding(ctx.finding(Problem.RETRY_STORM, v.severity(), "retry " + s.name)
                         .summary(String.format(Locale.ROOT,
                                 "retry %s made %d retries for %d calls in %.0f s (%.2f attempts per call), over its budget of %.0f%s",
-                                s.name, dRetries, dCalls, seconds, attemptsPerCall, budget,
-                                open ? ", while its circuit breaker is open" : ""))
+                                s.name, dRetries, dCalls, seconds, attemptsPerCall, budget, breakerState))
                         .evidence("retries", dRetries)
                         .evidence("calls", dCalls)
                         .evidence("attempts-per-call", Math.round(attemptsPerCall * 100) / 100.0)
@@ -144,6 +154,7 @@ public final class RetryStormDetector extends InProcessDetector {
                         .holdFor(ctx.setting(FOR)));
             }
         }
+        holds.retain(reported);
         return out.build();
     }
 
