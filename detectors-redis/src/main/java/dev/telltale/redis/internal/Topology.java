@@ -46,6 +46,7 @@ public final class Topology implements AutoCloseable {
     private final Map<String, StatefulRedisConnection<String, String>> ownConnections = new HashMap<>();
     private final java.util.Set<StatefulRedisConnection<String, String>> named =
             java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final OwnLookups own = new OwnLookups();
     private List<NodeClient> nodes = List.of();
     private long discoveredAt;
 
@@ -162,7 +163,7 @@ public final class Topology implements AutoCloseable {
     }
 
     private NodeClient client(RedisNode node, StatefulRedisConnection<String, String> connection) {
-        return new NodeClient(node, connection, timeout);
+        return new NodeClient(node, connection, timeout, own);
     }
 
     private StatefulRedisConnection<String, String> seed() {
