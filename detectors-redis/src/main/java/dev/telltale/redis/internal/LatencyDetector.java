@@ -50,8 +50,8 @@ public final class LatencyDetector extends RedisDetector {
                     + "the five slowest commands (rank 1..5).", "node", "role", "rank");
 
     public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Server-side latency spikes from the latency monitor, or per-command p99 from latencystats "
-                    + "when the monitor is off.")
+            .summary("Server-side latency spikes from the latency monitor, or per-command p99 of the calls between runs "
+                    + "(LATENCY HISTOGRAM deltas) when the monitor is off.")
             .problems(Problem.SLOW_QUERIES)
             .interval(Duration.ofSeconds(15))
             .settings(WARNING, CRITICAL, LOOKBACK)
