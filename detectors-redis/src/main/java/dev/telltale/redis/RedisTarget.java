@@ -66,7 +66,7 @@ public final class RedisTarget implements AutoCloseable {
         if (!url.contains("timeout=")) {
             uri.setTimeout(DEFAULT_COMMAND_TIMEOUT);
         }
-        uri.setClientName("telltale");
+        uri.setClientName(Topology.CLIENT_NAME);
         // no CLIENT SETINFO: servers before 7.2 answer it with an error Lettuce logs on every connect
         uri.setLibraryName("");
         uri.setLibraryVersion("");

@@ -59,7 +59,15 @@ public final class LocalRedis implements AutoCloseable {
 
     public static LocalRedis start(String... extraArgs) {
         try {
-            int port = freePort();
+            return startOn(freePort(), extraArgs);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot find a free port", e);
+        }
+    }
+
+    /** A server on a given port: a node that comes back where it was. */
+    public static LocalRedis startOn(int port, String... extraArgs) {
+        try {
             Path dir = Files.createTempDirectory("telltale-redis-" + port + "-");
             List<String> cmd = new ArrayList<>(List.of(binary().toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no", "--protected-mode", "no"));

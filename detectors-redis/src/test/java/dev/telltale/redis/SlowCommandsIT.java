@@ -10,7 +10,9 @@ import io.lettuce.core.SortArgs;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,6 +67,33 @@ class SlowCommandsIT {
             assertThat((Long) gap.evidence().get("missed_entries")).isGreaterThanOrEqualTo(3L);
             assertThat(Runs.finding(wrapped, "eval on")).isPresent();
             assertThat(gap.hint()).contains("slowlog-max-len");
+        }
+    }
+
+    @Test
+    void ourOwnCommandsAreNeverTheServersSlowCommands() throws Exception {
+        // every command is "slow": our SCAN, INFO, SLOWLOG and key probes are all in the slowlog
+        try (LocalRedis redis = LocalRedis.start("--slowlog-log-slower-than", "0", "--slowlog-max-len", "100000");
+             RedisTarget target = RedisTarget.fromUrl("cache", redis.url())) {
+            Map<String, String> keys = new HashMap<>();
+            for (int i = 0; i < 2000; i++) {
+                keys.put("k:" + i, "v");
+            }
+            redis.redis().mset(keys);
+            Detector d = Runs.detector(target, "redis.slow-commands");
+            Runs.run(d);
+            Runs.run(Runs.detector(target, "redis.big-keys"));
+            Detection ours = Runs.run(d);
+            assertThat(ours.findings()).as("nothing but our own commands ran").isEmpty();
+
+            redis.redis().get("k:1");
+            Detection theirs = Runs.run(d);
+            assertThat(theirs.findings()).singleElement().satisfies(f -> {
+                assertThat(f.subject()).isEqualTo("get on " + redis.address());
+                assertThat(f.evidence()).containsEntry("entries", 1);
+            });
+            assertThat(redis.redis().slowlogGet(100000).stream().<Object>map(e -> ((List<?>) e).get(5)))
+                    .as("our own commands are in the slowlog under our name").contains("telltale");
         }
     }
 }

@@ -67,7 +67,35 @@ public final class Batch {
         node.connection().dispatch(commands);
         List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
         commands.forEach(c -> futures.add((AsyncCommand<?, ?, ?>) c));
+        List<RedisCommand<String, String, ?>> sent = List.copyOf(commands);
         commands.clear();
         KeyScanner.await(node, futures);
+        countLookups(sent);
+    }
+
+    /**
+     * Tells {@link OwnLookups} the keyspace hits and misses these commands made, as Redis 6.2 to 7.x count them:
+     * TYPE, OBJECT, PTTL and the element counts do (a missing key answers "none", an error, -2 or 0), MEMORY
+     * USAGE does not. Their place among other clients' lookups is unknown: they go to the next window read.
+     */
+    private void countLookups(List<RedisCommand<String, String, ?>> sent) {
+        long hits = 0;
+        long misses = 0;
+        for (RedisCommand<String, String, ?> c : sent) {
+            if (!(c.getType() instanceof CommandType t) || t == CommandType.MEMORY) {
+                continue;
+            }
+            Object answer = c.getOutput().hasError() ? null : c.getOutput().get();
+            boolean missing = answer == null || "none".equals(answer)
+                    || (answer instanceof Long n && (n == 0 && t != CommandType.PTTL || n == -2 && t == CommandType.PTTL));
+            if (missing) {
+                misses++;
+            } else {
+                hits++;
+            }
+        }
+        if (hits + misses > 0) {
+            node.ownLookups().settled(node.node().address(), hits, misses, -1);
+        }
     }
 }

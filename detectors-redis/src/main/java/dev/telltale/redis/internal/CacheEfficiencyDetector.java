@@ -19,7 +19,9 @@ import java.util.Optional;
  * Hit ratio per node from the keyspace_hits / keyspace_misses deltas, with the expired and evicted keys of
  * the same window, against a baseline learnt from healthy windows. A collapse (below an absolute floor or
  * well below the baseline) with expiries is the thundering-herd signature. A restart or a flush empties the
- * cache too: the misses that follow are reported as explained (INFO), not as a herd.
+ * cache too: the misses that follow are reported as explained (INFO), not as a herd. The hits and misses of
+ * Telltale's own key walk in the window ({@link OwnLookups}) are taken out first: a check must not raise the
+ * ratio it measures.
  */
 public final class CacheEfficiencyDetector extends RedisDetector {
     public static final String ID = "redis.cache-efficiency";
@@ -57,7 +59,7 @@ public final class CacheEfficiencyDetector extends RedisDetector {
     }
 
     @Override
-    protected void detectNode(DetectionContext ctx, NodeClient node, Detection.Builder out) {
+    protected void detectNode(DetectionContext ctx, NodeClient node, Detection.Builder out) throws InterruptedException {
         RedisInfo info = node.info();
         String address = node.node().address();
         NodeState state = states.computeIfAbsent(address, a -> new NodeState());
@@ -68,11 +70,13 @@ public final class CacheEfficiencyDetector extends RedisDetector {
                 "expired", info.numberOr0("expired_keys"), "evicted", info.numberOr0("evicted_keys")));
         long previousKeys = state.keys;
         state.keys = keys;
+        OwnLookups.Count ours = node.ownLookups().take(address, info.numberOr0("keyspace_hits") + info.numberOr0("keyspace_misses"), node.timeout());
         if (delta.isEmpty()) {
             return;
         }
         Counters.Delta d = delta.get();
         if (d.reset().isPresent()) {
+            node.ownLookups().forget(address);
             state.explain(d.reset().get(), nowNanos, ctx.setting(EXPLAIN));
             return;
         }
@@ -83,8 +87,8 @@ public final class CacheEfficiencyDetector extends RedisDetector {
             state.explain(String.format("flushed: keys went from %d to %d with %d expired and %d evicted",
                     previousKeys, keys, expired, evicted), nowNanos, ctx.setting(EXPLAIN));
         }
-        long hits = d.get("hits");
-        long misses = d.get("misses");
+        long hits = Math.max(0, d.get("hits") - ours.hits());
+        long misses = Math.max(0, d.get("misses") - ours.misses());
         long lookups = hits + misses;
         out.signal(LOOKUPS, lookups / d.seconds(), tags(node)).signal(EXPIRED, expired / d.seconds(), tags(node));
         if (lookups < ctx.setting(MIN_LOOKUPS)) {
@@ -110,6 +114,7 @@ public final class CacheEfficiencyDetector extends RedisDetector {
                 .evidence("hit_ratio", MemoryDetector.round(ratio))
                 .evidence("baseline", Double.isNaN(state.baseline) ? null : MemoryDetector.round(state.baseline))
                 .evidence("hits", hits).evidence("misses", misses)
+                .evidence("own_hits_left_out", ours.hits()).evidence("own_misses_left_out", ours.misses())
                 .evidence("expired_keys", expired).evidence("evicted_keys", evicted)
                 .evidence("keys", keys).evidence("keys_before", previousKeys)
                 .evidence("window_seconds", MemoryDetector.round(d.seconds()));

@@ -15,13 +15,23 @@ import java.util.concurrent.TimeUnit;
  * and decodes one command per page instead of three or four per key: what makes a full walk of a big
  * keyspace cheap on the client. The keys travel as arguments (they are the node's own, from its SCAN). The
  * script only reads; on a server that refuses scripts (ACL, disabled EVAL) the walk falls back to
- * pipelining the same commands.
+ * pipelining the same commands. The script also reads the server's keyspace_hits / keyspace_misses before
+ * and after its lookups (INFO stats; nothing else runs meanwhile) and reports them to {@link OwnLookups}.
  */
 final class KeyFactsScript {
     static final String SOURCE = """
             local samples = ARGV[1]
             local want_size, want_ttl, want_freq = ARGV[2] == '1', ARGV[3] == '1', ARGV[4] == '1'
             local count = { hash = 'HLEN', set = 'SCARD', zset = 'ZCARD', list = 'LLEN', stream = 'XLEN' }
+            local function lookups()
+              local info = redis.pcall('INFO', 'stats')
+              if type(info) ~= 'string' then return nil end
+              local h = tonumber(string.match(info, 'keyspace_hits:(%%d+)'))
+              local m = tonumber(string.match(info, 'keyspace_misses:(%%d+)'))
+              if h == nil or m == nil then return nil end
+              return { h, m }
+            end
+            local before = lookups()
             local out = {}
             for i = 5, #ARGV do
               local k = ARGV[i]
@@ -50,14 +60,22 @@ final class KeyFactsScript {
               out[#out + 1] = ttl
               out[#out + 1] = freq
             end
+            local after = lookups()
+            if before and after then
+              out[#out + 1] = after[1] - before[1]
+              out[#out + 1] = after[2] - before[2]
+              out[#out + 1] = after[1] + after[2]
+            end
             return out
             """.formatted(KeyspaceWalk.STRLEN_ABOVE);
 
     private final NodeClient node;
+    private final OwnLookups own;
     private String sha;
 
     KeyFactsScript(NodeClient node) {
         this.node = node;
+        this.own = node.ownLookups();
     }
 
     /** Loads the script; false when the server does not run scripts for us. */
@@ -80,14 +98,17 @@ final class KeyFactsScript {
         for (int i = 0; i < keys.size(); i++) {
             args[4 + i] = keys.get(i);
         }
+        own.sending(node.node().address());
         return node.async().evalsha(sha, ScriptOutputType.MULTI, new String[0], args);
     }
 
-    List<KeyspaceWalk.KeyFacts> read(List<String> keys, RedisFuture<List<Object>> answer) throws Exception {
+    List<KeyspaceWalk.KeyFacts> read(List<String> keys, RedisFuture<List<Object>> answer, Set<KeyspaceWalk.Need> needs,
+                                     boolean lfu) throws Exception {
         List<Object> flat;
         try {
             flat = answer.get(node.timeout().toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
+            own.abandon(node.node().address());
             throw new IllegalStateException("key walk script on " + node.node().address() + " failed: " + e.getCause().getMessage(), e.getCause());
         }
         List<KeyspaceWalk.KeyFacts> out = new ArrayList<>(keys.size());
@@ -102,6 +123,14 @@ final class KeyFactsScript {
                 size = mem; // a small string's memory is within a few dozen bytes of its length
             }
             out.add(new KeyspaceWalk.KeyFacts(keys.get(i), type, mem, size, number(flat.get(5 * i + 3)), number(flat.get(5 * i + 4))));
+        }
+        int tail = 5 * keys.size();
+        if (flat.size() >= tail + 3) {
+            own.settled(node.node().address(), number(flat.get(tail)), number(flat.get(tail + 1)), number(flat.get(tail + 2)));
+        } else {
+            // INFO refused inside scripts: count the lookups the commands above make, placed in the next window
+            OwnLookups.Count c = KeyspaceWalk.lookups(keys.size(), out, needs, lfu);
+            own.settled(node.node().address(), c.hits(), c.misses(), -1);
         }
         return out;
     }

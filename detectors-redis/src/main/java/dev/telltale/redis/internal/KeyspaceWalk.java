@@ -8,6 +8,9 @@ import io.lettuce.core.KeyScanArgs;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 
 import java.time.Duration;
@@ -174,47 +177,80 @@ public final class KeyspaceWalk {
         Map<String, Map<Subscriber, Fold>> folds = new HashMap<>();
         boolean complete = true;
         long lastProgress = 0;
-        for (NodeClient node : masters) {
-            Map<Subscriber, Fold> nodeFolds = new IdentityHashMap<>();
-            subs.forEach(s -> nodeFolds.put(s, s.fold(node)));
-            folds.put(node.node().address(), nodeFolds);
-            boolean lfu = needs.contains(Need.FREQUENCY)
-                    && node.info("memory").string("maxmemory_policy").orElse("").contains("lfu");
-            KeyScanArgs args = KeyScanArgs.Builder.limit(count);
-            KeyFactsScript script = new KeyFactsScript(node);
-            boolean scripted = script.load();
-            RedisFuture<KeyScanCursor<String>> next = System.nanoTime() - start < budget ? node.async().scan(ScanCursor.INITIAL, args) : null;
-            boolean finished = false;
-            List<String> waitingKeys = List.of();
-            RedisFuture<List<Object>> waiting = null;
-            while (next != null) {
-                KeyScanCursor<String> page = next.get(node.timeout().toNanos(), TimeUnit.NANOSECONDS);
-                finished = page.isFinished();
-                next = !finished && System.nanoTime() - start < budget ? node.async().scan(ScanCursor.of(page.getCursor()), args) : null;
-                List<String> keys = page.getKeys();
-                if (scripted) {
-                    // two pages in the server's hands at once: this one's script is sent before the last one is read
-                    RedisFuture<List<Object>> sent = keys.isEmpty() ? null : script.send(keys, needs, lfu, samples);
-                    if (waiting != null) {
-                        feed(nodeFolds, script.read(waitingKeys, waiting), waitingKeys.size());
+        try {
+            for (NodeClient node : masters) {
+                Map<Subscriber, Fold> nodeFolds = new IdentityHashMap<>();
+                subs.forEach(s -> nodeFolds.put(s, s.fold(node)));
+                folds.put(node.node().address(), nodeFolds);
+                boolean lfu = needs.contains(Need.FREQUENCY)
+                        && node.info("memory").string("maxmemory_policy").orElse("").contains("lfu");
+                noTouch(node);
+                KeyScanArgs args = KeyScanArgs.Builder.limit(count);
+                KeyFactsScript script = new KeyFactsScript(node);
+                boolean scripted = script.load();
+                RedisFuture<KeyScanCursor<String>> next = System.nanoTime() - start < budget ? node.async().scan(ScanCursor.INITIAL, args) : null;
+                boolean finished = false;
+                List<String> waitingKeys = List.of();
+                RedisFuture<List<Object>> waiting = null;
+                while (next != null) {
+                    KeyScanCursor<String> page = next.get(node.timeout().toNanos(), TimeUnit.NANOSECONDS);
+                    finished = page.isFinished();
+                    next = !finished && System.nanoTime() - start < budget ? node.async().scan(ScanCursor.of(page.getCursor()), args) : null;
+                    List<String> keys = page.getKeys();
+                    if (scripted) {
+                        // two pages in the server's hands at once: this one's script is sent before the last one is read
+                        RedisFuture<List<Object>> sent = keys.isEmpty() ? null : script.send(keys, needs, lfu, samples);
+                        if (waiting != null) {
+                            feed(nodeFolds, script.read(waitingKeys, waiting, needs, lfu), waitingKeys.size());
+                        }
+                        waitingKeys = keys;
+                        waiting = sent;
+                    } else if (!keys.isEmpty()) {
+                        feed(nodeFolds, facts(node, keys, needs, lfu, samples), keys.size()); // Batch counts its lookups
                     }
-                    waitingKeys = keys;
-                    waiting = sent;
-                } else if (!keys.isEmpty()) {
-                    feed(nodeFolds, facts(node, keys, needs, lfu, samples), keys.size());
+                    if (System.nanoTime() - lastProgress > 200_000_000L) {
+                        lastProgress = System.nanoTime();
+                        ctx.progress(scannedSoFar.get(), total, "keys");
+                    }
                 }
-                if (System.nanoTime() - lastProgress > 200_000_000L) {
-                    lastProgress = System.nanoTime();
-                    ctx.progress(scannedSoFar.get(), total, "keys");
+                if (waiting != null) {
+                    feed(nodeFolds, script.read(waitingKeys, waiting, needs, lfu), waitingKeys.size());
                 }
+                complete &= finished;
             }
-            if (waiting != null) {
-                feed(nodeFolds, script.read(waitingKeys, waiting), waitingKeys.size());
-            }
-            complete &= finished;
+        } finally {
+            // a walk that stopped early leaves no page waited for
+            masters.forEach(n -> n.ownLookups().abandon(n.node().address()));
         }
         ctx.progress(scannedSoFar.get(), Math.max(total, scannedSoFar.get()), "keys");
         return new Pass(scannedSoFar.get(), total, complete, folds);
+    }
+
+    /**
+     * On 7.2+, {@code CLIENT NO-TOUCH ON}: the walk's element counts (HLEN, SCARD...) then leave the keys' LRU/LFU
+     * as they were. Before 7.2 only TYPE, PTTL, OBJECT and MEMORY USAGE leave them; the counts run after OBJECT
+     * FREQ has been read.
+     */
+    private static void noTouch(NodeClient node) {
+        if (node.info("server").versionNumber() >= 702) {
+            node.sync().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
+                    new CommandArgs<>(StringCodec.UTF8).add("NO-TOUCH").add("ON"));
+        }
+    }
+
+    /**
+     * The keyspace hits and misses the per-key commands of one page make (as Redis 6.2 to 7.x count them: TYPE,
+     * OBJECT FREQ, PTTL and the element counts count, MEMORY USAGE does not), for where the server's own counters
+     * cannot be read around them.
+     */
+    static OwnLookups.Count lookups(int asked, List<KeyFacts> found, Set<Need> needs, boolean lfu) {
+        long perMissing = 1 + (lfu ? 1 : 0);
+        long hits = 0;
+        for (KeyFacts k : found) {
+            hits += 1 + (lfu ? 1 : 0) + (needs.contains(Need.TTL) ? 1 : 0)
+                    + (needs.contains(Need.SIZE) && sizeCommand(k.type(), k.memory()) != null ? 1 : 0);
+        }
+        return new OwnLookups.Count(hits, (asked - found.size()) * perMissing);
     }
 
     private void feed(Map<Subscriber, Fold> folds, List<KeyFacts> facts, int scanned) {

@@ -11,7 +11,12 @@ import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisInfo;
 import dev.telltale.redis.RedisTarget;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.ProtocolKeyword;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,12 +24,15 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Server-side latency. With the latency monitor on ({@code latency-monitor-threshold > 0}): the spikes of
  * LATENCY LATEST newer than the last seen per event (command, fork, expire-cycle, eviction, aof...). With it
- * off (the default): INFO latencystats percentiles per command (Redis 7.0+), cumulative since the start.
- * Every finding says which source it read; on 6.x with the monitor off the run is skipped with how to turn it on.
+ * off (the default): per-command percentiles (Redis 7.0+) of the calls made between two runs, from the
+ * difference of the two runs' {@code LATENCY HISTOGRAM} counts; the server's since-start percentiles (INFO
+ * latencystats) would keep one old spike "current" forever, so they are never used as such, and the first
+ * run (or the baseline pass of a one-shot check) only takes the sample. Every finding says which source it read; on 6.x with the monitor off the run is skipped with how to turn it on.
  */
 public final class LatencyDetector extends RedisDetector {
     public static final String ID = "redis.latency";
@@ -38,11 +46,12 @@ public final class LatencyDetector extends RedisDetector {
     static final SignalSpec SPIKE = SignalSpec.of("redis.latency.spike", "seconds",
             "Latest spike per latency-monitor event (LATENCY LATEST).", "node", "role", "event");
     static final SignalSpec P99 = SignalSpec.of("redis.latency.p99", "seconds",
-            "p99 per command from INFO latencystats, the five slowest commands (rank 1..5).", "node", "role", "rank");
+            "p99 per command of the calls since the last run (LATENCY HISTOGRAM deltas; power-of-two bucket bound), "
+                    + "the five slowest commands (rank 1..5).", "node", "role", "rank");
 
     public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Server-side latency spikes from the latency monitor, or per-command p99 from latencystats "
-                    + "when the monitor is off.")
+            .summary("Server-side latency spikes from the latency monitor, or per-command p99 of the calls between runs "
+                    + "(LATENCY HISTOGRAM deltas) when the monitor is off.")
             .problems(Problem.SLOW_QUERIES)
             .interval(Duration.ofSeconds(15))
             .settings(WARNING, CRITICAL, LOOKBACK)
@@ -53,7 +62,20 @@ public final class LatencyDetector extends RedisDetector {
     private static final List<String> OWN = List.of("info", "slowlog", "latency", "config", "client", "scan", "memory",
             "object", "type", "cluster", "command", "ping", "pttl", "xinfo");
 
+    private static final ProtocolKeyword LATENCY = new ProtocolKeyword() {
+        @Override
+        public byte[] getBytes() {
+            return "LATENCY".getBytes(StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public String toString() {
+            return "LATENCY";
+        }
+    };
+
     private final Map<String, Long> lastSpike = new HashMap<>();
+    private final Map<String, Map<String, LatencyHistogram>> lastHistograms = new HashMap<>();
 
     public LatencyDetector(RedisTarget target) {
         super(target, SPEC);
@@ -77,7 +99,7 @@ public final class LatencyDetector extends RedisDetector {
                     + ", latency-monitor-threshold 0) and per-command percentiles need Redis 7.0: run"
                     + " CONFIG SET latency-monitor-threshold 100 (ms) to record spikes");
         }
-        percentiles(ctx, node, info, out);
+        percentiles(ctx, node, out);
     }
 
     private void monitor(DetectionContext ctx, NodeClient node, List<Object> latest, long threshold, Detection.Builder out) {
@@ -112,17 +134,26 @@ public final class LatencyDetector extends RedisDetector {
         }
     }
 
-    private void percentiles(DetectionContext ctx, NodeClient node, RedisInfo info, Detection.Builder out) {
-        record P(String command, double p50, double p99, double p999) {
+    private void percentiles(DetectionContext ctx, NodeClient node, Detection.Builder out) {
+        record P(String command, long calls, long p50, long p99, long p999) {
+        }
+        Map<String, LatencyHistogram> now = LatencyHistogram.parse(node.sync().dispatch(LATENCY,
+                new NestedMultiOutput<>(StringCodec.UTF8), new CommandArgs<>(StringCodec.UTF8).add("HISTOGRAM")));
+        Map<String, LatencyHistogram> before = lastHistograms.put(node.node().address(), now);
+        if (before == null) {
+            return; // since-start counts only: the next run has a window
         }
         List<P> all = new ArrayList<>();
-        info.latencyPercentiles().forEach((cmd, p) -> {
-            if (!OWN.contains(cmd.split("\\|")[0])) {
-                all.add(new P(cmd, p.getOrDefault("p50", 0.0), p.getOrDefault("p99", 0.0), p.getOrDefault("p99.9", 0.0)));
+        now.forEach((cmd, h) -> {
+            LatencyHistogram b = before.get(cmd);
+            Optional<LatencyHistogram> window = b == null ? Optional.of(h) : h.since(b);
+            if (!OWN.contains(cmd.split("\\|")[0]) && window.isPresent() && window.get().calls() > 0) {
+                LatencyHistogram w = window.get();
+                all.add(new P(cmd, w.calls(), w.percentile(0.5), w.percentile(0.99), w.percentile(0.999)));
             }
         });
-        all.sort(Comparator.comparingDouble(P::p99).reversed());
-        double warnUsec = ctx.setting(WARNING).toNanos() / 1000.0;
+        all.sort(Comparator.comparingLong(P::p99).reversed());
+        long warnUsec = ctx.setting(WARNING).toNanos() / 1000;
         for (int i = 0; i < all.size(); i++) {
             P p = all.get(i);
             if (i < 5) {
@@ -130,12 +161,14 @@ public final class LatencyDetector extends RedisDetector {
             }
             if (p.p99() >= warnUsec && !(ctx.oneShot() && ctx.baselinePass())) {
                 out.finding(ctx.finding(Problem.SLOW_QUERIES, Severity.WARNING, p.command() + " p99 on " + node.node().address())
-                        .summary(String.format("%s p99 is %.1f ms on Redis %s (since start; latency monitor off)",
-                                p.command().toUpperCase(java.util.Locale.ROOT), p.p99() / 1000, node.node().address()))
-                        .evidence("source", "latencystats").evidence("command", p.command())
-                        .evidence("p50_ms", p.p50() / 1000).evidence("p99_ms", p.p99() / 1000).evidence("p99_9_ms", p.p999() / 1000)
-                        .hint("percentiles are cumulative since the server started (or CONFIG RESETSTAT); see redis.slow-commands"
-                                + " for recent entries, or turn on latency-monitor-threshold to see spikes as they happen"));
+                        .summary(String.format("%s p99 was up to %.1f ms over its %d calls since the last run on Redis %s"
+                                        + " (latency monitor off)", p.command().toUpperCase(java.util.Locale.ROOT), p.p99() / 1000.0,
+                                p.calls(), node.node().address()))
+                        .evidence("source", "latencystats").evidence("command", p.command()).evidence("calls", p.calls())
+                        .evidence("p50_ms", p.p50() / 1000.0).evidence("p99_ms", p.p99() / 1000.0).evidence("p99_9_ms", p.p999() / 1000.0)
+                        .hint("percentiles of the calls between two runs, each at the upper bound of its power-of-two bucket"
+                                + " (LATENCY HISTOGRAM); see redis.slow-commands for the calls themselves, or turn on"
+                                + " latency-monitor-threshold to see spikes as they happen"));
             }
         }
     }

@@ -27,11 +27,22 @@ public final class NodeClient {
     private final RedisNode node;
     private final StatefulRedisConnection<String, String> connection;
     private final Duration timeout;
+    private final OwnLookups own;
 
     public NodeClient(RedisNode node, StatefulRedisConnection<String, String> connection, Duration timeout) {
+        this(node, connection, timeout, new OwnLookups());
+    }
+
+    NodeClient(RedisNode node, StatefulRedisConnection<String, String> connection, Duration timeout, OwnLookups own) {
         this.node = node;
         this.connection = connection;
         this.timeout = timeout;
+        this.own = own;
+    }
+
+    /** The keyspace lookups Telltale's own key probes made on this node, shared by every detector of the target. */
+    OwnLookups ownLookups() {
+        return own;
     }
 
     public RedisNode node() {

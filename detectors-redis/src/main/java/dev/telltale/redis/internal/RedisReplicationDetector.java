@@ -19,7 +19,9 @@ import java.util.Map;
  * Replication as each node reports it. On a master: every replica's state, its lag in bytes (master
  * offset minus acknowledged offset) and in seconds since its last acknowledgement, and full resyncs since
  * the last run. On a replica: the link to its master. Replicas acknowledge every second even when nothing
- * is written, so an idle master shows no lag.
+ * is written, so an idle master shows no lag. A master's replicas are remembered ({@link KnownReplicas}): one
+ * that disappears from its master stays a finding, with how long it has been gone, until it returns or
+ * {@code replicas.forget-after} has passed.
  */
 public final class RedisReplicationDetector extends RedisDetector {
     public static final String ID = "redis.replication";
@@ -32,6 +34,9 @@ public final class RedisReplicationDetector extends RedisDetector {
     static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
             "How long lag must hold (link down fires at once).");
 
+    static final Setting<Duration> FORGET_AFTER = Setting.duration("replicas.forget-after", Duration.ZERO,
+            "A replica gone from its master this long is forgotten (it was removed on purpose); 0 remembers it until it returns.");
+
     static final SignalSpec LAG_BYTES = SignalSpec.of("redis.replication.lag_bytes", "bytes",
             "master_repl_offset minus the replica's acknowledged offset, as the master sees it.", "node", "role", "replica");
     static final SignalSpec LAG_SECONDS = SignalSpec.of("redis.replication.lag", "seconds",
@@ -39,18 +44,22 @@ public final class RedisReplicationDetector extends RedisDetector {
     static final SignalSpec LINK_UP = SignalSpec.of("redis.replication.link_up", "boolean",
             "1 when this replica's link to its master is up.", "node", "role");
     static final SignalSpec REPLICAS = SignalSpec.of("redis.replication.replicas", "replicas", "Replicas connected to this master.", "node", "role");
+    static final SignalSpec MISSING = SignalSpec.of("redis.replication.missing_replicas", "replicas",
+            "Replicas this master had that are gone (remembered until they return or are forgotten).", "node", "role");
 
     public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
             .summary("Replication as each node reports it: replica lag in bytes and seconds on a master, and the "
                     + "link to its master on a replica.")
             .problems(Problem.STALE_READ_AFTER_WRITE, Problem.SPLIT_BRAIN)
             .interval(Duration.ofSeconds(10))
-            .settings(WARNING, CRITICAL, BYTES_WARNING, FOR)
+            .settings(WARNING, CRITICAL, BYTES_WARNING, FOR, FORGET_AFTER)
             .rule(SettingRule.notAbove(WARNING, CRITICAL))
-            .signals(LAG_BYTES, LAG_SECONDS, LINK_UP, REPLICAS)
+            .signals(LAG_BYTES, LAG_SECONDS, LINK_UP, REPLICAS, MISSING)
             .build();
 
     private final Counters counters = new Counters();
+    private final KnownReplicas known = new KnownReplicas();
+    private final java.util.Set<String> goneNow = new java.util.HashSet<>();
 
     public RedisReplicationDetector(RedisTarget target) {
         super(target, SPEC);
@@ -62,7 +71,15 @@ public final class RedisReplicationDetector extends RedisDetector {
     }
 
     @Override
+    protected void beforeNodes(DetectionContext ctx) {
+        goneNow.clear();
+    }
+
+    @Override
     protected void reportUnreachable(DetectionContext ctx, NodeClient node, RuntimeException cause, Detection.Builder out) {
+        if (goneNow.contains(node.node().address())) {
+            return; // its master no longer lists it: the "gone" finding says so, with how long (one finding, one subject)
+        }
         boolean master = node.node().role() == dev.telltale.redis.RedisNode.Role.MASTER;
         out.finding(ctx.finding(Problem.STALE_READ_AFTER_WRITE, master ? Severity.CRITICAL : Severity.WARNING,
                         nodeSubject(node) + " unreachable")
@@ -81,6 +98,7 @@ public final class RedisReplicationDetector extends RedisDetector {
         if (info.isMaster()) {
             List<RedisInfo.ReplicaLink> replicas = info.replicas();
             out.signal(REPLICAS, replicas.size(), tags(node));
+            missing(ctx, node, replicas, out);
             for (RedisInfo.ReplicaLink r : replicas) {
                 out.signal(LAG_BYTES, r.lagBytes(), tags(node, r.address()));
                 out.signal(LAG_SECONDS, r.lagSeconds(), tags(node, r.address()));
@@ -111,6 +129,7 @@ public final class RedisReplicationDetector extends RedisDetector {
                             .hint("each full sync forks and ships the whole dataset; a backlog too small for the replicas'"
                                     + " disconnections forces it (raise repl-backlog-size)")));
         } else {
+            known.runId(address, info.string("run_id").orElse(null));
             boolean up = "up".equals(info.string("master_link_status").orElse("down"));
             out.signal(LINK_UP, up ? 1 : 0, tags(node));
             String master = info.string("master_host").orElse("?") + ":" + info.string("master_port").orElse("?");
@@ -126,5 +145,34 @@ public final class RedisReplicationDetector extends RedisDetector {
                                 + " (watch for two masters: split brain)?"));
             }
         }
+    }
+
+    /**
+     * The replicas this master had and has no more. Masters come first in the node list, so a replica that is
+     * also unreachable this run (still in the cached node list) is known gone by then and reported once.
+     */
+    private void missing(DetectionContext ctx, NodeClient node, List<RedisInfo.ReplicaLink> replicas, Detection.Builder out) {
+        String master = node.node().address();
+        List<KnownReplicas.Gone> gone = known.update(master, replicas.stream().map(RedisInfo.ReplicaLink::address).toList(),
+                ctx.now(), ctx.setting(FORGET_AFTER));
+        out.signal(MISSING, gone.size(), tags(node));
+        for (KnownReplicas.Gone g : gone) {
+            goneNow.add(g.address());
+            Duration away = Duration.between(g.lastSeen(), ctx.now());
+            out.finding(ctx.finding(Problem.STALE_READ_AFTER_WRITE, Severity.WARNING, "replica " + g.address() + " of " + master + " gone")
+                    .summary(String.format("Replica %s of %s has been gone for %s (last seen %s)", g.address(), master,
+                            rounded(away), g.lastSeen()))
+                    .evidence("replica", g.address()).evidence("run_id", g.runId())
+                    .evidence("last_seen", g.lastSeen().toString()).evidence("gone_seconds", away.toSeconds())
+                    .evidence("connected_replicas", replicas.size())
+                    .hint("the master lost this replica: it is down, cut off, or was removed, and the reads and failover"
+                            + " it gave are gone; if it was removed on purpose, set " + ID + "." + FORGET_AFTER.name()
+                            + " to forget it"));
+        }
+    }
+
+    private static String rounded(Duration d) {
+        long s = d.toSeconds();
+        return s < 120 ? s + " s" : s < 7200 ? s / 60 + " min" : String.format("%.1f h", s / 3600.0);
     }
 }

@@ -107,6 +107,8 @@ public final class SlowCommandsDetector extends RedisDetector {
         } else {
             lastId.putIfAbsent(address, -1L); // SLOWLOG RESET empties the log but ids go on
         }
+        // the ids of our own entries still count for the gap arithmetic above; the entries are no finding
+        fresh.removeIf(Entry::ours);
         out.signal(NEW_ENTRIES, fresh.size(), tags(node));
         out.signal(SLOWEST, fresh.stream().mapToLong(Entry::micros).max().orElse(0) / 1e6, tags(node));
         Map<String, List<Entry>> byCommand = new LinkedHashMap<>();
@@ -167,8 +169,11 @@ public final class SlowCommandsDetector extends RedisDetector {
         }
     }
 
-    /** One slowlog entry. */
-    record Entry(long id, Instant at, long micros, List<String> args, String client) {
+    /**
+     * One slowlog entry. {@code client} is the client's address and {@code clientName} its CLIENT SETNAME name
+     * (both in entries since Redis 4.0; empty before).
+     */
+    record Entry(long id, Instant at, long micros, List<String> args, String client, String clientName) {
         static Entry parse(Object raw) {
             List<?> f = (List<?>) raw;
             List<String> args = new ArrayList<>();
@@ -176,7 +181,13 @@ public final class SlowCommandsDetector extends RedisDetector {
                 a.forEach(x -> args.add(String.valueOf(x)));
             }
             return new Entry(((Number) f.get(0)).longValue(), Instant.ofEpochSecond(((Number) f.get(1)).longValue()),
-                    ((Number) f.get(2)).longValue(), args, f.size() > 4 ? String.valueOf(f.get(4)) : "");
+                    ((Number) f.get(2)).longValue(), args, f.size() > 4 ? String.valueOf(f.get(4)) : "",
+                    f.size() > 5 ? String.valueOf(f.get(5)) : "");
+        }
+
+        /** An entry of one of Telltale's own connections (every one is named {@value Topology#CLIENT_NAME}). */
+        boolean ours() {
+            return Topology.CLIENT_NAME.equals(clientName);
         }
 
         String command() {

@@ -28,6 +28,11 @@ import java.util.Optional;
  */
 public final class Topology implements AutoCloseable {
     static final Duration REFRESH = Duration.ofSeconds(30);
+    /**
+     * The CLIENT SETNAME of every connection Telltale opens, so that its own commands can be told apart on the
+     * server (SLOWLOG entries, CLIENT LIST).
+     */
+    public static final String CLIENT_NAME = "telltale";
     private static final Logger LOG = LoggerFactory.getLogger(Topology.class);
 
     private final Optional<RedisURI> uri;
@@ -39,6 +44,9 @@ public final class Topology implements AutoCloseable {
     private StatefulRedisClusterConnection<String, String> clusterConnection;
     private StatefulRedisConnection<String, String> seed;
     private final Map<String, StatefulRedisConnection<String, String>> ownConnections = new HashMap<>();
+    private final java.util.Set<StatefulRedisConnection<String, String>> named =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final OwnLookups own = new OwnLookups();
     private List<NodeClient> nodes = List.of();
     private long discoveredAt;
 
@@ -144,6 +152,10 @@ public final class Topology implements AutoCloseable {
             StatefulRedisConnection<String, String> c = clusterConnection.getConnection(host, port,
                     master ? ConnectionIntent.WRITE : ConnectionIntent.READ);
             c.setTimeout(timeout);
+            if (!ownsClusterClient && named.add(c)) {
+                // a borrowed cluster client's node connections carry the application's name, if any
+                c.sync().clientSetname(CLIENT_NAME);
+            }
             out.add(client(new RedisNode(host, port, master ? RedisNode.Role.MASTER : RedisNode.Role.REPLICA, shard), c));
         }
         out.sort((a, b) -> a.node().address().compareTo(b.node().address()));
@@ -151,7 +163,7 @@ public final class Topology implements AutoCloseable {
     }
 
     private NodeClient client(RedisNode node, StatefulRedisConnection<String, String> connection) {
-        return new NodeClient(node, connection, timeout);
+        return new NodeClient(node, connection, timeout, own);
     }
 
     private StatefulRedisConnection<String, String> seed() {
@@ -164,7 +176,7 @@ public final class Topology implements AutoCloseable {
             seed = client.connect();
             seed.setTimeout(timeout);
             if (!ownsClient) {
-                seed.sync().clientSetname("telltale");
+                seed.sync().clientSetname(CLIENT_NAME);
             }
         }
         return seed;
@@ -193,7 +205,7 @@ public final class Topology implements AutoCloseable {
         }
         try {
             RedisURI other = RedisURI.builder(uri.get()).withHost(host).withPort(port).build();
-            other.setClientName("telltale");
+            other.setClientName(CLIENT_NAME);
             c = client.connect(other);
             c.setTimeout(timeout);
             ownConnections.put(key, c);
