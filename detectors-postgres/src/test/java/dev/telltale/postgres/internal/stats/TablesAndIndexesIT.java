@@ -65,6 +65,26 @@ class TablesAndIndexesIT {
     }
 
     @Test
+    void aNeverVacuumedTableShowsItsRealSize(TestPostgres pg) throws Exception {
+        TestPostgres db = pg.newDatabase();
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            // never vacuumed nor analyzed: pg_class.relpages is still 0 although the file holds ~15 MB
+            s.execute("create table journal (id int, pad text) with (autovacuum_enabled = false)");
+            s.execute("insert into journal select g, repeat('j', 100) from generate_series(1, 110000) g");
+            s.execute("delete from journal where id <= 60000");
+        }
+        try (PostgresTarget target = PostgresTarget.fromUrl("sizes", db.jdbcUrl())) {
+            TableHealthDetector d = new TableHealthDetector(target);
+            await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Finding dead = find(Runs.detect(d, Map.of()), "public.journal (dead tuples)").orElseThrow();
+                assertThat(dead.evidence().get("last_vacuum")).isEqualTo("never");
+                assertThat((Long) dead.evidence().get("table_bytes")).isGreaterThan(12L * 1024 * 1024);
+                assertThat((Long) dead.evidence().get("total_bytes")).isGreaterThanOrEqualTo((Long) dead.evidence().get("table_bytes"));
+            });
+        }
+    }
+
+    @Test
     void unusedDuplicateInvalidAndTooManyIndexes(TestPostgres pg) throws Exception {
         TestPostgres db = pg.newDatabase();
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
