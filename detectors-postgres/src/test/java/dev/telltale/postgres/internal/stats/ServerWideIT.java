@@ -73,6 +73,13 @@ class ServerWideIT {
             assertThat(f.summary()).contains("autovacuum_freeze_max_age");
             assertThat(Runs.signal(r, "postgres.wraparound.age", "xid").orElseThrow()).isGreaterThan(150_000.0);
             assertThat(Runs.signal(r, "postgres.wraparound.used", "xid").orElseThrow()).isLessThan(0.01);
+            // one cause, one finding per database: every catalog table is past the freeze limit too, and is
+            // named in the connected database's finding instead of being a finding of its own
+            assertThat(r.findings()).allSatisfy(x -> assertThat(x.subject()).startsWith("database "));
+            assertThat(r.findings()).extracting(x -> x.subject().replaceFirst(" \\(.*", ""))
+                    .doesNotHaveDuplicates().contains("database postgres", "database template1");
+            assertThat(f.evidence().get("oldest_relations").toString()).contains("pg_catalog.");
+            assertThat(f.summary()).contains("of its oldest relations are past the limits");
             pin.rollback();
         }
     }
