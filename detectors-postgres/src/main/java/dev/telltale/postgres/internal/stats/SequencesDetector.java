@@ -110,7 +110,8 @@ public final class SequencesDetector extends PostgresDetector {
             }
             double ratio = s.usedValue().doubleValue() / limit.doubleValue();
             used.add(ratio);
-            BigDecimal called = s.lastValue() == null ? BigDecimal.ZERO : s.lastValue();
+            // a never-called sequence counts as one step before its start, so its first call is one call
+            BigDecimal called = s.usedValue();
             seen.put(s.oid(), new Seen(called, now));
             double callsPerSecond = rate(previous.get(s.oid()), called, now) / s.incrementBy();
             BigDecimal callsLeft = s.callsLeft();
