@@ -285,6 +285,21 @@ class DetectorEngineTest {
     }
 
     @Test
+    void aDetectionThatMissesItsDeadlineInsideIsATimeoutNotAnError() throws Exception {
+        TestDetector cancelled = new TestDetector("test.cancelled", Duration.ofMinutes(1), ctx -> {
+            throw new DetectionTimeoutException("query x was cancelled by its statement timeout");
+        });
+        DetectorEngine e = DetectorEngine.builder().detector(cancelled).set("test.cancelled.timeout", "2s").build();
+        engines.add(e);
+        Report report = e.runOnce(Duration.ZERO);
+        assertThat(report.runs()).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isInstanceOf(Outcome.TimedOut.class);
+            assertThat(r.outcome().kind()).isEqualTo("timeout");
+            assertThat(r.outcome().reason()).isEqualTo("no result within 2s");
+        });
+    }
+
+    @Test
     void runOnceTimesOutAHangingDetector() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
         TestDetector hanging = new TestDetector("test.hanging", Duration.ofMinutes(1), ctx -> {

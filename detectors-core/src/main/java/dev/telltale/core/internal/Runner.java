@@ -6,6 +6,7 @@ import dev.telltale.core.AlertState;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectionSkippedException;
+import dev.telltale.core.DetectionTimeoutException;
 import dev.telltale.core.Outcome;
 import dev.telltale.core.Progress;
 import dev.telltale.core.RunRecord;
@@ -77,6 +78,10 @@ public final class Runner {
             }
         } catch (DetectionSkippedException e) {
             outcome = new Outcome.Skipped(e.getMessage());
+        } catch (DetectionTimeoutException e) {
+            // the detector's own work missed the deadline: the same verdict as a run cut off from outside
+            log.debug("{} on {} timed out: {}", s.id(), s.target(), e.getMessage());
+            outcome = new Outcome.TimedOut(s.settings.timeout());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             outcome = Outcome.failed(e);

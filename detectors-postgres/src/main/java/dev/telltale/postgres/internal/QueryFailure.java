@@ -1,6 +1,7 @@
 package dev.telltale.postgres.internal;
 
 import dev.telltale.core.DetectionSkippedException;
+import dev.telltale.core.DetectionTimeoutException;
 import org.jdbi.v3.core.JdbiException;
 
 import java.sql.SQLException;
@@ -8,7 +9,8 @@ import java.sql.SQLException;
 /**
  * Turns what the driver and JDBI throw into errors a person can read: the target, the query name, the
  * server's message and SQLSTATE, never the SQL text with bound values or the connection password.
- * A missing privilege becomes a {@code skipped} outcome that says what to grant.
+ * A missing privilege becomes a {@code skipped} outcome that says what to grant; a query cancelled by the
+ * statement timeout or the driver's query timeout (SQLSTATE 57014) a {@code timeout} outcome.
  */
 public final class QueryFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -25,7 +27,7 @@ public final class QueryFailure extends RuntimeException {
     }
 
     static RuntimeException of(String target, String query, RuntimeException e) {
-        if (e instanceof DetectionSkippedException || e instanceof QueryFailure) {
+        if (e instanceof DetectionSkippedException || e instanceof DetectionTimeoutException || e instanceof QueryFailure) {
             return e;
         }
         SQLException sql = findSql(e);
@@ -42,13 +44,31 @@ public final class QueryFailure extends RuntimeException {
             return new DetectionSkippedException("query " + query + " on target '" + target + "' lacks a privilege ("
                     + message + "); grant pg_monitor to the role telltale connects as", sql);
         }
+        if ("57014".equals(state)) {
+            // the server's statement_timeout, or the driver's cancel when its query timeout ran out: the deadline
+            return new DetectionTimeoutException("query " + query + " on target '" + target + "' was cancelled by its "
+                    + "statement timeout: " + message + " (SQLSTATE 57014)", sql);
+        }
+        if (clientTimedOut(sql)) {
+            return new DetectionTimeoutException("query " + query + " on target '" + target + "' got no answer within "
+                    + "the client-side timeout: " + message, sql);
+        }
         String what = switch (state == null ? "" : state) {
-            case "57014" -> "was cancelled by its statement timeout";
             case "55P03" -> "gave up waiting for a lock (lock_timeout)";
             default -> "failed";
         };
         return new QueryFailure("query " + query + " on target '" + target + "' " + what + ": " + message
                 + (state == null ? "" : " (SQLSTATE " + state + ")"), state, sql);
+    }
+
+    /** The driver's socket read timeout (the network guard past the statement timeout) ran out. */
+    private static boolean clientTimedOut(SQLException sql) {
+        for (Throwable c = sql; c != null; c = c.getCause()) {
+            if (c instanceof java.net.SocketTimeoutException || c instanceof java.sql.SQLTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static SQLException findSql(Throwable t) {

@@ -1,5 +1,6 @@
 package dev.telltale.postgres.internal;
 
+import dev.telltale.core.DetectionTimeoutException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
@@ -9,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLTimeoutException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
@@ -84,7 +84,7 @@ public final class QueryRunner implements AutoCloseable {
     public <T> T read(String purpose, Duration budget, TxWork<T> work) throws Exception {
         long waitMillis = Math.max(1, budget.toMillis());
         if (!lock.tryLock(waitMillis, TimeUnit.MILLISECONDS)) {
-            throw new SQLTimeoutException("target '" + targetName + "' stayed busy with another detection for "
+            throw new DetectionTimeoutException("target '" + targetName + "' stayed busy with another detection for "
                     + waitMillis + " ms; " + purpose + " did not run");
         }
         try {

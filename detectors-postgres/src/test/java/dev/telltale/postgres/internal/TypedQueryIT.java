@@ -1,6 +1,7 @@
 package dev.telltale.postgres.internal;
 
 import dev.telltale.core.DetectionSkippedException;
+import dev.telltale.core.DetectionTimeoutException;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.testkit.PostgresExtension;
 import dev.telltale.testkit.TestPostgres;
@@ -125,8 +126,21 @@ class TypedQueryIT {
                 .statementTimeout(Duration.ofMillis(300)).build()) {
             assertThatThrownBy(() -> PostgresTargetAccess.queries(target).read("t", BUDGET,
                     tx -> tx.list("sleepy", "select pg_sleep(3)::text", Map.of(), String.class)))
-                    .isInstanceOfSatisfying(QueryFailure.class, f -> assertThat(f.sqlState()).isEqualTo("57014"))
-                    .hasMessageContaining("query sleepy on target 'tq' was cancelled by its statement timeout");
+                    // a missed deadline, recorded as a timeout outcome (no longer a QueryFailure, an error)
+                    .isInstanceOf(DetectionTimeoutException.class)
+                    .hasMessageContaining("query sleepy on target 'tq' was cancelled by its statement timeout")
+                    .hasMessageContaining("SQLSTATE 57014");
+        }
+    }
+
+    @Test
+    void aQueryPastTheClientSideTimeoutIsATimeoutToo(TestPostgres pg) throws Exception {
+        try (PostgresTarget target = PostgresTarget.builder("tq").url(pg.jdbcUrl()).build()) {
+            // the server-side timeout switched off inside the transaction: only the driver's guards are left
+            assertThatThrownBy(() -> PostgresTargetAccess.queries(target).read("t", Duration.ofSeconds(1), tx -> {
+                tx.list("off", "select set_config('statement_timeout', '0', true)", Map.of(), String.class);
+                return tx.list("sleepy", "select pg_sleep(20)::text", Map.of(), String.class);
+            })).isInstanceOf(DetectionTimeoutException.class).hasMessageContaining("query sleepy on target 'tq'");
         }
     }
 

@@ -230,6 +230,9 @@ public final class LockWaitsDetector extends PostgresDetector {
                         + "; the longest has waited " + (longest.exactWait() ? "" : "up to ") + Words.seconds(longest.waitSeconds()))
                 .evidence("root_pid", root)
                 .evidence("blocked_sessions", chain.blocked().size())
+                // the victims: postgres.long-running leaves sessions waiting on a lock to this finding
+                .evidence("blocked_pids", chain.blocked().stream().map(w -> String.valueOf(w.pid()))
+                        .collect(Collectors.joining(", ")))
                 .evidence("longest_wait_seconds", Words.round3(longest.waitSeconds()))
                 .evidence("wait_measured", longest.exactWait() ? "from pg_locks.waitstart" : "from query start (an upper bound)")
                 .evidence("longest_waiter_pid", longest.pid())

@@ -31,7 +31,9 @@ import java.util.Set;
  * threshold (or past the callers' timeout, when known: the caller gave up, the server did not); a session
  * idle inside a transaction, measured from when it went idle ({@code state_change}, not {@code xact_start});
  * a long transaction whose snapshot holds back vacuum's xmin horizon; and prepared transactions nobody
- * resolved. Autovacuum, walsenders, background workers and telltale itself are never reported.
+ * resolved. Autovacuum, walsenders, background workers and telltale itself are never reported, nor are
+ * sessions waiting on a heavyweight lock: they are the victims of a chain that {@code postgres.lock-waits}
+ * reports once, at its root (they still count in the gauges).
  */
 public final class LongRunningDetector extends PostgresDetector {
     public static final String ID = "postgres.long-running";
@@ -108,8 +110,13 @@ public final class LongRunningDetector extends PostgresDetector {
 
     record Session(int pid, String usename, String applicationName, String datname, String state, String waitEventType,
                    String waitEvent, String query, String clientAddr, OffsetDateTime queryStart, OffsetDateTime xactStart,
-                   OffsetDateTime stateChange, double querySeconds, double xactSeconds, double stateSeconds, Long xminAge,
-                   long locksHeld) {
+                   OffsetDateTime stateChange, double querySeconds, double xactSeconds, boolean xactSinceFailure,
+                   double stateSeconds, Long xminAge, long locksHeld) {
+        /** Waiting on a heavyweight lock: part of a lock chain, reported by postgres.lock-waits. */
+        boolean waitingOnLock() {
+            return "Lock".equals(waitEventType);
+        }
+
         boolean active() {
             return "active".equals(state);
         }
@@ -150,8 +157,17 @@ public final class LongRunningDetector extends PostgresDetector {
         int activeCount = 0;
         int idleCount = 0;
         int xactCount = 0;
+        int activeOverThreshold = 0;
+        int xactOverThreshold = 0;
         for (Session s : sessions) {
-            if (s.active() && s.querySeconds() >= secs(activeFloor)) {
+            if (s.waitingOnLock()) {
+                // one blocker is one finding (postgres.lock-waits lists these pids as its victims); counted below
+                if (s.active() && s.querySeconds() >= secs(activeFloor)) {
+                    activeOverThreshold++;
+                } else if (s.xactStart() != null && s.xactSeconds() >= secs(xactWarning)) {
+                    xactOverThreshold++;
+                }
+            } else if (s.active() && s.querySeconds() >= secs(activeFloor)) {
                 if (activeCount++ < max) {
                     activeFinding(ctx, s, callerTimeout).ifPresent(out::finding);
                 }
@@ -189,9 +205,9 @@ public final class LongRunningDetector extends PostgresDetector {
         out.signal(OLDEST_XMIN_AGE, xmin);
         out.signal(OLDEST_PREPARED, prepared.stream().mapToDouble(Prepared::ageSeconds).max().orElse(0));
         out.signal(PREPARED, prepared.size());
-        out.signal(OVER_THRESHOLD, activeCount, "active");
+        out.signal(OVER_THRESHOLD, activeCount + activeOverThreshold, "active");
         out.signal(OVER_THRESHOLD, idleCount, "idle_in_transaction");
-        out.signal(OVER_THRESHOLD, xactCount, "transaction");
+        out.signal(OVER_THRESHOLD, xactCount + xactOverThreshold, "transaction");
         out.signal(OVER_THRESHOLD, (double) prepared.stream().filter(p -> p.ageSeconds() >= secs(preparedWarning)).count(), "prepared");
         return out.build();
     }
@@ -224,7 +240,11 @@ public final class LongRunningDetector extends PostgresDetector {
         return common(ctx.finding(Problem.CONNECTION_POOL_STARVATION, severity,
                         "pid " + s.pid() + " idle in transaction since " + at(s.stateChange()))
                 .summary(s.who() + " has sat idle inside an open transaction for " + Words.seconds(idle)
-                        + " (transaction open " + Words.seconds(s.xactSeconds()) + "), holding "
+                        + (s.xactSinceFailure()
+                        // an aborted transaction has no xact_start any more: its failed statement began inside it
+                        ? " (transaction aborted by an error, open at least " + Words.seconds(s.xactSeconds())
+                        + ": it waits for a ROLLBACK)"
+                        : " (transaction open " + Words.seconds(s.xactSeconds()) + ")") + ", holding "
                         + Words.count(s.locksHeld(), "lock") + ", its snapshot and a connection")
                 .hint("The application began a transaction and stopped talking to the database before committing (a remote "
                         + "call or user wait inside it, or a missing commit). Set idle_in_transaction_session_timeout for its "
@@ -268,6 +288,9 @@ public final class LongRunningDetector extends PostgresDetector {
                 .evidence("client", s.clientAddr())
                 .evidence("query_seconds", Words.round3(s.querySeconds()))
                 .evidence("transaction_seconds", Words.round3(s.xactSeconds()))
+                .evidence("transaction_seconds_measured", s.xactSinceFailure()
+                        ? "from the failed statement's start (a lower bound: the server clears xact_start on abort)"
+                        : "from xact_start")
                 .evidence("state_seconds", Words.round3(s.stateSeconds()))
                 .evidence("xmin_age", s.xminAge())
                 .evidence("locks_held", s.locksHeld())

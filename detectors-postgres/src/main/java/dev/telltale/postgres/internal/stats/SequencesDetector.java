@@ -13,17 +13,23 @@ import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
+import dev.telltale.postgres.internal.Words;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * {@code postgres.sequences}: sequences of the connected database close to the end of their range, measured
  * against the type of the column they feed (an {@code int4} column overflows at 2^31-1 even when its
- * sequence is {@code bigint}).
+ * sequence is {@code bigint}). Rated by what is left: a sequence whose next {@code nextval} fails is
+ * critical, and between runs the increase of {@code last_value} gives the recent rate, so the time left
+ * raises the severity; the share used still counts while no rate is known. Sequences never called
+ * ({@code last_value} null) are judged from their start value.
  */
 public final class SequencesDetector extends PostgresDetector {
     public static final String ID = "postgres.sequences";
@@ -32,6 +38,12 @@ public final class SequencesDetector extends PostgresDetector {
             "Share of the range used for a warning (check_postgres: 85 %).");
     public static final Setting<Double> CRITICAL = Setting.ratio("critical", 0.95,
             "Share of the range used for a critical finding.");
+    public static final Setting<Duration> TIME_LEFT_WARNING = Setting.duration("time-left.warning", Duration.ofDays(30),
+            "A sequence that, at the rate it advanced since the last run, runs out within this time raises a warning.")
+            .above(Duration.ZERO);
+    public static final Setting<Duration> TIME_LEFT_CRITICAL = Setting.duration("time-left.critical", Duration.ofDays(7),
+            "A sequence that runs out within this time at its recent rate is critical.")
+            .above(Duration.ZERO);
     public static final Setting<Long> LIMIT = Setting.count("limit", 100,
             "Most sequences examined per run (the fullest first).")
             .atLeast(1L);
@@ -42,19 +54,37 @@ public final class SequencesDetector extends PostgresDetector {
 
     public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
             .summary("Sequences close to the end of their range, measured against the type of the column they "
-                    + "feed.")
+                    + "feed, by the values and calls left at their recent rate.")
             .problems(Problem.SILENT_DATA_CORRUPTION)
             .interval(Duration.ofHours(1))
-            .settings(WARNING, CRITICAL, LIMIT, TOP)
+            .settings(WARNING, CRITICAL, TIME_LEFT_WARNING, TIME_LEFT_CRITICAL, LIMIT, TOP)
             .rule(SettingRule.notAbove(WARNING, CRITICAL))
+            .rule(SettingRule.notAbove(TIME_LEFT_CRITICAL, TIME_LEFT_WARNING))
             .signals(TOP_USED)
             .build();
 
     private static final SqlFile<Row> SEQUENCES = SqlFile.load(SequencesDetector.class, "sequences", Row.class);
 
-    private record Row(String schema, String sequence, BigDecimal lastValue, long incrementBy, boolean cycle, String columns,
+    private record Row(long oid, String schema, String sequence, BigDecimal lastValue, BigDecimal nextValue,
+                       BigDecimal usedValue, BigDecimal maxValue, long incrementBy, boolean cycle, String columns,
                        BigDecimal limitValue, String columnType, long overWarning) {
+        /** nextval calls that still succeed: 0 once the next value is past the limit. */
+        BigDecimal callsLeft() {
+            BigDecimal left = limitValue.subtract(nextValue);
+            return left.signum() < 0 ? BigDecimal.ZERO
+                    : left.divideToIntegralValue(BigDecimal.valueOf(incrementBy)).add(BigDecimal.ONE);
+        }
+
+        /** The next nextval fails: no value left and no cycling back (a column's type does not cycle). */
+        boolean exhausted() {
+            return callsLeft().signum() == 0 && !(cycle && limitValue.compareTo(maxValue) == 0);
+        }
     }
+
+    private record Seen(BigDecimal lastValue, Instant at) {
+    }
+
+    private Map<Long, Seen> previous = Map.of();
 
     public SequencesDetector(PostgresTarget target) {
         super(target, SPEC);
@@ -64,38 +94,75 @@ public final class SequencesDetector extends PostgresDetector {
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
         double warn = ctx.setting(WARNING);
         double crit = ctx.setting(CRITICAL);
+        double timeWarn = ctx.setting(TIME_LEFT_WARNING).toSeconds();
+        double timeCrit = ctx.setting(TIME_LEFT_CRITICAL).toSeconds();
         Detection.Builder out = Detection.builder();
         List<Double> used = new ArrayList<>();
         long cap = ctx.setting(LIMIT);
         List<Row> rows = tx.list(SEQUENCES, Map.of("limit", cap, "warning", warn));
+        Instant now = ctx.now();
+        Map<Long, Seen> seen = new HashMap<>();
         int shown = 0;
         for (Row s : rows) {
-            BigDecimal last = s.lastValue();
             BigDecimal limit = s.limitValue();
             if (limit.signum() <= 0) {
                 continue;
             }
-            double ratio = last.doubleValue() / limit.doubleValue();
+            double ratio = s.usedValue().doubleValue() / limit.doubleValue();
             used.add(ratio);
-            if (ratio < warn) {
+            // a never-called sequence counts as one step before its start, so its first call is one call
+            BigDecimal called = s.usedValue();
+            seen.put(s.oid(), new Seen(called, now));
+            double callsPerSecond = rate(previous.get(s.oid()), called, now) / s.incrementBy();
+            BigDecimal callsLeft = s.callsLeft();
+            double secondsLeft = callsPerSecond > 0 ? callsLeft.doubleValue() / callsPerSecond : Double.POSITIVE_INFINITY;
+            Severity severity = s.exhausted() || ratio >= crit || secondsLeft <= timeCrit ? Severity.CRITICAL
+                    : ratio >= warn || secondsLeft <= timeWarn ? Severity.WARNING : null;
+            if (severity == null) {
                 continue;
             }
             shown++;
             String name = s.schema() + "." + s.sequence();
             String columns = s.columns();
-            out.finding(ctx.finding(Problem.SILENT_DATA_CORRUPTION, ratio >= crit ? Severity.CRITICAL : Severity.WARNING, name)
-                    .summary(String.format("sequence %s has used %.1f %% of its range (%s of %s)%s", name, ratio * 100,
-                            last.toPlainString(), limit.toPlainString(),
-                            columns.isEmpty() ? "" : "; it feeds " + columns + " (" + s.columnType() + ")"))
-                    .evidence("last_value", last.toPlainString()).evidence("limit", limit.toPlainString())
+            String state = s.exhausted()
+                    ? String.format("the next nextval fails: %s is at %s, its limit, and does not cycle", name,
+                    s.lastValue() == null ? "its start value " + s.nextValue().toPlainString() : s.lastValue().toPlainString())
+                    : String.format("sequence %s has %s calls left (%.1f %% of its range used, %s of %s%s)%s", name,
+                    callsLeft.toPlainString(), ratio * 100, s.lastValue() == null ? "never called, starts at "
+                            + s.nextValue().toPlainString() : s.lastValue().toPlainString(), limit.toPlainString(),
+                    s.cycle() && limit.compareTo(s.maxValue()) == 0 ? ", then it cycles" : "",
+                    callsPerSecond > 0 ? String.format("; at the recent rate (%.1f calls/s) it runs out in %s", callsPerSecond,
+                            Words.seconds(secondsLeft)) : "");
+            out.finding(ctx.finding(Problem.SILENT_DATA_CORRUPTION, severity, name)
+                    .summary(state + (columns.isEmpty() ? "" : "; it feeds " + columns + " (" + s.columnType() + ")"))
+                    .evidence("last_value", s.lastValue() == null ? null : s.lastValue().toPlainString())
+                    .evidence("called", s.lastValue() != null)
+                    .evidence("next_value", s.nextValue().toPlainString())
+                    .evidence("limit", limit.toPlainString())
+                    .evidence("calls_left", callsLeft.toPlainString())
+                    .evidence("exhausted", s.exhausted())
+                    .evidence("calls_per_second", callsPerSecond > 0 ? Words.round3(callsPerSecond) : null)
+                    .evidence("seconds_left", Double.isInfinite(secondsLeft) ? null : Math.round(secondsLeft))
                     .evidence("used_ratio", StatementsDetector.round(ratio)).evidence("columns", columns)
                     .evidence("column_type", s.columnType()).evidence("cycle", s.cycle())
                     .hint("widen the column before inserts fail: alter table ... alter column ... type bigint (rewrites "
-                            + "the table) or a new bigint column filled in batches"));
+                            + "the table) or a new bigint column filled in batches"
+                            + (limit.compareTo(s.maxValue()) == 0 ? "; raise the sequence's own maximum with alter sequence "
+                            + name + " as bigint maxvalue ..." : "")));
         }
+        previous = seen;
         long overWarning = rows.isEmpty() ? 0 : rows.get(0).overWarning();
-        Notes.truncated(out, ID, LIMIT, cap, shown, overWarning - shown, "sequences near the end of their range");
+        Notes.truncated(out, ID, LIMIT, cap, shown, Math.max(0, overWarning - shown), "sequences near the end of their range");
         StatsSupport.ranked(out, TOP_USED, used.stream().sorted((a, b) -> Double.compare(b, a)).toList(), ctx.setting(TOP));
         return out.build();
+    }
+
+    /** Values per second since the last run, 0 when unknown (first sight, a reset or a setval backwards). */
+    private static double rate(Seen before, BigDecimal last, Instant now) {
+        if (before == null || last.compareTo(before.lastValue()) < 0) {
+            return 0;
+        }
+        double seconds = Duration.between(before.at(), now).toMillis() / 1000.0;
+        return seconds <= 0 ? 0 : last.subtract(before.lastValue()).doubleValue() / seconds;
     }
 }

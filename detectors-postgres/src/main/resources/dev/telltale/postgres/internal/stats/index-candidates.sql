@@ -1,8 +1,11 @@
 -- What: the indexes of the connected database worth reporting, in one pass over pg_index:
---       unused (idx_scan = 0, not unique, primary, exclusion or replica identity), exact duplicates and
---       prefix-redundant ones (same table, access method, expressions and predicate; key columns and
---       operator classes a prefix of another valid index's; unique/primary ones are never called
---       redundant), and invalid ones (not while CREATE/REINDEX CONCURRENTLY is still building them).
+--       unused (idx_scan = 0, not unique, primary, exclusion, replica identity or backing a constraint),
+--       exact duplicates (of identical indexes all but one: the kept one backs a constraint, else is
+--       unique, else is the most scanned, else the oldest) and prefix-redundant ones (same table, access
+--       method, expressions and predicate; key columns and operator classes a prefix of another valid
+--       index's; unique ones never), each named with a cover that is itself kept, so following every hint
+--       never drops the last index on a column list; an index backing a constraint is never one to drop;
+--       and invalid ones (not while CREATE/REINDEX CONCURRENTLY is still building them).
 --       Candidates are ranked by pg_class.relpages (no lock, no size function over thousands of indexes),
 --       at most :limit per kind, each row with how many of its kind there are in all (kind_total); exact
 --       sizes are read only for the rows returned. Tables and indexes that someone holds an
@@ -17,8 +20,12 @@ with locked as (
 idx as (
   select x.indexrelid, x.indrelid, x.indisunique, x.indisprimary, x.indisexclusion, x.indisreplident,
          x.indisvalid, x.indnatts, x.indnkeyatts, x.indkey::text as indkey, x.indclass::text as indclass,
+         x.indcollation::text as indcollation, x.indoption::text as indoption,
          case when x.indexprs is null then '' else pg_get_expr(x.indexprs, x.indrelid) end as exprs,
          case when x.indpred is null then '' else pg_get_expr(x.indpred, x.indrelid) end as pred,
+         -- a primary key, unique or exclusion constraint, or the unique index a foreign key references:
+         -- DROP INDEX cannot remove it, so it is never the one a hint drops
+         exists (select 1 from pg_constraint k where k.conindid = x.indexrelid) as backs_constraint,
          i.relam, i.relpages, n.nspname, t.relname as table_name, i.relname as index_name,
          pg_stat_get_numscans(x.indexrelid) as idx_scan
     from pg_index x
@@ -31,26 +38,42 @@ idx as (
      and x.indrelid not in (select relation from locked where relation is not null)
      and x.indexrelid not in (select relation from locked where relation is not null)
 ),
+twins as (
+  -- valid indexes grouped by what they are (table, access method, key and included columns, operator
+  -- classes, collations, orderings, expressions, predicate); in each group the first is the one kept:
+  -- the one backing a constraint, else a unique one, else the most scanned, else the oldest (lowest oid)
+  select a.indexrelid,
+         first_value(a.indexrelid) over w as keeper
+    from idx a
+   where a.indisvalid
+  window w as (partition by a.indrelid, a.relam, a.indnkeyatts, a.indkey, a.indclass, a.indcollation, a.indoption,
+                            a.exprs, a.pred
+               order by a.backs_constraint desc, (a.indisunique or a.indisprimary) desc, a.indisreplident desc,
+                        a.idx_scan desc, a.indexrelid)
+),
 found as (
   select 'unused' as kind, a.indexrelid, a.indrelid, null::oid as other
     from idx a
    where a.idx_scan = 0 and a.indisvalid and a.relpages::float8 * current_setting('block_size')::float8 >= :min_size
-     and not (a.indisunique or a.indisprimary or a.indisexclusion or a.indisreplident)
+     and not (a.indisunique or a.indisprimary or a.indisexclusion or a.indisreplident or a.backs_constraint)
   union all
   select * from (
   select distinct on (a.indexrelid) 'duplicate', a.indexrelid, a.indrelid, b.indexrelid
     from idx a
+    join twins ta on ta.indexrelid = a.indexrelid
     join idx b on b.indrelid = a.indrelid and b.indexrelid <> a.indexrelid and b.indisvalid
               and b.relam = a.relam and b.exprs = a.exprs and b.pred = a.pred
-   where a.indisvalid and not (a.indisunique or a.indisprimary or a.indisexclusion)
-     and a.indnatts = a.indnkeyatts
-     and ((a.indkey = b.indkey and a.indclass = b.indclass
-           -- of two identical indexes, report one: the non-unique one, else the newer one
-           and (b.indisunique or b.indisprimary or a.indexrelid > b.indexrelid))
-          -- a strict prefix: an identical twin is judged by the line above, which reports only one of two
-          or (b.indnatts > a.indnatts
+    -- the index named as cover is always the one its own twins keep, so no hint drops the last copy
+    join twins tb on tb.indexrelid = b.indexrelid and tb.keeper = b.indexrelid
+   where a.indisvalid and not (a.backs_constraint or a.indisprimary or a.indisexclusion or a.indisreplident)
+     and (
+          -- of identical indexes, every one but the kept one (a unique one only when the kept one is unique too)
+          (ta.keeper = b.indexrelid and ta.keeper <> a.indexrelid
+           and (not a.indisunique or b.indisunique or b.indisprimary))
+          -- a strict prefix of another index's key columns (same operator classes); unique ones never
+          or (not a.indisunique and a.indnatts = a.indnkeyatts and b.indnatts > a.indnatts
               and (b.indkey || ' ') like (a.indkey || ' %') and (b.indclass || ' ') like (a.indclass || ' %')))
-   order by a.indexrelid, b.indexrelid
+   order by a.indexrelid, (ta.keeper = b.indexrelid) desc, b.indexrelid
   ) dups
   union all
   select 'invalid', a.indexrelid, a.indrelid, null

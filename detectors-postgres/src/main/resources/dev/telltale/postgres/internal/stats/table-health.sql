@@ -8,8 +8,9 @@
 --       under_floor, so the floor can say what it withheld; such a table may come back without being a
 --       candidate). candidates counts the tables past a floor
 --       before :limit cuts the list. Counters come from the pg_stat_get_*
---       functions (the pg_stat_user_tables view computes many more columns per table). The total size is
---       read only for the rows returned, and only when nobody holds an AccessExclusiveLock on the table.
+--       functions (the pg_stat_user_tables view computes many more columns per table). The real sizes
+--       (table_bytes, total_bytes) are read only for the rows returned, and only when nobody holds an
+--       AccessExclusiveLock on the table (table_bytes falls back to relpages then).
 -- Needs: nothing beyond CONNECT.
 -- Versions: 13 and later.
 with locked as (
@@ -61,7 +62,9 @@ judged as (
 select e.schemaname as schema, e.relname as table, e.n_live_tup, e.n_dead_tup, e.trigger, e.autovacuum_on,
        extract(epoch from now() - e.last_vacuum)::float8 as vacuum_age_seconds,
        extract(epoch from now() - e.last_analyze)::float8 as analyze_age_seconds,
-       e.relpages::int8 * e.bs::int8 as table_bytes, e.bloat_bytes,
+       -- the main fork's real size (relpages is 0 until the first vacuum/analyze); the estimate when locked
+       case when l.relation is null then pg_relation_size(e.relid) else e.relpages::int8 * e.bs::int8 end as table_bytes,
+       e.bloat_bytes,
        case when l.relation is null then pg_total_relation_size(e.relid) end as total_bytes,
        e.candidate, e.bloat_under_floor, e.candidates, e.under_floor
   from (select judged.*,

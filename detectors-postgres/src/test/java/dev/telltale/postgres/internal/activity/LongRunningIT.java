@@ -1,5 +1,6 @@
 package dev.telltale.postgres.internal.activity;
 
+import dev.telltale.core.Detection;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static dev.telltale.postgres.internal.activity.Sessions.exec;
 import static dev.telltale.postgres.internal.activity.Sessions.pid;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Idle transactions, sleeping queries and long transactions, each found for its own reason. */
@@ -139,6 +142,67 @@ class LongRunningIT {
             stop.set(true);
             busy.join();
         }
+    }
+
+    @Test
+    void sessionsWaitingOnALockAreTheVictimsOfTheirChainNotSlowQueries(TestPostgres pg) throws Exception {
+        try (Connection c = pg.connect()) {
+            exec(c, "drop table if exists parcels");
+            exec(c, "create table parcels(id int primary key, state text)");
+            exec(c, "insert into parcels values (1, 'new')");
+        }
+        Connection root = sessions.open("dispatcher");
+        int rootPid = pid(root);
+        exec(root, "begin");
+        exec(root, "update parcels set state = 'held' where id = 1");
+        List<Integer> victims = new ArrayList<>();
+        for (String name : List.of("courier-a", "courier-b")) {
+            Connection w = sessions.open(name);
+            int p = pid(w);
+            sessions.async(w, "update parcels set state = 'sent' where id = 1");
+            await().atMost(Duration.ofSeconds(20)).until(() -> sessions.waitingOnLock(p));
+            victims.add(p);
+        }
+        Map<String, String> settings = Map.of("active.warning", "1s", "transaction.warning", "1s");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Detection r = Sessions.detect(detector, settings);
+            // both have run one query past the threshold, waiting on Lock:transactionid: no finding of their own
+            assertThat(r.findings()).noneMatch(f -> victims.contains(f.evidence().get("pid")));
+            assertThat(r.signals()).anySatisfy(sig -> {
+                assertThat(sig.spec().name()).isEqualTo("postgres.long_running.sessions");
+                assertThat(sig.tagValues()).containsExactly("active");
+                assertThat(sig.value()).isGreaterThanOrEqualTo(2.0);
+            });
+        });
+        // the one finding of the cause: the chain at its root, with the victims in its evidence
+        Finding chain = Sessions.findings(new LockWaitsDetector(target), Map.of("warning", "1s", "critical", "10m"))
+                .stream().filter(f -> Integer.valueOf(rootPid).equals(f.evidence().get("root_pid"))).findFirst().orElseThrow();
+        assertThat(chain.evidence().get("blocked_pids").toString().split(", "))
+                .containsExactlyInAnyOrderElementsOf(victims.stream().map(String::valueOf).toList());
+    }
+
+    @Test
+    void anAbortedTransactionSaysHowLongItHasBeenOpenNotZero() throws Exception {
+        Connection c = sessions.open("ledger");
+        int pid = pid(c);
+        exec(c, "begin");
+        exec(c, "select count(*) from pg_class");
+        assertThatThrownBy(() -> exec(c, "select 1 / 0")).hasMessageContaining("division by zero");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            List<Finding> findings = about(pid, Map.of("idle-in-transaction.warning", "1s"));
+            assertThat(findings).singleElement().satisfies(f -> {
+                assertThat(f.evidence()).containsEntry("state", "idle in transaction (aborted)");
+                // the server clears xact_start on abort: the failed statement's start is the lower bound
+                assertThat((Double) f.evidence().get("transaction_seconds")).isGreaterThanOrEqualTo(1.0)
+                        .isGreaterThanOrEqualTo((Double) f.evidence().get("state_seconds"));
+                assertThat(f.evidence().get("transaction_seconds_measured").toString()).contains("lower bound");
+                assertThat(f.summary()).contains("transaction aborted by an error, open at least ")
+                        .doesNotContain("0 ms");
+            });
+        });
+        var registry = Sessions.publish(detector, Map.of("idle-in-transaction.warning", "1s"));
+        assertThat(Sessions.gauge(registry, "postgres.long_running.longest_transaction", "target", "shop"))
+                .isGreaterThanOrEqualTo(1.0);
     }
 
     @Test

@@ -73,41 +73,84 @@ class ServerWideIT {
             assertThat(f.summary()).contains("autovacuum_freeze_max_age");
             assertThat(Runs.signal(r, "postgres.wraparound.age", "xid").orElseThrow()).isGreaterThan(150_000.0);
             assertThat(Runs.signal(r, "postgres.wraparound.used", "xid").orElseThrow()).isLessThan(0.01);
+            // one cause, one finding per database: every catalog table is past the freeze limit too, and is
+            // named in the connected database's finding instead of being a finding of its own
+            assertThat(r.findings()).allSatisfy(x -> assertThat(x.subject()).startsWith("database "));
+            assertThat(r.findings()).extracting(x -> x.subject().replaceFirst(" \\(.*", ""))
+                    .doesNotHaveDuplicates().contains("database postgres", "database template1");
+            assertThat(f.evidence().get("oldest_relations").toString()).contains("pg_catalog.");
+            assertThat(f.summary()).contains("of its oldest relations are past the limits");
             pin.rollback();
         }
     }
 
     @Test
-    void checkpointsForcedByRequestRatherThanTime() throws Exception {
+    void manualCheckpointsAreRequestedNotForcedByWalVolume() throws Exception {
         CheckpointsDetector d = new CheckpointsDetector(target);
         assertThat(Runs.detect(d, Map.of()).findings()).isEmpty();
         try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 4; i++) {
                 s.execute("create table if not exists churn (v int); insert into churn select generate_series(1, 1000)");
                 s.execute("checkpoint");
             }
         }
+        // four requested checkpoints and a few kB of WAL: max_wal_size has nothing to do with them
         await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            Detection r = Runs.detect(d, Map.of());
-            assertThat(Runs.signal(r, "postgres.checkpoints.window", "requested").orElseThrow()).isGreaterThanOrEqualTo(3.0);
+            CheckpointsDetector fresh = new CheckpointsDetector(target);
+            Runs.detect(fresh, Map.of());
+            try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
+                for (int i = 0; i < 4; i++) {
+                    s.execute("insert into churn select generate_series(1, 1000)");
+                    s.execute("checkpoint");
+                }
+            }
+            Detection r = Runs.detect(fresh, Map.of());
+            assertThat(Runs.signal(r, "postgres.checkpoints.window", "requested").orElseThrow()).isGreaterThanOrEqualTo(4.0);
+            assertThat(Runs.signal(r, "postgres.checkpoints.window", "wal").orElseThrow()).isLessThanOrEqualTo(1.0);
+            assertThat(r.findings()).isEmpty();
         });
-        // the detector keeps its snapshot: make a fresh window that holds the three forced checkpoints
+    }
+
+    @Test
+    void checkpointsForcedByWalVolumeRatherThanTime() throws Exception {
+        try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("create table if not exists bulk (v int, pad text)");
+        }
+        // the detector keeps its snapshot: a fresh window that holds the bulk write
         CheckpointsDetector fresh = new CheckpointsDetector(target);
         Runs.detect(fresh, Map.of());
+        long before = requestedCheckpoints();
         try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
-            for (int i = 0; i < 3; i++) {
-                s.execute("insert into churn select generate_series(1, 1000)");
-                s.execute("checkpoint");
+            // ~250 MB of WAL against max_wal_size = 64MB: the checkpointer is forced every ~34 MB
+            for (int i = 0; i < 5; i++) {
+                s.execute("insert into bulk select g, repeat('w', 100) from generate_series(1, 300000) g");
             }
         }
-        await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        // a run consumes its window: first wait until the forced checkpoints reached the statistics
+        await().atMost(Duration.ofSeconds(60)).until(() -> requestedCheckpoints() - before >= 3);
+        {
             Detection r = Runs.detect(fresh, Map.of());
             Finding f = r.findings().stream().findFirst().orElseThrow();
             assertThat(f.problem()).isEqualTo(Problem.WRITE_AMPLIFICATION);
             assertThat(f.severity()).isEqualTo(Severity.WARNING);
             assertThat((Long) f.evidence().get("requested")).isGreaterThanOrEqualTo(3L);
+            assertThat((Long) f.evidence().get("wal_forced_at_most")).isGreaterThanOrEqualTo(3L);
+            assertThat((Long) f.evidence().get("wal_bytes")).isGreaterThan(100L * 1024 * 1024);
             assertThat(f.evidence().get("max_wal_size")).isEqualTo("64MB");
-        });
+            assertThat(f.summary()).contains("forced by WAL volume");
+        }
+    }
+
+    private static long requestedCheckpoints() throws Exception {
+        try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
+            // 17 moved the counters to pg_stat_checkpointer
+            boolean seventeen = c.getMetaData().getDatabaseMajorVersion() >= 17;
+            try (ResultSet rs = s.executeQuery(seventeen ? "select num_requested from pg_stat_checkpointer"
+                    : "select checkpoints_req from pg_stat_bgwriter")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     @Test

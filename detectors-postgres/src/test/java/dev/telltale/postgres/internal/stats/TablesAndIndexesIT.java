@@ -65,6 +65,26 @@ class TablesAndIndexesIT {
     }
 
     @Test
+    void aNeverVacuumedTableShowsItsRealSize(TestPostgres pg) throws Exception {
+        TestPostgres db = pg.newDatabase();
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            // never vacuumed nor analyzed: pg_class.relpages is still 0 although the file holds ~15 MB
+            s.execute("create table journal (id int, pad text) with (autovacuum_enabled = false)");
+            s.execute("insert into journal select g, repeat('j', 100) from generate_series(1, 110000) g");
+            s.execute("delete from journal where id <= 60000");
+        }
+        try (PostgresTarget target = PostgresTarget.fromUrl("sizes", db.jdbcUrl())) {
+            TableHealthDetector d = new TableHealthDetector(target);
+            await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Finding dead = find(Runs.detect(d, Map.of()), "public.journal (dead tuples)").orElseThrow();
+                assertThat(dead.evidence().get("last_vacuum")).isEqualTo("never");
+                assertThat((Long) dead.evidence().get("table_bytes")).isGreaterThan(12L * 1024 * 1024);
+                assertThat((Long) dead.evidence().get("total_bytes")).isGreaterThanOrEqualTo((Long) dead.evidence().get("table_bytes"));
+            });
+        }
+    }
+
+    @Test
     void unusedDuplicateInvalidAndTooManyIndexes(TestPostgres pg) throws Exception {
         TestPostgres db = pg.newDatabase();
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
@@ -123,6 +143,75 @@ class TablesAndIndexesIT {
     }
 
     @Test
+    void ofIdenticalIndexesExactlyOneIsReportedAndNeverTheOneThatMustStay(TestPostgres pg) throws Exception {
+        TestPostgres db = pg.newDatabase();
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("create table orders (id int primary key, customer int not null, code text not null, "
+                    + "ref int not null, placed int not null) with (autovacuum_enabled = false)");
+            s.execute("insert into orders select g, g % 1000, 'c' || g, g, g from generate_series(1, 50000) g");
+            // the oldest copy, bloated by updates; its younger twin is compact, so the planner scans that one
+            s.execute("create index on orders (customer)");
+            s.execute("update orders set customer = customer + 0");
+            s.execute("update orders set customer = customer + 0");
+            s.execute("vacuum orders");
+            s.execute("create index on orders (customer)");
+            // a unique constraint and a plain unique index on the same column: the constraint's must stay
+            s.execute("alter table orders add constraint orders_code_key unique (code)");
+            s.execute("create unique index orders_code_copy on orders (code)");
+            // an older unique index, then a constraint on the same column: age does not beat the constraint
+            s.execute("create unique index orders_ref_first on orders (ref)");
+            s.execute("alter table orders add constraint orders_ref_key unique (ref)");
+            // a copy of the primary key's index
+            s.execute("create index orders_id_copy on orders (id)");
+            // twins nobody scans, as a schema tool re-creating unnamed indexes leaves them: the oldest stays
+            s.execute("create index on orders (placed)");
+            s.execute("create index on orders (placed)");
+            s.execute("set enable_seqscan = off");
+            for (int i = 0; i < 5; i++) {
+                try (ResultSet rs = s.executeQuery("select count(*) from orders where customer = " + i)) {
+                    rs.next();
+                }
+            }
+        }
+        try (PostgresTarget target = PostgresTarget.fromUrl("twins", db.jdbcUrl())) {
+            IndexesDetector d = new IndexesDetector(target);
+            await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(scans(db, "orders_customer_idx1")).isGreaterThan(scans(db, "orders_customer_idx"));
+                Detection r = Runs.detect(d, Map.of());
+                List<Finding> redundant = r.findings().stream().filter(f -> f.subject().endsWith(" (redundant)")).toList();
+                // the most scanned copy stays although it is the younger one
+                assertThat(find(r, "public.orders_customer_idx (redundant)").orElseThrow().evidence())
+                        .containsEntry("covered_by", "public.orders_customer_idx1");
+                assertThat(find(r, "public.orders_customer_idx1 (redundant)")).isEmpty();
+                // the index backing a constraint stays, whether it is the younger or the older one
+                assertThat(find(r, "public.orders_code_copy (redundant)").orElseThrow().evidence())
+                        .containsEntry("covered_by", "public.orders_code_key");
+                assertThat(find(r, "public.orders_ref_first (redundant)").orElseThrow().evidence())
+                        .containsEntry("covered_by", "public.orders_ref_key");
+                assertThat(find(r, "public.orders_id_copy (redundant)").orElseThrow().evidence())
+                        .containsEntry("covered_by", "public.orders_pkey");
+                // unscanned twins: the oldest stays
+                assertThat(find(r, "public.orders_placed_idx1 (redundant)").orElseThrow().evidence())
+                        .containsEntry("covered_by", "public.orders_placed_idx");
+                // exactly one per pair, and no hint names an index that backs a constraint
+                assertThat(redundant).extracting(Finding::subject).containsExactlyInAnyOrder(
+                        "public.orders_customer_idx (redundant)", "public.orders_code_copy (redundant)",
+                        "public.orders_ref_first (redundant)", "public.orders_id_copy (redundant)",
+                        "public.orders_placed_idx1 (redundant)");
+                assertThat(redundant).noneMatch(f -> f.hint().contains("_key;") || f.hint().contains("_pkey;"));
+            });
+        }
+    }
+
+    private static long scans(TestPostgres db, String index) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select idx_scan from pg_stat_user_indexes where indexrelname = '" + index + "'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
     void sequencesNearTheirColumnsLimit(TestPostgres pg) throws Exception {
         TestPostgres db = pg.newDatabase();
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
@@ -147,6 +236,61 @@ class TablesAndIndexesIT {
             assertThat(visits.severity()).isEqualTo(Severity.WARNING);
             assertThat(r.findings()).hasSize(2);
             assertThat(Runs.signal(r, "postgres.sequences.used.top", "1").orElseThrow()).isGreaterThan(0.95);
+        }
+    }
+
+    @Test
+    void sequencesRatedByWhatIsLeftAndTheirRecentRate(TestPostgres pg) throws Exception {
+        TestPostgres db = pg.newDatabase();
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            // at its maximum without cycle: 100 % used, and the next nextval fails
+            s.execute("create sequence tiny_seq maxvalue 100");
+            s.execute("select setval('tiny_seq', 100)");
+            // never called, started near the end of an int4 column: last_value is null
+            s.execute("create sequence late_seq as integer start with 2147483600");
+            // 10 % used, silent by share; its rate between two runs decides
+            s.execute("create sequence busy_seq maxvalue 1000000");
+            s.execute("select setval('busy_seq', 100000)");
+            // 10 % used and idle: silent
+            s.execute("create sequence idle_seq maxvalue 1000000");
+            s.execute("select setval('idle_seq', 100000)");
+        }
+        try (PostgresTarget target = PostgresTarget.fromUrl("sequences-left", db.jdbcUrl())) {
+            SequencesDetector d = new SequencesDetector(target);
+            Detection first = Runs.detect(d, Map.of());
+            Finding tiny = find(first, "public.tiny_seq").orElseThrow();
+            assertThat(tiny.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(tiny.evidence()).containsEntry("calls_left", "0").containsEntry("exhausted", true);
+            assertThat(tiny.summary()).startsWith("the next nextval fails");
+            Finding late = find(first, "public.late_seq").orElseThrow();
+            assertThat(late.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(late.evidence()).containsEntry("called", false).containsEntry("next_value", "2147483600")
+                    .containsEntry("calls_left", "48").doesNotContainKey("last_value");
+            assertThat(late.summary()).contains("never called, starts at 2147483600");
+            assertThat(find(first, "public.busy_seq")).isEmpty();
+            assertThat(find(first, "public.idle_seq")).isEmpty();
+
+            try (Connection c = db.connect(); Statement s = c.createStatement()) {
+                try (ResultSet rs = s.executeQuery("select count(nextval('busy_seq')) from generate_series(1, 20000)")) {
+                    rs.next();
+                }
+                // its first call after a run is one call, not a jump from nothing to 2147483600
+                try (ResultSet rs = s.executeQuery("select nextval('late_seq')")) {
+                    rs.next();
+                }
+            }
+            Detection second = Runs.detect(d, Map.of());
+            Finding busy = find(second, "public.busy_seq").orElseThrow();
+            // 880,000 calls left at thousands per second: hours, not the 7 days of time-left.critical
+            assertThat(busy.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(busy.evidence()).containsEntry("calls_left", "880000");
+            assertThat((Double) busy.evidence().get("calls_per_second")).isPositive();
+            assertThat((Long) busy.evidence().get("seconds_left")).isLessThan(Duration.ofDays(7).toSeconds());
+            assertThat(busy.summary()).contains("at the recent rate");
+            assertThat(find(second, "public.idle_seq")).isEmpty();
+            Finding lateAgain = find(second, "public.late_seq").orElseThrow();
+            assertThat(lateAgain.evidence()).containsEntry("called", true).containsEntry("calls_left", "47");
+            assertThat((Double) lateAgain.evidence().get("calls_per_second")).isLessThan(1000.0);
         }
     }
 
