@@ -86,6 +86,11 @@ public final class PostgresTarget implements AutoCloseable {
         return settings.lockTimeout;
     }
 
+    /** Whether findings show query text with its constants ({@link Builder#showQueryLiterals}); off by default. */
+    public boolean showsQueryLiterals() {
+        return settings.showQueryLiterals;
+    }
+
     /** Closes the connection. Detectors of a closed target fail. */
     @Override
     public void close() {
@@ -98,7 +103,7 @@ public final class PostgresTarget implements AutoCloseable {
     }
 
     private record Settings(Duration statementTimeout, Duration lockTimeout, Duration connectTimeout,
-                            Duration networkMargin, int maxRows) {
+                            Duration networkMargin, int maxRows, boolean showQueryLiterals) {
     }
 
     /** Builds a target; every setter validates its value and names it in the error. */
@@ -111,6 +116,7 @@ public final class PostgresTarget implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration networkMargin = Duration.ofSeconds(5);
         private int maxRows = 1000;
+        private boolean showQueryLiterals;
 
         private Builder(String name) {
             if (name == null || !NAME.matcher(name).matches()) {
@@ -169,8 +175,18 @@ public final class PostgresTarget implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether query text in findings keeps its constants (default false: they are replaced by {@code $n}
+         * placeholders, so a card number or an e-mail address in a query never reaches a finding, a log or
+         * {@code /findings}). Turn on only where whoever reads the findings may read the data.
+         */
+        public Builder showQueryLiterals(boolean show) {
+            this.showQueryLiterals = show;
+            return this;
+        }
+
         public PostgresTarget build() {
-            Settings s = new Settings(statementTimeout, lockTimeout, connectTimeout, networkMargin, maxRows);
+            Settings s = new Settings(statementTimeout, lockTimeout, connectTimeout, networkMargin, maxRows, showQueryLiterals);
             if (url.isPresent()) {
                 PostgresUrl u = url.get();
                 PGSimpleDataSource ds = new PGSimpleDataSource();

@@ -27,6 +27,7 @@ public final class RedisTarget implements AutoCloseable {
     private final String name;
     private final String description;
     private final Topology topology;
+    private volatile KeyNames keyNames = KeyNames.defaults();
 
     static {
         // the per-node clients go to this module's internals only, never through a public method
@@ -94,6 +95,20 @@ public final class RedisTarget implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /**
+     * How findings and logs show key names: {@link KeyNames#defaults()} (the first segment only) unless set.
+     * Set it before the detectors first run.
+     */
+    public RedisTarget keyNames(KeyNames names) {
+        this.keyNames = Objects.requireNonNull(names, "names");
+        return this;
+    }
+
+    /** How findings and logs show key names. */
+    public KeyNames keyNames() {
+        return keyNames;
     }
 
     /** The nodes as last discovered (discovering them now if needed). */

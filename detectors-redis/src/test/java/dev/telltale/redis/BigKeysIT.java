@@ -15,7 +15,7 @@ class BigKeysIT {
 
     @Test
     void findsABigHashAndABigStringAmongSmallKeysAcrossResumedRuns() throws Exception {
-        try (LocalRedis redis = LocalRedis.start(); RedisTarget target = RedisTarget.fromUrl("cache", redis.url())) {
+        try (LocalRedis redis = LocalRedis.start(); RedisTarget target = RedisTarget.fromUrl("cache", redis.url()).keyNames(KeyNames.full())) {
             Map<String, String> kv = new HashMap<>();
             for (int i = 0; i < 100_000; i++) {
                 kv.put("session:" + i, "s" + i);
@@ -63,6 +63,24 @@ class BigKeysIT {
     }
 
     @Test
+    void byDefaultAKeyNameShowsOnlyItsFirstSegment() throws Exception {
+        String secret = "session:alice.victim@example.com:card=4111-1111-1111-1111";
+        try (LocalRedis redis = LocalRedis.start(); RedisTarget target = RedisTarget.fromUrl("cache", redis.url())) {
+            redis.redis().set(secret, "x".repeat(2 * 1024 * 1024));
+            redis.redis().set("quarterly-report", "x".repeat(2 * 1024 * 1024));
+            Detection d = Runs.run(Runs.detector(target, "redis.big-keys"));
+            assertThat(d.findings()).hasSize(2);
+            Finding f = Runs.finding(d, "key session:* #").orElseThrow();
+            assertThat(f.subject()).matches("key session:\\* #[0-9a-f]{8} on .*");
+            assertThat(Runs.finding(d, "key * #")).as("a name without a prefix shows none of itself").isPresent();
+            assertThat(d.toString()).doesNotContain("alice", "4111", "quarterly");
+            assertThat(d.signals()).allSatisfy(sig -> assertThat(sig.toString()).doesNotContain("session", "alice"));
+        }
+        assertThat(KeyNames.prefix(2).shown(secret)).startsWith("session:alice.victim@example.com:* #");
+        assertThat(KeyNames.full().shown(secret)).isEqualTo(secret);
+    }
+
+    @Test
     void aOneShotCheckWalksEverythingAlsoWhereScriptsAreRefused() throws Exception {
         try (LocalRedis redis = LocalRedis.start()) {
             // a user that may read keys but not run scripts (as some managed services set up monitoring users)
@@ -81,7 +99,7 @@ class BigKeysIT {
                 fields.put("f" + i, "v");
             }
             redis.redis().hset("catalog:all", fields);
-            try (RedisTarget target = RedisTarget.fromUrl("cache", "redis://monitor:any@127.0.0.1:" + redis.port())) {
+            try (RedisTarget target = RedisTarget.fromUrl("cache", "redis://monitor:any@127.0.0.1:" + redis.port()).keyNames(KeyNames.full())) {
                 Detection d = dev.telltale.testkit.DetectorHarness.of(Runs.detector(target, "redis.big-keys")).reportPass();
                 assertThat(Runs.finding(d, "key catalog:all")).hasValueSatisfying(f -> assertThat(f.evidence())
                         .containsEntry("size", 6_000L).containsEntry("scan_pass_complete", true));

@@ -90,7 +90,7 @@ class FullScanIT {
     void theDefaultCheckWalksTheWholeKeyspaceOnceAndNamesTheBigHash() throws Exception {
         AtomicLong lastTotal = new AtomicLong();
         AtomicLong updates = new AtomicLong();
-        try (RedisTarget target = RedisTarget.fromUrl("catalog", redis.url());
+        try (RedisTarget target = RedisTarget.fromUrl("catalog", redis.url()).keyNames(KeyNames.full());
              DetectorEngine engine = DetectorEngine.builder().detectors(RedisDetectors.forTarget(target))
                      .progress((detector, t, done, total, unit) -> {
                          if (unit.equals("keys")) {
@@ -126,7 +126,7 @@ class FullScanIT {
     void aSmallBudgetStatesTheCoverageAndTheReportIsNotOk() throws Exception {
         Map<String, String> budget = new HashMap<>();
         KEY_DETECTORS.forEach(id -> budget.put(id + ".scan.check-budget", "300ms"));
-        try (RedisTarget target = RedisTarget.fromUrl("catalog", redis.url());
+        try (RedisTarget target = RedisTarget.fromUrl("catalog", redis.url()).keyNames(KeyNames.full());
              DetectorEngine engine = DetectorEngine.builder().detectors(RedisDetectors.forTarget(target)).settings(budget).build()) {
             Report report = engine.runOnce(Duration.ofMillis(100));
             Coverage c = run(report, "redis.big-keys").coverage().orElseThrow();

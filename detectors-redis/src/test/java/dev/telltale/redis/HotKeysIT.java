@@ -27,7 +27,7 @@ class HotKeysIT {
     @Test
     void aHammeredKeyAmongTenThousandQuietOnesIsInTheTopThree() throws Exception {
         try (LocalRedis redis = LocalRedis.start("--maxmemory-policy", "allkeys-lfu");
-             RedisTarget target = RedisTarget.fromUrl("cache", redis.url())) {
+             RedisTarget target = RedisTarget.fromUrl("cache", redis.url()).keyNames(KeyNames.full())) {
             Map<String, String> quiet = new HashMap<>();
             for (int i = 0; i < 10_000; i++) {
                 quiet.put("product:" + i, "v" + i);
@@ -61,7 +61,7 @@ class HotKeysIT {
     @Test
     void withoutAnLfuPolicyItSaysWhy() throws Exception {
         try (LocalRedis redis = LocalRedis.start("--maxmemory-policy", "allkeys-lru");
-             RedisTarget target = RedisTarget.fromUrl("cache", redis.url())) {
+             RedisTarget target = RedisTarget.fromUrl("cache", redis.url()).keyNames(KeyNames.full())) {
             redis.redis().set("k", "v");
             for (int i = 0; i < 100; i++) {
                 redis.redis().get("k");

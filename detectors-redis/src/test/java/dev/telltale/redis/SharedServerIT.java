@@ -40,7 +40,7 @@ class SharedServerIT {
         uri.setLibraryVersion("");
         RedisClient client = RedisClient.create(uri);
         try (StatefulRedisConnection<String, String> c = client.connect();
-             RedisTarget target = RedisTarget.fromUrl("shared", redis.uri())) {
+             RedisTarget target = RedisTarget.fromUrl("shared", redis.uri()).keyNames(KeyNames.full())) {
             Map<String, String> fields = new HashMap<>();
             for (int i = 0; i < 6000; i++) {
                 fields.put("sku" + i, "1");

@@ -61,7 +61,7 @@ final class PostgresKind implements TargetKind {
 
     @Override
     public Optional<String> probe(TargetSpec spec) {
-        PostgresTarget t = create(spec);
+        PostgresTarget t = create(spec, Disclosure.NONE);
         try {
             PostgresTargetAccess.server(t, PROBE);
             return Optional.empty();
@@ -74,11 +74,17 @@ final class PostgresKind implements TargetKind {
 
     @Override
     public Opened open(List<TargetSpec> specs, List<TargetGroup> groups, Map<String, Object> integrity) {
+        return open(specs, groups, integrity, Disclosure.NONE);
+    }
+
+    @Override
+    public Opened open(List<TargetSpec> specs, List<TargetGroup> groups, Map<String, Object> integrity,
+                       Disclosure disclosure) {
         Map<String, PostgresTarget> byName = new LinkedHashMap<>();
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             for (TargetSpec spec : specs) {
-                PostgresTarget t = create(spec);
+                PostgresTarget t = create(spec, disclosure);
                 byName.put(spec.name(), t);
                 resources.add(t);
             }
@@ -105,9 +111,9 @@ final class PostgresKind implements TargetKind {
         }
     }
 
-    private static PostgresTarget create(TargetSpec spec) {
+    private static PostgresTarget create(TargetSpec spec, Disclosure disclosure) {
         try {
-            return PostgresTarget.fromUrl(spec.name(), spec.url());
+            return PostgresTarget.builder(spec.name()).url(spec.url()).showQueryLiterals(disclosure.queryLiterals()).build();
         } catch (IllegalArgumentException e) {
             throw new CliException("--postgres " + spec.name() + ": " + Redaction.message(e.getMessage()), e);
         }

@@ -54,13 +54,19 @@ final class RedisKind implements TargetKind {
 
     @Override
     public Opened open(List<TargetSpec> specs, List<TargetGroup> groups, Map<String, Object> integrity) {
+        return open(specs, groups, integrity, Disclosure.NONE);
+    }
+
+    @Override
+    public Opened open(List<TargetSpec> specs, List<TargetGroup> groups, Map<String, Object> integrity,
+                       Disclosure disclosure) {
         Map<String, RedisTarget> byName = new LinkedHashMap<>();
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             for (TargetSpec spec : specs) {
                 RedisTarget t;
                 try {
-                    t = RedisTarget.fromUrl(spec.name(), spec.url());
+                    t = RedisTarget.fromUrl(spec.name(), spec.url()).keyNames(disclosure.keyNames());
                 } catch (IllegalArgumentException e) {
                     throw new CliException("--redis " + spec.name() + ": " + Redaction.message(e.getMessage()), e);
                 }

@@ -37,7 +37,7 @@ public final class Session implements AutoCloseable {
      * file, {@code --set} overrides.
      */
     public record Request(Map<String, List<String>> targetsByKind, List<String> clusters, Optional<Path> config,
-                          Map<String, String> set) {
+                          Map<String, String> set, Disclosure disclosure) {
     }
 
     /** How a command treats a target that is down. */
@@ -114,7 +114,7 @@ public final class Session implements AutoCloseable {
                 boolean integrity = kind.acceptsIntegrity() && open.get(0).equals(e.getValue().get(0));
                 Set<String> openNames = open.stream().map(TargetSpec::name).collect(Collectors.toSet());
                 TargetKind.Opened opened = kind.open(open, TargetGroups.within(groups, kind.name(), openNames),
-                        integrity ? config.integrity() : Map.of());
+                        integrity ? config.integrity() : Map.of(), request.disclosure());
                 detectors.addAll(opened.detectors());
                 resources.addAll(opened.resources());
             }

@@ -74,6 +74,12 @@ public interface TargetKind {
      */
     Opened open(List<TargetSpec> targets, List<TargetGroup> groups, Map<String, Object> integrity);
 
+    /** {@link #open(List, List, Map)} for outputs that may show what {@code disclosure} allows. */
+    default Opened open(List<TargetSpec> targets, List<TargetGroup> groups, Map<String, Object> integrity,
+                        Disclosure disclosure) {
+        return open(targets, groups, integrity);
+    }
+
     /** The specs of every detector this kind can run: for {@code list}, the rules and validating settings. */
     List<DetectorSpec> specs();
 

@@ -36,7 +36,8 @@ public abstract class PostgresDetector implements Detector {
 
     @Override
     public final Detection detect(DetectionContext ctx) throws Exception {
-        return PostgresTargetAccess.queries(target).read(spec.id(), ctx.remaining(), tx -> detect(ctx, tx));
+        return PostgresTargetAccess.queries(target).read(spec.id(), ctx.remaining(),
+                tx -> QueryText.during(target.showsQueryLiterals(), () -> detect(ctx, tx)));
     }
 
     /** Looks once, inside a read-only transaction. Throws on failure, like {@link Detector#detect}. */

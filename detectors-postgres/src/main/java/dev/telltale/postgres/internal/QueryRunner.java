@@ -55,6 +55,7 @@ public final class QueryRunner implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock(true);
     private Handle handle;
     private ServerProbe probe;
+    private SessionState sessionBaseline;
     private boolean closed;
     private long connectionsOpened;
     private final Counters counters = new Counters();
@@ -82,6 +83,10 @@ public final class QueryRunner implements AutoCloseable {
      *                      {@link QueryFailure} or {@link dev.telltale.core.DetectionSkippedException}
      */
     public <T> T read(String purpose, Duration budget, TxWork<T> work) throws Exception {
+        return read(purpose, budget, false, work);
+    }
+
+    private <T> T read(String purpose, Duration budget, boolean userSql, TxWork<T> work) throws Exception {
         long waitMillis = Math.max(1, budget.toMillis());
         if (!lock.tryLock(waitMillis, TimeUnit.MILLISECONDS)) {
             throw new DetectionTimeoutException("target '" + targetName + "' stayed busy with another detection for "
@@ -98,7 +103,23 @@ public final class QueryRunner implements AutoCloseable {
             Handle h = connection();
             boolean ok = false;
             try {
-                T result = inTransaction(h, statementTimeout, budget, work);
+                T result;
+                if (userSql) {
+                    SessionState.requireExtendedProtocol(targetName, h.getConnection());
+                    String dirt;
+                    try {
+                        result = inTransaction(h, statementTimeout, budget, tx -> work.run(tx.oneStatementEach()));
+                    } finally {
+                        dirt = dropIfChanged(h, purpose, statementTimeout);
+                    }
+                    if (dirt != null) {
+                        ok = true;
+                        throw new IllegalStateException(purpose + " left the session changed (" + dirt
+                                + "); the connection was dropped");
+                    }
+                } else {
+                    result = inTransaction(h, statementTimeout, budget, work);
+                }
                 ok = true;
                 return result;
             } finally {
@@ -109,6 +130,31 @@ public final class QueryRunner implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * {@link #read} for SQL that embeds configured fragments (integrity checks): the connection must use the
+     * extended protocol (never {@code preferQueryMode=simple}, where the server runs every statement of a text),
+     * each query must be one statement to the driver as well, and afterwards the session must be as it was (no
+     * advisory lock held, no session setting changed); a session left otherwise is dropped and the run fails.
+     */
+    public <T> T readUserSql(String purpose, Duration budget, TxWork<T> work) throws Exception {
+        return read(purpose, budget, true, work);
+    }
+
+    /** Drops the connection when its session is not as it was when opened (or cannot be checked); says why. */
+    private String dropIfChanged(Handle h, String purpose, Duration timeout) {
+        String dirt;
+        try {
+            dirt = sessionBaseline == null ? "no baseline" : sessionBaseline.changesIn(h.getConnection(), timeout);
+        } catch (SQLException | RuntimeException e) {
+            dirt = "it could not be checked: " + e.getMessage();
+        }
+        if (dirt != null) {
+            LOG.warn("target '{}': {} left the session changed ({}); dropping its connection", targetName, purpose, dirt);
+            discard(null);
+        }
+        return dirt;
     }
 
     /** The probe of the current connection, opening one if needed. */
@@ -215,6 +261,7 @@ public final class QueryRunner implements AutoCloseable {
             h = jdbi.open();
             handle = h;
             probe = readProbe(h);
+            sessionBaseline = SessionState.of(c, config.statementTimeout());
             connectionsOpened++;
             LOG.debug("target '{}' connected to {}: {}", targetName, description, probe);
             return h;

@@ -3,7 +3,11 @@ package dev.telltale.postgres.internal;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.Parser;
+
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +36,7 @@ public final class ReadOnlyTx {
     private final long deadlineNanos;
     private final int maxTimeoutSeconds;
     private final QueryRunner.Counters counters;
+    private final boolean oneStatement;
 
     /**
      * @param deadlineNanos     {@link System#nanoTime()} at which the run's budget (plus the network margin) is spent
@@ -39,6 +44,12 @@ public final class ReadOnlyTx {
      */
     ReadOnlyTx(Handle handle, ServerProbe server, String targetName, int maxRows, long deadlineNanos,
                int maxTimeoutSeconds, QueryRunner.Counters counters) {
+        this(handle, server, targetName, maxRows, deadlineNanos, maxTimeoutSeconds, counters, false);
+    }
+
+    private ReadOnlyTx(Handle handle, ServerProbe server, String targetName, int maxRows, long deadlineNanos,
+                       int maxTimeoutSeconds, QueryRunner.Counters counters, boolean oneStatement) {
+        this.oneStatement = oneStatement;
         this.handle = handle;
         this.server = server;
         this.targetName = targetName;
@@ -66,7 +77,16 @@ public final class ReadOnlyTx {
         if (rowCap < 1) {
             throw new IllegalArgumentException("rowCap: '" + rowCap + "' must be at least 1");
         }
-        return new ReadOnlyTx(handle, server, targetName, rowCap, deadlineNanos, maxTimeoutSeconds, counters);
+        return new ReadOnlyTx(handle, server, targetName, rowCap, deadlineNanos, maxTimeoutSeconds, counters, oneStatement);
+    }
+
+    /**
+     * The same transaction, refusing any SQL the driver would send as more than one statement: with the
+     * extended protocol (which {@link QueryRunner#readUserSql} makes sure of) one statement is all the
+     * server accepts in one Parse message, so text that a quote trick turned into two never leaves the client.
+     */
+    ReadOnlyTx oneStatementEach() {
+        return new ReadOnlyTx(handle, server, targetName, maxRows, deadlineNanos, maxTimeoutSeconds, counters, true);
     }
 
     /** Runs a query without parameters; at most the row cap comes back. */
@@ -129,6 +149,9 @@ public final class ReadOnlyTx {
 
     private <R> List<R> run(String name, String text, Map<String, ?> params, Class<R> rowType, int cap) {
         RowMapping<R> mapping = RowMapping.of(rowType);
+        if (oneStatement) {
+            requireOneStatement(name, text);
+        }
         try (Query q = handle.createQuery(text)) {
             q.bindMap(params);
             q.setMaxRows(cap);
@@ -146,6 +169,22 @@ public final class ReadOnlyTx {
             return rows;
         } catch (RuntimeException e) {
             throw QueryFailure.of(targetName, name, e);
+        }
+    }
+
+    private void requireOneStatement(String name, String text) {
+        int statements;
+        try {
+            boolean standardStrings = handle.getConnection().unwrap(BaseConnection.class).getStandardConformingStrings();
+            // the driver's own splitter: what it finds is what it would send
+            statements = Parser.parseJdbcSql(text, standardStrings, true, true, false, false).size();
+        } catch (SQLException e) {
+            throw new IllegalStateException("query " + name + " on target '" + targetName + "': cannot check that it is one "
+                    + "statement: " + e.getMessage(), e);
+        }
+        if (statements != 1) {
+            throw new IllegalStateException("query " + name + " on target '" + targetName + "': refused to send "
+                    + statements + " statements where one was built");
         }
     }
 

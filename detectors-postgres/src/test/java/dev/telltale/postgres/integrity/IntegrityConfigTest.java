@@ -163,6 +163,31 @@ class IntegrityConfigTest {
                 .hasMessage("integrity.invariant[rule].sql: the query must be a SELECT (or WITH ... SELECT)");
     }
 
+    /** The fragments that got through the earlier guard, which read E'' strings differently from the server. */
+    @Test
+    void fragmentsThatFooledTheOldGuardAreRefused() {
+        IntegrityChecks c = IntegrityChecks.on(db);
+        String bypass = "status = E'\\'') group by t.idempotency_key; commit; alter role telltale set work_mem = 77777; "
+                + "commit; select 1 from payments t where (E'\\'' = 'x'";
+        assertThatThrownBy(() -> c.duplicates("payments").where(bypass))
+                .hasMessageEndingWith("closes a parenthesis it did not open");
+        assertThatThrownBy(() -> c.duplicates("payments").where("status = E'\\'' ; commit; select E'\\''"))
+                .hasMessageEndingWith("contains ';': one condition, not several statements");
+        assertThatThrownBy(() -> c.duplicates("payments").where("true group by 1"))
+                .hasMessageEndingWith("contains 'GROUP' outside parentheses: one condition, not the rest of a query");
+        assertThatThrownBy(() -> c.duplicates("payments").where("x = '\\'"))
+                .hasMessageEndingWith("has a backslash in a '...' string; write it as E'...' with '\\\\'");
+        assertThatThrownBy(() -> c.duplicates("payments").where("x = $1"))
+                .hasMessageEndingWith("contains a positional parameter $1");
+        assertThatThrownBy(() -> c.duplicates("payments").where("exists (select 1 from (delete from x returning 1) d)"))
+                .hasMessageEndingWith("contains 'DELETE': a check only reads (write \"delete\" in double quotes if it is a column)");
+        assertThatThrownBy(() -> c.invariant("locks", "select id from payments for update"))
+                .hasMessageEndingWith("contains 'FOR' outside parentheses: a check takes no row locks");
+        // the same characters inside a string the server sees as one are data
+        c.duplicates("payments").key("k").where("note = E'\\'; commit; (' and code = U&'\\0041'").add();
+        c.invariant("substr", "select id from payments where substring(note from 1 for 2) = 'ab'").add();
+    }
+
     @Test
     void builderValuesAreCheckedAsTheyAreSet() {
         IntegrityChecks c = IntegrityChecks.on(db);

@@ -63,22 +63,104 @@ class SafetyIT {
     }
 
     @Test
-    void fragmentCallingAWritingFunctionFailsReadOnlyAndChangesNothing() throws Exception {
+    void fragmentCallingAWritingFunctionIsRefusedAndChangesNothing() throws Exception {
         Detector d = IntegrityChecks.on(target).duplicates("victims").key("name").where("tt_wipe()").build();
         assertThatThrownBy(() -> detect(d))
-                .hasMessageStartingWith("integrity.duplicates[victims.name]: ERROR: cannot execute DELETE in a read-only transaction");
-        // closing our bracket to splice in more SQL is refused; a balanced sub-select still cannot write
+                .hasMessage("integrity.duplicates[victims.name].where: 'tt_wipe()' calls tt_wipe(), which is volatile: "
+                        + "a check may call only immutable or stable functions");
+        // closing our bracket to splice in more SQL is refused; a balanced sub-select cannot call it either
         assertThatThrownBy(() -> IntegrityChecks.on(target).negativeValues("victims", "id").where("true) or (select tt_wipe()"))
                 .hasMessageEndingWith("closes a parenthesis it did not open");
         Detector subSelect = IntegrityChecks.on(target).negativeValues("victims", "id").where("(select tt_wipe())").build();
-        assertThatThrownBy(() -> detect(subSelect)).hasMessageContaining("read-only transaction");
-        Detector invariant = IntegrityChecks.on(target).invariant("sneaky",
-                "with gone as (delete from victims returning id) select id from gone").build();
-        // wrapped as a sub-query, a data-modifying WITH does not even plan
-        assertThatThrownBy(() -> detect(invariant)).hasMessageContaining("data-modifying statement must be at the top level");
+        assertThatThrownBy(() -> detect(subSelect)).hasMessageContaining("calls tt_wipe(), which is volatile");
+        assertThatThrownBy(() -> IntegrityChecks.on(target).invariant("sneaky",
+                "with gone as (delete from victims returning id) select id from gone"))
+                .hasMessageContaining("contains 'DELETE': a check only reads");
         Detector viaFunction = IntegrityChecks.on(target).invariant("sneakier", "select id from victims where tt_wipe()").build();
-        assertThatThrownBy(() -> detect(viaFunction)).hasMessageContaining("read-only transaction");
+        assertThatThrownBy(() -> detect(viaFunction)).hasMessageContaining("calls tt_wipe(), which is volatile");
         assertThat(victims()).isEqualTo(5);
+    }
+
+    /**
+     * What got through the earlier guard (2026-12-01): a quote trick to run statements after a COMMIT, and
+     * functions that sleep past the timeout, lock for the session or end a backend. Each fails validation, and
+     * the server shows no trace: no role setting, no table, no advisory lock, the other backend alive.
+     */
+    @Test
+    void theBypassesOfTheAgentReviewFailValidationAndChangeNothingOnTheServer() throws Exception {
+        String role = "tt_safety_" + ProcessHandle.current().pid();
+        try (Connection admin = db.connect(); Connection bystander = db.connect()) {
+            sql(admin, "drop role if exists " + role, "create role " + role);
+            try {
+                int pid = one(bystander, "select pg_backend_pid()");
+                String escape = "status = E'\\'') group by t.name; commit; %s; commit; select 1 from victims t where (E'\\'' = 'x'";
+                String[] fragments = {
+                        escape.formatted("alter role " + role + " set work_mem = 77777"),
+                        escape.formatted("create table tt_created(id int)"),
+                        "name = E'\\'' ; commit; alter role " + role + " set work_mem = 77777; select E'\\''",
+                        "pg_sleep(25) is not null",
+                        "pg_catalog.pg_sleep(25) is not null",
+                        "\"pg_sleep\"(25) is not null",
+                        "(select pg_sleep_for('25 seconds')) is not null",
+                        "pg_advisory_lock(1) is not null",
+                        "pg_try_advisory_lock(1)",
+                        "pg_terminate_backend(" + pid + ")",
+                        "pg_cancel_backend(" + pid + ")",
+                        "set_config('work_mem', '77777', false) is not null",
+                        "txid_current() > 0",
+                        "nextval('x') > 0",
+                        "query_to_xml('select 1', true, true, '') is not null",
+                };
+                for (String f : fragments) {
+                    long start = System.nanoTime();
+                    assertThatThrownBy(() -> {
+                        IntegrityChecks checks = IntegrityChecks.on(target);
+                        checks.duplicates("victims").key("name").where(f).add();
+                        checks.validate(Duration.ofSeconds(10));
+                    }).as(f).isInstanceOf(IntegrityConfigException.class);
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).as(f).isLessThan(Duration.ofSeconds(5));
+                }
+                assertThat(one(admin, "select count(*)::int from pg_db_role_setting s join pg_roles r on r.oid = s.setrole "
+                        + "where r.rolname = '" + role + "'")).isZero();
+                assertThat(one(admin, "select count(*)::int from pg_class where relname = 'tt_created'")).isZero();
+                assertThat(one(admin, "select count(*)::int from pg_locks where locktype = 'advisory' and database = "
+                        + "(select oid from pg_database where datname = current_database())")).isZero();
+                assertThat(one(bystander, "select pg_backend_pid()")).isEqualTo(pid);
+            } finally {
+                sql(admin, "drop role if exists " + role);
+            }
+        }
+        assertThat(victims()).isEqualTo(5);
+    }
+
+    @Test
+    void aFunctionThatLiesAboutItsVolatilityCannotLeaveALockBehind() throws Exception {
+        try (Connection c = db.connect()) {
+            sql(c, "create or replace function tt_lock() returns boolean language plpgsql stable as "
+                    + "'begin perform pg_advisory_lock(4242); return true; end'");
+        }
+        Detector d = IntegrityChecks.on(target).duplicates("victims").key("name").where("tt_lock()").build();
+        assertThatThrownBy(() -> detect(d)).hasMessageContaining("left the session changed (1 advisory lock(s) held); "
+                + "the connection was dropped");
+        try (Connection c = db.connect()) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                    one(c, "select count(*)::int from pg_locks where locktype = 'advisory' and objid = 4242") == 0);
+        }
+    }
+
+    @Test
+    void theSimpleQueryProtocolIsRefused() throws Exception {
+        try (PostgresTarget simple = PostgresTarget.fromUrl("simple", db.jdbcUrl() + "&preferQueryMode=simple")) {
+            Detector d = IntegrityChecks.on(simple).duplicates("victims").key("name").where("name <> 'x'").build();
+            assertThatThrownBy(() -> detect(d)).hasMessageContaining("integrity checks refuse preferQueryMode=simple");
+        }
+    }
+
+    private static int one(Connection c, String query) throws Exception {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     @Test
@@ -117,7 +199,8 @@ class SafetyIT {
     @Test
     void aStatementTimeoutBoundsASlowCheck() throws Exception {
         try (PostgresTarget quick = PostgresTarget.builder("quick").url(db.jdbcUrl()).statementTimeout(Duration.ofMillis(300)).build()) {
-            Detector d = IntegrityChecks.on(quick).duplicates("victims").key("name").where("pg_sleep(1) is not null").build();
+            Detector d = IntegrityChecks.on(quick).duplicates("victims").key("name")
+                    .where("(select count(*) from generate_series(1, 200000000)) > 0").build();
             assertThatThrownBy(() -> detect(d)).hasMessage("integrity.duplicates[victims.name]: ERROR: canceling statement "
                     + "due to statement timeout [SQLState 57014]; scan the table in ranges (chunk-rows) or raise the "
                     + "target's statement timeout");

@@ -184,10 +184,10 @@ public final class BigKeysDetector extends RedisDetector {
             long limit = limits.get(k.type());
             boolean huge = k.size() >= 10 * limit || k.memory() >= 10 * memLimit;
             String unit = k.type().equals("string") ? "bytes" : elementsOf(k.type());
-            out.finding(ctx.finding(Problem.SLOW_QUERIES, huge ? Severity.CRITICAL : Severity.WARNING, "key " + k.name() + " on " + address)
-                    .summary(String.format("Big %s %s on Redis %s: %,d %s, %s in memory", k.type(), k.name(), address, k.size(), unit,
+            out.finding(ctx.finding(Problem.SLOW_QUERIES, huge ? Severity.CRITICAL : Severity.WARNING, "key " + keyName(k.name()) + " on " + address)
+                    .summary(String.format("Big %s %s on Redis %s: %,d %s, %s in memory", k.type(), keyName(k.name()), address, k.size(), unit,
                             MemoryDetector.mb(k.memory())))
-                    .evidence("key", k.name()).evidence("type", k.type()).evidence("size", k.size()).evidence("unit", unit)
+                    .evidence("key", keyName(k.name())).evidence("type", k.type()).evidence("size", k.size()).evidence("unit", unit)
                     .evidence("memory_bytes", k.memory()).evidence("threshold", limit)
                     .evidence("scan_pass_complete", report.complete)
                     .hint("whole-key commands on it (HGETALL, SMEMBERS, DEL, a migration or an eviction) block the server and"

@@ -148,10 +148,10 @@ public final class HotKeysDetector extends RedisDetector {
             Hot h = hottest.get(i);
             out.signal(FREQUENCY, h.frequency(), tags(node, String.valueOf(i + 1)));
             if (h.frequency() >= ctx.setting(WARNING) && h.frequency() >= ctx.setting(RATIO) * Math.max(1, mean)) {
-                out.finding(ctx.finding(Problem.PERFORMANCE_HOTSPOTS, Severity.WARNING, "key " + h.key() + " on " + address)
+                out.finding(ctx.finding(Problem.PERFORMANCE_HOTSPOTS, Severity.WARNING, "key " + keyName(h.key()) + " on " + address)
                         .summary(String.format("Hot key %s on Redis %s: LFU counter %d, %.0f x the mean of %d sampled keys (rank %d)",
-                                h.key(), address, h.frequency(), h.frequency() / Math.max(1, mean), sampled[0], i + 1))
-                        .evidence("key", h.key()).evidence("rank", i + 1).evidence("lfu_counter", h.frequency())
+                                keyName(h.key()), address, h.frequency(), h.frequency() / Math.max(1, mean), sampled[0], i + 1))
+                        .evidence("key", keyName(h.key())).evidence("rank", i + 1).evidence("lfu_counter", h.frequency())
                         .evidence("mean_counter", MemoryDetector.round(mean)).evidence("sampled_keys", sampled[0])
                         .evidence("scan_pass_complete", passComplete).evidence("maxmemory_policy", policy)
                         .hint("one key takes a large share of this node's traffic: cache it in the application (near cache),"

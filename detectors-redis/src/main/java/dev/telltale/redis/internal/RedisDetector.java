@@ -35,6 +35,11 @@ public abstract class RedisDetector implements Detector {
         return spec;
     }
 
+    /** A key name as the target's {@link dev.telltale.redis.KeyNames} policy lets findings show it. */
+    protected final String keyName(String key) {
+        return target.keyNames().shown(key);
+    }
+
     @Override
     public final String target() {
         return target.name();

@@ -124,7 +124,7 @@ public final class SlowCommandsDetector extends RedisDetector {
                             g.getValue().size(), g.getKey().toUpperCase(Locale.ROOT), address, slowest.micros() / 1000.0))
                     .evidence("command", g.getKey()).evidence("entries", g.getValue().size())
                     .evidence("slowest_ms", slowest.micros() / 1000.0).evidence("total_ms", total / 1000.0)
-                    .evidence("slowest_call", slowest.shown()).evidence("slowest_at", slowest.at().toString())
+                    .evidence("slowest_call", slowest.shown(this::keyName)).evidence("slowest_at", slowest.at().toString())
                     .evidence("slowest_client", slowest.client()).evidence("slowest_id", slowest.id())
                     .evidence("missed_entries", missed > 0 ? missed : null).evidence("reset", reset)
                     .hint(missed > 0 ? "the slowlog wrapped between runs: raise slowlog-max-len or run this detector more often"
@@ -174,6 +174,11 @@ public final class SlowCommandsDetector extends RedisDetector {
      * (both in entries since Redis 4.0; empty before).
      */
     record Entry(long id, Instant at, long micros, List<String> args, String client, String clientName) {
+        /** Commands whose first argument is a script, a subcommand or a number rather than a key name. */
+        private static final java.util.Set<String> NOT_A_KEY = java.util.Set.of("eval", "eval_ro", "evalsha", "evalsha_ro",
+                "fcall", "fcall_ro", "script", "function", "config", "client", "cluster", "info", "debug", "memory",
+                "object", "command", "acl", "module", "select", "latency", "slowlog", "xinfo", "xgroup", "pubsub");
+
         static Entry parse(Object raw) {
             List<?> f = (List<?>) raw;
             List<String> args = new ArrayList<>();
@@ -194,14 +199,17 @@ public final class SlowCommandsDetector extends RedisDetector {
             return args.isEmpty() ? "unknown" : args.get(0).toLowerCase(Locale.ROOT);
         }
 
-        /** The command and its first argument (usually the key), truncated; other arguments are counted, not shown. */
-        String shown() {
+        /**
+         * The command and its first argument (usually the key, shown as {@code key} shows it), truncated; other
+         * arguments (values) are counted, not shown.
+         */
+        String shown(java.util.function.UnaryOperator<String> key) {
             if (args.isEmpty()) {
                 return "";
             }
             StringBuilder s = new StringBuilder(args.get(0).toUpperCase(Locale.ROOT));
             if (args.size() > 1) {
-                String first = args.get(1);
+                String first = NOT_A_KEY.contains(command()) ? args.get(1) : key.apply(args.get(1));
                 s.append(' ').append(first.length() > 60 ? first.substring(0, 60) + "..." : first);
             }
             if (args.size() > 2) {

@@ -1,9 +1,12 @@
 package dev.telltale.cli.internal.command;
 
+import dev.telltale.cli.internal.CliException;
+import dev.telltale.cli.internal.Disclosure;
 import dev.telltale.cli.internal.Session;
 import dev.telltale.cli.internal.TargetKind;
 import dev.telltale.cli.internal.TargetKinds;
 import dev.telltale.core.SettingType;
+import dev.telltale.redis.KeyNames;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -41,6 +44,18 @@ public final class Options {
                         "Other targets of a kind are compared only when they share a lineage (PostgreSQL system"
                         + " identifier, Redis replication or cluster)."})
         List<String> clusters = new java.util.ArrayList<>();
+
+        @Option(names = "--show-query-literals", description = "Show query text in findings and logs with its "
+                + "constants (card numbers, e-mail addresses...); by default they are replaced by $1, $2...")
+        boolean showQueryLiterals;
+
+        @Option(names = "--show-key-names", description = "Show whole Redis key names in findings and logs; by default "
+                + "only their first segments (--key-name-depth) show, as session:* #tag.")
+        boolean showKeyNames;
+
+        @Option(names = "--key-name-depth", paramLabel = "N", defaultValue = "1",
+                description = "How many ':'-separated segments of a Redis key name findings show (1 to 16, default 1).")
+        int keyNameDepth;
 
         @Option(names = "--verbose", description = "Logs more and prints stack traces.")
         boolean verbose;
@@ -88,7 +103,18 @@ public final class Options {
                     given.put(kind, List.copyOf(urls));
                 }
             });
-            return new Session.Request(given, List.copyOf(clusters), Optional.ofNullable(config), set);
+            return new Session.Request(given, List.copyOf(clusters), Optional.ofNullable(config), set,
+                    new Disclosure(showQueryLiterals, keyNames()));
+        }
+
+        private KeyNames keyNames() {
+            if (showKeyNames) {
+                return KeyNames.full();
+            }
+            if (keyNameDepth < 1 || keyNameDepth > 16) {
+                throw new CliException("--key-name-depth: '" + keyNameDepth + "' must be between 1 and 16");
+            }
+            return KeyNames.prefix(keyNameDepth);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.telltale.postgres.internal.PostgresTargetAccess;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 
@@ -84,10 +85,18 @@ public abstract class Check {
 
     /** Resolves names inside one read-only transaction on the target: what most kinds need. */
     protected final void resolveOnTarget(Duration budget, ResolveWork work) throws Exception {
-        PostgresTargetAccess.queries(target).read(common.kind() + " validate", budget, tx -> {
+        PostgresTargetAccess.queries(target).readUserSql(common.kind() + " validate", budget, tx -> {
+            for (Map.Entry<String, String> f : fragments().entrySet()) {
+                FunctionGuard.check(tx, what(f.getKey()), f.getValue());
+            }
             work.resolve(tx);
             return null;
         });
+    }
+
+    /** The configured SQL fragments of the check by field name ({@code where}, {@code sql}), checked at validation. */
+    protected Map<String, String> fragments() {
+        return Map.of();
     }
 
     /** Name resolution inside a read-only transaction. */

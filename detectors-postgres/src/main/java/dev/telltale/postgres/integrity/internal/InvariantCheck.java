@@ -40,6 +40,11 @@ public final class InvariantCheck extends Check {
     }
 
     @Override
+    protected Map<String, String> fragments() {
+        return Map.of("sql", sql);
+    }
+
+    @Override
     protected void resolveOn(Duration budget) throws Exception {
         resolveOnTarget(budget, this::resolve);
     }
@@ -58,7 +63,7 @@ public final class InvariantCheck extends Check {
         long start = System.nanoTime();
         record Hit(long total, String key) {
         }
-        List<Hit> hits = PostgresTargetAccess.queries(target()).read(common().kind(), budget, tx -> tx.list(common().kind(),
+        List<Hit> hits = PostgresTargetAccess.queries(target()).readUserSql(common().kind(), budget, tx -> tx.list(common().kind(),
                 "select count(*) over () as total, left(key, 200) as key from (" + wrapped() + ") v order by key limit "
                         + common().sampleSize(), Map.of(), Hit.class));
         Map<String, Object> evidence = new LinkedHashMap<>();

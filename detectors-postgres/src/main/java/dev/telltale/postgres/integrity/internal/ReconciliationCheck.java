@@ -43,6 +43,14 @@ public final class ReconciliationCheck extends ScanCheck {
     }
 
     @Override
+    protected Map<String, String> fragments() {
+        Map<String, String> f = new java.util.LinkedHashMap<>();
+        a.where().ifPresent(w -> f.put("a.where", w));
+        b.where().ifPresent(w -> f.put("b.where", w));
+        return f;
+    }
+
+    @Override
     protected Map<String, Object> params() {
         return Map.of("tolerance", tolerance);
     }

@@ -89,6 +89,11 @@ public abstract class ScanCheck extends Check {
         return Map.of();
     }
 
+    @Override
+    protected Map<String, String> fragments() {
+        return where.map(w -> Map.of("where", w)).orElse(Map.of());
+    }
+
     /** {@code and (<where>)}, or nothing. */
     protected final String andWhere() {
         return where.map(w -> " and (" + w + ")").orElse("");
@@ -144,7 +149,7 @@ public abstract class ScanCheck extends Check {
 
     private CheckResult whole(Duration budget) throws Exception {
         long start = System.nanoTime();
-        ChunkHit hit = PostgresTargetAccess.queries(target()).read(common().kind(), budget, tx -> hits(tx, prepared.sql(), params()));
+        ChunkHit hit = PostgresTargetAccess.queries(target()).readUserSql(common().kind(), budget, tx -> hits(tx, prepared.sql(), params()));
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("scan", "whole table");
         evidence.put("duration ms", (System.nanoTime() - start) / 1_000_000);
@@ -168,7 +173,7 @@ public abstract class ScanCheck extends Check {
             Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L));
             record Step(Optional<String> hi, long rows, ChunkHit hit) {
             }
-            Step step = PostgresTargetAccess.queries(target()).read(common().kind() + " chunk", left, tx -> {
+            Step step = PostgresTargetAccess.queries(target()).readUserSql(common().kind() + " chunk", left, tx -> {
                 String after = lo.isPresent() ? " where " + rcq + " > " + cast : "";
                 Map<String, Object> p = new LinkedHashMap<>();
                 lo.ifPresent(v -> p.put("lo", v));

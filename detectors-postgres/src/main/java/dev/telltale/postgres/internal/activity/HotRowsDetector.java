@@ -11,6 +11,7 @@ import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
+import dev.telltale.postgres.internal.QueryText;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
 import dev.telltale.postgres.internal.Words;
@@ -123,7 +124,7 @@ public final class HotRowsDetector extends PostgresDetector {
                     .evidence("hottest_row_sessions", top.sessions())
                     .evidence("row_held_by_pid", holders.isEmpty() ? null : holders)
                     .evidence("longest_wait_seconds", Words.round3(h.longestWait()))
-                    .evidence("sample_query", Words.sql(top.sampleQuery(), 300))
+                    .evidence("sample_query", QueryText.shown(top.sampleQuery(), 300))
                     .hint("Every transaction updates the same row (a stock level, a counter, a balance): keep the transactions "
                             + "that touch it short, update it last, batch or queue the increments, or spread it over several "
                             + "rows; see the row with select * from " + h.relation() + " where ctid = '" + top.ctid() + "';")

@@ -12,6 +12,7 @@ import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
+import dev.telltale.postgres.internal.QueryText;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
 import dev.telltale.postgres.internal.Words;
@@ -236,7 +237,7 @@ public final class LockWaitsDetector extends PostgresDetector {
                 .evidence("longest_wait_seconds", Words.round3(longest.waitSeconds()))
                 .evidence("wait_measured", longest.exactWait() ? "from pg_locks.waitstart" : "from query start (an upper bound)")
                 .evidence("longest_waiter_pid", longest.pid())
-                .evidence("longest_waiter_query", Words.sql(longest.query(), 300))
+                .evidence("longest_waiter_query", QueryText.shown(longest.query(), 300))
                 .evidence("relation", relation)
                 .evidence("locked", object)
                 .evidence("lock_type", longest.locktype())
@@ -253,7 +254,7 @@ public final class LockWaitsDetector extends PostgresDetector {
                 .evidence("root_state_seconds", b.stateSeconds() == null ? null : Words.round3(b.stateSeconds()))
                 .evidence("root_locks_held", b.locksHeld())
                 .evidence("root_wait_event", b.waitEventType() == null ? null : b.waitEventType() + ":" + b.waitEvent())
-                .evidence("root_query", Words.sql(b.query(), 300)));
+                .evidence("root_query", QueryText.shown(b.query(), 300)));
         String hint;
         if (prepared) {
             hint = "A transaction prepared for two-phase commit holds the lock until it is resolved: find it in "

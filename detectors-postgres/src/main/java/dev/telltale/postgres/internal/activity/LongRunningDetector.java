@@ -12,6 +12,7 @@ import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
+import dev.telltale.postgres.internal.QueryText;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
 import dev.telltale.postgres.internal.Words;
@@ -295,7 +296,7 @@ public final class LongRunningDetector extends PostgresDetector {
                 .evidence("xmin_age", s.xminAge())
                 .evidence("locks_held", s.locksHeld())
                 .evidence("wait_event", s.waitEventType() == null ? null : s.waitEventType() + ":" + s.waitEvent())
-                .evidence("query", Words.sql(s.query(), 300))
+                .evidence("query", QueryText.shown(s.query(), 300))
                 .holdFor(holdFor);
     }
 

@@ -11,6 +11,7 @@ import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
+import dev.telltale.postgres.internal.QueryText;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
 import dev.telltale.postgres.internal.Words;
@@ -76,9 +77,9 @@ public final class QueryBurstsDetector extends PostgresDetector {
         Notes.truncated(out, ID, MAX_FINDINGS, max, Math.min(over, max), over - max, "bursts");
         bursts.stream().filter(b -> b.sessions() >= warning).limit(max).forEach(b -> {
             Severity severity = b.sessions() >= critical ? Severity.CRITICAL : Severity.WARNING;
-            String sql = Words.sql(b.normalized(), 300);
+            String sql = QueryText.shown(b.normalized(), 300);
             out.finding(ctx.finding(Problem.THUNDERING_HERD, severity, "burst of " + b.fingerprint())
-                    .summary(b.sessions() + " sessions run the same statement at once (" + Words.sql(b.normalized(), 80)
+                    .summary(b.sessions() + " sessions run the same statement at once (" + QueryText.shown(b.normalized(), 80)
                             + "); the oldest started " + Words.seconds(b.oldestSeconds()) + " ago"
                             + (b.waitingOnLocks() > 0 ? ", " + b.waitingOnLocks() + " of them wait on locks" : ""))
                     .evidence("sessions", b.sessions())

@@ -11,6 +11,7 @@ import dev.telltale.core.Severity;
 import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.PostgresDetector;
+import dev.telltale.postgres.internal.QueryText;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.ServerProbe;
 import dev.telltale.postgres.internal.SqlFile;
@@ -381,7 +382,7 @@ public final class StatementsDetector extends PostgresDetector {
         int len = (int) (long) ctx.setting(TEXT_LENGTH);
         Map<Long, String> out = new HashMap<>();
         tx.withRowCap(ids.size()).list(TEXT, Map.of("ids", ids.toArray(Long[]::new), "len", len))
-                .forEach(t -> out.put(t.queryid(), Optional.ofNullable(t.query()).orElse("")));
+                .forEach(t -> out.put(t.queryid(), QueryText.shown(Optional.ofNullable(t.query()).orElse(""))));
         return out;
     }
 

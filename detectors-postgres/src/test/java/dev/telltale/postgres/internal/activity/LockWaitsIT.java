@@ -85,7 +85,7 @@ class LockWaitsIT {
                     .containsEntry("chain_depth", 3)
                     .containsEntry("wait_measured", pg.serverVersionNum() >= 140000
                             ? "from pg_locks.waitstart" : "from query start (an upper bound)");
-            assertThat(f.evidence().get("root_query")).isEqualTo("update inventory set stock = stock - 1 where sku = 7");
+            assertThat(f.evidence().get("root_query")).isEqualTo("update inventory set stock = stock - $1 where sku = $2");
             assertThat(f.evidence().get("locked").toString()).isEqualTo("row (0,7) of inventory");
             assertThat((Double) f.evidence().get("longest_wait_seconds")).isGreaterThanOrEqualTo(1.0);
             assertThat(f.summary()).startsWith("pid " + rootPid + " (checkout-api as ")

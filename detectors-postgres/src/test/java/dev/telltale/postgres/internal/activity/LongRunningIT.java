@@ -92,7 +92,7 @@ class LongRunningIT {
             assertThat(f.subject()).startsWith("query of pid " + pid + " started ");
             assertThat(f.problem()).isEqualTo(Problem.SLOW_QUERIES);
             assertThat(f.severity()).isEqualTo(Severity.WARNING);
-            assertThat(f.evidence()).containsEntry("query", "select pg_sleep(60)").containsEntry("state", "active")
+            assertThat(f.evidence()).containsEntry("query", "select pg_sleep($1)").containsEntry("state", "active")
                     .containsEntry("wait_event", "Timeout:PgSleep");
         });
         List<Finding> domino = about(pid, Map.of("active.warning", "1m", "caller-timeout", "1s"));
