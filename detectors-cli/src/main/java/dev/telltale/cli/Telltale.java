@@ -1,5 +1,6 @@
 package dev.telltale.cli;
 
+import dev.telltale.cli.internal.BuildInfo;
 import dev.telltale.cli.internal.CliException;
 import dev.telltale.cli.internal.Logging;
 import dev.telltale.cli.internal.Redaction;
@@ -15,15 +16,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.jar.Attributes;
-import java.util.jar.Manifest;
 
 /**
  * The {@code telltale} command line. Exit status like a monitoring plugin, the first that applies: 2 a CRITICAL
@@ -118,21 +114,8 @@ public final class Telltale implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() throws IOException {
-            URL self = Telltale.class.getResource("Telltale.class");
-            if (self == null || !"jar".equals(self.getProtocol())) {
-                return new String[]{"telltale (not run from a jar: version unknown)"};
-            }
-            String jar = self.toString();
-            URL manifest = URI.create(jar.substring(0, jar.indexOf("!/") + 2) + "META-INF/MANIFEST.MF").toURL();
-            try (InputStream in = manifest.openStream()) {
-                Attributes main = new Manifest(in).getMainAttributes();
-                return new String[]{"telltale " + orUnknown(main.getValue("Implementation-Version"))
-                        + " (commit " + orUnknown(main.getValue("Git-Commit")) + ")"};
-            }
-        }
-
-        private static String orUnknown(String value) {
-            return value == null ? "unknown" : value;
+            return BuildInfo.of(Telltale.class).map(b -> new String[]{"telltale " + b.version() + " (commit " + b.commit() + ")"})
+                    .orElse(new String[]{"telltale (not run from a jar: version unknown)"});
         }
     }
 }
