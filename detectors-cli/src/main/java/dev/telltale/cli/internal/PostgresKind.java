@@ -105,9 +105,19 @@ final class PostgresKind implements TargetKind {
         }
     }
 
+    /**
+     * libpq's order: a password in the URL, else {@code PGPASSWORD}, else the driver's own look-up in
+     * {@code PGPASSFILE} or {@code ~/.pgpass} (pgjdbc reads those, but not {@code PGPASSWORD}).
+     */
     private static PostgresTarget create(TargetSpec spec) {
         try {
-            return PostgresTarget.fromUrl(spec.name(), spec.url());
+            PostgresTarget.Builder b = PostgresTarget.builder(spec.name()).url(spec.url());
+            String fromEnv = System.getenv("PGPASSWORD");
+            if (fromEnv != null && !fromEnv.isEmpty()) {
+                Redaction.rememberSecret(fromEnv);
+                b.password(fromEnv);
+            }
+            return b.build();
         } catch (IllegalArgumentException e) {
             throw new CliException("--postgres " + spec.name() + ": " + Redaction.message(e.getMessage()), e);
         }
