@@ -28,7 +28,7 @@ public final class Options {
     public static final class Targets {
         private final Map<String, List<String>> byKind = new LinkedHashMap<>();
 
-        @Option(names = "--config", paramLabel = "FILE", description = "telltale.yaml: targets, detector settings, integrity checks.")
+        @Option(names = "--config", paramLabel = "FILE", converter = PathConverter.class, description = "telltale.yaml: targets, detector settings, integrity checks.")
         Path config;
 
         @Option(names = "--set", paramLabel = "KEY=VALUE", mapFallbackValue = "",
@@ -100,7 +100,7 @@ public final class Options {
         public Duration convert(String value) {
             try {
                 return SettingType.DURATION.parse(value);
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | ArithmeticException e) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 500ms, 5s or 2m");
             }
         }
