@@ -7,6 +7,7 @@ import dev.telltale.cli.internal.Redaction;
 import dev.telltale.cli.internal.TargetKinds;
 import dev.telltale.cli.internal.command.CheckCommand;
 import dev.telltale.cli.internal.command.DemoCommand;
+import dev.telltale.cli.internal.command.EnvironmentDefaults;
 import dev.telltale.cli.internal.command.ListCommand;
 import dev.telltale.cli.internal.command.Options;
 import dev.telltale.cli.internal.command.RulesCommand;
@@ -62,6 +63,7 @@ public final class Telltale implements Runnable {
         boolean verbose = configureLogging(args);
         CommandLine cl = new CommandLine(new Telltale(), new Factory(kinds));
         Options.Targets.addKindOptions(cl, kinds);
+        cl.setDefaultValueProvider(new EnvironmentDefaults(System::getenv));
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -94,7 +96,8 @@ public final class Telltale implements Runnable {
         boolean verbose = Arrays.asList(args).contains("--verbose");
         String command = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
         Logging.configure(verbose, command.equals("serve") ? Logging.Mode.SERVICE
-                : command.equals("demo") ? Logging.Mode.DEMO : Logging.Mode.ONE_SHOT);
+                : command.equals("demo") ? Logging.Mode.DEMO : Logging.Mode.ONE_SHOT,
+                Logging.Choice.from(Arrays.asList(args), System::getenv));
         return verbose;
     }
 
