@@ -3,6 +3,9 @@ package dev.telltale.cli.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.telltale.testkit.RedisExtension;
+import dev.telltale.testkit.RedisServerProcess;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import dev.telltale.testkit.TestRedis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,6 +34,41 @@ class OperationsIT {
         assertThat(r.code()).as(r.err()).isBetween(0, 3);
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertThat(json.get("targets").findValuesAsText("name")).containsExactly("cache", "other");
+    }
+
+    @Test
+    void passwordsComeFromFilesAndVariablesWhateverTheyHold(TestRedis redis, @TempDir Path dir) throws Exception {
+        String password = "p/@ss:w0rd?#x";
+        try (RedisServerProcess server = redis.startServer()) {
+            // the password is set once the server answers (the test kit checks a new server with a PING)
+            RedisClient admin = RedisClient.create("redis://" + server.host() + ":" + server.port());
+            try (StatefulRedisConnection<String, String> c = admin.connect()) {
+                c.sync().configSet("requirepass", password);
+            } finally {
+                admin.shutdown();
+            }
+            Path file = dir.resolve("redis-password");
+            Files.writeString(file, password + "\n");
+            ProcessBuilder fromFile = TelltaleJar.command("check", "--window", "0s", "--format", "json",
+                    "--redis", "cache=redis://:${file:" + file + "}@127.0.0.1:" + server.port());
+            TelltaleJar.Result r = run(fromFile);
+            assertThat(r.code()).as(r.err()).isBetween(0, 2);
+            assertThat(new ObjectMapper().readTree(r.out()).get("targets").get(0).get("state").asText()).isEqualTo("up");
+            assertThat(r.out() + r.err()).doesNotContain("w0rd");
+
+            ProcessBuilder fromEnv = TelltaleJar.command("check", "--window", "0s", "--format", "json");
+            fromEnv.environment().put("TELLTALE_REDIS", "cache=redis://:${REDIS_PASSWORD}@127.0.0.1:" + server.port());
+            fromEnv.environment().put("REDIS_PASSWORD", password);
+            r = run(fromEnv);
+            assertThat(r.code()).as(r.err()).isBetween(0, 2);
+            assertThat(r.out() + r.err()).doesNotContain("w0rd");
+
+            // a wrong one: the target is down, and the message shows no part of either password
+            fromEnv.environment().put("REDIS_PASSWORD", "wr0ng/@pass");
+            r = run(fromEnv);
+            assertThat(r.code()).isEqualTo(3);
+            assertThat(r.out() + r.err()).doesNotContain("w0rd").doesNotContain("wr0ng");
+        }
     }
 
     @Test

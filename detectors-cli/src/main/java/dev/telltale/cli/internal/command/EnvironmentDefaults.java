@@ -35,6 +35,7 @@ public final class EnvironmentDefaults implements CommandLine.IDefaultValueProvi
             return null;
         }
         String value = env.apply(variable(option.longestName()));
-        return value == null || value.isBlank() ? null : value.trim();
+        // picocli would expand ${...} in a default itself, unencoded: escaped, the placeholder reaches telltale's own
+        return value == null || value.isBlank() ? null : value.trim().replace("${", "$${");
     }
 }
