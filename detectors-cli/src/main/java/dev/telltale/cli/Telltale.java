@@ -1,11 +1,13 @@
 package dev.telltale.cli;
 
+import dev.telltale.cli.internal.BuildInfo;
 import dev.telltale.cli.internal.CliException;
 import dev.telltale.cli.internal.Logging;
 import dev.telltale.cli.internal.Redaction;
 import dev.telltale.cli.internal.TargetKinds;
 import dev.telltale.cli.internal.command.CheckCommand;
 import dev.telltale.cli.internal.command.DemoCommand;
+import dev.telltale.cli.internal.command.EnvironmentDefaults;
 import dev.telltale.cli.internal.command.ListCommand;
 import dev.telltale.cli.internal.command.Options;
 import dev.telltale.cli.internal.command.RulesCommand;
@@ -15,15 +17,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.jar.Attributes;
-import java.util.jar.Manifest;
 
 /**
  * The {@code telltale} command line. Exit status like a monitoring plugin, the first that applies: 2 a CRITICAL
@@ -66,6 +63,7 @@ public final class Telltale implements Runnable {
         boolean verbose = configureLogging(args);
         CommandLine cl = new CommandLine(new Telltale(), new Factory(kinds));
         Options.Targets.addKindOptions(cl, kinds);
+        cl.setDefaultValueProvider(new EnvironmentDefaults(System::getenv));
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -98,7 +96,8 @@ public final class Telltale implements Runnable {
         boolean verbose = Arrays.asList(args).contains("--verbose");
         String command = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
         Logging.configure(verbose, command.equals("serve") ? Logging.Mode.SERVICE
-                : command.equals("demo") ? Logging.Mode.DEMO : Logging.Mode.ONE_SHOT);
+                : command.equals("demo") ? Logging.Mode.DEMO : Logging.Mode.ONE_SHOT,
+                Logging.Choice.from(Arrays.asList(args), System::getenv));
         return verbose;
     }
 
@@ -118,21 +117,8 @@ public final class Telltale implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() throws IOException {
-            URL self = Telltale.class.getResource("Telltale.class");
-            if (self == null || !"jar".equals(self.getProtocol())) {
-                return new String[]{"telltale (not run from a jar: version unknown)"};
-            }
-            String jar = self.toString();
-            URL manifest = URI.create(jar.substring(0, jar.indexOf("!/") + 2) + "META-INF/MANIFEST.MF").toURL();
-            try (InputStream in = manifest.openStream()) {
-                Attributes main = new Manifest(in).getMainAttributes();
-                return new String[]{"telltale " + orUnknown(main.getValue("Implementation-Version"))
-                        + " (commit " + orUnknown(main.getValue("Git-Commit")) + ")"};
-            }
-        }
-
-        private static String orUnknown(String value) {
-            return value == null ? "unknown" : value;
+            return BuildInfo.of(Telltale.class).map(b -> new String[]{"telltale " + b.version() + " (commit " + b.commit() + ")"})
+                    .orElse(new String[]{"telltale (not run from a jar: version unknown)"});
         }
     }
 }

@@ -34,12 +34,34 @@ class MetricsServerTest {
             assertThat(get(base + "/findings", "GET").body()).isEqualTo("{\"status\": \"OK\"}");
             HttpResponse<String> health = get(base + "/health", "GET");
             assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(get(base + "/health/live", "GET").statusCode()).isEqualTo(503);
+            assertThat(get(base + "/health/ready", "GET").statusCode()).isEqualTo(503);
+            assertThat(get(base + "/health/other", "GET").statusCode()).isEqualTo(404);
             assertThat(get(base + "/other", "GET").statusCode()).isEqualTo(404);
             assertThat(get(base + "/metrics", "POST").statusCode()).isEqualTo(405);
         } finally {
             server.close();
         }
         assertThatThrownBy(() -> get(base + "/metrics", "GET")).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void livenessAndReadinessAnswerApart() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MetricsServer server = new MetricsServer(new java.net.InetSocketAddress("127.0.0.1", 0), registry,
+                new MetricsServer.Endpoints(() -> "{}", () -> new MetricsServer.Health(true, "{\"status\": \"UP\"}"),
+                        () -> new MetricsServer.Health(true, "{\"status\": \"UP\"}"),
+                        () -> new MetricsServer.Health(false, "{\"status\": \"DOWN\"}")));
+        try {
+            String base = "http://127.0.0.1:" + server.port();
+            assertThat(get(base + "/health", "GET").statusCode()).isEqualTo(200);
+            assertThat(get(base + "/health/live", "GET").statusCode()).isEqualTo(200);
+            HttpResponse<String> ready = get(base + "/health/ready", "GET");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("DOWN");
+        } finally {
+            server.close();
+        }
     }
 
     private HttpResponse<String> get(String url, String method) throws Exception {

@@ -111,6 +111,7 @@ public final class PostgresTarget implements AutoCloseable {
         private final String name;
         private Optional<PostgresUrl> url = Optional.empty();
         private Optional<DataSource> dataSource = Optional.empty();
+        private Optional<String> password = Optional.empty();
         private Duration statementTimeout = Duration.ofSeconds(5);
         private Duration lockTimeout = Duration.ofMillis(200);
         private Duration connectTimeout = Duration.ofSeconds(5);
@@ -130,6 +131,15 @@ public final class PostgresTarget implements AutoCloseable {
         public Builder url(String url) {
             this.url = Optional.of(PostgresUrl.parse(url));
             this.dataSource = Optional.empty();
+            return this;
+        }
+
+        /**
+         * The password for a URL that carries none (read from {@code PGPASSWORD} or a secrets file, say); a
+         * password in the URL wins. Without either, the driver looks in {@code PGPASSFILE} or {@code ~/.pgpass}.
+         */
+        public Builder password(String password) {
+            this.password = Optional.of(Objects.requireNonNull(password, "password"));
             return this;
         }
 
@@ -192,7 +202,7 @@ public final class PostgresTarget implements AutoCloseable {
                 PGSimpleDataSource ds = new PGSimpleDataSource();
                 ds.setURL(u.jdbcUrl());
                 u.user().ifPresent(ds::setUser);
-                u.password().ifPresent(ds::setPassword);
+                u.password().or(() -> password).ifPresent(ds::setPassword);
                 ds.setApplicationName("telltale");
                 ds.setConnectTimeout((int) Math.max(1, connectTimeout.toSeconds()));
                 ds.setLoginTimeout((int) Math.max(1, connectTimeout.toSeconds()));

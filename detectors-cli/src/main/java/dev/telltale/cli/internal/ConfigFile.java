@@ -1,12 +1,14 @@
 package dev.telltale.cli.internal;
 
 import dev.telltale.core.SettingKey;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -68,23 +70,29 @@ public final class ConfigFile {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new CliException("--config: file " + file + " does not exist");
+        } catch (MalformedInputException e) {
+            throw new CliException("--config: " + file + " is not UTF-8 text (a binary file?)");
         } catch (IOException e) {
-            throw new CliException("--config: cannot read " + file + ": " + e.getMessage());
+            throw new CliException("--config: cannot read " + file + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw new CliException("--config: " + file + " is a binary file, not YAML");
         }
         return parse(file.getFileName().toString(), text, kinds);
     }
 
     public static Config parse(String source, String yaml, Collection<TargetKind> kinds) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            throw new CliException(source + ": not valid YAML" + where + ": " + e.getOriginalMessage());
-        }
+        return parse(source, yaml, kinds, Placeholders.fromEnvironment());
+    }
+
+    /** @param placeholders resolves {@code ${ENV_VAR}} and {@code ${file:/path}} in every value */
+    public static Config parse(String source, String yaml, Collection<TargetKind> kinds, Placeholders placeholders) {
+        JsonNode root = YamlErrors.read(source, yaml);
         if (root == null || root.isMissingNode() || root.isNull()) {
             return Config.EMPTY;
         }
+        root = resolve(source, "", root, placeholders);
         if (!root.isObject()) {
             throw new CliException(source + ": expected a mapping with keys " + String.join(", ", sorted(TOP_LEVEL)));
         }
@@ -216,6 +224,27 @@ public final class ConfigFile {
         } else {
             throw new CliException(source + ": '" + path + "' must be a single value such as 30s, 0.8 or true");
         }
+    }
+
+    /** The tree with every text value's placeholders resolved; errors name the key path. */
+    private static JsonNode resolve(String source, String path, JsonNode node, Placeholders placeholders) {
+        if (node.isTextual()) {
+            return TextNode.valueOf(placeholders.resolve(source + ": '" + (path.isEmpty() ? "(top)" : path) + "'", node.asText()));
+        }
+        if (node.isObject()) {
+            ObjectNode o = (ObjectNode) node;
+            List<String> names = new ArrayList<>();
+            o.fieldNames().forEachRemaining(names::add);
+            for (String n : names) {
+                o.set(n, resolve(source, path.isEmpty() ? n : path + "." + n, o.get(n), placeholders));
+            }
+        } else if (node.isArray()) {
+            ArrayNode a = (ArrayNode) node;
+            for (int i = 0; i < a.size(); i++) {
+                a.set(i, resolve(source, path + "[" + i + "]", a.get(i), placeholders));
+            }
+        }
+        return node;
     }
 
     private static List<String> sorted(Set<String> s) {

@@ -8,47 +8,88 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * {@code /metrics} (Prometheus text format), {@code /findings} (JSON) and {@code /health} on the JDK's
- * HTTP server. Two daemon threads: scrapes are rare and cheap.
+ * {@code /metrics} (Prometheus text format), {@code /findings} (JSON), {@code /health} (the agent runs, with a
+ * summary), {@code /health/live} (liveness: 200 while the agent works) and {@code /health/ready} (readiness: 200
+ * when every target answers, else 503, per target up or down, since when and the last error) on the JDK's HTTP
+ * server.
+ *
+ * <p>Slow or half-open clients cannot block scrapes: a request's headers must arrive within
+ * {@value #REQUEST_SECONDS} s and its response leave within {@value #RESPONSE_SECONDS} s (the JDK server's
+ * {@code sun.net.httpserver.maxReqTime}/{@code maxRspTime}, unless set by the user), idle keep-alive
+ * connections close after 30 s, and {@value #WORKERS} workers serve requests, so a few stalled sockets leave
+ * the others free. Requests beyond the queue are dropped and their connections closed by the request timeout.
  */
 public final class MetricsServer implements AutoCloseable {
-    private final HttpServer server;
-    private final ExecutorService executor;
+    static final int WORKERS = 8;
+    static final int QUEUE = 64;
+    static final int REQUEST_SECONDS = 5;
+    static final int RESPONSE_SECONDS = 30;
 
-    /** A health answer: up or not, and the JSON body. */
+    static {
+        // read once, when the JDK server's classes load: set before any server is created
+        System.setProperty("sun.net.httpserver.maxReqTime",
+                System.getProperty("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS)));
+        System.setProperty("sun.net.httpserver.maxRspTime",
+                System.getProperty("sun.net.httpserver.maxRspTime", Integer.toString(RESPONSE_SECONDS)));
+    }
+
+    private final HttpServer server;
+    private final ThreadPoolExecutor executor;
+
+    /** A health answer: up or not (200 or 503), and the JSON body. */
     public record Health(boolean up, String json) {
     }
 
+    /** The answers it serves, each computed per request. */
+    public record Endpoints(Supplier<String> findingsJson, Supplier<Health> health, Supplier<Health> live,
+                            Supplier<Health> ready) {
+    }
+
+    /** A server with {@code health} for {@code /health}, {@code /health/live} and {@code /health/ready} alike. */
     public MetricsServer(String host, int port, PrometheusMeterRegistry registry, Supplier<String> findingsJson,
                          Supplier<Health> health) {
+        this(new InetSocketAddress(host, port), registry, new Endpoints(findingsJson, health, health, health));
+    }
+
+    public MetricsServer(InetSocketAddress address, PrometheusMeterRegistry registry, Endpoints endpoints) {
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 16);
+            server = HttpServer.create(address, 64);
         } catch (IOException e) {
-            throw new CliException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new CliException("cannot listen on " + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage(), e);
         }
-        executor = Executors.newFixedThreadPool(2, r -> {
+        executor = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
             Thread t = new Thread(r, "telltale-http");
             t.setDaemon(true);
             return t;
-        });
+        }, new ThreadPoolExecutor.DiscardPolicy());
+        executor.allowCoreThreadTimeOut(true);
         server.setExecutor(executor);
         server.createContext("/metrics", ex -> handle(ex, () -> new Body(200,
                 "text/plain; version=0.0.4; charset=utf-8", registry.scrape())));
-        server.createContext("/findings", ex -> handle(ex, () -> new Body(200, "application/json", findingsJson.get())));
-        server.createContext("/health", ex -> handle(ex, () -> {
-            Health h = health.get();
-            return new Body(h.up() ? 200 : 503, "application/json", h.json());
-        }));
+        server.createContext("/findings", ex -> handle(ex, () -> new Body(200, "application/json", endpoints.findingsJson().get())));
+        server.createContext("/health", ex -> handle(ex, () -> ex.getRequestURI().getPath().equals("/health")
+                ? health(endpoints.health()) : notFound()));
+        server.createContext("/health/live", ex -> handle(ex, () -> health(endpoints.live())));
+        server.createContext("/health/ready", ex -> handle(ex, () -> health(endpoints.ready())));
         server.createContext("/", ex -> handle(ex, () -> ex.getRequestURI().getPath().equals("/")
-                ? new Body(200, "text/plain; charset=utf-8", "telltale: /metrics /findings /health\n")
-                : new Body(404, "text/plain; charset=utf-8", "not found\n")));
+                ? new Body(200, "text/plain; charset=utf-8", "telltale: /metrics /findings /health /health/live /health/ready\n")
+                : notFound()));
         server.start();
+    }
+
+    private static Body health(Supplier<Health> health) {
+        Health h = health.get();
+        return new Body(h.up() ? 200 : 503, "application/json", h.json());
+    }
+
+    private static Body notFound() {
+        return new Body(404, "text/plain; charset=utf-8", "not found\n");
     }
 
     public int port() {

@@ -111,9 +111,20 @@ final class PostgresKind implements TargetKind {
         }
     }
 
+    /**
+     * libpq's order: a password in the URL, else {@code PGPASSWORD}, else the driver's own look-up in
+     * {@code PGPASSFILE} or {@code ~/.pgpass} (pgjdbc reads those, but not {@code PGPASSWORD}).
+     */
     private static PostgresTarget create(TargetSpec spec, Disclosure disclosure) {
         try {
-            return PostgresTarget.builder(spec.name()).url(spec.url()).showQueryLiterals(disclosure.queryLiterals()).build();
+            PostgresTarget.Builder b = PostgresTarget.builder(spec.name()).url(spec.url())
+                    .showQueryLiterals(disclosure.queryLiterals());
+            String fromEnv = System.getenv("PGPASSWORD");
+            if (fromEnv != null && !fromEnv.isEmpty()) {
+                Redaction.rememberSecret(fromEnv);
+                b.password(fromEnv);
+            }
+            return b.build();
         } catch (IllegalArgumentException e) {
             throw new CliException("--postgres " + spec.name() + ": " + Redaction.message(e.getMessage()), e);
         }

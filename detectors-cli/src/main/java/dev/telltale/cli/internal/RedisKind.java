@@ -64,6 +64,7 @@ final class RedisKind implements TargetKind {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             for (TargetSpec spec : specs) {
+                RedisUrlParameters.check(spec);
                 RedisTarget t;
                 try {
                     t = RedisTarget.fromUrl(spec.name(), spec.url()).keyNames(disclosure.keyNames());
@@ -89,6 +90,7 @@ final class RedisKind implements TargetKind {
     /** One PING on a short-lived connection. */
     @Override
     public Optional<String> probe(TargetSpec spec) {
+        RedisUrlParameters.check(spec);
         RedisURI uri;
         try {
             uri = RedisURI.create(spec.url());

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
  * is down is reported as such and the others are checked. Closing it closes the engine and the connections.
  */
 public final class Session implements AutoCloseable {
+    private static final Placeholders PLACEHOLDERS = Placeholders.fromEnvironment();
     private final List<TargetSpec> targets;
     private final TargetStates states;
     private final DetectorEngine engine;
@@ -57,7 +58,8 @@ public final class Session implements AutoCloseable {
         List<TargetSpec> targets = new ArrayList<>(config.targets());
         request.targetsByKind().forEach((name, urls) -> {
             TargetKind kind = kinds.byName(name).orElseThrow(() -> new IllegalArgumentException("no target kind " + name));
-            urls.forEach(u -> targets.add(TargetSpec.parse(kind, kind.flag(), u)));
+            // ${ENV_VAR} and ${file:/path} work in flags too, so a password need not be on the command line
+            urls.forEach(u -> targets.add(TargetSpec.parse(kind, kind.flag(), PLACEHOLDERS.resolve(kind.flag(), u))));
         });
         if (targets.isEmpty()) {
             throw new CliException("no targets: give " + kinds.all().stream().map(k -> k.flag() + " URL")

@@ -47,12 +47,17 @@ public record TargetSpec(String kind, String name, String url) {
      * @throws CliException as {@link #parse}
      */
     public static TargetSpec of(TargetKind kind, String origin, String name, String url) {
+        // before anything can fail: a message about this URL must not show its password, even in part
+        Redaction.remember(url);
         if (name != null) {
             TargetName.explicit(name, origin, name + "=" + Redaction.url(url));
         }
         URI uri = uri(kind, origin, url);
         if (!kind.schemes().contains(uri.getScheme().toLowerCase(Locale.ROOT))) {
             throw new CliException(origin + " '" + Redaction.url(url) + "': expected a URL such as " + kind.exampleUrl());
+        }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw new CliException(origin + " '" + Redaction.url(url) + "': port " + uri.getPort() + " must be 1..65535");
         }
         String n = name != null ? name
                 : TargetName.derived(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : kind.defaultPort(), kind.database(uri));

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,25 @@ public final class TargetStates implements AutoCloseable {
     static final Duration MAX_RETRY = Duration.ofMinutes(2);
     static final Duration UP_RECHECK = Duration.ofMinutes(1);
 
-    /** A target and, when it is down, why (one line, no password). */
-    public record State(TargetSpec target, Optional<String> down) {
+    /**
+     * A target and, when it is down, why (one line, no password).
+     *
+     * @param since    when the latest probe's answer (up or down) began to hold
+     * @param answered when a probe last found it up; empty if none has
+     */
+    public record State(TargetSpec target, Optional<String> down, Instant since, Optional<Instant> answered) {
+        /** A state that begins now. */
+        public State(TargetSpec target, Optional<String> down) {
+            this(target, down, Instant.now(), down.isEmpty() ? Optional.of(Instant.now()) : Optional.empty());
+        }
+
+        /** The state a new probe finds, after this one. */
+        State next(Optional<String> nowDown) {
+            Instant now = Instant.now();
+            return new State(target, nowDown, nowDown.isPresent() == down.isPresent() ? since : now,
+                    nowDown.isEmpty() ? Optional.of(now) : answered);
+        }
+
         public boolean up() {
             return down.isEmpty();
         }
@@ -111,9 +129,9 @@ public final class TargetStates implements AutoCloseable {
             State before = states.get(t);
             State now;
             try {
-                now = new State(t, prober.apply(t));
+                now = before.next(prober.apply(t));
             } catch (RuntimeException e) {
-                now = new State(t, Optional.of("cannot probe " + t + ": " + Redaction.message(e.getMessage())));
+                now = before.next(Optional.of("cannot probe " + t + ": " + Redaction.message(e.getMessage())));
             }
             states.put(t, now);
             if (before.up() != now.up()) {

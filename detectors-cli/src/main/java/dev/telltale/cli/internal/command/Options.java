@@ -2,6 +2,7 @@ package dev.telltale.cli.internal.command;
 
 import dev.telltale.cli.internal.CliException;
 import dev.telltale.cli.internal.Disclosure;
+import dev.telltale.cli.internal.Logging;
 import dev.telltale.cli.internal.Session;
 import dev.telltale.cli.internal.TargetKind;
 import dev.telltale.cli.internal.TargetKinds;
@@ -31,7 +32,7 @@ public final class Options {
     public static final class Targets {
         private final Map<String, List<String>> byKind = new LinkedHashMap<>();
 
-        @Option(names = "--config", paramLabel = "FILE", description = "telltale.yaml: targets, detector settings, integrity checks.")
+        @Option(names = "--config", paramLabel = "FILE", converter = PathConverter.class, description = "telltale.yaml: targets, detector settings, integrity checks.")
         Path config;
 
         @Option(names = "--set", paramLabel = "KEY=VALUE", mapFallbackValue = "",
@@ -59,6 +60,15 @@ public final class Options {
 
         @Option(names = "--verbose", description = "Logs more and prints stack traces.")
         boolean verbose;
+
+        // read before parsing, by Logging.Choice (logging is set up before anything logs); declared for help and checks
+        @Option(names = "--log-level", paramLabel = "LEVEL",
+                description = "Level of the log on stderr: ERROR, WARN, INFO, DEBUG or TRACE (default INFO for serve, none for one-shot commands).")
+        Logging.LevelName logLevel;
+
+        @Option(names = "--log-format", paramLabel = "FMT",
+                description = "Log lines as text (default) or json (one object per line).")
+        Logging.Format logFormat;
 
         /** Gives every command that has these options one flag per target kind. */
         public static void addKindOptions(CommandLine root, TargetKinds kinds) {
@@ -100,7 +110,8 @@ public final class Options {
             Map<String, List<String>> given = new LinkedHashMap<>();
             byKind.forEach((kind, urls) -> {
                 if (urls != null && !urls.isEmpty()) {
-                    given.put(kind, List.copyOf(urls));
+                    // TELLTALE_POSTGRES and the like give several, separated by spaces; a URL holds none
+                    given.put(kind, urls.stream().flatMap(u -> java.util.Arrays.stream(u.trim().split("\\s+"))).toList());
                 }
             });
             return new Session.Request(given, List.copyOf(clusters), Optional.ofNullable(config), set,
@@ -126,7 +137,7 @@ public final class Options {
         public Duration convert(String value) {
             try {
                 return SettingType.DURATION.parse(value);
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | ArithmeticException e) {
                 throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 500ms, 5s or 2m");
             }
         }

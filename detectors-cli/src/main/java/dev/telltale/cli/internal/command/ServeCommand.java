@@ -1,6 +1,11 @@
 package dev.telltale.cli.internal.command;
 
+import dev.telltale.cli.internal.AgentMetrics;
+import dev.telltale.cli.internal.BuildInfo;
+import dev.telltale.cli.internal.CliException;
+import dev.telltale.cli.internal.ListenAddress;
 import dev.telltale.cli.internal.MetricsServer;
+import dev.telltale.cli.internal.TargetHealth;
 import dev.telltale.cli.internal.Redaction;
 import dev.telltale.cli.internal.ReportView;
 import dev.telltale.cli.internal.TargetStates;
@@ -24,20 +29,28 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Runs the detectors on their schedules and serves /metrics (Prometheus text format),",
-                "/findings (JSON) and /health. Stops cleanly on SIGTERM or Ctrl-C."})
+                "/findings (JSON), /health (the agent runs), /health/live (liveness) and /health/ready (readiness:",
+                "503 while a target is down). Listens on all interfaces by default, without TLS or authentication:",
+                "give --web.listen-address 127.0.0.1:9464 to keep it local. Stops cleanly on SIGTERM or Ctrl-C (exit 0)."})
 public final class ServeCommand implements Callable<Integer> {
+    private static final int DEFAULT_PORT = 9464;
     private final TargetKinds kinds;
 
     @CommandLine.Mixin
     Options.Targets targets = new Options.Targets();
 
-    @Option(names = "--port", defaultValue = "9464", description = "HTTP port (default ${DEFAULT-VALUE}; 0 picks a free one).")
-    int port;
+    @Option(names = "--web.listen-address", paramLabel = "HOST:PORT",
+            description = "Address to listen on: HOST:PORT, :PORT for all interfaces, [::1]:PORT (default :" + DEFAULT_PORT + ").")
+    String listenAddress;
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on (default ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT", description = "HTTP port (default " + DEFAULT_PORT + "; 0 picks a free one); or use --web.listen-address.")
+    String port;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "Address to listen on (default all interfaces, 0.0.0.0); or use --web.listen-address.")
     String host;
 
     @CommandLine.Spec
@@ -49,42 +62,60 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (port < 0 || port > 65535) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0..65535, was " + port);
-        }
+        ListenAddress address = address();
         // a target that is down at start does not stop the agent: its runs fail until it answers, /health names it
         Session session = Session.open(kinds, targets.request(), Session.Mode.AGENT, List.of(new Slf4jAlertListener()),
                 Progress.NONE);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         DetectorEngine engine = session.engine();
         engine.bindTo(registry);
+        AgentMetrics self = new AgentMetrics(registry, BuildInfo.orUnknown(ServeCommand.class), session.targets(),
+                () -> TargetHealth.of(session.states(), engine.lastRuns()));
         MetricsServer server;
         try {
-            server = new MetricsServer(host, port, registry,
-                    () -> findingsJson(session),
-                    () -> health(session));
+            server = new MetricsServer(address.socketAddress(), registry, new MetricsServer.Endpoints(
+                    () -> findingsJson(session), () -> health(session), ServeCommand::live, () -> ready(session)));
         } catch (RuntimeException e) {
+            self.close();
             session.close();
             throw e;
         }
         engine.start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            server.close();
-            dev.telltale.cli.internal.Logging.quietEngine();
-            session.close();
-            registry.close();
-            stopped.countDown();
-        }, "telltale-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (stopping.compareAndSet(false, true)) {
+                server.close();
+                dev.telltale.cli.internal.Logging.quietEngine();
+                session.close();
+                self.close();
+                registry.close();
+                stopped.countDown();
+            }
+        };
+        // SIGTERM and Ctrl-C stop cleanly and the command exits 0; any other way out still stops through the hook
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "telltale-shutdown"));
+        StopSignals.onTermOrInt(stop);
         var out = spec.commandLine().getOut();
-        out.println("telltale: serving http://" + host + ":" + server.port() + "/metrics, /findings and /health for "
+        out.println("telltale: serving http://" + address.host() + ":" + server.port() + "/metrics, /findings and /health for "
                 + engine.detectors().size() + " detectors on " + String.join(", ",
                 session.states().stream().map(t -> t.target().kind() + " " + t.target().name()
                         + (t.up() ? "" : " (down: retrying)")).toList()));
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** {@code --web.listen-address}, or {@code --host} and {@code --port}, which it cannot be given with. */
+    private ListenAddress address() {
+        if (listenAddress != null) {
+            if (host != null || port != null) {
+                throw new CliException("give --web.listen-address or --host/--port, not both");
+            }
+            return ListenAddress.parse("--web.listen-address", listenAddress);
+        }
+        return new ListenAddress(host == null ? ListenAddress.ALL : host,
+                port == null ? DEFAULT_PORT : ListenAddress.port("--port", port));
     }
 
     static String findingsJson(Session session) {
@@ -95,7 +126,31 @@ public final class ServeCommand implements Callable<Integer> {
         return ReportView.jsonText(ReportView.json(ReportView.status(rows, runs, states, false), states, rows, runs), true);
     }
 
-    /** The agent is up (HTTP 200) while it runs; the body says which targets answer and how the runs end. */
+    /** Liveness: the agent answers, so it works; restarting it would not bring a target back. */
+    static MetricsServer.Health live() {
+        return new MetricsServer.Health(true, "{\"status\": \"UP\"}\n");
+    }
+
+    /** Readiness: 200 when every target answers, else 503; per target up or down, since when, the last error. */
+    static MetricsServer.Health ready(Session session) {
+        List<TargetHealth> all = TargetHealth.of(session.states(), session.engine().lastRuns());
+        boolean up = all.stream().allMatch(TargetHealth::up);
+        ObjectNode root = JsonNodeFactory.instance.objectNode().put("status", up ? "UP" : "DOWN");
+        ArrayNode ts = root.putArray("targets");
+        for (TargetHealth h : all) {
+            ObjectNode t = ts.addObject().put("name", h.target().name()).put("kind", h.target().kind())
+                    .put("state", h.up() ? "up" : "down").put("since", h.since().toString());
+            h.lastError().ifPresent(e -> t.put("lastError", e));
+            h.lastSuccess().ifPresent(i -> t.put("lastSuccess", i.toString()));
+        }
+        return new MetricsServer.Health(up, root + "\n");
+    }
+
+    /**
+     * {@code /health}, as before the liveness and readiness endpoints: 200 while the agent runs (use
+     * {@code /health/ready} for a status that follows the targets); the body says which targets answer and how the
+     * runs end.
+     */
     static MetricsServer.Health health(Session session) {
         List<RunRecord> runs = session.engine().lastRuns();
         long ok = runs.stream().filter(r -> r.outcome() instanceof Outcome.Ok).count();
