@@ -1,18 +1,13 @@
 package dev.telltale.postgres;
 
+import dev.telltale.testkit.SpecAssertions;
 import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSpec;
-import dev.telltale.core.Setting;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.integrity.internal.IntegrityDetector;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +26,7 @@ class PostgresDetectorsTest {
             all.addAll(PostgresDetectors.forTopology(List.of(a, b)));
             for (Detector d : all) {
                 assertThat(PostgresDetectors.specs()).as(d.id()).containsOnlyOnce(d.spec());
-                assertThat(d.spec()).as(d.id()).isSameAs(declaredSpec(d.getClass()));
+                assertThat(d.spec()).as(d.id()).isSameAs(SpecAssertions.declaredSpec(d.getClass()));
             }
             assertThat(PostgresDetectors.specs()).hasSameSizeAs(all);
         }
@@ -44,11 +39,11 @@ class PostgresDetectorsTest {
             List<Detector> all = new ArrayList<>(PostgresDetectors.forTarget(a));
             all.addAll(PostgresDetectors.forTopology(List.of(a, b)));
             for (Detector d : all) {
-                assertDeclares(d.getClass(), d.spec());
+                SpecAssertions.assertDeclaresAllConstants(d.getClass(), d.spec());
             }
         }
         for (DetectorSpec kind : PostgresDetectors.integritySpecs()) {
-            assertDeclares(IntegrityDetector.class, kind);
+            SpecAssertions.assertDeclaresAllConstants(IntegrityDetector.class, kind);
         }
     }
 
@@ -70,44 +65,6 @@ class PostgresDetectorsTest {
     void summariesAndSettingDescriptionsAreFullSentences() {
         List<DetectorSpec> specs = new ArrayList<>(PostgresDetectors.specs());
         specs.addAll(PostgresDetectors.integritySpecs());
-        for (DetectorSpec s : specs) {
-            assertThat(s.summary()).as(s.id() + " summary").matches("[A-Z].*\\.").doesNotContain("\n");
-            for (Setting<?> setting : s.settings()) {
-                assertThat(setting.description()).as(s.id() + "." + setting.name()).matches("(?s)[A-Z].*\\.");
-            }
-        }
-    }
-
-    private static DetectorSpec declaredSpec(Class<?> type) {
-        try {
-            Field f = type.getField("SPEC");
-            assertThat(Modifier.isStatic(f.getModifiers()) && Modifier.isFinal(f.getModifiers())).as(type + ".SPEC").isTrue();
-            return (DetectorSpec) f.get(null);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(type.getName() + " declares no public static final DetectorSpec SPEC", e);
-        }
-    }
-
-    /** Every static SignalSpec and Setting constant the class declares is in the spec. */
-    private static void assertDeclares(Class<?> type, DetectorSpec spec) {
-        Set<Object> signals = new LinkedHashSet<>(spec.signals());
-        Set<Object> settings = new LinkedHashSet<>(spec.settings());
-        for (Field f : type.getDeclaredFields()) {
-            if (!Modifier.isStatic(f.getModifiers())) {
-                continue;
-            }
-            f.setAccessible(true);
-            try {
-                if (SignalSpec.class.isAssignableFrom(f.getType())) {
-                    assertThat(signals).as(type.getSimpleName() + "." + f.getName() + " in the signals of " + spec.id())
-                            .contains(f.get(null));
-                } else if (Setting.class.isAssignableFrom(f.getType())) {
-                    assertThat(settings).as(type.getSimpleName() + "." + f.getName() + " in the settings of " + spec.id())
-                            .contains(f.get(null));
-                }
-            } catch (IllegalAccessException e) {
-                throw new AssertionError(e);
-            }
-        }
+        SpecAssertions.assertFullSentences(specs);
     }
 }
