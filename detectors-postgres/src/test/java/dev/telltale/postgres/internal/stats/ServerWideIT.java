@@ -94,16 +94,20 @@ class ServerWideIT {
                 s.execute("checkpoint");
             }
         }
-        // four requested checkpoints and a few kB of WAL: max_wal_size has nothing to do with them
-        await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        // four requested checkpoints and a few kB of WAL: max_wal_size has nothing to do with them. The
+        // checkpointer publishes its counters after each checkpoint, which can lag a busy one: the second run
+        // waits until the server's own counter shows all four.
+        await().ignoreExceptions().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             CheckpointsDetector fresh = new CheckpointsDetector(target);
             Runs.detect(fresh, Map.of());
+            long before = requestedCheckpoints();
             try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
                 for (int i = 0; i < 4; i++) {
                     s.execute("insert into churn select generate_series(1, 1000)");
                     s.execute("checkpoint");
                 }
             }
+            await().atMost(Duration.ofSeconds(20)).until(() -> requestedCheckpoints() >= before + 4);
             Detection r = Runs.detect(fresh, Map.of());
             assertThat(Runs.signal(r, "postgres.checkpoints.window", "requested").orElseThrow()).isGreaterThanOrEqualTo(4.0);
             assertThat(Runs.signal(r, "postgres.checkpoints.window", "wal").orElseThrow()).isLessThanOrEqualTo(1.0);
