@@ -6,6 +6,7 @@ import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.support.Runs;
+import dev.telltale.postgres.support.ShopTables;
 import dev.telltale.testkit.PostgresExtension;
 import dev.telltale.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -47,11 +48,7 @@ class FanOutIT {
     static void setUp(TestPostgres kit) throws Exception {
         pg = kit;
         try (Connection c = pg.connect(); Statement s = c.createStatement()) {
-            s.execute("create extension if not exists pg_stat_statements");
-            s.execute("create table fo_customers (id int primary key, name text not null)");
-            s.execute("insert into fo_customers select g, 'customer ' || g from generate_series(1, 2000) g");
-            s.execute("create table fo_orders (id int primary key, customer_id int not null, total numeric not null)");
-            s.execute("insert into fo_orders select g, 1 + g % 2000, g from generate_series(1, 5000) g");
+            ShopTables.create(c, "fo_");
             s.execute("create table fo_sink (id bigserial primary key, v int not null)");
             s.execute("analyze");
         }

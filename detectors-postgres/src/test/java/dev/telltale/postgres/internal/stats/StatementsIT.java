@@ -6,6 +6,7 @@ import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.support.Runs;
+import dev.telltale.postgres.support.ShopTables;
 import dev.telltale.testkit.PostgresExtension;
 import dev.telltale.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -38,11 +39,7 @@ class StatementsIT {
     static void setUp(TestPostgres kit) throws Exception {
         pg = kit;
         try (Connection c = pg.connect(); Statement s = c.createStatement()) {
-            s.execute("create extension if not exists pg_stat_statements");
-            s.execute("create table customers (id int primary key, name text not null)");
-            s.execute("insert into customers select g, 'customer ' || g from generate_series(1, 1000) g");
-            s.execute("create table orders (id int primary key, customer_id int not null, total numeric not null)");
-            s.execute("insert into orders select g, 1 + g % 1000, g from generate_series(1, 5000) g");
+            ShopTables.create(c, "");
             s.execute("create table items (id int primary key, code int not null, payload text not null)");
             s.execute("insert into items select g, g, repeat('x', 40) from generate_series(1, 300000) g");
             s.execute("create index items_code on items (code)");
