@@ -1,10 +1,10 @@
 package dev.telltale.cli.it;
 
-import dev.telltale.cli.internal.Monitoring;
 import dev.telltale.cli.internal.TargetKinds;
 import dev.telltale.cli.internal.mixin.AlertRule;
 import dev.telltale.cli.internal.mixin.AlertRules;
 import dev.telltale.cli.internal.mixin.MixinOptions;
+import dev.telltale.cli.internal.mixin.Monitoring;
 import dev.telltale.cli.internal.mixin.RuleTests;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;

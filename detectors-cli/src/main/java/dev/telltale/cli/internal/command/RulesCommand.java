@@ -1,9 +1,9 @@
 package dev.telltale.cli.internal.command;
 
 import dev.telltale.cli.internal.CliException;
-import dev.telltale.cli.internal.Monitoring;
 import dev.telltale.cli.internal.TargetKinds;
 import dev.telltale.cli.internal.mixin.MixinOptions;
+import dev.telltale.cli.internal.mixin.Monitoring;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -107,11 +108,10 @@ public final class AlertRules {
     private static AlertRule detectorNotLooking(MixinOptions o) {
         String name = "TelltaleDetectorNotLooking";
         Duration hold = Duration.ofMinutes(15);
-        Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put("summary", "Telltale detector {{ $labels.detector }} on {{ $labels.target }} ends {{ $labels.outcome }}");
-        annotations.put("description", "The detector fails or times out on every run, so the problems it watches go unseen. "
+        Map<String, String> annotations = aboutTelltale(o, name,
+                "Telltale detector {{ $labels.detector }} on {{ $labels.target }} ends {{ $labels.outcome }}",
+                "The detector fails or times out on every run, so the problems it watches go unseen. "
                 + "The reason is in runs[].reason at /findings of the agent and in its log.");
-        annotations.put("runbook_url", o.runbookBaseUrl() + ALERTS_DOC + name.toLowerCase(java.util.Locale.ROOT));
         List<Case> cases = new ArrayList<>();
         cases.add(Case.fires("runs keep failing", Duration.ofMinutes(18), runs(o, "error"), ""));
         cases.add(Case.fires("runs keep timing out", Duration.ofMinutes(18), runs(o, "timeout"), ""));
@@ -127,11 +127,9 @@ public final class AlertRules {
     private static AlertRule detectorSkipped(MixinOptions o) {
         String name = "TelltaleDetectorSkipped";
         Duration hold = Duration.ofHours(1);
-        Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put("summary", "Telltale detector {{ $labels.detector }} on {{ $labels.target }} is skipped");
-        annotations.put("description", "The detector cannot look for a reason a person can fix: a privilege to grant or an "
+        Map<String, String> annotations = aboutTelltale(o, name, "Telltale detector {{ $labels.detector }} on {{ $labels.target }} is skipped",
+                "The detector cannot look for a reason a person can fix: a privilege to grant or an "
                 + "extension to install. runs[].reason at /findings of the agent, or telltale check, says which.");
-        annotations.put("runbook_url", o.runbookBaseUrl() + ALERTS_DOC + name.toLowerCase(java.util.Locale.ROOT));
         List<Case> cases = List.of(
                 Case.fires("skipped for an hour", Duration.ofMinutes(63), runs(o, "skipped"), ""),
                 Case.silent("skipped for less than its 'for'", hold.minusMinutes(1), runs(o, "skipped")),
@@ -153,11 +151,9 @@ public final class AlertRules {
     private static AlertRule targetDown(MixinOptions o) {
         String name = "TelltaleTargetDown";
         Duration hold = Duration.ofMinutes(5);
-        Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put("summary", "Telltale cannot reach {{ $labels.kind }} target {{ $labels.target }}");
-        annotations.put("description", "No detector looks at the target while it does not answer. Why is in targets[].reason "
+        Map<String, String> annotations = aboutTelltale(o, name, "Telltale cannot reach {{ $labels.kind }} target {{ $labels.target }}",
+                "No detector looks at the target while it does not answer. Why is in targets[].reason "
                 + "at /findings and at /health/ready of the agent.");
-        annotations.put("runbook_url", o.runbookBaseUrl() + ALERTS_DOC + name.toLowerCase(java.util.Locale.ROOT));
         Map<String, String> l = base(o);
         l.put("target", TARGET);
         l.put("kind", "postgres");
@@ -171,10 +167,8 @@ public final class AlertRules {
     private static AlertRule agentDown(MixinOptions o) {
         String name = "TelltaleAgentDown";
         Duration hold = Duration.ofMinutes(5);
-        Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put("summary", "Prometheus cannot scrape the telltale agent at {{ $labels.instance }}");
-        annotations.put("description", "While the agent is not scraped no finding reaches an alert.");
-        annotations.put("runbook_url", o.runbookBaseUrl() + ALERTS_DOC + name.toLowerCase(java.util.Locale.ROOT));
+        Map<String, String> annotations = aboutTelltale(o, name, "Prometheus cannot scrape the telltale agent at {{ $labels.instance }}",
+                "While the agent is not scraped no finding reaches an alert.");
         List<Case> cases = List.of(
                 Case.fires("the scrape fails", hold.plusMinutes(2), new Series("up", base(o), "0x10"), ""),
                 Case.silent("failing for less than its 'for'", hold.minusMinutes(1), new Series("up", base(o), "0x10")),
@@ -189,12 +183,10 @@ public final class AlertRules {
     private static AlertRule agentAbsent(MixinOptions o) {
         String name = "TelltaleAgentAbsent";
         Duration hold = Duration.ofMinutes(10);
-        Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put("summary", "No telltale agent is scraped" + (o.groupBy().isEmpty() ? ""
-                : " in " + String.join(" ", o.groupBy().stream().map(g -> g + " {{ $labels." + g + " }}").toList())));
-        annotations.put("description", "Prometheus has no up series for the agent: it was removed from the scrape "
+        Map<String, String> annotations = aboutTelltale(o, name, "No telltale agent is scraped" + (o.groupBy().isEmpty() ? ""
+                : " in " + String.join(" ", o.groupBy().stream().map(g -> g + " {{ $labels." + g + " }}").toList())),
+                "Prometheus has no up series for the agent: it was removed from the scrape "
                 + "configuration or its service discovery, so no finding reaches an alert.");
-        annotations.put("runbook_url", o.runbookBaseUrl() + ALERTS_DOC + name.toLowerCase(java.util.Locale.ROOT));
         String expr = "absent(up" + o.selector() + ")";
         // absent() gives the selector's equality labels only
         Map<String, String> absentLabels = new LinkedHashMap<>(o.equalityLabels().orElse(Map.of()));
@@ -217,6 +209,15 @@ public final class AlertRules {
                     List.of(goneGroup), ""));
         }
         return new AlertRule(name, expr, hold, Map.of("severity", "warning"), annotations, cases);
+    }
+
+    /** The annotations of an alert about Telltale itself; its runbook is its section of docs/alerts.md. */
+    private static Map<String, String> aboutTelltale(MixinOptions o, String name, String summary, String description) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put("summary", summary);
+        annotations.put("description", description);
+        annotations.put("runbook_url", o.runbookBaseUrl() + ALERTS_DOC + name.toLowerCase(Locale.ROOT));
+        return annotations;
     }
 
     /** The labels every test series has: the selector's, an instance, and each group-by label. */

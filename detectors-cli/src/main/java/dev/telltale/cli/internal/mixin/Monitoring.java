@@ -1,10 +1,6 @@
-package dev.telltale.cli.internal;
+package dev.telltale.cli.internal.mixin;
 
-import dev.telltale.cli.internal.mixin.AlertRule;
-import dev.telltale.cli.internal.mixin.AlertRules;
-import dev.telltale.cli.internal.mixin.Dashboard;
-import dev.telltale.cli.internal.mixin.MixinOptions;
-import dev.telltale.cli.internal.mixin.RuleTests;
+import dev.telltale.cli.internal.TargetKinds;
 import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 
