@@ -56,9 +56,10 @@ public final class RulesCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         if (output != null) {
             List<Path> written = Monitoring.write(output, kinds.specs(), options);
+            boolean withTests = written.size() == 3;
             out.println("telltale: wrote " + String.join(", ", written.stream().map(Path::toString).toList())
-                    + " (" + Monitoring.counts(kinds.specs(), options) + ")");
-            if (written.size() < 3) {
+                    + " (" + Monitoring.counts(kinds.specs(), options, withTests) + ")");
+            if (!withTests) {
                 out.println("telltale: no " + Monitoring.RULE_TESTS_FILE + ": tests need a value for every --selector label,"
                         + " so only = matchers");
             }

@@ -87,7 +87,6 @@ public final class Dashboard {
                 target(p, prometheusName(s) + "{" + filter(true) + "}", legend.toString());
                 i++;
             }
-            y += 1;
         }
         try {
             return om.writeValueAsString(d) + "\n";

@@ -84,10 +84,10 @@ public final class Monitoring {
         return written;
     }
 
-    /** The number of alerts and of generated test cases, for the build's and the CLI's summaries. */
-    public static String counts(List<DetectorSpec> detectors, MixinOptions options) {
+    /** The number of alerts and, {@code withTests}, of their generated test cases, for the CLI's summary. */
+    public static String counts(List<DetectorSpec> detectors, MixinOptions options, boolean withTests) {
         List<AlertRule> rules = AlertRules.of(detectors, options);
-        return rules.size() + " alerts, " + RuleTests.count(rules) + " test cases";
+        return rules.size() + " alerts" + (withTests ? ", " + RuleTests.count(rules) + " promtool test cases" : "");
     }
 
     /** The build's entry point: {@code Monitoring <dir>}. */
