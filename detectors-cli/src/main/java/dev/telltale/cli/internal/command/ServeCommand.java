@@ -156,6 +156,7 @@ public final class ServeCommand implements Callable<Integer> {
         long ok = runs.stream().filter(r -> r.outcome() instanceof Outcome.Ok).count();
         long failing = runs.stream().filter(r -> r.outcome() instanceof Outcome.Failed || r.outcome() instanceof Outcome.TimedOut).count();
         long skipped = runs.stream().filter(r -> r.outcome() instanceof Outcome.Skipped).count();
+        long notApplicable = runs.stream().filter(r -> r.outcome() instanceof Outcome.NotApplicable).count();
         List<TargetStates.State> states = session.states();
         ArrayNode ts = JsonNodeFactory.instance.arrayNode();
         for (TargetStates.State s : states) {
@@ -163,7 +164,7 @@ public final class ServeCommand implements Callable<Integer> {
             s.down().ifPresent(reason -> t.put("reason", Redaction.message(reason)));
         }
         String json = "{\"status\": \"UP\", \"detectors\": " + session.engine().detectors().size() + ", \"ran\": " + runs.size()
-                + ", \"ok\": " + ok + ", \"failing\": " + failing + ", \"skipped\": " + skipped
+                + ", \"ok\": " + ok + ", \"failing\": " + failing + ", \"skipped\": " + skipped + ", \"notApplicable\": " + notApplicable
                 + ", \"targetsDown\": " + states.stream().filter(s -> !s.up()).count()
                 + ", \"targets\": " + ts + "}\n";
         return new MetricsServer.Health(true, json);
