@@ -9,12 +9,10 @@ import org.mindrot.jbcrypt.BCrypt;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,10 +27,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,7 +41,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @ExtendWith(RedisExtension.class)
 class WebConfigIT {
-    private static final Pattern LISTENING = Pattern.compile("(https?)://127\\.0\\.0\\.1:(\\d+)/metrics");
     private static final String USER = "prometheus";
     private static final String PASSWORD = "Sc4pe:pa/ss@word-7431";
 
@@ -62,11 +56,10 @@ class WebConfigIT {
         Process p = TelltaleJar.command("serve", "--web.listen-address", "127.0.0.1:0", "--redis", "cache=" + redis.uri(),
                 "--web.config.file", dir.resolve("web.yml").toString()).redirectError(log.toFile()).start();
         HttpClient https = HttpClient.newBuilder().sslContext(trusting).connectTimeout(Duration.ofSeconds(5)).build();
-        StringBuilder stdout = new StringBuilder();
+        String base = "";
         try {
-            Matcher listening = listening(p, stdout);
-            assertThat(listening.group(1)).isEqualTo("https");
-            String base = "https://127.0.0.1:" + listening.group(2);
+            base = TelltaleJar.servingUrl(p);
+            assertThat(base).startsWith("https://");
 
             HttpResponse<String> anonymous = send(https, base + "/metrics", null);
             assertThat(anonymous.statusCode()).isEqualTo(401);
@@ -83,9 +76,10 @@ class WebConfigIT {
             assertThat(scrape.body()).contains("telltale_target_up{kind=\"redis\",target=\"cache\"}");
             assertThat(send(https, base + "/findings", basic(USER, PASSWORD)).statusCode()).isEqualTo(200);
 
+            String plainUrl = base.replace("https://", "http://");
             // plain HTTP on the TLS port gets no answer a client could read as one
             HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            assertThatThrownBy(() -> send(plain, "http://127.0.0.1:" + listening.group(2) + "/metrics", null))
+            assertThatThrownBy(() -> send(plain, plainUrl + "/metrics", null))
                     .isInstanceOf(IOException.class);
 
             openMetricsAndGzip(https, base, basic(USER, PASSWORD));
@@ -94,7 +88,7 @@ class WebConfigIT {
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(p.exitValue()).isZero();
-        String printed = stdout + Files.readString(log);
+        String printed = base + Files.readString(log);
         assertThat(printed).doesNotContain(PASSWORD).doesNotContain("Sc4pe").doesNotContain(hash);
     }
 
@@ -103,9 +97,8 @@ class WebConfigIT {
         Process p = TelltaleJar.command("serve", "--web.listen-address", "127.0.0.1:0", "--redis", "cache=" + redis.uri())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            Matcher listening = listening(p, new StringBuilder());
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            String base = "http://127.0.0.1:" + listening.group(2);
+            String base = TelltaleJar.servingUrl(p);
             String openMetrics = openMetricsAndGzip(http, base, null);
             promtoolParses(send(http, base + "/metrics", null).body());
             assertThat(openMetrics).contains("# TYPE telltale_target_up gauge");
@@ -238,18 +231,4 @@ class WebConfigIT {
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static Matcher listening(Process p, StringBuilder stdout) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (IOException e) {
-                return "";
-            }
-        }).get(90, TimeUnit.SECONDS);
-        stdout.append(first).append('\n');
-        Matcher m = LISTENING.matcher(String.valueOf(first));
-        assertThat(m.find()).as("first line: " + first).isTrue();
-        return m;
-    }
 }

@@ -1,21 +1,15 @@
-package dev.telltale.core.internal;
+package dev.telltale.core;
 
-import dev.telltale.core.Detection;
-import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectionSkippedException;
-import dev.telltale.core.DetectionTimeoutException;
-import dev.telltale.core.Detector;
-import dev.telltale.core.DetectorSettings;
-import dev.telltale.core.DetectorSpec;
-import dev.telltale.core.Problem;
-import dev.telltale.core.Progress;
+import dev.telltale.core.internal.AlertTracker;
+import dev.telltale.core.internal.EngineMetrics;
+import dev.telltale.core.internal.RetryBackoff;
+import dev.telltale.core.internal.Runner;
+import dev.telltale.core.internal.Scheduler;
+import dev.telltale.core.internal.Slot;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -37,12 +31,15 @@ class SchedulerRetryTest {
 
     private static final Instant START = Instant.parse("2026-12-01T12:00:00Z");
     private final ManualTimer timer = new ManualTimer(START);
-    private final HandClock clock = new HandClock(START);
+    private final MutableClock clock = new MutableClock(START);
+    private volatile boolean failing;
+    private volatile boolean timingOut;
+    private volatile boolean skipping;
 
     @Test
     void aSlowDetectorThatFailsIsRetriedFromAMinuteDoublingUpToItsInterval() {
-        FlakyDetector d = new FlakyDetector(HOUR);
-        d.failing = true;
+        TestDetector d = flaky(HOUR);
+        failing = true;
         Scheduler scheduler = start(d);
 
         List<Duration> gaps = runs(8);
@@ -54,36 +51,36 @@ class SchedulerRetryTest {
 
     @Test
     void aRunThatEndsOkBringsBackTheIntervalAndTheNextFailureStartsAgainAtAMinute() {
-        FlakyDetector d = new FlakyDetector(HOUR);
-        d.failing = true;
+        TestDetector d = flaky(HOUR);
+        failing = true;
         start(d);
         assertThat(runs(3)).containsExactly(Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(4));
 
         // each gap ends with the run the flag decides: the retry already due, then the interval
-        d.failing = false;
+        failing = false;
         assertThat(runs(2)).as("ok: back on the interval").containsExactly(Duration.ofMinutes(8), HOUR);
 
-        d.failing = true;
+        failing = true;
         assertThat(runs(3)).containsExactly(HOUR, Duration.ofMinutes(1), Duration.ofMinutes(2));
     }
 
     @Test
     void timeoutsBackOffLikeErrorsButSkippedRunsKeepTheInterval() {
-        FlakyDetector d = new FlakyDetector(HOUR);
-        d.timingOut = true;
+        TestDetector d = flaky(HOUR);
+        timingOut = true;
         start(d);
         assertThat(runs(2)).containsExactly(Duration.ofMinutes(1), Duration.ofMinutes(2));
 
-        d.timingOut = false;
-        d.skipping = true;
+        timingOut = false;
+        skipping = true;
         assertThat(runs(2)).as("a skipped run (missing grant, old version) is no failure")
                 .containsExactly(Duration.ofMinutes(4), HOUR);
     }
 
     @Test
     void aDetectorOnAShortIntervalKeepsIt() {
-        FlakyDetector d = new FlakyDetector(Duration.ofSeconds(15));
-        d.failing = true;
+        TestDetector d = flaky(Duration.ofSeconds(15));
+        failing = true;
         start(d);
         assertThat(runs(3)).containsOnly(Duration.ofSeconds(15));
     }
@@ -96,12 +93,27 @@ class SchedulerRetryTest {
         assertThat(RetryBackoff.next(Duration.ofMinutes(90), 0)).isEqualTo(Duration.ofMinutes(90));
     }
 
-    private Scheduler start(FlakyDetector d) {
+    private Scheduler start(TestDetector d) {
         Runner runner = new Runner(clock, List.of(), new AlertTracker(), new EngineMetrics(), Progress.NONE);
         Scheduler scheduler = new Scheduler(runner, new InlineExecutor(), timer, 0.0);
         scheduler.start(List.of(new Slot(d, DetectorSettings.resolve(d, Map.of()))));
         timer.runNext(clock); // the first run, at once with no jitter
         return scheduler;
+    }
+
+    private TestDetector flaky(Duration interval) {
+        return new TestDetector("test.flaky", interval, ctx -> {
+            if (failing) {
+                throw new java.sql.SQLException("the server restarted");
+            }
+            if (timingOut) {
+                throw new DetectionTimeoutException("no answer in time");
+            }
+            if (skipping) {
+                throw new DetectionSkippedException("needs a grant");
+            }
+            return Detection.builder().build();
+        });
     }
 
     /** The time from each run to the next, for {@code n} more runs. */
@@ -113,41 +125,6 @@ class SchedulerRetryTest {
             gaps.add(Duration.between(before, clock.instant()));
         }
         return gaps;
-    }
-
-    private static final class FlakyDetector implements Detector {
-        private final DetectorSpec spec;
-        volatile boolean failing;
-        volatile boolean timingOut;
-        volatile boolean skipping;
-
-        FlakyDetector(Duration interval) {
-            spec = DetectorSpec.builder("test.flaky").problems(Problem.DATABASE_DEADLOCKS).interval(interval).build();
-        }
-
-        @Override
-        public DetectorSpec spec() {
-            return spec;
-        }
-
-        @Override
-        public String target() {
-            return "local";
-        }
-
-        @Override
-        public Detection detect(DetectionContext context) throws Exception {
-            if (failing) {
-                throw new java.sql.SQLException("the server restarted");
-            }
-            if (timingOut) {
-                throw new DetectionTimeoutException("no answer in time");
-            }
-            if (skipping) {
-                throw new DetectionSkippedException("needs a grant");
-            }
-            return Detection.builder().build();
-        }
     }
 
     /** Runs submitted work on the caller's thread. */
@@ -200,7 +177,7 @@ class SchedulerRetryTest {
         }
 
         /** Moves the clock to the earliest due task that is not cancelled and runs it. */
-        void runNext(HandClock clock) {
+        void runNext(MutableClock clock) {
             Task next;
             synchronized (this) {
                 tasks.removeIf(t -> t.cancelled);
@@ -208,7 +185,7 @@ class SchedulerRetryTest {
                 tasks.remove(next);
                 now = next.due;
             }
-            clock.set(now);
+            clock.advance(Duration.between(clock.instant(), now));
             next.command.run();
         }
 
@@ -257,33 +234,6 @@ class SchedulerRetryTest {
             public Object get(long timeout, TimeUnit unit) {
                 return null;
             }
-        }
-    }
-
-    private static final class HandClock extends Clock {
-        private volatile Instant now;
-
-        HandClock(Instant start) {
-            this.now = start;
-        }
-
-        void set(Instant at) {
-            now = at;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }
