@@ -110,7 +110,7 @@ sample() {
   read -r heap old < <(jstat -gc "$TT" | awk 'NR==2 {printf "%.0f %.0f\n", ($3+$4+$6+$8)/1024, $8/1024}')
   conns_pg=$("${PSQL[@]}" -d postgres -Atc "select count(*) from pg_stat_activity where application_name = 'telltale'")
   conns_redis=$(redis-cli -p "$REDIS_PORT" client list | grep -c ' name=telltale ' || true)
-  printf '%6ss  cpu %5s%%  rss %5d MB  heap used %4s MB  old gen %4s MB  threads %3s  connections pg %s redis %s\n' \
+  printf '%6ss  cpu (mean since start) %5s%%  rss %5d MB  heap used %4s MB  old gen %4s MB  threads %3s  connections pg %s redis %s\n' \
     "$1" "$cpu" $((rss / 1024)) "$heap" "$old" "$threads" "$conns_pg" "$conns_redis"
   echo "$1 $((rss / 1024)) $old" >> "$WORK/trend.txt"
 }
@@ -141,4 +141,5 @@ if half:
     last = sum(int(r[1]) for r in trend[half:]) / (len(trend) - half)
     print(f"   RSS: first half {first:.0f} MB, second half {last:.0f} MB; old gen from {trend[0][2]} to {trend[-1][2]} MB")
 PY
-grep -c ' WARN \| ERROR ' "$WORK/serve.err" | sed 's/^/   log lines at WARN or ERROR: /' || true
+echo "== the agent's log lines at WARN or ERROR (alerts that fired are WARN): $(grep -c ' WARN \| ERROR ' "$WORK/serve.err" || true)"
+grep ' WARN \| ERROR ' "$WORK/serve.err" | cut -c1-200 | head -10 || true
