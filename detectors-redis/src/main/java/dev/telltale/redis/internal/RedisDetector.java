@@ -49,6 +49,17 @@ public abstract class RedisDetector implements Detector {
 
     @Override
     public final Detection detect(DetectionContext ctx) throws Exception {
+        try {
+            return detectNodes(ctx);
+        } catch (RuntimeException e) {
+            if (timedOut(e)) {
+                RedisTargetAccess.reconnect(target);
+            }
+            throw e;
+        }
+    }
+
+    private Detection detectNodes(DetectionContext ctx) throws Exception {
         coveredKeys = 0;
         totalKeys = 0;
         beforeNodes(ctx);
@@ -72,6 +83,10 @@ public abstract class RedisDetector implements Detector {
             } catch (DetectionNotApplicableException e) {
                 notApplicable.add(e.getMessage());
             } catch (RuntimeException e) {
+                if (timedOut(e)) {
+                    // the link may be half-open: the next run gets new connections whatever this one reports
+                    RedisTargetAccess.reconnect(target);
+                }
                 if (reportsUnreachableNodes() && unreachable(e)) {
                     unreachable.add(node);
                     unreachableCauses.add(e);
@@ -116,6 +131,15 @@ public abstract class RedisDetector implements Detector {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof io.lettuce.core.RedisConnectionException || t instanceof io.lettuce.core.RedisCommandTimeoutException
                     || t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.lettuce.core.RedisCommandTimeoutException) {
                 return true;
             }
         }
