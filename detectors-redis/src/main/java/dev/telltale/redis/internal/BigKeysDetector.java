@@ -3,11 +3,8 @@ package dev.telltale.redis.internal;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectorSettings;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisTarget;
 import io.lettuce.core.protocol.CommandType;
 
@@ -29,44 +26,7 @@ import java.util.concurrent.Future;
  * reads the whole keyspace instead (within {@code scan.check-budget}), through the walk it shares with the
  * target's other key detectors, and states the part it covered.
  */
-public final class BigKeysDetector extends RedisDetector {
-    public static final String ID = "redis.big-keys";
-    static final Setting<Long> STRING_BYTES = Setting.bytes("string.warning", 1_000_000,
-            "A string this long is big (RedisInsight).");
-    static final Setting<Long> HASH_FIELDS = Setting.count("hash.warning", 5_000,
-            "A hash with this many fields is big (RedisInsight).");
-    static final Setting<Long> SET_MEMBERS = Setting.count("set.warning", 100_000,
-            "A set with this many members is big (RedisInsight).");
-    static final Setting<Long> ZSET_MEMBERS = Setting.count("zset.warning", 100_000,
-            "A sorted set with this many members is big.");
-    static final Setting<Long> LIST_ITEMS = Setting.count("list.warning", 100_000,
-            "A list with this many items is big.");
-    static final Setting<Long> STREAM_ENTRIES = Setting.count("stream.warning", 1_000_000,
-            "A stream with this many entries is big.");
-    static final Setting<Long> MEMORY_WARNING = Setting.bytes("memory.warning", 10L << 20,
-            "A key using this much memory (MEMORY USAGE) is big whatever its type.");
-    static final Setting<Long> SAMPLES = Setting.count("memory.samples", 5,
-            "MEMORY USAGE SAMPLES for nested types (never 0: that walks every element).").atLeast(1L).atMost(64L);
-    static final Setting<Long> TOP = Setting.count("top", 5, "Keys kept per type.");
-
-    static final SignalSpec BIGGEST = SignalSpec.of("redis.keys.biggest", "elements",
-            "Size of the biggest keys per type (bytes for strings, elements otherwise), rank 1..top.", "node", "role", "type", "rank");
-    static final SignalSpec BIGGEST_MEMORY = SignalSpec.of("redis.keys.biggest_memory", "bytes",
-            "MEMORY USAGE of the keys that use the most memory, rank 1..top.", "node", "role", "rank");
-    static final SignalSpec SCANNED = SignalSpec.of("redis.keys.scanned", "keys", "Keys visited by the big-key scan this run.", "node", "role");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Keys over size thresholds per type and by memory use, found by a budgeted, resumable scan of "
-                    + "the masters.")
-            .problems(Problem.SLOW_QUERIES, Problem.SCALABILITY_HOTSPOTS)
-            .interval(Duration.ofMinutes(5))
-            .settings(STRING_BYTES, HASH_FIELDS, SET_MEMBERS, ZSET_MEMBERS, LIST_ITEMS, STREAM_ENTRIES,
-                    MEMORY_WARNING, SAMPLES, TOP, KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT,
-                    KeyspaceWalk.CHECK_BUDGET)
-            .timeout(KeyspaceWalk.DETECTOR_TIMEOUT)
-            .signals(BIGGEST, BIGGEST_MEMORY, SCANNED)
-            .build();
-
+public final class BigKeysDetector extends RedisDetector implements BigKeysDetectorSpec {
     private static final List<String> TYPES = List.of("string", "hash", "set", "zset", "list", "stream");
 
     private final KeyScanner scanner = new KeyScanner();

@@ -4,11 +4,8 @@ import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectionSkippedException;
 import dev.telltale.core.DetectorSettings;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisInfo;
 import dev.telltale.redis.RedisNode;
 import dev.telltale.redis.RedisTarget;
@@ -29,28 +26,7 @@ import java.util.Set;
  * the mean of the sampled keys. Without an LFU policy the server tracks no key frequency: the run is skipped
  * with the per-command skew it can see and what to change.
  */
-public final class HotKeysDetector extends RedisDetector {
-    public static final String ID = "redis.hot-keys";
-    static final Setting<Long> WARNING = Setting.count("warning", 50,
-            "LFU counter (0..255) at or above which a key can be hot (about 10,000 recent hits with lfu-log-factor 10).");
-    static final Setting<Double> RATIO = Setting.number("ratio", 10,
-            "A hot key's counter is at least this many times the mean counter of the sampled keys.");
-    static final Setting<Long> TOP = Setting.count("top", 10, "Keys kept and published (rank 1..top).");
-
-    static final SignalSpec FREQUENCY = SignalSpec.of("redis.hotkeys.frequency", "lfu_counter",
-            "LFU counter of the hottest keys (logarithmic, 0..255), rank 1..top.", "node", "role", "rank");
-    static final SignalSpec MEAN = SignalSpec.of("redis.hotkeys.mean_frequency", "lfu_counter",
-            "Mean LFU counter of the keys sampled this run.", "node", "role");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Keys whose LFU counter is high and far above the mean of the sampled keys.")
-            .problems(Problem.PERFORMANCE_HOTSPOTS, Problem.HOT_PARTITION)
-            .interval(Duration.ofMinutes(1))
-            .settings(WARNING, RATIO, TOP, KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT, KeyspaceWalk.CHECK_BUDGET)
-            .timeout(KeyspaceWalk.DETECTOR_TIMEOUT)
-            .signals(FREQUENCY, MEAN)
-            .build();
-
+public final class HotKeysDetector extends RedisDetector implements HotKeysDetectorSpec {
     private final KeyScanner scanner = new KeyScanner();
     private final KeyspaceWalk walk;
     private final KeyspaceWalk.Subscriber subscriber = new KeyspaceWalk.Subscriber() {

@@ -3,11 +3,8 @@ package dev.telltale.redis.internal;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectorSettings;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisNode;
 import dev.telltale.redis.RedisTarget;
 
@@ -26,28 +23,7 @@ import java.util.Set;
  * budgeted and resumable under the scheduler, the whole keyspace in a one-shot check. Every keyspace lookup this
  * makes (TYPE, XINFO) is told to {@link OwnLookups}, so the hit ratio redis.cache-efficiency judges leaves it out.
  */
-public final class StreamsDetector extends RedisDetector {
-    public static final String ID = "redis.streams";
-    static final Setting<Long> PENDING_WARNING = Setting.count("pending.warning", 1_000,
-            "Pending entries of a group that raise a warning when they grew since the last run.");
-    static final Setting<Duration> IDLE_WARNING = Setting.duration("idle.warning", Duration.ofMinutes(5),
-            "A consumer idle this long while holding pending entries raises a warning.");
-    static final Setting<Long> MAX_STREAMS = Setting.count("max-streams", 100, "Streams inspected per run and node.");
-
-    static final SignalSpec PENDING = SignalSpec.of("redis.streams.pending_max", "entries",
-            "The most pending entries of any consumer group on the node.", "node", "role");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Stream consumer groups whose pending entries keep growing, and consumers idle while they "
-                    + "hold pending entries.")
-            .problems(Problem.DUPLICATE_EVENT_PROCESSING)
-            .interval(Duration.ofMinutes(1))
-            .settings(PENDING_WARNING, IDLE_WARNING, MAX_STREAMS, KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT,
-                    KeyspaceWalk.CHECK_BUDGET)
-            .timeout(KeyspaceWalk.DETECTOR_TIMEOUT)
-            .signals(PENDING)
-            .build();
-
+public final class StreamsDetector extends RedisDetector implements StreamsDetectorSpec {
     private final KeyScanner scanner = new KeyScanner();
     private final KeyspaceWalk walk;
     private final KeyspaceWalk.Subscriber subscriber = new KeyspaceWalk.Subscriber() {

@@ -2,14 +2,10 @@ package dev.telltale.jvm.internal.events;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.jvm.internal.InProcessDetector;
 
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -17,31 +13,7 @@ import java.util.List;
  * applied after a newer one) is CRITICAL, a gap a WARNING, a repeated number a WARNING of duplicate
  * processing.
  */
-public final class EventOrderingDetector extends InProcessDetector {
-    public static final String ID = "events.ordering";
-
-    public static final Setting<Long> REGRESSIONS_CRITICAL = Setting.count("regressions.critical", 1,
-            "Regressions in a run that make a CRITICAL finding.").atLeast(1L);
-    public static final Setting<Long> GAPS_WARNING = Setting.count("gaps.warning", 1,
-            "Gaps in a run that make a WARNING.").atLeast(1L);
-    public static final Setting<Long> REPEATS_WARNING = Setting.count("repeats.warning", 1,
-            "Repeated sequence numbers in a run that make a WARNING of duplicate processing.").atLeast(1L);
-    public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
-            "How long gaps must keep coming before the warning fires.");
-
-    static final SignalSpec EVENTS = SignalSpec.of("events.observed", "events",
-            "Sequenced events observed in the last run.", "stream");
-    static final SignalSpec ANOMALIES = SignalSpec.of("events.order.anomalies", "events",
-            "Events in the last run out of sequence, by kind (regression, gap, repeat).", "stream", "kind");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Sequenced events applied out of order, with gaps, or more than once.")
-            .problems(Problem.MESSAGE_OUT_OF_ORDER, Problem.DUPLICATE_EVENT_PROCESSING)
-            .interval(Duration.ofSeconds(30))
-            .settings(REGRESSIONS_CRITICAL, GAPS_WARNING, REPEATS_WARNING, FOR)
-            .signals(EVENTS, ANOMALIES)
-            .build();
-
+public final class EventOrderingDetector extends InProcessDetector implements EventOrderingDetectorSpec {
     private final List<OrderCounts.Source> trackers;
 
     public EventOrderingDetector(String target, List<OrderCounts.Source> trackers) {

@@ -2,15 +2,11 @@ package dev.telltale.jvm.internal.keys;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.jvm.internal.InProcessDetector;
 import dev.telltale.jvm.internal.Texts;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,33 +16,7 @@ import java.util.Locale;
  * watches and reports a key as hot when its guaranteed count is above {@code mean-multiple} times the
  * mean count per distinct key and its rate is at least {@code min-rate} touches per minute.
  */
-public final class ClientHotKeysDetector extends InProcessDetector {
-    public static final String ID = "keys.hot-keys";
-
-    public static final Setting<Double> MEAN_MULTIPLE = Setting.number("mean-multiple", 10,
-            "A key is hot when its touches in the window exceed this multiple of the mean per distinct key.").atLeast(1.0);
-    public static final Setting<Double> MIN_RATE = Setting.number("min-rate", 1000,
-            "A key is hot only when it is also touched at least this many times per minute.").atLeast(0.0);
-    public static final Setting<Long> TOP = Setting.count("top", 5, "How many of the hottest keys are published as signals and checked.")
-            .atLeast(1L).atMost(100L);
-    public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
-            "How long a key must stay hot before the finding fires.");
-
-    static final SignalSpec TOP_HITS = SignalSpec.of("keys.top.hits", "events",
-            "Touches in the last window of the N-th hottest key (a lower bound), by rank.", "source", "rank");
-    static final SignalSpec RECORDS = SignalSpec.of("keys.records", "events",
-            "Key touches recorded in the last window.", "source");
-    static final SignalSpec DISTINCT = SignalSpec.of("keys.distinct", "keys",
-            "Estimated distinct keys touched in the last window.", "source");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Keys touched far more often than the mean key, counted on the client.")
-            .problems(Problem.HOT_PARTITION)
-            .interval(Duration.ofMinutes(1))
-            .settings(MEAN_MULTIPLE, MIN_RATE, TOP, FOR)
-            .signals(TOP_HITS, RECORDS, DISTINCT)
-            .build();
-
+public final class ClientHotKeysDetector extends InProcessDetector implements ClientHotKeysDetectorSpec {
     private final List<KeyWindow.Source> sources;
 
     public ClientHotKeysDetector(String target, List<KeyWindow.Source> sources) {

@@ -2,15 +2,11 @@ package dev.telltale.jvm.internal.requests;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.jvm.internal.InProcessDetector;
 import dev.telltale.jvm.requests.IdempotencyTracker;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -19,33 +15,7 @@ import java.util.Locale;
  * the first use is in flight is CRITICAL; replays above {@code replay-rate.warning} of requests are a
  * WARNING (for events, any replay); requests without a key are reported as INFO.
  */
-public final class DuplicateRequestsDetector extends InProcessDetector {
-    public static final String ID = "requests.duplicates";
-
-    public static final Setting<Long> CONCURRENT_CRITICAL = Setting.count("concurrent.critical", 1,
-            "Concurrent uses of one key in a run that make a CRITICAL finding.").atLeast(1L);
-    public static final Setting<Double> REPLAY_RATE_WARNING = Setting.ratio("replay-rate.warning", 0.05,
-            "Share of requests that replay a finished key above which a WARNING is raised.");
-    public static final Setting<Long> MIN_REQUESTS = Setting.count("min-requests", 20,
-            "Requests needed in a run before the replay rate is judged.").atLeast(1L);
-    public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
-            "How long the replay rate must stay high before the finding fires.");
-
-    static final SignalSpec USES = SignalSpec.of("requests.idempotent.uses", "requests",
-            "Uses of idempotency keys in the last run.", "operation");
-    static final SignalSpec DUPLICATES = SignalSpec.of("requests.idempotent.duplicates", "requests",
-            "Uses of a key in the last run that were duplicates, by kind (concurrent, replay).", "operation", "kind");
-    static final SignalSpec MISSING = SignalSpec.of("requests.idempotent.missing_key", "requests",
-            "State-changing requests without an idempotency key in the last run.", "operation");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Idempotency keys used again while in flight or after they finished, and requests without a key.")
-            .problems(Problem.DOUBLE_CHARGE_PAYMENT, Problem.DUPLICATE_ORDERS, Problem.DUPLICATE_EVENT_PROCESSING)
-            .interval(Duration.ofSeconds(30))
-            .settings(CONCURRENT_CRITICAL, REPLAY_RATE_WARNING, MIN_REQUESTS, FOR)
-            .signals(USES, DUPLICATES, MISSING)
-            .build();
-
+public final class DuplicateRequestsDetector extends InProcessDetector implements DuplicateRequestsDetectorSpec {
     private final List<IdempotencyCounts.Source> trackers;
 
     public DuplicateRequestsDetector(String target, List<IdempotencyCounts.Source> trackers) {

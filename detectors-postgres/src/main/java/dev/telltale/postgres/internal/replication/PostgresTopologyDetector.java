@@ -7,9 +7,7 @@ import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.PostgresTargetAccess;
 import dev.telltale.postgres.internal.SqlFile;
@@ -34,29 +32,7 @@ import java.util.stream.Collectors;
  * its own connection; one that cannot be reached is reported in the evidence, and the run fails only when
  * none answers.
  */
-public final class PostgresTopologyDetector implements Detector {
-    public static final String ID = "postgres.topology";
-
-    public static final Setting<Duration> TIMELINE_REMEMBER = Setting.duration("timeline.remember", Duration.ofMinutes(10),
-            "How long a timeline change stays reported after it was seen.");
-
-    public static final SignalSpec PRIMARIES = SignalSpec.of("postgres.topology.primaries", "servers",
-            "servers not in recovery in the lineage with the most (more than one is split-brain)");
-    public static final SignalSpec REACHABLE = SignalSpec.of("postgres.topology.reachable", "servers",
-            "endpoints that answered");
-    public static final SignalSpec LINEAGES = SignalSpec.of("postgres.topology.lineages", "clusters",
-            "distinct system identifiers among the servers that answered (one that could not be read counts alone)");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Several endpoints asked at once whether they are in recovery: more than one primary among "
-                    + "servers of one lineage (system identifier) is split-brain, and a changed timeline is a "
-                    + "promotion or failover.")
-            .problems(Problem.SPLIT_BRAIN)
-            .interval(Duration.ofSeconds(15))
-            .settings(TIMELINE_REMEMBER)
-            .signals(PRIMARIES, REACHABLE, LINEAGES)
-            .build();
-
+public final class PostgresTopologyDetector implements Detector, PostgresTopologyDetectorSpec {
     private static final SqlFile<Row> TOPOLOGY = SqlFile.load(PostgresTopologyDetector.class, "topology", Row.class);
     private static final SqlFile<Row> TOPOLOGY_BASIC = SqlFile.load(PostgresTopologyDetector.class, "topology-basic", Row.class);
 
