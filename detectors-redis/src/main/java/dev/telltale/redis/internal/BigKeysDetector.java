@@ -8,7 +8,6 @@ import dev.telltale.core.Severity;
 import dev.telltale.redis.RedisTarget;
 import io.lettuce.core.protocol.CommandType;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -26,67 +25,26 @@ import java.util.concurrent.Future;
  * reads the whole keyspace instead (within {@code scan.check-budget}), through the walk it shares with the
  * target's other key detectors, and states the part it covered.
  */
-public final class BigKeysDetector extends RedisDetector implements BigKeysDetectorSpec {
+public final class BigKeysDetector extends KeyWalkDetector implements BigKeysDetectorSpec {
     private static final List<String> TYPES = List.of("string", "hash", "set", "zset", "list", "stream");
 
-    private final KeyScanner scanner = new KeyScanner();
-    private final KeyspaceWalk walk;
-    private final KeyspaceWalk.Subscriber subscriber = new KeyspaceWalk.Subscriber() {
-        @Override
-        public Set<KeyspaceWalk.Need> needs() {
-            return Set.of(KeyspaceWalk.Need.SIZE);
-        }
-
-        @Override
-        public int memorySamples() {
-            return samples;
-        }
-
-        @Override
-        public Duration checkBudget() {
-            return checkBudget;
-        }
-
-        @Override
-        public KeyspaceWalk.Fold fold(NodeClient node) {
-            return new Pass(keptTop);
-        }
-    };
     private volatile int samples = 5;
-    private volatile int keptTop = 5;
-    private volatile Duration checkBudget = KeyspaceWalk.CHECK_BUDGET.defaultValue();
-    private KeyspaceWalk.Pass shared;
     private final Map<String, Pass> current = new HashMap<>();
     private final Map<String, Pass> completed = new HashMap<>();
 
-    public BigKeysDetector(RedisTarget target) {
-        this(target, new KeyspaceWalk(target));
-    }
-
     /** A detector reading the one-shot key walk it shares with the other key detectors of the target. */
     public BigKeysDetector(RedisTarget target, KeyspaceWalk walk) {
-        super(target, SPEC);
-        this.walk = walk;
+        super(target, SPEC, walk, Set.of(KeyspaceWalk.Need.SIZE), TOP, Pass::new);
     }
 
     @Override
-    protected boolean appliesTo(NodeClient node) {
-        return node.node().role() == dev.telltale.redis.RedisNode.Role.MASTER;
-    }
-
-    @Override
-    public void configure(DetectorSettings settings) {
+    protected void configureKeys(DetectorSettings settings) {
         samples = (int) (long) settings.get(SAMPLES);
-        keptTop = (int) (long) settings.get(TOP);
-        checkBudget = settings.get(KeyspaceWalk.CHECK_BUDGET);
-        if (settings.enabled()) {
-            walk.subscribe(subscriber);
-        }
     }
 
     @Override
-    protected void beforeNodes(DetectionContext ctx) {
-        shared = null;
+    protected int memorySamples() {
+        return samples;
     }
 
     @Override
@@ -98,13 +56,9 @@ public final class BigKeysDetector extends RedisDetector implements BigKeysDetec
         int top = (int) (long) ctx.setting(TOP);
         Pass report;
         if (ctx.oneShot()) {
-            if (shared == null) {
-                shared = walk.join(ctx, subscriber);
-            }
-            out.coverage(shared.scanned(), shared.coveredTotal(), "keys");
-            Pass pass = (Pass) shared.fold(node, subscriber);
+            Pass pass = (Pass) walked(ctx, node, out);
             report = pass == null ? new Pass() : pass;
-            report.complete = shared.complete();
+            report.complete = walkComplete();
             out.signal(SCANNED, report.scanned, tags(node));
         } else {
             int samples = (int) (long) ctx.setting(SAMPLES);

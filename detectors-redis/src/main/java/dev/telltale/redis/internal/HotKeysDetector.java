@@ -3,14 +3,11 @@ package dev.telltale.redis.internal;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectionSkippedException;
-import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.redis.RedisInfo;
-import dev.telltale.redis.RedisNode;
 import dev.telltale.redis.RedisTarget;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -26,57 +23,12 @@ import java.util.Set;
  * the mean of the sampled keys. Without an LFU policy the server tracks no key frequency: the run is skipped
  * with the per-command skew it can see and what to change.
  */
-public final class HotKeysDetector extends RedisDetector implements HotKeysDetectorSpec {
-    private final KeyScanner scanner = new KeyScanner();
-    private final KeyspaceWalk walk;
-    private final KeyspaceWalk.Subscriber subscriber = new KeyspaceWalk.Subscriber() {
-        @Override
-        public Set<KeyspaceWalk.Need> needs() {
-            return Set.of(KeyspaceWalk.Need.FREQUENCY);
-        }
-
-        @Override
-        public Duration checkBudget() {
-            return checkBudget;
-        }
-
-        @Override
-        public KeyspaceWalk.Fold fold(NodeClient node) {
-            return new Tally(keptTop);
-        }
-    };
-    private volatile int keptTop = 10;
-    private volatile Duration checkBudget = KeyspaceWalk.CHECK_BUDGET.defaultValue();
-    private KeyspaceWalk.Pass shared;
+public final class HotKeysDetector extends KeyWalkDetector implements HotKeysDetectorSpec {
     private final Map<String, List<Hot>> tops = new HashMap<>();
-
-    public HotKeysDetector(RedisTarget target) {
-        this(target, new KeyspaceWalk(target));
-    }
 
     /** A detector reading the one-shot key walk it shares with the other key detectors of the target. */
     public HotKeysDetector(RedisTarget target, KeyspaceWalk walk) {
-        super(target, SPEC);
-        this.walk = walk;
-    }
-
-    @Override
-    public void configure(DetectorSettings settings) {
-        keptTop = (int) (long) settings.get(TOP);
-        checkBudget = settings.get(KeyspaceWalk.CHECK_BUDGET);
-        if (settings.enabled()) {
-            walk.subscribe(subscriber);
-        }
-    }
-
-    @Override
-    protected void beforeNodes(DetectionContext ctx) {
-        shared = null;
-    }
-
-    @Override
-    protected boolean appliesTo(NodeClient node) {
-        return node.node().role() == RedisNode.Role.MASTER;
+        super(target, SPEC, walk, Set.of(KeyspaceWalk.Need.FREQUENCY), TOP, Tally::new);
     }
 
     @Override
@@ -95,14 +47,10 @@ public final class HotKeysDetector extends RedisDetector implements HotKeysDetec
         long[] sampled;
         boolean passComplete;
         if (ctx.oneShot()) {
-            if (shared == null) {
-                shared = walk.join(ctx, subscriber);
-            }
-            out.coverage(shared.scanned(), shared.coveredTotal(), "keys");
-            Tally tally = (Tally) shared.fold(node, subscriber);
+            Tally tally = (Tally) walked(ctx, node, out);
             hottest = tally == null ? List.of() : tally.hottest;
             sampled = tally == null ? new long[] {0, 0} : tally.sampled;
-            passComplete = shared.complete();
+            passComplete = walkComplete();
         } else {
             // re-read the counters of last run's top keys first: they change between runs
             List<Hot> found = new ArrayList<>();

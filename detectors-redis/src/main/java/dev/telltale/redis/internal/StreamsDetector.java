@@ -2,13 +2,10 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
-import dev.telltale.redis.RedisNode;
 import dev.telltale.redis.RedisTarget;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,59 +20,19 @@ import java.util.Set;
  * budgeted and resumable under the scheduler, the whole keyspace in a one-shot check. Every keyspace lookup this
  * makes (TYPE, XINFO) is told to {@link OwnLookups}, so the hit ratio redis.cache-efficiency judges leaves it out.
  */
-public final class StreamsDetector extends RedisDetector implements StreamsDetectorSpec {
-    private final KeyScanner scanner = new KeyScanner();
-    private final KeyspaceWalk walk;
-    private final KeyspaceWalk.Subscriber subscriber = new KeyspaceWalk.Subscriber() {
-        @Override
-        public Set<KeyspaceWalk.Need> needs() {
-            return Set.of();
-        }
-
-        @Override
-        public Duration checkBudget() {
-            return checkBudget;
-        }
-
-        @Override
-        public KeyspaceWalk.Fold fold(NodeClient node) {
-            return new Found(maxStreams);
-        }
-    };
-    private volatile int maxStreams = 100;
-    private volatile Duration checkBudget = KeyspaceWalk.CHECK_BUDGET.defaultValue();
-    private KeyspaceWalk.Pass shared;
+public final class StreamsDetector extends KeyWalkDetector implements StreamsDetectorSpec {
     private long totalTruncated;
     private final Map<String, Long> lastPending = new HashMap<>();
 
-    public StreamsDetector(RedisTarget target) {
-        this(target, new KeyspaceWalk(target));
-    }
-
     /** A detector reading the one-shot key walk it shares with the other key detectors of the target. */
     public StreamsDetector(RedisTarget target, KeyspaceWalk walk) {
-        super(target, SPEC);
-        this.walk = walk;
-    }
-
-    @Override
-    public void configure(DetectorSettings settings) {
-        maxStreams = (int) (long) settings.get(MAX_STREAMS);
-        checkBudget = settings.get(KeyspaceWalk.CHECK_BUDGET);
-        if (settings.enabled()) {
-            walk.subscribe(subscriber);
-        }
+        super(target, SPEC, walk, Set.of(), MAX_STREAMS, Found::new); // the walk reads every key's TYPE anyway
     }
 
     @Override
     protected void beforeNodes(DetectionContext ctx) {
-        shared = null;
+        super.beforeNodes(ctx);
         totalTruncated = 0;
-    }
-
-    @Override
-    protected boolean appliesTo(NodeClient node) {
-        return node.node().role() == RedisNode.Role.MASTER;
     }
 
     @Override
@@ -83,11 +40,7 @@ public final class StreamsDetector extends RedisDetector implements StreamsDetec
         String address = node.node().address();
         Found streams;
         if (ctx.oneShot() && !ctx.baselinePass()) {
-            if (shared == null) {
-                shared = walk.join(ctx, subscriber);
-            }
-            out.coverage(shared.scanned(), shared.coveredTotal(), "keys");
-            streams = shared.fold(node, subscriber) instanceof Found f ? f : new Found(0);
+            streams = walked(ctx, node, out) instanceof Found f ? f : new Found(0);
         } else {
             Found found = new Found((int) (long) ctx.setting(MAX_STREAMS));
             // the baseline pass of a one-shot check: pending counts of the streams on a keyspace small enough to

@@ -2,13 +2,10 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
-import dev.telltale.redis.RedisNode;
 import dev.telltale.redis.RedisTarget;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,56 +19,10 @@ import java.util.Set;
  * TTL (a cache entry without one is never refreshed from its source), and expiry clustering: many keys
  * set to expire in the same second are the next thundering herd.
  */
-public final class TtlHygieneDetector extends RedisDetector implements TtlHygieneDetectorSpec {
-    private final KeyScanner scanner = new KeyScanner();
-    private final KeyspaceWalk walk;
-    private final KeyspaceWalk.Subscriber subscriber = new KeyspaceWalk.Subscriber() {
-        @Override
-        public Set<KeyspaceWalk.Need> needs() {
-            return Set.of(KeyspaceWalk.Need.TTL);
-        }
-
-        @Override
-        public Duration checkBudget() {
-            return checkBudget;
-        }
-
-        @Override
-        public KeyspaceWalk.Fold fold(NodeClient node) {
-            return new Tally(maxPrefixes);
-        }
-    };
-    private volatile int maxPrefixes = 200;
-    private volatile Duration checkBudget = KeyspaceWalk.CHECK_BUDGET.defaultValue();
-    private KeyspaceWalk.Pass shared;
-
-    public TtlHygieneDetector(RedisTarget target) {
-        this(target, new KeyspaceWalk(target));
-    }
-
+public final class TtlHygieneDetector extends KeyWalkDetector implements TtlHygieneDetectorSpec {
     /** A detector reading the one-shot key walk it shares with the other key detectors of the target. */
     public TtlHygieneDetector(RedisTarget target, KeyspaceWalk walk) {
-        super(target, SPEC);
-        this.walk = walk;
-    }
-
-    @Override
-    public void configure(DetectorSettings settings) {
-        maxPrefixes = (int) (long) settings.get(MAX_PREFIXES);
-        checkBudget = settings.get(KeyspaceWalk.CHECK_BUDGET);
-        if (settings.enabled()) {
-            walk.subscribe(subscriber);
-        }
-    }
-
-    @Override
-    protected void beforeNodes(DetectionContext ctx) {
-        shared = null;
-    }
-
-    @Override
-    protected boolean appliesTo(NodeClient node) {
-        return node.node().role() == RedisNode.Role.MASTER;
+        super(target, SPEC, walk, Set.of(KeyspaceWalk.Need.TTL), MAX_PREFIXES, Tally::new);
     }
 
     @Override
@@ -82,11 +33,7 @@ public final class TtlHygieneDetector extends RedisDetector implements TtlHygien
         String address = node.node().address();
         Tally tally;
         if (ctx.oneShot()) {
-            if (shared == null) {
-                shared = walk.join(ctx, subscriber);
-            }
-            out.coverage(shared.scanned(), shared.coveredTotal(), "keys");
-            tally = (Tally) shared.fold(node, subscriber);
+            tally = (Tally) walked(ctx, node, out);
             if (tally == null) {
                 return;
             }
