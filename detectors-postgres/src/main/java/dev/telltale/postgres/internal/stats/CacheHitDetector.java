@@ -5,27 +5,20 @@ import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.postgres.PostgresTarget;
-import dev.telltale.postgres.internal.PostgresDetector;
-import dev.telltale.postgres.internal.ReadOnlyTx;
 
 /**
  * {@code postgres.cache-hit}: share of block reads served from shared buffers between two runs (a delta, not
  * the ratio since the last reset, which hides today's drop behind months of history).
  */
-public final class CacheHitDetector extends PostgresDetector implements CacheHitDetectorSpec {
-    private DatabaseCounters previous;
-
+public final class CacheHitDetector extends DatabaseDeltaDetector implements CacheHitDetectorSpec {
     public CacheHitDetector(PostgresTarget target) {
-        super(target, SPEC);
+        super(target, SPEC, DATABASE);
     }
 
     @Override
-    protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
+    protected Detection judge(DetectionContext ctx, DatabaseCounters before, DatabaseCounters now, String db) {
         double warn = ctx.setting(WARNING);
         double crit = ctx.setting(CRITICAL);
-        DatabaseCounters now = DatabaseCounters.read(tx, StatsSupport.watchedDatabase(ID, DATABASE, ctx, tx));
-        DatabaseCounters before = previous;
-        previous = now;
         if (before == null || !before.comparableTo(now)) {
             return Detection.nothing();
         }
@@ -39,7 +32,6 @@ public final class CacheHitDetector extends PostgresDetector implements CacheHit
         double ratio = (double) hit / total;
         out.signal(RATIO, ratio);
         if (total >= ctx.setting(MIN_BLOCKS) && ratio < warn) {
-            String db = ctx.setting(DATABASE).equalsIgnoreCase("current") ? tx.server().database() : ctx.setting(DATABASE);
             out.finding(ctx.finding(Problem.SLOW_QUERIES, ratio < crit ? Severity.CRITICAL : Severity.WARNING, "database " + db + " (cache hit ratio)")
                     .summary(String.format("only %.1f %% of block reads in %s were served from shared buffers (%d of %d)",
                             ratio * 100, db, hit, total))

@@ -5,25 +5,18 @@ import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.postgres.PostgresTarget;
-import dev.telltale.postgres.internal.PostgresDetector;
-import dev.telltale.postgres.internal.ReadOnlyTx;
 
 /**
  * {@code postgres.checksums}: new data-page checksum failures since the last run (critical: storage returned
  * corrupted bytes). A cluster without checksums gets one INFO finding, since corruption would go unseen.
  */
-public final class ChecksumsDetector extends PostgresDetector implements ChecksumsDetectorSpec {
-    private DatabaseCounters previous;
-
+public final class ChecksumsDetector extends DatabaseDeltaDetector implements ChecksumsDetectorSpec {
     public ChecksumsDetector(PostgresTarget target) {
-        super(target, SPEC);
+        super(target, SPEC, DATABASE);
     }
 
     @Override
-    protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
-        DatabaseCounters now = DatabaseCounters.read(tx, StatsSupport.watchedDatabase(ID, DATABASE, ctx, tx));
-        DatabaseCounters before = previous;
-        previous = now;
+    protected Detection judge(DetectionContext ctx, DatabaseCounters before, DatabaseCounters now, String db) {
         Detection.Builder out = Detection.builder().signal(ENABLED, now.checksumsOn() ? 1 : 0);
         if (!now.checksumsOn()) {
             out.finding(ctx.finding(Problem.SILENT_DATA_CORRUPTION, Severity.INFO, "data checksums")

@@ -5,25 +5,18 @@ import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.postgres.PostgresTarget;
-import dev.telltale.postgres.internal.PostgresDetector;
-import dev.telltale.postgres.internal.ReadOnlyTx;
 
 /**
  * {@code postgres.temp-spills}: temp-file bytes written by the watched database between two runs (sorts and
  * hashes larger than work_mem). Per-statement attribution is in {@code postgres.statements}.
  */
-public final class TempSpillsDetector extends PostgresDetector implements TempSpillsDetectorSpec {
-    private DatabaseCounters previous;
-
+public final class TempSpillsDetector extends DatabaseDeltaDetector implements TempSpillsDetectorSpec {
     public TempSpillsDetector(PostgresTarget target) {
-        super(target, SPEC);
+        super(target, SPEC, DATABASE);
     }
 
     @Override
-    protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
-        DatabaseCounters now = DatabaseCounters.read(tx, StatsSupport.watchedDatabase(ID, DATABASE, ctx, tx));
-        DatabaseCounters before = previous;
-        previous = now;
+    protected Detection judge(DetectionContext ctx, DatabaseCounters before, DatabaseCounters now, String db) {
         if (before == null || !before.comparableTo(now)) {
             return Detection.nothing();
         }
@@ -32,7 +25,6 @@ public final class TempSpillsDetector extends PostgresDetector implements TempSp
         Detection.Builder out = Detection.builder().signal(BYTES, bytes).signal(FILES, files);
         long warn = ctx.setting(WARNING);
         if (bytes >= warn && warn > 0) {
-            String db = ctx.setting(DATABASE).equalsIgnoreCase("current") ? tx.server().database() : ctx.setting(DATABASE);
             out.finding(ctx.finding(Problem.SLOW_QUERIES, bytes >= ctx.setting(CRITICAL) ? Severity.CRITICAL : Severity.WARNING,
                             "database " + db + " (temp files)")
                     .summary(String.format("%s spilled %s to %d temp files since the last run", db, StatsSupport.mb(bytes), files))
