@@ -1,10 +1,9 @@
 package dev.telltale.postgres.internal.replication;
 
+import dev.telltale.core.AbstractDetector;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectionSkippedException;
-import dev.telltale.core.Detector;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
@@ -19,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -32,7 +30,7 @@ import java.util.stream.Collectors;
  * its own connection; one that cannot be reached is reported in the evidence, and the run fails only when
  * none answers.
  */
-public final class PostgresTopologyDetector implements Detector, PostgresTopologyDetectorSpec {
+public final class PostgresTopologyDetector extends AbstractDetector implements PostgresTopologyDetectorSpec {
     private static final SqlFile<Row> TOPOLOGY = SqlFile.load(PostgresTopologyDetector.class, "topology", Row.class);
     private static final SqlFile<Row> TOPOLOGY_BASIC = SqlFile.load(PostgresTopologyDetector.class, "topology-basic", Row.class);
 
@@ -40,7 +38,6 @@ public final class PostgresTopologyDetector implements Detector, PostgresTopolog
                        Optional<String> serverAddr, Optional<Integer> serverPort, long startedMicros) {
     }
 
-    private final String name;
     private final List<PostgresTarget> targets;
     private final Map<String, Long> timelines = new HashMap<>();
     private final Map<String, TimelineChange> changes = new HashMap<>();
@@ -87,21 +84,11 @@ public final class PostgresTopologyDetector implements Detector, PostgresTopolog
      * @param targets two or more endpoints; only those that share a system identifier are compared
      */
     public PostgresTopologyDetector(String name, List<PostgresTarget> targets) {
-        this.name = Objects.requireNonNull(name, "name");
+        super(SPEC, name);
         this.targets = List.copyOf(targets);
         if (this.targets.size() < 2) {
             throw new IllegalArgumentException("topology '" + name + "' needs at least two endpoints, got " + this.targets.size());
         }
-    }
-
-    @Override
-    public DetectorSpec spec() {
-        return SPEC;
-    }
-
-    @Override
-    public String target() {
-        return name;
     }
 
     @Override
@@ -118,7 +105,7 @@ public final class PostgresTopologyDetector implements Detector, PostgresTopolog
             }
         }
         if (answered.isEmpty()) {
-            throw new IllegalStateException("no endpoint of topology '" + name + "' answered: " + failed);
+            throw new IllegalStateException("no endpoint of topology '" + target() + "' answered: " + failed);
         }
         // one server reached through several targets (two databases of it) is one endpoint
         Map<String, List<Endpoint>> byServer = answered.stream()
@@ -232,6 +219,6 @@ public final class PostgresTopologyDetector implements Detector, PostgresTopolog
 
     @Override
     public String toString() {
-        return ID + "@" + name;
+        return ID + "@" + target();
     }
 }
