@@ -45,7 +45,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * Telltale in a Spring Boot application: the in-process detectors over every data source, web requests and
+ * Telltale in a Spring Boot application (the beans of internal types are package-private: they are not API): the in-process detectors over every data source, web requests and
  * {@code @Async} work as units of work, the engine started with the context and bound to its meter registries,
  * and, when Actuator is present, {@code /actuator/telltale} and the {@code telltale} health contributor.
  *
@@ -86,7 +86,7 @@ public class TelltaleAutoConfiguration {
 
     /** Static, so that registering it early does not create this configuration or Telltale before their time. */
     @Bean
-    public static DataSourceWrapper telltaleDataSourceWrapper(ObjectProvider<TelltaleJvm> telltale) {
+    static DataSourceWrapper telltaleDataSourceWrapper(ObjectProvider<TelltaleJvm> telltale) {
         return new DataSourceWrapper(telltale);
     }
 
@@ -112,17 +112,17 @@ public class TelltaleAutoConfiguration {
     }
 
     @Bean
-    public EngineLifecycle telltaleLifecycle(DetectorEngine engine) {
+    EngineLifecycle telltaleLifecycle(DetectorEngine engine) {
         return new EngineLifecycle(engine);
     }
 
     @Bean
-    public MeterBinding telltaleMeterBinding(ObjectProvider<DetectorEngine> engine, ObjectProvider<TelltaleJvm> telltale) {
+    MeterBinding telltaleMeterBinding(ObjectProvider<DetectorEngine> engine, ObjectProvider<TelltaleJvm> telltale) {
         return new MeterBinding(engine, telltale);
     }
 
     @Bean
-    public EngineView telltaleEngineView(DetectorEngine engine, TelltaleProperties properties) {
+    EngineView telltaleEngineView(DetectorEngine engine, TelltaleProperties properties) {
         String password = properties.getPostgres().getPassword();
         UnaryOperator<String> redact = s -> s == null || password == null || password.isEmpty() ? s : s.replace(password, "***");
         return new EngineView(engine, Clock.systemUTC(), redact);

@@ -39,8 +39,8 @@ import static org.awaitility.Awaitility.await;
         "spring.datasource.hikari.maximum-pool-size=2",
         "telltale.detectors.jdbc.n-plus-one.interval=1s",
         "telltale.detectors.pool.saturation.pending.for=2s",
-        // Boot switches metrics export off in tests; the Prometheus endpoint is part of what is checked
-        "management.defaults.metrics.export.enabled=true"})
+        // Boot 3.5 switches metrics export off in tests unless told; the Prometheus endpoint is part of what is checked
+        "spring.test.observability.auto-configure=true"})
 @DirtiesContext // closed with the class, before its database is dropped
 class ClinicIT {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
