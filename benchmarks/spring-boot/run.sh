@@ -2,14 +2,14 @@
 # Requests per second of the example clinic (examples-spring-boot) with the starter on and off, in ABBA rounds:
 # the same application and jar, telltale.enabled=true (A) or false (B), each round a fresh JVM against the same
 # private database. Usage: benchmarks/spring-boot/run.sh [rounds=2] [threads=16] [warm-up s=20] [measure s=30]
-# Needs a PostgreSQL (TELLTALE_TEST_POSTGRES_URL's server, admin user) and a built example:
-#   mvn -B -q -pl examples-spring-boot -am package -DskipTests
+# Needs the PostgreSQL on 127.0.0.1:5432 (user postgres); builds the example first.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-2}; threads=${2:-16}; warmup=${3:-20}; seconds=${4:-30}
 db=telltale_bench_clinic
 psql -h 127.0.0.1 -U postgres -d postgres -qc "drop database if exists $db" -qc "create database $db" >/dev/null
-mvn -B -q -pl examples-spring-boot dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+mvn -B -q -pl examples-spring-boot -am package dependency:build-classpath -DskipTests -Dcyclonedx.skip -Djapicmp.skip \
+  -Dmaven.javadoc.skip -Dmaven.source.skip -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
 cp="examples-spring-boot/target/classes:$(cat examples-spring-boot/target/bench-classpath.txt)"
 port=18080
 

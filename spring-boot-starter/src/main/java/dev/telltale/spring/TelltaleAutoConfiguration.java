@@ -45,11 +45,12 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * Telltale in a Spring Boot application (the beans of internal types are package-private: they are not API): the in-process detectors over every data source, web requests and
+ * Telltale in a Spring Boot application: the in-process detectors over every data source, web requests and
  * {@code @Async} work as units of work, the engine started with the context and bound to its meter registries,
  * and, when Actuator is present, {@code /actuator/telltale} and the {@code telltale} health contributor.
  *
- * <p>Boot 3.5 and Boot 4 name some auto-configurations differently (Boot 4 moved them into modules of their own):
+ * <p>Bean methods of internal types are package-private: the types are not API. Boot 3.5 and Boot 4 name some
+ * auto-configurations differently (Boot 4 moved them into modules of their own):
  * both names are given, and the one that is absent is ignored.
  */
 @AutoConfiguration(afterName = {

@@ -77,6 +77,9 @@ class ClinicIT {
         });
         // the healthy page ran as often and raised nothing of its own
         assertThat(allFindings()).noneMatch(f -> String.valueOf(f).contains("/owners/{ownerId}"));
+        // Boot meters its own task executor; executor.saturation reads it there instead of skipping
+        assertThat(JsonPath.<List<String>>read(get("/actuator/telltale").body(),
+                "$.runs[?(@.detector == 'executor.saturation')].outcome")).containsOnly("ok");
         assertThat(get("/actuator/prometheus").body())
                 .contains("telltale_")
                 .containsPattern("detector=\"jdbc.n-plus-one\"");
