@@ -8,6 +8,8 @@ import dev.telltale.jvm.TelltaleJvm;
 import dev.telltale.jvm.resilience.ResilienceDetectors;
 import dev.telltale.postgres.PostgresDetectors;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.redis.RedisDetectors;
+import dev.telltale.redis.RedisTarget;
 import dev.telltale.spring.internal.Boot3Health;
 import dev.telltale.spring.internal.Boot4Health;
 import dev.telltale.spring.internal.DataSourceWrapper;
@@ -19,6 +21,9 @@ import dev.telltale.spring.internal.SettingsBinding;
 import dev.telltale.spring.internal.TelltaleEndpoint;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.RedisClusterClient;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -35,6 +40,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.TaskDecorator;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -214,6 +220,35 @@ public class TelltaleAutoConfiguration {
         @Bean
         TelltaleDetectors telltalePostgresDetectors(PostgresTarget target) {
             return () -> PostgresDetectors.forTarget(target);
+        }
+    }
+
+    /**
+     * The application's Redis through its own Lettuce client: Telltale opens a connection of its own from the client
+     * (never one of the application's) and closes only that.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({RedisTarget.class, LettuceConnectionFactory.class})
+    @ConditionalOnBean(LettuceConnectionFactory.class)
+    @ConditionalOnProperty(prefix = "telltale.redis", name = "enabled", havingValue = "true")
+    static class ApplicationRedis {
+        @Bean(destroyMethod = "close")
+        RedisTarget telltaleRedisTarget(TelltaleProperties properties, LettuceConnectionFactory factory) {
+            String name = properties.getRedis().getName();
+            AbstractRedisClient client = factory.getNativeClient();
+            if (client instanceof RedisClusterClient cluster) {
+                return RedisTarget.fromClusterClient(name, cluster);
+            }
+            if (client instanceof RedisClient single) {
+                return RedisTarget.fromClient(name, single);
+            }
+            throw new IllegalStateException("telltale.redis.enabled: the LettuceConnectionFactory has no client yet ("
+                    + "it starts late); give the Redis server by URL to a RedisTarget bean instead");
+        }
+
+        @Bean
+        TelltaleDetectors telltaleRedisDetectors(RedisTarget target) {
+            return () -> RedisDetectors.forTarget(target);
         }
     }
 

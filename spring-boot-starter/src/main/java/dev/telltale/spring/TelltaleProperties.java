@@ -36,6 +36,7 @@ public class TelltaleProperties {
     private final Web web = new Web();
     private final Health health = new Health();
     private final Postgres postgres = new Postgres();
+    private final Redis redis = new Redis();
 
     public boolean isEnabled() {
         return enabled;
@@ -87,6 +88,10 @@ public class TelltaleProperties {
 
     public Postgres getPostgres() {
         return postgres;
+    }
+
+    public Redis getRedis() {
+        return redis;
     }
 
     /** Units of work from web requests. */
@@ -159,6 +164,31 @@ public class TelltaleProperties {
 
         public void setPassword(String password) {
             this.password = password;
+        }
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+    }
+
+    /** Redis detectors through the application's Lettuce client (Telltale opens a connection of its own from it). */
+    public static class Redis {
+        /** Whether the Redis server behind the application's LettuceConnectionFactory is watched. */
+        private boolean enabled = false;
+
+        /** Target name of the Redis detectors. */
+        private String name = "redis";
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
         }
 
         public String getName() {

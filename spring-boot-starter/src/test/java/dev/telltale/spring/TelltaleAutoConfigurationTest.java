@@ -7,6 +7,7 @@ import dev.telltale.jvm.TelltaleJvm;
 import dev.telltale.jvm.internal.NPlusOneDetector;
 import dev.telltale.jvm.internal.PoolSaturationDetector;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.redis.RedisTarget;
 import dev.telltale.spring.internal.Boot3Health;
 import dev.telltale.spring.internal.Boot4Health;
 import dev.telltale.spring.internal.EngineLifecycle;
@@ -27,10 +28,12 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.TaskDecorator;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -206,6 +209,20 @@ class TelltaleAutoConfigurationTest {
     }
 
     @Test
+    void theApplicationsRedisIsWatchedThroughItsOwnClientOnlyWhenAsked() {
+        ApplicationContextRunner withRedis = runner.withBean(LettuceConnectionFactory.class, () -> {
+            URI url = URI.create(System.getenv().getOrDefault("TELLTALE_TEST_REDIS_URL", "redis://127.0.0.1:6379"));
+            return new LettuceConnectionFactory(url.getHost(), url.getPort());
+        });
+        withRedis.run(ctx -> assertThat(ctx).doesNotHaveBean(RedisTarget.class));
+        withRedis.withPropertyValues("telltale.redis.enabled=true", "telltale.redis.name=cache").run(ctx -> {
+            assertThat(ctx).hasSingleBean(RedisTarget.class);
+            assertThat(ctx.getBean(DetectorEngine.class).detectors())
+                    .anyMatch(d -> d.id().startsWith("redis.") && d.target().equals("cache"));
+        });
+    }
+
+    @Test
     void resilience4jRegistriesAreWatchedWhenTheApplicationHasThem() {
         runner.withBean(CircuitBreakerRegistry.class, CircuitBreakerRegistry::ofDefaults)
                 .withBean(RetryRegistry.class, RetryRegistry::ofDefaults)
@@ -222,6 +239,7 @@ class TelltaleAutoConfigurationTest {
         }
         assertThat(json).contains("\"telltale.enabled\"", "\"telltale.postgres.url\"", "\"telltale.application-packages\"",
                 "\"telltale.detectors.jdbc.n-plus-one.min-count\"", "\"telltale.detectors.postgres.lock-waits.warning\"",
+                "\"telltale.redis.enabled\"", "\"telltale.detectors.redis.memory.warning\"",
                 "Executions of one statement shape in one unit of work");
     }
 

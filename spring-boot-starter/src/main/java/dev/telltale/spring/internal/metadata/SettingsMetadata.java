@@ -9,6 +9,7 @@ import dev.telltale.core.Setting;
 import dev.telltale.core.SettingType;
 import dev.telltale.jvm.TelltaleJvm;
 import dev.telltale.postgres.PostgresDetectors;
+import dev.telltale.redis.RedisDetectors;
 import dev.telltale.spring.TelltaleProperties;
 import dev.telltale.spring.internal.SettingsBinding;
 
@@ -53,10 +54,11 @@ public final class SettingsMetadata {
         Files.writeString(file, json.writeValueAsString(root));
     }
 
-    /** The in-process detectors and the server-side PostgreSQL ones, the detectors the starter can run. */
+    /** The in-process detectors and the PostgreSQL and Redis ones, the detectors the starter can run. */
     public static List<DetectorSpec> specs() {
         List<DetectorSpec> all = new ArrayList<>(TelltaleJvm.specs());
         all.addAll(PostgresDetectors.specs());
+        all.addAll(RedisDetectors.specs());
         return all;
     }
 
