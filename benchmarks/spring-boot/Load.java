@@ -9,9 +9,11 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Closed-loop HTTP load on the example clinic: {@code threads} clients, each sending its next request when the
- * last one answered, alternating the healthy page and the N+1 page. Warms up, then prints requests per second.
+ * last one answered, alternating the healthy page and the N+1 page. Warms up, then prints requests per second and,
+ * given the server's pid, its CPU time per request (from /proc: less disturbed by other load on the machine than
+ * throughput is).
  *
- * <p>Usage: {@code java Load.java <base url> <threads> <warm-up seconds> <seconds>}
+ * <p>Usage: {@code java Load.java <base url> <threads> <warm-up seconds> <seconds> [server pid]}
  */
 public class Load {
     public static void main(String[] args) throws Exception {
@@ -47,14 +49,28 @@ public class Load {
             client.setDaemon(true);
             client.start();
         }
+        String pid = args.length > 4 ? args[4] : null;
         Thread.sleep(warmup * 1000);
         counting.set(true);
         long start = System.nanoTime();
+        long cpuStart = cpuTicks(pid);
         Thread.sleep(seconds * 1000);
         counting.set(false);
+        long cpuTicks = cpuTicks(pid) - cpuStart;
         double elapsed = (System.nanoTime() - start) / 1e9;
         stop.set(true);
         finished.await();
-        System.out.printf("%.1f req/s (%d ok, %d failed in %.1f s)%n", done.sum() / elapsed, done.sum(), failed.sum(), elapsed);
+        System.out.printf("%.1f req/s (%d ok, %d failed in %.1f s)%s%n", done.sum() / elapsed, done.sum(), failed.sum(), elapsed,
+                pid == null ? "" : String.format(", server CPU %.2f ms per request", cpuTicks * 10.0 / Math.max(1, done.sum())));
+    }
+
+    /** utime + stime of the process in clock ticks (100 per second on Linux); 0 without a pid. */
+    private static long cpuTicks(String pid) throws java.io.IOException {
+        if (pid == null) {
+            return 0;
+        }
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", pid, "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 }

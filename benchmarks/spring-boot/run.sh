@@ -20,7 +20,7 @@ run() { # $1 = true|false: telltale.enabled
   local pid=$!
   until curl -sf "http://127.0.0.1:$port/actuator/health" >/dev/null; do sleep 0.5; done
   local rps
-  rps=$(java benchmarks/spring-boot/Load.java "http://127.0.0.1:$port" "$threads" "$warmup" "$seconds")
+  rps=$(java benchmarks/spring-boot/Load.java "http://127.0.0.1:$port" "$threads" "$warmup" "$seconds" "$pid")
   kill "$pid"; wait "$pid" 2>/dev/null || true
   echo "telltale.enabled=$1 $rps"
 }
