@@ -17,6 +17,7 @@ import dev.telltale.jvm.internal.RegisteredExecutor;
 import dev.telltale.jvm.internal.Scopes;
 import dev.telltale.jvm.internal.SqlFingerprints;
 import dev.telltale.jvm.internal.StatementStats;
+import dev.telltale.jvm.internal.WorkState;
 import dev.telltale.jvm.internal.cache.StampedeDetector;
 import dev.telltale.jvm.internal.events.EventOrderingDetector;
 import dev.telltale.jvm.internal.http.ThrottlingDetector;
@@ -101,6 +102,27 @@ public final class TelltaleJvm {
             throw new IllegalArgumentException("unit of work name must not be blank");
         }
         return new UnitOfWork(name, scopes, nPlusOne::unitEnded);
+    }
+
+    /**
+     * A task that runs with the unit of work current on the calling thread, on whatever thread runs it;
+     * the task itself when no unit is current. For executors that hand work on without knowing the unit
+     * (a Spring {@code TaskDecorator}, a custom {@code Executor}).
+     */
+    public Runnable propagate(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        WorkState unit = scopes.current();
+        if (unit == null) {
+            return task;
+        }
+        return () -> {
+            WorkState before = scopes.enter(unit);
+            try {
+                task.run();
+            } finally {
+                scopes.restore(before);
+            }
+        };
     }
 
     /**

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.telltale.core.Alert;
 import dev.telltale.core.AlertState;
 import dev.telltale.core.Finding;
+import dev.telltale.core.FindingsDocument;
 import dev.telltale.core.Report;
 import dev.telltale.core.RunRecord;
 
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** A report's rows and status, and its JSON for machines (the contract in docs/architecture.md section 5); {@link ReportTable} renders it for people. */
@@ -83,60 +83,13 @@ public final class ReportView {
         }
         ArrayNode fs = root.putArray("findings");
         for (Row r : rows) {
-            Finding f = r.finding();
-            ObjectNode o = fs.addObject();
-            o.put("detector", f.detector());
-            o.put("problem", f.problem().id());
-            o.put("severity", f.severity().name());
-            o.put("target", f.target());
-            o.put("subject", Redaction.message(f.subject()));
-            o.put("summary", Redaction.message(f.summary()));
-            ObjectNode ev = o.putObject("evidence");
-            for (Map.Entry<String, Object> e : f.evidence().entrySet()) {
-                Object v = e.getValue();
-                if (v instanceof Number n) {
-                    if (v instanceof Double || v instanceof Float) {
-                        ev.put(e.getKey(), n.doubleValue());
-                    } else {
-                        ev.put(e.getKey(), n.longValue());
-                    }
-                } else if (v instanceof Boolean b) {
-                    ev.put(e.getKey(), b);
-                } else {
-                    ev.put(e.getKey(), Redaction.message(String.valueOf(v)));
-                }
-            }
-            o.put("hint", f.hint());
-            o.put("state", r.state());
-            if (r.pending()) {
-                o.put("seenSeconds", seconds(r.seen()));
-                o.put("forSeconds", seconds(f.holdFor()));
-            }
+            fs.add(JSON.valueToTree(FindingsDocument.finding(r.finding(), r.pending(), r.seen(), Redaction::message)));
         }
         ArrayNode rs = root.putArray("runs");
         for (RunRecord run : runs) {
-            ObjectNode o = rs.addObject();
-            o.put("detector", run.detector());
-            o.put("target", run.target());
-            o.put("outcome", run.outcome().kind());
-            o.put("reason", Redaction.message(run.outcome().reason()));
-            o.put("durationMs", run.duration().toMillis());
-            run.coverage().ifPresent(c -> o.putObject("coverage")
-                    .put("scanned", c.scanned()).put("total", c.total()).put("unit", c.unit()));
-            if (run.truncated() > 0) {
-                o.put("truncated", run.truncated());
-            }
-            if (!run.notes().isEmpty()) {
-                ArrayNode notes = o.putArray("notes");
-                run.notes().forEach(n -> notes.add(Redaction.message(n)));
-            }
+            rs.add(JSON.valueToTree(FindingsDocument.run(run, Redaction::message)));
         }
         return root;
-    }
-
-    /** Seconds with a tenth: a one-shot window is a few seconds. */
-    private static double seconds(Duration d) {
-        return Math.round(d.toMillis() / 100.0) / 10.0;
     }
 
     public static String jsonText(ObjectNode node, boolean pretty) {

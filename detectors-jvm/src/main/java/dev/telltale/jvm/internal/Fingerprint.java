@@ -33,8 +33,9 @@ public final class Fingerprint {
     }
 
     /**
-     * Whether this is schema DDL ({@code CREATE}, {@code ALTER}, {@code DROP}, {@code COMMENT}): what a
-     * schema tool (Hibernate's, Flyway, Liquibase) runs at start, once, where a query timeout means nothing.
+     * Whether this is schema DDL ({@code CREATE}, {@code ALTER}, {@code DROP}, {@code COMMENT}) or a session
+     * setting ({@code SET}, {@code RESET}, which Hibernate's schema tool sends around its DDL): what a schema tool
+     * (Hibernate's, Flyway, Liquibase) runs at start, once, where a query timeout means nothing.
      */
     public boolean schemaDdl() {
         return isSchemaDdl(text);
@@ -42,7 +43,7 @@ public final class Fingerprint {
 
     static boolean isSchemaDdl(String normalized) {
         return normalized.startsWith("create ") || normalized.startsWith("alter ") || normalized.startsWith("drop ")
-                || normalized.startsWith("comment ");
+                || normalized.startsWith("comment ") || normalized.startsWith("set ") || normalized.startsWith("reset ");
     }
 
     @Override
