@@ -122,6 +122,14 @@ public enum Problem {
         return summary;
     }
 
+    /**
+     * Where this problem's runbook lives in the repository, for example
+     * {@code docs/runbooks/performance/slow-queries.md}; the id already starts with the category.
+     */
+    public String runbookPath() {
+        return "docs/runbooks/" + id + ".md";
+    }
+
     public static Optional<Problem> byId(String id) {
         return Arrays.stream(values()).filter(p -> p.id.equals(id)).findFirst();
     }
