@@ -71,7 +71,7 @@ public final class ReportView {
     }
 
     public static ObjectNode json(Report.Status status, List<TargetStates.State> targets, List<Row> rows,
-                                  List<RunRecord> runs) {
+                                  List<RunRecord> runs, RunbookLinks links) {
         ObjectNode root = JSON.createObjectNode();
         root.put("status", status.name());
         ArrayNode ts = root.putArray("targets");
@@ -107,6 +107,7 @@ public final class ReportView {
                 }
             }
             o.put("hint", f.hint());
+            o.put("runbook", links.of(f.problem()));
             o.put("state", r.state());
             if (r.pending()) {
                 o.put("seenSeconds", seconds(r.seen()));

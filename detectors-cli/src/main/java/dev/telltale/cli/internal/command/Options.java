@@ -3,6 +3,7 @@ package dev.telltale.cli.internal.command;
 import dev.telltale.cli.internal.CliException;
 import dev.telltale.cli.internal.Disclosure;
 import dev.telltale.cli.internal.Logging;
+import dev.telltale.cli.internal.RunbookLinks;
 import dev.telltale.cli.internal.Session;
 import dev.telltale.cli.internal.TargetKind;
 import dev.telltale.cli.internal.TargetKinds;
@@ -130,6 +131,17 @@ public final class Options {
     }
 
     public enum Format { table, json }
+
+    /** Where the runbook links of findings point (check, watch and serve). */
+    public static final class Links {
+        @Option(names = "--runbook-base-url", defaultValue = RunbookLinks.DEFAULT_BASE,
+                description = "Base URL of each finding's runbook link (a mirror of the repository's docs/runbooks; default ${DEFAULT-VALUE}).")
+        String runbookBaseUrl = RunbookLinks.DEFAULT_BASE;
+
+        public RunbookLinks links() {
+            return RunbookLinks.parse("--runbook-base-url", runbookBaseUrl);
+        }
+    }
 
     /** Parses durations as config files write them (250ms, 5s, 2m). */
     public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {

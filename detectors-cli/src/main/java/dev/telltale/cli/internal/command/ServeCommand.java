@@ -8,6 +8,7 @@ import dev.telltale.cli.internal.MetricsServer;
 import dev.telltale.cli.internal.TargetHealth;
 import dev.telltale.cli.internal.Redaction;
 import dev.telltale.cli.internal.ReportView;
+import dev.telltale.cli.internal.RunbookLinks;
 import dev.telltale.cli.internal.TargetStates;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -43,6 +44,9 @@ public final class ServeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Options.Targets targets = new Options.Targets();
 
+    @CommandLine.Mixin
+    Options.Links links = new Options.Links();
+
     @Option(names = "--web.listen-address", paramLabel = "HOST:PORT",
             description = "Address to listen on: HOST:PORT, :PORT for all interfaces, [::1]:PORT (default :" + DEFAULT_PORT + ").")
     String listenAddress;
@@ -63,6 +67,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ListenAddress address = address();
+        RunbookLinks runbooks = links.links();
         // a target that is down at start does not stop the agent: its runs fail until it answers, /health names it
         Session session = Session.open(kinds, targets.request(), Session.Mode.AGENT, List.of(new Slf4jAlertListener()),
                 Progress.NONE);
@@ -74,7 +79,7 @@ public final class ServeCommand implements Callable<Integer> {
         MetricsServer server;
         try {
             server = new MetricsServer(address.socketAddress(), registry, new MetricsServer.Endpoints(
-                    () -> findingsJson(session), () -> health(session), ServeCommand::live, () -> ready(session)));
+                    () -> findingsJson(session, runbooks), () -> health(session), ServeCommand::live, () -> ready(session)));
         } catch (RuntimeException e) {
             self.close();
             session.close();
@@ -118,12 +123,12 @@ public final class ServeCommand implements Callable<Integer> {
                 port == null ? DEFAULT_PORT : ListenAddress.port("--port", port));
     }
 
-    static String findingsJson(Session session) {
+    static String findingsJson(Session session, RunbookLinks links) {
         DetectorEngine engine = session.engine();
         List<ReportView.Row> rows = ReportView.rows(engine.activeAlerts(), Instant.now());
         List<RunRecord> runs = engine.lastRuns();
         List<TargetStates.State> states = session.states();
-        return ReportView.jsonText(ReportView.json(ReportView.status(rows, runs, states, false), states, rows, runs), true);
+        return ReportView.jsonText(ReportView.json(ReportView.status(rows, runs, states, false), states, rows, runs, links), true);
     }
 
     /** Liveness: the agent answers, so it works; restarting it would not bring a target back. */

@@ -3,6 +3,7 @@ package dev.telltale.cli.internal.demo;
 import dev.telltale.cli.internal.Ansi;
 import dev.telltale.cli.internal.MetricsServer;
 import dev.telltale.cli.internal.ReportView;
+import dev.telltale.cli.internal.RunbookLinks;
 import dev.telltale.cli.internal.TargetKind;
 import dev.telltale.cli.internal.TargetKinds;
 import dev.telltale.cli.internal.TargetSpec;
@@ -178,7 +179,7 @@ public final class DemoRunner {
             List<ReportView.Row> rows = ReportView.rows(engine.activeAlerts(), java.time.Instant.now());
             List<dev.telltale.cli.internal.TargetStates.State> states = ReportView.allUp(targets);
             return ReportView.jsonText(ReportView.json(ReportView.status(rows, engine.lastRuns(), states, false), states,
-                    rows, engine.lastRuns()), true);
+                    rows, engine.lastRuns(), RunbookLinks.DEFAULT), true);
         };
         java.util.function.Supplier<MetricsServer.Health> health = () -> new MetricsServer.Health(true, "{\"status\": \"UP\"}\n");
         try {
