@@ -73,10 +73,17 @@ public final class ListCommand implements Callable<Integer> {
             s.append('\n').append(d.id()).append("  [").append(e.where()).append("; every ")
                     .append(SettingType.DURATION.format(d.defaultInterval())).append("]\n");
             s.append("  problems: ").append(String.join(", ", d.problems().stream().map(Problem::id).sorted().toList())).append('\n');
-            for (Setting<?> setting : d.allSettings()) {
-                s.append(String.format("  %-50s %-10s %-9s %s%n", d.id() + "." + setting.name(), setting.defaultText(),
-                        setting.type().unit(), setting.description()));
-            }
+            s.append(settings(d));
+        }
+        return s.toString();
+    }
+
+    /** One line per setting of {@code d}: its full key, default, unit and description. */
+    static String settings(DetectorSpec d) {
+        StringBuilder s = new StringBuilder();
+        for (Setting<?> setting : d.allSettings()) {
+            s.append(String.format("  %-50s %-10s %-9s %s%n", d.id() + "." + setting.name(), setting.defaultText(),
+                    setting.type().unit(), setting.description()));
         }
         return s.toString();
     }
