@@ -26,7 +26,7 @@ public final class ListCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", description = "table or json.")
     Options.Format format;
 
-    @Option(names = "--markdown", description = "Print the problem -> detector table in Markdown (for a README).")
+    @Option(names = "--markdown", description = "Print the problem -> detector table in Markdown (for a README), each problem linked to its runbook.")
     boolean markdown;
 
     @CommandLine.Spec
@@ -93,7 +93,7 @@ public final class ListCommand implements Callable<Integer> {
         for (Problem p : Problem.values()) {
             List<String> ids = entries.stream().filter(e -> e.detector().problems().contains(p))
                     .map(e -> "`" + e.detector().id() + "`").sorted().toList();
-            s.append("| `").append(p.id()).append("` | ").append(p.summary()).append(" | ")
+            s.append("| [`").append(p.id()).append("`](").append(p.runbookPath()).append(") | ").append(p.summary()).append(" | ")
                     .append(ids.isEmpty() ? "(none yet)" : String.join(", ", ids)).append(" |\n");
         }
         return s.toString();

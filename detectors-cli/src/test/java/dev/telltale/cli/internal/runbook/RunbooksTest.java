@@ -112,6 +112,14 @@ class RunbooksTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Problem.class)
+    void theReadmesProblemTableLinksTheRunbook(Problem p) throws Exception {
+        assertThat(Files.readString(RunbookBlocks.repository().resolve("README.md")))
+                .as("README.md's table (telltale list --markdown) links " + p.runbookPath())
+                .contains("| [`" + p.id() + "`](" + p.runbookPath() + ") |");
+    }
+
     @Test
     void runbookPathsAreUniqueFiles() {
         assertThat(Set.of(Problem.values()).stream().map(Problem::runbookPath).distinct()).hasSize(Problem.values().length);
