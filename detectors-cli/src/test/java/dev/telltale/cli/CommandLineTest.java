@@ -66,8 +66,8 @@ class CommandLineTest {
                 .isEqualTo("https://wiki.example.com/telltale/docs/runbooks/performance/database-deadlocks.md");
         Run bad = run("check", "--postgres", "fake://db/x", "--runbook-base-url", "wiki/runbooks");
         assertThat(bad.code()).isEqualTo(3);
-        assertThat(bad.err().strip()).isEqualTo("telltale: --runbook-base-url: 'wiki/runbooks' is not an http(s) or file URL"
-                + " without ?query or #fragment");
+        assertThat(bad.err().strip()).isEqualTo("telltale: --runbook-base-url: 'wiki/runbooks' is not an http(s) address"
+                + " such as https://github.com/telltale-dev/telltale/blob/main/");
     }
 
     @Test
@@ -286,6 +286,6 @@ class CommandLineTest {
         Run r = run("rules");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("groups:").contains("TelltalePerformanceDatabaseDeadlocksCritical")
-                .contains("detectors postgres.waits, redis.waits");
+                .contains("detectors: \"postgres.waits, redis.waits\"");
     }
 }

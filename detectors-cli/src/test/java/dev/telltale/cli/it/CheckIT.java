@@ -140,6 +140,10 @@ class CheckIT {
                 .contains("redis.hot-keys on cache")
                 .contains("hint:");
         assertThat(r.out()).doesNotContain("\u001b[");
+        // a standalone Redis has no cluster: one quiet line and a count, not a skip and not a warning
+        assertThat(r.out()).contains("n/a      redis.cluster on cache: ").contains("is not a cluster node")
+                .contains("not applicable").doesNotContain("skipped  redis.cluster");
+        assertThat(r.err()).doesNotContain("redis.cluster");
     }
 
     @Test
@@ -163,5 +167,8 @@ class CheckIT {
         JsonNode run = json.get("runs").get(0);
         assertThat(run.fieldNames()).toIterable().containsExactly("detector", "target", "outcome", "reason", "durationMs");
         assertThat(json.get("runs").size()).isGreaterThanOrEqualTo(4);
+        assertThat(StreamSupport.stream(json.get("runs").spliterator(), false)
+                .filter(x -> x.get("detector").asText().equals("redis.cluster")).findFirst().orElseThrow()
+                .get("outcome").asText()).isEqualTo("not-applicable");
     }
 }

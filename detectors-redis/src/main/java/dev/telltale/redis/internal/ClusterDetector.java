@@ -2,7 +2,7 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectionSkippedException;
+import dev.telltale.core.DetectionNotApplicableException;
 import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Setting;
@@ -83,7 +83,7 @@ public final class ClusterDetector extends RedisDetector {
     protected void detectNode(DetectionContext ctx, NodeClient node, Detection.Builder out) {
         RedisInfo info = node.info();
         if (!info.clusterEnabled()) {
-            throw new DetectionSkippedException(node.node().address() + " is not a cluster node (cluster_enabled:0)");
+            throw new DetectionNotApplicableException(node.node().address() + " is not a cluster node (cluster_enabled:0)");
         }
         RedisInfo cluster = RedisInfo.parse(node.sync().clusterInfo());
         String state = cluster.string("cluster_state").orElse("unknown");

@@ -71,6 +71,7 @@ public final class RedisTopologyDetector implements Detector {
             try {
                 nodes = RedisTargetAccess.nodeClients(t);
             } catch (RuntimeException e) {
+                reconnectAfterTimeout(t, e);
                 unreachable.add(t.name() + ": " + e.getMessage());
                 firstFailure = firstFailure == null ? e : firstFailure;
                 continue;
@@ -80,6 +81,7 @@ public final class RedisTopologyDetector implements Detector {
                 try {
                     info = RedisInfo.parse(n.sync().info("server") + "\n" + n.sync().info("replication") + "\n" + n.sync().info("cluster"));
                 } catch (RuntimeException e) {
+                    reconnectAfterTimeout(t, e);
                     unreachable.add(n.node().address() + ": " + e.getMessage());
                     firstFailure = firstFailure == null ? e : firstFailure;
                     continue;
@@ -122,5 +124,11 @@ public final class RedisTopologyDetector implements Detector {
         return f.hint("these masters were one replica group (" + masterList + "): writes land on each and diverge. Stop"
                 + " writes to all but one of them, then make the others REPLICAOF that one (their writes since the split are"
                 + " lost); check Sentinel quorum and network partitions");
+    }
+
+    private static void reconnectAfterTimeout(RedisTarget t, RuntimeException e) {
+        if (RedisDetector.timedOut(e)) {
+            RedisTargetAccess.reconnect(t);
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.telltale.cli.internal.RunbookLinks;
 import dev.telltale.cli.internal.Session;
 import dev.telltale.cli.internal.TargetKind;
 import dev.telltale.cli.internal.TargetKinds;
+import dev.telltale.cli.internal.mixin.MixinOptions;
 import dev.telltale.core.SettingType;
 import dev.telltale.redis.KeyNames;
 import picocli.CommandLine;
@@ -132,14 +133,14 @@ public final class Options {
 
     public enum Format { table, json }
 
-    /** Where the runbook links of findings point (check, watch and serve). */
+    /** Where the runbook links of findings point: the same flag, default and check as the mixin's runbook_url. */
     public static final class Links {
-        @Option(names = "--runbook-base-url", defaultValue = RunbookLinks.DEFAULT_BASE,
-                description = "Base URL of each finding's runbook link (a mirror of the repository's docs/runbooks; default ${DEFAULT-VALUE}).")
-        String runbookBaseUrl = RunbookLinks.DEFAULT_BASE;
+        @Option(names = "--runbook-base-url", paramLabel = "URL", defaultValue = MixinOptions.DEFAULT_RUNBOOK_BASE_URL,
+                description = "Prefix of each finding's runbook link, for a mirror of the repository's docs/runbooks (default: ${DEFAULT-VALUE}).")
+        String runbookBaseUrl = MixinOptions.DEFAULT_RUNBOOK_BASE_URL;
 
         public RunbookLinks links() {
-            return RunbookLinks.parse("--runbook-base-url", runbookBaseUrl);
+            return new RunbookLinks(MixinOptions.parse(MixinOptions.DEFAULT_SELECTOR, "", runbookBaseUrl).runbookBaseUrl());
         }
     }
 
