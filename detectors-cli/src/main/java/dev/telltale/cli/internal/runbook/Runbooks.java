@@ -24,7 +24,7 @@ public final class Runbooks {
     /** Where the build puts the runbooks on the classpath. */
     public static final String RESOURCE_ROOT = "dev/telltale/cli/runbooks/";
     public static final String BEGIN = "<!-- BEGIN GENERATED from the detector specs; regenerate with: "
-            + "mvn -pl detectors-cli -am process-classes -->";
+            + "mvn -pl detectors-cli -am process-classes -Drunbooks.update -->";
     public static final String END = "<!-- END GENERATED -->";
     /** The sections every runbook has, in this order; the last one holds the generated part. */
     public static final List<String> SECTIONS = List.of("What the alert means", "Confirm it", "Stop the damage",

@@ -49,7 +49,8 @@ class RunbooksTest {
     void generatedSectionMatchesTheDetectorSpecs(Problem p) {
         String text = RunbookBlocks.text(p);
         assertThat(Runbooks.withGenerated(text, Runbooks.generated(p, DETECTORS)))
-                .as(p.runbookPath() + " is stale: regenerate with mvn -pl detectors-cli -am process-classes").isEqualTo(text);
+                .as(p.runbookPath() + " is stale: regenerate with mvn -pl detectors-cli -am process-classes -Drunbooks.update")
+                .isEqualTo(text);
         DETECTORS.stream().filter(l -> l.detector().problems().contains(p))
                 .forEach(l -> assertThat(text).contains("`" + l.detector().id() + "`"));
     }
