@@ -1,10 +1,10 @@
 package dev.telltale.redis.internal;
 
+import dev.telltale.core.AbstractDetector;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectionNotApplicableException;
 import dev.telltale.core.DetectionSkippedException;
-import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSpec;
 import dev.telltale.redis.RedisTarget;
 
@@ -21,30 +21,19 @@ import java.util.Objects;
  * at is skipped when any node was skipped, else not applicable. Subclasses pass their
  * class's {@code SPEC} and implement {@link #detectNode}.
  */
-public abstract class RedisDetector implements Detector {
+public abstract class RedisDetector extends AbstractDetector {
     private final RedisTarget target;
-    private final DetectorSpec spec;
     private long coveredKeys;
     private long totalKeys;
 
     protected RedisDetector(RedisTarget target, DetectorSpec spec) {
-        this.target = Objects.requireNonNull(target, "target");
-        this.spec = Objects.requireNonNull(spec, "spec");
-    }
-
-    @Override
-    public final DetectorSpec spec() {
-        return spec;
+        super(spec, Objects.requireNonNull(target, "target").name());
+        this.target = target;
     }
 
     /** A key name as the target's {@link dev.telltale.redis.KeyNames} policy lets findings show it. */
     protected final String keyName(String key) {
         return target.keyNames().shown(key);
-    }
-
-    @Override
-    public final String target() {
-        return target.name();
     }
 
     @Override
@@ -96,10 +85,10 @@ public abstract class RedisDetector implements Detector {
             }
         }
         if (!failures.isEmpty()) {
-            throw new IllegalStateException(spec.id() + " failed on " + String.join("; ", failures));
+            throw new IllegalStateException(spec().id() + " failed on " + String.join("; ", failures));
         }
         if (looked == 0 && !unreachable.isEmpty()) {
-            throw new IllegalStateException(spec.id() + ": no node answered: " + unreachableCauses.get(0), unreachableCauses.get(0));
+            throw new IllegalStateException(spec().id() + ": no node answered: " + unreachableCauses.get(0), unreachableCauses.get(0));
         }
         for (int i = 0; i < unreachable.size(); i++) {
             reportUnreachable(ctx, unreachable.get(i), unreachableCauses.get(i), out);
@@ -191,6 +180,6 @@ public abstract class RedisDetector implements Detector {
 
     @Override
     public String toString() {
-        return spec.id() + "@" + target.name();
+        return spec().id() + "@" + target.name();
     }
 }
