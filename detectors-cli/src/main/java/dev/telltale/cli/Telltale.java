@@ -8,8 +8,10 @@ import dev.telltale.cli.internal.TargetKinds;
 import dev.telltale.cli.internal.command.CheckCommand;
 import dev.telltale.cli.internal.command.DemoCommand;
 import dev.telltale.cli.internal.command.EnvironmentDefaults;
+import dev.telltale.cli.internal.command.ExplainCommand;
 import dev.telltale.cli.internal.command.ListCommand;
 import dev.telltale.cli.internal.command.Options;
+import dev.telltale.cli.internal.command.ProblemsCommand;
 import dev.telltale.cli.internal.command.RulesCommand;
 import dev.telltale.cli.internal.command.ServeCommand;
 import dev.telltale.cli.internal.command.WatchCommand;
@@ -30,7 +32,7 @@ import java.util.Arrays;
 @Command(name = "telltale", mixinStandardHelpOptions = true, versionProvider = Telltale.Version.class,
         description = "Detects the telltale signs of failures at scale in live PostgreSQL, Redis and JVM services.",
         subcommands = {CheckCommand.class, WatchCommand.class, ServeCommand.class, DemoCommand.class,
-                ListCommand.class, RulesCommand.class, CommandLine.HelpCommand.class},
+                ListCommand.class, ProblemsCommand.class, ExplainCommand.class, RulesCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"2:a CRITICAL finding is firing",
                 "3:UNKNOWN, a target is down, a detector failed or looked at part of its subject, or the check could"

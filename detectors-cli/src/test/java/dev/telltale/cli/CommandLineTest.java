@@ -52,8 +52,22 @@ class CommandLineTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.out()).startsWith("CRITICAL").contains("pid 4242 blocked by pid 4190")
                 .contains("pid 4242 waits 42s for a lock held by pid 4190").contains("hint: look at what pid 4190 is doing")
-                .contains("wait_seconds=42");
+                .contains("wait_seconds=42")
+                .contains("runbook: https://github.com/telltale-dev/telltale/blob/main/docs/runbooks/performance/database-deadlocks.md"
+                        + "  (telltale explain performance/database-deadlocks)");
         assertThat(r.out()).doesNotContain("\u001b[");
+    }
+
+    @Test
+    void runbookLinksFollowTheBaseUrlGivenAndABadOneIsRefused() throws Exception {
+        Run r = run("check", "--postgres", "fake://db/x", "--format", "json", "--window", "0s",
+                "--runbook-base-url", "https://wiki.example.com/telltale", "--set", "postgres.waits.critical=40s");
+        assertThat(new ObjectMapper().readTree(r.out()).get("findings").get(0).get("runbook").asText())
+                .isEqualTo("https://wiki.example.com/telltale/docs/runbooks/performance/database-deadlocks.md");
+        Run bad = run("check", "--postgres", "fake://db/x", "--runbook-base-url", "wiki/runbooks");
+        assertThat(bad.code()).isEqualTo(3);
+        assertThat(bad.err().strip()).isEqualTo("telltale: --runbook-base-url: 'wiki/runbooks' is not an http(s) address"
+                + " such as https://github.com/telltale-dev/telltale/blob/main/");
     }
 
     @Test
@@ -67,8 +81,10 @@ class CommandLineTest {
         assertThat(json.get("targets").get(0).get("url").asText()).isEqualTo("fake://alice:***@db:5432/shop");
         JsonNode f = json.get("findings").get(0);
         assertThat(f.fieldNames()).toIterable().containsExactly("detector", "problem", "severity", "target",
-                "subject", "summary", "evidence", "hint", "state");
+                "subject", "summary", "evidence", "hint", "runbook", "state");
         assertThat(f.get("problem").asText()).isEqualTo("performance/database-deadlocks");
+        assertThat(f.get("runbook").asText())
+                .isEqualTo("https://github.com/telltale-dev/telltale/blob/main/docs/runbooks/performance/database-deadlocks.md");
         assertThat(f.get("severity").asText()).isEqualTo("CRITICAL");
         assertThat(f.get("evidence").get("wait_seconds").asInt()).isEqualTo(42);
         JsonNode run = json.get("runs").get(0);

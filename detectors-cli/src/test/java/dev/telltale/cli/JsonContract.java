@@ -58,10 +58,12 @@ public final class JsonContract {
         }
         for (JsonNode f : report.get("findings")) {
             fields(f, "findings[].", seen);
-            for (String k : Set.of("detector", "problem", "severity", "target", "subject", "summary", "hint", "state")) {
+            for (String k : Set.of("detector", "problem", "severity", "target", "subject", "summary", "hint", "runbook", "state")) {
                 assertThat(f.get(k).isTextual()).as("findings[]." + k + " in " + f).isTrue();
             }
             assertThat(f.get("severity").asText()).isIn("CRITICAL", "WARNING", "INFO");
+            assertThat(f.get("runbook").asText()).as("findings[].runbook of " + f)
+                    .matches("https?://.*").endsWith("docs/runbooks/" + f.get("problem").asText() + ".md");
             assertThat(f.get("evidence").isObject()).isTrue();
             f.get("evidence").forEach(v -> assertThat(v.isNumber() || v.isBoolean() || v.isTextual()).as("evidence " + v).isTrue());
             boolean pending = f.get("state").asText().equals("pending");

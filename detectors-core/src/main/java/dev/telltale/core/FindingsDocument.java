@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -20,8 +21,10 @@ public final class FindingsDocument {
     /**
      * @param pending whether the finding has not yet held for its {@link Finding#holdFor()}
      * @param seen    how long it has been seen
+     * @param runbook the address of a problem's runbook, e.g. {@code p -> Problem.RUNBOOK_BASE_URL + p.runbookPath()}
      */
-    public static Map<String, Object> finding(Finding f, boolean pending, Duration seen, UnaryOperator<String> redact) {
+    public static Map<String, Object> finding(Finding f, boolean pending, Duration seen, UnaryOperator<String> redact,
+                                              Function<Problem, String> runbook) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("detector", f.detector());
         o.put("problem", f.problem().id());
@@ -44,6 +47,7 @@ public final class FindingsDocument {
         }
         o.put("evidence", ev);
         o.put("hint", f.hint());
+        o.put("runbook", runbook.apply(f.problem()));
         o.put("state", pending ? AlertState.PENDING.label() : AlertState.FIRING.label());
         if (pending) {
             o.put("seenSeconds", seconds(seen));

@@ -110,10 +110,6 @@ public enum Problem {
         return id;
     }
 
-    public String runbookPath() {
-        return "docs/runbooks/" + id + ".md";
-    }
-
     public Category category() {
         return category;
     }
@@ -124,6 +120,17 @@ public enum Problem {
 
     public String summary() {
         return summary;
+    }
+
+    /**
+     * Where this problem's runbook lives in the repository, for example
+     * {@code docs/runbooks/performance/slow-queries.md}; the id already starts with the category.
+     */
+    /** Where the runbooks are published unless a deployment mirrors them: this repository's main branch. */
+    public static final String RUNBOOK_BASE_URL = "https://github.com/telltale-dev/telltale/blob/main/";
+
+    public String runbookPath() {
+        return "docs/runbooks/" + id + ".md";
     }
 
     public static Optional<Problem> byId(String id) {

@@ -22,7 +22,7 @@ public final class ReportTable {
     }
 
     public static String render(Report.Status status, List<TargetStates.State> targets, List<ReportView.Row> rows,
-                                List<RunRecord> runs, String context, Ansi ansi) {
+                                List<RunRecord> runs, String context, Ansi ansi, RunbookLinks links) {
         StringBuilder out = new StringBuilder();
         long ok = runs.stream().filter(r -> r.outcome() instanceof Outcome.Ok).count();
         long skipped = runs.stream().filter(r -> r.outcome() instanceof Outcome.Skipped).count();
@@ -56,7 +56,7 @@ public final class ReportTable {
             out.append('\n');
         }
         for (ReportView.Row r : rows) {
-            finding(out, r, ansi);
+            finding(out, r, ansi, links);
         }
         StringBuilder tail = new StringBuilder();
         for (RunRecord run : runs) {
@@ -91,7 +91,7 @@ public final class ReportTable {
         return out.toString();
     }
 
-    private static void finding(StringBuilder out, ReportView.Row r, Ansi ansi) {
+    private static void finding(StringBuilder out, ReportView.Row r, Ansi ansi, RunbookLinks links) {
         Finding f = r.finding();
         out.append(ansi.severity(f.severity(), String.format("%-8s", f.severity().name())))
                 .append(' ').append(ansi.bold(Redaction.message(f.subject())))
@@ -108,6 +108,8 @@ public final class ReportTable {
         if (!f.hint().isBlank()) {
             out.append("         hint: ").append(f.hint()).append('\n');
         }
+        out.append("         runbook: ").append(links.of(f.problem())).append("  (telltale explain ")
+                .append(f.problem().id()).append(")\n");
     }
 
     /** {@code 1 critical, 2 warning (1 pending)}: pending findings are counted apart, as they do not raise the status. */

@@ -71,7 +71,7 @@ public final class ReportView {
     }
 
     public static ObjectNode json(Report.Status status, List<TargetStates.State> targets, List<Row> rows,
-                                  List<RunRecord> runs) {
+                                  List<RunRecord> runs, RunbookLinks links) {
         ObjectNode root = JSON.createObjectNode();
         root.put("status", status.name());
         ArrayNode ts = root.putArray("targets");
@@ -83,7 +83,7 @@ public final class ReportView {
         }
         ArrayNode fs = root.putArray("findings");
         for (Row r : rows) {
-            fs.add(JSON.valueToTree(FindingsDocument.finding(r.finding(), r.pending(), r.seen(), Redaction::message)));
+            fs.add(JSON.valueToTree(FindingsDocument.finding(r.finding(), r.pending(), r.seen(), Redaction::message, links::of)));
         }
         ArrayNode rs = root.putArray("runs");
         for (RunRecord run : runs) {

@@ -61,6 +61,20 @@ public final class TargetKinds {
         return all;
     }
 
+    /** A detector's spec and where it runs: a target kind's name, or {@code in-process}. */
+    public record Listed(DetectorSpec detector, String where) {
+    }
+
+    /** Every detector once, by id, the target kinds' first (in their order), then the in-process ones. */
+    public List<Listed> listed() {
+        Map<String, Listed> byId = new LinkedHashMap<>();
+        for (TargetKind k : kinds.values()) {
+            k.specs().forEach(d -> byId.putIfAbsent(d.id(), new Listed(d, k.name())));
+        }
+        inProcess.forEach(d -> byId.putIfAbsent(d.id(), new Listed(d, "in-process")));
+        return new ArrayList<>(byId.values());
+    }
+
     /** Specs of the detectors that run inside an application, not against a target. */
     public List<DetectorSpec> inProcessSpecs() {
         return inProcess;

@@ -123,7 +123,9 @@ class CheckIT {
         assertThat(lock.get("severity").asText()).isEqualTo("CRITICAL");
         assertThat(lock.get("target").asText()).isEqualTo("shop");
         assertThat(lock.fieldNames()).toIterable().containsExactly("detector", "problem", "severity", "target",
-                "subject", "summary", "evidence", "hint", "state");
+                "subject", "summary", "evidence", "hint", "runbook", "state");
+        assertThat(lock.get("runbook").asText())
+                .isEqualTo("https://github.com/telltale-dev/telltale/blob/main/docs/runbooks/performance/database-deadlocks.md");
         assertThat(findings).anyMatch(f -> f.get("detector").asText().equals("redis.hot-keys")
                 && f.get("target").asText().equals("cache"));
         JsonNode run = json.get("runs").get(0);

@@ -34,7 +34,7 @@ class ServeIT {
     void servesMetricsFindingsAndHealthAndStopsOnSigterm(TestPostgres pg, TestRedis redis) throws Exception {
         Process p = TelltaleJar.command("serve", "--port", "0", "--host", "127.0.0.1",
                         "--postgres", "shop=" + pg.jdbcUrl(), "--redis", "cache=" + redis.uri(),
-                        "--set", "postgres.connections.interval=1s")
+                        "--set", "postgres.connections.interval=1s", "--runbook-base-url", "https://wiki.example.com/tt/")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             String base = TelltaleJar.servingUrl(p);
@@ -53,6 +53,8 @@ class ServeIT {
             assertThat(json.get("status").asText()).isIn("OK", "WARNING", "CRITICAL", "UNKNOWN");
             assertThat(json.get("targets")).hasSize(2);
             assertThat(json.get("findings").isArray()).isTrue();
+            json.get("findings").forEach(f -> assertThat(f.get("runbook").asText())
+                    .isEqualTo("https://wiki.example.com/tt/docs/runbooks/" + f.get("problem").asText() + ".md"));
             assertThat(json.get("runs").size()).isPositive();
             HttpResponse<String> health = get(http, base + "/health");
             assertThat(health.statusCode()).isEqualTo(200);

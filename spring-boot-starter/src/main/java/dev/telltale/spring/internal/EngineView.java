@@ -5,6 +5,7 @@ import dev.telltale.core.AlertState;
 import dev.telltale.core.DetectorEngine;
 import dev.telltale.core.Finding;
 import dev.telltale.core.FindingsDocument;
+import dev.telltale.core.Problem;
 import dev.telltale.core.Report;
 import dev.telltale.core.Severity;
 
@@ -40,7 +41,8 @@ public final class EngineView {
         root.put("targets", engine.detectors().stream().map(d -> d.target()).distinct()
                 .map(t -> Map.of("name", t, "state", "up")).toList());
         root.put("findings", alerts.stream().map(a -> FindingsDocument.finding(a.finding(), a.state() == AlertState.PENDING,
-                Duration.between(a.activeSince(), now), redact)).toList());
+                Duration.between(a.activeSince(), now), redact,
+                p -> Problem.RUNBOOK_BASE_URL + p.runbookPath())).toList());
         root.put("runs", engine.lastRuns().stream().map(r -> FindingsDocument.run(r, redact)).toList());
         return root;
     }

@@ -5,6 +5,7 @@ import dev.telltale.cli.internal.ProgressLine;
 import dev.telltale.cli.internal.Redaction;
 import dev.telltale.cli.internal.ReportTable;
 import dev.telltale.cli.internal.ReportView;
+import dev.telltale.cli.internal.RunbookLinks;
 import dev.telltale.cli.internal.Session;
 import dev.telltale.cli.internal.TargetKinds;
 import dev.telltale.cli.internal.TargetStates;
@@ -40,6 +41,9 @@ public final class CheckCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Options.Targets targets = new Options.Targets();
 
+    @CommandLine.Mixin
+    Options.Links links = new Options.Links();
+
     @Option(names = "--format", defaultValue = "table", description = "table (for people) or json (one object, for machines).")
     Options.Format format;
 
@@ -64,6 +68,7 @@ public final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        RunbookLinks runbooks = links.links();
         Progress progress = ProgressLine.forTerminal(err);
         try (Session session = Session.open(kinds, targets.request(), Session.Mode.CHECK, List.of(), progress)) {
             Report report;
@@ -74,7 +79,7 @@ public final class CheckCommand implements Callable<Integer> {
             }
             Verdict result = verdict(report, session, noHold, strict);
             PrintWriter out = spec.commandLine().getOut();
-            out.print(render(result, format, "window " + SettingType.DURATION.format(window), Ansi.forStdout(), true));
+            out.print(render(result, format, "window " + SettingType.DURATION.format(window), Ansi.forStdout(), true, runbooks));
             out.flush();
             if (result.status() == Report.Status.UNKNOWN) {
                 explainUnknown(result, err);
@@ -102,11 +107,11 @@ public final class CheckCommand implements Callable<Integer> {
         return new Verdict(ReportView.status(rows, report.runs(), states, strict), states, rows, report.runs());
     }
 
-    static String render(Verdict o, Options.Format format, String context, Ansi ansi, boolean pretty) {
+    static String render(Verdict o, Options.Format format, String context, Ansi ansi, boolean pretty, RunbookLinks links) {
         if (format == Options.Format.json) {
-            return ReportView.jsonText(ReportView.json(o.status(), o.targets(), o.rows(), o.runs()), pretty) + "\n";
+            return ReportView.jsonText(ReportView.json(o.status(), o.targets(), o.rows(), o.runs(), links), pretty) + "\n";
         }
-        return ReportTable.render(o.status(), o.targets(), o.rows(), o.runs(), context, ansi);
+        return ReportTable.render(o.status(), o.targets(), o.rows(), o.runs(), context, ansi, links);
     }
 
     /** One line on stderr saying why the status is UNKNOWN: targets down, runs that failed, partial or skipped runs. */

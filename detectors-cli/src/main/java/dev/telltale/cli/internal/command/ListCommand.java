@@ -3,8 +3,8 @@ package dev.telltale.cli.internal.command;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.telltale.cli.internal.TargetKind;
 import dev.telltale.cli.internal.TargetKinds;
+import dev.telltale.cli.internal.TargetKinds.Listed;
 import dev.telltale.core.Category;
 import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
@@ -15,10 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
@@ -29,7 +26,7 @@ public final class ListCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", description = "table or json.")
     Options.Format format;
 
-    @Option(names = "--markdown", description = "Print the problem -> detector table in Markdown (for a README).")
+    @Option(names = "--markdown", description = "Print the problem -> detector table in Markdown (for a README), each problem linked to its runbook.")
     boolean markdown;
 
     @CommandLine.Spec
@@ -39,13 +36,9 @@ public final class ListCommand implements Callable<Integer> {
         this.kinds = kinds;
     }
 
-    /** A detector's spec and where it runs: a target kind, or in-process. */
-    record Entry(DetectorSpec detector, String where) {
-    }
-
     @Override
     public Integer call() throws Exception {
-        List<Entry> entries = entries(kinds);
+        List<Listed> entries = kinds.listed();
         PrintWriter out = spec.commandLine().getOut();
         if (markdown) {
             out.print(markdown(entries));
@@ -58,16 +51,7 @@ public final class ListCommand implements Callable<Integer> {
         return 0;
     }
 
-    static List<Entry> entries(TargetKinds kinds) {
-        Map<String, Entry> byId = new LinkedHashMap<>();
-        for (TargetKind k : kinds.all()) {
-            k.specs().forEach(d -> byId.putIfAbsent(d.id(), new Entry(d, k.name())));
-        }
-        kinds.inProcessSpecs().forEach(d -> byId.putIfAbsent(d.id(), new Entry(d, "in-process")));
-        return new ArrayList<>(byId.values());
-    }
-
-    static String table(List<Entry> entries) {
+    static String table(List<Listed> entries) {
         StringBuilder s = new StringBuilder();
         s.append("PROBLEMS (").append(Problem.values().length).append(")\n");
         for (Category c : Category.values()) {
@@ -84,31 +68,38 @@ public final class ListCommand implements Callable<Integer> {
             }
         }
         s.append("\nDETECTORS (").append(entries.size()).append(")\n");
-        for (Entry e : entries) {
+        for (Listed e : entries) {
             DetectorSpec d = e.detector();
             s.append('\n').append(d.id()).append("  [").append(e.where()).append("; every ")
                     .append(SettingType.DURATION.format(d.defaultInterval())).append("]\n");
             s.append("  problems: ").append(String.join(", ", d.problems().stream().map(Problem::id).sorted().toList())).append('\n');
-            for (Setting<?> setting : d.allSettings()) {
-                s.append(String.format("  %-50s %-10s %-9s %s%n", d.id() + "." + setting.name(), setting.defaultText(),
-                        setting.type().unit(), setting.description()));
-            }
+            s.append(settings(d));
         }
         return s.toString();
     }
 
-    static String markdown(List<Entry> entries) {
+    /** One line per setting of {@code d}: its full key, default, unit and description. */
+    static String settings(DetectorSpec d) {
+        StringBuilder s = new StringBuilder();
+        for (Setting<?> setting : d.allSettings()) {
+            s.append(String.format("  %-50s %-10s %-9s %s%n", d.id() + "." + setting.name(), setting.defaultText(),
+                    setting.type().unit(), setting.description()));
+        }
+        return s.toString();
+    }
+
+    static String markdown(List<Listed> entries) {
         StringBuilder s = new StringBuilder("| problem | what goes wrong | detectors |\n|---|---|---|\n");
         for (Problem p : Problem.values()) {
             List<String> ids = entries.stream().filter(e -> e.detector().problems().contains(p))
                     .map(e -> "`" + e.detector().id() + "`").sorted().toList();
-            s.append("| `").append(p.id()).append("` | ").append(p.summary()).append(" | ")
+            s.append("| [`").append(p.id()).append("`](").append(p.runbookPath()).append(") | ").append(p.summary()).append(" | ")
                     .append(ids.isEmpty() ? "(none yet)" : String.join(", ", ids)).append(" |\n");
         }
         return s.toString();
     }
 
-    static ObjectNode json(List<Entry> entries) {
+    static ObjectNode json(List<Listed> entries) {
         ObjectMapper om = new ObjectMapper();
         ObjectNode root = om.createObjectNode();
         ArrayNode problems = root.putArray("problems");
@@ -119,7 +110,7 @@ public final class ListCommand implements Callable<Integer> {
             entries.stream().filter(e -> e.detector().problems().contains(p)).map(e -> e.detector().id()).sorted().forEach(ds::add);
         }
         ArrayNode detectors = root.putArray("detectors");
-        for (Entry e : entries) {
+        for (Listed e : entries) {
             DetectorSpec d = e.detector();
             ObjectNode o = detectors.addObject();
             o.put("id", d.id()).put("where", e.where()).put("interval", SettingType.DURATION.format(d.defaultInterval()));

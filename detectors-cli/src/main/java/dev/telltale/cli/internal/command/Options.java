@@ -3,9 +3,11 @@ package dev.telltale.cli.internal.command;
 import dev.telltale.cli.internal.CliException;
 import dev.telltale.cli.internal.Disclosure;
 import dev.telltale.cli.internal.Logging;
+import dev.telltale.cli.internal.RunbookLinks;
 import dev.telltale.cli.internal.Session;
 import dev.telltale.cli.internal.TargetKind;
 import dev.telltale.cli.internal.TargetKinds;
+import dev.telltale.cli.internal.mixin.MixinOptions;
 import dev.telltale.core.SettingType;
 import dev.telltale.redis.KeyNames;
 import picocli.CommandLine;
@@ -130,6 +132,17 @@ public final class Options {
     }
 
     public enum Format { table, json }
+
+    /** Where the runbook links of findings point: the same flag, default and check as the mixin's runbook_url. */
+    public static final class Links {
+        @Option(names = "--runbook-base-url", paramLabel = "URL", defaultValue = MixinOptions.DEFAULT_RUNBOOK_BASE_URL,
+                description = "Prefix of each finding's runbook link, for a mirror of the repository's docs/runbooks (default: ${DEFAULT-VALUE}).")
+        String runbookBaseUrl = MixinOptions.DEFAULT_RUNBOOK_BASE_URL;
+
+        public RunbookLinks links() {
+            return new RunbookLinks(MixinOptions.parse(MixinOptions.DEFAULT_SELECTOR, "", runbookBaseUrl).runbookBaseUrl());
+        }
+    }
 
     /** Parses durations as config files write them (250ms, 5s, 2m). */
     public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {

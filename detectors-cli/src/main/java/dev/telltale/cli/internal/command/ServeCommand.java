@@ -8,6 +8,7 @@ import dev.telltale.cli.internal.MetricsServer;
 import dev.telltale.cli.internal.TargetHealth;
 import dev.telltale.cli.internal.Redaction;
 import dev.telltale.cli.internal.ReportView;
+import dev.telltale.cli.internal.RunbookLinks;
 import dev.telltale.cli.internal.TargetStates;
 import dev.telltale.cli.internal.WebConfig;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -45,6 +46,9 @@ public final class ServeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Options.Targets targets = new Options.Targets();
 
+    @CommandLine.Mixin
+    Options.Links links = new Options.Links();
+
     @Option(names = "--web.listen-address", paramLabel = "HOST:PORT",
             description = "Address to listen on: HOST:PORT, :PORT for all interfaces, [::1]:PORT (default :" + DEFAULT_PORT + ").")
     String listenAddress;
@@ -70,6 +74,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ListenAddress address = address();
+        RunbookLinks runbooks = links.links();
         WebConfig web = webConfigFile == null ? WebConfig.NONE
                 : WebConfig.read(webConfigFile);
         String webSource = webConfigFile == null ? "" : "--web.config.file " + webConfigFile;
@@ -84,7 +89,7 @@ public final class ServeCommand implements Callable<Integer> {
         MetricsServer server;
         try {
             server = new MetricsServer(address.socketAddress(), registry, new MetricsServer.Endpoints(
-                    () -> findingsJson(session), () -> health(session), ServeCommand::live, () -> ready(session)),
+                    () -> findingsJson(session, runbooks), () -> health(session), ServeCommand::live, () -> ready(session)),
                     web, webSource);
         } catch (RuntimeException e) {
             self.close();
@@ -129,12 +134,12 @@ public final class ServeCommand implements Callable<Integer> {
                 port == null ? DEFAULT_PORT : ListenAddress.port("--port", port));
     }
 
-    static String findingsJson(Session session) {
+    static String findingsJson(Session session, RunbookLinks links) {
         DetectorEngine engine = session.engine();
         List<ReportView.Row> rows = ReportView.rows(engine.activeAlerts(), Instant.now());
         List<RunRecord> runs = engine.lastRuns();
         List<TargetStates.State> states = session.states();
-        return ReportView.jsonText(ReportView.json(ReportView.status(rows, runs, states, false), states, rows, runs), true);
+        return ReportView.jsonText(ReportView.json(ReportView.status(rows, runs, states, false), states, rows, runs, links), true);
     }
 
     /** Liveness: the agent answers, so it works; restarting it would not bring a target back. */

@@ -1,6 +1,7 @@
 package dev.telltale.cli.internal.command;
 
 import dev.telltale.cli.internal.Ansi;
+import dev.telltale.cli.internal.RunbookLinks;
 import dev.telltale.cli.internal.Session;
 import dev.telltale.cli.internal.TargetKinds;
 import dev.telltale.core.Progress;
@@ -25,6 +26,9 @@ public final class WatchCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     Options.Targets targets = new Options.Targets();
+
+    @CommandLine.Mixin
+    Options.Links links = new Options.Links();
 
     @Option(names = "--format", defaultValue = "table", description = "table or json (one object per line).")
     Options.Format format;
@@ -59,6 +63,7 @@ public final class WatchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--count must be 0 or more, was " + count);
         }
         Ansi ansi = Ansi.forStdout();
+        RunbookLinks runbooks = links.links();
         PrintWriter out = spec.commandLine().getOut();
         // like the agent: a target that is down at start does not stop the watch, and is probed again with backoff
         try (Session session = Session.open(kinds, targets.request(), Session.Mode.AGENT, List.of(), Progress.NONE)) {
@@ -70,10 +75,10 @@ public final class WatchCommand implements Callable<Integer> {
                 String context = "window " + SettingType.DURATION.format(window) + "; every "
                         + SettingType.DURATION.format(interval) + "; " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS);
                 if (format == Options.Format.json) {
-                    out.print(CheckCommand.render(report, format, context, Ansi.OFF, false));
+                    out.print(CheckCommand.render(report, format, context, Ansi.OFF, false, runbooks));
                 } else {
                     out.print(ansi.enabled() ? ansi.clearScreen() : (i > 1 ? "\n" : ""));
-                    out.print(CheckCommand.render(report, format, context, ansi, true));
+                    out.print(CheckCommand.render(report, format, context, ansi, true, runbooks));
                 }
                 out.flush();
                 if (count != 0 && i == count) {

@@ -3,9 +3,11 @@ package dev.telltale.cli.internal.demo;
 import dev.telltale.cli.internal.Ansi;
 import dev.telltale.cli.internal.MetricsServer;
 import dev.telltale.cli.internal.ReportView;
+import dev.telltale.cli.internal.RunbookLinks;
 import dev.telltale.cli.internal.TargetKind;
 import dev.telltale.cli.internal.TargetKinds;
 import dev.telltale.cli.internal.TargetSpec;
+import dev.telltale.cli.internal.mixin.MixinOptions;
 import dev.telltale.core.Alert;
 import dev.telltale.core.AlertListener;
 import dev.telltale.core.Detector;
@@ -178,7 +180,7 @@ public final class DemoRunner {
             List<ReportView.Row> rows = ReportView.rows(engine.activeAlerts(), java.time.Instant.now());
             List<dev.telltale.cli.internal.TargetStates.State> states = ReportView.allUp(targets);
             return ReportView.jsonText(ReportView.json(ReportView.status(rows, engine.lastRuns(), states, false), states,
-                    rows, engine.lastRuns()), true);
+                    rows, engine.lastRuns(), new RunbookLinks(MixinOptions.DEFAULT_RUNBOOK_BASE_URL)), true);
         };
         java.util.function.Supplier<MetricsServer.Health> health = () -> new MetricsServer.Health(true, "{\"status\": \"UP\"}\n");
         try {

@@ -1,5 +1,7 @@
 package dev.telltale.cli.internal.mixin;
 
+import dev.telltale.core.Problem;
+
 import dev.telltale.cli.internal.CliException;
 
 import java.net.URI;
@@ -23,7 +25,7 @@ import java.util.regex.Pattern;
  */
 public record MixinOptions(List<Matcher> matchers, List<String> groupBy, String runbookBaseUrl) {
     /** The repository's web address (the POM's {@code url}) at the branch the runbooks are read from. */
-    public static final String DEFAULT_RUNBOOK_BASE_URL = "https://github.com/telltale-dev/telltale/blob/main/";
+    public static final String DEFAULT_RUNBOOK_BASE_URL = Problem.RUNBOOK_BASE_URL;
     public static final String DEFAULT_SELECTOR = "job=\"telltale\"";
 
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
