@@ -18,6 +18,7 @@ import dev.telltale.jvm.internal.Scopes;
 import dev.telltale.jvm.internal.SqlFingerprints;
 import dev.telltale.jvm.internal.StatementStats;
 import dev.telltale.jvm.internal.cache.StampedeDetector;
+import dev.telltale.jvm.internal.jdbc.WatchedDataSource;
 import dev.telltale.jvm.internal.events.EventOrderingDetector;
 import dev.telltale.jvm.internal.http.ThrottlingDetector;
 import dev.telltale.jvm.internal.keys.ClientHotKeysDetector;
@@ -25,7 +26,6 @@ import dev.telltale.jvm.internal.requests.DuplicateRequestsDetector;
 import dev.telltale.jvm.internal.resilience.CircuitBreakerDetector;
 import dev.telltale.jvm.internal.resilience.RetryStormDetector;
 import io.micrometer.core.instrument.MeterRegistry;
-import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
 
 import javax.sql.DataSource;
 import java.time.Clock;
@@ -127,10 +127,7 @@ public final class TelltaleJvm {
         if (HikariSupport.isHikari(dataSource)) {
             pools.putIfAbsent(name, HikariSupport.stats(dataSource));
         }
-        return ProxyDataSourceBuilder.create(name, dataSource)
-                .listener(monitor)
-                .methodListener(monitor)
-                .buildProxy();
+        return new WatchedDataSource(dataSource, monitor);
     }
 
     /**

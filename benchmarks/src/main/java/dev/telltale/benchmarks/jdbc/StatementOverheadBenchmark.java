@@ -1,6 +1,13 @@
 package dev.telltale.benchmarks.jdbc;
 
+import com.p6spy.engine.spy.P6DataSource;
 import dev.telltale.jvm.TelltaleJvm;
+import dev.telltale.jvm.internal.CallSites;
+import dev.telltale.jvm.internal.JdbcMonitor;
+import dev.telltale.jvm.internal.NPlusOneRegistry;
+import dev.telltale.jvm.internal.Scopes;
+import dev.telltale.jvm.internal.SqlFingerprints;
+import dev.telltale.jvm.internal.StatementStats;
 import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,12 +27,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Cost of one prepared statement (prepare, bind one long, execute, close) on the stub driver:
- * raw, through datasource-proxy alone, and through datasource-proxy with Telltale's listener. The
- * difference between the last two is what Telltale adds. Run with {@code -prof gc} for allocation.
+ * Cost of one prepared statement (prepare, bind one long, execute, close) on the stub driver: raw;
+ * through datasource-proxy alone; through datasource-proxy feeding Telltale's monitor (how
+ * {@code detectors-jvm} listened before its own wrapper); through {@code TelltaleJvm.wrap}, the wrapper
+ * and the monitor; and through p6spy with its logging module left out (wrapping only, no listener).
+ * Run with {@code -prof gc} for allocation.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -39,6 +50,8 @@ public class StatementOverheadBenchmark {
     private Connection raw;
     private Connection proxied;
     private Connection telltale;
+    private Connection datasourceProxyTelltale;
+    private Connection p6spy;
     private long id;
 
     @Setup(Level.Trial)
@@ -49,6 +62,13 @@ public class StatementOverheadBenchmark {
         TelltaleJvm jvm = TelltaleJvm.builder().build();
         // The statements count towards the connection's transaction, as in an application without explicit units.
         telltale = jvm.wrap("bench", stub).getConnection();
+        JdbcMonitor monitor = new JdbcMonitor("bench-old", new SqlFingerprints(2048, new CallSites(List.of())), new Scopes(),
+                new NPlusOneRegistry(512, Clock.systemUTC()), new StatementStats(64));
+        datasourceProxyTelltale = DatasourceProxyListener.wrap(stub, monitor).getConnection();
+        // p6spy without its logging module: what its wrapping alone costs (no spy.properties, no JMX).
+        System.setProperty("p6spy.config.modulelist", "com.p6spy.engine.spy.P6SpyFactory");
+        System.setProperty("p6spy.config.jmx", "false");
+        p6spy = new P6DataSource(stub).getConnection();
     }
 
     @TearDown(Level.Trial)
@@ -56,6 +76,8 @@ public class StatementOverheadBenchmark {
         raw.close();
         proxied.close();
         telltale.close();
+        datasourceProxyTelltale.close();
+        p6spy.close();
     }
 
     private ResultSet run(Connection c) throws SQLException {
@@ -78,6 +100,16 @@ public class StatementOverheadBenchmark {
 
     @Benchmark
     public ResultSet datasourceProxyWithTelltale() throws SQLException {
+        return run(datasourceProxyTelltale);
+    }
+
+    @Benchmark
+    public ResultSet telltale() throws SQLException {
         return run(telltale);
+    }
+
+    @Benchmark
+    public ResultSet p6spy() throws SQLException {
+        return run(p6spy);
     }
 }
