@@ -70,7 +70,7 @@ public class WatchedPreparedStatement extends WatchedStatement implements Prepar
     }
 
     private int[] grow(int index) {
-        int[] v = new int[Math.max(index, values == null ? 8 : values.length * 2)];
+        int[] v = new int[Math.max(index, values == null ? 4 : values.length * 2)];
         if (values != null) {
             System.arraycopy(values, 0, v, 0, bound);
         }
