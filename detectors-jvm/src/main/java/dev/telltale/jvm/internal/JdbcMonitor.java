@@ -94,7 +94,7 @@ public final class JdbcMonitor {
         }
     }
 
-    /** A connection was checked out; returns its lease, or null above {@link #MAX_LEASES}. */
+    /** A connection was checked out; returns its lease, or null above {@code MAX_LEASES} open ones. */
     public Lease connected() {
         if (leases.size() >= MAX_LEASES) {
             return null;
