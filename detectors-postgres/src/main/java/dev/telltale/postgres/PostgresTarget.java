@@ -219,7 +219,10 @@ public final class PostgresTarget implements AutoCloseable {
                 ds.setApplicationName("telltale");
                 ds.setConnectTimeout((int) Math.max(1, connectTimeout.toSeconds()));
                 ds.setLoginTimeout((int) Math.max(1, connectTimeout.toSeconds()));
+                // keepalive notices a peer gone without a FIN; the socket timeout bounds what no query
+                // timeout covers (the startup and authentication exchange, a rollback) on a link that stalls
                 ds.setTcpKeepAlive(true);
+                ds.setSocketTimeout((int) Math.max(1, statementTimeout.plus(networkMargin).toSeconds()));
                 return new PostgresTarget(name, u.redacted(), ds, s, true);
             }
             if (dataSource.isPresent()) {

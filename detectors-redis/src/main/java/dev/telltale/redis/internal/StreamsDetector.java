@@ -2,16 +2,10 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSettings;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
-import dev.telltale.redis.RedisNode;
 import dev.telltale.redis.RedisTarget;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,80 +20,19 @@ import java.util.Set;
  * budgeted and resumable under the scheduler, the whole keyspace in a one-shot check. Every keyspace lookup this
  * makes (TYPE, XINFO) is told to {@link OwnLookups}, so the hit ratio redis.cache-efficiency judges leaves it out.
  */
-public final class StreamsDetector extends RedisDetector {
-    public static final String ID = "redis.streams";
-    static final Setting<Long> PENDING_WARNING = Setting.count("pending.warning", 1_000,
-            "Pending entries of a group that raise a warning when they grew since the last run.");
-    static final Setting<Duration> IDLE_WARNING = Setting.duration("idle.warning", Duration.ofMinutes(5),
-            "A consumer idle this long while holding pending entries raises a warning.");
-    static final Setting<Long> MAX_STREAMS = Setting.count("max-streams", 100, "Streams inspected per run and node.");
-
-    static final SignalSpec PENDING = SignalSpec.of("redis.streams.pending_max", "entries",
-            "The most pending entries of any consumer group on the node.", "node", "role");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Stream consumer groups whose pending entries keep growing, and consumers idle while they "
-                    + "hold pending entries.")
-            .problems(Problem.DUPLICATE_EVENT_PROCESSING)
-            .interval(Duration.ofMinutes(1))
-            .settings(PENDING_WARNING, IDLE_WARNING, MAX_STREAMS, KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT,
-                    KeyspaceWalk.CHECK_BUDGET)
-            .timeout(KeyspaceWalk.DETECTOR_TIMEOUT)
-            .signals(PENDING)
-            .build();
-
-    private final KeyScanner scanner = new KeyScanner();
-    private final KeyspaceWalk walk;
-    private final KeyspaceWalk.Subscriber subscriber = new KeyspaceWalk.Subscriber() {
-        @Override
-        public Set<KeyspaceWalk.Need> needs() {
-            return Set.of();
-        }
-
-        @Override
-        public Duration checkBudget() {
-            return checkBudget;
-        }
-
-        @Override
-        public KeyspaceWalk.Fold fold(NodeClient node) {
-            return new Found(maxStreams);
-        }
-    };
-    private volatile int maxStreams = 100;
-    private volatile Duration checkBudget = KeyspaceWalk.CHECK_BUDGET.defaultValue();
-    private KeyspaceWalk.Pass shared;
+public final class StreamsDetector extends KeyWalkDetector implements StreamsDetectorSpec {
     private long totalTruncated;
     private final Map<String, Long> lastPending = new HashMap<>();
 
-    public StreamsDetector(RedisTarget target) {
-        this(target, new KeyspaceWalk(target));
-    }
-
     /** A detector reading the one-shot key walk it shares with the other key detectors of the target. */
     public StreamsDetector(RedisTarget target, KeyspaceWalk walk) {
-        super(target, SPEC);
-        this.walk = walk;
-    }
-
-    @Override
-    public void configure(DetectorSettings settings) {
-        maxStreams = (int) (long) settings.get(MAX_STREAMS);
-        checkBudget = settings.get(KeyspaceWalk.CHECK_BUDGET);
-        if (settings.enabled()) {
-            walk.subscribe(subscriber);
-        }
+        super(target, SPEC, walk, Set.of(), MAX_STREAMS, Found::new); // the walk reads every key's TYPE anyway
     }
 
     @Override
     protected void beforeNodes(DetectionContext ctx) {
-        shared = null;
+        super.beforeNodes(ctx);
         totalTruncated = 0;
-    }
-
-    @Override
-    protected boolean appliesTo(NodeClient node) {
-        return node.node().role() == RedisNode.Role.MASTER;
     }
 
     @Override
@@ -107,11 +40,7 @@ public final class StreamsDetector extends RedisDetector {
         String address = node.node().address();
         Found streams;
         if (ctx.oneShot() && !ctx.baselinePass()) {
-            if (shared == null) {
-                shared = walk.join(ctx, subscriber);
-            }
-            out.coverage(shared.scanned(), shared.coveredTotal(), "keys");
-            streams = shared.fold(node, subscriber) instanceof Found f ? f : new Found(0);
+            streams = walked(ctx, node, out) instanceof Found f ? f : new Found(0);
         } else {
             Found found = new Found((int) (long) ctx.setting(MAX_STREAMS));
             // the baseline pass of a one-shot check: pending counts of the streams on a keyspace small enough to

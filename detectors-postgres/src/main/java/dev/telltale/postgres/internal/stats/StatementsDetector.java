@@ -3,12 +3,8 @@ package dev.telltale.postgres.internal.stats;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectionSkippedException;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
-import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.QueryText;
@@ -37,74 +33,7 @@ import java.util.Set;
  * remembered per statement. Statistics are never reset: a reset (pg_stat_statements_info on 14+, or a counter
  * going down) restarts the deltas.
  */
-public final class StatementsDetector extends PostgresDetector {
-    public static final String ID = "postgres.statements";
-
-    public static final Setting<String> DATABASE = Setting.text("database", "current",
-            "Database whose statements are watched: 'current' (the target's own database), 'all', or a database name.");
-    public static final Setting<Duration> SLOW_MEAN = Setting.duration("slow.mean", Duration.ofMillis(20),
-            "Mean time per call in the window at which a statement is slow (PgHero's default).");
-    public static final Setting<Long> SLOW_CALLS = Setting.count("slow.calls", 100,
-            "Calls in the window a statement needs before it can be called slow.");
-    public static final Setting<Double> REGRESSION_FACTOR = Setting.number("regression.factor", 3.0,
-            "Mean time above this multiple of the statement's own baseline is a regression (warning).")
-            .above(0.0);
-    public static final Setting<Double> REGRESSION_CRITICAL = Setting.number("regression.critical-factor", 10.0,
-            "Mean time above this multiple of the baseline is a critical regression.")
-            .above(0.0);
-    public static final Setting<Long> REGRESSION_CALLS = Setting.count("regression.calls", 100,
-            "Calls needed in the window, and in the baseline, before a regression is judged.");
-    public static final Setting<Duration> REGRESSION_MIN_MEAN = Setting.duration("regression.min-mean", Duration.ofMillis(2),
-            "A regressed mean below this is ignored (a 0.01 ms lookup becoming 0.05 ms hurts nobody).");
-    public static final Setting<Long> NPLUS1_CALLS = Setting.count("n-plus-one.calls", 50,
-            "Calls in the window a lookup (a SELECT by a parameter) needs before its fan-out from another statement "
-                    + "is judged.").atLeast(2L);
-    public static final Setting<Double> NPLUS1_ROWS_PER_CALL = Setting.number("n-plus-one.rows-per-call", 2.0,
-            "Most rows per call of the lookup that an N+1 loop runs once per row of its parent statement.")
-            .above(0.0).atMost(1000.0);
-    public static final Setting<Double> NPLUS1_FAN_OUT = Setting.number("n-plus-one.fan-out", 10.0,
-            "Fewest lookup calls per call of the parent statement (the rows one parent call hands to the loop) for "
-                    + "the N+1 signature.").atLeast(2.0);
-    public static final Setting<Double> NPLUS1_CRITICAL_FAN_OUT = Setting.number("n-plus-one.critical-fan-out", 100.0,
-            "Lookup calls per parent call at which the N+1 signature is critical.").atLeast(2.0);
-    public static final Setting<Double> NPLUS1_TOLERANCE = Setting.ratio("n-plus-one.tolerance", 0.05,
-            "How far the lookup's calls may be from the rows the parent returned in the window, as a fraction of "
-                    + "them (a run between a parent call and the end of its loop splits the loop).")
-            .atLeast(0.0).atMost(0.5);
-    public static final Setting<Long> NPLUS1_PARENT_CALLS = Setting.count("n-plus-one.parent-calls", 1,
-            "Fewest calls of the parent statement in the window; raise it to leave one-off loops (a nightly job) "
-                    + "unreported.").atLeast(1L);
-    public static final Setting<Long> TEMP_BYTES = Setting.bytes("temp-spill.bytes", 64L * 1024 * 1024,
-            "Temp-file bytes written by one statement in the window at which it is reported.");
-    public static final Setting<Long> TOP = Setting.count("top", 5, "How many statements the ranked gauges publish.");
-    public static final Setting<Long> TEXT_LENGTH = Setting.count("text-length", 300,
-            "Characters of query text kept in a finding's evidence.").atLeast(20L).atMost(10_000L);
-
-    public static final SignalSpec WINDOW_CALLS = SignalSpec.of("postgres.statements.window.calls", "calls",
-            "calls of all watched statements between the last two runs");
-    public static final SignalSpec TRACKED = SignalSpec.of("postgres.statements.tracked", "statements",
-            "statements (database and queryid) seen in pg_stat_statements for the watched database");
-    public static final SignalSpec TOP_MEAN = SignalSpec.of("postgres.statements.top.mean", "seconds",
-            "mean time per call in the window of the statements with the highest mean (enough calls), by rank", "rank");
-    public static final SignalSpec FAN_OUT = SignalSpec.of("postgres.statements.n_plus_one.fan_out", "calls",
-            "lookup calls per parent call of the strongest N+1 fan-out reported in the last run (0 when none)");
-    public static final SignalSpec FLAGGED = SignalSpec.of("postgres.statements.flagged", "statements",
-            "statements reported in the last run, by kind (slow, regression, n_plus_one, temp_spill)", "kind");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Per-statement deltas of pg_stat_statements between runs: slow statements, regressions "
-                    + "against their own baseline, N+1 loops (a lookup called once per row of another statement) "
-                    + "and temp-file spills.")
-            .problems(Problem.SLOW_QUERIES, Problem.N_PLUS_ONE_QUERY)
-            .interval(Duration.ofMinutes(1))
-            .settings(DATABASE, SLOW_MEAN, SLOW_CALLS, REGRESSION_FACTOR, REGRESSION_CRITICAL, REGRESSION_CALLS,
-                    REGRESSION_MIN_MEAN, NPLUS1_CALLS, NPLUS1_ROWS_PER_CALL, NPLUS1_FAN_OUT, NPLUS1_CRITICAL_FAN_OUT,
-                    NPLUS1_TOLERANCE, NPLUS1_PARENT_CALLS, TEMP_BYTES, TOP, TEXT_LENGTH)
-            .rule(SettingRule.notAbove(REGRESSION_FACTOR, REGRESSION_CRITICAL))
-            .rule(SettingRule.notAbove(NPLUS1_FAN_OUT, NPLUS1_CRITICAL_FAN_OUT))
-            .signals(WINDOW_CALLS, TRACKED, TOP_MEAN, FAN_OUT, FLAGGED)
-            .build();
-
+public final class StatementsDetector extends PostgresDetector implements StatementsDetectorSpec {
     private static final SqlFile<Row> COUNTERS = SqlFile.load(StatementsDetector.class, "statements", Row.class);
     private static final SqlFile<Row> COUNTERS_LEGACY = SqlFile.load(StatementsDetector.class, "statements-legacy", Row.class);
     private static final SqlFile<Instant> INFO = SqlFile.load(StatementsDetector.class, "statements-info", Instant.class);
