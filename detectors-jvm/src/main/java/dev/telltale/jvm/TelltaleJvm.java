@@ -19,6 +19,7 @@ import dev.telltale.jvm.internal.SqlFingerprints;
 import dev.telltale.jvm.internal.StatementStats;
 import dev.telltale.jvm.internal.WorkState;
 import dev.telltale.jvm.internal.cache.StampedeDetector;
+import dev.telltale.jvm.internal.jdbc.WatchedDataSource;
 import dev.telltale.jvm.internal.events.EventOrderingDetector;
 import dev.telltale.jvm.internal.http.ThrottlingDetector;
 import dev.telltale.jvm.internal.keys.ClientHotKeysDetector;
@@ -26,7 +27,6 @@ import dev.telltale.jvm.internal.requests.DuplicateRequestsDetector;
 import dev.telltale.jvm.internal.resilience.CircuitBreakerDetector;
 import dev.telltale.jvm.internal.resilience.RetryStormDetector;
 import io.micrometer.core.instrument.MeterRegistry;
-import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
 
 import javax.sql.DataSource;
 import java.time.Clock;
@@ -130,6 +130,11 @@ public final class TelltaleJvm {
      * its pool name and is registered for {@code pool.saturation} too. Use the returned data source
      * everywhere the application used the original.
      */
+    /** Whether {@code dataSource} is already one that {@link #wrap} returned (so a framework wraps it once). */
+    public static boolean isWatched(DataSource dataSource) {
+        return dataSource instanceof dev.telltale.jvm.internal.jdbc.WatchedDataSource;
+    }
+
     public DataSource wrap(DataSource dataSource) {
         Objects.requireNonNull(dataSource, "dataSource");
         return wrap(HikariSupport.poolName(dataSource).orElseGet(() -> "dataSource-" + unnamed.incrementAndGet()), dataSource);
@@ -149,10 +154,7 @@ public final class TelltaleJvm {
         if (HikariSupport.isHikari(dataSource)) {
             pools.putIfAbsent(name, HikariSupport.stats(dataSource));
         }
-        return ProxyDataSourceBuilder.create(name, dataSource)
-                .listener(monitor)
-                .methodListener(monitor)
-                .buildProxy();
+        return new WatchedDataSource(dataSource, monitor);
     }
 
     /**

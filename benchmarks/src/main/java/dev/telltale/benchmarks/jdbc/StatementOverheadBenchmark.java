@@ -1,7 +1,5 @@
 package dev.telltale.benchmarks.jdbc;
 
-import dev.telltale.jvm.TelltaleJvm;
-import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,17 +13,16 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Cost of one prepared statement (prepare, bind one long, execute, close) on the stub driver:
- * raw, through datasource-proxy alone, and through datasource-proxy with Telltale's listener. The
- * difference between the last two is what Telltale adds. Run with {@code -prof gc} for allocation.
+ * Cost of one prepared statement (prepare, bind one long, execute, close) on the stub driver along each
+ * of {@link JdbcPaths}. Run with {@code -prof gc} for allocation; on a busy machine read
+ * {@link JdbcCpuCost} for the times.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -34,36 +31,33 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 @State(Scope.Thread)
 public class StatementOverheadBenchmark {
-    private static final String SQL = "select name from customers where id = ?";
-
+    private Map<String, Connection> paths;
     private Connection raw;
     private Connection proxied;
+    private Connection datasourceProxyTelltale;
     private Connection telltale;
+    private Connection p6spy;
     private long id;
 
     @Setup(Level.Trial)
     public void setUp() throws SQLException {
-        DataSource stub = StubJdbc.dataSource();
-        raw = stub.getConnection();
-        proxied = ProxyDataSourceBuilder.create("plain", stub).buildProxy().getConnection();
-        TelltaleJvm jvm = TelltaleJvm.builder().build();
-        // The statements count towards the connection's transaction, as in an application without explicit units.
-        telltale = jvm.wrap("bench", stub).getConnection();
+        paths = JdbcPaths.open();
+        raw = paths.get("rawJdbc");
+        proxied = paths.get("datasourceProxy");
+        datasourceProxyTelltale = paths.get("datasourceProxyWithTelltale");
+        telltale = paths.get("telltale");
+        p6spy = paths.get("p6spy");
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws SQLException {
-        raw.close();
-        proxied.close();
-        telltale.close();
+        for (Connection c : paths.values()) {
+            c.close();
+        }
     }
 
     private ResultSet run(Connection c) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(SQL);
-        ps.setLong(1, id++);
-        ResultSet rs = ps.executeQuery();
-        ps.close();
-        return rs;
+        return JdbcPaths.run(c, id++);
     }
 
     @Benchmark
@@ -78,6 +72,16 @@ public class StatementOverheadBenchmark {
 
     @Benchmark
     public ResultSet datasourceProxyWithTelltale() throws SQLException {
+        return run(datasourceProxyTelltale);
+    }
+
+    @Benchmark
+    public ResultSet telltale() throws SQLException {
         return run(telltale);
+    }
+
+    @Benchmark
+    public ResultSet p6spy() throws SQLException {
+        return run(p6spy);
     }
 }

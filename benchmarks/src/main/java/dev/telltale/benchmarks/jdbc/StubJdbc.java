@@ -11,8 +11,8 @@ import java.util.logging.Logger;
 
 /**
  * An in-memory JDBC "driver" that does nothing: connections, statements and result sets answer every
- * call at once with a default. It isolates the cost of the layers above it (datasource-proxy, our
- * listener); it is not a model of a database. Statements and result sets are shared instances, so the
+ * call at once with a default. It isolates the cost of the layers above it (wrappers, proxies, our
+ * monitor); it is not a model of a database. Statements and result sets are shared instances, so the
  * stub itself allocates nothing per statement.
  */
 public final class StubJdbc {

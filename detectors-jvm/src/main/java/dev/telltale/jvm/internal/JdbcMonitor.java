@@ -1,30 +1,28 @@
 package dev.telltale.jvm.internal;
 
-import net.ttddyy.dsproxy.ExecutionInfo;
-import net.ttddyy.dsproxy.QueryInfo;
-import net.ttddyy.dsproxy.listener.MethodExecutionContext;
-import net.ttddyy.dsproxy.listener.MethodExecutionListener;
-import net.ttddyy.dsproxy.listener.QueryExecutionListener;
-import net.ttddyy.dsproxy.proxy.ParameterSetOperation;
-
-import javax.sql.DataSource;
-import java.sql.Connection;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The datasource-proxy listener of one wrapped data source. Per statement: one thread-local read for
- * the start time, one cache lookup for the fingerprint, one table update in the unit of work. Per
- * connection: a lease recorded at checkout and dropped at close, which is what the pool detectors read.
+ * What one wrapped data source tells the detectors. Per statement: one cache lookup for the
+ * fingerprint, a few counters, one table update in the unit of work. Per connection: a lease recorded at
+ * checkout and dropped at close, which is what the pool detectors read. The JDBC wrappers in
+ * {@code .internal.jdbc} call it; it knows nothing of how they intercept.
  */
-public final class JdbcMonitor implements QueryExecutionListener, MethodExecutionListener {
+public final class JdbcMonitor {
     /** Above this many open leases (a non-pooled data source that never closes) new ones are not tracked. */
     static final int MAX_LEASES = 10_000;
-    private static final ThreadLocal<long[]> START = ThreadLocal.withInitial(() -> new long[1]);
+
+    /** The parameters of the execution being recorded, read only when a unit of work counts it. */
+    public interface Parameters {
+        /** Equal for equal bind values; for a statement without bind values, derived from {@code sql}. */
+        int parameterHash(String sql);
+    }
 
     private final String name;
     private final SqlFingerprints fingerprints;
@@ -32,6 +30,7 @@ public final class JdbcMonitor implements QueryExecutionListener, MethodExecutio
     private final NPlusOneRegistry nPlusOne;
     private final StatementStats statements;
     private final ConcurrentHashMap<String, Lease> leases = new ConcurrentHashMap<>();
+    private final AtomicLong connectionIds = new AtomicLong();
     private final LongAdder acquireTimeouts = new LongAdder();
     private final LongAdder acquireFailures = new LongAdder();
 
@@ -48,41 +47,32 @@ public final class JdbcMonitor implements QueryExecutionListener, MethodExecutio
         return name;
     }
 
-    @Override
-    public void beforeQuery(ExecutionInfo info, List<QueryInfo> queries) {
-        START.get()[0] = System.nanoTime();
-    }
-
-    @Override
-    public void afterQuery(ExecutionInfo info, List<QueryInfo> queries) {
-        long elapsed = System.nanoTime() - START.get()[0];
-        int n = queries.size();
-        if (n == 0) {
-            return;
-        }
-        QueryInfo first = queries.get(0);
-        String sql = first.getQuery();
+    /**
+     * One execution of {@code sql}: {@code thrown} is what the driver threw, or null; a batch is one round
+     * trip however many rows it carries, so it is never part of an N+1. {@code lease} is the connection's
+     * (null when it is not tracked): its transaction is the unit when no explicit unit is current.
+     */
+    public void executed(String sql, long elapsedNanos, Throwable thrown, Statement statement, boolean batch,
+                         Lease lease, Parameters parameters) {
         if (sql == null) {
             return;
         }
         Fingerprint f = fingerprints.of(sql);
-        statements.executed(f, elapsed, info.getThrowable());
+        statements.executed(f, elapsedNanos, thrown);
         if (f.withoutTimeout < 0) {
-            checkTimeout(f, info.getStatement());
+            checkTimeout(f, statement);
         }
-        if (info.isBatch() || n > 1) {
-            // A batch is one round trip however many rows it carries: never an N+1.
+        if (batch) {
             return;
         }
         WorkState unit = scopes.current();
         if (unit == null) {
-            Lease lease = leases.get(info.getConnectionId());
             if (lease == null) {
                 return;
             }
             unit = lease.implicitUnit(name);
         }
-        unit.record(f, elapsed, paramHash(info, first, sql));
+        unit.record(f, elapsedNanos, parameters.parameterHash(sql));
     }
 
     private void checkTimeout(Fingerprint f, Statement statement) {
@@ -104,98 +94,56 @@ public final class JdbcMonitor implements QueryExecutionListener, MethodExecutio
         }
     }
 
-    private static int paramHash(ExecutionInfo info, QueryInfo query, String sql) {
-        List<List<ParameterSetOperation>> sets = query.getParametersList();
-        if (sets == null || sets.isEmpty()) {
-            // A plain statement carries its values in the SQL text.
-            return sql.hashCode();
+    /** A connection was checked out; returns its lease, or null above {@code MAX_LEASES} open ones. */
+    public Lease connected() {
+        if (leases.size() >= MAX_LEASES) {
+            return null;
         }
-        List<ParameterSetOperation> ops = sets.get(0);
-        int h = 1;
-        for (int i = 0, m = ops.size(); i < m; i++) {
-            Object[] args = ops.get(i).getArgs();
-            if (args != null && args.length > 1) {
-                Object v = args[1];
-                h = 31 * h + (v == null ? 0 : v.hashCode());
-            }
-        }
-        return h;
+        String id = Long.toString(connectionIds.incrementAndGet());
+        Lease lease = new Lease(id, scopes.current(), Thread.currentThread(), System.nanoTime());
+        leases.put(id, lease);
+        return lease;
     }
 
-    @Override
-    public void beforeMethod(MethodExecutionContext ctx) {
-    }
-
-    @Override
-    public void afterMethod(MethodExecutionContext ctx) {
-        Class<?> owner = ctx.getMethod().getDeclaringClass();
-        if (owner == DataSource.class) {
-            if (ctx.getMethod().getName().equals("getConnection")) {
-                gotConnection(ctx);
-            }
-        } else if (owner == Connection.class || (owner == AutoCloseable.class && ctx.getTarget() instanceof Connection)) {
-            String method = ctx.getMethod().getName();
-            switch (method) {
-                case "close" -> closed(ctx);
-                case "commit", "rollback" -> {
-                    if (ctx.getThrown() != null) {
-                        // Serializable transactions are often refused at commit (40001), not at a statement.
-                        statements.failed(fingerprints.of(method.toUpperCase(java.util.Locale.ROOT)), ctx.getThrown(), 0);
-                    }
-                    endTransaction(ctx);
-                }
-                case "setAutoCommit" -> {
-                    Object[] args = ctx.getMethodArgs();
-                    if (args != null && args.length == 1 && Boolean.FALSE.equals(args[0])) {
-                        endTransaction(ctx);
-                    }
-                }
-                default -> {
-                }
-            }
+    /** Checking out a connection failed with {@code thrown}. */
+    public void connectFailed(Throwable thrown) {
+        acquireFailures.increment();
+        if (thrown instanceof SQLTransientConnectionException
+                || (thrown.getMessage() != null && thrown.getMessage().contains("timed out"))) {
+            acquireTimeouts.increment();
         }
     }
 
-    private void gotConnection(MethodExecutionContext ctx) {
-        Throwable thrown = ctx.getThrown();
+    /** The connection of {@code lease} was closed (given back to its pool). */
+    public void closed(Lease lease) {
+        if (lease != null && leases.remove(lease.connectionId()) != null) {
+            endImplicit(lease);
+        }
+    }
+
+    /**
+     * A commit or rollback ({@code what}, in upper case) ended the transaction of {@code lease};
+     * {@code thrown} is its failure or null. Serializable transactions are often refused at commit
+     * (40001), not at a statement, so the failure is counted like a statement's.
+     */
+    public void transactionEnded(Lease lease, String what, Throwable thrown) {
         if (thrown != null) {
-            acquireFailures.increment();
-            if (thrown instanceof SQLTransientConnectionException
-                    || (thrown.getMessage() != null && thrown.getMessage().contains("timed out"))) {
-                acquireTimeouts.increment();
-            }
-            return;
+            statements.failed(fingerprints.of(what), thrown, 0);
         }
-        if (ctx.getConnectionInfo() == null || leases.size() >= MAX_LEASES) {
-            return;
-        }
-        String id = ctx.getConnectionInfo().getConnectionId();
-        leases.put(id, new Lease(id, scopes.current(), Thread.currentThread(), System.nanoTime()));
+        transactionBegins(lease);
     }
 
-    private void closed(MethodExecutionContext ctx) {
-        if (ctx.getConnectionInfo() == null) {
-            return;
-        }
-        Lease lease = leases.remove(ctx.getConnectionInfo().getConnectionId());
-        if (lease != null) {
-            WorkState w = lease.endImplicit();
-            if (w != null) {
-                nPlusOne.unitEnded(w);
-            }
+    /** Auto-commit was turned off: what ran before was a transaction of its own. */
+    public void transactionBegins(Lease lease) {
+        if (lease != null && leases.containsKey(lease.connectionId())) {
+            endImplicit(lease);
         }
     }
 
-    private void endTransaction(MethodExecutionContext ctx) {
-        if (ctx.getConnectionInfo() == null) {
-            return;
-        }
-        Lease lease = leases.get(ctx.getConnectionInfo().getConnectionId());
-        if (lease != null) {
-            WorkState w = lease.endImplicit();
-            if (w != null) {
-                nPlusOne.unitEnded(w);
-            }
+    private void endImplicit(Lease lease) {
+        WorkState w = lease.endImplicit();
+        if (w != null) {
+            nPlusOne.unitEnded(w);
         }
     }
 

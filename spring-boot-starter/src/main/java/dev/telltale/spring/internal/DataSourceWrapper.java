@@ -1,7 +1,6 @@
 package dev.telltale.spring.internal;
 
 import dev.telltale.jvm.TelltaleJvm;
-import net.ttddyy.dsproxy.proxy.ProxyJdbcObject;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.Ordered;
@@ -26,7 +25,7 @@ public final class DataSourceWrapper implements BeanPostProcessor, Ordered {
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
-        if (!(bean instanceof DataSource ds) || bean instanceof ProxyJdbcObject) {
+        if (!(bean instanceof DataSource ds) || TelltaleJvm.isWatched(ds)) {
             return bean;
         }
         String name = HIKARI ? Hikari.poolName(ds, beanName) : null;
