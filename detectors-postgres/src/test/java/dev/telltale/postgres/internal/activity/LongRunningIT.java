@@ -174,11 +174,15 @@ class LongRunningIT {
                 assertThat(sig.value()).isGreaterThanOrEqualTo(2.0);
             });
         });
-        // the one finding of the cause: the chain at its root, with the victims in its evidence
-        Finding chain = Sessions.findings(new LockWaitsDetector(target), Map.of("warning", "1s", "critical", "10m"))
-                .stream().filter(f -> Integer.valueOf(rootPid).equals(f.evidence().get("root_pid"))).findFirst().orElseThrow();
-        assertThat(chain.evidence().get("blocked_pids").toString().split(", "))
-                .containsExactlyInAnyOrderElementsOf(victims.stream().map(String::valueOf).toList());
+        // the one finding of the cause: the chain at its root, with the victims in its evidence, once the
+        // waits have passed the 1 s threshold (the signal above counts them from their first second)
+        LockWaitsDetector lockWaits = new LockWaitsDetector(target);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Finding chain = Sessions.findings(lockWaits, Map.of("warning", "1s", "critical", "10m")).stream()
+                    .filter(f -> Integer.valueOf(rootPid).equals(f.evidence().get("root_pid"))).findFirst().orElseThrow();
+            assertThat(chain.evidence().get("blocked_pids").toString().split(", "))
+                    .containsExactlyInAnyOrderElementsOf(victims.stream().map(String::valueOf).toList());
+        });
     }
 
     @Test
