@@ -16,7 +16,6 @@ import dev.telltale.cli.internal.command.WatchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +48,11 @@ public final class Telltale implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // straight from the manifest: building the command line (every command, logging) would triple the cost
+            System.out.println(new Version().getVersion()[0]);
+            return;
+        }
         // Lettuce's JFR event recorder costs seconds at start-up on a small machine; a command-line tool has no use for it
         if (System.getProperty("io.lettuce.core.jfr") == null) {
             System.setProperty("io.lettuce.core.jfr", "false");
@@ -116,8 +120,8 @@ public final class Telltale implements Runnable {
     /** The version and commit from the manifest of the jar this class is loaded from (written at build). */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            return BuildInfo.of(Telltale.class).map(b -> new String[]{"telltale " + b.version() + " (commit " + b.commit() + ")"})
+        public String[] getVersion() {
+            return BuildInfo.manifest(Telltale.class).map(BuildInfo::from).map(b -> new String[]{"telltale " + b.version() + " (commit " + b.commit() + ")"})
                     .orElse(new String[]{"telltale (not run from a jar: version unknown)"});
         }
     }
