@@ -10,6 +10,7 @@ import dev.telltale.core.AlertState;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Report;
 import dev.telltale.core.RunRecord;
+import dev.telltale.core.Signal;
 
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -129,6 +130,21 @@ public final class ReportView {
             if (!run.notes().isEmpty()) {
                 ArrayNode notes = o.putArray("notes");
                 run.notes().forEach(n -> notes.add(Redaction.message(n)));
+            }
+            if (!run.signals().isEmpty()) {
+                ArrayNode signals = o.putArray("signals");
+                for (Signal sig : run.signals()) {
+                    ObjectNode so = signals.addObject().put("name", sig.spec().name());
+                    ObjectNode tags = so.putObject("tags");
+                    for (int i = 0; i < sig.tagValues().size(); i++) {
+                        tags.put(sig.spec().tagKeys().get(i), Redaction.message(sig.tagValues().get(i)));
+                    }
+                    if (Double.isFinite(sig.value())) {
+                        so.put("value", sig.value());
+                    } else {
+                        so.putNull("value");
+                    }
+                }
             }
         }
         return root;

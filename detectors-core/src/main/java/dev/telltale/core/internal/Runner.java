@@ -123,7 +123,7 @@ public final class Runner {
 
     static RunRecord record(Slot s, RunResult r) {
         return r.detection().map(d -> new RunRecord(s.id(), s.target(), r.outcome(), r.startedAt(), r.duration(),
-                        d.coverage(), d.truncated(), d.notes()))
+                        d.coverage(), d.truncated(), d.notes(), d.signals()))
                 .orElseGet(() -> new RunRecord(s.id(), s.target(), r.outcome(), r.startedAt(), r.duration()));
     }
 
