@@ -27,6 +27,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Logs more and prints stack traces.")
     boolean verbose;
 
+    @CommandLine.Mixin
+    Options.Colour colour = new Options.Colour();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -37,7 +40,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        List<DemoRunner.Score> scores = new DemoRunner(kinds, out, Ansi.forStdout(), JvmDemo::new)
+        List<DemoRunner.Score> scores = new DemoRunner(kinds, out, colour.forStdout(), JvmDemo::new)
                 .run(port, () -> {
                     if (!once) {
                         out.println("still serving /metrics and /findings; Ctrl-C to stop");
