@@ -6,6 +6,7 @@ import dev.telltale.cli.internal.Logging;
 import dev.telltale.cli.internal.Redaction;
 import dev.telltale.cli.internal.TargetKinds;
 import dev.telltale.cli.internal.command.CheckCommand;
+import dev.telltale.cli.internal.command.CompletionCommand;
 import dev.telltale.cli.internal.command.DemoCommand;
 import dev.telltale.cli.internal.command.EnvironmentDefaults;
 import dev.telltale.cli.internal.command.ListCommand;
@@ -20,6 +21,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The {@code telltale} command line. Exit status like a monitoring plugin, the first that applies: 2 a CRITICAL
@@ -29,7 +31,7 @@ import java.util.Arrays;
 @Command(name = "telltale", mixinStandardHelpOptions = true, versionProvider = Telltale.Version.class,
         description = "Detects the telltale signs of failures at scale in live PostgreSQL, Redis and JVM services.",
         subcommands = {CheckCommand.class, WatchCommand.class, ServeCommand.class, DemoCommand.class,
-                ListCommand.class, RulesCommand.class, CommandLine.HelpCommand.class},
+                ListCommand.class, RulesCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"2:a CRITICAL finding is firing",
                 "3:UNKNOWN, a target is down, a detector failed or looked at part of its subject, or the check could"
@@ -65,15 +67,13 @@ public final class Telltale implements Runnable {
     /** Runs one command line and returns its exit status; all output goes to {@code out} and {@code err}. Not API: the kinds are internal (tests of this package pass their own). */
     static int execute(TargetKinds kinds, String[] args, PrintStream out, PrintStream err) {
         boolean verbose = configureLogging(args);
-        CommandLine cl = new CommandLine(new Telltale(), new Factory(kinds));
-        Options.Targets.addKindOptions(cl, kinds);
-        cl.setDefaultValueProvider(new EnvironmentDefaults(System::getenv));
+        CommandLine cl = commandLine(kinds);
         cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter w = ex.getCommandLine().getErr();
-            w.println("telltale: " + Redaction.message(ex.getMessage()) + " (see 'telltale "
+            w.println("telltale: " + Redaction.message(ex.getMessage()) + suggestions(ex) + " (see 'telltale "
                     + (ex.getCommandLine().getCommandName().equals("telltale") ? "" : ex.getCommandLine().getCommandName() + " ")
                     + "--help')");
             if (verbose) {
@@ -93,6 +93,23 @@ public final class Telltale implements Runnable {
             return UNKNOWN;
         });
         return cl.execute(args);
+    }
+
+    /** Every command and option, without the streams and handlers of a run: for {@link #execute} and {@link BuildFiles}. */
+    static CommandLine commandLine(TargetKinds kinds) {
+        CommandLine cl = new CommandLine(new Telltale(), new Factory(kinds));
+        Options.Targets.addKindOptions(cl, kinds);
+        cl.setDefaultValueProvider(new EnvironmentDefaults(System::getenv));
+        return cl;
+    }
+
+    /** For a mistyped command or option, the closest three picocli finds: {@code ; did you mean check?}. */
+    private static String suggestions(CommandLine.ParameterException ex) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.getSuggestions().isEmpty()) {
+            return "";
+        }
+        List<String> closest = u.getSuggestions().stream().limit(3).toList();
+        return "; did you mean " + String.join(" or ", closest) + "?";
     }
 
     /** Before anything logs: stdout carries only reports. Returns whether {@code --verbose} was given. */
