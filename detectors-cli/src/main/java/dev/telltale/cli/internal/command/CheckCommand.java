@@ -74,6 +74,8 @@ public final class CheckCommand implements Callable<Integer> {
         try (Session session = openSession(progress)) {
             Report report;
             try {
+                ProgressLine.tick(progress, "telltale: sampling " + session.states().size() + " target(s), twice "
+                        + SettingType.DURATION.format(window) + " apart");
                 report = session.engine().runOnce(window);
             } finally {
                 ProgressLine.clear(progress);
