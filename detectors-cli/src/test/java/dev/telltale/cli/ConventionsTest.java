@@ -92,6 +92,15 @@ class ConventionsTest {
     }
 
     @Test
+    void aMistypedSettingKeyGetsTheClosestDetectorsNotAllOfThem() {
+        CommandLineTest.Run r = run("check", "--postgres", "fake://db/x", "--set", "postgres.wait.warning=1s");
+        assertThat(r.code()).isEqualTo(3);
+        String line = r.err().strip();
+        assertThat(line).doesNotContain("\n").contains("postgres.wait.warning").contains("did you mean postgres.waits or ");
+        assertThat(line.split(" or ")).hasSizeLessThanOrEqualTo(3);
+    }
+
+    @Test
     void completionScriptsKnowTheCommandsOptionsAndValues() {
         CommandLineTest.Run bash = run("completion", "bash");
         assertThat(bash.code()).isZero();

@@ -133,7 +133,10 @@ public final class Runner {
             return;
         }
         if (run.outcome() instanceof Outcome.Failed f) {
-            log.warn("detector {} on {} failed: {}", run.detector(), run.target(), f.reason(), f.cause());
+            // the reason names the exception and its message; the stack trace is for whoever turns debug on, so that
+            // an expected failure (a server going away, a test of one) is one line in the log, not forty
+            log.warn("detector {} on {} failed: {}", run.detector(), run.target(), f.reason());
+            log.debug("detector {} on {} failed", run.detector(), run.target(), f.cause());
         } else if (!(run.outcome() instanceof Outcome.Ok)) {
             log.warn("detector {} on {} {}: {}", run.detector(), run.target(), kind, run.outcome().reason());
         } else if (previous != null) {
@@ -150,7 +153,8 @@ public final class Runner {
                     l.onResolved(alert);
                 }
             } catch (RuntimeException e) {
-                log.error("alert listener {} threw; ignored", l.getClass().getName(), e);
+                log.error("alert listener {} threw {}; ignored", l.getClass().getName(), e.toString());
+                log.debug("alert listener {} threw", l.getClass().getName(), e);
             }
         }
     }
