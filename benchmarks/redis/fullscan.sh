@@ -13,39 +13,15 @@ KEYS=${KEYS:-1000000}
 ROUNDS=${ROUNDS:-3}
 HEAP=${HEAP:-64m}
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+. benchmarks/redis/common.sh
 PORT=$(free_port)
 DIR=$(mktemp -d /tmp/telltale-fullscan-XXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$DIR"; }
 trap cleanup EXIT
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$DIR" --enable-debug-command local \
-  --daemonize no --logfile "$DIR/redis.log" &
-PIDS+=($!)
-until redis-cli -p "$PORT" ping >/dev/null 2>&1; do sleep 0.1; done
-
-echo "loading $KEYS keys (DEBUG POPULATE strings, plus 1,000 each of 20-element hashes, lists, sets and zsets)"
-redis-cli -p "$PORT" debug populate $((KEYS - 4000)) bench:str 64 >/dev/null
-python3 - <<'PY' | redis-cli -p "$PORT" --pipe >/dev/null
-import sys
-def cmd(*a):
-    out = "*%d\r\n" % len(a)
-    for x in a:
-        x = str(x); out += "$%d\r\n%s\r\n" % (len(x.encode()), x)
-    sys.stdout.write(out)
-for i in range(1000):
-    cmd("HSET", "bench:hash:%d" % i, *sum((["f%d" % j, "v"] for j in range(20)), []))
-    cmd("RPUSH", "bench:list:%d" % i, *range(20))
-    cmd("SADD", "bench:set:%d" % i, *range(20))
-    cmd("ZADD", "bench:zset:%d" % i, *sum(([j, "m%d" % j] for j in range(20)), []))
-PY
-echo "dbsize: $(redis-cli -p "$PORT" dbsize)"
-
-# one reactor invocation, so that detectors-core resolves to its target/classes (we never mvn install)
-mvn -B -q -pl detectors-redis -am test-compile dependency:build-classpath -Dmdep.outputFile="$DIR/cp.txt" -Dmdep.includeScope=test >/dev/null
-CP="detectors-redis/target/test-classes:detectors-redis/target/classes:$(cat "$DIR/cp.txt")"
+start_redis
+populate
+redis_classpath
 
 cat >"$DIR/pinger.py" <<'PY'
 import signal, socket, sys, time

@@ -11,11 +11,9 @@ KEYS=${KEYS:-1000000}          # KEYS=10000 ONLY=cheap: the second part alone; O
 ONLY=${ONLY:-all}
 CYCLES=${CYCLES:-200}
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+. benchmarks/redis/common.sh
 PORT=$(free_port); EXPORTER_PORT=$(free_port)
 DIR=$(mktemp -d /tmp/telltale-bench-XXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$DIR"; }
 trap cleanup EXIT
 
 # On this 2-core machine the server gets core 0 and the scanners (Java or redis-cli) core 1, so that a
@@ -23,31 +21,9 @@ trap cleanup EXIT
 # Off by default (PIN=1 to use): on a machine other jobs load, pinning makes things worse.
 if [ "${PIN:-0}" = 1 ]; then PIN_SERVER="taskset -c 0"; PIN_CLIENT="taskset -c 1"; else PIN_SERVER=""; PIN_CLIENT=""; fi
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-$PIN_SERVER redis-server --port "$PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$DIR" --enable-debug-command local \
-  --daemonize no --logfile "$DIR/redis.log" &
-PIDS+=($!)
-until redis-cli -p "$PORT" ping >/dev/null 2>&1; do sleep 0.1; done
-
-echo "loading $KEYS keys (DEBUG POPULATE strings of 64 bytes, plus some hashes, lists, sets and zsets)"
-redis-cli -p "$PORT" debug populate $((KEYS - 4000)) bench:str 64 >/dev/null
-python3 - "$PORT" <<'PY' | redis-cli -p "$PORT" --pipe >/dev/null
-import sys
-def cmd(*a):
-    out = "*%d\r\n" % len(a)
-    for x in a:
-        x = str(x); out += "$%d\r\n%s\r\n" % (len(x.encode()), x)
-    sys.stdout.write(out)
-for i in range(1000):
-    cmd("HSET", "bench:hash:%d" % i, *sum((["f%d" % j, "v"] for j in range(20)), []))
-    cmd("RPUSH", "bench:list:%d" % i, *range(20))
-    cmd("SADD", "bench:set:%d" % i, *range(20))
-    cmd("ZADD", "bench:zset:%d" % i, *sum(([j, "m%d" % j] for j in range(20)), []))
-PY
-redis-cli -p "$PORT" dbsize
-
-# one reactor invocation, so that detectors-core resolves to its target/classes (we never mvn install)
-mvn -B -q -pl detectors-redis -am test-compile dependency:build-classpath -Dmdep.outputFile="$DIR/cp.txt" -Dmdep.includeScope=test >/dev/null
-CP="detectors-redis/target/test-classes:detectors-redis/target/classes:$(cat "$DIR/cp.txt")"
+start_redis $PIN_SERVER
+populate
+redis_classpath
 
 if [ "$ONLY" != cheap ]; then
   echo; echo "== big-key scan =="

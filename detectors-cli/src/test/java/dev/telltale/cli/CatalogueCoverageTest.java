@@ -1,7 +1,7 @@
 package dev.telltale.cli;
 
-import dev.telltale.cli.internal.Monitoring;
 import dev.telltale.cli.internal.TargetKinds;
+import dev.telltale.cli.internal.mixin.Monitoring;
 import dev.telltale.core.Problem;
 import org.junit.jupiter.api.Test;
 

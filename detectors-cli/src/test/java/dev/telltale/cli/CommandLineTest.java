@@ -272,6 +272,6 @@ class CommandLineTest {
         Run r = run("rules");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("groups:").contains("TelltalePerformanceDatabaseDeadlocksCritical")
-                .contains("detectors postgres.waits, redis.waits");
+                .contains("detectors: \"postgres.waits, redis.waits\"");
     }
 }

@@ -3,6 +3,7 @@ package dev.telltale.cli;
 import dev.telltale.cli.internal.TargetGroup;
 import dev.telltale.cli.internal.TargetKind;
 import dev.telltale.cli.internal.TargetSpec;
+import dev.telltale.core.AbstractDetector;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
@@ -98,30 +99,18 @@ public final class FakeKind implements TargetKind {
                 ScanDetector.spec(name + ".scan"), GroupDetector.spec(name + ".group"));
     }
 
-    public static final class WaitDetector implements Detector {
+    public static final class WaitDetector extends AbstractDetector {
         static final Setting<Duration> WARNING = Setting.duration("warning", Duration.ofMinutes(1), "Wait that warns.");
         static final Setting<Duration> CRITICAL = Setting.duration("critical", Duration.ofMinutes(2), "Wait that is critical.");
         static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO, "How long it must hold.");
         static final SignalSpec LONGEST = SignalSpec.of("fake.wait.longest", "seconds", "Longest wait");
-        private final DetectorSpec spec;
-        private final String target;
-
         WaitDetector(String id, String target) {
-            this.spec = spec(id);
-            this.target = target;
+            super(spec(id), target);
         }
 
         static DetectorSpec spec(String id) {
             return DetectorSpec.builder(id).problems(Problem.DATABASE_DEADLOCKS).interval(Duration.ofSeconds(1))
                     .settings(WARNING, CRITICAL, FOR).signals(LONGEST).build();
-        }
-
-        public DetectorSpec spec() {
-            return spec;
-        }
-
-        public String target() {
-            return target;
         }
 
         public Detection detect(DetectionContext ctx) {
@@ -140,25 +129,13 @@ public final class FakeKind implements TargetKind {
     }
 
     /** Always skipped, so reports show a line per detector that could not look. */
-    public static final class FailingDetector implements Detector {
-        private final DetectorSpec spec;
-        private final String target;
-
+    public static final class FailingDetector extends AbstractDetector {
         FailingDetector(String id, String target) {
-            this.spec = spec(id);
-            this.target = target;
+            super(spec(id), target);
         }
 
         static DetectorSpec spec(String id) {
             return DetectorSpec.builder(id).problems(Problem.SLOW_QUERIES).interval(Duration.ofSeconds(1)).build();
-        }
-
-        public DetectorSpec spec() {
-            return spec;
-        }
-
-        public String target() {
-            return target;
         }
 
         public Detection detect(DetectionContext ctx) {
@@ -170,29 +147,17 @@ public final class FakeKind implements TargetKind {
      * Walks a keyspace of {@code total} keys, {@code budget} of them per run: with the defaults the whole of it;
      * it notes a withheld verdict and cuts a list of {@code cut} more findings.
      */
-    public static final class ScanDetector implements Detector {
+    public static final class ScanDetector extends AbstractDetector {
         static final Setting<Long> TOTAL = Setting.count("total", 1_000L, "Keys there are.");
         static final Setting<Long> BUDGET = Setting.count("budget", 1_000L, "Keys a run walks.");
         static final Setting<Long> CUT = Setting.count("cut", 0L, "Findings cut from the list.");
-        private final DetectorSpec spec;
-        private final String target;
-
         ScanDetector(String id, String target) {
-            this.spec = spec(id);
-            this.target = target;
+            super(spec(id), target);
         }
 
         static DetectorSpec spec(String id) {
             return DetectorSpec.builder(id).problems(Problem.SLOW_QUERIES).interval(Duration.ofSeconds(1))
                     .settings(TOTAL, BUDGET, CUT).build();
-        }
-
-        public DetectorSpec spec() {
-            return spec;
-        }
-
-        public String target() {
-            return target;
         }
 
         public Detection detect(DetectionContext ctx) {
@@ -201,32 +166,20 @@ public final class FakeKind implements TargetKind {
             ctx.progress(scanned, total, "keys");
             Detection.Builder b = Detection.builder().coverage(scanned, total, "keys");
             if (ctx.setting(CUT) > 0) {
-                b.truncated(ctx.setting(CUT)).note("statistics younger than 7d; set " + spec.id() + ".age to judge sooner");
+                b.truncated(ctx.setting(CUT)).note("statistics younger than 7d; set " + spec().id() + ".age to judge sooner");
             }
             return b.build();
         }
     }
 
     /** Stands for a topology detector: reports nothing, so tests see which targets it was given. */
-    public static final class GroupDetector implements Detector {
-        private final DetectorSpec spec;
-        private final String target;
-
+    public static final class GroupDetector extends AbstractDetector {
         GroupDetector(String id, String target) {
-            this.spec = spec(id);
-            this.target = target;
+            super(spec(id), target);
         }
 
         static DetectorSpec spec(String id) {
             return DetectorSpec.builder(id).problems(Problem.SPLIT_BRAIN).interval(Duration.ofSeconds(1)).build();
-        }
-
-        public DetectorSpec spec() {
-            return spec;
-        }
-
-        public String target() {
-            return target;
         }
 
         public Detection detect(DetectionContext ctx) {

@@ -30,7 +30,10 @@ public record Detection(List<Signal> signals, List<Finding> findings, Optional<S
         this(signals, findings, skipReason, Optional.empty(), 0, List.of());
     }
 
-    /** The detector could not look: a missing privilege, extension, or a version it does not apply to. */
+    /**
+     * The detector could not look for a reason a person can fix: a missing privilege or extension. When the
+     * subject does not exist by design (a version without the view), throw {@link DetectionNotApplicableException}.
+     */
     public static Detection skipped(String reason) {
         if (reason == null || reason.isBlank()) {
             throw new IllegalArgumentException("a skipped detection needs a reason a person can act on");

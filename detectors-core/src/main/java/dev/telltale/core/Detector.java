@@ -25,7 +25,8 @@ public interface Detector {
 
     /**
      * Looks once. Throws on failure (the run is recorded as {@code error} with the cause); returns
-     * {@link Detection#skipped} or throws {@link DetectionSkippedException} when it cannot look.
+     * {@link Detection#skipped} or throws {@link DetectionSkippedException} when it cannot look, and throws
+     * {@link DetectionNotApplicableException} when its subject does not exist on this target.
      */
     Detection detect(DetectionContext context) throws Exception;
 

@@ -5,7 +5,7 @@ import java.time.Duration;
 /** How one run of a detector ended. Reports and the {@code outcome} tag of the runs timer show it. */
 public sealed interface Outcome {
 
-    /** {@code ok}, {@code error}, {@code timeout} or {@code skipped}: the tag value. */
+    /** {@code ok}, {@code error}, {@code timeout}, {@code skipped} or {@code not-applicable}: the tag value. */
     String kind();
 
     /** Why it did not end ok; empty for ok. */
@@ -43,6 +43,21 @@ public sealed interface Outcome {
         public String kind() {
             return "skipped";
         }
+    }
+
+    /**
+     * The detector's subject does not exist on this target by design (not a cluster node, a version without the
+     * view): nothing to fix, so no alert counts it and no status changes for it.
+     */
+    record NotApplicable(String reason) implements Outcome {
+        public String kind() {
+            return "not-applicable";
+        }
+    }
+
+    /** True for the outcomes that mean the detector is blind to its problems: failed, timed out or skipped. */
+    default boolean notLooking() {
+        return this instanceof Failed || this instanceof TimedOut || this instanceof Skipped;
     }
 
     static Outcome failed(Throwable cause) {

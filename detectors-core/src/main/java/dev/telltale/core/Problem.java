@@ -110,6 +110,10 @@ public enum Problem {
         return id;
     }
 
+    public String runbookPath() {
+        return "docs/runbooks/" + id + ".md";
+    }
+
     public Category category() {
         return category;
     }

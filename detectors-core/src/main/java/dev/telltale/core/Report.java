@@ -74,7 +74,7 @@ public record Report(Instant startedAt, Duration window, List<Finding> findings,
     /**
      * Monitoring-plugin precedence: CRITICAL when a firing finding is; else UNKNOWN when a run failed or timed
      * out, or looked at part of its subject only (what was not looked at could be anything); else WARNING when
-     * a firing finding is; else OK. Pending findings and skipped runs do not change it (see
+     * a firing finding is; else OK. Pending findings, skipped and not-applicable runs do not change it (see
      * {@link #status(boolean)}).
      */
     public Status status() {

@@ -178,6 +178,25 @@ class DetectorEngineTest {
                 .containsExactlyInAnyOrder("grant pg_monitor to app", "create extension pg_stat_statements");
     }
 
+    /** Not applicable is by design: its own tag value, and neither a skip nor a reason for UNKNOWN, even with strict. */
+    @Test
+    void aDetectorThatDoesNotApplyIsNeitherSkippedNorBlind() throws Exception {
+        TestDetector cluster = new TestDetector("test.cluster", Duration.ofMinutes(1), ctx -> {
+            throw new DetectionNotApplicableException("127.0.0.1:6379 is not a cluster node (cluster_enabled:0)");
+        });
+        DetectorEngine e = engine(cluster);
+        Report report = e.runOnce(Duration.ZERO);
+        assertThat(report.runs()).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo(new Outcome.NotApplicable("127.0.0.1:6379 is not a cluster node (cluster_enabled:0)"));
+            assertThat(r.outcome().notLooking()).isFalse();
+        });
+        assertThat(report.skipped()).isEmpty();
+        assertThat(report.status(true)).isEqualTo(Report.Status.OK);
+        assertThat(runs(registry, "test.cluster", "not-applicable")).isPositive();
+        assertThat(registry.find("telltale.detector.runs").tag("outcome", "skipped").timer()).isNull();
+        assertThat(new Outcome.Skipped("grant pg_monitor").notLooking()).isTrue();
+    }
+
     @Test
     void staleSignalSeriesAreRemoved() {
         AtomicInteger tables = new AtomicInteger(3);

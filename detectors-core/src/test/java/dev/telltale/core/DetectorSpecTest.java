@@ -20,22 +20,11 @@ class DetectorSpecTest {
             .settings(WARNING, CRITICAL, LIMIT).rule(SettingRule.below(WARNING, CRITICAL)).build();
 
     /** A detector of {@link #SPEC} on one target that remembers the settings the engine handed it. */
-    static final class Probe implements Detector {
-        final String target;
+    static final class Probe extends AbstractDetector {
         final AtomicReference<DetectorSettings> configured = new AtomicReference<>();
 
         Probe(String target) {
-            this.target = target;
-        }
-
-        @Override
-        public DetectorSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public String target() {
-            return target;
+            super(SPEC, target);
         }
 
         @Override

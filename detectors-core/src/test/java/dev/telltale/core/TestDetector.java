@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A detector whose behaviour a test sets: what it returns, throws, or how long it blocks. */
-class TestDetector implements Detector {
+class TestDetector extends AbstractDetector {
     interface Behaviour {
         Detection detect(DetectionContext ctx) throws Exception;
     }
@@ -16,7 +16,6 @@ class TestDetector implements Detector {
     static final SignalSpec TOP = SignalSpec.of("test.table.dead", "tuples", "Dead tuples of the top tables", "rank");
     static final SignalSpec CLASH = SignalSpec.of("test.waiting.sessions", "sessions", "Same name, other keys", "database");
 
-    private final DetectorSpec spec;
     volatile Behaviour behaviour;
     final AtomicInteger calls = new AtomicInteger();
 
@@ -25,19 +24,9 @@ class TestDetector implements Detector {
     }
 
     TestDetector(String id, Duration interval, List<SignalSpec> signals, Behaviour behaviour) {
-        this.spec = DetectorSpec.builder(id).problems(Problem.DATABASE_DEADLOCKS).interval(interval)
-                .settings(WARNING, LIMIT).signals(signals).build();
+        super(DetectorSpec.builder(id).problems(Problem.DATABASE_DEADLOCKS).interval(interval)
+                .settings(WARNING, LIMIT).signals(signals).build(), "local");
         this.behaviour = behaviour;
-    }
-
-    @Override
-    public DetectorSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public String target() {
-        return "local";
     }
 
     @Override

@@ -5,13 +5,12 @@ import dev.telltale.core.Detector;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Severity;
 import dev.telltale.jvm.internal.MemoryLeakDetector;
+import dev.telltale.testkit.TestClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,30 +31,7 @@ class MemoryLeakIT {
         System.gc();
     }
 
-    private static final class StepClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private static Detection step(Detector detector, StepClock clock, int leakMegabytes) {
+    private static Detection step(Detector detector, TestClock clock, int leakMegabytes) {
         // 64 kB pieces: a 1 MB array would be a humongous object taking two G1 regions.
         for (int i = 0; i < leakMegabytes * 16; i++) {
             LEAK.add(new byte[64 * 1024]);
@@ -68,7 +44,7 @@ class MemoryLeakIT {
     @Test
     void aSteadilyGrowingHeapFiresTheLeakDetector() {
         var detector = TelltaleJvm.builder().build().detector(MemoryLeakDetector.ID);
-        StepClock clock = new StepClock();
+        TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
         Detection d = null;
         for (int i = 0; i < 5; i++) {
             d = step(detector, clock, 10);
@@ -87,7 +63,7 @@ class MemoryLeakIT {
     @Test
     void aSteadyHeapDoesNot() {
         var detector = TelltaleJvm.builder().build().detector(MemoryLeakDetector.ID);
-        StepClock clock = new StepClock();
+        TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
         for (int i = 0; i < 12; i++) {
             // Churn without keeping anything: garbage, not growth.
             List<byte[]> garbage = new ArrayList<>();

@@ -73,6 +73,26 @@ class PostgresTargetIT {
     }
 
     @Test
+    void jitIsOffInDetectionsUnlessAllowed(TestPostgres pg) throws Exception {
+        String serverDefault;
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(pg.jdbcUrl());
+             java.sql.ResultSet rs = c.createStatement().executeQuery("select current_setting('jit')")) {
+            rs.next();
+            serverDefault = rs.getString(1);
+        }
+        try (PostgresTarget off = PostgresTarget.builder("db").url(pg.jdbcUrl()).build();
+             PostgresTarget on = PostgresTarget.builder("db").url(pg.jdbcUrl()).allowJit(true).build()) {
+            assertThat(jit(off)).isEqualTo("off");
+            assertThat(jit(on)).isEqualTo(serverDefault);
+        }
+    }
+
+    private static String jit(PostgresTarget target) throws Exception {
+        return PostgresTargetAccess.queries(target).read("jit", BUDGET,
+                tx -> tx.one("jit", "select current_setting('jit')", Map.of(), String.class));
+    }
+
+    @Test
     void dataSourceTargetSetsApplicationName(TestPostgres pg) throws Exception {
         try (PostgresTarget target = PostgresTarget.fromDataSource("ds", pg.dataSource())) {
             String app = PostgresTargetAccess.queries(target).read("app", BUDGET,

@@ -98,6 +98,33 @@ class ClusterIT {
         }
     }
 
+    /** A standalone server has no cluster to check: by design, so not applicable, and not skipped (nothing to fix). */
+    @Test
+    void aStandaloneServerIsNotApplicableNotSkipped() throws Exception {
+        try (LocalRedis standalone = LocalRedis.start();
+             RedisTarget target = RedisTarget.fromUrl("cache", standalone.url())) {
+            dev.telltale.testkit.DetectorHarness harness = dev.telltale.testkit.DetectorHarness.of(Runs.detector(target, "redis.cluster"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(harness::run)
+                    .isInstanceOf(dev.telltale.core.DetectionNotApplicableException.class)
+                    .hasMessageContaining(standalone.address() + " is not a cluster node");
+
+            io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+            try (dev.telltale.core.DetectorEngine engine = dev.telltale.core.DetectorEngine.builder()
+                    .detectors(List.of(Runs.detector(target, "redis.cluster"))).build()) {
+                engine.bindTo(registry);
+                dev.telltale.core.Report report = engine.runOnce(Duration.ZERO);
+                assertThat(report.runs()).singleElement().satisfies(r -> {
+                    assertThat(r.outcome()).isInstanceOf(dev.telltale.core.Outcome.NotApplicable.class);
+                    assertThat(r.outcome().kind()).isEqualTo("not-applicable");
+                });
+                assertThat(report.skipped()).isEmpty();
+                assertThat(report.status(true)).isEqualTo(dev.telltale.core.Report.Status.OK);
+                assertThat(registry.find("telltale.detector.runs").tag("outcome", "not-applicable").timer().count()).isPositive();
+                assertThat(registry.find("telltale.detector.runs").tag("outcome", "skipped").timer()).isNull();
+            }
+        }
+    }
+
     static LocalRedis node() {
         return LocalRedis.start("--cluster-enabled", "yes", "--cluster-node-timeout", "5000");
     }

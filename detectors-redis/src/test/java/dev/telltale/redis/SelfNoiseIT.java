@@ -48,7 +48,7 @@ class SelfNoiseIT {
                             + "cold string %d -> %d; detector lookups/s %s, hit ratio %s%n", version, KEYS, added,
                     coldHashBefore, coldHashAfter, coldStringBefore, coldStringAfter,
                     rate == null ? "-" : rate.value(), ratio == null ? "-" : ratio.value());
-            assertThat(report.runs()).allSatisfy(r -> assertThat(r.outcome().kind()).isIn("ok", "skipped"));
+            assertThat(report.runs()).allSatisfy(r -> assertThat(r.outcome().kind()).isIn("ok", "skipped", "not-applicable"));
             assertThat(rate).isNotNull();
             assertThat(rate.value()).as("the detector counted none of the check's own lookups").isZero();
             assertThat(ratio == null || Double.isNaN(ratio.value())).as("no hit ratio from an idle server").isTrue();

@@ -45,7 +45,7 @@ public final class ReportAssert extends AbstractAssert<ReportAssert, Report> {
         return this;
     }
 
-    /** Detector {@code detectorId} ran with outcome {@code kind} ({@code ok}, {@code error}, {@code timeout}, {@code skipped}). */
+    /** Detector {@code detectorId} ran with outcome {@code kind} ({@code ok}, {@code error}, {@code timeout}, {@code skipped}, {@code not-applicable}). */
     public ReportAssert hasRun(String detectorId, String kind) {
         isNotNull();
         List<RunRecord> runs = actual.runs().stream().filter(r -> r.detector().equals(detectorId)).toList();

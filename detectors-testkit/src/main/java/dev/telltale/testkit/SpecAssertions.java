@@ -6,16 +6,19 @@ import dev.telltale.core.SignalSpec;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Checks that a module's detectors describe themselves completely: each class declares one
- * {@code public static final DetectorSpec SPEC}, every setting and signal constant it declares is in that spec
- * (a forgotten one would fail a production run, not a test), and summaries and descriptions are sentences.
+ * Checks that a module's detectors describe themselves completely: each class has one
+ * {@code public static final DetectorSpec SPEC} (its own or that of the spec interface it implements), every
+ * setting and signal constant it or that interface declares is in that spec (a forgotten one would fail a
+ * production run, not a test), and summaries and descriptions are sentences.
  */
 public final class SpecAssertions {
     private SpecAssertions() {
@@ -32,11 +35,18 @@ public final class SpecAssertions {
         }
     }
 
-    /** Every static {@link SignalSpec} and {@link Setting} constant {@code type} declares is in {@code spec}. */
+    /**
+     * Every static {@link SignalSpec} and {@link Setting} constant {@code type} or an interface it implements
+     * declares is in {@code spec}.
+     */
     public static void assertDeclaresAllConstants(Class<?> type, DetectorSpec spec) {
         Set<Object> signals = new LinkedHashSet<>(spec.signals());
         Set<Object> settings = new LinkedHashSet<>(spec.settings());
-        for (Field f : type.getDeclaredFields()) {
+        List<Field> fields = new ArrayList<>(List.of(type.getDeclaredFields()));
+        for (Class<?> implemented : type.getInterfaces()) {
+            fields.addAll(List.of(implemented.getDeclaredFields()));
+        }
+        for (Field f : fields) {
             if (!Modifier.isStatic(f.getModifiers())) {
                 continue;
             }

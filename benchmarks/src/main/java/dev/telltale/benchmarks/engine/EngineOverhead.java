@@ -1,6 +1,7 @@
 package dev.telltale.benchmarks.engine;
 
 import com.sun.management.OperatingSystemMXBean;
+import dev.telltale.core.AbstractDetector;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
@@ -96,30 +97,19 @@ public final class EngineOverhead {
     }
 
     /** A detector that only publishes a constant; each has an id of its own, so each its own spec. */
-    private static final class NoOp implements Detector {
-        private final DetectorSpec spec;
+    private static final class NoOp extends AbstractDetector {
         private final LongAdder runs;
 
         NoOp(String id, LongAdder runs) {
-            this.spec = DetectorSpec.builder(id).summary("Publishes a constant.").problems(Problem.SLOW_QUERIES)
-                    .interval(Duration.ofSeconds(1)).signals(SIGNAL).build();
+            super(DetectorSpec.builder(id).summary("Publishes a constant.").problems(Problem.SLOW_QUERIES)
+                    .interval(Duration.ofSeconds(1)).signals(SIGNAL).build(), "bench");
             this.runs = runs;
-        }
-
-        @Override
-        public DetectorSpec spec() {
-            return spec;
-        }
-
-        @Override
-        public String target() {
-            return "bench";
         }
 
         @Override
         public Detection detect(DetectionContext ctx) {
             runs.increment();
-            return Detection.builder().signal(SIGNAL, 1.0, spec.id()).build();
+            return Detection.builder().signal(SIGNAL, 1.0, spec().id()).build();
         }
     }
 }

@@ -2,12 +2,18 @@ package dev.telltale.cli.internal;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.SSLParameters;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +47,8 @@ public final class MetricsServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
+    private final BasicAuth auth;
+    private final Set<String> excluded;
 
     /** A health answer: up or not (200 or 503), and the JSON body. */
     public record Health(boolean up, String json) {
@@ -58,8 +66,35 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     public MetricsServer(InetSocketAddress address, PrometheusMeterRegistry registry, Endpoints endpoints) {
+        this(address, registry, endpoints, WebConfig.NONE, "");
+    }
+
+    /**
+     * @param web    TLS and basic auth ({@code --web.config.file}); with {@code basic_auth_users} every path but
+     *               {@code auth_excluded_paths} answers 401 without the credentials of one of them
+     * @param source the web config file, as errors name it
+     */
+    public MetricsServer(InetSocketAddress address, PrometheusMeterRegistry registry, Endpoints endpoints, WebConfig web,
+                         String source) {
+        Optional<ServerTls> tls = web.tls().map(t -> ServerTls.of(source, t));
+        this.auth = web.users().isEmpty() ? null : new BasicAuth(web.users());
+        this.excluded = web.authExcludedPaths();
         try {
-            server = HttpServer.create(address, 64);
+            if (tls.isPresent()) {
+                HttpsServer https = HttpsServer.create(address, 64);
+                ServerTls t = tls.get();
+                https.setHttpsConfigurator(new HttpsConfigurator(t.context()) {
+                    @Override
+                    public void configure(HttpsParameters params) {
+                        SSLParameters p = t.context().getDefaultSSLParameters();
+                        t.configure(p);
+                        params.setSSLParameters(p);
+                    }
+                });
+                server = https;
+            } else {
+                server = HttpServer.create(address, 64);
+            }
         } catch (IOException e) {
             throw new CliException("cannot listen on " + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage(), e);
         }
@@ -70,8 +105,10 @@ public final class MetricsServer implements AutoCloseable {
         }, new ThreadPoolExecutor.DiscardPolicy());
         executor.allowCoreThreadTimeOut(true);
         server.setExecutor(executor);
-        server.createContext("/metrics", ex -> handle(ex, () -> new Body(200,
-                "text/plain; version=0.0.4; charset=utf-8", registry.scrape())));
+        server.createContext("/metrics", ex -> handle(ex, () -> {
+            String type = ScrapeFormat.contentType(ex.getRequestHeaders().getFirst("Accept"));
+            return new Body(200, type, registry.scrape(type));
+        }));
         server.createContext("/findings", ex -> handle(ex, () -> new Body(200, "application/json", endpoints.findingsJson().get())));
         server.createContext("/health", ex -> handle(ex, () -> ex.getRequestURI().getPath().equals("/health")
                 ? health(endpoints.health()) : notFound()));
@@ -103,8 +140,28 @@ public final class MetricsServer implements AutoCloseable {
         Body get() throws Exception;
     }
 
-    private static void handle(HttpExchange ex, BodySupplier supplier) throws IOException {
+    /** Whether the agent answers over TLS. */
+    public boolean tls() {
+        return server instanceof HttpsServer;
+    }
+
+    private void handle(HttpExchange ex, BodySupplier supplier) throws IOException {
         try (ex) {
+            if (auth != null && !excluded.contains(ex.getRequestURI().getPath())
+                    && !auth.accepts(Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization")))) {
+                byte[] bytes = "Unauthorized\n".getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().add("WWW-Authenticate", "Basic");
+                ex.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+                if (ex.getRequestMethod().equals("HEAD")) {
+                    ex.sendResponseHeaders(401, -1);
+                    return;
+                }
+                ex.sendResponseHeaders(401, bytes.length);
+                try (OutputStream os = ex.getResponseBody()) {
+                    os.write(bytes);
+                }
+                return;
+            }
             if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
                 ex.getResponseHeaders().add("Allow", "GET, HEAD");
                 ex.sendResponseHeaders(405, -1);
@@ -118,6 +175,11 @@ public final class MetricsServer implements AutoCloseable {
             }
             byte[] bytes = body.text().getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", body.contentType());
+            ex.getResponseHeaders().add("Vary", "Accept-Encoding");
+            if (ScrapeFormat.acceptsGzip(ex.getRequestHeaders().getFirst("Accept-Encoding"))) {
+                bytes = ScrapeFormat.gzip(bytes);
+                ex.getResponseHeaders().add("Content-Encoding", "gzip");
+            }
             if (ex.getRequestMethod().equals("HEAD")) {
                 ex.sendResponseHeaders(body.status(), -1);
                 return;

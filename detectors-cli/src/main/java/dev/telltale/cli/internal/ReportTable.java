@@ -12,7 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The report for people: a status line that says what was not looked at (targets down, detectors skipped),
+ * The report for people: a status line that says what was not looked at (targets down, detectors skipped; those
+ * that do not apply to a target are counted apart, as they are by design),
  * one UNKNOWN line per target that is down, the findings worst first (pending ones marked), then a line per
  * run that did not end ok, looked at part of its subject, cut its list of findings, or left a note.
  */
@@ -25,13 +26,17 @@ public final class ReportTable {
         StringBuilder out = new StringBuilder();
         long ok = runs.stream().filter(r -> r.outcome() instanceof Outcome.Ok).count();
         long skipped = runs.stream().filter(r -> r.outcome() instanceof Outcome.Skipped).count();
+        long notApplicable = runs.stream().filter(r -> r.outcome() instanceof Outcome.NotApplicable).count();
         List<TargetStates.State> down = targets.stream().filter(t -> !t.up()).toList();
         out.append(ansi.status(status, String.format("%-8s", status.name())))
                 .append(" telltale: ")
                 .append(rows.isEmpty() ? "no findings" : count(rows))
-                .append("; ").append(ok).append(" of ").append(runs.size()).append(" detector runs ok");
+                .append("; ").append(ok).append(" of ").append(runs.size() - notApplicable).append(" detector runs ok");
         if (skipped > 0) {
             out.append("; ").append(plural(skipped, "detector")).append(" skipped");
+        }
+        if (notApplicable > 0) {
+            out.append("; ").append(notApplicable).append(" not applicable");
         }
         if (!down.isEmpty()) {
             out.append("; ").append(plural(down.size(), "target")).append(" down");
@@ -56,7 +61,11 @@ public final class ReportTable {
         StringBuilder tail = new StringBuilder();
         for (RunRecord run : runs) {
             String where = run.detector() + " on " + run.target() + ": ";
-            if (!(run.outcome() instanceof Outcome.Ok)) {
+            if (run.outcome() instanceof Outcome.NotApplicable) {
+                // by design, nothing to do: one dim line so a reader knows why the detector has no result
+                tail.append(ansi.dim(String.format("%-8s", "n/a") + " " + where + Redaction.message(run.outcome().reason())))
+                        .append('\n');
+            } else if (!(run.outcome() instanceof Outcome.Ok)) {
                 tail.append(ansi.dim(String.format("%-8s", run.outcome().kind()))).append(' ').append(where)
                         .append(Redaction.message(run.outcome().reason())).append('\n');
             }

@@ -134,7 +134,7 @@ public final class Session implements AutoCloseable {
                 throw new CliException(ex.getMessage(), ex);
             }
             if (mode == Mode.AGENT) {
-                states.keepProbing();
+                states.keepProbing(engine::lastRuns);
             }
             return new Session(List.copyOf(targets), states, engine, resources);
         } catch (RuntimeException ex) {

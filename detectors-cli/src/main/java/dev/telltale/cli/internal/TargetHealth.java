@@ -42,7 +42,7 @@ public record TargetHealth(TargetSpec target, boolean up, Instant since, Optiona
     }
 
     /** A detector's ids start with its kind's name ({@code redis.memory}); target names are unique within a kind. */
-    private static boolean belongsTo(RunRecord run, TargetSpec target) {
+    static boolean belongsTo(RunRecord run, TargetSpec target) {
         return run.target().equals(target.name()) && run.detector().startsWith(target.kind() + ".");
     }
 

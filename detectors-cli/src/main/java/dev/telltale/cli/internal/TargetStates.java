@@ -1,5 +1,7 @@
 package dev.telltale.cli.internal;
 
+import dev.telltale.core.Outcome;
+import dev.telltale.core.RunRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Whether each target answers. A one-shot check probes once and leaves the targets that are down out; the
@@ -26,6 +29,8 @@ public final class TargetStates implements AutoCloseable {
     static final Duration FIRST_RETRY = Duration.ofSeconds(5);
     static final Duration MAX_RETRY = Duration.ofMinutes(2);
     static final Duration UP_RECHECK = Duration.ofMinutes(1);
+    /** How often the agent looks for failed runs of a target that is up. */
+    static final Duration FAILED_RUN_WATCH = Duration.ofSeconds(1);
 
     /**
      * A target and, when it is down, why (one line, no password).
@@ -58,6 +63,7 @@ public final class TargetStates implements AutoCloseable {
     private final List<TargetSpec> targets;
     private final Function<TargetSpec, Optional<String>> prober;
     private final Map<TargetSpec, State> states = new ConcurrentHashMap<>();
+    private final Map<TargetSpec, Instant> probedAt = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService timer;
 
     private TargetStates(List<TargetSpec> targets, Function<TargetSpec, Optional<String>> prober) {
@@ -105,8 +111,14 @@ public final class TargetStates implements AutoCloseable {
         return all().stream().filter(s -> !s.up()).toList();
     }
 
-    /** Keeps probing in the background: a target that is down every 5 s, doubling to 2 min; one that is up every minute. */
-    public synchronized void keepProbing() {
+    /**
+     * Keeps probing in the background: a target that is down every 5 s, doubling to 2 min; one that is up every
+     * minute, and at once (at most every 5 s) when one of its detectors' runs failed or timed out since its latest
+     * probe, so that a link that stalls shows as down within a run rather than a minute.
+     *
+     * @param runs the engine's latest run of each detector
+     */
+    public synchronized void keepProbing(Supplier<List<RunRecord>> runs) {
         if (timer != null) {
             return;
         }
@@ -116,8 +128,51 @@ public final class TargetStates implements AutoCloseable {
             return t;
         });
         for (TargetSpec t : targets) {
+            probedAt.put(t, Instant.now());
             schedule(t, states.get(t).up() ? UP_RECHECK : FIRST_RETRY);
         }
+        timer.scheduleWithFixedDelay(() -> recheckAfterFailedRuns(runs.get()),
+                FAILED_RUN_WATCH.toMillis(), FAILED_RUN_WATCH.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void recheckAfterFailedRuns(List<RunRecord> runs) {
+        try {
+            for (TargetSpec t : targets) {
+                Instant probed = probedAt.get(t);
+                if (!states.get(t).up() || probed.plus(FIRST_RETRY).isAfter(Instant.now())) {
+                    continue;
+                }
+                boolean failedSinceProbe = runs.stream().anyMatch(r -> TargetHealth.belongsTo(r, t)
+                        && (r.outcome() instanceof Outcome.Failed || r.outcome() instanceof Outcome.TimedOut)
+                        && r.startedAt().plus(r.duration()).isAfter(probed));
+                if (failedSinceProbe) {
+                    probeNow(t);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.debug("cannot recheck targets after failed runs", e);
+        }
+    }
+
+    /** Probes {@code t} now, records and logs a change; the state it found. */
+    private State probeNow(TargetSpec t) {
+        State before = states.get(t);
+        State now;
+        try {
+            now = before.next(prober.apply(t));
+        } catch (RuntimeException e) {
+            now = before.next(Optional.of("cannot probe " + t + ": " + Redaction.message(e.getMessage())));
+        }
+        probedAt.put(t, Instant.now());
+        states.put(t, now);
+        if (before.up() != now.up()) {
+            if (now.up()) {
+                log.info("{} answers again", t);
+            } else {
+                log.warn("{}", now.down().orElseThrow());
+            }
+        }
+        return now;
     }
 
     private void schedule(TargetSpec t, Duration delay) {
@@ -126,23 +181,10 @@ public final class TargetStates implements AutoCloseable {
             return;
         }
         tm.schedule(() -> {
-            State before = states.get(t);
-            State now;
-            try {
-                now = before.next(prober.apply(t));
-            } catch (RuntimeException e) {
-                now = before.next(Optional.of("cannot probe " + t + ": " + Redaction.message(e.getMessage())));
-            }
-            states.put(t, now);
-            if (before.up() != now.up()) {
-                if (now.up()) {
-                    log.info("{} answers again", t);
-                } else {
-                    log.warn("{}", now.down().orElseThrow());
-                }
-            }
+            boolean wasUp = states.get(t).up();
+            State now = probeNow(t);
             Duration next = now.up() ? UP_RECHECK
-                    : before.up() ? FIRST_RETRY : min(delay.multipliedBy(2), MAX_RETRY);
+                    : wasUp ? FIRST_RETRY : min(delay.multipliedBy(2), MAX_RETRY);
             schedule(t, next);
         }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -7,10 +7,8 @@ import dev.telltale.testkit.TestRedis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,14 +18,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,7 +32,6 @@ import static org.awaitility.Awaitility.await;
  */
 @ExtendWith(RedisExtension.class)
 class AgentIT {
-    private static final Pattern LISTENING = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/metrics");
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
@@ -46,7 +39,7 @@ class AgentIT {
         Process p = TelltaleJar.command("serve", "--web.listen-address", "127.0.0.1:0", "--redis", "cache=" + redis.uri())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            String base = baseUrl(p);
+            String base = TelltaleJar.servingUrl(p);
             // a first scrape, so that what is timed below is the stalled sockets' effect, not either JVM's warm-up
             assertThat(get(base + "/metrics").statusCode()).isEqualTo(200);
             // two half-sent requests: each a byte of a request line, then nothing
@@ -85,7 +78,7 @@ class AgentIT {
                         "--set", "redis.cache-efficiency.interval=1s")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            String base = baseUrl(p);
+            String base = TelltaleJar.servingUrl(p);
             assertThat(get(base + "/metrics").body()).contains("telltale_target_up{kind=\"redis\",target=\"cache\"} 0.0")
                     .contains("telltale_target_last_success_timestamp_seconds{kind=\"redis\",target=\"cache\"} 0.0");
             HttpResponse<String> ready = get(base + "/health/ready");
@@ -110,19 +103,6 @@ class AgentIT {
         }
     }
 
-    private static String baseUrl(Process p) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (IOException e) {
-                return "";
-            }
-        }).get(90, TimeUnit.SECONDS);
-        Matcher m = LISTENING.matcher(String.valueOf(first));
-        assertThat(m.find()).as("first line: " + first).isTrue();
-        return "http://127.0.0.1:" + m.group(1);
-    }
 
     private static Socket stall(String base) throws IOException {
         URI uri = URI.create(base);

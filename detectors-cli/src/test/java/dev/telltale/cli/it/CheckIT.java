@@ -19,9 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +44,7 @@ class CheckIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     private final ExecutorService threads = Executors.newCachedThreadPool();
-    private final List<Connection> connections = new ArrayList<>();
+    private HeldSessions held;
     private RedisServerProcess redisServer;
     private RedisClient redisClient;
     private String postgresUrl;
@@ -56,35 +53,7 @@ class CheckIT {
     @BeforeAll
     void induceLockChainAndHotKey(TestPostgres pg, TestRedis redis) throws Exception {
         postgresUrl = pg.jdbcUrl();
-        try (Connection c = pg.connect(); Statement st = c.createStatement()) {
-            st.execute("create table stock (product_id int primary key, quantity int not null)");
-            st.execute("insert into stock select g, 10 from generate_series(1, 10) g");
-        }
-        Connection holder = pg.connect();
-        connections.add(holder);
-        holder.setAutoCommit(false);
-        try (Statement st = holder.createStatement()) {
-            st.execute("update stock set quantity = quantity where product_id = 3");
-        }
-        for (int i = 0; i < 2; i++) {
-            Connection waiter = pg.connect();
-            connections.add(waiter);
-            threads.submit(() -> {
-                try (Statement st = waiter.createStatement()) {
-                    st.execute("update stock set quantity = quantity - 1 where product_id = 3");
-                }
-                return null;
-            });
-        }
-        try (Connection c = pg.connect(); Statement st = c.createStatement()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                try (ResultSet rs = st.executeQuery("select count(*) from pg_stat_activity where datname = current_database()"
-                        + " and wait_event_type = 'Lock'")) {
-                    rs.next();
-                    return rs.getInt(1) >= 2;
-                }
-            });
-        }
+        held = HeldSessions.stockLockChain(pg, 2);
 
         // hot keys are sampled with LFU counters: a private server with an LFU policy (the shared one stays untouched)
         redisServer = redis.startServer("--maxmemory-policy", "allkeys-lfu", "--lfu-decay-time", "1");
@@ -113,12 +82,8 @@ class CheckIT {
     @AfterAll
     void release() throws Exception {
         hammering = false;
-        for (Connection c : connections) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // the holder's rollback releases the waiters
-            }
+        if (held != null) {
+            held.close();
         }
         threads.shutdown();
         threads.awaitTermination(30, TimeUnit.SECONDS);
@@ -147,6 +112,10 @@ class CheckIT {
                 .contains("redis.hot-keys on cache")
                 .contains("hint:");
         assertThat(r.out()).doesNotContain("\u001b[");
+        // a standalone Redis has no cluster: one quiet line and a count, not a skip and not a warning
+        assertThat(r.out()).contains("n/a      redis.cluster on cache: ").contains("is not a cluster node")
+                .contains("not applicable").doesNotContain("skipped  redis.cluster");
+        assertThat(r.err()).doesNotContain("redis.cluster");
     }
 
     @Test
@@ -174,6 +143,9 @@ class CheckIT {
         assertThat(StreamSupport.stream(waiting.spliterator(), false)
                 .filter(s -> s.get("name").asText().equals("postgres.locks.waiting_sessions"))
                 .mapToDouble(s -> s.get("value").asDouble()).max().orElse(0)).as(waiting.toString()).isGreaterThanOrEqualTo(2);
+        assertThat(StreamSupport.stream(json.get("runs").spliterator(), false)
+                .filter(x -> x.get("detector").asText().equals("redis.cluster")).findFirst().orElseThrow()
+                .get("outcome").asText()).isEqualTo("not-applicable");
     }
 
     @Test

@@ -8,18 +8,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The data in a query never reaches telltale's output by default: a lock chain whose statements carry a card
@@ -33,61 +26,27 @@ class QueryLiteralsIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final List<String> SECRETS = List.of("4111-1111-1111-1111", "alice.victim@example.com", "078-05-1120");
 
-    private final ExecutorService threads = Executors.newCachedThreadPool();
-    private final List<Connection> connections = new ArrayList<>();
+    private HeldSessions held;
     private String url;
 
     @BeforeAll
     void holdALockChainAndASlowQuery(TestPostgres pg) throws Exception {
         url = pg.jdbcUrl();
-        try (Connection c = pg.connect(); Statement st = c.createStatement()) {
-            st.execute("create table payments (id int primary key, note text)");
-            st.execute("insert into payments select g, '' from generate_series(1, 10) g");
-        }
-        Connection holder = pg.connect();
-        connections.add(holder);
-        holder.setAutoCommit(false);
-        try (Statement st = holder.createStatement()) {
-            st.execute("update payments set note = 'card=4111-1111-1111-1111' where id = 3");
-        }
-        Connection waiter = pg.connect();
-        connections.add(waiter);
-        threads.submit(() -> {
-            try (Statement st = waiter.createStatement()) {
-                st.execute("update payments set note = E'email=alice.victim@example.com' where id = 3");
-            }
-            return null;
-        });
-        Connection sleeper = pg.connect();
-        connections.add(sleeper);
-        threads.submit(() -> {
-            try (Statement st = sleeper.createStatement()) {
-                st.execute("select pg_sleep(90) where $$ssn=078-05-1120$$ <> 'card=4111-1111-1111-1111'");
-            }
-            return null;
-        });
-        try (Connection c = pg.connect(); Statement st = c.createStatement()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                try (ResultSet rs = st.executeQuery("select count(*) from pg_stat_activity where datname = current_database()"
-                        + " and (wait_event_type = 'Lock' or query like 'select pg_sleep(90)%') and now() - query_start > interval '2 s'")) {
-                    rs.next();
-                    return rs.getInt(1) >= 2;
-                }
-            });
-        }
+        held = new HeldSessions(pg);
+        held.run("create table payments (id int primary key, note text)",
+                "insert into payments select g, '' from generate_series(1, 10) g");
+        held.holdOpen("update payments set note = 'card=4111-1111-1111-1111' where id = 3");
+        held.inBackground("update payments set note = E'email=alice.victim@example.com' where id = 3");
+        held.inBackground("select pg_sleep(90) where $$ssn=078-05-1120$$ <> 'card=4111-1111-1111-1111'");
+        held.awaitSessions("(wait_event_type = 'Lock' or query like 'select pg_sleep(90)%')"
+                + " and now() - query_start > interval '2 s'", 2);
     }
 
     @AfterAll
     void release() throws Exception {
-        for (Connection c : connections) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // closing the holder releases the waiter
-            }
+        if (held != null) {
+            held.close();
         }
-        threads.shutdownNow();
-        threads.awaitTermination(30, TimeUnit.SECONDS);
     }
 
     private TelltaleJar.Result check(String... extra) throws Exception {

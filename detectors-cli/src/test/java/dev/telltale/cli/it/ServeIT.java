@@ -37,17 +37,7 @@ class ServeIT {
                         "--set", "postgres.connections.interval=1s")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String first = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return out.readLine();
-                } catch (Exception e) {
-                    return "";
-                }
-            }).get(90, TimeUnit.SECONDS);
-            Matcher m = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/metrics").matcher(String.valueOf(first));
-            assertThat(m.find()).as("first line: " + first).isTrue();
-            String base = "http://127.0.0.1:" + m.group(1);
+            String base = TelltaleJar.servingUrl(p);
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {

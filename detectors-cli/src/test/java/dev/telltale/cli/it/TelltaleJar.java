@@ -1,13 +1,18 @@
 package dev.telltale.cli.it;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,6 +22,26 @@ final class TelltaleJar {
     }
 
     record Result(int code, String out, String err) {
+    }
+
+    private static final Pattern SERVING = Pattern.compile("(https?://127\\.0\\.0\\.1:\\d+)/metrics");
+
+    /**
+     * Where {@code serve} listens, as its first line says: {@code http://127.0.0.1:PORT} (or {@code https://}),
+     * waited for as long as a JVM on a loaded machine may take to start.
+     */
+    static String servingUrl(Process p) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (IOException e) {
+                return "";
+            }
+        }).get(90, TimeUnit.SECONDS);
+        Matcher m = SERVING.matcher(String.valueOf(first));
+        assertThat(m.find()).as("first line: " + first).isTrue();
+        return m.group(1);
     }
 
     static Path jar() {

@@ -14,21 +14,14 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.ServerSocket;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Verdicts a person can trust, from the real telltale.jar against the real servers: a dead target next to
@@ -40,8 +33,7 @@ class TrustIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ExecutorService threads = Executors.newCachedThreadPool();
-    private final List<Connection> connections = new ArrayList<>();
+    private HeldSessions held;
     private TestPostgres pg;
     private TestRedis redis;
     private String deadRedis;
@@ -51,48 +43,14 @@ class TrustIT {
         this.pg = pg;
         this.redis = redis;
         deadRedis = "redis://:Sup3rSecret@127.0.0.1:" + closedPort();
-        try (Connection c = pg.connect(); Statement st = c.createStatement()) {
-            st.execute("create table stock (product_id int primary key, quantity int not null)");
-            st.execute("insert into stock select g, 10 from generate_series(1, 10) g");
-        }
-        Connection holder = pg.connect();
-        connections.add(holder);
-        holder.setAutoCommit(false);
-        try (Statement st = holder.createStatement()) {
-            st.execute("update stock set quantity = quantity where product_id = 3");
-        }
-        for (int i = 0; i < 2; i++) {
-            Connection waiter = pg.connect();
-            connections.add(waiter);
-            threads.submit(() -> {
-                try (Statement st = waiter.createStatement()) {
-                    st.execute("update stock set quantity = quantity - 1 where product_id = 3");
-                }
-                return null;
-            });
-        }
-        try (Connection c = pg.connect(); Statement st = c.createStatement()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                try (ResultSet rs = st.executeQuery("select count(*) from pg_stat_activity where datname = current_database()"
-                        + " and wait_event_type = 'Lock'")) {
-                    rs.next();
-                    return rs.getInt(1) >= 2;
-                }
-            });
-        }
+        held = HeldSessions.stockLockChain(pg, 2);
     }
 
     @AfterAll
     void release() throws Exception {
-        for (Connection c : connections) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // the holder's rollback releases the waiters
-            }
+        if (held != null) {
+            held.close();
         }
-        threads.shutdown();
-        threads.awaitTermination(30, TimeUnit.SECONDS);
     }
 
     private List<String> lockChainArgs(String... extra) {

@@ -67,7 +67,7 @@ public final class EngineMetrics {
     public void recordRun(String detector, String target, String outcome, Duration duration) {
         for (MeterRegistry r : registries) {
             Timer.builder(RUNS)
-                    .description("Runs of each detector by outcome: ok, error, timeout or skipped")
+                    .description("Runs of each detector by outcome: ok, error, timeout, skipped or not-applicable")
                     .tags("detector", detector, "target", target, "outcome", outcome)
                     .register(r)
                     .record(duration.toNanos(), TimeUnit.NANOSECONDS);

@@ -5,6 +5,7 @@ import dev.telltale.core.AlertListener;
 import dev.telltale.core.AlertState;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectionNotApplicableException;
 import dev.telltale.core.DetectionSkippedException;
 import dev.telltale.core.DetectionTimeoutException;
 import dev.telltale.core.Outcome;
@@ -78,6 +79,8 @@ public final class Runner {
             }
         } catch (DetectionSkippedException e) {
             outcome = new Outcome.Skipped(e.getMessage());
+        } catch (DetectionNotApplicableException e) {
+            outcome = new Outcome.NotApplicable(e.getMessage());
         } catch (DetectionTimeoutException e) {
             // the detector's own work missed the deadline: the same verdict as a run cut off from outside
             log.debug("{} on {} timed out: {}", s.id(), s.target(), e.getMessage());
@@ -132,7 +135,10 @@ public final class Runner {
         if (previous != null && previous.outcome().kind().equals(kind)) {
             return;
         }
-        if (run.outcome() instanceof Outcome.Failed f) {
+        if (run.outcome() instanceof Outcome.NotApplicable) {
+            // by design (a standalone server has no cluster to check): not worth a warning on every start
+            log.debug("detector {} on {} does not apply: {}", run.detector(), run.target(), run.outcome().reason());
+        } else if (run.outcome() instanceof Outcome.Failed f) {
             // the reason names the exception and its message; the stack trace is for whoever turns debug on, so that
             // an expected failure (a server going away, a test of one) is one line in the log, not forty
             log.warn("detector {} on {} failed: {}", run.detector(), run.target(), f.reason());

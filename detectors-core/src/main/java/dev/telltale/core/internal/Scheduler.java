@@ -1,5 +1,7 @@
 package dev.telltale.core.internal;
 
+import dev.telltale.core.Outcome;
+
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -13,7 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Scheduled mode: each detector runs on its own interval with a fixed delay and a little jitter, never
  * overlapping itself, under its deadline. A run still going at its deadline is cancelled and recorded as
- * a timeout; a tick that finds the previous run still holding the slot is recorded as skipped.
+ * a timeout; a tick that finds the previous run still holding the slot is recorded as skipped. A run that
+ * failed or timed out is retried sooner than its interval, with backoff ({@link RetryBackoff}).
  */
 public final class Scheduler {
     private final Runner runner;
@@ -49,7 +52,7 @@ public final class Scheduler {
         }
         if (!s.inFlight.compareAndSet(false, true)) {
             runner.finish(s, runner.stillRunning(), true);
-            scheduleNext(s);
+            scheduleNext(s, null);
             return;
         }
         AtomicBoolean settled = new AtomicBoolean();
@@ -60,8 +63,9 @@ public final class Scheduler {
                 if (w != null) {
                     w.cancel(true);
                 }
-                runner.finish(s, runner.timedOut(s), true);
-                scheduleNext(s);
+                RunResult r = runner.timedOut(s);
+                runner.finish(s, r, true);
+                scheduleNext(s, r.outcome());
             }
         }, s.settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
         try {
@@ -70,7 +74,7 @@ public final class Scheduler {
                 if (settled.compareAndSet(false, true)) {
                     timeout.cancel(false);
                     runner.finish(s, r, true);
-                    scheduleNext(s);
+                    scheduleNext(s, r.outcome());
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -79,12 +83,23 @@ public final class Scheduler {
         }
     }
 
-    private void scheduleNext(Slot s) {
+    /**
+     * The next run: after its interval, or sooner after a failure ({@link RetryBackoff}).
+     *
+     * @param outcome how the run ended; null when no run took place (the previous one still held the slot),
+     *                which leaves the failure count as it was
+     */
+    private void scheduleNext(Slot s, Outcome outcome) {
         if (closed) {
             return;
         }
-        long interval = s.settings.interval().toNanos();
-        long delay = interval + (long) (interval * jitter * ThreadLocalRandom.current().nextDouble());
+        if (outcome instanceof Outcome.Failed || outcome instanceof Outcome.TimedOut) {
+            s.consecutiveFailures++;
+        } else if (outcome != null) {
+            s.consecutiveFailures = 0;
+        }
+        long base = RetryBackoff.next(s.settings.interval(), s.consecutiveFailures).toNanos();
+        long delay = base + (long) (base * jitter * ThreadLocalRandom.current().nextDouble());
         try {
             timer.schedule(() -> launch(s), delay, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {

@@ -15,6 +15,8 @@ public final class Slot {
     public final AtomicBoolean inFlight = new AtomicBoolean();
     Set<Object> publishedSignals = Set.of();
     volatile RunRecord lastRun;
+    /** Runs in a row that failed or timed out: how soon the next one comes ({@link RetryBackoff}). */
+    volatile int consecutiveFailures;
 
     public Slot(Detector detector, DetectorSettings settings) {
         this.detector = detector;

@@ -2,16 +2,12 @@ package dev.telltale.jvm.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,29 +19,7 @@ import java.util.concurrent.ThreadPoolExecutor;
  * {@code executor.saturation}: registered thread pools (and those Micrometer's executor meters show)
  * with most workers busy, with no idle worker while tasks queue, and any rejected task.
  */
-public final class ExecutorSaturationDetector extends InProcessDetector {
-    public static final String ID = "executor.saturation";
-    public static final Setting<Double> BUSY = Setting.ratio("busy.warning", 0.8,
-            "Share of the maximum number of workers busy above which the executor is near exhaustion.");
-    public static final Setting<Duration> BUSY_FOR = Setting.duration("busy.for", Duration.ofMinutes(2),
-            "How long the busy share must stay above the warning level before it fires.");
-    public static final Setting<Duration> QUEUE_FOR = Setting.duration("queue.for", Duration.ofSeconds(30),
-            "How long every worker must be busy with tasks queued before it fires.");
-    public static final Setting<Duration> REJECTION_WINDOW = Setting.duration("rejections.window", Duration.ofMinutes(5),
-            "Rejected tasks are counted over this much time.").above(Duration.ZERO);
-    static final SignalSpec BUSY_SIGNAL = SignalSpec.of("threadpool.busy", "ratio",
-            "Busy workers over the executor's maximum.", "executor");
-    static final SignalSpec QUEUED = SignalSpec.of("threadpool.queued", "tasks", "Tasks waiting in the executor's queue.", "executor");
-    static final SignalSpec REJECTED = SignalSpec.of("threadpool.rejected", "tasks",
-            "Tasks rejected by the executor in the window.", "executor");
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Thread pools with most workers busy, with no idle worker while tasks queue, or rejecting tasks.")
-            .problems(Problem.THREAD_POOL_EXHAUSTION, Problem.CASCADING_FAILURES)
-            .interval(Duration.ofSeconds(5))
-            .settings(BUSY, BUSY_FOR, QUEUE_FOR, REJECTION_WINDOW)
-            .signals(BUSY_SIGNAL, QUEUED, REJECTED)
-            .build();
-
+public final class ExecutorSaturationDetector extends InProcessDetector implements ExecutorSaturationDetectorSpec {
     private final Map<String, RegisteredExecutor> executors;
     private final List<MeterRegistry> meterSources;
     private final Map<String, WindowedCounter> rejectionWindows = new HashMap<>();

@@ -3,11 +3,8 @@ package dev.telltale.jvm.internal;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectorSettings;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -22,30 +19,7 @@ import java.util.Set;
  * shapes run without a query timeout (schema DDL aside: a schema tool's start-up statements are not
  * queries that can outlive a caller). Counts are over the last {@code window}.
  */
-public final class JdbcStatementsDetector extends InProcessDetector {
-    public static final String ID = "jdbc.statements";
-    public static final Setting<Duration> SLOW = Setting.duration("slow", Duration.ofSeconds(1),
-            "A statement that takes longer than this is slow.").above(Duration.ZERO);
-    public static final Setting<Duration> WINDOW = Setting.duration("window", Duration.ofMinutes(5),
-            "Errors and slow statements are counted over this much time; a finding resolves when its window is clean.")
-            .above(Duration.ZERO);
-    public static final Setting<Double> DEADLOCKS_CRITICAL = Setting.number("deadlocks.critical", 5,
-            "Deadlocks per minute above which they are critical.").atLeast(0.0);
-    static final SignalSpec ERRORS = SignalSpec.of("jdbc.statement.errors", "errors",
-            "Statement errors in the window by SQLSTATE (40P01, 40001, 23505, 57014, other).", "sqlstate");
-    static final SignalSpec SLOW_STATEMENTS = SignalSpec.of("jdbc.statements.slow", "statements",
-            "Statements slower than jdbc.statements.slow in the window.");
-    static final SignalSpec WITHOUT_TIMEOUT = SignalSpec.of("jdbc.statements.without_timeout", "shapes",
-            "Statement shapes seen running without a query timeout.");
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Slow statements, errors whose SQLSTATE means a known failure, and statements run without a query timeout.")
-            .problems(Problem.SLOW_QUERIES, Problem.DATABASE_DEADLOCKS, Problem.WRITE_SKEW, Problem.DUPLICATE_ORDERS,
-                    Problem.TIMEOUT_DOMINO_EFFECT)
-            .interval(Duration.ofSeconds(15))
-            .settings(SLOW, WINDOW, DEADLOCKS_CRITICAL)
-            .signals(ERRORS, SLOW_STATEMENTS, WITHOUT_TIMEOUT)
-            .build();
-
+public final class JdbcStatementsDetector extends InProcessDetector implements JdbcStatementsDetectorSpec {
     private record Meaning(String state, Problem problem, Severity severity, String subject, String what, String hint) {
     }
 

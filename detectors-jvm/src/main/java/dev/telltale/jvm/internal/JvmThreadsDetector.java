@@ -2,17 +2,13 @@ package dev.telltale.jvm.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -27,23 +23,7 @@ import java.util.stream.Collectors;
  * stacks), and thread pools with most of their threads BLOCKED. Threads are grouped into pools by their
  * name without its trailing number ({@code http-nio-8080-exec-12} is pool {@code http-nio-8080-exec}).
  */
-public final class JvmThreadsDetector extends InProcessDetector {
-    public static final String ID = "jvm.threads";
-    public static final Setting<Long> BLOCKED_MIN = Setting.count("blocked.min-threads", 5,
-            "BLOCKED threads in one pool below which blocking is not reported.").atLeast(1L);
-    public static final Setting<Double> BLOCKED_RATIO = Setting.ratio("blocked.ratio", 0.5,
-            "Share of a pool's threads BLOCKED at or above which it is reported.");
-    public static final Setting<Duration> BLOCKED_FOR = Setting.duration("blocked.for", Duration.ofMinutes(1),
-            "How long a pool must stay that blocked before it fires.");
-    static final SignalSpec DEADLOCKED = SignalSpec.of("jvm.threads.deadlocked", "threads", "Threads in a deadlock.");
-    static final SignalSpec BLOCKED = SignalSpec.of("jvm.threads.blocked", "threads", "Threads in state BLOCKED.");
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Threads deadlocked on monitors or locks, and thread pools with most of their threads BLOCKED.")
-            .problems(Problem.DATABASE_DEADLOCKS, Problem.THREAD_POOL_EXHAUSTION)
-            .interval(Duration.ofSeconds(10))
-            .settings(BLOCKED_MIN, BLOCKED_RATIO, BLOCKED_FOR)
-            .signals(DEADLOCKED, BLOCKED)
-            .build();
+public final class JvmThreadsDetector extends InProcessDetector implements JvmThreadsDetectorSpec {
     private static final Pattern TRAILING_NUMBER = Pattern.compile("[-_#. ]*\\d+$");
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();

@@ -2,12 +2,8 @@ package dev.telltale.jvm.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
-import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -26,44 +22,9 @@ import java.util.ArrayDeque;
  * {@code growth} of the maximum heap, or that would exhaust it within {@code exhaustion}, is a leak.
  * Also: heap after GC above 85 % / 95 % of the maximum, and the share of time spent in GC.
  */
-public final class MemoryLeakDetector extends InProcessDetector {
-    public static final String ID = "jvm.memory-leak";
+public final class MemoryLeakDetector extends InProcessDetector implements MemoryLeakDetectorSpec {
     /** At most this many samples are kept, so min-samples above it could never be met. */
-    private static final int MAX_SAMPLES = 120;
-    public static final Setting<Long> MIN_SAMPLES = Setting.count("min-samples", 6, "Post-GC samples needed for a trend.")
-            .atLeast(2L).atMost((long) MAX_SAMPLES);
-    public static final Setting<Duration> MIN_SPAN = Setting.duration("min-span", Duration.ofMinutes(30),
-            "Time the samples of a trend must span.").above(Duration.ZERO);
-    public static final Setting<Duration> WINDOW = Setting.duration("window", Duration.ofHours(2),
-            "Samples older than this are dropped from the trend.").above(Duration.ZERO);
-    public static final Setting<Double> GROWTH = Setting.ratio("growth", 0.05,
-            "Growth of post-GC heap over the trend, as a share of the maximum heap, that makes a leak.");
-    public static final Setting<Double> MONOTONIC = Setting.ratio("monotonic", 0.8,
-            "Share of sample-to-sample steps that must go up for growth to count as a trend.");
-    public static final Setting<Duration> EXHAUSTION = Setting.duration("exhaustion", Duration.ofHours(1),
-            "Projected time to a full heap below which the leak is critical.");
-    public static final Setting<Double> HEAP_WARNING = Setting.ratio("heap.warning", 0.85, "Heap after GC over the maximum: warning.");
-    public static final Setting<Duration> HEAP_WARNING_FOR = Setting.duration("heap.warning.for", Duration.ofMinutes(5),
-            "How long the heap must stay above the warning level.");
-    public static final Setting<Double> HEAP_CRITICAL = Setting.ratio("heap.critical", 0.95, "Heap after GC over the maximum: critical.");
-    public static final Setting<Duration> HEAP_CRITICAL_FOR = Setting.duration("heap.critical.for", Duration.ofMinutes(1),
-            "How long the heap must stay above the critical level.");
-    public static final Setting<Double> GC_SHARE = Setting.ratio("gc-share", 0.10,
-            "Share of wall time spent in garbage collection between runs above which it is critical.");
-    static final SignalSpec AFTER_GC = SignalSpec.of("jvm.heap.after_gc", "bytes", "Long-lived heap used after the last collection.");
-    static final SignalSpec GROWTH_RATE = SignalSpec.of("jvm.heap.growth_rate", "bytes",
-            "Robust slope of post-GC heap, in bytes per second (0 without enough samples).");
-    static final SignalSpec GC_TIME = SignalSpec.of("jvm.gc.time_share", "ratio", "Share of wall time spent in GC since the last run.");
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("The heap left after garbage collection as a trend, a heap nearly full after collection, and time spent in GC.")
-            .problems(Problem.MEMORY_LEAK_LONG_RUNNING)
-            .interval(Duration.ofMinutes(1))
-            .settings(MIN_SAMPLES, MIN_SPAN, WINDOW, GROWTH, MONOTONIC, EXHAUSTION, HEAP_WARNING, HEAP_WARNING_FOR,
-                    HEAP_CRITICAL, HEAP_CRITICAL_FOR, GC_SHARE)
-            .rule(SettingRule.below(MIN_SPAN, WINDOW))
-            .rule(SettingRule.below(HEAP_WARNING, HEAP_CRITICAL))
-            .signals(AFTER_GC, GROWTH_RATE, GC_TIME)
-            .build();
+    static final int MAX_SAMPLES = 120;
 
     private record Sample(Instant at, long used) {
     }

@@ -3,14 +3,9 @@ package dev.telltale.jvm.internal;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectorSettings;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
-import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -26,36 +21,7 @@ import java.util.stream.Collectors;
  * reported once seen in {@code confirmations} units of work (one-off loops stay quiet) and resolves when
  * not seen for {@code retain}. Batches and single IN-list fetches never count.
  */
-public final class NPlusOneDetector extends InProcessDetector {
-    public static final String ID = "jdbc.n-plus-one";
-    public static final Setting<Long> MIN_COUNT = Setting.count("min-count", 5,
-            "Executions of one statement shape in one unit of work, with different parameters, that make an N+1.")
-            .atLeast(2L).atMost((long) Integer.MAX_VALUE);
-    public static final Setting<Long> CRITICAL_COUNT = Setting.count("critical-count", 20,
-            "Executions in one unit of work that make the N+1 critical.");
-    public static final Setting<Duration> MIN_TOTAL_TIME = Setting.duration("min-total-time", Duration.ZERO,
-            "Total time of the repeated executions below which a repeat is not reported; 0s (the default) reports the pattern whatever its time.");
-    public static final Setting<Duration> CRITICAL_TOTAL_TIME = Setting.duration("critical-total-time", Duration.ofMillis(100),
-            "Total time of the repeated executions in one unit of work that makes the N+1 critical, however few they are.")
-            .above(Duration.ZERO);
-    public static final Setting<Long> CONFIRMATIONS = Setting.count("confirmations", 3,
-            "Units of work a pattern must be seen in before it is reported.").atLeast(1L);
-    public static final Setting<Duration> RETAIN = Setting.duration("retain", Duration.ofHours(1),
-            "A pattern not seen for this long is forgotten and its finding resolves.").above(Duration.ZERO);
-    public static final Setting<String> SUPPRESS = Setting.text("suppress", "none",
-            "Comma-separated unit-of-work names (routes, jobs) whose N+1 patterns are never reported; 'none' for none.");
-    static final SignalSpec PATTERNS = SignalSpec.of("jdbc.n_plus_one.patterns", "patterns",
-            "N+1 patterns (unit of work and statement shape) confirmed and not suppressed.");
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("The same statement shape run again and again with different parameters within one unit of work.")
-            .problems(Problem.N_PLUS_ONE_QUERY)
-            .interval(Duration.ofSeconds(30))
-            .settings(MIN_COUNT, CRITICAL_COUNT, MIN_TOTAL_TIME, CRITICAL_TOTAL_TIME, CONFIRMATIONS, RETAIN, SUPPRESS)
-            .rule(SettingRule.notAbove(MIN_COUNT, CRITICAL_COUNT))
-            .rule(SettingRule.below(MIN_TOTAL_TIME, CRITICAL_TOTAL_TIME))
-            .signals(PATTERNS)
-            .build();
-
+public final class NPlusOneDetector extends InProcessDetector implements NPlusOneDetectorSpec {
     private final NPlusOneRegistry registry;
 
     public NPlusOneDetector(String target, NPlusOneRegistry registry) {

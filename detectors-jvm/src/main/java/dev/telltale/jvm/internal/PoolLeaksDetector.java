@@ -2,13 +2,9 @@ package dev.telltale.jvm.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,23 +15,7 @@ import java.util.TreeMap;
  * stack capture; the holder thread's stack is read once, when a connection is first suspected. The
  * finding resolves when the connection is closed.
  */
-public final class PoolLeaksDetector extends InProcessDetector {
-    public static final String ID = "pool.leaks";
-    public static final Setting<Duration> THRESHOLD = Setting.duration("threshold", Duration.ofSeconds(60),
-            "A connection held longer than this outside a long-running unit of work is a suspected leak.")
-            .above(Duration.ZERO);
-    public static final Setting<Long> MAX_FINDINGS = Setting.count("max-findings", 20,
-            "Suspected leaks reported per pool and run, the oldest first.").atLeast(1L);
-    static final SignalSpec SUSPECTED = SignalSpec.of("pool.leaks.suspected", "connections",
-            "Connections held longer than pool.leaks.threshold.", "pool");
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Connections checked out for too long by a unit of work not marked long-running.")
-            .problems(Problem.CONNECTION_POOL_STARVATION)
-            .interval(Duration.ofSeconds(5))
-            .settings(THRESHOLD, MAX_FINDINGS)
-            .signals(SUSPECTED)
-            .build();
-
+public final class PoolLeaksDetector extends InProcessDetector implements PoolLeaksDetectorSpec {
     private final Map<String, JdbcMonitor> monitors;
 
     public PoolLeaksDetector(String target, Map<String, JdbcMonitor> monitors) {

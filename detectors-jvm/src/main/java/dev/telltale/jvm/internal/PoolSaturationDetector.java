@@ -2,12 +2,9 @@ package dev.telltale.jvm.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.jvm.PoolStats;
 
 import java.time.Duration;
@@ -24,34 +21,7 @@ import java.util.TreeMap;
  * connection acquisitions that timed out, and a fleet whose pools together exceed what the server
  * accepts. When requests wait, the finding names the units of work holding the connections and for how long.
  */
-public final class PoolSaturationDetector extends InProcessDetector {
-    public static final String ID = "pool.saturation";
-    public static final Setting<Duration> PENDING_FOR = Setting.duration("pending.for", Duration.ofSeconds(5),
-            "How long threads must keep waiting for a connection before it fires.");
-    public static final Setting<Double> UTILIZATION = Setting.ratio("utilization.warning", 0.8,
-            "Share of the pool's maximum in use above which the pool is near exhaustion.");
-    public static final Setting<Duration> UTILIZATION_FOR = Setting.duration("utilization.for", Duration.ofSeconds(30),
-            "How long utilisation must stay above the warning level before it fires.");
-    public static final Setting<Duration> TIMEOUT_WINDOW = Setting.duration("timeouts.window", Duration.ofMinutes(5),
-            "Acquisition timeouts are counted over this much time.").above(Duration.ZERO);
-    public static final Setting<Long> INSTANCES = Setting.count("fleet.instances", 1,
-            "Instances of this service running the same pool against the same server.").atLeast(1L);
-    public static final Setting<Long> SERVER_CONNECTIONS = Setting.count("fleet.server-connections", 0,
-            "Connections the server accepts for this service (max_connections minus reserved); 0 turns the fleet check off.");
-    static final SignalSpec UTILIZATION_SIGNAL = SignalSpec.of("pool.utilization", "ratio",
-            "Connections in use over the pool's maximum.", "pool");
-    static final SignalSpec PENDING = SignalSpec.of("pool.pending", "threads", "Threads waiting for a connection.", "pool");
-    static final SignalSpec TIMEOUTS = SignalSpec.of("pool.acquire.timeouts", "events",
-            "Connection acquisitions that timed out in the window.", "pool");
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Threads waiting for a connection, pools near their maximum, acquisition timeouts and fleets "
-                    + "whose pools together exceed what the server accepts.")
-            .problems(Problem.CONNECTION_POOL_STARVATION, Problem.CASCADING_FAILURES, Problem.OVER_PROVISIONING)
-            .interval(Duration.ofSeconds(1))
-            .settings(PENDING_FOR, UTILIZATION, UTILIZATION_FOR, TIMEOUT_WINDOW, INSTANCES, SERVER_CONNECTIONS)
-            .signals(UTILIZATION_SIGNAL, PENDING, TIMEOUTS)
-            .build();
-
+public final class PoolSaturationDetector extends InProcessDetector implements PoolSaturationDetectorSpec {
     private final Map<String, PoolStats> pools;
     private final Map<String, JdbcMonitor> monitors;
     private final Map<String, WindowedCounter> timeoutWindows = new HashMap<>();

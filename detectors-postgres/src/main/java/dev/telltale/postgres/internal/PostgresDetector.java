@@ -1,6 +1,7 @@
 package dev.telltale.postgres.internal;
 
 import dev.telltale.core.Detection;
+import dev.telltale.core.AbstractDetector;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSpec;
@@ -15,28 +16,17 @@ import java.util.Objects;
  * {@code tx.server().requireSeesAllSessions()}, {@code requireExtension(..)} or {@code requireVersion(..)}
  * first when they need them.
  */
-public abstract class PostgresDetector implements Detector {
+public abstract class PostgresDetector extends AbstractDetector {
     private final PostgresTarget target;
-    private final DetectorSpec spec;
 
     protected PostgresDetector(PostgresTarget target, DetectorSpec spec) {
-        this.target = Objects.requireNonNull(target, "target");
-        this.spec = Objects.requireNonNull(spec, "spec");
-    }
-
-    @Override
-    public final DetectorSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public final String target() {
-        return target.name();
+        super(spec, Objects.requireNonNull(target, "target").name());
+        this.target = target;
     }
 
     @Override
     public final Detection detect(DetectionContext ctx) throws Exception {
-        return PostgresTargetAccess.queries(target).read(spec.id(), ctx.remaining(),
+        return PostgresTargetAccess.queries(target).read(spec().id(), ctx.remaining(),
                 tx -> QueryText.during(target.showsQueryLiterals(), () -> detect(ctx, tx)));
     }
 
@@ -45,6 +35,6 @@ public abstract class PostgresDetector implements Detector {
 
     @Override
     public String toString() {
-        return spec.id() + "@" + target.name();
+        return spec().id() + "@" + target.name();
     }
 }

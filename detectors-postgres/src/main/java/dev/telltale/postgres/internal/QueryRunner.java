@@ -218,6 +218,8 @@ public final class QueryRunner implements AutoCloseable {
             s.execute("/* telltale */ set transaction read only; "
                     + "set local statement_timeout = " + statementTimeout.toMillis() + "; "
                     + "set local lock_timeout = " + config.lockTimeout().toMillis() + "; "
+                    // catalogue queries are costed high on big schemas, so JIT compiles them for far longer than they run
+                    + (config.allowJit() ? "" : "set local jit = off; ")
                     // if this client stalls mid-detection, the server ends the session instead of holding a snapshot
                     + "set local idle_in_transaction_session_timeout = " + networkMillis);
         } catch (SQLException e) {
@@ -367,7 +369,7 @@ public final class QueryRunner implements AutoCloseable {
 
     /** Settings of a runner; validated by {@code PostgresTarget.Builder}. */
     public record RunnerConfig(Duration statementTimeout, Duration lockTimeout, Duration networkMargin, int maxRows,
-                               boolean setApplicationName) {
+                               boolean setApplicationName, boolean allowJit) {
         public RunnerConfig {
             Objects.requireNonNull(statementTimeout, "statementTimeout");
             Objects.requireNonNull(lockTimeout, "lockTimeout");

@@ -1,5 +1,6 @@
 package dev.telltale.postgres.internal;
 
+import dev.telltale.core.DetectionNotApplicableException;
 import dev.telltale.core.DetectionSkippedException;
 
 import java.util.Map;
@@ -60,10 +61,10 @@ public record ServerProbe(int versionNum, String version, boolean inRecovery, St
         }
     }
 
-    /** Skips the detection on servers older than {@code major}. */
+    /** Ends the detection as not applicable on servers older than {@code major}: the view is not there to read. */
     public void requireVersion(int major, String feature) {
         if (!atLeast(major)) {
-            throw new DetectionSkippedException(feature + " needs PostgreSQL " + major + " or later; this server runs " + version);
+            throw new DetectionNotApplicableException(feature + " needs PostgreSQL " + major + " or later; this server runs " + version);
         }
     }
 

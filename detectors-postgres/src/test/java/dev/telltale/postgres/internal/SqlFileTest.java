@@ -20,6 +20,15 @@ class SqlFileTest {
     }
 
     @Test
+    void markedLinesGoToTheirVersionsOnly() {
+        SqlFile<Integer> sql = SqlFile.load(SqlFileTest.class, "marked", Integer.class);
+        assertThat(sql.variantVersions()).containsExactly(13, 16);
+        assertThat(sql.text(15)).endsWith("select 1 as a,\n       13 as v\n  from (select 1) one");
+        assertThat(sql.text(16)).endsWith("select 1 as a,\n       16 as v\n  from (select 1) one");
+        assertThat(sql.text(17)).isEqualTo(sql.text(16)).doesNotContain("pg16");
+    }
+
+    @Test
     void everyQueryCarriesTheTelltaleComment() {
         assertThat(SqlFile.load(SqlFileTest.class, "sample", Integer.class).text(17)).startsWith("/* telltale:sample */");
     }

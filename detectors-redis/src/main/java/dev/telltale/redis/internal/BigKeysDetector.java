@@ -3,15 +3,11 @@ package dev.telltale.redis.internal;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectorSettings;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisTarget;
 import io.lettuce.core.protocol.CommandType;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -29,104 +25,26 @@ import java.util.concurrent.Future;
  * reads the whole keyspace instead (within {@code scan.check-budget}), through the walk it shares with the
  * target's other key detectors, and states the part it covered.
  */
-public final class BigKeysDetector extends RedisDetector {
-    public static final String ID = "redis.big-keys";
-    static final Setting<Long> STRING_BYTES = Setting.bytes("string.warning", 1_000_000,
-            "A string this long is big (RedisInsight).");
-    static final Setting<Long> HASH_FIELDS = Setting.count("hash.warning", 5_000,
-            "A hash with this many fields is big (RedisInsight).");
-    static final Setting<Long> SET_MEMBERS = Setting.count("set.warning", 100_000,
-            "A set with this many members is big (RedisInsight).");
-    static final Setting<Long> ZSET_MEMBERS = Setting.count("zset.warning", 100_000,
-            "A sorted set with this many members is big.");
-    static final Setting<Long> LIST_ITEMS = Setting.count("list.warning", 100_000,
-            "A list with this many items is big.");
-    static final Setting<Long> STREAM_ENTRIES = Setting.count("stream.warning", 1_000_000,
-            "A stream with this many entries is big.");
-    static final Setting<Long> MEMORY_WARNING = Setting.bytes("memory.warning", 10L << 20,
-            "A key using this much memory (MEMORY USAGE) is big whatever its type.");
-    static final Setting<Long> SAMPLES = Setting.count("memory.samples", 5,
-            "MEMORY USAGE SAMPLES for nested types (never 0: that walks every element).").atLeast(1L).atMost(64L);
-    static final Setting<Long> TOP = Setting.count("top", 5, "Keys kept per type.");
-
-    static final SignalSpec BIGGEST = SignalSpec.of("redis.keys.biggest", "elements",
-            "Size of the biggest keys per type (bytes for strings, elements otherwise), rank 1..top.", "node", "role", "type", "rank");
-    static final SignalSpec BIGGEST_MEMORY = SignalSpec.of("redis.keys.biggest_memory", "bytes",
-            "MEMORY USAGE of the keys that use the most memory, rank 1..top.", "node", "role", "rank");
-    static final SignalSpec SCANNED = SignalSpec.of("redis.keys.scanned", "keys", "Keys visited by the big-key scan this run.", "node", "role");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Keys over size thresholds per type and by memory use, found by a budgeted, resumable scan of "
-                    + "the masters.")
-            .problems(Problem.SLOW_QUERIES, Problem.SCALABILITY_HOTSPOTS)
-            .interval(Duration.ofMinutes(5))
-            .settings(STRING_BYTES, HASH_FIELDS, SET_MEMBERS, ZSET_MEMBERS, LIST_ITEMS, STREAM_ENTRIES,
-                    MEMORY_WARNING, SAMPLES, TOP, KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT,
-                    KeyspaceWalk.CHECK_BUDGET)
-            .timeout(KeyspaceWalk.DETECTOR_TIMEOUT)
-            .signals(BIGGEST, BIGGEST_MEMORY, SCANNED)
-            .build();
-
+public final class BigKeysDetector extends KeyWalkDetector implements BigKeysDetectorSpec {
     private static final List<String> TYPES = List.of("string", "hash", "set", "zset", "list", "stream");
 
-    private final KeyScanner scanner = new KeyScanner();
-    private final KeyspaceWalk walk;
-    private final KeyspaceWalk.Subscriber subscriber = new KeyspaceWalk.Subscriber() {
-        @Override
-        public Set<KeyspaceWalk.Need> needs() {
-            return Set.of(KeyspaceWalk.Need.SIZE);
-        }
-
-        @Override
-        public int memorySamples() {
-            return samples;
-        }
-
-        @Override
-        public Duration checkBudget() {
-            return checkBudget;
-        }
-
-        @Override
-        public KeyspaceWalk.Fold fold(NodeClient node) {
-            return new Pass(keptTop);
-        }
-    };
     private volatile int samples = 5;
-    private volatile int keptTop = 5;
-    private volatile Duration checkBudget = KeyspaceWalk.CHECK_BUDGET.defaultValue();
-    private KeyspaceWalk.Pass shared;
     private final Map<String, Pass> current = new HashMap<>();
     private final Map<String, Pass> completed = new HashMap<>();
 
-    public BigKeysDetector(RedisTarget target) {
-        this(target, new KeyspaceWalk(target));
-    }
-
     /** A detector reading the one-shot key walk it shares with the other key detectors of the target. */
     public BigKeysDetector(RedisTarget target, KeyspaceWalk walk) {
-        super(target, SPEC);
-        this.walk = walk;
+        super(target, SPEC, walk, Set.of(KeyspaceWalk.Need.SIZE), TOP, Pass::new);
     }
 
     @Override
-    protected boolean appliesTo(NodeClient node) {
-        return node.node().role() == dev.telltale.redis.RedisNode.Role.MASTER;
-    }
-
-    @Override
-    public void configure(DetectorSettings settings) {
+    protected void configureKeys(DetectorSettings settings) {
         samples = (int) (long) settings.get(SAMPLES);
-        keptTop = (int) (long) settings.get(TOP);
-        checkBudget = settings.get(KeyspaceWalk.CHECK_BUDGET);
-        if (settings.enabled()) {
-            walk.subscribe(subscriber);
-        }
     }
 
     @Override
-    protected void beforeNodes(DetectionContext ctx) {
-        shared = null;
+    protected int memorySamples() {
+        return samples;
     }
 
     @Override
@@ -138,13 +56,9 @@ public final class BigKeysDetector extends RedisDetector {
         int top = (int) (long) ctx.setting(TOP);
         Pass report;
         if (ctx.oneShot()) {
-            if (shared == null) {
-                shared = walk.join(ctx, subscriber);
-            }
-            out.coverage(shared.scanned(), shared.coveredTotal(), "keys");
-            Pass pass = (Pass) shared.fold(node, subscriber);
+            Pass pass = (Pass) walked(ctx, node, out);
             report = pass == null ? new Pass() : pass;
-            report.complete = shared.complete();
+            report.complete = walkComplete();
             out.signal(SCANNED, report.scanned, tags(node));
         } else {
             int samples = (int) (long) ctx.setting(SAMPLES);

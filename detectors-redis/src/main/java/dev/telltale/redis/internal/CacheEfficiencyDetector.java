@@ -2,11 +2,8 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisInfo;
 import dev.telltale.redis.RedisTarget;
 
@@ -23,34 +20,7 @@ import java.util.Optional;
  * Telltale's own key walk in the window ({@link OwnLookups}) are taken out first: a check must not raise the
  * ratio it measures.
  */
-public final class CacheEfficiencyDetector extends RedisDetector {
-    public static final String ID = "redis.cache-efficiency";
-    static final Setting<Double> FLOOR = Setting.ratio("warning", 0.7, "Hit ratio below which the cache has collapsed.");
-    static final Setting<Double> BASELINE_SHARE = Setting.ratio("baseline-share", 0.8,
-            "A hit ratio below this share of the node's baseline is a collapse too.");
-    static final Setting<Long> MIN_LOOKUPS = Setting.count("min-lookups", 100,
-            "Windows with fewer lookups (hits + misses) are too small to judge.");
-    static final Setting<Duration> FOR = Setting.duration("for", Duration.ofSeconds(30),
-            "How long a collapse must hold.");
-    static final Setting<Duration> EXPLAIN = Setting.duration("explain-window", Duration.ofMinutes(2),
-            "After a restart or flush, low hit ratios during this long are reported as a cold cache, not a herd.");
-
-    static final SignalSpec HIT_RATIO = SignalSpec.of("redis.cache.hit_ratio", "ratio",
-            "keyspace hits / (hits + misses) over the last run.", "node", "role");
-    static final SignalSpec LOOKUPS = SignalSpec.of("redis.cache.lookups", "lookups/s", "Keyspace hits + misses per second.", "node", "role");
-    static final SignalSpec EXPIRED = SignalSpec.of("redis.cache.expired", "keys/s", "Keys expired per second.", "node", "role");
-    static final SignalSpec BASELINE = SignalSpec.of("redis.cache.hit_ratio_baseline", "ratio",
-            "The hit ratio the node usually has (moving average of healthy windows).", "node", "role");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("The keyspace hit ratio of each node between runs, against an absolute floor and the node's "
-                    + "own baseline, with the expiries and evictions of the same window.")
-            .problems(Problem.THUNDERING_HERD)
-            .interval(Duration.ofSeconds(10))
-            .settings(FLOOR, BASELINE_SHARE, MIN_LOOKUPS, FOR, EXPLAIN)
-            .signals(HIT_RATIO, LOOKUPS, EXPIRED, BASELINE)
-            .build();
-
+public final class CacheEfficiencyDetector extends RedisDetector implements CacheEfficiencyDetectorSpec {
     private final Counters counters = new Counters();
     private final Map<String, NodeState> states = new HashMap<>();
 

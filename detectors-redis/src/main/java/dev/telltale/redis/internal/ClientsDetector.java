@@ -2,16 +2,11 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
-import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisInfo;
 import dev.telltale.redis.RedisTarget;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,38 +17,7 @@ import java.util.Map;
  * BLPOP-like commands, and clients whose output buffer grows (read from CLIENT LIST only when the client
  * count is small enough for its reply to stay cheap).
  */
-public final class ClientsDetector extends RedisDetector {
-    public static final String ID = "redis.clients";
-    static final Setting<Double> WARNING = Setting.ratio("warning", 0.85,
-            "The ratio connected_clients / maxclients that raises a warning.");
-    static final Setting<Double> CRITICAL = Setting.ratio("critical", 0.95,
-            "The ratio connected_clients / maxclients that is critical.");
-    static final Setting<Duration> FOR = Setting.duration("for", Duration.ofMinutes(1),
-            "How long the client count must stay high.");
-    static final Setting<Long> BLOCKED_WARNING = Setting.count("blocked.warning", 100,
-            "Blocked clients that raise a warning.");
-    static final Setting<Long> OUTPUT_BUFFER_WARNING = Setting.bytes("output-buffer.warning", 16L << 20,
-            "A client output buffer this big (CLIENT LIST omem) raises a warning.");
-    static final Setting<Long> CLIENT_LIST_MAX = Setting.count("client-list.max-clients", 2000,
-            "CLIENT LIST is read only when the node has at most this many clients (its reply is O(clients)).");
-
-    static final SignalSpec CONNECTED = SignalSpec.of("redis.clients.connected", "clients", "connected_clients.", "node", "role");
-    static final SignalSpec MAX = SignalSpec.of("redis.clients.max", "clients", "maxclients.", "node", "role");
-    static final SignalSpec USAGE = SignalSpec.of("redis.clients.usage", "ratio", "connected_clients / maxclients.", "node", "role");
-    static final SignalSpec REJECTED = SignalSpec.of("redis.clients.rejected", "connections/s",
-            "Connections refused per second (maxclients reached).", "node", "role");
-    static final SignalSpec BLOCKED = SignalSpec.of("redis.clients.blocked", "clients", "Clients blocked in a blocking command.", "node", "role");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Connected clients against maxclients, refused connections, blocked clients and clients with "
-                    + "large output buffers.")
-            .problems(Problem.CONNECTION_POOL_STARVATION)
-            .interval(Duration.ofSeconds(15))
-            .settings(WARNING, CRITICAL, FOR, BLOCKED_WARNING, OUTPUT_BUFFER_WARNING, CLIENT_LIST_MAX)
-            .rule(SettingRule.notAbove(WARNING, CRITICAL))
-            .signals(CONNECTED, MAX, USAGE, REJECTED, BLOCKED)
-            .build();
-
+public final class ClientsDetector extends RedisDetector implements ClientsDetectorSpec {
     private final Counters counters = new Counters();
 
     public ClientsDetector(RedisTarget target) {

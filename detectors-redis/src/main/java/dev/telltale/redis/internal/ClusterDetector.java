@@ -2,17 +2,13 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectionSkippedException;
-import dev.telltale.core.DetectorSpec;
+import dev.telltale.core.DetectionNotApplicableException;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisInfo;
 import dev.telltale.redis.RedisNode;
 import dev.telltale.redis.RedisTarget;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,32 +18,7 @@ import java.util.Map;
  * skew between masters in operations per second and in keys: a master with much more than its peers is a
  * hot shard (a celebrity key or a bad hash tag). Per-slot skew (CLUSTER SLOT-STATS, Redis 8.2) is not read yet.
  */
-public final class ClusterDetector extends RedisDetector {
-    public static final String ID = "redis.cluster";
-    static final Setting<Double> SKEW = Setting.number("skew.ratio", 5,
-            "A master with this many times the mean of its peers' ops/s (or keys) is hot.");
-    static final Setting<Double> SHARE = Setting.ratio("skew.share", 0.2,
-            "With at least 4 peers, a master with this share of all traffic is hot too.");
-    static final Setting<Double> MIN_OPS = Setting.number("skew.min-ops", 100,
-            "Ops/s below which a node is never called hot.");
-    static final Setting<Long> MIN_KEYS = Setting.count("skew.min-keys", 10_000,
-            "Keys below which key skew is not reported.");
-
-    static final SignalSpec STATE = SignalSpec.of("redis.cluster.state_ok", "boolean", "1 when the node sees cluster_state:ok.", "node", "role");
-    static final SignalSpec SLOTS_FAIL = SignalSpec.of("redis.cluster.slots_failing", "slots",
-            "Slots in fail or pfail state as the node sees them.", "node", "role");
-    static final SignalSpec OPS = SignalSpec.of("redis.cluster.ops", "ops/s", "Commands per second of each master over the last run.", "node", "role");
-    static final SignalSpec KEYS = SignalSpec.of("redis.cluster.keys", "keys", "Keys held by each master.", "node", "role");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Cluster state and failing slots as each node sees them, and skew in operations per second "
-                    + "and keys between masters.")
-            .problems(Problem.SCALABILITY_HOTSPOTS, Problem.CASCADING_FAILURES)
-            .interval(Duration.ofSeconds(15))
-            .settings(SKEW, SHARE, MIN_OPS, MIN_KEYS)
-            .signals(STATE, SLOTS_FAIL, OPS, KEYS)
-            .build();
-
+public final class ClusterDetector extends RedisDetector implements ClusterDetectorSpec {
     private final Counters counters = new Counters();
     private final Map<String, double[]> masters = new LinkedHashMap<>(); // address -> {ops/s or NaN, keys}
     private final Map<String, String[]> states = new LinkedHashMap<>(); // address -> {state, fail, pfail}
@@ -83,7 +54,7 @@ public final class ClusterDetector extends RedisDetector {
     protected void detectNode(DetectionContext ctx, NodeClient node, Detection.Builder out) {
         RedisInfo info = node.info();
         if (!info.clusterEnabled()) {
-            throw new DetectionSkippedException(node.node().address() + " is not a cluster node (cluster_enabled:0)");
+            throw new DetectionNotApplicableException(node.node().address() + " is not a cluster node (cluster_enabled:0)");
         }
         RedisInfo cluster = RedisInfo.parse(node.sync().clusterInfo());
         String state = cluster.string("cluster_state").orElse("unknown");

@@ -3,17 +3,11 @@ package dev.telltale.redis.internal;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectionSkippedException;
-import dev.telltale.core.DetectorSettings;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisInfo;
-import dev.telltale.redis.RedisNode;
 import dev.telltale.redis.RedisTarget;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -29,78 +23,12 @@ import java.util.Set;
  * the mean of the sampled keys. Without an LFU policy the server tracks no key frequency: the run is skipped
  * with the per-command skew it can see and what to change.
  */
-public final class HotKeysDetector extends RedisDetector {
-    public static final String ID = "redis.hot-keys";
-    static final Setting<Long> WARNING = Setting.count("warning", 50,
-            "LFU counter (0..255) at or above which a key can be hot (about 10,000 recent hits with lfu-log-factor 10).");
-    static final Setting<Double> RATIO = Setting.number("ratio", 10,
-            "A hot key's counter is at least this many times the mean counter of the sampled keys.");
-    static final Setting<Long> TOP = Setting.count("top", 10, "Keys kept and published (rank 1..top).");
-
-    static final SignalSpec FREQUENCY = SignalSpec.of("redis.hotkeys.frequency", "lfu_counter",
-            "LFU counter of the hottest keys (logarithmic, 0..255), rank 1..top.", "node", "role", "rank");
-    static final SignalSpec MEAN = SignalSpec.of("redis.hotkeys.mean_frequency", "lfu_counter",
-            "Mean LFU counter of the keys sampled this run.", "node", "role");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Keys whose LFU counter is high and far above the mean of the sampled keys.")
-            .problems(Problem.PERFORMANCE_HOTSPOTS, Problem.HOT_PARTITION)
-            .interval(Duration.ofMinutes(1))
-            .settings(WARNING, RATIO, TOP, KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT, KeyspaceWalk.CHECK_BUDGET)
-            .timeout(KeyspaceWalk.DETECTOR_TIMEOUT)
-            .signals(FREQUENCY, MEAN)
-            .build();
-
-    private final KeyScanner scanner = new KeyScanner();
-    private final KeyspaceWalk walk;
-    private final KeyspaceWalk.Subscriber subscriber = new KeyspaceWalk.Subscriber() {
-        @Override
-        public Set<KeyspaceWalk.Need> needs() {
-            return Set.of(KeyspaceWalk.Need.FREQUENCY);
-        }
-
-        @Override
-        public Duration checkBudget() {
-            return checkBudget;
-        }
-
-        @Override
-        public KeyspaceWalk.Fold fold(NodeClient node) {
-            return new Tally(keptTop);
-        }
-    };
-    private volatile int keptTop = 10;
-    private volatile Duration checkBudget = KeyspaceWalk.CHECK_BUDGET.defaultValue();
-    private KeyspaceWalk.Pass shared;
+public final class HotKeysDetector extends KeyWalkDetector implements HotKeysDetectorSpec {
     private final Map<String, List<Hot>> tops = new HashMap<>();
-
-    public HotKeysDetector(RedisTarget target) {
-        this(target, new KeyspaceWalk(target));
-    }
 
     /** A detector reading the one-shot key walk it shares with the other key detectors of the target. */
     public HotKeysDetector(RedisTarget target, KeyspaceWalk walk) {
-        super(target, SPEC);
-        this.walk = walk;
-    }
-
-    @Override
-    public void configure(DetectorSettings settings) {
-        keptTop = (int) (long) settings.get(TOP);
-        checkBudget = settings.get(KeyspaceWalk.CHECK_BUDGET);
-        if (settings.enabled()) {
-            walk.subscribe(subscriber);
-        }
-    }
-
-    @Override
-    protected void beforeNodes(DetectionContext ctx) {
-        shared = null;
-    }
-
-    @Override
-    protected boolean appliesTo(NodeClient node) {
-        return node.node().role() == RedisNode.Role.MASTER;
+        super(target, SPEC, walk, Set.of(KeyspaceWalk.Need.FREQUENCY), TOP, Tally::new);
     }
 
     @Override
@@ -119,14 +47,10 @@ public final class HotKeysDetector extends RedisDetector {
         long[] sampled;
         boolean passComplete;
         if (ctx.oneShot()) {
-            if (shared == null) {
-                shared = walk.join(ctx, subscriber);
-            }
-            out.coverage(shared.scanned(), shared.coveredTotal(), "keys");
-            Tally tally = (Tally) shared.fold(node, subscriber);
+            Tally tally = (Tally) walked(ctx, node, out);
             hottest = tally == null ? List.of() : tally.hottest;
             sampled = tally == null ? new long[] {0, 0} : tally.sampled;
-            passComplete = shared.complete();
+            passComplete = walkComplete();
         } else {
             // re-read the counters of last run's top keys first: they change between runs
             List<Hot> found = new ArrayList<>();

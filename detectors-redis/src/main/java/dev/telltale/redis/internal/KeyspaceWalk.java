@@ -262,6 +262,30 @@ public final class KeyspaceWalk {
     }
 
     /** Without scripts: two pipelined writes per page at most, everything that does not depend on the type, then the element counts. */
+    /**
+     * The facts of pages of keys that a detector's own SCAN found (a scheduled run, or the baseline pass of a
+     * one-shot check), asked the way the shared walk asks them: one script per page whose lookups
+     * {@link OwnLookups} places exactly among the server's counters, pipelined commands where scripts are refused.
+     */
+    static final class PageReader {
+        private final NodeClient node;
+        private final Set<Need> needs;
+        private final KeyFactsScript script;
+        private final boolean scripted;
+
+        PageReader(NodeClient node, Set<Need> needs) {
+            this.node = node;
+            this.needs = needs;
+            this.script = new KeyFactsScript(node);
+            this.scripted = script.load();
+        }
+
+        List<KeyFacts> read(List<String> keys) throws Exception {
+            return scripted ? script.read(keys, script.send(keys, needs, false, 1), needs, false)
+                    : facts(node, keys, needs, false, 1);
+        }
+    }
+
     private static List<KeyFacts> facts(NodeClient node, List<String> keys, Set<Need> needs, boolean lfu, int samples) throws Exception {
         Batch batch = new Batch(node);
         int n = keys.size();

@@ -3,12 +3,8 @@ package dev.telltale.redis.internal;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectionSkippedException;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
-import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisInfo;
 import dev.telltale.redis.RedisTarget;
 import io.lettuce.core.codec.StringCodec;
@@ -17,7 +13,6 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.ProtocolKeyword;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,31 +29,7 @@ import java.util.Optional;
  * latencystats) would keep one old spike "current" forever, so they are never used as such, and the first
  * run (or the baseline pass of a one-shot check) only takes the sample. Every finding says which source it read; on 6.x with the monitor off the run is skipped with how to turn it on.
  */
-public final class LatencyDetector extends RedisDetector {
-    public static final String ID = "redis.latency";
-    static final Setting<Duration> WARNING = Setting.duration("warning", Duration.ofMillis(100),
-            "A latency spike (or p99) this long raises a warning.");
-    static final Setting<Duration> CRITICAL = Setting.duration("critical", Duration.ofMillis(500),
-            "A latency spike this long is critical.");
-    static final Setting<Duration> LOOKBACK = Setting.duration("lookback", Duration.ofMinutes(5),
-            "On the first run, spikes younger than this are reported.");
-
-    static final SignalSpec SPIKE = SignalSpec.of("redis.latency.spike", "seconds",
-            "Latest spike per latency-monitor event (LATENCY LATEST).", "node", "role", "event");
-    static final SignalSpec P99 = SignalSpec.of("redis.latency.p99", "seconds",
-            "p99 per command of the calls since the last run (LATENCY HISTOGRAM deltas; power-of-two bucket bound), "
-                    + "the five slowest commands (rank 1..5).", "node", "role", "rank");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Server-side latency spikes from the latency monitor, or per-command p99 of the calls between runs "
-                    + "(LATENCY HISTOGRAM deltas) when the monitor is off.")
-            .problems(Problem.SLOW_QUERIES)
-            .interval(Duration.ofSeconds(15))
-            .settings(WARNING, CRITICAL, LOOKBACK)
-            .rule(SettingRule.notAbove(WARNING, CRITICAL))
-            .signals(SPIKE, P99)
-            .build();
-
+public final class LatencyDetector extends RedisDetector implements LatencyDetectorSpec {
     private static final List<String> OWN = List.of("info", "slowlog", "latency", "config", "client", "scan", "memory",
             "object", "type", "cluster", "command", "ping", "pttl", "xinfo");
 

@@ -2,54 +2,18 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
-import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisInfo;
 import dev.telltale.redis.RedisTarget;
 
-import java.time.Duration;
 import java.util.Map;
 
 /**
  * Memory pressure: used vs maxmemory (never a ratio against {@code maxmemory 0}), keys evicted since the
  * last run, fragmentation with MEMORY DOCTOR's bands, and a peak far above the current use.
  */
-public final class MemoryDetector extends RedisDetector {
-    public static final String ID = "redis.memory";
-    static final Setting<Double> WARNING = Setting.ratio("warning", 0.90,
-            "The ratio used_memory / maxmemory that raises a warning.");
-    static final Setting<Double> CRITICAL = Setting.ratio("critical", 0.95,
-            "The ratio used_memory / maxmemory that is critical.");
-    static final Setting<Duration> FOR = Setting.duration("for", Duration.ofMinutes(2),
-            "How long memory pressure must hold.");
-    static final Setting<Long> EVICTIONS_WARNING = Setting.count("evictions.warning", 1,
-            "Keys evicted since the last run that raise a warning (any eviction means the cache is full).");
-    static final Setting<Double> FRAGMENTATION_WARNING = Setting.number("fragmentation.warning", 1.4,
-            "The mem_fragmentation_ratio above which fragmentation is reported (MEMORY DOCTOR: 1.4).");
-    static final Setting<Long> FRAGMENTATION_MIN = Setting.bytes("fragmentation.min-bytes", 10L << 20,
-            "Fragmentation below this many wasted bytes is ignored (MEMORY DOCTOR: 10 MB).");
-
-    static final SignalSpec USED = SignalSpec.of("redis.memory.used", "bytes", "used_memory of the node.", "node", "role");
-    static final SignalSpec MAX = SignalSpec.of("redis.memory.max", "bytes", "maxmemory of the node; 0 means no limit.", "node", "role");
-    static final SignalSpec USAGE = SignalSpec.of("redis.memory.usage", "ratio",
-            "used_memory / maxmemory; not published when maxmemory is 0.", "node", "role");
-    static final SignalSpec EVICTED = SignalSpec.of("redis.memory.evictions", "keys/s", "Keys evicted per second over the last run.", "node", "role");
-    static final SignalSpec FRAGMENTATION = SignalSpec.of("redis.memory.fragmentation", "ratio", "mem_fragmentation_ratio (RSS / used).", "node", "role");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Memory used against maxmemory, keys evicted since the last run, fragmentation and a peak far "
-                    + "above the current use.")
-            .problems(Problem.MEMORY_LEAK_LONG_RUNNING, Problem.OVER_PROVISIONING)
-            .interval(Duration.ofSeconds(15))
-            .settings(WARNING, CRITICAL, FOR, EVICTIONS_WARNING, FRAGMENTATION_WARNING, FRAGMENTATION_MIN)
-            .rule(SettingRule.notAbove(WARNING, CRITICAL))
-            .signals(USED, MAX, USAGE, EVICTED, FRAGMENTATION)
-            .build();
-
+public final class MemoryDetector extends RedisDetector implements MemoryDetectorSpec {
     private final Counters counters = new Counters();
 
     public MemoryDetector(RedisTarget target) {

@@ -2,42 +2,17 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
-import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisInfo;
 import dev.telltale.redis.RedisTarget;
-
-import java.time.Duration;
 
 /**
  * Persistence: how long the last fork stopped the server ({@code latest_fork_usec}, with LATENCY DOCTOR's
  * fork-rate bands), and background saves or AOF writes that failed. A failed save with
  * {@code stop-writes-on-bgsave-error yes} (the default) makes every write fail with MISCONF.
  */
-public final class PersistenceDetector extends RedisDetector {
-    public static final String ID = "redis.persistence";
-    static final Setting<Duration> FORK_WARNING = Setting.duration("fork.warning", Duration.ofMillis(250),
-            "A fork that stopped the server this long raises a warning.");
-    static final Setting<Duration> FORK_CRITICAL = Setting.duration("fork.critical", Duration.ofSeconds(1),
-            "A fork this long is critical.");
-
-    static final SignalSpec FORK = SignalSpec.of("redis.persistence.fork_time", "seconds", "latest_fork_usec: the last fork's pause.", "node", "role");
-    static final SignalSpec FAILED = SignalSpec.of("redis.persistence.failed", "boolean",
-            "1 when the last background save or AOF write failed.", "node", "role");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("How long the last fork stopped the server, and background saves or AOF writes that failed.")
-            .problems(Problem.SLOW_QUERIES, Problem.CASCADING_FAILURES)
-            .interval(Duration.ofSeconds(30))
-            .settings(FORK_WARNING, FORK_CRITICAL)
-            .rule(SettingRule.notAbove(FORK_WARNING, FORK_CRITICAL))
-            .signals(FORK, FAILED)
-            .build();
-
+public final class PersistenceDetector extends RedisDetector implements PersistenceDetectorSpec {
     public PersistenceDetector(RedisTarget target) {
         super(target, SPEC);
     }

@@ -1,9 +1,10 @@
 package dev.telltale.redis.internal;
 
+import dev.telltale.core.AbstractDetector;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectionNotApplicableException;
 import dev.telltale.core.DetectionSkippedException;
-import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSpec;
 import dev.telltale.redis.RedisTarget;
 
@@ -15,24 +16,19 @@ import java.util.Objects;
 /**
  * The per-node fan-out every Redis detector shares: the detection runs on each node of the target in
  * turn, and signals carry the node's address and role. A node that fails makes the run fail (naming the
- * node) rather than report a partial "nothing found"; a node that cannot be looked at (a version or
- * config that does not apply) is skipped, and when every node is, so is the run. Subclasses pass their
+ * node) rather than report a partial "nothing found"; a node that cannot be looked at is skipped (a config a
+ * person can change) or not applicable (a standalone node for a cluster check). A run where no node was looked
+ * at is skipped when any node was skipped, else not applicable. Subclasses pass their
  * class's {@code SPEC} and implement {@link #detectNode}.
  */
-public abstract class RedisDetector implements Detector {
+public abstract class RedisDetector extends AbstractDetector {
     private final RedisTarget target;
-    private final DetectorSpec spec;
     private long coveredKeys;
     private long totalKeys;
 
     protected RedisDetector(RedisTarget target, DetectorSpec spec) {
-        this.target = Objects.requireNonNull(target, "target");
-        this.spec = Objects.requireNonNull(spec, "spec");
-    }
-
-    @Override
-    public final DetectorSpec spec() {
-        return spec;
+        super(spec, Objects.requireNonNull(target, "target").name());
+        this.target = target;
     }
 
     /** A key name as the target's {@link dev.telltale.redis.KeyNames} policy lets findings show it. */
@@ -41,18 +37,25 @@ public abstract class RedisDetector implements Detector {
     }
 
     @Override
-    public final String target() {
-        return target.name();
+    public final Detection detect(DetectionContext ctx) throws Exception {
+        try {
+            return detectNodes(ctx);
+        } catch (RuntimeException e) {
+            if (timedOut(e)) {
+                RedisTargetAccess.reconnect(target);
+            }
+            throw e;
+        }
     }
 
-    @Override
-    public final Detection detect(DetectionContext ctx) throws Exception {
+    private Detection detectNodes(DetectionContext ctx) throws Exception {
         coveredKeys = 0;
         totalKeys = 0;
         beforeNodes(ctx);
         Detection.Builder out = Detection.builder();
         List<String> failures = new ArrayList<>();
         List<String> skips = new ArrayList<>();
+        List<String> notApplicable = new ArrayList<>();
         List<NodeClient> unreachable = new ArrayList<>();
         List<RuntimeException> unreachableCauses = new ArrayList<>();
         int looked = 0;
@@ -66,7 +69,13 @@ public abstract class RedisDetector implements Detector {
                 looked++;
             } catch (DetectionSkippedException e) {
                 skips.add(e.getMessage());
+            } catch (DetectionNotApplicableException e) {
+                notApplicable.add(e.getMessage());
             } catch (RuntimeException e) {
+                if (timedOut(e)) {
+                    // the link may be half-open: the next run gets new connections whatever this one reports
+                    RedisTargetAccess.reconnect(target);
+                }
                 if (reportsUnreachableNodes() && unreachable(e)) {
                     unreachable.add(node);
                     unreachableCauses.add(e);
@@ -76,10 +85,10 @@ public abstract class RedisDetector implements Detector {
             }
         }
         if (!failures.isEmpty()) {
-            throw new IllegalStateException(spec.id() + " failed on " + String.join("; ", failures));
+            throw new IllegalStateException(spec().id() + " failed on " + String.join("; ", failures));
         }
         if (looked == 0 && !unreachable.isEmpty()) {
-            throw new IllegalStateException(spec.id() + ": no node answered: " + unreachableCauses.get(0), unreachableCauses.get(0));
+            throw new IllegalStateException(spec().id() + ": no node answered: " + unreachableCauses.get(0), unreachableCauses.get(0));
         }
         for (int i = 0; i < unreachable.size(); i++) {
             reportUnreachable(ctx, unreachable.get(i), unreachableCauses.get(i), out);
@@ -87,6 +96,9 @@ public abstract class RedisDetector implements Detector {
         afterNodes(ctx, nodes, out);
         if (looked == 0 && !skips.isEmpty()) {
             return Detection.skipped(String.join("; ", new LinkedHashSet<>(skips)));
+        }
+        if (looked == 0 && !notApplicable.isEmpty()) {
+            throw new DetectionNotApplicableException(String.join("; ", new LinkedHashSet<>(notApplicable)));
         }
         return out.build();
     }
@@ -114,12 +126,24 @@ public abstract class RedisDetector implements Detector {
         return false;
     }
 
+    static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.lettuce.core.RedisCommandTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Which nodes this detector looks at; all by default. */
     protected boolean appliesTo(NodeClient node) {
         return true;
     }
 
-    /** One node; throw {@link DetectionSkippedException} when it cannot be looked at. */
+    /**
+     * One node; throw {@link DetectionSkippedException} when it cannot be looked at, or
+     * {@link DetectionNotApplicableException} when the node has no such subject.
+     */
     protected abstract void detectNode(DetectionContext ctx, NodeClient node, Detection.Builder out) throws Exception;
 
     /** Before the first node: resets what one run gathers across nodes. */
@@ -156,6 +180,6 @@ public abstract class RedisDetector implements Detector {
 
     @Override
     public String toString() {
-        return spec.id() + "@" + target.name();
+        return spec().id() + "@" + target.name();
     }
 }

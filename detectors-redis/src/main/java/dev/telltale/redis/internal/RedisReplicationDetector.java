@@ -2,12 +2,8 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
-import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisInfo;
 import dev.telltale.redis.RedisTarget;
 
@@ -23,40 +19,7 @@ import java.util.Map;
  * that disappears from its master stays a finding, with how long it has been gone, until it returns or
  * {@code replicas.forget-after} has passed.
  */
-public final class RedisReplicationDetector extends RedisDetector {
-    public static final String ID = "redis.replication";
-    static final Setting<Duration> WARNING = Setting.duration("warning", Duration.ofSeconds(1),
-            "Replica lag (seconds since its last acknowledgement) above this raises a warning.");
-    static final Setting<Duration> CRITICAL = Setting.duration("critical", Duration.ofSeconds(5),
-            "Replica lag above this is critical.");
-    static final Setting<Long> BYTES_WARNING = Setting.bytes("bytes.warning", 16L << 20,
-            "Replication offset lag in bytes that raises a warning.");
-    static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
-            "How long lag must hold (link down fires at once).");
-
-    static final Setting<Duration> FORGET_AFTER = Setting.duration("replicas.forget-after", Duration.ZERO,
-            "A replica gone from its master this long is forgotten (it was removed on purpose); 0 remembers it until it returns.");
-
-    static final SignalSpec LAG_BYTES = SignalSpec.of("redis.replication.lag_bytes", "bytes",
-            "master_repl_offset minus the replica's acknowledged offset, as the master sees it.", "node", "role", "replica");
-    static final SignalSpec LAG_SECONDS = SignalSpec.of("redis.replication.lag", "seconds",
-            "Seconds since the replica's last acknowledgement, as the master sees it.", "node", "role", "replica");
-    static final SignalSpec LINK_UP = SignalSpec.of("redis.replication.link_up", "boolean",
-            "1 when this replica's link to its master is up.", "node", "role");
-    static final SignalSpec REPLICAS = SignalSpec.of("redis.replication.replicas", "replicas", "Replicas connected to this master.", "node", "role");
-    static final SignalSpec MISSING = SignalSpec.of("redis.replication.missing_replicas", "replicas",
-            "Replicas this master had that are gone (remembered until they return or are forgotten).", "node", "role");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Replication as each node reports it: replica lag in bytes and seconds on a master, and the "
-                    + "link to its master on a replica.")
-            .problems(Problem.STALE_READ_AFTER_WRITE, Problem.SPLIT_BRAIN)
-            .interval(Duration.ofSeconds(10))
-            .settings(WARNING, CRITICAL, BYTES_WARNING, FOR, FORGET_AFTER)
-            .rule(SettingRule.notAbove(WARNING, CRITICAL))
-            .signals(LAG_BYTES, LAG_SECONDS, LINK_UP, REPLICAS, MISSING)
-            .build();
-
+public final class RedisReplicationDetector extends RedisDetector implements RedisReplicationDetectorSpec {
     private final Counters counters = new Counters();
     private final KnownReplicas known = new KnownReplicas();
     private final java.util.Set<String> goneNow = new java.util.HashSet<>();

@@ -30,4 +30,9 @@ public final class RedisTargetAccess {
         // a target instance exists, so its class has initialised and installed the access
         return topologies.apply(target).nodes();
     }
+
+    /** Drops the target's connections after a command timed out; the next run reconnects. */
+    public static void reconnect(RedisTarget target) {
+        topologies.apply(Objects.requireNonNull(target, "target")).reconnect();
+    }
 }

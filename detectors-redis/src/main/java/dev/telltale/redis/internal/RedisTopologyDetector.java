@@ -1,16 +1,13 @@
 package dev.telltale.redis.internal;
 
+import dev.telltale.core.AbstractDetector;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.Detector;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisInfo;
 import dev.telltale.redis.RedisTarget;
 
-import java.time.Duration;
 import dev.telltale.core.Finding;
 
 import java.util.ArrayList;
@@ -27,38 +24,20 @@ import java.util.stream.Collectors;
  * and one server reached twice (two db numbers) is one endpoint (by run_id). Cluster endpoints are left out
  * (a cluster has a master per shard by design; redis.cluster watches it).
  */
-public final class RedisTopologyDetector implements Detector {
-    public static final String ID = "redis.topology";
-    static final SignalSpec MASTERS = SignalSpec.of("redis.topology.masters", "nodes",
-            "The most nodes acting as master in any group of endpoints linked by replication (1 is healthy).");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Endpoints linked by replication (master address, shared replication ids) of which more than one "
-                    + "acts as master: split brain.")
-            .problems(Problem.SPLIT_BRAIN)
-            .interval(Duration.ofSeconds(10))
-            .signals(MASTERS)
-            .build();
-
+public final class RedisTopologyDetector extends AbstractDetector implements RedisTopologyDetectorSpec {
     private final List<RedisTarget> targets;
-    private final String name;
 
     public RedisTopologyDetector(List<RedisTarget> targets) {
+        super(SPEC, groupName(targets));
+        this.targets = List.copyOf(targets);
+    }
+
+    /** The endpoints' names joined with {@code +}, refused for fewer than two. */
+    private static String groupName(List<RedisTarget> targets) {
         if (targets.size() < 2) {
             throw new IllegalArgumentException("a topology check needs at least two Redis targets, got " + targets.size());
         }
-        this.targets = List.copyOf(targets);
-        this.name = targets.stream().map(RedisTarget::name).collect(Collectors.joining("+"));
-    }
-
-    @Override
-    public DetectorSpec spec() {
-        return SPEC;
-    }
-
-    @Override
-    public String target() {
-        return name;
+        return targets.stream().map(RedisTarget::name).collect(Collectors.joining("+"));
     }
 
     @Override
@@ -71,6 +50,7 @@ public final class RedisTopologyDetector implements Detector {
             try {
                 nodes = RedisTargetAccess.nodeClients(t);
             } catch (RuntimeException e) {
+                reconnectAfterTimeout(t, e);
                 unreachable.add(t.name() + ": " + e.getMessage());
                 firstFailure = firstFailure == null ? e : firstFailure;
                 continue;
@@ -80,6 +60,7 @@ public final class RedisTopologyDetector implements Detector {
                 try {
                     info = RedisInfo.parse(n.sync().info("server") + "\n" + n.sync().info("replication") + "\n" + n.sync().info("cluster"));
                 } catch (RuntimeException e) {
+                    reconnectAfterTimeout(t, e);
                     unreachable.add(n.node().address() + ": " + e.getMessage());
                     firstFailure = firstFailure == null ? e : firstFailure;
                     continue;
@@ -122,5 +103,11 @@ public final class RedisTopologyDetector implements Detector {
         return f.hint("these masters were one replica group (" + masterList + "): writes land on each and diverge. Stop"
                 + " writes to all but one of them, then make the others REPLICAOF that one (their writes since the split are"
                 + " lost); check Sentinel quorum and network partitions");
+    }
+
+    private static void reconnectAfterTimeout(RedisTarget t, RuntimeException e) {
+        if (RedisDetector.timedOut(e)) {
+            RedisTargetAccess.reconnect(t);
+        }
     }
 }

@@ -2,16 +2,11 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
-import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.redis.RedisInfo;
 import dev.telltale.redis.RedisTarget;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,38 +23,7 @@ import java.util.Map;
  * mean of at least 20 ms over at least 100 calls). Arguments are shown as the command and its key only:
  * values may be private.
  */
-public final class SlowCommandsDetector extends RedisDetector {
-    public static final String ID = "redis.slow-commands";
-    static final Setting<Duration> WARNING = Setting.duration("warning", Duration.ofMillis(50),
-            "A slowlog entry at least this slow raises a warning (faster entries are INFO).");
-    static final Setting<Duration> CRITICAL = Setting.duration("critical", Duration.ofSeconds(1),
-            "A slowlog entry at least this slow is critical: the server did nothing else meanwhile.");
-    static final Setting<Long> ENTRIES = Setting.count("entries", 128, "Slowlog entries read per run (SLOWLOG GET n).")
-            .atLeast(1L).atMost(10_000L);
-    static final Setting<Duration> LOOKBACK = Setting.duration("lookback", Duration.ofMinutes(5),
-            "On the first run, entries younger than this are reported; older ones are history.");
-    static final Setting<Duration> MEAN_WARNING = Setting.duration("mean.warning", Duration.ofMillis(20),
-            "Mean time per call (commandstats delta) that raises a warning.");
-    static final Setting<Long> MEAN_MIN_CALLS = Setting.count("mean.min-calls", 100,
-            "Calls in the window needed to judge a mean.");
-
-    static final SignalSpec NEW_ENTRIES = SignalSpec.of("redis.slowlog.entries", "entries",
-            "Slowlog entries new since the last run.", "node", "role");
-    static final SignalSpec SLOWEST = SignalSpec.of("redis.slowlog.slowest", "seconds",
-            "Duration of the slowest new slowlog entry.", "node", "role");
-    static final SignalSpec MEAN_TIME = SignalSpec.of("redis.commands.mean_time", "seconds",
-            "Mean time per call over the last run of the commands with the most total time (rank 1..5).", "node", "role", "rank");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("New slowlog entries since the last run, and the mean time per call of each command from "
-                    + "commandstats deltas.")
-            .problems(Problem.SLOW_QUERIES)
-            .interval(Duration.ofSeconds(15))
-            .settings(WARNING, CRITICAL, ENTRIES, LOOKBACK, MEAN_WARNING, MEAN_MIN_CALLS)
-            .rule(SettingRule.notAbove(WARNING, CRITICAL))
-            .signals(NEW_ENTRIES, SLOWEST, MEAN_TIME)
-            .build();
-
+public final class SlowCommandsDetector extends RedisDetector implements SlowCommandsDetectorSpec {
     private static final List<String> OWN = List.of("info", "slowlog", "latency", "config", "client", "scan", "memory",
             "object", "type", "cluster", "command", "ping", "pttl", "xinfo");
 

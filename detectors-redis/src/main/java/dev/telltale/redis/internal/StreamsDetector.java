@@ -2,16 +2,10 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSettings;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
-import dev.telltale.redis.RedisNode;
 import dev.telltale.redis.RedisTarget;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,82 +17,22 @@ import java.util.Set;
  * Stream consumer groups: pending (delivered, never acknowledged) entries that keep growing, and consumers
  * idle while they hold pending entries. Unacknowledged entries are delivered again (XCLAIM / XAUTOCLAIM),
  * so work done but not acked is done twice. Streams are found by the key walk (TYPE of each scanned key):
- * budgeted and resumable under the scheduler, the whole keyspace in a one-shot check.
+ * budgeted and resumable under the scheduler, the whole keyspace in a one-shot check. Every keyspace lookup this
+ * makes (TYPE, XINFO) is told to {@link OwnLookups}, so the hit ratio redis.cache-efficiency judges leaves it out.
  */
-public final class StreamsDetector extends RedisDetector {
-    public static final String ID = "redis.streams";
-    static final Setting<Long> PENDING_WARNING = Setting.count("pending.warning", 1_000,
-            "Pending entries of a group that raise a warning when they grew since the last run.");
-    static final Setting<Duration> IDLE_WARNING = Setting.duration("idle.warning", Duration.ofMinutes(5),
-            "A consumer idle this long while holding pending entries raises a warning.");
-    static final Setting<Long> MAX_STREAMS = Setting.count("max-streams", 100, "Streams inspected per run and node.");
-
-    static final SignalSpec PENDING = SignalSpec.of("redis.streams.pending_max", "entries",
-            "The most pending entries of any consumer group on the node.", "node", "role");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Stream consumer groups whose pending entries keep growing, and consumers idle while they "
-                    + "hold pending entries.")
-            .problems(Problem.DUPLICATE_EVENT_PROCESSING)
-            .interval(Duration.ofMinutes(1))
-            .settings(PENDING_WARNING, IDLE_WARNING, MAX_STREAMS, KeyScanner.KEYS, KeyScanner.TIME, KeyScanner.COUNT,
-                    KeyspaceWalk.CHECK_BUDGET)
-            .timeout(KeyspaceWalk.DETECTOR_TIMEOUT)
-            .signals(PENDING)
-            .build();
-
-    private final KeyScanner scanner = new KeyScanner();
-    private final KeyspaceWalk walk;
-    private final KeyspaceWalk.Subscriber subscriber = new KeyspaceWalk.Subscriber() {
-        @Override
-        public Set<KeyspaceWalk.Need> needs() {
-            return Set.of();
-        }
-
-        @Override
-        public Duration checkBudget() {
-            return checkBudget;
-        }
-
-        @Override
-        public KeyspaceWalk.Fold fold(NodeClient node) {
-            return new Found(maxStreams);
-        }
-    };
-    private volatile int maxStreams = 100;
-    private volatile Duration checkBudget = KeyspaceWalk.CHECK_BUDGET.defaultValue();
-    private KeyspaceWalk.Pass shared;
+public final class StreamsDetector extends KeyWalkDetector implements StreamsDetectorSpec {
     private long totalTruncated;
     private final Map<String, Long> lastPending = new HashMap<>();
 
-    public StreamsDetector(RedisTarget target) {
-        this(target, new KeyspaceWalk(target));
-    }
-
     /** A detector reading the one-shot key walk it shares with the other key detectors of the target. */
     public StreamsDetector(RedisTarget target, KeyspaceWalk walk) {
-        super(target, SPEC);
-        this.walk = walk;
-    }
-
-    @Override
-    public void configure(DetectorSettings settings) {
-        maxStreams = (int) (long) settings.get(MAX_STREAMS);
-        checkBudget = settings.get(KeyspaceWalk.CHECK_BUDGET);
-        if (settings.enabled()) {
-            walk.subscribe(subscriber);
-        }
+        super(target, SPEC, walk, Set.of(), MAX_STREAMS, Found::new); // the walk reads every key's TYPE anyway
     }
 
     @Override
     protected void beforeNodes(DetectionContext ctx) {
-        shared = null;
+        super.beforeNodes(ctx);
         totalTruncated = 0;
-    }
-
-    @Override
-    protected boolean appliesTo(NodeClient node) {
-        return node.node().role() == RedisNode.Role.MASTER;
     }
 
     @Override
@@ -106,31 +40,19 @@ public final class StreamsDetector extends RedisDetector {
         String address = node.node().address();
         Found streams;
         if (ctx.oneShot() && !ctx.baselinePass()) {
-            if (shared == null) {
-                shared = walk.join(ctx, subscriber);
-            }
-            out.coverage(shared.scanned(), shared.coveredTotal(), "keys");
-            streams = shared.fold(node, subscriber) instanceof Found f ? f : new Found(0);
+            streams = walked(ctx, node, out) instanceof Found f ? f : new Found(0);
         } else {
             Found found = new Found((int) (long) ctx.setting(MAX_STREAMS));
-            if (ctx.oneShot()) {
-                // the baseline pass of a one-shot check: pending counts of the streams SCAN TYPE finds, on a
-                // keyspace small enough to walk quickly (on a big one, growth is left to scheduled runs)
-                if (node.sync().dbsize() > ctx.setting(KeyScanner.KEYS)) {
-                    return;
-                }
-                scanner.walk(ctx, node, "stream", keys -> keys.forEach(k -> found.add(k, "stream")));
+            // the baseline pass of a one-shot check: pending counts of the streams on a keyspace small enough to
+            // walk quickly (on a big one, growth is left to scheduled runs)
+            if (ctx.oneShot() && node.sync().dbsize() > ctx.setting(KeyScanner.KEYS)) {
+                return;
             }
-            KeyScanner.Walk w = ctx.oneShot() ? null : scanner.walk(ctx, node, keys -> {
-                Batch batch = new Batch(node);
-                List<java.util.concurrent.Future<String>> types = new ArrayList<>(keys.size());
-                keys.forEach(k -> types.add(batch.type(k)));
-                batch.execute();
-                for (int i = 0; i < keys.size(); i++) {
-                    found.add(keys.get(i), KeyScanner.value(types.get(i)));
-                }
-            });
-            if (w != null) {
+            // TYPE per key through the walk's page script rather than SCAN ... TYPE stream: the server counts a
+            // keyspace lookup for every key SCAN TYPE examines, which we could not take out of the hit ratio
+            KeyspaceWalk.PageReader pages = new KeyspaceWalk.PageReader(node, Set.of());
+            KeyScanner.Walk w = scanner.walk(ctx, node, keys -> pages.read(keys).forEach(k -> found.add(k.key(), k.type())));
+            if (!ctx.oneShot()) {
                 coverKeys(out, w.passKeys(), w.total());
             }
             streams = found;
@@ -144,7 +66,9 @@ public final class StreamsDetector extends RedisDetector {
             List<Object> groups;
             try {
                 groups = node.sync().xinfoGroups(stream);
+                own(node, 1, 0);
             } catch (io.lettuce.core.RedisCommandExecutionException e) {
+                own(node, missing(e) ? 0 : 1, missing(e) ? 1 : 0);
                 continue; // deleted or re-typed since the scan
             }
             for (Object g : groups) {
@@ -177,7 +101,15 @@ public final class StreamsDetector extends RedisDetector {
     }
 
     private void idleConsumers(DetectionContext ctx, NodeClient node, String stream, String group, Detection.Builder out) {
-        for (Object c : node.sync().xinfoConsumers(stream, group)) {
+        List<Object> consumers;
+        try {
+            consumers = node.sync().xinfoConsumers(stream, group);
+            own(node, 1, 0);
+        } catch (io.lettuce.core.RedisCommandExecutionException e) {
+            own(node, missing(e) ? 0 : 1, missing(e) ? 1 : 0);
+            return; // the stream or the group went away since XINFO GROUPS
+        }
+        for (Object c : consumers) {
             Map<String, Object> consumer = pairs(c);
             long idle = number(consumer.get("idle"));
             long pending = number(consumer.get("pending"));
@@ -192,6 +124,20 @@ public final class StreamsDetector extends RedisDetector {
                         .hint("a dead consumer: claim its entries (XAUTOCLAIM) and delete it (XGROUP DELCONSUMER)"));
             }
         }
+    }
+
+    /**
+     * XINFO looks its key up the way a client's read does (a keyspace hit, or a miss for a stream deleted since
+     * the scan): told to {@link OwnLookups} so that redis.cache-efficiency leaves it out. Its place among other
+     * clients' lookups is unknown, so it goes to the next window read, as the pipelined walk's lookups do.
+     */
+    private static void own(NodeClient node, long hits, long misses) {
+        node.ownLookups().settled(node.node().address(), hits, misses, -1);
+    }
+
+    /** A missing key fails XINFO before any lookup hit; a wrong type or a missing group fails after it. */
+    private static boolean missing(io.lettuce.core.RedisCommandExecutionException e) {
+        return e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("no such key");
     }
 
     /** The streams of one node's walked keys, the first max-streams of them; how many more there were. */

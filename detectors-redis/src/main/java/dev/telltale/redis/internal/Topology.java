@@ -89,9 +89,7 @@ public final class Topology implements AutoCloseable {
         RedisInfo info = RedisInfo.parse(s.sync().info("server") + "\n" + s.sync().info("replication") + "\n" + s.sync().info("cluster"));
         if (info.clusterEnabled() && uri.isPresent()) {
             clusterClient = RedisClusterClient.create(uri.get());
-            io.lettuce.core.cluster.ClusterClientOptions.Builder options = io.lettuce.core.cluster.ClusterClientOptions.builder();
-            options.maintNotificationsConfig(io.lettuce.core.MaintNotificationsConfig.disabled());
-            clusterClient.setOptions(options.build());
+            clusterClient.setOptions(LinkOptions.cluster());
             return discoverCluster();
         }
         String seedAddress = info.string("tcp_port").map(p -> seedHost() + ":" + p).orElse(seedHost() + ":?");
@@ -170,8 +168,7 @@ public final class Topology implements AutoCloseable {
         if (seed == null || !seed.isOpen()) {
             if (client == null) {
                 client = RedisClient.create(uri.orElseThrow());
-                client.setOptions(io.lettuce.core.ClientOptions.builder()
-                        .maintNotificationsConfig(io.lettuce.core.MaintNotificationsConfig.disabled()).build());
+                client.setOptions(LinkOptions.client());
             }
             seed = client.connect();
             seed.setTimeout(timeout);
@@ -220,6 +217,26 @@ public final class Topology implements AutoCloseable {
         Map<String, NodeClient> byAddress = new LinkedHashMap<>();
         in.forEach(n -> byAddress.putIfAbsent(n.node().address(), n));
         return new ArrayList<>(byAddress.values());
+    }
+
+    /**
+     * Drops every connection this topology opened, so that the next {@link #nodes()} connects afresh. Called
+     * after a command timed out: on a half-open link Lettuce keeps the old connection and its queue of
+     * unanswered commands, and only a new connection tells a link that is back from one that is still stalled.
+     */
+    public synchronized void reconnect() {
+        ownConnections.values().forEach(StatefulRedisConnection::closeAsync);
+        ownConnections.clear();
+        if (clusterConnection != null) {
+            clusterConnection.closeAsync();
+            clusterConnection = null;
+        }
+        if (seed != null) {
+            seed.closeAsync();
+            seed = null;
+        }
+        named.clear();
+        nodes = List.of();
     }
 
     @Override

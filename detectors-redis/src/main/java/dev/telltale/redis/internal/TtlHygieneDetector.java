@@ -2,16 +2,10 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSettings;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
-import dev.telltale.redis.RedisNode;
 import dev.telltale.redis.RedisTarget;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,85 +19,10 @@ import java.util.Set;
  * TTL (a cache entry without one is never refreshed from its source), and expiry clustering: many keys
  * set to expire in the same second are the next thundering herd.
  */
-public final class TtlHygieneDetector extends RedisDetector {
-    public static final String ID = "redis.ttl-hygiene";
-    static final Setting<Long> CLUSTER_KEYS = Setting.count("expiry-cluster.warning", 1_000,
-            "Sampled keys expiring within the same second that raise a warning.");
-    static final Setting<Double> CLUSTER_SHARE = Setting.ratio("expiry-cluster.share", 0.2,
-            "Those keys must also be at least this share of the sampled keys that have a TTL.");
-    static final Setting<Long> NO_TTL_MIN = Setting.count("no-ttl.min-keys", 100,
-            "Sampled keys of a prefix needed to judge it.");
-    static final Setting<Double> NO_TTL_SHARE = Setting.ratio("no-ttl.share", 0.9,
-            "Share of a prefix's keys without TTL that is reported.");
-    static final Setting<Long> MAX_PREFIXES = Setting.count("max-prefixes", 200,
-            "Prefixes tracked per run; the rest count as 'other'.")
-            .atMost(10_000L);
-
-    static final SignalSpec NO_TTL = SignalSpec.of("redis.keys.without_ttl", "ratio",
-            "Share of the sampled keys that have no TTL.", "node", "role");
-    static final SignalSpec LARGEST_CLUSTER = SignalSpec.of("redis.keys.expiry_cluster", "keys",
-            "The most sampled keys set to expire within one second.", "node", "role");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Key prefixes whose sampled keys have no TTL, and many sampled keys set to expire in the same "
-                    + "second.")
-            .problems(Problem.CACHE_INVALIDATION_RACE, Problem.THUNDERING_HERD)
-            .interval(Duration.ofMinutes(1))
-            .settings(CLUSTER_KEYS, CLUSTER_SHARE, NO_TTL_MIN, NO_TTL_SHARE, MAX_PREFIXES, KeyScanner.KEYS,
-                    KeyScanner.TIME, KeyScanner.COUNT, KeyspaceWalk.CHECK_BUDGET)
-            .timeout(KeyspaceWalk.DETECTOR_TIMEOUT)
-            .signals(NO_TTL, LARGEST_CLUSTER)
-            .build();
-
-    private final KeyScanner scanner = new KeyScanner();
-    private final KeyspaceWalk walk;
-    private final KeyspaceWalk.Subscriber subscriber = new KeyspaceWalk.Subscriber() {
-        @Override
-        public Set<KeyspaceWalk.Need> needs() {
-            return Set.of(KeyspaceWalk.Need.TTL);
-        }
-
-        @Override
-        public Duration checkBudget() {
-            return checkBudget;
-        }
-
-        @Override
-        public KeyspaceWalk.Fold fold(NodeClient node) {
-            return new Tally(maxPrefixes);
-        }
-    };
-    private volatile int maxPrefixes = 200;
-    private volatile Duration checkBudget = KeyspaceWalk.CHECK_BUDGET.defaultValue();
-    private KeyspaceWalk.Pass shared;
-
-    public TtlHygieneDetector(RedisTarget target) {
-        this(target, new KeyspaceWalk(target));
-    }
-
+public final class TtlHygieneDetector extends KeyWalkDetector implements TtlHygieneDetectorSpec {
     /** A detector reading the one-shot key walk it shares with the other key detectors of the target. */
     public TtlHygieneDetector(RedisTarget target, KeyspaceWalk walk) {
-        super(target, SPEC);
-        this.walk = walk;
-    }
-
-    @Override
-    public void configure(DetectorSettings settings) {
-        maxPrefixes = (int) (long) settings.get(MAX_PREFIXES);
-        checkBudget = settings.get(KeyspaceWalk.CHECK_BUDGET);
-        if (settings.enabled()) {
-            walk.subscribe(subscriber);
-        }
-    }
-
-    @Override
-    protected void beforeNodes(DetectionContext ctx) {
-        shared = null;
-    }
-
-    @Override
-    protected boolean appliesTo(NodeClient node) {
-        return node.node().role() == RedisNode.Role.MASTER;
+        super(target, SPEC, walk, Set.of(KeyspaceWalk.Need.TTL), MAX_PREFIXES, Tally::new);
     }
 
     @Override
@@ -114,11 +33,7 @@ public final class TtlHygieneDetector extends RedisDetector {
         String address = node.node().address();
         Tally tally;
         if (ctx.oneShot()) {
-            if (shared == null) {
-                shared = walk.join(ctx, subscriber);
-            }
-            out.coverage(shared.scanned(), shared.coveredTotal(), "keys");
-            tally = (Tally) shared.fold(node, subscriber);
+            tally = (Tally) walked(ctx, node, out);
             if (tally == null) {
                 return;
             }

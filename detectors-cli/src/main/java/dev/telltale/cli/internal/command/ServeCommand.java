@@ -9,6 +9,7 @@ import dev.telltale.cli.internal.TargetHealth;
 import dev.telltale.cli.internal.Redaction;
 import dev.telltale.cli.internal.ReportView;
 import dev.telltale.cli.internal.TargetStates;
+import dev.telltale.cli.internal.WebConfig;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,6 +26,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -54,6 +56,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "HOST", description = "Address to listen on (default all interfaces, 0.0.0.0); or use --web.listen-address.")
     String host;
 
+    @Option(names = "--web.config.file", paramLabel = "FILE", converter = PathConverter.class,
+            description = "TLS and basic auth for the endpoint, in the Prometheus exporters' web config format "
+                    + "(tls_server_config, basic_auth_users with bcrypt hashes, auth_excluded_paths).")
+    Path webConfigFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -64,6 +71,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ListenAddress address = address();
+        WebConfig web = webConfigFile == null ? WebConfig.NONE
+                : WebConfig.read(webConfigFile);
+        String webSource = webConfigFile == null ? "" : "--web.config.file " + webConfigFile;
         // a target that is down at start does not stop the agent: its runs fail until it answers, /health names it
         Session session = Session.open(kinds, targets.request(), Session.Mode.AGENT, List.of(new Slf4jAlertListener()),
                 Progress.NONE);
@@ -75,7 +85,8 @@ public final class ServeCommand implements Callable<Integer> {
         MetricsServer server;
         try {
             server = new MetricsServer(address.socketAddress(), registry, new MetricsServer.Endpoints(
-                    () -> findingsJson(session), () -> health(session), ServeCommand::live, () -> ready(session)));
+                    () -> findingsJson(session), () -> health(session), ServeCommand::live, () -> ready(session)),
+                    web, webSource);
         } catch (RuntimeException e) {
             self.close();
             session.close();
@@ -98,7 +109,7 @@ public final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "telltale-shutdown"));
         StopSignals.onTermOrInt(stop);
         var out = spec.commandLine().getOut();
-        out.println("telltale: serving http://" + address.host() + ":" + server.port() + "/metrics, /findings and /health for "
+        out.println("telltale: serving " + (server.tls() ? "https" : "http") + "://" + address.host() + ":" + server.port() + "/metrics, /findings and /health for "
                 + engine.detectors().size() + " detectors on " + String.join(", ",
                 session.states().stream().map(t -> t.target().kind() + " " + t.target().name()
                         + (t.up() ? "" : " (down: retrying)")).toList()));
@@ -157,6 +168,7 @@ public final class ServeCommand implements Callable<Integer> {
         long ok = runs.stream().filter(r -> r.outcome() instanceof Outcome.Ok).count();
         long failing = runs.stream().filter(r -> r.outcome() instanceof Outcome.Failed || r.outcome() instanceof Outcome.TimedOut).count();
         long skipped = runs.stream().filter(r -> r.outcome() instanceof Outcome.Skipped).count();
+        long notApplicable = runs.stream().filter(r -> r.outcome() instanceof Outcome.NotApplicable).count();
         List<TargetStates.State> states = session.states();
         ArrayNode ts = JsonNodeFactory.instance.arrayNode();
         for (TargetStates.State s : states) {
@@ -164,7 +176,7 @@ public final class ServeCommand implements Callable<Integer> {
             s.down().ifPresent(reason -> t.put("reason", Redaction.message(reason)));
         }
         String json = "{\"status\": \"UP\", \"detectors\": " + session.engine().detectors().size() + ", \"ran\": " + runs.size()
-                + ", \"ok\": " + ok + ", \"failing\": " + failing + ", \"skipped\": " + skipped
+                + ", \"ok\": " + ok + ", \"failing\": " + failing + ", \"skipped\": " + skipped + ", \"notApplicable\": " + notApplicable
                 + ", \"targetsDown\": " + states.stream().filter(s -> !s.up()).count()
                 + ", \"targets\": " + ts + "}\n";
         return new MetricsServer.Health(true, json);

@@ -2,18 +2,14 @@ package dev.telltale.jvm.internal.cache;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.jvm.internal.InProcessDetector;
 import dev.telltale.jvm.internal.Texts;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,39 +29,7 @@ import java.util.function.Supplier;
  *     {@code hit-ratio.warning}, or below {@code hit-ratio.baseline-share} of its usual level.</li>
  * </ul>
  */
-public final class StampedeDetector extends InProcessDetector {
-    public static final String ID = "cache.stampede";
-
-    public static final Setting<Long> CONCURRENT_WARNING = Setting.count("concurrent.warning", 3,
-            "Loads of one key running at the same time that make a stampede.").atLeast(2L);
-    public static final Setting<Long> BURST_WARNING = Setting.count("burst.warning", 3,
-            "Loads of one key starting within one second that make a stampede.").atLeast(2L);
-    public static final Setting<Double> HIT_RATIO_WARNING = Setting.ratio("hit-ratio.warning", 0.7,
-            "A cache whose hit ratio in a run falls below this has collapsed.");
-    public static final Setting<Double> HIT_RATIO_BASELINE_SHARE = Setting.ratio("hit-ratio.baseline-share", 0.8,
-            "A cache whose hit ratio in a run falls below this share of its usual (moving average) ratio has collapsed too.");
-    public static final Setting<Long> HIT_RATIO_MIN_GETS = Setting.count("hit-ratio.min-gets", 100,
-            "Gets a cache needs in a run before its hit ratio is judged.").atLeast(1L);
-    public static final Setting<Duration> HIT_RATIO_FOR = Setting.duration("hit-ratio.for", Duration.ofSeconds(30),
-            "How long the hit ratio must stay collapsed before the finding fires.");
-
-    static final SignalSpec CONCURRENT = SignalSpec.of("cache.loads.concurrent", "loads",
-            "Most loads of one key running at once in the last run.", "cache");
-    static final SignalSpec BURST = SignalSpec.of("cache.loads.burst", "loads",
-            "Most loads of one key started within one second in the last run.", "cache");
-    static final SignalSpec LOADS = SignalSpec.of("cache.loads", "loads", "Loads started in the last run.", "cache");
-    static final SignalSpec HIT_RATIO = SignalSpec.of("cache.hit_ratio", "ratio",
-            "Hits over gets in the last run, from Micrometer's cache.gets.", "cache");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Concurrent or repeated loads of one cache key, and caches whose hit ratio collapses.")
-            .problems(Problem.THUNDERING_HERD)
-            .interval(Duration.ofSeconds(10))
-            .settings(CONCURRENT_WARNING, BURST_WARNING, HIT_RATIO_WARNING, HIT_RATIO_BASELINE_SHARE,
-                    HIT_RATIO_MIN_GETS, HIT_RATIO_FOR)
-            .signals(CONCURRENT, BURST, LOADS, HIT_RATIO)
-            .build();
-
+public final class StampedeDetector extends InProcessDetector implements StampedeDetectorSpec {
     private final Supplier<List<LoadSnapshot.Source>> caches;
     private final Optional<MeterRegistry> registry;
     private final Map<String, long[]> lastGets = new HashMap<>();

@@ -2,14 +2,10 @@ package dev.telltale.jvm.internal.events;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
-import dev.telltale.jvm.internal.InProcessDetector;
+import dev.telltale.jvm.internal.PerSourceDetector;
 
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -17,81 +13,50 @@ import java.util.List;
  * applied after a newer one) is CRITICAL, a gap a WARNING, a repeated number a WARNING of duplicate
  * processing.
  */
-public final class EventOrderingDetector extends InProcessDetector {
-    public static final String ID = "events.ordering";
-
-    public static final Setting<Long> REGRESSIONS_CRITICAL = Setting.count("regressions.critical", 1,
-            "Regressions in a run that make a CRITICAL finding.").atLeast(1L);
-    public static final Setting<Long> GAPS_WARNING = Setting.count("gaps.warning", 1,
-            "Gaps in a run that make a WARNING.").atLeast(1L);
-    public static final Setting<Long> REPEATS_WARNING = Setting.count("repeats.warning", 1,
-            "Repeated sequence numbers in a run that make a WARNING of duplicate processing.").atLeast(1L);
-    public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
-            "How long gaps must keep coming before the warning fires.");
-
-    static final SignalSpec EVENTS = SignalSpec.of("events.observed", "events",
-            "Sequenced events observed in the last run.", "stream");
-    static final SignalSpec ANOMALIES = SignalSpec.of("events.order.anomalies", "events",
-            "Events in the last run out of sequence, by kind (regression, gap, repeat).", "stream", "kind");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Sequenced events applied out of order, with gaps, or more than once.")
-            .problems(Problem.MESSAGE_OUT_OF_ORDER, Problem.DUPLICATE_EVENT_PROCESSING)
-            .interval(Duration.ofSeconds(30))
-            .settings(REGRESSIONS_CRITICAL, GAPS_WARNING, REPEATS_WARNING, FOR)
-            .signals(EVENTS, ANOMALIES)
-            .build();
-
-    private final List<OrderCounts.Source> trackers;
-
+public final class EventOrderingDetector extends PerSourceDetector<OrderCounts.Source> implements EventOrderingDetectorSpec {
     public EventOrderingDetector(String target, List<OrderCounts.Source> trackers) {
-        super(SPEC, target);
-        this.trackers = atLeastOne(SPEC, "EventOrderTracker", trackers.toArray(OrderCounts.Source[]::new));
+        super(SPEC, target, "EventOrderTracker", trackers);
     }
 
     @Override
-    public Detection detect(DetectionContext ctx) {
-        Detection.Builder out = Detection.builder();
-        for (OrderCounts.Source t : trackers) {
-            OrderCounts c = t.drain().get();
-            String stream = t.name();
-            out.signal(EVENTS, c.events(), stream);
-            out.signal(ANOMALIES, c.regressions(), stream, "regression");
-            out.signal(ANOMALIES, c.gaps(), stream, "gap");
-            out.signal(ANOMALIES, c.repeats(), stream, "repeat");
-            if (c.regressions() >= ctx.setting(REGRESSIONS_CRITICAL)) {
-                out.finding(ctx.finding(Problem.MESSAGE_OUT_OF_ORDER, Severity.CRITICAL, "stream " + stream + " regressions")
-                        .summary(c.regressions() + " of " + c.events() + " events of " + stream
-                                + " were older than one already applied for the same entity")
-                        .evidence("stream", stream)
-                        .evidence("regressions", c.regressions())
-                        .evidence("events", c.events())
-                        .evidence("examples", String.join("; ", c.regressionSamples()))
-                        .hint("Events of one entity must share a partition (key by entity id) and one consumer thread; "
-                                + "reject or park events older than the stored version instead of applying them."));
-            }
-            if (c.gaps() >= ctx.setting(GAPS_WARNING)) {
-                out.finding(ctx.finding(Problem.MESSAGE_OUT_OF_ORDER, Severity.WARNING, "stream " + stream + " gaps")
-                        .summary(c.gaps() + " events of " + stream + " skipped ahead of the next expected number ("
-                                + c.missing() + " numbers missing)")
-                        .evidence("stream", stream)
-                        .evidence("gaps", c.gaps())
-                        .evidence("missing-numbers", c.missing())
-                        .evidence("events", c.events())
-                        .hint("An event was lost, filtered or is arriving late; check the producer's outbox and "
-                                + "the consumer's skipped or dead-lettered messages.")
-                        .holdFor(ctx.setting(FOR)));
-            }
-            if (c.repeats() >= ctx.setting(REPEATS_WARNING)) {
-                out.finding(ctx.finding(Problem.DUPLICATE_EVENT_PROCESSING, Severity.WARNING, "stream " + stream + " repeats")
-                        .summary(c.repeats() + " events of " + stream + " carried a number already applied")
-                        .evidence("stream", stream)
-                        .evidence("repeats", c.repeats())
-                        .evidence("events", c.events())
-                        .hint("Redelivery after a rebalance or a missed ack: skip events whose number is not above "
-                                + "the stored one."));
-            }
+    protected void judge(DetectionContext ctx, OrderCounts.Source t, Detection.Builder out) {
+        OrderCounts c = t.drain().get();
+        String stream = t.name();
+        out.signal(EVENTS, c.events(), stream);
+        out.signal(ANOMALIES, c.regressions(), stream, "regression");
+        out.signal(ANOMALIES, c.gaps(), stream, "gap");
+        out.signal(ANOMALIES, c.repeats(), stream, "repeat");
+        if (c.regressions() >= ctx.setting(REGRESSIONS_CRITICAL)) {
+            out.finding(ctx.finding(Problem.MESSAGE_OUT_OF_ORDER, Severity.CRITICAL, "stream " + stream + " regressions")
+                    .summary(c.regressions() + " of " + c.events() + " events of " + stream
+                            + " were older than one already applied for the same entity")
+                    .evidence("stream", stream)
+                    .evidence("regressions", c.regressions())
+                    .evidence("events", c.events())
+                    .evidence("examples", String.join("; ", c.regressionSamples()))
+                    .hint("Events of one entity must share a partition (key by entity id) and one consumer thread; "
+                            + "reject or park events older than the stored version instead of applying them."));
         }
-        return out.build();
+        if (c.gaps() >= ctx.setting(GAPS_WARNING)) {
+            out.finding(ctx.finding(Problem.MESSAGE_OUT_OF_ORDER, Severity.WARNING, "stream " + stream + " gaps")
+                    .summary(c.gaps() + " events of " + stream + " skipped ahead of the next expected number ("
+                            + c.missing() + " numbers missing)")
+                    .evidence("stream", stream)
+                    .evidence("gaps", c.gaps())
+                    .evidence("missing-numbers", c.missing())
+                    .evidence("events", c.events())
+                    .hint("An event was lost, filtered or is arriving late; check the producer's outbox and "
+                            + "the consumer's skipped or dead-lettered messages.")
+                    .holdFor(ctx.setting(FOR)));
+        }
+        if (c.repeats() >= ctx.setting(REPEATS_WARNING)) {
+            out.finding(ctx.finding(Problem.DUPLICATE_EVENT_PROCESSING, Severity.WARNING, "stream " + stream + " repeats")
+                    .summary(c.repeats() + " events of " + stream + " carried a number already applied")
+                    .evidence("stream", stream)
+                    .evidence("repeats", c.repeats())
+                    .evidence("events", c.events())
+                    .hint("Redelivery after a rebalance or a missed ack: skip events whose number is not above "
+                            + "the stored one."));
+        }
     }
 }

@@ -2,11 +2,8 @@ package dev.telltale.jvm.internal.http;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.jvm.internal.InProcessDetector;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,33 +28,8 @@ import java.util.function.Supplier;
  * the first tag of {@code host-tags} that a meter has, and a {@code ThrottlingRecorder} for other clients
  * (which also carries {@code Retry-After}). A 429 share above {@code too-many.warning} is a WARNING.
  */
-public final class ThrottlingDetector extends InProcessDetector {
-    public static final String ID = "http.throttling";
+public final class ThrottlingDetector extends InProcessDetector implements ThrottlingDetectorSpec {
     static final String NO_HOST = "(no host tag)";
-
-    public static final Setting<Double> TOO_MANY_WARNING = Setting.ratio("too-many.warning", 0.01,
-            "Share of a host's responses that are 429 Too Many Requests above which a WARNING is raised.");
-    public static final Setting<Double> UNAVAILABLE_WARNING = Setting.ratio("unavailable.warning", 0.05,
-            "Share of a host's responses that are 503 Service Unavailable above which a WARNING is raised.");
-    public static final Setting<Long> MIN_REQUESTS = Setting.count("min-requests", 20,
-            "Responses a host needs in a run before its shares are judged.").atLeast(1L);
-    public static final Setting<String> HOST_TAGS = Setting.text("host-tags", "client.name,server.address,host",
-            "Tags of http.client.requests that name the remote host, first present wins.");
-    public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
-            "How long throttling must last before the finding fires.");
-
-    static final SignalSpec THROTTLED_SHARE = SignalSpec.of("http.client.throttled.share", "ratio",
-            "Share of responses in the last run that were 429, for the N hosts with most 429s, by rank.", "rank");
-    static final SignalSpec THROTTLED = SignalSpec.of("http.client.throttled", "requests",
-            "Responses in the last run by status (429, 503), over all hosts.", "status");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Remote hosts answering with 429 Too Many Requests or 503 Service Unavailable: an upstream edge throttling us.")
-            .problems(Problem.CDN_LIMITS)
-            .interval(Duration.ofSeconds(30))
-            .settings(TOO_MANY_WARNING, UNAVAILABLE_WARNING, MIN_REQUESTS, HOST_TAGS, FOR)
-            .signals(THROTTLED_SHARE, THROTTLED)
-            .build();
 
     private final Optional<MeterRegistry> registry;
     private final List<Supplier<Map<String, HostCounts>>> recorders;

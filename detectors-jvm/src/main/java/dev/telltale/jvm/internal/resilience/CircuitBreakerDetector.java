@@ -2,11 +2,8 @@ package dev.telltale.jvm.internal.resilience;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.jvm.internal.InProcessDetector;
 import dev.telltale.jvm.internal.Texts;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -39,39 +36,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <li>open: an OPEN breaker means a dependency is failing and callers are cut off (cascading failures).</li>
  * </ul>
  */
-public final class CircuitBreakerDetector extends InProcessDetector {
-    public static final String ID = "resilience.circuit-breaker";
-
-    public static final Setting<Long> FLAPPING_OPENS = Setting.count("flapping.opens", 3,
-            "Transitions into OPEN within flapping.window that make the breaker flapping.")
-            .atLeast(1L).atMost((long) Watched.MAX_OPENS);
-    public static final Setting<Duration> FLAPPING_WINDOW = Setting.duration("flapping.window", Duration.ofMinutes(10),
-            "The window in which transitions into OPEN are counted.").above(Duration.ZERO);
-    public static final Setting<Double> STUCK_OPEN_MULTIPLE = Setting.number("stuck-open.multiple", 5,
-            "A breaker not CLOSED for more than this multiple of its wait duration in OPEN, while rejecting calls, is stuck open.")
-            .atLeast(1.0);
-    public static final Setting<Long> STUCK_CLOSED_MIN_CALLS = Setting.count("stuck-closed.min-calls", 5,
-            "Calls a CLOSED breaker's window must hold before its failure rate is judged here.").atLeast(1L);
-    public static final Setting<Duration> STUCK_CLOSED_FOR = Setting.duration("stuck-closed.for", Duration.ofMinutes(2),
-            "How long a CLOSED breaker must stay above its failure threshold before the finding fires.");
-    public static final Setting<Boolean> OPEN_ALERT = Setting.flag("open.alert", true,
-            "Whether an OPEN breaker is itself reported (CRITICAL, as a cascading failure).");
-
-    static final SignalSpec OPENS = SignalSpec.of("resilience.circuitbreaker.opens", "transitions",
-            "Transitions into OPEN within the flapping window.", "name");
-    static final SignalSpec NOT_CLOSED = SignalSpec.of("resilience.circuitbreaker.not_closed", "seconds",
-            "Time since the breaker last left CLOSED, 0 while CLOSED.", "name");
-    static final SignalSpec REJECTED = SignalSpec.of("resilience.circuitbreaker.rejected", "calls",
-            "Calls the breaker rejected since the last run.", "name");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Circuit breakers that flap, stay open, never open despite failures, or are open.")
-            .problems(Problem.CIRCUIT_BREAKER_FAILURE, Problem.CASCADING_FAILURES)
-            .interval(Duration.ofSeconds(10))
-            .settings(FLAPPING_OPENS, FLAPPING_WINDOW, STUCK_OPEN_MULTIPLE, STUCK_CLOSED_MIN_CALLS, STUCK_CLOSED_FOR, OPEN_ALERT)
-            .signals(OPENS, NOT_CLOSED, REJECTED)
-            .build();
-
+public final class CircuitBreakerDetector extends InProcessDetector implements CircuitBreakerDetectorSpec {
     private final Map<String, Watched> watched = new ConcurrentHashMap<>();
 
     /** Watches {@code breakers} and every breaker of {@code registries}, including those created later. */
@@ -198,8 +163,8 @@ public final class CircuitBreakerDetector extends InProcessDetector {
         return percent < 0 ? "not enough calls" : (Object) (Math.round(percent * 10) / 10.0);
     }
 
-    private static final class Watched {
-        private static final int MAX_OPENS = 64;
+    static final class Watched {
+        static final int MAX_OPENS = 64;
         final CircuitBreaker breaker;
         final LongAdder rejected = new LongAdder();
         final ArrayDeque<Instant> opens = new ArrayDeque<>();

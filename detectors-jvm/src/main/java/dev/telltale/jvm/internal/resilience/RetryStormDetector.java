@@ -4,11 +4,8 @@ import dev.telltale.jvm.internal.SeverityHold;
 import dev.telltale.jvm.internal.Texts;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.jvm.internal.InProcessDetector;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -35,31 +32,7 @@ import java.util.function.LongSupplier;
  * {@code budget.per-second} per second), held for {@code for}. It is CRITICAL while the circuit breaker of
  * the same name is OPEN: the retries only hammer a dependency already known to be down.
  */
-public final class RetryStormDetector extends InProcessDetector {
-    public static final String ID = "resilience.retry-storm";
-
-    public static final Setting<Double> BUDGET_RATIO = Setting.ratio("budget.ratio", 0.2,
-            "Retries allowed as a share of calls (Finagle and Linkerd: 20 %).");
-    public static final Setting<Double> BUDGET_PER_SECOND = Setting.number("budget.per-second", 10,
-            "Retries allowed per second on top of the ratio, so that quiet services may retry (Finagle: 10).").atLeast(0.0);
-    public static final Setting<Duration> FOR = Setting.duration("for", Duration.ofSeconds(60),
-            "How long retries must stay above the budget before the storm fires.");
-
-    static final SignalSpec ATTEMPTS_PER_CALL = SignalSpec.of("resilience.retry.attempts_per_call", "attempts",
-            "Attempts per call in the last run (1 = no retries).", "name");
-    static final SignalSpec RETRIES_PER_SECOND = SignalSpec.of("resilience.retry.rate", "retries",
-            "Retries per second in the last run.", "name");
-    static final SignalSpec BUDGET_USED = SignalSpec.of("resilience.retry.budget_used", "ratio",
-            "Retries in the last run divided by the retry budget (above 1 = over budget).", "name");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Retries per call and per second of every retry instance, against a retry budget.")
-            .problems(Problem.RETRY_STORM)
-            .interval(Duration.ofSeconds(10))
-            .settings(BUDGET_RATIO, BUDGET_PER_SECOND, FOR)
-            .signals(ATTEMPTS_PER_CALL, RETRIES_PER_SECOND, BUDGET_USED)
-            .build();
-
+public final class RetryStormDetector extends InProcessDetector implements RetryStormDetectorSpec {
     private final Map<String, Source> sources = new ConcurrentHashMap<>();
     private final List<CircuitBreakerRegistry> breakers;
     private final SeverityHold holds = new SeverityHold();

@@ -2,19 +2,14 @@ package dev.telltale.postgres.internal.activity;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
-import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
 import dev.telltale.postgres.internal.Words;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,43 +21,9 @@ import java.util.stream.Collectors;
  * {@code pg_use_reserved_connections}), by state and by application, and the share parked idle inside a
  * transaction. When the limit is reached the server refuses new connections and every pool above it starves.
  */
-public final class ConnectionsDetector extends PostgresDetector {
-    public static final String ID = "postgres.connections";
-
-    public static final Setting<Double> WARNING = Setting.ratio("warning", 0.75,
-            "Share of usable connections in use that raises a warning.");
-    public static final Setting<Double> CRITICAL = Setting.ratio("critical", 0.85,
-            "Share of usable connections in use that is critical: new connections will soon be refused.");
-    public static final Setting<Double> IDLE_IN_TRANSACTION_WARNING = Setting.ratio("idle-in-transaction.warning", 0.2,
-            "Share of usable connections sitting idle inside a transaction that raises a warning.");
-    public static final Setting<Duration> FOR = Setting.duration("for", Duration.ofSeconds(30),
-            "How long a level must hold before the finding fires.");
-    public static final Setting<Long> TOP_APPLICATIONS = Setting.count("top-applications", 5,
-            "How many applications (name, user, database) to name in the evidence, at most 20.").atMost(20L);
-
+public final class ConnectionsDetector extends PostgresDetector implements ConnectionsDetectorSpec {
     static final List<String> STATES = List.of("active", "idle", "idle in transaction", "idle in transaction (aborted)",
             "fastpath function call", "disabled", "unknown");
-
-    public static final SignalSpec USED = SignalSpec.of("postgres.connections.used", "connections",
-            "Client sessions connected (our own excluded).");
-    public static final SignalSpec USABLE = SignalSpec.of("postgres.connections.usable", "connections",
-            "max_connections minus the slots reserved for superusers (and reserved_connections on 16+).");
-    public static final SignalSpec UTILIZATION = SignalSpec.of("postgres.connections.utilization", "ratio",
-            "Client sessions over usable connections.");
-    public static final SignalSpec BY_STATE = SignalSpec.of("postgres.connections.by_state", "connections",
-            "Client sessions by pg_stat_activity state.", "state");
-    public static final SignalSpec TOP_APPLICATION = SignalSpec.of("postgres.connections.top_application", "connections",
-            "Sessions of the applications holding the most connections, by rank (names are in the finding evidence).", "rank");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Client sessions against the connections an application can use, by state and by application, "
-                    + "and the share idle inside a transaction.")
-            .problems(Problem.CONNECTION_POOL_STARVATION)
-            .interval(Duration.ofSeconds(15))
-            .settings(WARNING, CRITICAL, IDLE_IN_TRANSACTION_WARNING, FOR, TOP_APPLICATIONS)
-            .rule(SettingRule.notAbove(WARNING, CRITICAL))
-            .signals(USED, USABLE, UTILIZATION, BY_STATE, TOP_APPLICATION)
-            .build();
 
     private static final SqlFile<StateRow> BY_STATE_SQL = SqlFile.load(ConnectionsDetector.class, "connections", StateRow.class);
     private static final SqlFile<AppRow> BY_APP_SQL = SqlFile.load(ConnectionsDetector.class, "connections-by-application",

@@ -2,11 +2,8 @@ package dev.telltale.postgres.internal.activity;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.ReadOnlyTx;
@@ -29,30 +26,7 @@ import java.util.Objects;
  * statistics reset (the counter going down or {@code stats_reset} changing) starts a new baseline
  * instead of counting as a drop.
  */
-public final class DeadlocksDetector extends PostgresDetector {
-    public static final String ID = "postgres.deadlocks";
-
-    public static final Setting<Long> WARNING = Setting.count("warning", 1,
-            "Deadlocks within 'window' in one database that raise a warning.");
-    public static final Setting<Double> CRITICAL_PER_MINUTE = Setting.number("critical-per-minute", 5,
-            "Deadlocks per minute in one database (over the last minute seen) that are critical.");
-    public static final Setting<Duration> WINDOW = Setting.duration("window", Duration.ofMinutes(5),
-            "How long a deadlock keeps the finding up.");
-
-    public static final SignalSpec RECENT = SignalSpec.of("postgres.deadlocks.recent", "deadlocks",
-            "Deadlocks within the window, by database.", "database");
-    public static final SignalSpec PER_MINUTE = SignalSpec.of("postgres.deadlocks.per_minute", "deadlocks",
-            "Deadlocks per minute over the last minute seen (or the last interval when longer), by database.", "database");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Deadlocks per database, from the increase of the pg_stat_database deadlock counter between "
-                    + "runs.")
-            .problems(Problem.DATABASE_DEADLOCKS)
-            .interval(Duration.ofSeconds(30))
-            .settings(WARNING, CRITICAL_PER_MINUTE, WINDOW)
-            .signals(RECENT, PER_MINUTE)
-            .build();
-
+public final class DeadlocksDetector extends PostgresDetector implements DeadlocksDetectorSpec {
     private static final SqlFile<Row> SQL = SqlFile.load(DeadlocksDetector.class, "deadlocks", Row.class);
     private static final int MAX_DATABASES = 200;
 

@@ -2,12 +2,8 @@ package dev.telltale.postgres.internal.activity;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
-import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
@@ -16,7 +12,6 @@ import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
 import dev.telltale.postgres.internal.Words;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -30,34 +25,7 @@ import java.util.stream.Collectors;
  * is read from tuple locks in {@code pg_locks}: every session waiting for a row locked by another
  * transaction holds or awaits that row's tuple lock. No anchor tool reports this.
  */
-public final class HotRowsDetector extends PostgresDetector {
-    public static final String ID = "postgres.hot-rows";
-
-    public static final Setting<Long> WARNING = Setting.count("warning", 10,
-            "Sessions queued to lock one row that raise a warning (scattered conflicts over many rows do not count).");
-    public static final Setting<Long> CRITICAL = Setting.count("critical", 50,
-            "Sessions queued to lock one row that are critical.");
-    public static final Setting<Duration> FOR = Setting.duration("for", Duration.ofSeconds(15),
-            "How long the queue must hold before the finding fires; brief queues are normal under load.");
-    public static final Setting<Long> MAX_FINDINGS = Setting.count("max-findings", 5,
-            "At most this many relations are reported, the longest queues first.");
-
-    public static final SignalSpec QUEUED = SignalSpec.of("postgres.hot_rows.queued_sessions", "sessions",
-            "Sessions queued to lock a row held by another transaction.");
-    public static final SignalSpec TOP_RELATION = SignalSpec.of("postgres.hot_rows.top_relation_sessions", "sessions",
-            "Sessions queued on rows of the relations with the longest queues, by rank (names are in the findings).", "rank");
-    public static final SignalSpec HOTTEST_ROW = SignalSpec.of("postgres.hot_rows.hottest_row_sessions", "sessions",
-            "Sessions queued to lock the single most contended row.");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Rows that many sessions queue to lock at once, grouped by relation.")
-            .problems(Problem.PERFORMANCE_HOTSPOTS, Problem.RACE_CONDITION_INVENTORY, Problem.COUNTER_RACE)
-            .interval(Duration.ofSeconds(15))
-            .settings(WARNING, CRITICAL, FOR, MAX_FINDINGS)
-            .rule(SettingRule.notAbove(WARNING, CRITICAL))
-            .signals(QUEUED, TOP_RELATION, HOTTEST_ROW)
-            .build();
-
+public final class HotRowsDetector extends PostgresDetector implements HotRowsDetectorSpec {
     private static final SqlFile<QueuedRow> HOT_ROWS_SQL = SqlFile.load(HotRowsDetector.class, "hot-rows", QueuedRow.class);
     private static final int RANKS = 3;
 

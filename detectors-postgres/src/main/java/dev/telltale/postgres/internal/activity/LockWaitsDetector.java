@@ -2,13 +2,9 @@ package dev.telltale.postgres.internal.activity;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
-import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
@@ -38,54 +34,9 @@ import java.util.stream.Collectors;
  * old its transaction is, how many sessions queue behind it, on which relation, and the longest wait (exact
  * from {@code pg_locks.waitstart} on 14+). It also watches how full the shared lock table is.
  */
-public final class LockWaitsDetector extends PostgresDetector {
-    public static final String ID = "postgres.lock-waits";
-
-    public static final Setting<Duration> WARNING = Setting.duration("warning", Duration.ofMinutes(1),
-            "A session waiting this long behind a blocker raises a warning.");
-    public static final Setting<Duration> CRITICAL = Setting.duration("critical", Duration.ofMinutes(2),
-            "A session waiting this long behind a blocker is critical.");
-    public static final Setting<Long> BLOCKED_WARNING = Setting.count("blocked-sessions.warning", 10,
-            "This many sessions queued behind one blocker raise a warning even before anyone waited 'warning' long.");
-    public static final Setting<Duration> BLOCKED_MIN_WAIT = Setting.duration("blocked-sessions.min-wait", Duration.ofSeconds(5),
-            "The longest wait behind a blocker must reach this before 'blocked-sessions.warning' counts, so that "
-                    + "brief queues of a busy system stay quiet.");
-    public static final Setting<Double> LOCK_TABLE_WARNING = Setting.ratio("lock-table.warning", 0.5,
-            "Share of the shared lock table in use that raises a warning.");
-    public static final Setting<Double> LOCK_TABLE_CRITICAL = Setting.ratio("lock-table.critical", 0.8,
-            "Share of the shared lock table in use that is critical ('out of shared memory' comes next).");
-    public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
-            "How long a finding must hold before it fires (waits are already durations).");
-    public static final Setting<Long> MAX_FINDINGS = Setting.count("max-findings", 10,
-            "At most this many blocking chains are reported, the ones blocking the most sessions first.");
-
+public final class LockWaitsDetector extends PostgresDetector implements LockWaitsDetectorSpec {
     static final List<String> LOCK_TYPES = List.of("relation", "extend", "frozenid", "page", "tuple", "transactionid",
             "virtualxid", "spectoken", "object", "userlock", "advisory", "applytransaction", "other");
-
-    public static final SignalSpec WAITING = SignalSpec.of("postgres.locks.waiting_sessions", "sessions",
-            "Sessions waiting on a heavyweight lock.");
-    public static final SignalSpec WAITING_BY_TYPE = SignalSpec.of("postgres.locks.waiting_by_type", "sessions",
-            "Sessions waiting on a lock, by lock type.", "locktype");
-    public static final SignalSpec LONGEST_WAIT = SignalSpec.of("postgres.locks.longest_wait", "seconds",
-            "The longest current lock wait (exact on 14+, since query start on 13).");
-    public static final SignalSpec ROOT_BLOCKERS = SignalSpec.of("postgres.locks.root_blockers", "sessions",
-            "Sessions at the root of a blocking chain: holding a lock others wait for, not waiting themselves.");
-    public static final SignalSpec CHAIN_DEPTH = SignalSpec.of("postgres.locks.max_chain_depth", "sessions",
-            "Length of the longest blocking chain (1 when waiters wait directly on the root).");
-    public static final SignalSpec LOCK_TABLE = SignalSpec.of("postgres.locks.table_utilization", "ratio",
-            "Entries in the shared lock table over its size.");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Sessions waiting on locks, followed up to the root blocker of each chain, and how full the "
-                    + "shared lock table is.")
-            .problems(Problem.DATABASE_DEADLOCKS, Problem.CASCADING_FAILURES)
-            .interval(Duration.ofSeconds(15))
-            .settings(WARNING, CRITICAL, BLOCKED_WARNING, BLOCKED_MIN_WAIT, LOCK_TABLE_WARNING, LOCK_TABLE_CRITICAL,
-                    FOR, MAX_FINDINGS)
-            .rule(SettingRule.notAbove(WARNING, CRITICAL))
-            .rule(SettingRule.notAbove(LOCK_TABLE_WARNING, LOCK_TABLE_CRITICAL))
-            .signals(WAITING, WAITING_BY_TYPE, LONGEST_WAIT, ROOT_BLOCKERS, CHAIN_DEPTH, LOCK_TABLE)
-            .build();
 
     private static final SqlFile<Waiter> WAITS_SQL = SqlFile.load(LockWaitsDetector.class, "lock-waits", Waiter.class);
     private static final SqlFile<Blocker> BLOCKERS_SQL = SqlFile.load(LockWaitsDetector.class, "blocking-sessions",

@@ -2,13 +2,9 @@ package dev.telltale.postgres.internal.activity;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
-import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
@@ -36,68 +32,7 @@ import java.util.Set;
  * sessions waiting on a heavyweight lock: they are the victims of a chain that {@code postgres.lock-waits}
  * reports once, at its root (they still count in the gauges).
  */
-public final class LongRunningDetector extends PostgresDetector {
-    public static final String ID = "postgres.long-running";
-
-    public static final Setting<Duration> ACTIVE_WARNING = Setting.duration("active.warning", Duration.ofSeconds(60),
-            "An active query running this long raises a warning (PgHero's long_running_query_sec).")
-            .above(Duration.ZERO);
-    public static final Setting<Duration> ACTIVE_CRITICAL = Setting.duration("active.critical", Duration.ofMinutes(5),
-            "An active query running this long is critical.");
-    public static final Setting<Duration> CALLER_TIMEOUT = Setting.duration("caller-timeout", Duration.ZERO,
-            "The timeout of the applications' callers (HTTP clients, pools); a query still running past it is work "
-                    + "nobody waits for any more. 0s turns this check off.");
-    public static final Setting<Duration> IDLE_WARNING = Setting.duration("idle-in-transaction.warning", Duration.ofSeconds(30),
-            "A session idle inside a transaction this long (since it went idle) raises a warning.")
-            .above(Duration.ZERO);
-    public static final Setting<Duration> IDLE_CRITICAL = Setting.duration("idle-in-transaction.critical", Duration.ofMinutes(5),
-            "A session idle inside a transaction this long is critical.");
-    public static final Setting<Duration> TRANSACTION_WARNING = Setting.duration("transaction.warning", Duration.ofMinutes(5),
-            "A transaction open this long raises a warning: its snapshot holds back vacuum.")
-            .above(Duration.ZERO);
-    public static final Setting<Duration> TRANSACTION_CRITICAL = Setting.duration("transaction.critical", Duration.ofMinutes(30),
-            "A transaction open this long is critical.");
-    public static final Setting<Duration> PREPARED_WARNING = Setting.duration("prepared.warning", Duration.ofSeconds(1),
-            "A prepared (two-phase) transaction this old raises a warning (check_postgres prepared_txns).")
-            .above(Duration.ZERO);
-    public static final Setting<Duration> PREPARED_CRITICAL = Setting.duration("prepared.critical", Duration.ofSeconds(30),
-            "A prepared transaction this old is critical.");
-    public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
-            "How long a finding must hold before it fires (the thresholds are already durations).");
-    public static final Setting<Long> MAX_FINDINGS = Setting.count("max-findings", 10,
-            "At most this many sessions are reported per kind, the oldest first.");
-
-    public static final SignalSpec LONGEST_QUERY = SignalSpec.of("postgres.long_running.longest_query", "seconds",
-            "Age of the oldest active query of a client session.");
-    public static final SignalSpec LONGEST_IDLE = SignalSpec.of("postgres.long_running.longest_idle_in_transaction", "seconds",
-            "How long the session idle in transaction the longest has been idle.");
-    public static final SignalSpec LONGEST_TRANSACTION = SignalSpec.of("postgres.long_running.longest_transaction", "seconds",
-            "Age of the oldest open transaction of a client session.");
-    public static final SignalSpec OLDEST_XMIN_AGE = SignalSpec.of("postgres.long_running.oldest_xmin_age", "transactions",
-            "Transaction ids since the oldest snapshot held by a client session or prepared transaction (vacuum's horizon).");
-    public static final SignalSpec OLDEST_PREPARED = SignalSpec.of("postgres.long_running.oldest_prepared", "seconds",
-            "Age of the oldest prepared transaction.");
-    public static final SignalSpec PREPARED = SignalSpec.of("postgres.long_running.prepared_transactions", "transactions",
-            "Prepared transactions not yet committed or rolled back.");
-    public static final SignalSpec OVER_THRESHOLD = SignalSpec.of("postgres.long_running.sessions", "sessions",
-            "Client sessions past a warning threshold, by kind.", "kind");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Active queries, idle-in-transaction sessions, open transactions and prepared transactions "
-                    + "that have gone on too long.")
-            .problems(Problem.SLOW_QUERIES, Problem.TIMEOUT_DOMINO_EFFECT, Problem.CONNECTION_POOL_STARVATION,
-                    Problem.STORAGE_BLOAT, Problem.DISTRIBUTED_TRANSACTION)
-            .interval(Duration.ofSeconds(15))
-            .settings(ACTIVE_WARNING, ACTIVE_CRITICAL, CALLER_TIMEOUT, IDLE_WARNING, IDLE_CRITICAL,
-                    TRANSACTION_WARNING, TRANSACTION_CRITICAL, PREPARED_WARNING, PREPARED_CRITICAL, FOR, MAX_FINDINGS)
-            .rule(SettingRule.notAbove(ACTIVE_WARNING, ACTIVE_CRITICAL))
-            .rule(SettingRule.notAbove(IDLE_WARNING, IDLE_CRITICAL))
-            .rule(SettingRule.notAbove(TRANSACTION_WARNING, TRANSACTION_CRITICAL))
-            .rule(SettingRule.notAbove(PREPARED_WARNING, PREPARED_CRITICAL))
-            .signals(LONGEST_QUERY, LONGEST_IDLE, LONGEST_TRANSACTION, OLDEST_XMIN_AGE, OLDEST_PREPARED, PREPARED,
-                    OVER_THRESHOLD)
-            .build();
-
+public final class LongRunningDetector extends PostgresDetector implements LongRunningDetectorSpec {
     private static final SqlFile<Session> SESSIONS_SQL = SqlFile.load(LongRunningDetector.class, "long-running", Session.class);
     private static final SqlFile<Summary> SUMMARY_SQL = SqlFile.load(LongRunningDetector.class, "long-running-summary",
             Summary.class);

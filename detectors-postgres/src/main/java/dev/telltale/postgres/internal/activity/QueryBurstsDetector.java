@@ -2,12 +2,8 @@ package dev.telltale.postgres.internal.activity;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
-import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
@@ -16,7 +12,6 @@ import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
 import dev.telltale.postgres.internal.Words;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -26,33 +21,7 @@ import java.util.Map;
  * retry storm. Statements are grouped by {@code query_id} on 14+ when the server computes it, else by
  * their text with literals replaced; the grouping happens in the server, so only the bursts come back.
  */
-public final class QueryBurstsDetector extends PostgresDetector {
-    public static final String ID = "postgres.query-bursts";
-
-    public static final Setting<Long> WARNING = Setting.count("warning", 10,
-            "Sessions running the same statement at once that raise a warning.").atLeast(2L);
-    public static final Setting<Long> CRITICAL = Setting.count("critical", 50,
-            "Sessions running the same statement at once that are critical.");
-    public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
-            "How long a burst must hold before the finding fires; herds are short, so the default is at once.");
-    public static final Setting<Long> MAX_FINDINGS = Setting.count("max-findings", 5,
-            "At most this many statements are reported, the largest bursts first.");
-
-    public static final SignalSpec LARGEST = SignalSpec.of("postgres.query_bursts.largest", "sessions",
-            "Sessions running the most common active statement (counted when at least 2).");
-    public static final SignalSpec BURSTS = SignalSpec.of("postgres.query_bursts.statements", "statements",
-            "Statements run by at least 'warning' sessions at once.");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Many sessions running the same statement at the same moment, the signature of a thundering "
-                    + "herd or a retry storm.")
-            .problems(Problem.THUNDERING_HERD)
-            .interval(Duration.ofSeconds(10))
-            .settings(WARNING, CRITICAL, FOR, MAX_FINDINGS)
-            .rule(SettingRule.notAbove(WARNING, CRITICAL))
-            .signals(LARGEST, BURSTS)
-            .build();
-
+public final class QueryBurstsDetector extends PostgresDetector implements QueryBurstsDetectorSpec {
     private static final SqlFile<Burst> SQL = SqlFile.load(QueryBurstsDetector.class, "query-bursts", Burst.class);
 
     public QueryBurstsDetector(PostgresTarget target) {

@@ -2,12 +2,8 @@ package dev.telltale.postgres.internal.replication;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
-import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
@@ -26,52 +22,7 @@ import java.util.Set;
  * primary is not lag); on both, replication slots that are inactive, retain too much WAL, or whose WAL is
  * about to be or already removed ({@code wal_status} unreserved / lost).
  */
-public final class PostgresReplicationDetector extends PostgresDetector {
-    public static final String ID = "postgres.replication";
-
-    public static final Setting<Duration> LAG_WARNING = Setting.duration("lag.warning", Duration.ofSeconds(1),
-            "Replay lag (time) for a warning.");
-    public static final Setting<Duration> LAG_CRITICAL = Setting.duration("lag.critical", Duration.ofSeconds(5),
-            "Replay lag (time) for a critical finding.");
-    public static final Setting<Long> LAG_BYTES_WARNING = Setting.bytes("lag.bytes-warning", 64L * 1024 * 1024,
-            "WAL not yet replayed by a standby, in bytes, for a warning.");
-    public static final Setting<Long> LAG_BYTES_CRITICAL = Setting.bytes("lag.bytes-critical", 1024L * 1024 * 1024,
-            "WAL not yet replayed by a standby, in bytes, for a critical finding.");
-    public static final Setting<Long> SLOT_RETAINED = Setting.bytes("slot.retained-warning", 1024L * 1024 * 1024,
-            "WAL kept on disk by one replication slot for a warning.");
-    public static final Setting<Duration> SLOT_INACTIVE_FOR = Setting.duration("slot.inactive-for", Duration.ofMinutes(10),
-            "How long a slot must stay without consumer before it is reported.");
-    public static final Setting<Duration> FOR = Setting.duration("for", Duration.ZERO,
-            "How long lag must hold before it fires.");
-
-    public static final SignalSpec LAG_SECONDS = SignalSpec.of("postgres.replication.lag.time", "seconds",
-            "replay lag of each standby, seen from the primary (0 when it has replayed everything)", "standby");
-    public static final SignalSpec LAG_BYTES = SignalSpec.of("postgres.replication.lag.bytes", "bytes",
-            "WAL not yet replayed by each standby, seen from the primary", "standby");
-    public static final SignalSpec STANDBYS = SignalSpec.of("postgres.replication.standbys", "standbys",
-            "standbys connected to this primary");
-    public static final SignalSpec REPLAY_DELAY = SignalSpec.of("postgres.replication.replay.delay", "seconds",
-            "on a standby: age of the last replayed transaction while WAL is pending, 0 when caught up");
-    public static final SignalSpec REPLAY_PENDING = SignalSpec.of("postgres.replication.replay.pending", "bytes",
-            "on a standby: WAL received but not replayed yet");
-    public static final SignalSpec SLOT_RETAINED_MAX = SignalSpec.of("postgres.replication.slots.retained.max", "bytes",
-            "the most WAL kept by one replication slot");
-    public static final SignalSpec SLOTS_INACTIVE = SignalSpec.of("postgres.replication.slots.inactive", "slots",
-            "replication slots without a consumer");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Standby lag in bytes and time on a primary, pending replay on a standby, and replication "
-                    + "slots that are inactive or retain too much WAL.")
-            .problems(Problem.STALE_READ_AFTER_WRITE, Problem.STORAGE_BLOAT)
-            .interval(Duration.ofSeconds(30))
-            .settings(LAG_WARNING, LAG_CRITICAL, LAG_BYTES_WARNING, LAG_BYTES_CRITICAL, SLOT_RETAINED,
-                    SLOT_INACTIVE_FOR, FOR)
-            .rule(SettingRule.notAbove(LAG_WARNING, LAG_CRITICAL))
-            .rule(SettingRule.notAbove(LAG_BYTES_WARNING, LAG_BYTES_CRITICAL))
-            .signals(LAG_SECONDS, LAG_BYTES, STANDBYS, REPLAY_DELAY, REPLAY_PENDING, SLOT_RETAINED_MAX,
-                    SLOTS_INACTIVE)
-            .build();
-
+public final class PostgresReplicationDetector extends PostgresDetector implements PostgresReplicationDetectorSpec {
     private static final SqlFile<Boolean> ROLE = SqlFile.load(PostgresReplicationDetector.class, "role", Boolean.class);
     private static final SqlFile<Standby> STANDBYS_SQL = SqlFile.load(PostgresReplicationDetector.class, "standbys", Standby.class);
     private static final SqlFile<Delay> DELAY = SqlFile.load(PostgresReplicationDetector.class, "standby-delay", Delay.class);

@@ -1,15 +1,12 @@
 package dev.telltale.postgres.internal.replication;
 
+import dev.telltale.core.AbstractDetector;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectionSkippedException;
-import dev.telltale.core.Detector;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.PostgresTargetAccess;
 import dev.telltale.postgres.internal.SqlFile;
@@ -21,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -34,29 +30,7 @@ import java.util.stream.Collectors;
  * its own connection; one that cannot be reached is reported in the evidence, and the run fails only when
  * none answers.
  */
-public final class PostgresTopologyDetector implements Detector {
-    public static final String ID = "postgres.topology";
-
-    public static final Setting<Duration> TIMELINE_REMEMBER = Setting.duration("timeline.remember", Duration.ofMinutes(10),
-            "How long a timeline change stays reported after it was seen.");
-
-    public static final SignalSpec PRIMARIES = SignalSpec.of("postgres.topology.primaries", "servers",
-            "servers not in recovery in the lineage with the most (more than one is split-brain)");
-    public static final SignalSpec REACHABLE = SignalSpec.of("postgres.topology.reachable", "servers",
-            "endpoints that answered");
-    public static final SignalSpec LINEAGES = SignalSpec.of("postgres.topology.lineages", "clusters",
-            "distinct system identifiers among the servers that answered (one that could not be read counts alone)");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Several endpoints asked at once whether they are in recovery: more than one primary among "
-                    + "servers of one lineage (system identifier) is split-brain, and a changed timeline is a "
-                    + "promotion or failover.")
-            .problems(Problem.SPLIT_BRAIN)
-            .interval(Duration.ofSeconds(15))
-            .settings(TIMELINE_REMEMBER)
-            .signals(PRIMARIES, REACHABLE, LINEAGES)
-            .build();
-
+public final class PostgresTopologyDetector extends AbstractDetector implements PostgresTopologyDetectorSpec {
     private static final SqlFile<Row> TOPOLOGY = SqlFile.load(PostgresTopologyDetector.class, "topology", Row.class);
     private static final SqlFile<Row> TOPOLOGY_BASIC = SqlFile.load(PostgresTopologyDetector.class, "topology-basic", Row.class);
 
@@ -64,7 +38,6 @@ public final class PostgresTopologyDetector implements Detector {
                        Optional<String> serverAddr, Optional<Integer> serverPort, long startedMicros) {
     }
 
-    private final String name;
     private final List<PostgresTarget> targets;
     private final Map<String, Long> timelines = new HashMap<>();
     private final Map<String, TimelineChange> changes = new HashMap<>();
@@ -111,21 +84,11 @@ public final class PostgresTopologyDetector implements Detector {
      * @param targets two or more endpoints; only those that share a system identifier are compared
      */
     public PostgresTopologyDetector(String name, List<PostgresTarget> targets) {
-        this.name = Objects.requireNonNull(name, "name");
+        super(SPEC, name);
         this.targets = List.copyOf(targets);
         if (this.targets.size() < 2) {
             throw new IllegalArgumentException("topology '" + name + "' needs at least two endpoints, got " + this.targets.size());
         }
-    }
-
-    @Override
-    public DetectorSpec spec() {
-        return SPEC;
-    }
-
-    @Override
-    public String target() {
-        return name;
     }
 
     @Override
@@ -142,7 +105,7 @@ public final class PostgresTopologyDetector implements Detector {
             }
         }
         if (answered.isEmpty()) {
-            throw new IllegalStateException("no endpoint of topology '" + name + "' answered: " + failed);
+            throw new IllegalStateException("no endpoint of topology '" + target() + "' answered: " + failed);
         }
         // one server reached through several targets (two databases of it) is one endpoint
         Map<String, List<Endpoint>> byServer = answered.stream()
@@ -256,6 +219,6 @@ public final class PostgresTopologyDetector implements Detector {
 
     @Override
     public String toString() {
-        return ID + "@" + name;
+        return ID + "@" + target();
     }
 }

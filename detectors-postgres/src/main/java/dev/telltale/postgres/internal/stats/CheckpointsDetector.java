@@ -2,17 +2,13 @@ package dev.telltale.postgres.internal.stats;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
 
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 
@@ -25,32 +21,7 @@ import java.util.Optional;
  * bytes are written, which bounds how many of the requested ones it can have forced. The rest were
  * requested (CHECKPOINT, CREATE DATABASE, a base backup) and say nothing about max_wal_size.
  */
-public final class CheckpointsDetector extends PostgresDetector {
-    public static final String ID = "postgres.checkpoints";
-
-    public static final Setting<Double> WARNING = Setting.ratio("warning", 0.5,
-            "Share of checkpoints in the window forced by WAL volume above which a warning is raised (mixin: timed "
-                    + "< 50 %).");
-    public static final Setting<Long> MIN_CHECKPOINTS = Setting.count("min-checkpoints", 3,
-            "Checkpoints in the window needed before the share is judged.");
-
-    public static final SignalSpec COUNT = SignalSpec.of("postgres.checkpoints.window", "checkpoints",
-            "checkpoints between the last two runs, by kind (timed, requested, and wal: the requested ones the WAL "
-                    + "written can have forced, at most)", "kind");
-    public static final SignalSpec BUFFERS = SignalSpec.of("postgres.checkpoints.buffers", "buffers",
-            "buffers written by checkpoints between the last two runs");
-    public static final SignalSpec WAL = SignalSpec.of("postgres.checkpoints.wal", "bytes",
-            "WAL written between the last two runs");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Checkpoints forced by WAL volume rather than by time between two runs, told apart from "
-                    + "requested ones by the WAL written.")
-            .problems(Problem.WRITE_AMPLIFICATION)
-            .interval(Duration.ofMinutes(5))
-            .settings(WARNING, MIN_CHECKPOINTS)
-            .signals(COUNT, BUFFERS, WAL)
-            .build();
-
+public final class CheckpointsDetector extends PostgresDetector implements CheckpointsDetectorSpec {
     private static final SqlFile<Counters> CHECKPOINTS = SqlFile.load(CheckpointsDetector.class, "checkpoints", Counters.class);
 
     private record Counters(long timed, long requested, long buffers, Optional<OffsetDateTime> reset, String maxWal,

@@ -2,52 +2,21 @@ package dev.telltale.postgres.internal.stats;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
-import dev.telltale.postgres.internal.PostgresDetector;
-import dev.telltale.postgres.internal.ReadOnlyTx;
-
-import java.time.Duration;
 
 /**
  * {@code postgres.checksums}: new data-page checksum failures since the last run (critical: storage returned
  * corrupted bytes). A cluster without checksums gets one INFO finding, since corruption would go unseen.
  */
-public final class ChecksumsDetector extends PostgresDetector {
-    public static final String ID = "postgres.checksums";
-
-    public static final Setting<String> DATABASE = Setting.text("database", "all",
-            "Database watched: 'all' (default: a failure anywhere matters), 'current' (the target's own), or a name.");
-
-    public static final SignalSpec FAILURES = SignalSpec.of("postgres.checksums.failures", "failures",
-            "checksum failures reported between the last two runs");
-    public static final SignalSpec ENABLED = SignalSpec.of("postgres.checksums.enabled", "flag",
-            "1 when the cluster verifies data-page checksums");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("New data-page checksum failures since the last run, and whether the cluster verifies "
-                    + "checksums at all.")
-            .problems(Problem.SILENT_DATA_CORRUPTION)
-            .interval(Duration.ofMinutes(5))
-            .settings(DATABASE)
-            .signals(FAILURES, ENABLED)
-            .build();
-
-    private DatabaseCounters previous;
-
+public final class ChecksumsDetector extends DatabaseDeltaDetector implements ChecksumsDetectorSpec {
     public ChecksumsDetector(PostgresTarget target) {
-        super(target, SPEC);
+        super(target, SPEC, DATABASE);
     }
 
     @Override
-    protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
-        DatabaseCounters now = DatabaseCounters.read(tx, StatsSupport.watchedDatabase(ID, DATABASE, ctx, tx));
-        DatabaseCounters before = previous;
-        previous = now;
+    protected Detection judge(DetectionContext ctx, DatabaseCounters before, DatabaseCounters now, String db) {
         Detection.Builder out = Detection.builder().signal(ENABLED, now.checksumsOn() ? 1 : 0);
         if (!now.checksumsOn()) {
             out.finding(ctx.finding(Problem.SILENT_DATA_CORRUPTION, Severity.INFO, "data checksums")

@@ -2,17 +2,13 @@ package dev.telltale.postgres.internal.stats;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -25,51 +21,7 @@ import java.util.Map;
  * by sequential scans, heavily updated tables whose updates are rarely HOT (each one rewrites every index),
  * and skew across the partitions of one partitioned table.
  */
-public final class HotTablesDetector extends PostgresDetector {
-    public static final String ID = "postgres.hot-tables";
-
-    public static final Setting<Long> SEQ_MIN_SIZE = Setting.bytes("seq-scan.min-size", 10L * 1024 * 1024,
-            "Tables smaller than this are not reported for sequential scans (pgwatch: 10 MB).");
-    public static final Setting<Long> SEQ_ROWS = Setting.count("seq-scan.rows", 1_000_000,
-            "Rows read by sequential scans of one table in the window for a finding.");
-    public static final Setting<Double> SEQ_SHARE = Setting.ratio("seq-scan.share", 0.5,
-            "Share of the table's rows read by sequential scans (vs index fetches) for a finding.");
-    public static final Setting<Long> HOT_MIN_UPDATES = Setting.count("hot.min-updates", 10_000,
-            "Updates of one table in the window before its HOT ratio is judged.");
-    public static final Setting<Double> HOT_RATIO = Setting.ratio("hot.ratio", 0.2,
-            "HOT-update share below which a heavily updated table is reported (info).");
-    public static final Setting<Long> PARTITIONS_MIN = Setting.count("partitions.min", 5,
-            "Partitions a table needs before skew across them is judged.");
-    public static final Setting<Double> PARTITIONS_FACTOR = Setting.number("partitions.factor", 3.0,
-            "The hottest partition's activity above this multiple of the mean is skew.");
-    public static final Setting<Double> PARTITIONS_SHARE = Setting.ratio("partitions.share", 0.2,
-            "The hottest partition must also take at least this share of the partitioned table's activity.");
-    public static final Setting<Long> PARTITIONS_MIN_ROWS = Setting.count("partitions.min-rows", 10_000,
-            "Rows read or written across the partitions in the window before skew is judged.");
-    public static final Setting<Long> TOP = Setting.count("top", 5, "How many tables the ranked gauges publish.");
-
-    public static final SignalSpec WRITE_SHARE = SignalSpec.of("postgres.tables.writes.share.top", "ratio",
-            "share of the database's row writes in the window taken by the most written tables, by rank", "rank");
-    public static final SignalSpec READ_SHARE = SignalSpec.of("postgres.tables.reads.share.top", "ratio",
-            "share of the database's row reads in the window taken by the most read tables, by rank", "rank");
-    public static final SignalSpec SEQ_ROWS_TOP = SignalSpec.of("postgres.tables.seq.rows.top", "rows",
-            "rows read by sequential scans in the window, for the tables with the most, by rank", "rank");
-    public static final SignalSpec WRITES = SignalSpec.of("postgres.tables.writes", "rows",
-            "row writes (insert, update, delete) in the database in the window");
-    public static final SignalSpec SKEW = SignalSpec.of("postgres.partitions.skew.max", "ratio",
-            "the largest hottest-partition-to-mean activity ratio among partitioned tables");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Per-table activity between runs: the most written and read tables, large tables read by "
-                    + "sequential scans, rarely HOT updates and skew across partitions.")
-            .problems(Problem.PERFORMANCE_HOTSPOTS, Problem.SCALABILITY_HOTSPOTS, Problem.HOT_PARTITION,
-                    Problem.SLOW_QUERIES, Problem.WRITE_AMPLIFICATION)
-            .interval(Duration.ofMinutes(5))
-            .settings(SEQ_MIN_SIZE, SEQ_ROWS, SEQ_SHARE, HOT_MIN_UPDATES, HOT_RATIO, PARTITIONS_MIN,
-                    PARTITIONS_FACTOR, PARTITIONS_SHARE, PARTITIONS_MIN_ROWS, TOP)
-            .signals(WRITE_SHARE, READ_SHARE, SEQ_ROWS_TOP, WRITES, SKEW)
-            .build();
-
+public final class HotTablesDetector extends PostgresDetector implements HotTablesDetectorSpec {
     private static final SqlFile<Row> ACTIVITY = SqlFile.load(HotTablesDetector.class, "table-activity", Row.class);
 
     private record Row(long relid, String schema, String table, long seqScan, long seqTupRead, long idxScan,

@@ -2,11 +2,8 @@ package dev.telltale.postgres.internal.stats;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
@@ -25,39 +22,7 @@ import java.util.Optional;
  * prefix-redundant duplicates, invalid indexes (not while a concurrent build runs), and tables with too many
  * indexes that are heavily written (every write updates each index). Covers the connected database.
  */
-public final class IndexesDetector extends PostgresDetector {
-    public static final String ID = "postgres.indexes";
-
-    public static final Setting<Long> UNUSED_MIN_SIZE = Setting.bytes("unused.min-size", 10L * 1024 * 1024,
-            "An unused index smaller than this is not reported (PgHero: 10 MB).");
-    public static final Setting<Duration> UNUSED_MIN_STATS_AGE = Setting.duration("unused.min-stats-age", Duration.ofDays(7),
-            "Statistics younger than this (a recent reset or restore) cannot prove an index unused.");
-    public static final Setting<Long> TOO_MANY = Setting.count("too-many.indexes", 8,
-            "A table with more indexes than this is reported when it is heavily written.");
-    public static final Setting<Long> TOO_MANY_WRITES = Setting.count("too-many.writes", 10_000,
-            "Row writes (insert, update, delete) in the window for a table to count as heavily written.");
-    public static final Setting<Long> LIMIT = Setting.count("limit", 200,
-            "Most indexes examined per kind and run.").atLeast(1L);
-    public static final Setting<Long> TOP = Setting.count("top", 5,
-            "How many unused indexes the ranked gauge publishes.");
-
-    public static final SignalSpec COUNT = SignalSpec.of("postgres.indexes.flagged", "indexes",
-            "indexes reported in the last run, by kind (unused, duplicate, invalid)", "kind");
-    public static final SignalSpec WASTED = SignalSpec.of("postgres.indexes.wasted", "bytes",
-            "bytes taken by unused and duplicate indexes that were reported");
-    public static final SignalSpec TOP_UNUSED = SignalSpec.of("postgres.indexes.unused.top", "bytes",
-            "size of the largest unused indexes, by rank", "rank");
-    public static final SignalSpec MOST_INDEXES = SignalSpec.of("postgres.indexes.per.table.max", "indexes",
-            "the most indexes on one heavily written table");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Unused, duplicate and invalid indexes, and heavily written tables with too many indexes.")
-            .problems(Problem.UNUSED_INDEXES, Problem.WRITE_AMPLIFICATION)
-            .interval(Duration.ofHours(1))
-            .settings(UNUSED_MIN_SIZE, UNUSED_MIN_STATS_AGE, TOO_MANY, TOO_MANY_WRITES, LIMIT, TOP)
-            .signals(COUNT, WASTED, TOP_UNUSED, MOST_INDEXES)
-            .build();
-
+public final class IndexesDetector extends PostgresDetector implements IndexesDetectorSpec {
     private static final SqlFile<Candidate> CANDIDATES = SqlFile.load(IndexesDetector.class, "index-candidates", Candidate.class);
     private static final SqlFile<IndexCount> COUNTS = SqlFile.load(IndexesDetector.class, "index-counts", IndexCount.class);
     private static final SqlFile<Double> STATS_AGE = SqlFile.load(IndexesDetector.class, "stats-age", Double.class);

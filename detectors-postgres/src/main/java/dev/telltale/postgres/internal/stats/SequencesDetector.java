@@ -2,12 +2,8 @@ package dev.telltale.postgres.internal.stats;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
-import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
@@ -31,38 +27,7 @@ import java.util.Map;
  * raises the severity; the share used still counts while no rate is known. Sequences never called
  * ({@code last_value} null) are judged from their start value.
  */
-public final class SequencesDetector extends PostgresDetector {
-    public static final String ID = "postgres.sequences";
-
-    public static final Setting<Double> WARNING = Setting.ratio("warning", 0.85,
-            "Share of the range used for a warning (check_postgres: 85 %).");
-    public static final Setting<Double> CRITICAL = Setting.ratio("critical", 0.95,
-            "Share of the range used for a critical finding.");
-    public static final Setting<Duration> TIME_LEFT_WARNING = Setting.duration("time-left.warning", Duration.ofDays(30),
-            "A sequence that, at the rate it advanced since the last run, runs out within this time raises a warning.")
-            .above(Duration.ZERO);
-    public static final Setting<Duration> TIME_LEFT_CRITICAL = Setting.duration("time-left.critical", Duration.ofDays(7),
-            "A sequence that runs out within this time at its recent rate is critical.")
-            .above(Duration.ZERO);
-    public static final Setting<Long> LIMIT = Setting.count("limit", 100,
-            "Most sequences examined per run (the fullest first).")
-            .atLeast(1L);
-    public static final Setting<Long> TOP = Setting.count("top", 5, "How many sequences the ranked gauge publishes.");
-
-    public static final SignalSpec TOP_USED = SignalSpec.of("postgres.sequences.used.top", "ratio",
-            "share of its range used by the fullest sequences, by rank", "rank");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Sequences close to the end of their range, measured against the type of the column they "
-                    + "feed, by the values and calls left at their recent rate.")
-            .problems(Problem.SILENT_DATA_CORRUPTION)
-            .interval(Duration.ofHours(1))
-            .settings(WARNING, CRITICAL, TIME_LEFT_WARNING, TIME_LEFT_CRITICAL, LIMIT, TOP)
-            .rule(SettingRule.notAbove(WARNING, CRITICAL))
-            .rule(SettingRule.notAbove(TIME_LEFT_CRITICAL, TIME_LEFT_WARNING))
-            .signals(TOP_USED)
-            .build();
-
+public final class SequencesDetector extends PostgresDetector implements SequencesDetectorSpec {
     private static final SqlFile<Row> SEQUENCES = SqlFile.load(SequencesDetector.class, "sequences", Row.class);
 
     private record Row(long oid, String schema, String sequence, BigDecimal lastValue, BigDecimal nextValue,

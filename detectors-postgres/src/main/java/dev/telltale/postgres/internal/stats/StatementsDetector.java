@@ -3,18 +3,15 @@ package dev.telltale.postgres.internal.stats;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectionSkippedException;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
-import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.QueryText;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.ServerProbe;
 import dev.telltale.postgres.internal.SqlFile;
+import dev.telltale.postgres.internal.Words;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -30,79 +27,16 @@ import java.util.Set;
 /**
  * {@code postgres.statements}: per-statement deltas of {@code pg_stat_statements} between runs. Reports slow
  * statements (PgHero's 20 ms mean over 100 calls), regressions against the statement's own baseline, the N+1
- * signature (calls per committed transaction jumped, about one row per call, low mean) and temp-file spills.
- * Counters are read without query text; text is fetched only for the statements reported. Statistics are
- * never reset: a reset (pg_stat_statements_info on 14+, or a counter going down) restarts the deltas.
+ * fan-out signature ({@link FanOut}: a lookup whose calls track the rows another statement returned) and
+ * temp-file spills. Counters are read without query text; text is fetched only for the statements reported and
+ * for the few pairs whose counters show a fan-out (their shape is judged on it, {@link StatementShape}), and is
+ * remembered per statement. Statistics are never reset: a reset (pg_stat_statements_info on 14+, or a counter
+ * going down) restarts the deltas.
  */
-public final class StatementsDetector extends PostgresDetector {
-    public static final String ID = "postgres.statements";
-
-    public static final Setting<String> DATABASE = Setting.text("database", "current",
-            "Database whose statements are watched: 'current' (the target's own database), 'all', or a database name.");
-    public static final Setting<Duration> SLOW_MEAN = Setting.duration("slow.mean", Duration.ofMillis(20),
-            "Mean time per call in the window at which a statement is slow (PgHero's default).");
-    public static final Setting<Long> SLOW_CALLS = Setting.count("slow.calls", 100,
-            "Calls in the window a statement needs before it can be called slow.");
-    public static final Setting<Double> REGRESSION_FACTOR = Setting.number("regression.factor", 3.0,
-            "Mean time above this multiple of the statement's own baseline is a regression (warning).")
-            .above(0.0);
-    public static final Setting<Double> REGRESSION_CRITICAL = Setting.number("regression.critical-factor", 10.0,
-            "Mean time above this multiple of the baseline is a critical regression.")
-            .above(0.0);
-    public static final Setting<Long> REGRESSION_CALLS = Setting.count("regression.calls", 100,
-            "Calls needed in the window, and in the baseline, before a regression is judged.");
-    public static final Setting<Duration> REGRESSION_MIN_MEAN = Setting.duration("regression.min-mean", Duration.ofMillis(2),
-            "A regressed mean below this is ignored (a 0.01 ms lookup becoming 0.05 ms hurts nobody).");
-    public static final Setting<Double> NPLUS1_CALLS_PER_TX = Setting.number("n-plus-one.calls-per-transaction", 10.0,
-            "Calls of one statement per committed transaction of its database at which it looks like an N+1 loop.")
-            .above(0.0);
-    public static final Setting<Double> NPLUS1_CRITICAL = Setting.number("n-plus-one.critical-calls-per-transaction", 50.0,
-            "Calls per committed transaction at which the N+1 signature is critical.")
-            .above(0.0);
-    public static final Setting<Double> NPLUS1_JUMP = Setting.number("n-plus-one.jump", 3.0,
-            "When the statement has a baseline, calls per transaction must exceed this multiple of it.")
-            .above(0.0);
-    public static final Setting<Double> NPLUS1_ROWS_PER_CALL = Setting.number("n-plus-one.rows-per-call", 1.5,
-            "Most rows per call for the N+1 signature (single-row lookups).")
-            .above(0.0);
-    public static final Setting<Duration> NPLUS1_MAX_MEAN = Setting.duration("n-plus-one.max-mean", Duration.ofMillis(5),
-            "Most mean time per call for the N+1 signature (cheap lookups, many of them).");
-    public static final Setting<Long> NPLUS1_CALLS = Setting.count("n-plus-one.calls", 200,
-            "Calls in the window a statement needs before its N+1 signature is judged.");
-    public static final Setting<Long> TEMP_BYTES = Setting.bytes("temp-spill.bytes", 64L * 1024 * 1024,
-            "Temp-file bytes written by one statement in the window at which it is reported.");
-    public static final Setting<Long> TOP = Setting.count("top", 5, "How many statements the ranked gauges publish.");
-    public static final Setting<Long> TEXT_LENGTH = Setting.count("text-length", 300,
-            "Characters of query text kept in a finding's evidence.").atLeast(20L).atMost(10_000L);
-
-    public static final SignalSpec WINDOW_CALLS = SignalSpec.of("postgres.statements.window.calls", "calls",
-            "calls of all watched statements between the last two runs");
-    public static final SignalSpec TRACKED = SignalSpec.of("postgres.statements.tracked", "statements",
-            "statements (database and queryid) seen in pg_stat_statements for the watched database");
-    public static final SignalSpec TOP_MEAN = SignalSpec.of("postgres.statements.top.mean", "seconds",
-            "mean time per call in the window of the statements with the highest mean (enough calls), by rank", "rank");
-    public static final SignalSpec TOP_CALLS_PER_TX = SignalSpec.of("postgres.statements.top.calls.per.transaction",
-            "calls", "calls per committed transaction in the window of the most repeated statements, by rank", "rank");
-    public static final SignalSpec FLAGGED = SignalSpec.of("postgres.statements.flagged", "statements",
-            "statements reported in the last run, by kind (slow, regression, n_plus_one, temp_spill)", "kind");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Per-statement deltas of pg_stat_statements between runs: slow statements, regressions "
-                    + "against their own baseline, the N+1 signature and temp-file spills.")
-            .problems(Problem.SLOW_QUERIES, Problem.N_PLUS_ONE_QUERY)
-            .interval(Duration.ofMinutes(1))
-            .settings(DATABASE, SLOW_MEAN, SLOW_CALLS, REGRESSION_FACTOR, REGRESSION_CRITICAL, REGRESSION_CALLS,
-                    REGRESSION_MIN_MEAN, NPLUS1_CALLS_PER_TX, NPLUS1_CRITICAL, NPLUS1_JUMP, NPLUS1_ROWS_PER_CALL,
-                    NPLUS1_MAX_MEAN, NPLUS1_CALLS, TEMP_BYTES, TOP, TEXT_LENGTH)
-            .rule(SettingRule.notAbove(REGRESSION_FACTOR, REGRESSION_CRITICAL))
-            .rule(SettingRule.notAbove(NPLUS1_CALLS_PER_TX, NPLUS1_CRITICAL))
-            .signals(WINDOW_CALLS, TRACKED, TOP_MEAN, TOP_CALLS_PER_TX, FLAGGED)
-            .build();
-
+public final class StatementsDetector extends PostgresDetector implements StatementsDetectorSpec {
     private static final SqlFile<Row> COUNTERS = SqlFile.load(StatementsDetector.class, "statements", Row.class);
     private static final SqlFile<Row> COUNTERS_LEGACY = SqlFile.load(StatementsDetector.class, "statements-legacy", Row.class);
     private static final SqlFile<Instant> INFO = SqlFile.load(StatementsDetector.class, "statements-info", Instant.class);
-    private static final SqlFile<Long> COMMITS = SqlFile.load(StatementsDetector.class, "statements-commits", Long.class);
     private static final SqlFile<Text> TEXT = SqlFile.load(StatementsDetector.class, "statements-text", Text.class);
 
     /** One statement's cumulative counters. */
@@ -119,6 +53,13 @@ public final class StatementsDetector extends PostgresDetector {
 
     private Snapshot previous;
     private final Map<Key, Baseline> baselines = new HashMap<>();
+    /** Statement text (as read, cut at {@link #SHAPE_LENGTH}) by queryid, for the statements looked at so far. */
+    private final Map<Long, String> texts = new HashMap<>();
+
+    /** Text read to judge a statement's shape: past the column list of an ORM's SELECT, to its WHERE. */
+    private static final int SHAPE_LENGTH = 2000;
+    /** Statements whose text one run reads at most. */
+    private static final int TEXTS_PER_RUN = 50;
 
     public StatementsDetector(PostgresTarget target) {
         super(target, SPEC);
@@ -130,18 +71,17 @@ public final class StatementsDetector extends PostgresDetector {
     record Counters(long calls, double totalMs, long rows, long tempBlocks) {
     }
 
-    private record Snapshot(long dbid, Instant at, Optional<Instant> statsReset, long commits, Map<Key, Counters> rows) {
+    private record Snapshot(long dbid, Instant at, Optional<Instant> statsReset, Map<Key, Counters> rows) {
     }
 
     /** What a statement usually costs, learned from windows in which it was not reported. */
     private static final class Baseline {
         double meanMs;
         long calls;
-        double callsPerTx = -1;
     }
 
     /** One statement's window. */
-    record Delta(Key key, long calls, double totalMs, long rows, long tempBytes, double callsPerTx) {
+    record Delta(Key key, long calls, double totalMs, long rows, long tempBytes) {
         double meanMs() {
             return calls == 0 ? 0 : totalMs / calls;
         }
@@ -181,20 +121,21 @@ public final class StatementsDetector extends PostgresDetector {
         }
         read.forEach(e -> rows.put(e.getKey(), e.getValue()));
         Optional<Instant> statsReset = hasInfo ? tx.first(INFO, Map.of()) : Optional.empty();
-        long commits = tx.one(COMMITS, Map.of("dbid", dbid));
-        Snapshot now = new Snapshot(dbid, ctx.now(), statsReset, commits, rows);
+        Snapshot now = new Snapshot(dbid, ctx.now(), statsReset, rows);
 
         Detection.Builder out = Detection.builder();
         out.signal(TRACKED, rows.size());
         Snapshot before = previous;
         previous = now;
-        if (before == null || before.dbid != dbid || !before.statsReset.equals(statsReset) || commits < before.commits) {
+        Set<Long> present = new java.util.HashSet<>();
+        rows.keySet().forEach(k -> present.add(k.queryid()));
+        texts.keySet().retainAll(present);
+        if (before == null || before.dbid != dbid || !before.statsReset.equals(statsReset)) {
             // first look, another database, or a reset: this run is the new starting point
             baselines.keySet().retainAll(rows.keySet());
             return out.build();
         }
 
-        long commitDelta = commits - before.commits;
         List<Delta> deltas = new ArrayList<>();
         long windowCalls = 0;
         for (Map.Entry<Key, Counters> e : rows.entrySet()) {
@@ -210,29 +151,38 @@ public final class StatementsDetector extends PostgresDetector {
             }
             windowCalls += calls;
             deltas.add(new Delta(e.getKey(), calls, Math.max(0, is.totalMs - was.totalMs), Math.max(0, is.rows - was.rows),
-                    Math.max(0, is.tempBlocks - was.tempBlocks) * BLOCK,
-                    commitDelta > 0 ? (double) calls / commitDelta : 0));
+                    Math.max(0, is.tempBlocks - was.tempBlocks) * BLOCK));
         }
         out.signal(WINDOW_CALLS, windowCalls);
         publishTops(ctx, out, deltas);
 
+        List<FanOut.Pair> loops = loops(ctx, tx, deltas);
         List<Verdict> verdicts = judge(ctx, deltas);
-        learn(deltas, verdicts);
+        learn(deltas, verdicts, loops);
         baselines.keySet().retainAll(rows.keySet());
 
-        Map<Long, String> texts = verdicts.isEmpty() ? Map.of() : texts(ctx, tx, verdicts);
+        read(ctx, tx, verdicts.stream().map(v -> v.delta.key.queryid).toList());
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (String kind : List.of("slow", "regression", "n_plus_one", "temp_spill")) {
             counts.put(kind, 0);
         }
+        Duration window = Duration.between(before.at, now.at);
+        int len = (int) (long) ctx.setting(TEXT_LENGTH);
         for (Verdict v : verdicts) {
             String text = texts.getOrDefault(v.delta.key.queryid, "");
-            if (text.startsWith("/* telltale")) {
+            if (StatementShape.of(text).own()) {
                 continue; // our own monitoring queries
             }
             counts.merge(v.kind, 1, Integer::sum);
-            out.finding(v.finding(ctx, text, Duration.between(before.at, now.at), commitDelta));
+            out.finding(v.finding(ctx, shown(text, len), window));
         }
+        double strongest = 0;
+        for (FanOut.Pair p : loops) {
+            counts.merge("n_plus_one", 1, Integer::sum);
+            strongest = Math.max(strongest, p.fanOut());
+            out.finding(loopFinding(ctx, p, window, len));
+        }
+        out.signal(FAN_OUT, round(strongest));
         counts.forEach((kind, n) -> out.signal(FLAGGED, n, kind));
         return out.build();
     }
@@ -251,24 +201,81 @@ public final class StatementsDetector extends PostgresDetector {
         long minCalls = ctx.setting(SLOW_CALLS);
         List<Delta> byMean = deltas.stream().filter(d -> d.calls >= minCalls)
                 .sorted(Comparator.comparingDouble(Delta::meanMs).reversed()).limit(top).toList();
-        List<Delta> byRepeat = deltas.stream()
-                .sorted(Comparator.comparingDouble(Delta::callsPerTx).reversed()).limit(top).toList();
         for (int i = 0; i < top; i++) {
-            String rank = Integer.toString(i + 1);
-            out.signal(TOP_MEAN, i < byMean.size() ? byMean.get(i).meanMs() / 1000.0 : 0, rank);
-            out.signal(TOP_CALLS_PER_TX, i < byRepeat.size() ? byRepeat.get(i).callsPerTx : 0, rank);
+            out.signal(TOP_MEAN, i < byMean.size() ? byMean.get(i).meanMs() / 1000.0 : 0, Integer.toString(i + 1));
         }
+    }
+
+    /**
+     * The N+1 loops of the window: the counter pairs {@link FanOut} finds, kept where the child's text is a lookup
+     * and the parent's a statement that returns rows, neither of them ours; one parent per child.
+     */
+    private List<FanOut.Pair> loops(DetectionContext ctx, ReadOnlyTx tx, List<Delta> deltas) {
+        FanOut.Thresholds t = new FanOut.Thresholds(ctx.setting(NPLUS1_CALLS), ctx.setting(NPLUS1_ROWS_PER_CALL),
+                ctx.setting(NPLUS1_FAN_OUT), ctx.setting(NPLUS1_TOLERANCE), ctx.setting(NPLUS1_PARENT_CALLS));
+        List<List<FanOut.Pair>> candidates = FanOut.candidates(deltas, t);
+        List<Long> ids = new ArrayList<>();
+        for (List<FanOut.Pair> pairs : candidates) {
+            ids.add(pairs.get(0).child().key().queryid());
+            pairs.forEach(p -> ids.add(p.parent().key().queryid()));
+        }
+        read(ctx, tx, ids);
+        List<FanOut.Pair> out = new ArrayList<>();
+        for (List<FanOut.Pair> pairs : candidates) {
+            if (!shape(pairs.get(0).child()).lookup()) {
+                continue;
+            }
+            pairs.stream().filter(p -> shape(p.parent()).rowSource()).findFirst().ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** A statement's shape; {@link StatementShape#UNKNOWN} (never a candidate) when its text was not read. */
+    private StatementShape shape(Delta d) {
+        String text = texts.get(d.key().queryid());
+        return text == null ? StatementShape.UNKNOWN : StatementShape.of(text);
+    }
+
+    private dev.telltale.core.Finding loopFinding(DetectionContext ctx, FanOut.Pair p, Duration window, int len) {
+        Delta child = p.child();
+        Delta parent = p.parent();
+        double fanOut = p.fanOut();
+        return ctx.finding(Problem.N_PLUS_ONE_QUERY,
+                        fanOut >= ctx.setting(NPLUS1_CRITICAL_FAN_OUT) ? Severity.CRITICAL : Severity.WARNING,
+                        "queryid " + child.key().queryid() + " (once per row of another statement)")
+                .summary(String.format(java.util.Locale.ROOT, "statement %d ran once per row of statement %d: %d calls for "
+                                + "the %d rows that %d calls of it returned (%.0f per call): the N+1 signature",
+                        child.key().queryid(), parent.key().queryid(), child.calls(), parent.rows(), parent.calls(), fanOut))
+                .evidence("queryid", Long.toString(child.key().queryid()))
+                .evidence("parent_queryid", Long.toString(parent.key().queryid()))
+                .evidence("dbid", child.key().dbid())
+                .evidence("window_seconds", window.toMillis() / 1000.0)
+                .evidence("query", shown(texts.get(child.key().queryid()), len))
+                .evidence("parent_query", shown(texts.get(parent.key().queryid()), len))
+                .evidence("calls", child.calls())
+                .evidence("rows_per_call", round(child.rowsPerCall()))
+                .evidence("mean_ms", round(child.meanMs()))
+                .evidence("total_ms", round(child.totalMs()))
+                .evidence("parent_calls", parent.calls())
+                .evidence("parent_rows", parent.rows())
+                .evidence("calls_per_parent_row", Words.round3(p.ratio()))
+                .evidence("fan_out", round(fanOut))
+                .hint("the application runs the first statement once for each row the parent statement returns: load "
+                        + "those rows in one query (a join, one = any($1) or IN (...) lookup per batch, or the ORM's "
+                        + "batch/join fetch) in the code that runs both")
+                .build();
+    }
+
+    /** Evidence text: normalised (no literals) unless the target shows them, on one line, cut at the text length. */
+    private static String shown(String text, int len) {
+        return text == null ? "" : QueryText.shown(text, len);
     }
 
     /** One reportable statement. */
     private record Verdict(String kind, Problem problem, Severity severity, Delta delta, Optional<Baseline> baseline,
                            String summary) {
-        dev.telltale.core.Finding finding(DetectionContext ctx, String text, Duration window, long commits) {
-            String subject = "queryid " + delta.key.queryid + switch (kind) {
-                case "n_plus_one" -> " (repeated per transaction)";
-                case "temp_spill" -> " (temp files)";
-                default -> "";
-            };
+        dev.telltale.core.Finding finding(DetectionContext ctx, String text, Duration window) {
+            String subject = "queryid " + delta.key.queryid + (kind.equals("temp_spill") ? " (temp files)" : "");
             var f = ctx.finding(problem, severity, subject).summary(summary)
                     .evidence("queryid", Long.toString(delta.key.queryid))
                     .evidence("dbid", delta.key.dbid)
@@ -276,15 +283,8 @@ public final class StatementsDetector extends PostgresDetector {
                     .evidence("calls", delta.calls)
                     .evidence("mean_ms", round(delta.meanMs()))
                     .evidence("total_ms", round(delta.totalMs))
-                    .evidence("rows_per_call", round(delta.rowsPerCall()))
-                    .evidence("commits", commits)
-                    .evidence("calls_per_transaction", round(delta.callsPerTx));
-            baseline.ifPresent(b -> {
-                f.evidence("baseline_mean_ms", round(b.meanMs));
-                if (b.callsPerTx >= 0) {
-                    f.evidence("baseline_calls_per_transaction", round(b.callsPerTx));
-                }
-            });
+                    .evidence("rows_per_call", round(delta.rowsPerCall()));
+            baseline.ifPresent(b -> f.evidence("baseline_mean_ms", round(b.meanMs)));
             if (delta.tempBytes > 0) {
                 f.evidence("temp_bytes", delta.tempBytes);
             }
@@ -292,8 +292,6 @@ public final class StatementsDetector extends PostgresDetector {
                 f.evidence("query", text);
             }
             return f.hint(switch (kind) {
-                case "n_plus_one" -> "one call per row of an outer query: load the rows in one query (join, IN (...), "
-                        + "batch fetch) in the code that runs this statement";
                 case "regression" -> "compare EXPLAIN (ANALYZE, BUFFERS) now with the plan it used to have: a dropped "
                         + "or invalid index, stale statistics (ANALYZE) or a changed parameter distribution";
                 case "temp_spill" -> "the statement sorts or hashes more than work_mem: add an index for the ORDER BY, "
@@ -311,12 +309,6 @@ public final class StatementsDetector extends PostgresDetector {
         double regCritical = ctx.setting(REGRESSION_CRITICAL);
         long regCalls = ctx.setting(REGRESSION_CALLS);
         double regMinMean = ctx.setting(REGRESSION_MIN_MEAN).toNanos() / 1e6;
-        double n1Calls = ctx.setting(NPLUS1_CALLS_PER_TX);
-        double n1Critical = ctx.setting(NPLUS1_CRITICAL);
-        double n1Jump = ctx.setting(NPLUS1_JUMP);
-        double n1Rows = ctx.setting(NPLUS1_ROWS_PER_CALL);
-        double n1MaxMean = ctx.setting(NPLUS1_MAX_MEAN).toNanos() / 1e6;
-        long n1MinCalls = ctx.setting(NPLUS1_CALLS);
         long tempBytes = ctx.setting(TEMP_BYTES);
 
         List<Verdict> out = new ArrayList<>();
@@ -335,15 +327,6 @@ public final class StatementsDetector extends PostgresDetector {
                 out.add(new Verdict("slow", Problem.SLOW_QUERIES, Severity.WARNING, d, b,
                         String.format("statement %d averages %.1f ms per call over %d calls", d.key.queryid, mean, d.calls)));
             }
-            boolean jumped = b.isEmpty() || b.get().callsPerTx < 0 || d.callsPerTx > n1Jump * b.get().callsPerTx;
-            if (d.calls >= n1MinCalls && d.callsPerTx >= n1Calls && jumped && d.rowsPerCall() <= n1Rows
-                    && mean <= n1MaxMean) {
-                out.add(new Verdict("n_plus_one", Problem.N_PLUS_ONE_QUERY,
-                        d.callsPerTx >= n1Critical ? Severity.CRITICAL : Severity.WARNING, d, b,
-                        String.format("statement %d ran %.1f times per committed transaction (%d calls, %.2f rows and "
-                                + "%.2f ms per call): the N+1 signature", d.key.queryid, d.callsPerTx, d.calls,
-                                d.rowsPerCall(), mean)));
-            }
             if (d.tempBytes >= tempBytes && tempBytes > 0) {
                 out.add(new Verdict("temp_spill", Problem.SLOW_QUERIES, Severity.WARNING, d, b,
                         String.format("statement %d wrote %d MB of temp files in %d calls", d.key.queryid,
@@ -354,36 +337,33 @@ public final class StatementsDetector extends PostgresDetector {
     }
 
     /** Baselines learn only from windows in which the statement was not reported, so a lasting problem stays visible. */
-    private void learn(List<Delta> deltas, List<Verdict> verdicts) {
+    private void learn(List<Delta> deltas, List<Verdict> verdicts, List<FanOut.Pair> loops) {
         Set<Key> flagged = new java.util.HashSet<>();
         for (Verdict v : verdicts) {
-            if (!v.kind.equals("temp_spill") && !v.kind.equals("slow")) {
+            if (v.kind.equals("regression")) {
                 flagged.add(v.delta.key);
             }
         }
+        loops.forEach(p -> flagged.add(p.child().key()));
         for (Delta d : deltas) {
             if (flagged.contains(d.key)) {
                 continue;
             }
             Baseline b = baselines.computeIfAbsent(d.key, k -> new Baseline());
-            if (b.calls == 0) {
-                b.meanMs = d.meanMs();
-                b.callsPerTx = d.callsPerTx;
-            } else {
-                b.meanMs = EWMA * d.meanMs() + (1 - EWMA) * b.meanMs;
-                b.callsPerTx = b.callsPerTx < 0 ? d.callsPerTx : EWMA * d.callsPerTx + (1 - EWMA) * b.callsPerTx;
-            }
+            b.meanMs = b.calls == 0 ? d.meanMs() : EWMA * d.meanMs() + (1 - EWMA) * b.meanMs;
             b.calls += d.calls;
         }
     }
 
-    private Map<Long, String> texts(DetectionContext ctx, ReadOnlyTx tx, List<Verdict> verdicts) {
-        List<Long> ids = verdicts.stream().map(v -> v.delta.key.queryid).distinct().limit(50).toList();
-        int len = (int) (long) ctx.setting(TEXT_LENGTH);
-        Map<Long, String> out = new HashMap<>();
-        tx.withRowCap(ids.size()).list(TEXT, Map.of("ids", ids.toArray(Long[]::new), "len", len))
-                .forEach(t -> out.put(t.queryid(), QueryText.shown(Optional.ofNullable(t.query()).orElse(""))));
-        return out;
+    /** Reads the text of the statements among {@code ids} not read before (at most {@link #TEXTS_PER_RUN}). */
+    private void read(DetectionContext ctx, ReadOnlyTx tx, List<Long> ids) {
+        List<Long> missing = ids.stream().distinct().filter(id -> !texts.containsKey(id)).limit(TEXTS_PER_RUN).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        int len = Math.max(SHAPE_LENGTH, (int) (long) ctx.setting(TEXT_LENGTH));
+        tx.withRowCap(missing.size()).list(TEXT, Map.of("ids", missing.toArray(Long[]::new), "len", len))
+                .forEach(t -> texts.put(t.queryid(), Optional.ofNullable(t.query()).orElse("")));
     }
 
     /** Compares extension versions such as "1.10" and "1.8" numerically. */

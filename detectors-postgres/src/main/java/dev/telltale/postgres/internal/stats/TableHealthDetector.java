@@ -2,12 +2,8 @@ package dev.telltale.postgres.internal.stats;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
-import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
@@ -26,45 +22,7 @@ import java.util.Set;
  * autovacuum trigger (per-table reloptions honoured) without a vacuum catching up, and tables with a large
  * estimated bloat, in bytes and percent.
  */
-public final class TableHealthDetector extends PostgresDetector {
-    public static final String ID = "postgres.table-health";
-
-    public static final Setting<Long> DEAD_MIN = Setting.count("dead.min", 10_000,
-            "Dead tuples a table needs before it is reported (beside passing its autovacuum trigger).");
-    public static final Setting<Double> DEAD_RATIO = Setting.ratio("dead.ratio", 0.2,
-            "Share of dead tuples among all tuples at which a table is reported.");
-    public static final Setting<Duration> DEAD_GRACE = Setting.duration("dead.grace", Duration.ofMinutes(30),
-            "How long a table may stay past its autovacuum trigger before it is reported (autovacuum wakes every "
-                    + "autovacuum_naptime and needs time under load); a table with autovacuum off is reported at once.");
-    public static final Setting<Long> BLOAT_WARNING = Setting.bytes("bloat.warning", 1024L * 1024 * 1024,
-            "Estimated wasted bytes in one table for a warning (check_postgres: 1 GB).");
-    public static final Setting<Long> BLOAT_CRITICAL = Setting.bytes("bloat.critical", 5L * 1024 * 1024 * 1024,
-            "Estimated wasted bytes in one table for a critical finding (check_postgres: 5 GB).");
-    public static final Setting<Double> BLOAT_RATIO = Setting.ratio("bloat.ratio", 0.3,
-            "Estimated share of the table that is wasted, needed beside the bytes (estimates are rough).");
-    public static final Setting<Long> MIN_PAGES = Setting.count("min-pages", 10,
-            "Tables smaller than this many pages are not estimated.").atLeast(1L);
-    public static final Setting<Long> LIMIT = Setting.count("limit", 200, "Most tables examined per run.").atLeast(1L);
-    public static final Setting<Long> TOP = Setting.count("top", 5, "How many tables the ranked gauges publish.");
-
-    public static final SignalSpec TOP_DEAD = SignalSpec.of("postgres.tables.dead.top", "rows",
-            "dead tuples of the tables with the most, by rank", "rank");
-    public static final SignalSpec TOP_BLOAT = SignalSpec.of("postgres.tables.bloat.top", "bytes",
-            "estimated wasted bytes of the most bloated tables, by rank", "rank");
-    public static final SignalSpec OVER_TRIGGER = SignalSpec.of("postgres.tables.vacuum.overdue", "tables",
-            "tables whose dead tuples passed their autovacuum trigger");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Tables whose dead tuples passed their autovacuum trigger without a vacuum catching up, and "
-                    + "tables with a large estimated bloat.")
-            .problems(Problem.STORAGE_BLOAT)
-            .interval(Duration.ofMinutes(15))
-            .settings(DEAD_MIN, DEAD_RATIO, DEAD_GRACE, BLOAT_WARNING, BLOAT_CRITICAL, BLOAT_RATIO, MIN_PAGES, LIMIT,
-                    TOP)
-            .rule(SettingRule.notAbove(BLOAT_WARNING, BLOAT_CRITICAL))
-            .signals(TOP_DEAD, TOP_BLOAT, OVER_TRIGGER)
-            .build();
-
+public final class TableHealthDetector extends PostgresDetector implements TableHealthDetectorSpec {
     private static final SqlFile<HealthRow> HEALTH = SqlFile.load(TableHealthDetector.class, "table-health", HealthRow.class);
 
     private record HealthRow(String schema, String table, long nLiveTup, long nDeadTup, double trigger, boolean autovacuumOn,

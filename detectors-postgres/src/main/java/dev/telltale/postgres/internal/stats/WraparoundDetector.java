@@ -2,19 +2,14 @@ package dev.telltale.postgres.internal.stats;
 
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
-import dev.telltale.core.DetectorSpec;
 import dev.telltale.core.Problem;
-import dev.telltale.core.Setting;
-import dev.telltale.core.SettingRule;
 import dev.telltale.core.Severity;
-import dev.telltale.core.SignalSpec;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,34 +25,8 @@ import java.util.stream.Collectors;
  * old relations: a database's age is its oldest relation's, so they share one cause; the connected
  * database's finding names its oldest relations.
  */
-public final class WraparoundDetector extends PostgresDetector {
-    public static final String ID = "postgres.wraparound";
+public final class WraparoundDetector extends PostgresDetector implements WraparoundDetectorSpec {
     static final double LIMIT = Math.pow(2, 31);
-
-    public static final Setting<Double> WARNING = Setting.ratio("warning", 0.6,
-            "Share of 2^31 at which an age is a warning (check_postgres: 1.3 billion).");
-    public static final Setting<Double> CRITICAL = Setting.ratio("critical", 0.7,
-            "Share of 2^31 at which an age is critical.");
-    public static final Setting<Double> FREEZE_FACTOR = Setting.number("freeze-max-age.factor", 1.5,
-            "An age above this multiple of autovacuum_freeze_max_age (vacuum should have frozen it) is a warning.")
-            .atLeast(1.0);
-    public static final Setting<Long> TABLES = Setting.count("tables", 20,
-            "How many of the oldest tables are examined.").atLeast(1L);
-
-    public static final SignalSpec AGE = SignalSpec.of("postgres.wraparound.age", "transactions",
-            "the oldest age in the cluster, by kind (xid, multixact)", "kind");
-    public static final SignalSpec USED = SignalSpec.of("postgres.wraparound.used", "ratio",
-            "the oldest age as a share of 2^31, by kind (xid, multixact)", "kind");
-
-    public static final DetectorSpec SPEC = DetectorSpec.builder(ID)
-            .summary("Transaction-id and multixact ages of the databases and of the oldest tables, against the "
-                    + "wraparound limit and autovacuum_freeze_max_age.")
-            .problems(Problem.STORAGE_BLOAT)
-            .interval(Duration.ofMinutes(15))
-            .settings(WARNING, CRITICAL, FREEZE_FACTOR, TABLES)
-            .rule(SettingRule.notAbove(WARNING, CRITICAL))
-            .signals(AGE, USED)
-            .build();
 
     private static final SqlFile<DatabaseAge> DATABASES = SqlFile.load(WraparoundDetector.class, "wraparound-databases",
             DatabaseAge.class);

@@ -3,8 +3,8 @@
 --       for, and the relation and row concerned. A waiter on a transaction id holds the row's tuple lock,
 --       which names the relation and the row (page, tuple).
 -- Needs: pg_monitor (pg_read_all_stats) to see other roles' wait state and query.
--- Versions: 13. There pg_locks has no waitstart, so the wait is measured from query_start (an upper bound);
---           14 and later use lock-waits.pg14.sql.
+-- Versions: 14 and later measure the wait exactly from pg_locks.waitstart; 13 has no waitstart, so there
+--           the wait is measured from query_start (an upper bound).
 with waiting as (
     select a.pid, a.usename, a.application_name, a.datname, a.wait_event, a.query_start, a.xact_start,
            left(a.query, 300) as query,
@@ -15,8 +15,10 @@ with waiting as (
      limit :limit
 )
 select w.pid, w.usename, w.application_name, w.datname, w.wait_event, w.query, w.blockers,
-       extract(epoch from now() - coalesce(w.query_start, now()))::float8 as wait_seconds,
-       false as exact_wait,
+       extract(epoch from now() - coalesce(w.query_start, now()))::float8 as wait_seconds,                -- before pg14
+       false as exact_wait,                                                                              -- before pg14
+       extract(epoch from now() - coalesce(l.waitstart, w.query_start, now()))::float8 as wait_seconds,  -- from pg14
+       l.waitstart is not null as exact_wait,                                                            -- from pg14
        extract(epoch from now() - w.xact_start)::float8 as xact_seconds,
        l.locktype, l.mode,
        case when r.relid is null then null
@@ -25,7 +27,8 @@ select w.pid, w.usename, w.application_name, w.datname, w.wait_event, w.query, w
        end as relation,
        t.page, t.tuple
   from waiting w
-  left join lateral (select locktype, mode, database, relation
+  left join lateral (select locktype, mode, database, relation             -- before pg14
+  left join lateral (select locktype, mode, database, relation, waitstart  -- from pg14
                        from pg_locks where pid = w.pid and not granted limit 1) l on true
   left join lateral (select database, relation, page, tuple
                        from pg_locks where pid = w.pid and locktype = 'tuple' limit 1) t on true

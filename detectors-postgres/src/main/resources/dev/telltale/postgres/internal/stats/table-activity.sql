@@ -16,7 +16,7 @@ select c.oid::int8 as relid, n.nspname as schema, c.relname as table,
        pg_stat_get_tuples_hot_updated(c.oid)::int8 as hot_updates,
        c.relpages::int8 * current_setting('block_size')::int8 as bytes,
        coalesce(pn.nspname || '.' || p.relname, '') as parent,
-       case when p.oid is null then 0 else (select count(*) from pg_inherits s where s.inhparent = p.oid) end::int8 as siblings
+       coalesce(sib.partitions, 0)::int8 as siblings
   from pg_class c
   join pg_namespace n on n.oid = c.relnamespace
   left join (select indrelid, sum(pg_stat_get_numscans(indexrelid)) as scans,
@@ -25,6 +25,8 @@ select c.oid::int8 as relid, n.nspname as schema, c.relname as table,
   left join pg_inherits i on i.inhrelid = c.oid and c.relispartition
   left join pg_class p on p.oid = i.inhparent and p.relkind = 'p'
   left join pg_namespace pn on pn.oid = p.relnamespace
+  -- one grouped pass over pg_inherits: a per-partition subquery grows with partitions x partitions per parent
+  left join (select inhparent, count(*) as partitions from pg_inherits group by inhparent) sib on sib.inhparent = p.oid
  where c.relkind in ('r', 'm')
    and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'
 ) a

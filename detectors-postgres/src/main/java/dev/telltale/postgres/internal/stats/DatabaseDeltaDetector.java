@@ -1,0 +1,39 @@
+package dev.telltale.postgres.internal.stats;
+
+import dev.telltale.core.Detection;
+import dev.telltale.core.DetectionContext;
+import dev.telltale.core.DetectorSpec;
+import dev.telltale.core.Setting;
+import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.PostgresDetector;
+import dev.telltale.postgres.internal.ReadOnlyTx;
+
+/**
+ * A detector over the pg_stat_database counters of the watched database (its {@code database} setting),
+ * judged on how they changed since the previous run: a counter since the last reset hides today's change
+ * behind months of history.
+ */
+abstract class DatabaseDeltaDetector extends PostgresDetector {
+    private final Setting<String> database;
+    private DatabaseCounters previous;
+
+    DatabaseDeltaDetector(PostgresTarget target, DetectorSpec spec, Setting<String> database) {
+        super(target, spec);
+        this.database = database;
+    }
+
+    @Override
+    protected final Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
+        DatabaseCounters now = DatabaseCounters.read(tx, StatsSupport.watchedDatabase(spec().id(), database, ctx, tx));
+        DatabaseCounters before = previous;
+        previous = now;
+        String shown = ctx.setting(database).equalsIgnoreCase("current") ? tx.server().database() : ctx.setting(database);
+        return judge(ctx, before, now, shown);
+    }
+
+    /**
+     * @param before   the previous run's counters, null on the first run
+     * @param database the watched database as findings name it
+     */
+    protected abstract Detection judge(DetectionContext ctx, DatabaseCounters before, DatabaseCounters now, String database);
+}

@@ -1,0 +1,73 @@
+package dev.telltale.specgen;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Writes one Java interface per detector spec file: {@code <dir>/dev/x/FooDetector.yaml} becomes
+ * {@code <out>/dev/x/FooDetectorSpec.java}, holding the detector's id, typed setting and signal constants and its
+ * {@code DetectorSpec}. The detector class implements that interface, so its code and its tests name the
+ * constants as before while the description lives in one data file per detector.
+ *
+ * <p>Usage: {@code SpecGenerator <spec dir> <output dir>}; a malformed file fails the build naming the file
+ * and the key.
+ */
+public final class SpecGenerator {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private SpecGenerator() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            throw new IllegalArgumentException("usage: SpecGenerator <spec dir> <output dir>");
+        }
+        Path in = Path.of(args[0]);
+        Path out = Path.of(args[1]);
+        if (!Files.isDirectory(in)) {
+            return;
+        }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(in)) {
+            files = walk.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList();
+        }
+        for (Path file : files) {
+            Path relative = in.relativize(file);
+            String className = relative.getFileName().toString().replaceFirst("\\.yaml$", "");
+            String pkg = relative.getParent() == null ? "" : relative.getParent().toString().replace('/', '.');
+            String source = generate(pkg, className, read(file), relative.toString());
+            Path target = out.resolve(relative).resolveSibling(className + "Spec.java");
+            Files.createDirectories(target.getParent());
+            if (!Files.exists(target) || !Files.readString(target).equals(source)) {
+                Files.writeString(target, source, StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    /** The interface {@code <detectorClass>Spec} in {@code pkg}, from one parsed spec file. */
+    public static String generate(String pkg, String detectorClass, Map<String, Object> spec, String origin) {
+        try {
+            return new SpecSource(pkg, detectorClass, new SpecMap(spec, origin)).render();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> read(Path file) {
+        try {
+            return YAML.readValue(file.toFile(), Map.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read spec file " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
