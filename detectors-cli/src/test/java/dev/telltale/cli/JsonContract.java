@@ -35,7 +35,7 @@ public final class JsonContract {
         String section = text.substring(from, to);
         String fields = section.substring(section.indexOf("Every field"));
         Set<String> out = new TreeSet<>();
-        Matcher m = Pattern.compile("`((?:status|targets|findings|runs)(?:\\[])?(?:\\.[A-Za-z]+)*)`").matcher(fields);
+        Matcher m = Pattern.compile("`((?:status|targets|findings|runs)(?:\\[])?(?:\\.[A-Za-z]+(?:\\[])?)*)`").matcher(fields);
         while (m.find()) {
             out.add(m.group(1));
         }
@@ -94,6 +94,16 @@ public final class JsonContract {
                 assertThat(r.get("notes").isArray() && !r.get("notes").isEmpty()).isTrue();
                 r.get("notes").forEach(n -> assertThat(n.isTextual()).isTrue());
             }
+            if (r.has("signals")) {
+                assertThat(r.get("outcome").asText()).as("signals only from an ok run: " + r).isEqualTo("ok");
+                assertThat(r.get("signals").isArray() && !r.get("signals").isEmpty()).isTrue();
+                for (JsonNode s : r.get("signals")) {
+                    fields(s, "runs[].signals[].", seen);
+                    assertThat(s.get("name").isTextual() && s.get("tags").isObject()).as("signal " + s).isTrue();
+                    s.get("tags").forEach(v -> assertThat(v.isTextual()).as("tag value " + v).isTrue());
+                    assertThat(s.get("value").isNumber() || s.get("value").isNull()).as("signal value " + s).isTrue();
+                }
+            }
         }
         Set<String> known;
         try {
@@ -108,7 +118,7 @@ public final class JsonContract {
     private static void fields(JsonNode node, String prefix, Set<String> seen) {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            seen.add(prefix + e.getKey() + (e.getValue().isArray() && !e.getKey().equals("notes") ? "[]" : ""));
+            seen.add(prefix + e.getKey() + (e.getValue().isArray() && !e.getKey().equals("notes") && !e.getKey().equals("signals") ? "[]" : ""));
         }
     }
 }

@@ -78,6 +78,22 @@ public final class FindingsDocument {
             run.notes().forEach(n -> notes.add(redact.apply(n)));
             o.put("notes", notes);
         }
+        if (!run.signals().isEmpty()) {
+            List<Map<String, Object>> signals = new ArrayList<>();
+            for (Signal sig : run.signals()) {
+                Map<String, Object> so = new LinkedHashMap<>();
+                so.put("name", sig.spec().name());
+                Map<String, Object> tags = new LinkedHashMap<>();
+                for (int i = 0; i < sig.tagValues().size(); i++) {
+                    tags.put(sig.spec().tagKeys().get(i), redact.apply(sig.tagValues().get(i)));
+                }
+                so.put("tags", tags);
+                // JSON has no NaN or infinity
+                so.put("value", Double.isFinite(sig.value()) ? sig.value() : null);
+                signals.add(so);
+            }
+            o.put("signals", signals);
+        }
         return o;
     }
 

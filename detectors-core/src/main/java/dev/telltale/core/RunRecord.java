@@ -8,13 +8,21 @@ import java.util.Optional;
 
 /**
  * One run of one detector on one target, with what it did not look at: its coverage when it walked part
- * of its subject, the number of findings cut from its list, and notes on verdicts a default withheld.
+ * of its subject, the number of findings cut from its list, and notes on verdicts a default withheld; and the
+ * signal values it measured (none when it did not end ok).
  */
 public record RunRecord(String detector, String target, Outcome outcome, Instant startedAt, Duration duration,
-                        Optional<Coverage> coverage, long truncated, List<String> notes) {
+                        Optional<Coverage> coverage, long truncated, List<String> notes, List<Signal> signals) {
     public RunRecord {
         Objects.requireNonNull(coverage, "coverage");
         notes = List.copyOf(notes);
+        signals = List.copyOf(signals);
+    }
+
+    /** Without signal values. */
+    public RunRecord(String detector, String target, Outcome outcome, Instant startedAt, Duration duration,
+                     Optional<Coverage> coverage, long truncated, List<String> notes) {
+        this(detector, target, outcome, startedAt, duration, coverage, truncated, notes, List.of());
     }
 
     public RunRecord(String detector, String target, Outcome outcome, Instant startedAt, Duration duration) {

@@ -3,16 +3,32 @@ package dev.telltale.cli.internal;
 import dev.telltale.core.Report;
 import dev.telltale.core.Severity;
 
-/** Colour for a terminal, nothing otherwise (pipes, files, {@code NO_COLOR}, {@code TERM=dumb}). */
+/** Colour for a terminal, nothing otherwise (pipes, files, a non-empty {@code NO_COLOR}, {@code TERM=dumb}). */
 public record Ansi(boolean enabled) {
     public static final Ansi OFF = new Ansi(false);
 
+    /** What {@code --color} takes. */
+    public enum When { auto, always, never }
+
     /** Colour only when stdout is a terminal and the user has not asked for none. */
     public static Ansi forStdout() {
-        String term = System.getenv("TERM");
-        boolean tty = System.console() != null && System.getenv("NO_COLOR") == null
-                && term != null && !term.equals("dumb");
-        return new Ansi(tty);
+        return forStdout(When.auto, System::getenv, System.console() != null);
+    }
+
+    /**
+     * {@code always} and {@code never} as said; {@code auto} colours a terminal unless {@code NO_COLOR} is set to
+     * something (an empty one does not count, as https://no-color.org says) or {@code TERM} is unset or {@code dumb}.
+     */
+    public static Ansi forStdout(When when, java.util.function.Function<String, String> env, boolean terminal) {
+        return switch (when) {
+            case always -> new Ansi(true);
+            case never -> OFF;
+            case auto -> {
+                String noColor = env.apply("NO_COLOR");
+                String term = env.apply("TERM");
+                yield new Ansi(terminal && (noColor == null || noColor.isEmpty()) && term != null && !term.equals("dumb"));
+            }
+        };
     }
 
     public String severity(Severity s, String text) {
@@ -38,11 +54,6 @@ public record Ansi(boolean enabled) {
 
     public String dim(String text) {
         return wrap("2", text);
-    }
-
-    /** Moves the cursor home and clears the screen, for {@code watch}. */
-    public String clearScreen() {
-        return enabled ? "\u001b[H\u001b[2J" : "";
     }
 
     private String wrap(String code, String text) {

@@ -14,6 +14,24 @@ public record BuildInfo(String version, String commit) {
 
     /** Read from the jar {@code anchor} is loaded from; empty when it is not loaded from a jar (tests, an IDE). */
     public static Optional<BuildInfo> of(Class<?> anchor) throws IOException {
+        return manifestOf(anchor).map(BuildInfo::from);
+    }
+
+    /** From a manifest's main attributes. */
+    public static BuildInfo from(Attributes main) {
+        return new BuildInfo(orUnknown(main.getValue("Implementation-Version")), orUnknown(main.getValue("Git-Commit")));
+    }
+
+    /** The main attributes of the manifest of the jar {@code anchor} is loaded from; empty when not from a jar or unreadable. */
+    public static Optional<Attributes> manifest(Class<?> anchor) {
+        try {
+            return manifestOf(anchor);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Attributes> manifestOf(Class<?> anchor) throws IOException {
         URL self = anchor.getResource(anchor.getSimpleName() + ".class");
         if (self == null || !"jar".equals(self.getProtocol())) {
             return Optional.empty();
@@ -21,9 +39,7 @@ public record BuildInfo(String version, String commit) {
         String jar = self.toString();
         URL manifest = URI.create(jar.substring(0, jar.indexOf("!/") + 2) + "META-INF/MANIFEST.MF").toURL();
         try (InputStream in = manifest.openStream()) {
-            Attributes main = new Manifest(in).getMainAttributes();
-            return Optional.of(new BuildInfo(orUnknown(main.getValue("Implementation-Version")),
-                    orUnknown(main.getValue("Git-Commit"))));
+            return Optional.of(new Manifest(in).getMainAttributes());
         }
     }
 

@@ -71,19 +71,13 @@ public final class Logging {
             return;
         }
         ctx.reset();
-        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
-        appender.setContext(ctx);
-        appender.setTarget("System.err");
-        appender.setEncoder(encoder(ctx, verbose, choice.format()));
-        appender.start();
-        Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.addAppender(appender);
         // one-shot commands say everything in their report and their one-line error: no log lines at all
-        root.setLevel(verbose ? Level.DEBUG : choice.level().orElse(switch (mode) {
+        Level level = verbose ? Level.DEBUG : choice.level().orElse(switch (mode) {
             case SERVICE -> Level.INFO;
             case DEMO -> Level.WARN;
             case ONE_SHOT -> Level.OFF;
-        }));
+        });
+        toStderr(ctx, level, encoder(ctx, verbose, choice.format()));
         if (!verbose) {
             // the report shows every detector's failure with its reason; do not repeat it as a log line
             ctx.getLogger("dev.telltale.core.DetectorEngine").setLevel(choice.level()
@@ -97,6 +91,22 @@ public final class Logging {
                 ctx.getLogger(noisy).setLevel(Level.INFO);
             }
         }
+    }
+
+    /** The root logger at {@code level} to stderr, one line per event without stack traces. */
+    static void toStderr(LoggerContext ctx, Level level) {
+        toStderr(ctx, level, encoder(ctx, false, Format.text));
+    }
+
+    private static void toStderr(LoggerContext ctx, Level level, Encoder<ILoggingEvent> encoder) {
+        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+        appender.setContext(ctx);
+        appender.setTarget("System.err");
+        appender.setEncoder(encoder);
+        appender.start();
+        Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.addAppender(appender);
+        root.setLevel(level);
     }
 
     private static Encoder<ILoggingEvent> encoder(LoggerContext ctx, boolean verbose, Format format) {

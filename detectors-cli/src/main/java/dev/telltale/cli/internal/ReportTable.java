@@ -113,7 +113,7 @@ public final class ReportTable {
     }
 
     /** {@code 1 critical, 2 warning (1 pending)}: pending findings are counted apart, as they do not raise the status. */
-    private static String count(List<ReportView.Row> rows) {
+    static String count(List<ReportView.Row> rows) {
         StringBuilder s = new StringBuilder();
         for (Severity sev : List.of(Severity.CRITICAL, Severity.WARNING, Severity.INFO)) {
             long n = rows.stream().filter(r -> r.finding().severity() == sev).count();

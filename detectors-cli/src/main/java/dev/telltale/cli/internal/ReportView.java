@@ -21,7 +21,10 @@ import java.util.Optional;
 
 /** A report's rows and status, and its JSON for machines (the contract in docs/architecture.md section 5); {@link ReportTable} renders it for people. */
 public final class ReportView {
-    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    /** Built on first use: a table report, the common case, needs no Jackson (a few hundred classes at start-up). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    }
 
     private ReportView() {
     }
@@ -72,7 +75,7 @@ public final class ReportView {
 
     public static ObjectNode json(Report.Status status, List<TargetStates.State> targets, List<Row> rows,
                                   List<RunRecord> runs, RunbookLinks links) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("status", status.name());
         ArrayNode ts = root.putArray("targets");
         for (TargetStates.State st : targets) {
@@ -83,18 +86,18 @@ public final class ReportView {
         }
         ArrayNode fs = root.putArray("findings");
         for (Row r : rows) {
-            fs.add(JSON.valueToTree(FindingsDocument.finding(r.finding(), r.pending(), r.seen(), Redaction::message, links::of)));
+            fs.add(Json.MAPPER.valueToTree(FindingsDocument.finding(r.finding(), r.pending(), r.seen(), Redaction::message, links::of)));
         }
         ArrayNode rs = root.putArray("runs");
         for (RunRecord run : runs) {
-            rs.add(JSON.valueToTree(FindingsDocument.run(run, Redaction::message)));
+            rs.add(Json.MAPPER.valueToTree(FindingsDocument.run(run, Redaction::message)));
         }
         return root;
     }
 
     public static String jsonText(ObjectNode node, boolean pretty) {
         try {
-            return pretty ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) : JSON.writeValueAsString(node);
+            return pretty ? Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node) : Json.MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

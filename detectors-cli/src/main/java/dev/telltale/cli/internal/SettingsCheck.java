@@ -92,9 +92,10 @@ public final class SettingsCheck {
                 .max(Comparator.comparingInt(d -> d.id().length()));
     }
 
+    /** The detector the key seems to name, and the three closest there are. */
     private String guess(String key) {
         int last = key.lastIndexOf('.');
         String id = last > 0 ? key.substring(0, last) : key;
-        return "'" + id + "' (detectors: " + String.join(", ", new TreeSet<>(byId.keySet())) + ")";
+        return "'" + id + "' (did you mean " + String.join(" or ", Closest.to(id, byId.keySet(), 3)) + "?)";
     }
 }

@@ -60,10 +60,16 @@ final class TelltaleJar {
     }
 
     static Result run(Duration timeout, String... args) throws IOException, InterruptedException {
+        return run(command(args), timeout);
+    }
+
+    /** Runs {@code pb} (a command of this class, its environment changed, or another launcher of the jar). */
+    static Result run(ProcessBuilder pb, Duration timeout) throws IOException, InterruptedException {
+        List<String> args = pb.command();
         Path out = Files.createTempFile("telltale-out", ".txt");
         Path err = Files.createTempFile("telltale-err", ".txt");
         try {
-            Process p = command(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("telltale " + String.join(" ", args) + " did not finish within " + timeout

@@ -126,7 +126,7 @@ public final class Runner {
 
     static RunRecord record(Slot s, RunResult r) {
         return r.detection().map(d -> new RunRecord(s.id(), s.target(), r.outcome(), r.startedAt(), r.duration(),
-                        d.coverage(), d.truncated(), d.notes()))
+                        d.coverage(), d.truncated(), d.notes(), d.signals()))
                 .orElseGet(() -> new RunRecord(s.id(), s.target(), r.outcome(), r.startedAt(), r.duration()));
     }
 
@@ -139,7 +139,10 @@ public final class Runner {
             // by design (a standalone server has no cluster to check): not worth a warning on every start
             log.debug("detector {} on {} does not apply: {}", run.detector(), run.target(), run.outcome().reason());
         } else if (run.outcome() instanceof Outcome.Failed f) {
-            log.warn("detector {} on {} failed: {}", run.detector(), run.target(), f.reason(), f.cause());
+            // the reason names the exception and its message; the stack trace is for whoever turns debug on, so that
+            // an expected failure (a server going away, a test of one) is one line in the log, not forty
+            log.warn("detector {} on {} failed: {}", run.detector(), run.target(), f.reason());
+            log.debug("detector {} on {} failed", run.detector(), run.target(), f.cause());
         } else if (!(run.outcome() instanceof Outcome.Ok)) {
             log.warn("detector {} on {} {}: {}", run.detector(), run.target(), kind, run.outcome().reason());
         } else if (previous != null) {
@@ -156,7 +159,8 @@ public final class Runner {
                     l.onResolved(alert);
                 }
             } catch (RuntimeException e) {
-                log.error("alert listener {} threw; ignored", l.getClass().getName(), e);
+                log.error("alert listener {} threw {}; ignored", l.getClass().getName(), e.toString());
+                log.debug("alert listener {} threw", l.getClass().getName(), e);
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.telltale.cli.internal.command;
 
 import dev.telltale.cli.internal.Ansi;
+import dev.telltale.cli.internal.NagiosLine;
 import dev.telltale.cli.internal.ProgressLine;
 import dev.telltale.cli.internal.Redaction;
 import dev.telltale.cli.internal.ReportTable;
@@ -44,7 +45,9 @@ public final class CheckCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Options.Links links = new Options.Links();
 
-    @Option(names = "--format", defaultValue = "table", description = "table (for people) or json (one object, for machines).")
+    @Option(names = {"-f", "--format"}, defaultValue = "table", paramLabel = "FORMAT",
+            description = "${COMPLETION-CANDIDATES}: table (for people, default), json (one object, for machines) or"
+                    + " nagios (one line and performance data, as a monitoring plugin prints).")
     Options.Format format;
 
     @Option(names = "--window", defaultValue = "5s", converter = Options.DurationConverter.class,
@@ -58,6 +61,9 @@ public final class CheckCommand implements Callable<Integer> {
             + "for less than its 'for' is shown as pending and does not raise the status).")
     boolean noHold;
 
+    @CommandLine.Mixin
+    Options.Colour colour = new Options.Colour();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -70,21 +76,37 @@ public final class CheckCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         RunbookLinks runbooks = links.links();
         Progress progress = ProgressLine.forTerminal(err);
-        try (Session session = Session.open(kinds, targets.request(), Session.Mode.CHECK, List.of(), progress)) {
+        try (Session session = openSession(progress)) {
             Report report;
             try {
+                ProgressLine.tick(progress, "telltale: sampling " + session.states().size() + " target(s), twice "
+                        + SettingType.DURATION.format(window) + " apart");
                 report = session.engine().runOnce(window);
             } finally {
                 ProgressLine.clear(progress);
             }
             Verdict result = verdict(report, session, noHold, strict);
             PrintWriter out = spec.commandLine().getOut();
-            out.print(render(result, format, "window " + SettingType.DURATION.format(window), Ansi.forStdout(), true, runbooks));
+            out.print(render(result, format, "window " + SettingType.DURATION.format(window), colour.forStdout(), true, runbooks));
             out.flush();
             if (result.status() == Report.Status.UNKNOWN) {
                 explainUnknown(result, err);
             }
             return result.status().exitCode();
+        }
+    }
+
+    /** As a plugin must, nagios format says UNKNOWN on stdout too when no target answers (the line on stderr stays). */
+    private Session openSession(Progress progress) throws Exception {
+        try {
+            return Session.open(kinds, targets.request(), Session.Mode.CHECK, List.of(), progress);
+        } catch (dev.telltale.cli.internal.CliException e) {
+            if (format == Options.Format.nagios) {
+                PrintWriter out = spec.commandLine().getOut();
+                out.println("TELLTALE UNKNOWN - " + Redaction.message(e.getMessage()).replaceAll("\\s+", " ").replace('|', '/'));
+                out.flush();
+            }
+            throw e;
         }
     }
 
@@ -110,6 +132,9 @@ public final class CheckCommand implements Callable<Integer> {
     static String render(Verdict o, Options.Format format, String context, Ansi ansi, boolean pretty, RunbookLinks links) {
         if (format == Options.Format.json) {
             return ReportView.jsonText(ReportView.json(o.status(), o.targets(), o.rows(), o.runs(), links), pretty) + "\n";
+        }
+        if (format == Options.Format.nagios) {
+            return NagiosLine.render(o.status(), o.targets(), o.rows(), o.runs());
         }
         return ReportTable.render(o.status(), o.targets(), o.rows(), o.runs(), context, ansi, links);
     }

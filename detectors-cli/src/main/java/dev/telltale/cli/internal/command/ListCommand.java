@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
 public final class ListCommand implements Callable<Integer> {
     private final TargetKinds kinds;
 
-    @Option(names = "--format", defaultValue = "table", description = "table or json.")
+    @Option(names = {"-f", "--format"}, defaultValue = "table", paramLabel = "FORMAT", completionCandidates = Options.WatchFormats.class,
+            description = "${COMPLETION-CANDIDATES}.")
     Options.Format format;
 
     @Option(names = "--markdown", description = "Print the problem -> detector table in Markdown (for a README), each problem linked to its runbook.")

@@ -1,5 +1,6 @@
 package dev.telltale.cli.internal.command;
 
+import dev.telltale.cli.internal.Ansi;
 import dev.telltale.cli.internal.CliException;
 import dev.telltale.cli.internal.Disclosure;
 import dev.telltale.cli.internal.Logging;
@@ -131,7 +132,30 @@ public final class Options {
         }
     }
 
-    public enum Format { table, json }
+    /** How a report is printed: {@code nagios} is for check only. */
+    public enum Format { table, json, nagios }
+
+    /** The formats of watch and list, for their help and completion. */
+    static final class WatchFormats extends java.util.ArrayList<String> {
+        WatchFormats() {
+            super(List.of(Format.table.name(), Format.json.name()));
+        }
+    }
+
+    /**
+     * {@code --color}: {@code auto} colours a terminal unless {@code NO_COLOR} is set and not empty or {@code TERM} is
+     * {@code dumb}; {@code always} and {@code never} say it outright (and win over {@code NO_COLOR}, as that convention
+     * lets a command-line flag do).
+     */
+    public static final class Colour {
+        @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+                description = "Colour the output: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}: on a terminal, unless NO_COLOR is set or TERM is dumb).")
+        Ansi.When when = Ansi.When.auto;
+
+        public Ansi forStdout() {
+            return Ansi.forStdout(when, System::getenv, System.console() != null);
+        }
+    }
 
     /** Where the runbook links of findings point: the same flag, default and check as the mixin's runbook_url. */
     public static final class Links {

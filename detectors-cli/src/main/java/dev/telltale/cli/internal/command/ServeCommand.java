@@ -35,10 +35,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Runs the detectors on their schedules and serves /metrics (Prometheus text format),",
-                "/findings (JSON), /health (the agent runs), /health/live (liveness) and /health/ready (readiness:",
-                "503 while a target is down). Listens on all interfaces by default, without TLS or authentication:",
-                "give --web.listen-address 127.0.0.1:9464 to keep it local. Stops cleanly on SIGTERM or Ctrl-C (exit 0)."})
+        description = {"Runs the detectors on their schedules as an agent and serves their metrics and findings over HTTP.",
+                "Endpoints: /metrics (Prometheus text format), /findings (JSON), /health (the agent runs), /health/live"
+                        + " (liveness) and /health/ready (readiness: 503 while a target is down).",
+                "Listens on all interfaces by default, without TLS or authentication: give --web.listen-address"
+                        + " 127.0.0.1:9464 to keep it local. Stops cleanly on SIGTERM or Ctrl-C (exit 0)."})
 public final class ServeCommand implements Callable<Integer> {
     private static final int DEFAULT_PORT = 9464;
     private final TargetKinds kinds;

@@ -4,14 +4,11 @@ import dev.telltale.cli.internal.CliException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -23,7 +20,7 @@ import java.util.Optional;
 /**
  * The demo's own servers, nothing installed: PostgreSQL 17 from zonky's embedded binaries (as root it runs
  * under {@code unshare -U}, which PostgreSQL accepts) and a {@code redis-server} on a free loopback port
- * (the machine's, else the one bundled in embedded-redis). Both are configured for the demo (LFU eviction
+ * (the machine's, else one of embedded-redis's builds); {@link DemoBinaries} finds the binaries outside telltale.jar. Both are configured for the demo (LFU eviction
  * for hot-key sampling, no autovacuum so dead tuples stay visible) and stopped on close.
  */
 final class DemoServers implements AutoCloseable {
@@ -44,9 +41,11 @@ final class DemoServers implements AutoCloseable {
     static DemoServers start() throws IOException {
         Files.createDirectories(WORK);
         Path pgLog = WORK.resolve("postgres.log");
+        DemoBinaries binaries = DemoBinaries.forThisProcess();
         EmbeddedPostgres pg;
         try {
             pg = EmbeddedPostgres.builder()
+                    .setPgBinaryResolver(binaries::postgres)
                     .setOverrideWorkingDirectory(WORK.resolve("pg").toFile())
                     .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                     .setServerConfig("track_io_timing", "on")
@@ -64,7 +63,7 @@ final class DemoServers implements AutoCloseable {
         }
         Process redis = null;
         try {
-            Path binary = redisBinary();
+            Path binary = redisBinary(binaries);
             int port = freePort();
             redis = new ProcessBuilder(binary.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", "no", "--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lfu",
@@ -165,7 +164,7 @@ final class DemoServers implements AutoCloseable {
         }
     }
 
-    private static Path redisBinary() throws IOException {
+    private static Path redisBinary(DemoBinaries binaries) throws IOException {
         Optional<Path> onPath = Arrays.stream((System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/usr/local/bin").split(":"))
                 .filter(d -> !d.isEmpty()).map(d -> Path.of(d, "redis-server")).filter(Files::isExecutable).findFirst();
         if (onPath.isPresent()) {
@@ -177,15 +176,7 @@ final class DemoServers implements AutoCloseable {
         String resource = os.contains("mac") ? (arm ? "redis-server-6.2.6-v5-darwin-arm64" : "redis-server-6.2.6-v5-darwin-amd64")
                 : arm ? "redis-server-6.2.7-linux-arm64" : "redis-server-6.2.6-v5-linux-amd64";
         Path target = WORK.resolve(resource);
-        try (InputStream in = DemoServers.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException("no redis-server on PATH and none bundled for " + os + "/" + arch);
-            }
-            Path tmp = Files.createTempFile(WORK, "redis-server", ".tmp");
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        binaries.redisServer(resource, target);
         return target;
     }
 }
