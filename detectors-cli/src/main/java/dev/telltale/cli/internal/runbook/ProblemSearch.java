@@ -59,7 +59,7 @@ public final class ProblemSearch {
             "slow", List.of("wait", "timeout", "query", "saturated"),
             "load", List.of("wait", "lock", "pool", "saturated", "contention"),
             "stuck", List.of("wait", "lock", "transaction"),
-            "checkout", List.of("request", "transaction", "database", "query"),
+            "checkout", List.of("request", "transaction", "connection", "database", "query"),
             "payment", List.of("charge", "order"),
             "cart", List.of("order", "checkout", "stock"),
             "oversold", List.of("stock", "inventory", "negative"),

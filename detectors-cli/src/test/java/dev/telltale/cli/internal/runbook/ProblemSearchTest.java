@@ -17,7 +17,7 @@ class ProblemSearchTest {
 
     @Test
     void slowCheckoutUnderLoadFindsSlowQueriesLockWaitsAndPoolStarvationFirst() {
-        assertThat(top("checkout slow under load", 5)).contains(Problem.SLOW_QUERIES, Problem.DATABASE_DEADLOCKS,
+        assertThat(top("checkout slow under load", 3)).contains(Problem.SLOW_QUERIES, Problem.DATABASE_DEADLOCKS,
                 Problem.CONNECTION_POOL_STARVATION);
         assertThat(top("checkout slow under load", 1)).containsExactly(Problem.SLOW_QUERIES);
     }
