@@ -67,11 +67,22 @@ public final class RedisTarget implements AutoCloseable {
         if (!url.contains("timeout=")) {
             uri.setTimeout(DEFAULT_COMMAND_TIMEOUT);
         }
+        return new RedisTarget(name, safe, Topology.owned(ownConnection(uri)));
+    }
+
+    /**
+     * Makes {@code uri} the URI of one of Telltale's own connections (such as a reachability probe): Lettuce
+     * names it {@code telltale} in its HELLO, so that every command it sends, the first one and those after an
+     * automatic reconnect included, is told apart on the server (SLOWLOG entries, CLIENT LIST); and it sends no
+     * CLIENT SETINFO, which servers before 7.2 answer with an error Lettuce logs on every connect.
+     *
+     * @return {@code uri}
+     */
+    public static RedisURI ownConnection(RedisURI uri) {
         uri.setClientName(Topology.CLIENT_NAME);
-        // no CLIENT SETINFO: servers before 7.2 answer it with an error Lettuce logs on every connect
         uri.setLibraryName("");
         uri.setLibraryVersion("");
-        return new RedisTarget(name, safe, Topology.owned(uri));
+        return uri;
     }
 
     /**

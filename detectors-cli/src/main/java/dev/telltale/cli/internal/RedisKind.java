@@ -87,13 +87,13 @@ final class RedisKind implements TargetKind {
         }
     }
 
-    /** One PING on a short-lived connection. */
+    /** One PING on a short-lived connection, named like every other connection of Telltale's. */
     @Override
     public Optional<String> probe(TargetSpec spec) {
         RedisUrlParameters.check(spec);
         RedisURI uri;
         try {
-            uri = RedisURI.create(spec.url());
+            uri = RedisTarget.ownConnection(RedisURI.create(spec.url()));
         } catch (RuntimeException e) {
             throw new CliException("--redis '" + spec.redactedUrl() + "' is not a URL such as redis://:pass@host:6379/0");
         }

@@ -37,6 +37,35 @@ class OperationsIT {
     }
 
     @Test
+    void everyCommandACheckSendsCarriesTelltalesName(TestRedis redis) throws Exception {
+        // the slowlog logs every command: the probe's, the detectors' and those the key walk script calls
+        try (RedisServerProcess server = redis.startServer("--slowlog-log-slower-than", "0", "--slowlog-max-len", "1000000")) {
+            RedisClient admin = RedisClient.create("redis://" + server.host() + ":" + server.port());
+            try (StatefulRedisConnection<String, String> c = admin.connect()) {
+                for (int i = 0; i < 500; i++) {
+                    c.sync().set("k:" + i, "v");
+                }
+                String self = c.sync().clientInfo().replaceAll("(?s).*\\baddr=(\\S+).*", "$1");
+                c.sync().slowlogReset();
+                TelltaleJar.Result r = run(TelltaleJar.command("check", "--window", "0s", "--format", "json",
+                        "--redis", "cache=redis://127.0.0.1:" + server.port()));
+                assertThat(r.code()).as(r.err()).isBetween(0, 2);
+                JsonNode json = new ObjectMapper().readTree(r.out());
+                assertThat(json.get("findings").findValuesAsText("detector")).doesNotContain("redis.slow-commands");
+
+                List<List<?>> theirs = c.sync().slowlogGet(1_000_000).stream().<List<?>>map(e -> (List<?>) e)
+                        .filter(e -> !e.get(4).equals(self) && !String.valueOf(e.get(4)).startsWith("?:")).toList();
+                assertThat(theirs).as("the check's commands").isNotEmpty()
+                        .allSatisfy(e -> assertThat(e.get(5)).as("client name of %s", e).isEqualTo("telltale"));
+                assertThat(theirs).extracting(e -> String.valueOf(((List<?>) e.get(3)).get(0)).toLowerCase(java.util.Locale.ROOT))
+                        .as("the probe's HELLO and PING are among them").contains("hello", "ping");
+            } finally {
+                admin.shutdown();
+            }
+        }
+    }
+
+    @Test
     void passwordsComeFromFilesAndVariablesWhateverTheyHold(TestRedis redis, @TempDir Path dir) throws Exception {
         String password = "p/@ss:w0rd?#x";
         try (RedisServerProcess server = redis.startServer()) {

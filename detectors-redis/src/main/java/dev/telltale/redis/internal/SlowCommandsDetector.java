@@ -72,7 +72,8 @@ public final class SlowCommandsDetector extends RedisDetector implements SlowCom
             lastId.putIfAbsent(address, -1L); // SLOWLOG RESET empties the log but ids go on
         }
         // the ids of our own entries still count for the gap arithmetic above; the entries are no finding
-        fresh.removeIf(Entry::ours);
+        java.util.Set<Long> ours = Entry.ours(entries);
+        fresh.removeIf(e -> ours.contains(e.id()));
         out.signal(NEW_ENTRIES, fresh.size(), tags(node));
         out.signal(SLOWEST, fresh.stream().mapToLong(Entry::micros).max().orElse(0) / 1e6, tags(node));
         Map<String, List<Entry>> byCommand = new LinkedHashMap<>();
@@ -154,9 +155,41 @@ public final class SlowCommandsDetector extends RedisDetector implements SlowCom
                     f.size() > 5 ? String.valueOf(f.get(5)) : "");
         }
 
-        /** An entry of one of Telltale's own connections (every one is named {@value Topology#CLIENT_NAME}). */
-        boolean ours() {
+        private static final java.util.Set<String> SCRIPTS = java.util.Set.of("eval", "evalsha", "eval_ro", "evalsha_ro");
+
+        /**
+         * The ids of Telltale's own entries among {@code ascending} (sorted by id): those of its connections
+         * (every one is named {@value Topology#CLIENT_NAME}) and those of the commands its key walk script
+         * called. The server logs a script's commands under its script client, which has no name and no
+         * address ({@code ?:0}), each just before the script's own entry: nothing else runs while a script
+         * does, so the unbroken run of script-client ids right before one of our EVALSHA entries is ours. (The
+         * script's entry is always there when one of its commands is: it took at least as long.)
+         */
+        static java.util.Set<Long> ours(List<Entry> ascending) {
+            java.util.Set<Long> out = new java.util.HashSet<>();
+            boolean inOurScript = false;
+            long newer = Long.MIN_VALUE;
+            for (int i = ascending.size() - 1; i >= 0; i--) {
+                Entry e = ascending.get(i);
+                if (e.named()) {
+                    out.add(e.id());
+                    inOurScript = SCRIPTS.contains(e.command());
+                } else if (inOurScript && e.fromScript() && e.id() == newer - 1) {
+                    out.add(e.id());
+                } else {
+                    inOurScript = false;
+                }
+                newer = e.id();
+            }
+            return out;
+        }
+
+        private boolean named() {
             return Topology.CLIENT_NAME.equals(clientName);
+        }
+
+        private boolean fromScript() {
+            return clientName.isEmpty() && client.startsWith("?:");
         }
 
         String command() {

@@ -2,6 +2,7 @@ package dev.telltale.redis.internal;
 
 import dev.telltale.redis.RedisInfo;
 import dev.telltale.redis.RedisNode;
+import dev.telltale.redis.RedisTarget;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -201,9 +202,7 @@ public final class Topology implements AutoCloseable {
             return Optional.of(c);
         }
         try {
-            RedisURI other = RedisURI.builder(uri.get()).withHost(host).withPort(port).build();
-            other.setClientName(CLIENT_NAME);
-            c = client.connect(other);
+            c = client.connect(RedisTarget.ownConnection(RedisURI.builder(uri.get()).withHost(host).withPort(port).build()));
             c.setTimeout(timeout);
             ownConnections.put(key, c);
             return Optional.of(c);
