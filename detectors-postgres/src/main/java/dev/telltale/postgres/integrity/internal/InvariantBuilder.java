@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** Builds an {@code integrity.invariant} check ({@link InvariantCheck}). */
-public final class InvariantBuilder extends CheckBuilder<InvariantBuilder> implements IntegrityCheckBuilder.Invariant {
+public final class InvariantBuilder extends NamedCheckBuilder<InvariantBuilder> implements IntegrityCheckBuilder.Invariant {
     public static final KindSpec KIND = InvariantKind.TABLE.reads((owner, s) -> {
         var b = new InvariantBuilder(owner, s.get("name"), s.get("sql"));
         s.<String>opt("key").ifPresent(b::key);
@@ -14,15 +14,12 @@ public final class InvariantBuilder extends CheckBuilder<InvariantBuilder> imple
         return b;
     });
 
-    private final String label;
     private final String sql;
     private Optional<String> keyColumn = Optional.empty();
     private Optional<String> description = Optional.empty();
 
     public InvariantBuilder(Owner owner, String name, String sql) {
-        super(owner, KIND);
-        this.label = name;
-        name(name);
+        super(owner, KIND, name);
         this.sql = SqlFragment.query(at("sql"), sql);
     }
 
@@ -36,11 +33,6 @@ public final class InvariantBuilder extends CheckBuilder<InvariantBuilder> imple
     public InvariantBuilder description(String text) {
         this.description = Optional.of(Objects.requireNonNull(text, at("description")));
         return this;
-    }
-
-    @Override
-    protected String defaultName() {
-        return label;
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Builds an {@code integrity.reconciliation} check ({@link ReconciliationCheck}). */
-public final class ReconciliationBuilder extends CheckBuilder<ReconciliationBuilder> implements IntegrityCheckBuilder.Reconciliation {
+public final class ReconciliationBuilder extends NamedCheckBuilder<ReconciliationBuilder> implements IntegrityCheckBuilder.Reconciliation {
     public static final KindSpec KIND = ReconciliationKind.TABLE.reads((owner, s) -> {
         var b = new ReconciliationBuilder(owner, s.get("name"));
         for (String side : List.of("a", "b")) {
@@ -19,15 +19,12 @@ public final class ReconciliationBuilder extends CheckBuilder<ReconciliationBuil
         return b;
     });
 
-    private final String label;
     private Optional<ReconciliationCheck.Side> a = Optional.empty();
     private Optional<ReconciliationCheck.Side> b = Optional.empty();
     private BigDecimal tolerance = BigDecimal.ZERO;
 
     public ReconciliationBuilder(Owner owner, String name) {
-        super(owner, KIND);
-        this.label = name;
-        name(name);
+        super(owner, KIND, name);
     }
 
     /** Side A: {@code sum(column)} of {@code table} per {@code key} (a stored counter is its own sum). */
@@ -64,11 +61,6 @@ public final class ReconciliationBuilder extends CheckBuilder<ReconciliationBuil
         }
         this.tolerance = tolerance;
         return this;
-    }
-
-    @Override
-    protected String defaultName() {
-        return label;
     }
 
     @Override
