@@ -16,13 +16,16 @@ import java.util.stream.Stream;
  * Writes one Java interface per detector spec file: {@code <dir>/dev/x/FooDetector.yaml} becomes
  * {@code <out>/dev/x/FooDetectorSpec.java}, holding the detector's id, typed setting and signal constants and its
  * {@code DetectorSpec}. The detector class implements that interface, so its code and its tests name the
- * constants as before while the description lives in one data file per detector.
+ * constants as before while the description lives in one data file per detector. An integrity kind's table,
+ * {@code <dir>/dev/x/Duplicates.kind.yaml}, becomes {@code DuplicatesKind.java} holding its {@code KindSpec}.
  *
  * <p>Usage: {@code SpecGenerator <spec dir> <output dir>}; a malformed file fails the build naming the file
  * and the key.
  */
 public final class SpecGenerator {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** An integrity kind's table rather than a detector's spec: {@code Duplicates.kind.yaml}. */
+    private static final String KIND_SUFFIX = ".kind.yaml";
 
     private SpecGenerator() {
     }
@@ -42,10 +45,14 @@ public final class SpecGenerator {
         }
         for (Path file : files) {
             Path relative = in.relativize(file);
-            String className = relative.getFileName().toString().replaceFirst("\\.yaml$", "");
+            String fileName = relative.getFileName().toString();
             String pkg = relative.getParent() == null ? "" : relative.getParent().toString().replace('/', '.');
-            String source = generate(pkg, className, read(file), relative.toString());
-            Path target = out.resolve(relative).resolveSibling(className + "Spec.java");
+            boolean kind = fileName.endsWith(KIND_SUFFIX);
+            String className = kind ? fileName.substring(0, fileName.length() - KIND_SUFFIX.length()) + "Kind"
+                    : fileName.replaceFirst("\\.yaml$", "") + "Spec";
+            String source = kind ? generateKind(pkg, className, read(file), relative.toString())
+                    : generate(pkg, className.replaceFirst("Spec$", ""), read(file), relative.toString());
+            Path target = out.resolve(relative).resolveSibling(className + ".java");
             Files.createDirectories(target.getParent());
             if (!Files.exists(target) || !Files.readString(target).equals(source)) {
                 Files.writeString(target, source, StandardCharsets.UTF_8);
@@ -57,6 +64,15 @@ public final class SpecGenerator {
     public static String generate(String pkg, String detectorClass, Map<String, Object> spec, String origin) {
         try {
             return new SpecSource(pkg, detectorClass, new SpecMap(spec, origin)).render();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The interface {@code <kindClass>} in {@code pkg}, from one parsed integrity kind file. */
+    public static String generateKind(String pkg, String kindClass, Map<String, Object> kind, String origin) {
+        try {
+            return new KindSource(pkg, kindClass, new SpecMap(kind, origin)).render();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
         }

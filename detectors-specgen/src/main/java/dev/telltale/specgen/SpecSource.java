@@ -37,12 +37,7 @@ final class SpecSource {
     }
 
     String render() {
-        StringBuilder out = new StringBuilder();
-        out.append("// Generated from ").append(detectorClass).append(".yaml by dev.telltale.specgen.SpecGenerator: ")
-                .append("edit that file, not this one.\n");
-        if (!pkg.isEmpty()) {
-            out.append("package ").append(pkg).append(";\n\n");
-        }
+        StringBuilder out = header(detectorClass + ".yaml", pkg);
         out.append("import dev.telltale.core.DetectorSpec;\nimport dev.telltale.core.Problem;\n")
                 .append("import dev.telltale.core.Setting;\nimport dev.telltale.core.SettingRule;\n")
                 .append("import dev.telltale.core.SignalSpec;\n\nimport java.time.Duration;\n\n")
@@ -96,6 +91,16 @@ final class SpecSource {
         }
         out.append("            .build();\n}\n");
         return out.toString();
+    }
+
+    /** The first lines of a generated file: where it comes from, and its package. */
+    static StringBuilder header(String file, String pkg) {
+        StringBuilder out = new StringBuilder("// Generated from ").append(file)
+                .append(" by dev.telltale.specgen.SpecGenerator: edit that file, not this one.\n");
+        if (!pkg.isEmpty()) {
+            out.append("package ").append(pkg).append(";\n\n");
+        }
+        return out;
     }
 
     private static String setting(String constant, SpecMap s) {
@@ -184,7 +189,7 @@ final class SpecSource {
         return Math.multiplyExact(Long.parseLong(m.group(1)), unit);
     }
 
-    private static long whole(SpecMap s, String key) {
+    static long whole(SpecMap s, String key) {
         try {
             return Long.parseLong(s.text(key));
         } catch (NumberFormatException e) {

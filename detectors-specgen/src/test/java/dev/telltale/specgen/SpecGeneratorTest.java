@@ -67,4 +67,39 @@ class SpecGeneratorTest {
         assertThatThrownBy(() -> SpecGenerator.generate("dev.x", "ExampleDetector", spec, "ExampleDetector.yaml"))
                 .hasMessageStartingWith("ExampleDetector.yaml: 'ExampleDetector.yaml.intervall' is not a known key");
     }
+
+    @Test
+    void writesAnIntegrityKindsTable() {
+        Map<String, Object> kind = Map.of("name", "pairs", "finds", "rows without their \"pair\"", "problem", "ORPHANED_RECORDS",
+                "severity", "WARNING", "noun", "lone row", "hint", "Write both rows in one transaction",
+                "critical-above", 1000,
+                "nested", Map.of("side", List.of(Map.of("key", "table", "type", "TABLE", "required", true,
+                        "description", "The side's table."))),
+                "fields", List.of(Map.of("key", "table", "type", "TABLE", "required", true, "description", "The table."),
+                        Map.of("key", "window", "type", "DURATION", "default", "any time", "with", "time-column",
+                                "description", "Within this."),
+                        Map.of("key", "a", "type", "MAP", "fields", "side", "description", "Side A.")),
+                "refuses", Map.of("where", "pairs are whole tables"));
+
+        String source = SpecGenerator.generateKind("dev.x", "PairsKind", kind, "Pairs.kind.yaml");
+
+        assertThat(source).contains("package dev.x;", "public interface PairsKind {",
+                "KindSpec TABLE = KindSpec.of(\"pairs\", \"rows without their \\\"pair\\\"\", Problem.ORPHANED_RECORDS, "
+                        + "Severity.WARNING)",
+                ".finding(\"lone row\", \"Write both rows in one transaction\")", ".criticalAbove(1000L)",
+                ".fields(Field.required(\"table\", FieldType.TABLE, \"The table.\"),",
+                "Field.optional(\"window\", FieldType.DURATION, \"any time\", \"Within this.\").with(\"time-column\"),",
+                "Field.map(\"a\", \"Side A.\",", "Field.required(\"table\", FieldType.TABLE, \"The side's table.\"))",
+                ".refuses(\"where\", \"pairs are whole tables\");");
+    }
+
+    @Test
+    void aKindsMapFieldMustNameItsNestedFields() {
+        Map<String, Object> kind = Map.of("name", "pairs", "finds", "lone rows", "problem", "ORPHANED_RECORDS",
+                "severity", "WARNING", "noun", "lone row", "hint", "Pair them",
+                "fields", List.of(Map.of("key", "a", "type", "MAP", "fields", "side", "description", "Side A.")));
+
+        assertThatThrownBy(() -> SpecGenerator.generateKind("dev.x", "PairsKind", kind, "Pairs.kind.yaml"))
+                .hasMessage("Pairs.kind.yaml: 'Pairs.kind.yaml.fields.fields' names 'side', not one of []");
+    }
 }

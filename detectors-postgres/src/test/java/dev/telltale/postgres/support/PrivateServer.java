@@ -43,26 +43,30 @@ public final class PrivateServer implements AutoCloseable {
 
     /** A fresh primary initialised with extra initdb arguments ({@code --data-checksums}). */
     public static PrivateServer primary(TestPostgres kit, List<String> initdbArgs, String... settings) throws Exception {
-        PrivateServer s = new PrivateServer(kit, Files.createTempDirectory(Path.of("/tmp"), "ttpg-"), freePort());
-        try {
+        return started(kit, s -> {
             List<String> args = new ArrayList<>(List.of("-D", s.data.toString(), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"));
             args.addAll(initdbArgs);
             s.run("initdb", args.toArray(String[]::new));
-            s.configure(settings);
-            s.start();
-            return s;
-        } catch (Exception | Error e) {
-            s.close();
-            throw e;
-        }
+        }, settings);
     }
 
     /** A streaming standby of {@code primary}, copied with pg_basebackup (needs the program in the kit's binaries). */
     public static PrivateServer standbyOf(PrivateServer primary, String... settings) throws Exception {
-        PrivateServer s = new PrivateServer(primary.kit, Files.createTempDirectory(Path.of("/tmp"), "ttpg-"), freePort());
+        return started(primary.kit, s -> s.run("pg_basebackup", "-h", "127.0.0.1", "-p", Integer.toString(primary.port),
+                "-U", "postgres", "-D", s.data.toString(), "-R", "-X", "stream", "-c", "fast", "--no-sync"), settings);
+    }
+
+    /** How a new server's data directory is made: initdb, or a copy of another server. */
+    @FunctionalInterface
+    private interface DataStep {
+        void make(PrivateServer s) throws Exception;
+    }
+
+    /** A server in a fresh directory under /tmp, its data made by {@code data}, then configured and started; removed if any step fails. */
+    private static PrivateServer started(TestPostgres kit, DataStep data, String... settings) throws Exception {
+        PrivateServer s = new PrivateServer(kit, Files.createTempDirectory(Path.of("/tmp"), "ttpg-"), freePort());
         try {
-            s.run("pg_basebackup", "-h", "127.0.0.1", "-p", Integer.toString(primary.port), "-U", "postgres",
-                    "-D", s.data.toString(), "-R", "-X", "stream", "-c", "fast", "--no-sync");
+            data.make(s);
             s.configure(settings);
             s.start();
             return s;

@@ -1,37 +1,19 @@
 package dev.telltale.postgres.integrity.internal;
 
-import dev.telltale.core.Problem;
-import dev.telltale.core.Severity;
 import dev.telltale.postgres.integrity.IntegrityCheckBuilder;
-import dev.telltale.postgres.integrity.IntegrityConfigException;
 
 import java.util.List;
 import java.util.Optional;
 
-import static dev.telltale.postgres.integrity.internal.Field.optional;
-import static dev.telltale.postgres.integrity.internal.Field.required;
-import static dev.telltale.postgres.integrity.internal.FieldType.*;
-
 /** Builds an {@code integrity.capacity-overflow} check ({@link CapacityOverflowCheck}). */
 public final class CapacityOverflowBuilder extends CheckBuilder<CapacityOverflowBuilder> implements IntegrityCheckBuilder.CapacityOverflow {
-    public static final KindSpec KIND = KindSpec.of("capacity-overflow",
-                    "children's quantities (or count) above the parent's capacity", Problem.DOUBLE_BOOKING, Severity.CRITICAL)
-            .finding("over-capacity parent", "Concurrent bookings each saw room left: lock the parent row "
-                            + "(select ... for update) or use an exclusion/unique constraint per slot")
-            .fields(required("table", TABLE, "The parent table."),
-                    required("capacity", COLUMN, "The parent's numeric column holding its capacity."),
-                    optional("parent-key", COLUMN, "the parent's primary key (one column)",
-                            "The parent column the children refer to."),
-                    required("child", TABLE, "The child table."),
-                    required("child-key", COLUMN, "The child's column referring to the parent."),
-                    optional("quantity", COLUMN, "each child row counts 1", "The child's numeric column summed per parent."))
-            .reads((owner, s) -> {
-                var b = new CapacityOverflowBuilder(owner, s.get("table"), s.get("capacity"));
-                b.children(s.get("child"), s.get("child-key"));
-                s.<String>opt("quantity").ifPresent(b::quantity);
-                s.<String>opt("parent-key").ifPresent(b::parentKey);
-                return b;
-            });
+    public static final KindSpec KIND = CapacityOverflowKind.TABLE.reads((owner, s) -> {
+        var b = new CapacityOverflowBuilder(owner, s.get("table"), s.get("capacity"));
+        b.children(s.get("child"), s.get("child-key"));
+        s.<String>opt("quantity").ifPresent(b::quantity);
+        s.<String>opt("parent-key").ifPresent(b::parentKey);
+        return b;
+    });
 
     private final Ident parent;
     private final String capacity;
@@ -72,7 +54,7 @@ public final class CapacityOverflowBuilder extends CheckBuilder<CapacityOverflow
 
     @Override
     protected Check check(Check.Common common) {
-        Ident c = child.orElseThrow(() -> new IntegrityConfigException(at("child") + ": is required (children(table, column))"));
+        Ident c = required(child, "child", "children(table, column)");
         return new CapacityOverflowCheck(common, target(), parent, capacity, parentKey, c, childKey.orElseThrow(),
                 quantity, where, chunkRows, rangeColumn);
     }

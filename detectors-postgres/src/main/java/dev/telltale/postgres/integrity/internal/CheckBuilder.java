@@ -7,6 +7,7 @@ import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.integrity.IntegrityChecks;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -219,6 +220,36 @@ public abstract class CheckBuilder<B extends CheckBuilder<B>> {
             return d.length() > 63 ? d.substring(0, 63) : d;
         });
         return check(new Check.Common(kind.id(), n, problem, severity, criticalAbove, sampleSize, rangesPerRun));
+    }
+
+    /** The value set for {@code key}; else an error naming it and, when not empty, the builder call {@code how}. */
+    protected final <T> T required(Optional<T> value, String key, String how) {
+        return value.orElseThrow(() -> new IntegrityConfigException(at(key) + ": is required"
+                + (how.isEmpty() ? "" : " (" + how + ")")));
+    }
+
+    /** The columns set for {@code key}; else an error naming it. */
+    protected final List<String> required(List<String> columns, String key) {
+        if (columns.isEmpty()) {
+            throw new IntegrityConfigException(at(key) + ": is required");
+        }
+        return columns;
+    }
+
+    /** A window: above zero. */
+    protected final Duration positive(String key, Duration window) {
+        if (window == null || window.isNegative() || window.isZero()) {
+            throw new IntegrityConfigException(at(key) + ": '" + window + "' must be a positive duration");
+        }
+        return window;
+    }
+
+    /** An age: zero (already past, for expiry times) or more. */
+    protected final Duration notNegative(String key, Duration age) {
+        if (age == null || age.isNegative()) {
+            throw new IntegrityConfigException(at(key) + ": '" + age + "' is negative");
+        }
+        return age;
     }
 
     protected static List<String> names(String what, String... columns) {

@@ -16,6 +16,8 @@ import java.util.OptionalLong;
  * One integrity kind, described once: its YAML name, what it finds, its default problem and severity, and
  * its settings. The builder of the kind takes its defaults from here, the YAML reader reads a check with
  * {@link #fields()} and {@link #reader()}, and the reference in {@code INTEGRITY.md} is generated from it.
+ * All but the reader is data: {@code src/main/specs/.../<Kind>.kind.yaml}, generated at build into the
+ * constant {@code <Kind>Kind.TABLE}, to which the kind's builder adds its reader.
  *
  * @param name         the YAML name, {@code duplicates}; the detector id is {@code integrity.<name>}
  * @param finds        what a violation is, one phrase for the reference

@@ -1,7 +1,5 @@
 package dev.telltale.postgres.integrity.internal;
 
-import dev.telltale.core.Problem;
-import dev.telltale.core.Severity;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.integrity.IntegrityCheckBuilder;
 import dev.telltale.postgres.integrity.IntegrityConfigException;
@@ -11,37 +9,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-import static dev.telltale.postgres.integrity.internal.Field.optional;
-import static dev.telltale.postgres.integrity.internal.Field.required;
-import static dev.telltale.postgres.integrity.internal.FieldType.*;
-
 /** Builds an {@code integrity.replica-drift} check ({@link ReplicaDriftCheck}). */
 public final class ReplicaDriftBuilder extends CheckBuilder<ReplicaDriftBuilder> implements IntegrityCheckBuilder.ReplicaDrift {
-    public static final KindSpec KIND = KindSpec.of("replica-drift",
-                    "key ranges whose row count or row hashes differ between the primary and a replica",
-                    Problem.DATA_DRIFT, Severity.WARNING)
-            .finding("differing range", "The replica was written to behind replication's back, or replication "
-                            + "skipped changes: resync the listed ranges from the primary")
-            .criticalAbove(10)
-            .chunkRows(10_000)
-            .fields(required("table", TABLE, "The table, on the check's target (the primary) and on the replica."),
-                    required("replica", TARGET, "The replica: the name of another configured target."),
-                    optional("key", COLUMN, "the single-column primary key",
-                            "The ordered, indexed key ranges are cut on (`range-column` is the same setting)."),
-                    optional("columns", COLUMNS, "all columns of the primary's table", "The columns compared."),
-                    optional("settle", DURATION, "compare every row",
-                            "Compare only rows whose `settle-column` is older than this (on the primary's clock).")
-                            .with("settle-column"),
-                    optional("settle-column", COLUMN, "", "The date or timestamp column `settle` is measured on.")
-                            .with("settle"))
-            .refuses("where", "replica drift compares whole ranges; use settle for rows in flight")
-            .reads((owner, s) -> {
-                var b = new ReplicaDriftBuilder(owner, s.get("table"), s.get("replica"));
-                s.<String>opt("key").ifPresent(b::key);
-                s.optNames("columns").ifPresent(b::columns);
-                s.<Duration>opt("settle").ifPresent(d -> b.settle(d, s.get("settle-column")));
-                return b;
-            });
+    public static final KindSpec KIND = ReplicaDriftKind.TABLE.reads((owner, s) -> {
+        var b = new ReplicaDriftBuilder(owner, s.get("table"), s.get("replica"));
+        s.<String>opt("key").ifPresent(b::key);
+        s.optNames("columns").ifPresent(b::columns);
+        s.<Duration>opt("settle").ifPresent(d -> b.settle(d, s.get("settle-column")));
+        return b;
+    });
 
     private final Ident table;
     private final PostgresTarget replica;
