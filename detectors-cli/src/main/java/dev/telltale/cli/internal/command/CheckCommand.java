@@ -22,7 +22,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Runs every applicable detector once on the targets and prints a report.",
@@ -36,9 +35,7 @@ import java.util.concurrent.Callable;
                 "1:a WARNING finding is firing",
                 "0:nothing above INFO is firing (a pending finding, seen for less than its 'for', does not count"
                         + " unless --no-hold)"})
-public final class CheckCommand implements Callable<Integer> {
-    private final TargetKinds kinds;
-
+public final class CheckCommand extends KindsCommand {
     @CommandLine.Mixin
     Options.Targets targets = new Options.Targets();
 
@@ -64,11 +61,8 @@ public final class CheckCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Options.Colour colour = new Options.Colour();
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     public CheckCommand(TargetKinds kinds) {
-        this.kinds = kinds;
+        super(kinds);
     }
 
     @Override

@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -18,9 +17,7 @@ import java.util.concurrent.CountDownLatch;
                         + " served meanwhile.",
                 "The server binaries come from the local Maven repository, else are downloaded once from Maven Central"
                         + " into ~/.cache/telltale/demo."})
-public final class DemoCommand implements Callable<Integer> {
-    private final TargetKinds kinds;
-
+public final class DemoCommand extends KindsCommand {
     @Option(names = "--once", description = "Exit after the scoreboard: status 0 only if every scenario was detected.")
     boolean once;
 
@@ -33,11 +30,8 @@ public final class DemoCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Options.Colour colour = new Options.Colour();
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     public DemoCommand(TargetKinds kinds) {
-        this.kinds = kinds;
+        super(kinds);
     }
 
     @Override

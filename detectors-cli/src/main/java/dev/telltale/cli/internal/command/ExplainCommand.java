@@ -17,7 +17,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 @Command(name = "explain", mixinStandardHelpOptions = true,
         description = {"Prints the runbook of a problem: what the alert means, how to confirm it, what to do now, how to "
@@ -25,20 +24,15 @@ import java.util.concurrent.Callable;
                 "NAME is a problem (performance/slow-queries, or slow-queries), a detector (postgres.lock-waits), a "
                         + "finding's detector/problem (postgres.lock-waits/performance/database-deadlocks) or an alert's "
                         + "name (TelltalePerformanceSlowQueriesCritical)."})
-public final class ExplainCommand implements Callable<Integer> {
-    private final TargetKinds kinds;
-
+public final class ExplainCommand extends KindsCommand {
     @Parameters(paramLabel = "NAME", description = "A problem, detector, finding (detector/problem) or alert name.")
     String name;
 
     @CommandLine.Mixin
     Options.Links links = new Options.Links();
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     public ExplainCommand(TargetKinds kinds) {
-        this.kinds = kinds;
+        super(kinds);
     }
 
     @Override

@@ -16,13 +16,10 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = "Lists every problem with its detectors, and every detector with its settings, defaults and units.")
-public final class ListCommand implements Callable<Integer> {
-    private final TargetKinds kinds;
-
+public final class ListCommand extends KindsCommand {
     @Option(names = {"-f", "--format"}, defaultValue = "table", paramLabel = "FORMAT", completionCandidates = Options.WatchFormats.class,
             description = "${COMPLETION-CANDIDATES}.")
     Options.Format format;
@@ -30,11 +27,8 @@ public final class ListCommand implements Callable<Integer> {
     @Option(names = "--markdown", description = "Print the problem -> detector table in Markdown (for a README), each problem linked to its runbook.")
     boolean markdown;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     public ListCommand(TargetKinds kinds) {
-        this.kinds = kinds;
+        super(kinds);
     }
 
     @Override

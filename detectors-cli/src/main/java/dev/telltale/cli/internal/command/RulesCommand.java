@@ -10,14 +10,11 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 @Command(name = "rules", mixinStandardHelpOptions = true,
         description = {"Prints the Prometheus alerting rules for the catalogue (YAML).",
                 "--output DIR writes them with their promtool tests and the Grafana dashboard instead."})
-public final class RulesCommand implements Callable<Integer> {
-    private final TargetKinds kinds;
-
+public final class RulesCommand extends KindsCommand {
     @Option(names = "--output", paramLabel = "DIR", description = "Write " + Monitoring.RULES_FILE + ", "
             + Monitoring.RULE_TESTS_FILE + " (when every --selector matcher is =) and " + Monitoring.DASHBOARD_FILE
             + " into this directory.")
@@ -43,11 +40,8 @@ public final class RulesCommand implements Callable<Integer> {
             description = "Prefix of each alert's runbook_url and the dashboard's runbook links (default: ${DEFAULT-VALUE}).")
     String runbookBaseUrl;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     public RulesCommand(TargetKinds kinds) {
-        this.kinds = kinds;
+        super(kinds);
     }
 
     @Override

@@ -30,7 +30,6 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -40,10 +39,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
                         + " (liveness) and /health/ready (readiness: 503 while a target is down).",
                 "Listens on all interfaces by default, without TLS or authentication: give --web.listen-address"
                         + " 127.0.0.1:9464 to keep it local. Stops cleanly on SIGTERM or Ctrl-C (exit 0)."})
-public final class ServeCommand implements Callable<Integer> {
+public final class ServeCommand extends KindsCommand {
     private static final int DEFAULT_PORT = 9464;
-    private final TargetKinds kinds;
-
     @CommandLine.Mixin
     Options.Targets targets = new Options.Targets();
 
@@ -65,11 +62,8 @@ public final class ServeCommand implements Callable<Integer> {
                     + "(tls_server_config, basic_auth_users with bcrypt hashes, auth_excluded_paths).")
     Path webConfigFile;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     public ServeCommand(TargetKinds kinds) {
-        this.kinds = kinds;
+        super(kinds);
     }
 
     @Override

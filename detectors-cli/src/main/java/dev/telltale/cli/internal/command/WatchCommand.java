@@ -19,16 +19,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.Callable;
 
 @Command(name = "watch", mixinStandardHelpOptions = true,
         description = {"Runs check every --interval and redraws the report in place, like top; Ctrl-C stops it.",
                 "On a terminal it uses the alternate screen, shows the status line and the worst findings first, cut to"
                         + " the terminal's height, and gives the screen back on exit.",
                 "Exit status: that of the last report with --count, 0 when stopped with Ctrl-C."})
-public final class WatchCommand implements Callable<Integer> {
-    private final TargetKinds kinds;
-
+public final class WatchCommand extends KindsCommand {
     @CommandLine.Mixin
     Options.Targets targets = new Options.Targets();
 
@@ -59,11 +56,8 @@ public final class WatchCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Options.Colour colour = new Options.Colour();
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     public WatchCommand(TargetKinds kinds) {
-        this.kinds = kinds;
+        super(kinds);
     }
 
     @Override
