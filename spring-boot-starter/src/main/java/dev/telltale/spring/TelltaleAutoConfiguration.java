@@ -17,6 +17,7 @@ import dev.telltale.spring.internal.EngineLifecycle;
 import dev.telltale.spring.internal.EngineView;
 import dev.telltale.spring.internal.MeterBinding;
 import dev.telltale.spring.internal.RouteUnits;
+import dev.telltale.spring.internal.ScheduledUnits;
 import dev.telltale.spring.internal.SettingsBinding;
 import dev.telltale.spring.internal.TelltaleEndpoint;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -41,6 +42,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.scheduling.support.ScheduledTaskObservationContext;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -52,7 +54,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Telltale in a Spring Boot application: the in-process detectors over every data source, web requests and
- * {@code @Async} work as units of work, the engine started with the context and bound to its meter registries,
+ * {@code @Scheduled} runs as units of work ({@code @Async} work carrying its submitter's), the engine started with
+ * the context and bound to its meter registries,
  * and, when Actuator is present, {@code /actuator/telltale} and the {@code telltale} health contributor.
  *
  * <p>Bean methods of internal types are package-private: the types are not API. Boot 3.5 and Boot 4 name some
@@ -71,7 +74,9 @@ import java.util.function.UnaryOperator;
         "org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration",
         "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration",
         "io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration",
-        "io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration"},
+        "io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.scheduling.ScheduledTasksObservabilityAutoConfiguration",
+        "org.springframework.boot.micrometer.observation.autoconfigure.ScheduledTasksObservationAutoConfiguration"},
         beforeName = {
         "org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration"})
 @ConditionalOnClass(TelltaleJvm.class)
@@ -168,6 +173,17 @@ public class TelltaleAutoConfiguration {
                     registry.addInterceptor(units).order(Ordered.HIGHEST_PRECEDENCE);
                 }
             };
+        }
+    }
+
+    /** {@code @Scheduled} runs as units of work named after the job, from Spring's own observation of each run. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(ScheduledTaskObservationContext.class)
+    @ConditionalOnProperty(prefix = "telltale.scheduling", name = "enabled", havingValue = "true", matchIfMissing = true)
+    static class ScheduledJobUnits {
+        @Bean
+        ScheduledUnits telltaleScheduledUnits(TelltaleJvm telltale) {
+            return new ScheduledUnits(telltale);
         }
     }
 
