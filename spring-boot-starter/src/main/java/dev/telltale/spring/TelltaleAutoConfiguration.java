@@ -15,6 +15,7 @@ import dev.telltale.spring.internal.Boot4Health;
 import dev.telltale.spring.internal.DataSourceWrapper;
 import dev.telltale.spring.internal.EngineLifecycle;
 import dev.telltale.spring.internal.EngineView;
+import dev.telltale.spring.internal.IntegrityBinding;
 import dev.telltale.spring.internal.MeterBinding;
 import dev.telltale.spring.internal.RouteUnits;
 import dev.telltale.spring.internal.ScheduledUnits;
@@ -233,9 +234,12 @@ public class TelltaleAutoConfiguration {
             return b.build();
         }
 
+        /** With the integrity checks of {@code telltale.postgres.integrity}, refused at startup when one is malformed. */
         @Bean
-        TelltaleDetectors telltalePostgresDetectors(PostgresTarget target) {
-            return () -> PostgresDetectors.forTarget(target);
+        TelltaleDetectors telltalePostgresDetectors(PostgresTarget target, TelltaleProperties properties) {
+            List<Detector> detectors = new ArrayList<>(PostgresDetectors.forTarget(target));
+            detectors.addAll(IntegrityBinding.detectors(target, properties.getPostgres().getIntegrity()));
+            return () -> detectors;
         }
     }
 

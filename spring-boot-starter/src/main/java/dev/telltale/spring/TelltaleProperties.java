@@ -160,12 +160,17 @@ public class TelltaleProperties {
         /** JDBC URL of the server to watch, such as jdbc:postgresql://db:5432/shop. Unset: no server-side detectors. */
         private String url;
 
-
         /** Password of the monitoring connection. */
         private String password;
 
         /** Target name of the server-side detectors. */
         private String name = "postgres";
+
+        /**
+         * Integrity checks over the application's tables, by check kind (negative-values, duplicates, orphans, ...), each
+         * a list of checks with the settings of the integrity: section of telltale.yaml.
+         */
+        private Map<String, List<Map<String, Object>>> integrity = new LinkedHashMap<>();
 
         public String getUrl() {
             return url;
@@ -174,8 +179,6 @@ public class TelltaleProperties {
         public void setUrl(String url) {
             this.url = url;
         }
-
-
 
         public String getPassword() {
             return password;
@@ -191,6 +194,14 @@ public class TelltaleProperties {
 
         public void setName(String name) {
             this.name = name;
+        }
+
+        public Map<String, List<Map<String, Object>>> getIntegrity() {
+            return integrity;
+        }
+
+        public void setIntegrity(Map<String, List<Map<String, Object>>> integrity) {
+            this.integrity = integrity;
         }
     }
 
