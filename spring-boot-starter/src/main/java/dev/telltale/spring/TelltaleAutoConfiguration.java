@@ -15,8 +15,10 @@ import dev.telltale.spring.internal.Boot4Health;
 import dev.telltale.spring.internal.DataSourceWrapper;
 import dev.telltale.spring.internal.EngineLifecycle;
 import dev.telltale.spring.internal.EngineView;
+import dev.telltale.spring.internal.IntegrityBinding;
 import dev.telltale.spring.internal.MeterBinding;
 import dev.telltale.spring.internal.RouteUnits;
+import dev.telltale.spring.internal.ScheduledUnits;
 import dev.telltale.spring.internal.SettingsBinding;
 import dev.telltale.spring.internal.TelltaleEndpoint;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -41,6 +43,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.scheduling.support.ScheduledTaskObservationContext;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -52,7 +55,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Telltale in a Spring Boot application: the in-process detectors over every data source, web requests and
- * {@code @Async} work as units of work, the engine started with the context and bound to its meter registries,
+ * {@code @Scheduled} runs as units of work ({@code @Async} work carrying its submitter's), the engine started with
+ * the context and bound to its meter registries,
  * and, when Actuator is present, {@code /actuator/telltale} and the {@code telltale} health contributor.
  *
  * <p>Bean methods of internal types are package-private: the types are not API. Boot 3.5 and Boot 4 name some
@@ -71,7 +75,9 @@ import java.util.function.UnaryOperator;
         "org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration",
         "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration",
         "io.github.resilience4j.springboot3.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration",
-        "io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration"},
+        "io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.scheduling.ScheduledTasksObservabilityAutoConfiguration",
+        "org.springframework.boot.micrometer.observation.autoconfigure.ScheduledTasksObservationAutoConfiguration"},
         beforeName = {
         "org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration"})
 @ConditionalOnClass(TelltaleJvm.class)
@@ -171,6 +177,17 @@ public class TelltaleAutoConfiguration {
         }
     }
 
+    /** {@code @Scheduled} runs as units of work named after the job, from Spring's own observation of each run. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(ScheduledTaskObservationContext.class)
+    @ConditionalOnProperty(prefix = "telltale.scheduling", name = "enabled", havingValue = "true", matchIfMissing = true)
+    static class ScheduledJobUnits {
+        @Bean
+        ScheduledUnits telltaleScheduledUnits(TelltaleJvm telltale) {
+            return new ScheduledUnits(telltale);
+        }
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
     static class Actuator {
@@ -217,9 +234,12 @@ public class TelltaleAutoConfiguration {
             return b.build();
         }
 
+        /** With the integrity checks of {@code telltale.postgres.integrity}, refused at startup when one is malformed. */
         @Bean
-        TelltaleDetectors telltalePostgresDetectors(PostgresTarget target) {
-            return () -> PostgresDetectors.forTarget(target);
+        TelltaleDetectors telltalePostgresDetectors(PostgresTarget target, TelltaleProperties properties) {
+            List<Detector> detectors = new ArrayList<>(PostgresDetectors.forTarget(target));
+            detectors.addAll(IntegrityBinding.detectors(target, properties.getPostgres().getIntegrity()));
+            return () -> detectors;
         }
     }
 

@@ -34,6 +34,7 @@ public class TelltaleProperties {
     private Map<String, Map<String, String>> targets = new LinkedHashMap<>();
 
     private final Web web = new Web();
+    private final Scheduling scheduling = new Scheduling();
     private final Health health = new Health();
     private final Postgres postgres = new Postgres();
     private final Redis redis = new Redis();
@@ -82,6 +83,10 @@ public class TelltaleProperties {
         return web;
     }
 
+    public Scheduling getScheduling() {
+        return scheduling;
+    }
+
     public Health getHealth() {
         return health;
     }
@@ -97,6 +102,20 @@ public class TelltaleProperties {
     /** Units of work from web requests. */
     public static class Web {
         /** Whether every web request is a unit of work named by its method and route template, such as "GET /owners/{ownerId}". */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** Units of work from scheduled jobs. */
+    public static class Scheduling {
+        /** Whether every run of a @Scheduled method is a unit of work named after its class and method, such as "scheduled ClinicJobs.nightlyReport". */
         private boolean enabled = true;
 
         public boolean isEnabled() {
@@ -141,12 +160,17 @@ public class TelltaleProperties {
         /** JDBC URL of the server to watch, such as jdbc:postgresql://db:5432/shop. Unset: no server-side detectors. */
         private String url;
 
-
         /** Password of the monitoring connection. */
         private String password;
 
         /** Target name of the server-side detectors. */
         private String name = "postgres";
+
+        /**
+         * Integrity checks over the application's tables, by check kind (negative-values, duplicates, orphans, ...), each
+         * a list of checks with the settings of the integrity: section of telltale.yaml.
+         */
+        private Map<String, List<Map<String, Object>>> integrity = new LinkedHashMap<>();
 
         public String getUrl() {
             return url;
@@ -155,8 +179,6 @@ public class TelltaleProperties {
         public void setUrl(String url) {
             this.url = url;
         }
-
-
 
         public String getPassword() {
             return password;
@@ -172,6 +194,14 @@ public class TelltaleProperties {
 
         public void setName(String name) {
             this.name = name;
+        }
+
+        public Map<String, List<Map<String, Object>>> getIntegrity() {
+            return integrity;
+        }
+
+        public void setIntegrity(Map<String, List<Map<String, Object>>> integrity) {
+            this.integrity = integrity;
         }
     }
 

@@ -39,6 +39,7 @@ import static org.awaitility.Awaitility.await;
         "spring.datasource.hikari.maximum-pool-size=2",
         "telltale.detectors.jdbc.n-plus-one.interval=1s",
         "telltale.detectors.pool.saturation.pending.for=2s",
+        "clinic.report.every=PT0.2S",
         // Boot 3.5 switches metrics export off in tests unless told; the Prometheus endpoint is part of what is checked
         "spring.test.observability.auto-configure=true"})
 @DirtiesContext // closed with the class, before its database is dropped
@@ -67,7 +68,7 @@ class ClinicIT {
         await().atMost(PATIENCE).untilAsserted(() -> {
             assertThat(get("/cities/springfield/owners").statusCode()).isEqualTo(200);
             assertThat(get("/owners/1").statusCode()).isEqualTo(200);
-            List<Map<String, Object>> found = findings("jdbc.n-plus-one");
+            List<Map<String, Object>> found = nPlusOnes("GET ");
             assertThat(found).hasSize(1);
             Map<String, Object> f = found.get(0);
             @SuppressWarnings("unchecked") Map<String, Object> evidence = (Map<String, Object>) f.get("evidence");
@@ -84,6 +85,17 @@ class ClinicIT {
                 .contains("telltale_")
                 .containsPattern("detector=\"jdbc.n-plus-one\"");
         healthIsUp();
+    }
+
+    @Test
+    void theScheduledReportsNPlusOneIsReportedWithTheJobsName() throws Exception {
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            List<Map<String, Object>> found = nPlusOnes("scheduled ");
+            assertThat(found).hasSize(1);
+            @SuppressWarnings("unchecked") Map<String, Object> evidence = (Map<String, Object>) found.get(0).get("evidence");
+            assertThat(evidence.get("unit_of_work")).isEqualTo("scheduled ClinicJobs.nightlyReport");
+            assertThat((String) evidence.get("call_site")).startsWith("dev.telltale.examples.boot.ClinicService.petCounts");
+        });
     }
 
     @Test
@@ -117,6 +129,14 @@ class ClinicIT {
         String health = get("/actuator/health").body();
         assertThat(JsonPath.<String>read(health, "$.status")).isEqualTo("UP");
         assertThat(JsonPath.<String>read(health, "$.components.telltale.status")).isEqualTo("UP");
+    }
+
+    /** The N+1 findings of the units whose names start so: web routes ("GET ") or scheduled jobs ("scheduled "). */
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> nPlusOnes(String unitPrefix) throws IOException, InterruptedException {
+        return findings("jdbc.n-plus-one").stream()
+                .filter(f -> String.valueOf(((Map<String, Object>) f.get("evidence")).get("unit_of_work")).startsWith(unitPrefix))
+                .toList();
     }
 
     private List<Map<String, Object>> findings(String detector) throws IOException, InterruptedException {
