@@ -209,15 +209,28 @@ public final class SqlFingerprints {
         return true;
     }
 
-    /** Index just past the closing quote; a doubled quote is an escaped one. */
+    /**
+     * Index just past the closing quote; a doubled quote is an escaped one. A backslash escapes only in an
+     * {@code E'...'} string: elsewhere {@code \'} ends a standard string but not a MySQL one, and as the dialect
+     * is unknown the literal is taken to run to the statement's last quote, so that a misread boundary hides
+     * code rather than printing a literal.
+     */
     private static int skipQuoted(String s, int start, char quote) {
         int i = start + 1;
         int n = s.length();
+        boolean escapes = quote == '\'' && start > 0 && (s.charAt(start - 1) == 'E' || s.charAt(start - 1) == 'e')
+                && (start < 2 || !isWordChar(s.charAt(start - 2)));
         while (i < n) {
             char c = s.charAt(i);
             if (c == '\\' && quote == '\'' && i + 1 < n) {
-                i += 2;
-                continue;
+                char next = s.charAt(i + 1);
+                if (escapes || next == '\\') {
+                    i += 2;
+                    continue;
+                }
+                if (next == '\'') {
+                    return s.lastIndexOf('\'') + 1;
+                }
             }
             if (c == quote) {
                 if (i + 1 < n && s.charAt(i + 1) == quote) {
