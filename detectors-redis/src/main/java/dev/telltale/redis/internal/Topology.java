@@ -34,6 +34,7 @@ public final class Topology implements AutoCloseable {
      * server (SLOWLOG entries, CLIENT LIST).
      */
     public static final String CLIENT_NAME = "telltale";
+    private static final Duration ACCEPT_WAIT = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(Topology.class);
 
     private final Optional<RedisURI> uri;
@@ -173,11 +174,34 @@ public final class Topology implements AutoCloseable {
             }
             seed = client.connect();
             seed.setTimeout(timeout);
+            awaitAccepting(seed);
             if (!ownsClient) {
                 seed.sync().clientSetname(CLIENT_NAME);
             }
         }
         return seed;
+    }
+
+    /**
+     * The link options reject commands while a connection is down instead of queueing them, and a connection
+     * just opened was seen, rarely, to refuse its first command that way while Lettuce was still activating or
+     * re-establishing it. One PING, retried for a short bound, makes the first real command meet an accepting
+     * connection; a connection that is really down still fails, after the bound.
+     */
+    private static void awaitAccepting(StatefulRedisConnection<String, String> c) {
+        long deadline = System.nanoTime() + ACCEPT_WAIT.toNanos();
+        while (true) {
+            try {
+                c.sync().ping();
+                return;
+            } catch (io.lettuce.core.RedisException e) {
+                boolean rejected = e.getMessage() != null && e.getMessage().startsWith("Currently not connected");
+                if (!rejected || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
+            }
+        }
     }
 
     private String seedHost() {
