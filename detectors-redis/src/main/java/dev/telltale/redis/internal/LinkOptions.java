@@ -34,6 +34,15 @@ final class LinkOptions {
         return ClusterClientOptions.builder(client()).build();
     }
 
+    /**
+     * Whether {@code t} is Lettuce refusing a command because its connection is down, which these options ask
+     * for instead of queueing; Lettuce gives that refusal no exception type of its own, only this message.
+     */
+    static boolean rejectedWhileDisconnected(Throwable t) {
+        return t instanceof io.lettuce.core.RedisException && t.getMessage() != null
+                && t.getMessage().startsWith("Currently not connected");
+    }
+
     private static SocketOptions socket() {
         return SocketOptions.builder()
                 .connectTimeout(CONNECT_TIMEOUT)

@@ -119,20 +119,11 @@ public abstract class RedisDetector extends AbstractDetector {
     private static boolean unreachable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof io.lettuce.core.RedisConnectionException || t instanceof io.lettuce.core.RedisCommandTimeoutException
-                    || t instanceof java.io.IOException || rejectedWhileDisconnected(t)) {
+                    || t instanceof java.io.IOException || LinkOptions.rejectedWhileDisconnected(t)) {
                 return true;
             }
         }
         return false;
-    }
-
-    /**
-     * Lettuce's refusal of a command while its connection is down (the link options reject instead of queueing);
-     * it has no exception type of its own, only this message.
-     */
-    private static boolean rejectedWhileDisconnected(Throwable t) {
-        return t instanceof io.lettuce.core.RedisException && t.getMessage() != null
-                && t.getMessage().startsWith("Currently not connected");
     }
 
     static boolean timedOut(Throwable e) {

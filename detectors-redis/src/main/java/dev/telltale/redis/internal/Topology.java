@@ -195,8 +195,7 @@ public final class Topology implements AutoCloseable {
                 c.sync().ping();
                 return;
             } catch (io.lettuce.core.RedisException e) {
-                boolean rejected = e.getMessage() != null && e.getMessage().startsWith("Currently not connected");
-                if (!rejected || System.nanoTime() > deadline) {
+                if (!LinkOptions.rejectedWhileDisconnected(e) || System.nanoTime() > deadline) {
                     throw e;
                 }
                 java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
