@@ -5,13 +5,12 @@ import dev.telltale.core.Detector;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
-import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.support.ClassTarget;
 import dev.telltale.testkit.PostgresExtension;
 import dev.telltale.testkit.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,17 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(PostgresExtension.class)
 class ConcurrencyRacesIT {
-    private static PostgresTarget target;
-
-    @BeforeAll
-    static void open(TestPostgres pg) {
-        target = PostgresTarget.fromUrl("shop", pg.jdbcUrl());
-    }
-
-    @AfterAll
-    static void close() {
-        target.close();
-    }
+    @RegisterExtension
+    static final ClassTarget shop = new ClassTarget("shop");
 
     // ---- inventory: 50 buyers, 10 items ---------------------------------------------------------------
 
@@ -76,7 +66,7 @@ class ConcurrencyRacesIT {
         });
         assertThat(bought).filteredOn(b -> b).hasSize(50);
 
-        Detector d = IntegrityChecks.on(target).negativeValues("products_a", "stock").build();
+        Detector d = IntegrityChecks.on(shop.get()).negativeValues("products_a", "stock").build();
         Finding f = only(detect(d));
         assertThat(f.detector()).isEqualTo("integrity.negative-values");
         assertThat(f.problem()).isEqualTo(Problem.RACE_CONDITION_INVENTORY);
@@ -100,7 +90,7 @@ class ConcurrencyRacesIT {
             }
         });
         assertThat(bought).filteredOn(b -> b).hasSize(10);
-        Detection d = detect(IntegrityChecks.on(target).negativeValues("products_b", "stock").build());
+        Detection d = detect(IntegrityChecks.on(shop.get()).negativeValues("products_b", "stock").build());
         assertThat(d.findings()).isEmpty();
         assertThat(d.signals()).anySatisfy(s -> {
             assertThat(s.spec().name()).isEqualTo("integrity.violations");
@@ -154,7 +144,7 @@ class ConcurrencyRacesIT {
         });
         assertThat(charged).containsExactly(true, true);
 
-        Detector d = IntegrityChecks.on(target).duplicates("payments_a").key("idempotency_key")
+        Detector d = IntegrityChecks.on(shop.get()).duplicates("payments_a").key("idempotency_key")
                 .where("status = 'succeeded'").problem(Problem.DOUBLE_CHARGE_PAYMENT).severity(Severity.CRITICAL).build();
         Finding f = only(detect(d));
         assertThat(f.problem()).isEqualTo(Problem.DOUBLE_CHARGE_PAYMENT);
@@ -177,7 +167,7 @@ class ConcurrencyRacesIT {
             }
         });
         assertThat(charged).containsExactlyInAnyOrder(true, false);
-        Detection d = detect(IntegrityChecks.on(target).duplicates("payments_b").key("idempotency_key")
+        Detection d = detect(IntegrityChecks.on(shop.get()).duplicates("payments_b").key("idempotency_key")
                 .where("status = 'succeeded'").problem(Problem.DOUBLE_CHARGE_PAYMENT).build());
         assertThat(d.findings()).isEmpty();
     }
@@ -199,7 +189,7 @@ class ConcurrencyRacesIT {
                 return null;
             }
         });
-        Detector d = IntegrityChecks.on(target).duplicates("orders_w").key("user_id", "cart_id")
+        Detector d = IntegrityChecks.on(shop.get()).duplicates("orders_w").key("user_id", "cart_id")
                 .within(Duration.ofSeconds(2), "created_at").problem(Problem.DUPLICATE_ORDERS).build();
         Finding f = only(detect(d));
         assertThat(f.problem()).isEqualTo(Problem.DUPLICATE_ORDERS);
@@ -244,7 +234,7 @@ class ConcurrencyRacesIT {
                 return null;
             }
         });
-        IntegrityChecks checks = IntegrityChecks.on(target);
+        IntegrityChecks checks = IntegrityChecks.on(shop.get());
         checks.duplicates("bookings_a").key("show_id", "seat").where("status = 'confirmed'")
                 .problem(Problem.DOUBLE_BOOKING).severity(Severity.CRITICAL).add();
         checks.capacityOverflow("shows_a", "capacity").children("bookings_a", "show_id").where("status = 'confirmed'").add();
@@ -294,7 +284,7 @@ class ConcurrencyRacesIT {
                 return null;
             }
         });
-        IntegrityChecks checks = IntegrityChecks.on(target);
+        IntegrityChecks checks = IntegrityChecks.on(shop.get());
         checks.duplicates("bookings_b").key("show_id", "seat").where("status = 'confirmed'").problem(Problem.DOUBLE_BOOKING).add();
         checks.capacityOverflow("shows_b", "capacity").children("bookings_b", "show_id").where("status = 'confirmed'").add();
         for (Detector d : checks.detectors()) {
@@ -341,7 +331,7 @@ class ConcurrencyRacesIT {
                 }
             });
         }
-        Detector d = IntegrityChecks.on(target).capacityOverflow("orders_m", "quantity").children("fills_m", "order_id")
+        Detector d = IntegrityChecks.on(shop.get()).capacityOverflow("orders_m", "quantity").children("fills_m", "order_id")
                 .quantity("qty").problem(Problem.STOCK_ORDER_MATCHING_RACE).build();
         Finding f = only(detect(d));
         assertThat(f.problem()).isEqualTo(Problem.STOCK_ORDER_MATCHING_RACE);
@@ -381,7 +371,7 @@ class ConcurrencyRacesIT {
             like(pg, "products_c", "likes_c", read, false);
             return null;
         });
-        Detector d = IntegrityChecks.on(target).reconciliation("product-likes")
+        Detector d = IntegrityChecks.on(shop.get()).reconciliation("product-likes")
                 .sum("products_c", "id", "likes").count("likes_c", "product_id").build();
         Finding f = only(detect(d));
         assertThat(f.problem()).isEqualTo(Problem.COUNTER_RACE);
@@ -402,7 +392,7 @@ class ConcurrencyRacesIT {
             like(pg, "products_d", "likes_d", read, true);
             return null;
         });
-        Detection d = detect(IntegrityChecks.on(target).reconciliation("product-likes")
+        Detection d = detect(IntegrityChecks.on(shop.get()).reconciliation("product-likes")
                 .sum("products_d", "id", "likes").count("likes_d", "product_id").build());
         assertThat(d.findings()).isEmpty();
     }
