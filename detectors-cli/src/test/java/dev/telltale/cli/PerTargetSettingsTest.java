@@ -36,8 +36,7 @@ class PerTargetSettingsTest {
 
     @Test
     void fromTheConfigFileAnOverrideAppliesToItsTargetOnly(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("telltale.yaml");
-        Files.writeString(file, """
+        Path file = CommandLineTest.yaml(dir, "telltale.yaml", """
                 targets:
                   postgres:
                     - shop=fake://db/shop
