@@ -7,6 +7,7 @@ import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.postgres.support.ClassTarget;
 import dev.telltale.testkit.PostgresExtension;
+import dev.telltale.testkit.TelltaleAssertions;
 import dev.telltale.testkit.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,10 +42,8 @@ class ConcurrencyRacesIT {
 
     @Test
     void checkThenActOversellsAndTheStockGoesNegative(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table products_a(id int primary key, name text, stock int not null)",
-                    "insert into products_a values (1, 'last ten', 10), (2, 'plenty', 1000)");
-        }
+        pg.execute("create table products_a(id int primary key, name text, stock int not null)",
+                "insert into products_a values (1, 'last ten', 10), (2, 'plenty', 1000)");
         CyclicBarrier checked = new CyclicBarrier(50);
         List<Boolean> bought = concurrently(50, () -> {
             try (Connection c = pg.connect()) {
@@ -77,9 +76,7 @@ class ConcurrencyRacesIT {
 
     @Test
     void atomicDecrementSellsExactlyTheStock(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table products_b(id int primary key, stock int not null)", "insert into products_b values (1, 10)");
-        }
+        pg.execute("create table products_b(id int primary key, stock int not null)", "insert into products_b values (1, 10)");
         CyclicBarrier ready = new CyclicBarrier(50);
         List<Boolean> bought = concurrently(50, () -> {
             try (Connection c = pg.connect()) {
@@ -130,12 +127,10 @@ class ConcurrencyRacesIT {
 
     @Test
     void doubleSubmittedPaymentIsChargedTwiceAndFound(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table payments_a(id bigserial primary key, idempotency_key text not null, status text not null, "
-                            + "amount numeric not null, created_at timestamptz not null default clock_timestamp())",
-                    // an earlier failed attempt and a healthy payment: not duplicates of succeeded charges
-                    "insert into payments_a(idempotency_key, status, amount) values ('pi_7', 'failed', 42), ('pi_8', 'succeeded', 10)");
-        }
+        pg.execute("create table payments_a(id bigserial primary key, idempotency_key text not null, status text not null, "
+                        + "amount numeric not null, created_at timestamptz not null default clock_timestamp())",
+                // an earlier failed attempt and a healthy payment: not duplicates of succeeded charges
+                "insert into payments_a(idempotency_key, status, amount) values ('pi_7', 'failed', 42), ('pi_8', 'succeeded', 10)");
         CyclicBarrier checked = new CyclicBarrier(2);
         List<Boolean> charged = concurrently(2, () -> {
             try (Connection c = pg.connect()) {
@@ -156,10 +151,8 @@ class ConcurrencyRacesIT {
 
     @Test
     void uniqueConstraintKeepsOneChargePerKey(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table payments_b(id bigserial primary key, idempotency_key text not null, status text not null, amount numeric not null)",
-                    "create unique index on payments_b(idempotency_key) where status = 'succeeded'");
-        }
+        pg.execute("create table payments_b(id bigserial primary key, idempotency_key text not null, status text not null, amount numeric not null)",
+                "create unique index on payments_b(idempotency_key) where status = 'succeeded'");
         CyclicBarrier checked = new CyclicBarrier(2);
         List<Boolean> charged = concurrently(2, () -> {
             try (Connection c = pg.connect()) {
@@ -174,12 +167,10 @@ class ConcurrencyRacesIT {
 
     @Test
     void doubleClickTwoOrdersWithinTheWindow(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table orders_w(id bigserial primary key, user_id int not null, cart_id int not null, "
-                            + "created_at timestamptz not null default clock_timestamp())",
-                    // the same cart ordered again a day later is a new order, not a double click
-                    "insert into orders_w(user_id, cart_id, created_at) values (5, 50, now() - interval '1 day'), (5, 50, now())");
-        }
+        pg.execute("create table orders_w(id bigserial primary key, user_id int not null, cart_id int not null, "
+                        + "created_at timestamptz not null default clock_timestamp())",
+                // the same cart ordered again a day later is a new order, not a double click
+                "insert into orders_w(user_id, cart_id, created_at) values (5, 50, now() - interval '1 day'), (5, 50, now())");
         // the double click: two requests for user 1's cart, in flight at once
         CyclicBarrier click = new CyclicBarrier(2);
         concurrently(2, () -> {
@@ -192,9 +183,8 @@ class ConcurrencyRacesIT {
         Detector d = IntegrityChecks.on(shop.get()).duplicates("orders_w").key("user_id", "cart_id")
                 .within(Duration.ofSeconds(2), "created_at").problem(Problem.DUPLICATE_ORDERS).build();
         Finding f = only(detect(d));
-        assertThat(f.problem()).isEqualTo(Problem.DUPLICATE_ORDERS);
-        assertThat(f.severity()).isEqualTo(Severity.WARNING);
-        assertThat(f.subject()).isEqualTo("orders_w(user_id, cart_id) within 2s [orders_w.user_id.cart_id]");
+        TelltaleAssertions.assertThat(f).hasProblem(Problem.DUPLICATE_ORDERS).hasSeverity(Severity.WARNING)
+                .hasSubject("orders_w(user_id, cart_id) within 2s [orders_w.user_id.cart_id]");
         assertThat(f.evidence()).containsEntry("violations", 1L);
         assertThat((String) f.evidence().get("first")).startsWith("1,10 at ");
     }
@@ -203,12 +193,10 @@ class ConcurrencyRacesIT {
 
     @Test
     void concurrentBookingsDoubleBookASeatAndOverfillTheShow(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table shows_a(id int primary key, capacity int not null)",
-                    "create table bookings_a(id bigserial primary key, show_id int not null, seat text not null, status text not null)",
-                    "insert into shows_a values (1, 5), (2, 100)",
-                    "insert into bookings_a(show_id, seat, status) values (2, 'A1', 'confirmed'), (2, 'A2', 'cancelled'), (2, 'A2', 'confirmed')");
-        }
+        pg.execute("create table shows_a(id int primary key, capacity int not null)",
+                "create table bookings_a(id bigserial primary key, show_id int not null, seat text not null, status text not null)",
+                "insert into shows_a values (1, 5), (2, 100)",
+                "insert into bookings_a(show_id, seat, status) values (2, 'A1', 'confirmed'), (2, 'A2', 'cancelled'), (2, 'A2', 'confirmed')");
         // 12 customers at once: the first two want seat 1; each checks "seat free and show not full", then books
         CyclicBarrier checked = new CyclicBarrier(12);
         AtomicInteger next = new AtomicInteger();
@@ -253,12 +241,10 @@ class ConcurrencyRacesIT {
 
     @Test
     void lockingTheShowRowBooksWithinCapacity(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table shows_b(id int primary key, capacity int not null)",
-                    "create table bookings_b(id bigserial primary key, show_id int not null, seat text not null, status text not null)",
-                    "create unique index on bookings_b(show_id, seat) where status = 'confirmed'",
-                    "insert into shows_b values (1, 5)");
-        }
+        pg.execute("create table shows_b(id int primary key, capacity int not null)",
+                "create table bookings_b(id bigserial primary key, show_id int not null, seat text not null, status text not null)",
+                "create unique index on bookings_b(show_id, seat) where status = 'confirmed'",
+                "insert into shows_b values (1, 5)");
         CyclicBarrier ready = new CyclicBarrier(12);
         AtomicInteger next = new AtomicInteger();
         concurrently(12, () -> {
@@ -296,11 +282,9 @@ class ConcurrencyRacesIT {
 
     @Test
     void concurrentMatchersOverFillAnOrderAndLockingDoesNot(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table orders_m(id int primary key, quantity int not null)",
-                    "create table fills_m(id bigserial primary key, order_id int not null, qty int not null)",
-                    "insert into orders_m values (1, 20), (2, 20)");
-        }
+        pg.execute("create table orders_m(id int primary key, quantity int not null)",
+                "create table fills_m(id bigserial primary key, order_id int not null, qty int not null)",
+                "insert into orders_m values (1, 20), (2, 20)");
         // 8 matchers fill 5 each: order 1 checks the remaining quantity without a lock, order 2 locks the order row
         for (int order : new int[]{1, 2}) {
             CyclicBarrier checked = new CyclicBarrier(8);
@@ -361,11 +345,9 @@ class ConcurrencyRacesIT {
 
     @Test
     void readModifyWriteCounterDriftsFromItsRecount(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table products_c(id int primary key, likes int not null default 0)",
-                    "create table likes_c(id bigserial primary key, product_id int not null)",
-                    "insert into products_c(id) values (1), (2)");
-        }
+        pg.execute("create table products_c(id int primary key, likes int not null default 0)",
+                "create table likes_c(id bigserial primary key, product_id int not null)",
+                "insert into products_c(id) values (1), (2)");
         CyclicBarrier read = new CyclicBarrier(20);
         concurrently(20, () -> {
             like(pg, "products_c", "likes_c", read, false);
@@ -382,11 +364,9 @@ class ConcurrencyRacesIT {
 
     @Test
     void atomicIncrementKeepsTheCounterRight(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table products_d(id int primary key, likes int not null default 0)",
-                    "create table likes_d(id bigserial primary key, product_id int not null)",
-                    "insert into products_d(id) values (1), (2)");
-        }
+        pg.execute("create table products_d(id int primary key, likes int not null default 0)",
+                "create table likes_d(id bigserial primary key, product_id int not null)",
+                "insert into products_d(id) values (1), (2)");
         CyclicBarrier read = new CyclicBarrier(20);
         concurrently(20, () -> {
             like(pg, "products_d", "likes_d", read, true);

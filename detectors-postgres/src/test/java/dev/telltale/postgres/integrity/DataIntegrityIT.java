@@ -62,14 +62,12 @@ class DataIntegrityIT {
     }
 
     private static void orders(TestPostgres pg, String orders, String items) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table " + orders + "(id bigint primary key, customer text)",
-                    // no foreign key: the relation lives in application code only
-                    "create table " + items + "(id bigserial primary key, order_id bigint, sku text)",
-                    "insert into " + orders + " select g, 'c' || g from generate_series(1, 50) g",
-                    "insert into " + items + "(order_id, sku) select g, 'sku' || k from generate_series(1, 50) g, generate_series(1, 3) k order by g, k",
-                    "insert into " + items + "(order_id, sku) values (null, 'gift card')");
-        }
+        pg.execute("create table " + orders + "(id bigint primary key, customer text)",
+                // no foreign key: the relation lives in application code only
+                "create table " + items + "(id bigserial primary key, order_id bigint, sku text)",
+                "insert into " + orders + " select g, 'c' || g from generate_series(1, 50) g",
+                "insert into " + items + "(order_id, sku) select g, 'sku' || k from generate_series(1, 50) g, generate_series(1, 3) k order by g, k",
+                "insert into " + items + "(order_id, sku) values (null, 'gift card')");
     }
 
     /** Four users cancel orders 10, 20, 30 and 40 at once. */
@@ -127,9 +125,7 @@ class DataIntegrityIT {
         assertThat(second.evidence()).containsEntry("violations", 3L).containsEntry("rows scanned", 51L)
                 .containsEntry("passes completed", 1L).containsEntry("resume after", "(start of table)");
         // repaired: gone after the range holding them is scanned again
-        try (Connection c = pg.connect()) {
-            sql(c, "delete from items_r where order_id = 2");
-        }
+        pg.execute("delete from items_r where order_id = 2");
         assertThat(detect(d).findings()).isEmpty();
     }
 
@@ -250,10 +246,8 @@ class DataIntegrityIT {
     @Test
     void writeSkewLeavesAShiftWithoutADoctorAndSerializableDoesNot(TestPostgres pg) throws Exception {
         for (String t : List.of("oncall_a", "oncall_b")) {
-            try (Connection c = pg.connect()) {
-                sql(c, "create table " + t + "(shift int, doctor text, on_call boolean, primary key (shift, doctor))",
-                        "insert into " + t + " values (1, 'alice', true), (1, 'bob', true), (2, 'carol', true)");
-            }
+            pg.execute("create table " + t + "(shift int, doctor text, on_call boolean, primary key (shift, doctor))",
+                    "insert into " + t + " values (1, 'alice', true), (1, 'bob', true), (2, 'carol', true)");
             boolean serializable = t.equals("oncall_b");
             CyclicBarrier checked = new CyclicBarrier(2);
             AtomicInteger who = new AtomicInteger();
@@ -278,10 +272,8 @@ class DataIntegrityIT {
 
     @Test
     void engineRunPublishesViolationsPerCheckAndFailsLoudlyOnABrokenOne(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table events_e(id bigserial primary key, event_id text not null)",
-                    "insert into events_e(event_id) values ('e1'), ('e2'), ('e2'), ('e3'), ('e3'), ('e3')");
-        }
+        pg.execute("create table events_e(id bigserial primary key, event_id text not null)",
+                "insert into events_e(event_id) values ('e1'), ('e2'), ('e2'), ('e3'), ('e3'), ('e3')");
         IntegrityChecks checks = IntegrityChecks.on(app.get());
         checks.duplicates("events_e").key("event_id").add();
         checks.duplicates("events_e").name("by-id").key("id").add();

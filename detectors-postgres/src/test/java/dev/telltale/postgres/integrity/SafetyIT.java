@@ -29,11 +29,9 @@ class SafetyIT {
 
     @BeforeAll
     static void victimsTable(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table victims(id int primary key, name text)",
-                    "insert into victims select g, 'v' || g from generate_series(1, 5) g",
-                    "create function tt_wipe() returns boolean language sql volatile as 'delete from victims; select true'");
-        }
+        pg.execute("create table victims(id int primary key, name text)",
+                "insert into victims select g, 'v' || g from generate_series(1, 5) g",
+                "create function tt_wipe() returns boolean language sql volatile as 'delete from victims; select true'");
     }
 
     @BeforeEach

@@ -89,9 +89,7 @@ class SequencesSkewRetentionIT {
 
     @Test
     void oneConsumerPerAccountAppliesInOrder(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table applied_b(id bigserial primary key, account_id bigint not null, seq int not null)");
-        }
+        pg.execute("create table applied_b(id bigserial primary key, account_id bigint not null, seq int not null)");
         AtomicInteger account = new AtomicInteger();
         concurrently(3, () -> {
             long me = account.incrementAndGet();    // partitioned by account: each account has one consumer
@@ -108,16 +106,12 @@ class SequencesSkewRetentionIT {
 
     @Test
     void aCelebrityKeyTakesMostOfTheRecentRows(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table posts_k(id bigserial primary key, author text not null, created_at timestamptz not null)",
-                    "insert into posts_k(author, created_at) select 'user' || (g % 19), now() - interval '10 minutes' from generate_series(1, 1900) g",
-                    // a month ago another author was hot: outside the window
-                    "insert into posts_k(author, created_at) select 'old-star', now() - interval '30 days' from generate_series(1, 9000) g");
-        }
+        pg.execute("create table posts_k(id bigserial primary key, author text not null, created_at timestamptz not null)",
+                "insert into posts_k(author, created_at) select 'user' || (g % 19), now() - interval '10 minutes' from generate_series(1, 1900) g",
+                // a month ago another author was hot: outside the window
+                "insert into posts_k(author, created_at) select 'old-star', now() - interval '30 days' from generate_series(1, 9000) g");
         concurrently(4, () -> {
-            try (Connection c = pg.connect()) {
-                sql(c, "insert into posts_k(author, created_at) select 'celebrity', now() from generate_series(1, 1250)");
-            }
+            pg.execute("insert into posts_k(author, created_at) select 'celebrity', now() from generate_series(1, 1250)");
             return null;
         });
         Detector d = IntegrityChecks.on(events.get()).keySkew("posts_k", "author").window(Duration.ofHours(1), "created_at").build();
@@ -133,10 +127,8 @@ class SequencesSkewRetentionIT {
 
     @Test
     void aStoppedPurgeJobLeavesRowsPastRetention(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table sessions_r(id bigserial primary key, user_id int, last_seen timestamptz not null)",
-                    "insert into sessions_r(user_id, last_seen) select g, now() - g * interval '1 day' from generate_series(1, 60) g");
-        }
+        pg.execute("create table sessions_r(id bigserial primary key, user_id int, last_seen timestamptz not null)",
+                "insert into sessions_r(user_id, last_seen) select g, now() - g * interval '1 day' from generate_series(1, 60) g");
         Detector d = IntegrityChecks.on(events.get()).retentionBacklog("sessions_r").olderThan(Duration.ofDays(30), "last_seen").build();
         Finding f = only(detect(d));
         assertThat(f.detector()).isEqualTo("integrity.retention-backlog");
