@@ -68,9 +68,8 @@ class ConcurrencyRacesIT {
         Detector d = IntegrityChecks.on(shop.get()).negativeValues("products_a", "stock").build();
         Finding f = only(detect(d));
         assertThat(f.detector()).isEqualTo("integrity.negative-values");
-        assertThat(f.problem()).isEqualTo(Problem.RACE_CONDITION_INVENTORY);
-        assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
-        assertThat(f.subject()).isEqualTo("products_a.stock [products_a.stock]");
+        TelltaleAssertions.assertThat(f).hasProblem(Problem.RACE_CONDITION_INVENTORY).hasSeverity(Severity.CRITICAL)
+                .hasSubject("products_a.stock [products_a.stock]");
         assertThat(f.evidence()).containsEntry("violations", 1L).containsEntry("first", "1 stock=-40");
     }
 
@@ -142,9 +141,8 @@ class ConcurrencyRacesIT {
         Detector d = IntegrityChecks.on(shop.get()).duplicates("payments_a").key("idempotency_key")
                 .where("status = 'succeeded'").problem(Problem.DOUBLE_CHARGE_PAYMENT).severity(Severity.CRITICAL).build();
         Finding f = only(detect(d));
-        assertThat(f.problem()).isEqualTo(Problem.DOUBLE_CHARGE_PAYMENT);
-        assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
-        assertThat(f.subject()).isEqualTo("payments_a(idempotency_key) [payments_a.idempotency_key]");
+        TelltaleAssertions.assertThat(f).hasProblem(Problem.DOUBLE_CHARGE_PAYMENT).hasSeverity(Severity.CRITICAL)
+                .hasSubject("payments_a(idempotency_key) [payments_a.idempotency_key]");
         assertThat(f.evidence()).containsEntry("violations", 1L).containsEntry("first", "pi_7 x2");
         assertThat(f.summary()).contains("1 duplicate in payments_a(idempotency_key)");
     }
@@ -233,9 +231,8 @@ class ConcurrencyRacesIT {
         assertThat(dup.problem()).isEqualTo(Problem.DOUBLE_BOOKING);
         assertThat(dup.evidence()).containsEntry("violations", 1L).containsEntry("first", "1,S1 x2");
         Finding over = only(detect(detectors.get(1)));
-        assertThat(over.problem()).isEqualTo(Problem.DOUBLE_BOOKING);
-        assertThat(over.severity()).isEqualTo(Severity.CRITICAL);
-        assertThat(over.subject()).isEqualTo("bookings_a.count(*) vs shows_a.capacity [shows_a.capacity]");
+        TelltaleAssertions.assertThat(over).hasProblem(Problem.DOUBLE_BOOKING).hasSeverity(Severity.CRITICAL)
+                .hasSubject("bookings_a.count(*) vs shows_a.capacity [shows_a.capacity]");
         assertThat(over.evidence()).containsEntry("violations", 1L).containsEntry("first", "1: 12 > capacity 5");
     }
 
@@ -356,9 +353,8 @@ class ConcurrencyRacesIT {
         Detector d = IntegrityChecks.on(shop.get()).reconciliation("product-likes")
                 .sum("products_c", "id", "likes").count("likes_c", "product_id").build();
         Finding f = only(detect(d));
-        assertThat(f.problem()).isEqualTo(Problem.COUNTER_RACE);
-        assertThat(f.severity()).isEqualTo(Severity.WARNING);
-        assertThat(f.subject()).isEqualTo("products_c.sum(likes) by id vs likes_c.count(*) by product_id [product-likes]");
+        TelltaleAssertions.assertThat(f).hasProblem(Problem.COUNTER_RACE).hasSeverity(Severity.WARNING)
+                .hasSubject("products_c.sum(likes) by id vs likes_c.count(*) by product_id [product-likes]");
         assertThat(f.evidence()).containsEntry("violations", 1L).containsEntry("first", "1: 1 vs 20");
     }
 
