@@ -8,7 +8,6 @@ import dev.telltale.postgres.support.ClassTarget;
 import dev.telltale.postgres.support.Runs;
 import dev.telltale.postgres.support.ShopTables;
 import dev.telltale.testkit.PostgresExtension;
-import dev.telltale.testkit.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
