@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * What the built-in kinds share: their flag, help, example URL, schemes and default port given once, and how
@@ -14,53 +15,51 @@ import java.util.Set;
  * then the kind's extras (PostgreSQL's integrity checks); what was opened is closed if a later target fails.
  */
 abstract class BuiltInKind<T extends AutoCloseable> implements TargetKind {
-    private final String name;
-    private final String description;
-    private final String exampleUrl;
-    private final int defaultPort;
-    private final Set<String> schemes;
+    /** How the command line and telltale.yaml take a kind: see {@link TargetKind}'s methods of the same names. */
+    record Flag(String name, String description, String exampleUrl, int defaultPort, Set<String> schemes) {
+    }
 
-    BuiltInKind(String name, String description, String exampleUrl, int defaultPort, String... schemes) {
-        this.name = name;
-        this.description = description;
-        this.exampleUrl = exampleUrl;
-        this.defaultPort = defaultPort;
-        this.schemes = Set.of(schemes);
+    private final Flag flag;
+    private final Function<T, List<Detector>> forTarget;
+    private final Function<List<T>, List<Detector>> forTopology;
+
+    /**
+     * @param forTarget   the detectors of one target
+     * @param forTopology the cross-endpoint detectors of a group
+     */
+    BuiltInKind(Flag flag, Function<T, List<Detector>> forTarget, Function<List<T>, List<Detector>> forTopology) {
+        this.flag = flag;
+        this.forTarget = forTarget;
+        this.forTopology = forTopology;
     }
 
     @Override
     public final String name() {
-        return name;
+        return flag.name();
     }
 
     @Override
     public final String description() {
-        return description;
+        return flag.description();
     }
 
     @Override
     public final String exampleUrl() {
-        return exampleUrl;
+        return flag.exampleUrl();
     }
 
     @Override
     public final Set<String> schemes() {
-        return schemes;
+        return flag.schemes();
     }
 
     @Override
     public final int defaultPort() {
-        return defaultPort;
+        return flag.defaultPort();
     }
 
     /** A target of this kind, not connected yet; a URL it cannot use is a {@link CliException} naming the flag. */
     abstract T create(TargetSpec spec, Disclosure disclosure);
-
-    /** The detectors of one target. */
-    abstract List<Detector> forTarget(T target);
-
-    /** The cross-endpoint detectors of a group. */
-    abstract List<Detector> forTopology(List<T> group);
 
     /** Detectors beyond each target's and each group's, from telltale.yaml's {@code integrity:} section: none by default. */
     List<Detector> extras(List<TargetSpec> specs, Map<String, T> byName, Map<String, Object> integrity) {
@@ -84,10 +83,10 @@ abstract class BuiltInKind<T extends AutoCloseable> implements TargetKind {
                 resources.add(t);
             }
             List<Detector> detectors = new ArrayList<>();
-            byName.values().forEach(t -> detectors.addAll(forTarget(t)));
+            byName.values().forEach(t -> detectors.addAll(forTarget.apply(t)));
             for (TargetGroup g : groups) {
                 // endpoints of one cluster, for example: more than one primary of one lineage is split brain
-                detectors.addAll(forTopology(g.names().stream().map(byName::get).toList()));
+                detectors.addAll(forTopology.apply(g.names().stream().map(byName::get).toList()));
             }
             detectors.addAll(extras(specs, byName, integrity));
             return new Opened(detectors, resources);

@@ -15,14 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** PostgreSQL targets: {@code --postgres postgresql://...} or {@code jdbc:postgresql://...}. */
 final class PostgresKind extends BuiltInKind<PostgresTarget> {
     private static final Duration PROBE = Duration.ofSeconds(10);
 
     PostgresKind() {
-        super("postgres", "PostgreSQL to watch: postgresql://user:pass@host:5432/db or jdbc:postgresql://...",
-                "postgresql://user:pass@host:5432/db", 5432, "postgresql", "postgres");
+        super(new Flag("postgres", "PostgreSQL to watch: postgresql://user:pass@host:5432/db or jdbc:postgresql://...",
+                "postgresql://user:pass@host:5432/db", 5432, Set.of("postgresql", "postgres")),
+                PostgresDetectors::forTarget, PostgresDetectors::forTopology);
     }
 
     /** The database: one server holds several, and each is a target of its own. */
@@ -48,16 +50,6 @@ final class PostgresKind extends BuiltInKind<PostgresTarget> {
         } finally {
             t.close();
         }
-    }
-
-    @Override
-    List<Detector> forTarget(PostgresTarget target) {
-        return PostgresDetectors.forTarget(target);
-    }
-
-    @Override
-    List<Detector> forTopology(List<PostgresTarget> group) {
-        return PostgresDetectors.forTopology(group);
     }
 
     /** The checks run on the first PostgreSQL target; replica-drift names its replica among the others. */

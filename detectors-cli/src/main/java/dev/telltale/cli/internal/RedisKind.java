@@ -1,6 +1,5 @@
 package dev.telltale.cli.internal;
 
-import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSpec;
 import dev.telltale.redis.RedisDetectors;
 import dev.telltale.redis.RedisTarget;
@@ -12,14 +11,16 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Redis targets: {@code --redis redis://[:pass@]host:port[/db]} or {@code rediss://...}. */
 final class RedisKind extends BuiltInKind<RedisTarget> {
     private static final Duration PROBE = Duration.ofSeconds(5);
 
     RedisKind() {
-        super("redis", "Redis to watch: redis://[:pass@]host:6379[/db] or rediss://...", "redis://:pass@host:6379/0",
-                6379, "redis", "rediss");
+        // every target is a server of its own: all its per-node detectors run on it
+        super(new Flag("redis", "Redis to watch: redis://[:pass@]host:6379[/db] or rediss://...", "redis://:pass@host:6379/0",
+                6379, Set.of("redis", "rediss")), RedisDetectors::forTarget, RedisDetectors::forTopology);
     }
 
     /** Nothing: a Redis target is its server, whose detectors look at every db. */
@@ -36,17 +37,6 @@ final class RedisKind extends BuiltInKind<RedisTarget> {
         } catch (IllegalArgumentException e) {
             throw new CliException("--redis " + spec.name() + ": " + Redaction.message(e.getMessage()), e);
         }
-    }
-
-    /** Every target is a server of its own: all its per-node detectors run on it. */
-    @Override
-    List<Detector> forTarget(RedisTarget target) {
-        return RedisDetectors.forTarget(target);
-    }
-
-    @Override
-    List<Detector> forTopology(List<RedisTarget> group) {
-        return RedisDetectors.forTopology(group);
     }
 
     /** One PING on a short-lived connection, named like every other connection of Telltale's. */
