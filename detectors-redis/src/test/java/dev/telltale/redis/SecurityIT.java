@@ -25,13 +25,14 @@ class SecurityIT {
             assertThat(user.severity()).isEqualTo(Severity.INFO);
             assertThat(user.evidence()).containsEntry("bind", "127.0.0.1").containsEntry("protected_mode", "no");
             Finding commands = Runs.finding(found, "default user commands").orElseThrow();
-            assertThat(commands.severity()).as("anyone who connects may run them").isEqualTo(Severity.WARNING);
+            assertThat(commands.severity()).as("only from this host").isEqualTo(Severity.INFO);
             assertThat((String) commands.evidence().get("commands")).contains("FLUSHALL", "KEYS", "CONFIG SET");
             assertThat(Runs.signal(found, "redis.security.default_nopass", redis.address())).contains(1.0);
             assertThat(Runs.signal(found, "redis.security.dangerous_commands", redis.address()).orElseThrow()).isGreaterThanOrEqualTo(3.0);
 
             Detection strict = Runs.run(d, Map.of("nopass.loopback-info", "false"));
             assertThat(defaultUser(strict).orElseThrow().severity()).isEqualTo(Severity.WARNING);
+            assertThat(Runs.finding(strict, "default user commands").orElseThrow().severity()).isEqualTo(Severity.WARNING);
         }
     }
 

@@ -76,9 +76,11 @@ public final class SecurityDetector extends RedisDetector implements SecurityDet
         if (open != null) {
             out.signal(DANGEROUS, open.size(), tags(node));
         }
+        Boolean exposed = exposed(version, bind, protectedMode);
+        // reachable beyond this host without a password, or not known to be unreachable
+        boolean reachable = nopass && !(Boolean.FALSE.equals(exposed) && ctx.setting(NOPASS_SEVERITY));
         if (nopass) {
-            Boolean exposed = exposed(version, bind, protectedMode);
-            boolean info = Boolean.FALSE.equals(exposed) && ctx.setting(NOPASS_SEVERITY);
+            boolean info = !reachable;
             String reach = exposed == null ? "its bind and protected mode could not be read"
                     : exposed ? "protected mode is off and it listens on " + bind.orElse("") + ": anyone who reaches the port can read and erase"
                     + " every key" : "it answers on loopback only (bind " + bind.orElse("") + ", protected-mode " + protectedMode.orElse("") + ")";
@@ -93,7 +95,7 @@ public final class SecurityDetector extends RedisDetector implements SecurityDet
         }
         if (open != null && !open.isEmpty()) {
             String subcommand = version >= 700 ? "-config|set" : "-config";
-            out.finding(ctx.finding(Problem.SILENT_DATA_CORRUPTION, nopass ? Severity.WARNING : Severity.INFO,
+            out.finding(ctx.finding(Problem.SILENT_DATA_CORRUPTION, reachable ? Severity.WARNING : Severity.INFO,
                             nodeSubject(node) + " default user commands")
                     .summary(String.format("The default user of Redis %s may run %s%s", address, String.join(", ", open),
                             nopass ? ", and it needs no password" : ""))
