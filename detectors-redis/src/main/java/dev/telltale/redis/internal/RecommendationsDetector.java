@@ -71,22 +71,9 @@ public final class RecommendationsDetector extends KeyWalkDetector implements Re
             return; // counts need no baseline: walk once, in the reported pass
         }
         String address = node.node().address();
-        Tally tally;
-        if (ctx.oneShot()) {
-            tally = (Tally) walked(ctx, node, out);
-            if (tally == null) {
-                return;
-            }
-        } else {
-            Tally pass = current.computeIfAbsent(address, a -> new Tally(limits));
-            KeyspaceWalk.PageReader pages = new KeyspaceWalk.PageReader(node, Set.of(KeyspaceWalk.Need.SIZE));
-            KeyScanner.Walk walk = scanner.walk(ctx, node, keys -> pass.accept(pages.read(keys), System.currentTimeMillis()));
-            coverKeys(out, walk.passKeys(), walk.total());
-            if (walk.passCompleted()) {
-                completed.put(address, pass);
-                current.remove(address);
-            }
-            tally = completed.getOrDefault(address, pass);
+        Tally tally = ctx.oneShot() ? (Tally) walked(ctx, node, out) : scanned(ctx, node, out);
+        if (tally == null) {
+            return; // the shared walk did not reach this node
         }
         out.signal(LONG_LISTS, tally.longLists, tags(node)).signal(LONG_HASHES, tally.longHashes, tags(node))
                 .signal(SMALL_STRINGS_FOUND, tally.smallStrings, tags(node));
@@ -134,6 +121,23 @@ public final class RecommendationsDetector extends KeyWalkDetector implements Re
                             + " names until they expire or are rewritten"));
         }
         logicalDatabases(ctx, node, out);
+    }
+
+    /**
+     * Scheduled runs: this run's share of the node's budgeted, resumable scan, read page by page as the shared walk
+     * reads them; the last complete pass, or the current one until a pass completes.
+     */
+    private Tally scanned(DetectionContext ctx, NodeClient node, Detection.Builder out) throws Exception {
+        String address = node.node().address();
+        Tally pass = current.computeIfAbsent(address, a -> new Tally(limits));
+        KeyspaceWalk.PageReader pages = new KeyspaceWalk.PageReader(node, Set.of(KeyspaceWalk.Need.SIZE));
+        KeyScanner.Walk walk = scanner.walk(ctx, node, keys -> pass.accept(pages.read(keys), System.currentTimeMillis()));
+        coverKeys(out, walk.passKeys(), walk.total());
+        if (walk.passCompleted()) {
+            completed.put(address, pass);
+            current.remove(address);
+        }
+        return completed.getOrDefault(address, pass);
     }
 
     /** Keys in more than one logical database (a cluster has db0 only, so it never has this finding). */
