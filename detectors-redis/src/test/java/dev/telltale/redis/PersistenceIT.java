@@ -122,4 +122,31 @@ class PersistenceIT {
             });
         }
     }
+
+    @Test
+    void changesPilingUpPastASavePointWhileNoSaveCanStartAreAMissingBackup() throws Exception {
+        try (LocalRedis redis = LocalRedis.start("--appendonly", "yes"); RedisTarget target = RedisTarget.fromUrl("store", redis.url())) {
+            Detector d = Runs.detector(target, "redis.persistence");
+            Map<String, String> kv = new java.util.HashMap<>();
+            for (int i = 0; i < 200; i++) {
+                kv.put("order:" + i, "paid");
+            }
+            redis.redis().mset(kv);
+            await().atMost(Duration.ofSeconds(30)).until(() -> redis.redis().info("persistence").contains("aof_rewrite_in_progress:0"));
+            // a slow AOF rewrite (50 ms per key) holds the one child process a server may have: no BGSAVE can start
+            redis.redis().configSet("rdb-key-save-delay", "50000");
+            redis.redis().bgrewriteaof();
+            await().atMost(Duration.ofSeconds(10)).until(() -> redis.redis().info("persistence").contains("aof_rewrite_in_progress:1"));
+            redis.redis().configSet("save", "1 1");
+            redis.redis().set("order:new", "paid");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Detection overdue = Runs.run(d, Map.of("save.grace", "1s"));
+                Finding f = Runs.finding(overdue, "backup").orElseThrow(() -> new AssertionError(overdue.toString()));
+                assertThat(f.severity()).isEqualTo(Severity.WARNING);
+                assertThat(f.summary()).contains("'save 1 1' was due");
+                assertThat(Runs.signal(overdue, "redis.persistence.unsaved_changes", redis.address()).orElseThrow()).isPositive();
+            });
+            redis.redis().configSet("rdb-key-save-delay", "0");
+        }
+    }
 }
