@@ -154,4 +154,30 @@ class MemoryIT {
             assertThat(usage).isPositive().isLessThan(1.0);
         }
     }
+
+    @Test
+    void aReplicaThatStopsReadingFillsItsOutputBuffer() throws Exception {
+        try (LocalRedis master = LocalRedis.start("--repl-diskless-sync-delay", "0");
+             dev.telltale.testkit.StallingProxy link = new dev.telltale.testkit.StallingProxy("127.0.0.1", master.port());
+             LocalRedis replica = LocalRedis.start("--replicaof", "127.0.0.1", String.valueOf(link.port()));
+             RedisTarget target = RedisTarget.fromUrl("store", master.url())) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> replica.redis().info("replication").contains("master_link_status:up"));
+            Detector d = Runs.detector(target, "redis.memory");
+            assertThat(Runs.finding(Runs.run(d), "replica buffers")).isEmpty();
+            link.stall(); // the replica's link hangs: the master keeps its stream in the replica's output buffer
+            String value = "r".repeat(1 << 20);
+            for (int i = 0; i < 40; i++) {
+                master.redis().set("blob:" + i, value);
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
+                Detection stalled = Runs.run(d);
+                Finding f = Runs.finding(stalled, "replica buffers").orElseThrow(() -> new AssertionError(stalled.toString()));
+                assertThat(f.severity()).isEqualTo(Severity.WARNING);
+                assertThat((Long) f.evidence().get("mem_clients_slaves")).isGreaterThan(10L << 20);
+                assertThat(Runs.signal(stalled, "redis.memory.replica_buffers", master.address()).orElseThrow()).isGreaterThan(10.0 * (1 << 20));
+            });
+            link.resume();
+        }
+    }
 }
