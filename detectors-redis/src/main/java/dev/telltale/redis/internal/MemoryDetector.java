@@ -189,8 +189,9 @@ public final class MemoryDetector extends RedisDetector implements MemoryDetecto
                     .evidence("limit_source", source).evidence("usage", round(ratio))
                     .evidence("maxmemory", info.numberOr0("maxmemory"))
                     .hint("the kernel's OOM killer stops the process near the limit, and a fork for BGSAVE or a full resync needs"
-                            + " copy-on-write room on top: set maxmemory well below the limit (for example 75 %), or give the"
-                            + " server more memory")
+                            + " copy-on-write room on top: give the server more memory, or delete or expire data; a maxmemory"
+                            + " set below used_memory evicts at once (or refuses writes under noeviction), so lower it only"
+                            + " to a value above what is used now")
                     .holdFor(ctx.setting(FOR));
             cgroup.ifPresent(c -> f.evidence("cgroup_memory_limit", c));
             out.finding(f);

@@ -98,7 +98,8 @@ public final class PersistenceDetector extends RedisDetector implements Persiste
                     .evidence("rdb_last_save_time", lastSave).evidence("save", save.orElse("unknown (CONFIG GET refused)"))
                     .evidence("aof_enabled", aofEnabled).evidence("rdb_saves", info.numberOr0("rdb_saves"))
                     .hint("check the server log for why no BGSAVE ran or finished (a child process already running, fork"
-                            + " refused); BGSAVE takes a snapshot now without stopping the server, and LASTSAVE confirms it"));
+                            + " refused); BGSAVE then takes a snapshot without stopping the server (its fork needs free memory"
+                            + " for the pages written meanwhile: see redis.memory's system memory), and LASTSAVE confirms it"));
         }
     }
 
