@@ -11,7 +11,9 @@ import dev.telltale.redis.internal.KeyspaceWalk;
 import dev.telltale.redis.internal.LatencyDetector;
 import dev.telltale.redis.internal.MemoryDetector;
 import dev.telltale.redis.internal.PersistenceDetector;
+import dev.telltale.redis.internal.RecommendationsDetector;
 import dev.telltale.redis.internal.RedisReplicationDetector;
+import dev.telltale.redis.internal.SecurityDetector;
 import dev.telltale.redis.internal.SlowCommandsDetector;
 import dev.telltale.redis.internal.StreamsDetector;
 import dev.telltale.redis.internal.RedisTopologyDetector;
@@ -27,17 +29,19 @@ public final class RedisDetectors {
 
     /**
      * Every per-node detector for one target: cache efficiency, hot keys, big keys, memory, slow commands,
-     * latency, clients, replication, persistence, cluster, TTL hygiene and streams. Each walks all nodes of
+     * latency, clients, replication, persistence, cluster, TTL hygiene, streams, security posture and
+     * RedisInsight's recommendations. Each walks all nodes of
      * the target; redis.cluster skips itself on a standalone target.
      */
     public static List<Detector> forTarget(RedisTarget target) {
         Objects.requireNonNull(target, "target");
-        // one-shot checks walk the keyspace once for all four key detectors
+        // one-shot checks walk the keyspace once for all the key detectors
         KeyspaceWalk walk = new KeyspaceWalk(target);
         return List.of(new CacheEfficiencyDetector(target), new HotKeysDetector(target, walk), new BigKeysDetector(target, walk),
                 new MemoryDetector(target), new SlowCommandsDetector(target), new LatencyDetector(target),
                 new ClientsDetector(target), new RedisReplicationDetector(target), new PersistenceDetector(target),
-                new ClusterDetector(target), new TtlHygieneDetector(target, walk), new StreamsDetector(target, walk));
+                new ClusterDetector(target), new TtlHygieneDetector(target, walk), new StreamsDetector(target, walk),
+                new SecurityDetector(target), new RecommendationsDetector(target, walk));
     }
 
     /**
@@ -48,7 +52,7 @@ public final class RedisDetectors {
         return List.of(CacheEfficiencyDetector.SPEC, HotKeysDetector.SPEC, BigKeysDetector.SPEC, MemoryDetector.SPEC,
                 SlowCommandsDetector.SPEC, LatencyDetector.SPEC, ClientsDetector.SPEC, RedisReplicationDetector.SPEC,
                 PersistenceDetector.SPEC, ClusterDetector.SPEC, TtlHygieneDetector.SPEC, StreamsDetector.SPEC,
-                RedisTopologyDetector.SPEC);
+                SecurityDetector.SPEC, RecommendationsDetector.SPEC, RedisTopologyDetector.SPEC);
     }
 
     /**

@@ -134,7 +134,7 @@ public final class RedisReplicationDetector extends RedisDetector implements Red
         }
     }
 
-    private static String rounded(Duration d) {
+    static String rounded(Duration d) {
         long s = d.toSeconds();
         return s < 120 ? s + " s" : s < 7200 ? s / 60 + " min" : String.format("%.1f h", s / 3600.0);
     }

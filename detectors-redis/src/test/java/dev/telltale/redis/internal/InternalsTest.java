@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -93,5 +94,51 @@ class InternalsTest {
             assertThatThrownBy(() -> DetectorSettings.resolve(big, Map.of("scan.kyes", "10")))
                     .isInstanceOf(SettingException.class).hasMessageContaining("redis.big-keys.scan.kyes");
         }
+    }
+
+    @Test
+    void aclRulesApplyInOrderByCommandSubcommandAndCategory() {
+        assertThat(SecurityDetector.allowedByRules("+@all", "flushall", null)).isTrue();
+        assertThat(SecurityDetector.allowedByRules("+@all -flushall", "flushall", null)).isFalse();
+        assertThat(SecurityDetector.allowedByRules("+@all -@dangerous", "keys", null)).isFalse();
+        assertThat(SecurityDetector.allowedByRules("+@all -@dangerous +keys", "keys", null)).isTrue();
+        assertThat(SecurityDetector.allowedByRules("+@all -config|set", "config", "set")).isFalse();
+        assertThat(SecurityDetector.allowedByRules("+@all -@admin", "keys", null)).isTrue();
+        assertThat(SecurityDetector.allowedByRules("-@all +get", "debug", null)).isFalse();
+    }
+
+    @Test
+    void exposureNeedsANonLoopbackBindAndNoProtectedMode() {
+        assertThat(SecurityDetector.exposed(700, Optional.of("127.0.0.1 -::1"), Optional.of("no"))).isFalse();
+        assertThat(SecurityDetector.exposed(700, Optional.of("* -::*"), Optional.of("yes"))).isFalse();
+        assertThat(SecurityDetector.exposed(700, Optional.of("* -::*"), Optional.of("no"))).isTrue();
+        assertThat(SecurityDetector.exposed(700, Optional.of("10.0.0.5"), Optional.of("no"))).isTrue();
+        // before 7.0 protected mode guards only a server without an explicit bind
+        assertThat(SecurityDetector.exposed(602, Optional.of("10.0.0.5"), Optional.of("yes"))).isTrue();
+        assertThat(SecurityDetector.exposed(602, Optional.of(""), Optional.of("yes"))).isFalse();
+        assertThat(SecurityDetector.exposed(700, Optional.empty(), Optional.of("no"))).isNull();
+    }
+
+    @Test
+    void aSavePointIsOverdueWhenItsChangesWaitedPastItsSecondsAndTheGrace() {
+        assertThat(PersistenceDetector.overdue("3600 1 300 100 60 10000", 400, 150, 60)).containsExactly(300, 100);
+        assertThat(PersistenceDetector.overdue("3600 1 300 100 60 10000", 340, 150, 60)).isNull();
+        assertThat(PersistenceDetector.overdue("3600 1", 7200, 1, 300)).containsExactly(3600, 1);
+        assertThat(PersistenceDetector.overdue("3600 1", 7200, 0, 300)).isNull();
+    }
+
+    @Test
+    void theCgroupLimitIsTheTightestReadableOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root) throws Exception {
+        java.nio.file.Files.createDirectories(root.resolve("memory/app"));
+        java.nio.file.Files.writeString(root.resolve("memory/app/memory.limit_in_bytes"), "536870912\n");
+        assertThat(SystemMemory.limit(List.of("4:memory:/app", "1:cpu:/"), root)).hasValue(536870912L);
+        java.nio.file.Files.writeString(root.resolve("memory/app/memory.limit_in_bytes"), "9223372036854771712\n");
+        assertThat(SystemMemory.limit(List.of("4:memory:/app"), root)).isEmpty();
+        java.nio.file.Files.createDirectories(root.resolve("svc"));
+        java.nio.file.Files.writeString(root.resolve("svc/memory.max"), "max\n");
+        assertThat(SystemMemory.limit(List.of("0::/svc"), root)).isEmpty();
+        java.nio.file.Files.writeString(root.resolve("svc/memory.max"), "1073741824\n");
+        assertThat(SystemMemory.limit(List.of("0::/svc"), root)).hasValue(1L << 30);
+        assertThat(SystemMemory.cgroupLimit("10.1.2.3", ProcessHandle.current().pid())).as("not on this host").isEmpty();
     }
 }
