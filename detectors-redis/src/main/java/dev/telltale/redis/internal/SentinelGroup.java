@@ -1,0 +1,248 @@
+package dev.telltale.redis.internal;
+
+import dev.telltale.redis.RedisTarget;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.ListOfMapsOutput;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
+import io.lettuce.core.sentinel.api.sync.RedisSentinelCommands;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Sentinels that watch one master name, and one connection to each, named {@code telltale} like every
+ * connection Telltale opens. The sentinels given are the seeds; every sentinel they report
+ * ({@code SENTINEL SENTINELS}) joins them, so a group given one sentinel is watched whole, and one that
+ * stopped stays known. Every command is read-only ({@code SENTINEL MASTER}, {@code REPLICAS}, {@code SENTINELS},
+ * {@code GET-MASTER-ADDR-BY-NAME}, {@code CKQUORUM}) and has the group's command timeout.
+ */
+public final class SentinelGroup implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SentinelGroup.class);
+
+    /** One sentinel as {@code host:port}. */
+    public record Address(String host, int port) {
+        public Address {
+            Objects.requireNonNull(host, "host");
+        }
+
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
+    private final String masterName;
+    private final Set<Address> known = new LinkedHashSet<>();
+    private final RedisURI sentinelTemplate;
+    private final Duration timeout;
+    private final Map<Address, StatefulRedisSentinelConnection<String, String>> connections = new LinkedHashMap<>();
+    private RedisClient client;
+
+    /**
+     * @param template credentials, TLS and timeout of every sentinel connection (its host is replaced)
+     */
+    public SentinelGroup(String masterName, List<Address> seeds, RedisURI template) {
+        if (seeds.isEmpty()) {
+            throw new IllegalArgumentException("a Sentinel group needs at least one sentinel");
+        }
+        this.masterName = Objects.requireNonNull(masterName, "masterName");
+        this.known.addAll(seeds);
+        this.sentinelTemplate = template;
+        this.timeout = template.getTimeout();
+    }
+
+    public String masterName() {
+        return masterName;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** Every sentinel known so far: the seeds and those they reported, in that order. */
+    public synchronized List<Address> sentinels() {
+        return List.copyOf(known);
+    }
+
+    /** What one sentinel answered, or why it did not. */
+    public record Answer<T>(Address sentinel, T value, RuntimeException failure) {
+        public boolean answered() {
+            return failure == null;
+        }
+    }
+
+    /** A question asked of one sentinel. */
+    @FunctionalInterface
+    public interface Question<T> {
+        T ask(RedisSentinelCommands<String, String> sentinel);
+    }
+
+    /**
+     * Asks every known sentinel, in order; one that does not answer is an answer too (its failure). A
+     * connection that failed is dropped, so the next question connects afresh.
+     */
+    public <T> List<Answer<T>> askAll(Question<T> question) {
+        List<Answer<T>> out = new ArrayList<>();
+        for (Address a : sentinels()) {
+            out.add(ask(a, question));
+        }
+        return out;
+    }
+
+    /** Asks one sentinel. */
+    public <T> Answer<T> ask(Address a, Question<T> question) {
+        try {
+            return new Answer<>(a, question.ask(connection(a).sync()), null);
+        } catch (RuntimeException e) {
+            drop(a);
+            return new Answer<>(a, null, e);
+        }
+    }
+
+    /** {@code SENTINEL MASTER <name>}: the master as this sentinel sees it. */
+    public Map<String, String> master(RedisSentinelCommands<String, String> s) {
+        return s.master(masterName);
+    }
+
+    /** {@code SENTINEL REPLICAS <name>}: the replicas as this sentinel sees them. */
+    public List<Map<String, String>> replicas(RedisSentinelCommands<String, String> s) {
+        return s.replicas(masterName);
+    }
+
+    /** {@code SENTINEL GET-MASTER-ADDR-BY-NAME <name>}: {@code host:port}, or empty when it does not know the name. */
+    public Optional<String> masterAddress(RedisSentinelCommands<String, String> s) {
+        SocketAddress a = s.getMasterAddrByName(masterName);
+        if (a instanceof InetSocketAddress i) {
+            return Optional.of(i.getHostString() + ":" + i.getPort());
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * {@code SENTINEL CKQUORUM <name>}: the reply when this sentinel can reach the quorum and a majority to
+     * authorise a failover, else the {@code NOQUORUM} error as the value (both are this sentinel's answer).
+     */
+    public Quorum ckquorum(RedisSentinelCommands<String, String> s) {
+        try {
+            String reply = s.dispatch(CommandType.SENTINEL, new StatusOutput<>(StringCodec.UTF8),
+                    new CommandArgs<>(StringCodec.UTF8).add("CKQUORUM").add(masterName));
+            return new Quorum(true, reply);
+        } catch (RedisCommandExecutionException e) {
+            return new Quorum(false, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** A sentinel's {@code CKQUORUM} answer. */
+    public record Quorum(boolean ok, String reply) {
+    }
+
+    /**
+     * {@code SENTINEL SENTINELS <name>}: the other sentinels this one knows; every one of them joins the known
+     * sentinels.
+     */
+    public List<Map<String, String>> otherSentinels(RedisSentinelCommands<String, String> s) {
+        List<Map<String, String>> others = s.dispatch(CommandType.SENTINEL, new ListOfMapsOutput<>(StringCodec.UTF8),
+                new CommandArgs<>(StringCodec.UTF8).add("SENTINELS").add(masterName));
+        synchronized (this) {
+            for (Map<String, String> o : others) {
+                String ip = o.get("ip");
+                String port = o.get("port");
+                if (ip != null && port != null && port.matches("\\d{1,5}")) {
+                    known.add(new Address(ip, Integer.parseInt(port)));
+                }
+            }
+        }
+        return others;
+    }
+
+    /**
+     * The master's address by the first sentinel that answers (the seeds first), learning the other sentinels
+     * on the way.
+     *
+     * @throws IllegalStateException naming each sentinel and why, when none answers or knows the master
+     */
+    public String currentMaster() {
+        List<String> why = new ArrayList<>();
+        RuntimeException first = null;
+        for (Address a : sentinels()) {
+            Answer<Optional<String>> answer = ask(a, s -> {
+                Optional<String> m = masterAddress(s);
+                otherSentinels(s);
+                return m;
+            });
+            if (answer.answered() && answer.value().isPresent()) {
+                return answer.value().get();
+            }
+            if (answer.answered()) {
+                why.add(a + ": does not monitor '" + masterName + "'");
+            } else {
+                first = first == null ? answer.failure() : first;
+                why.add(a + ": " + answer.failure().getMessage());
+            }
+        }
+        throw new IllegalStateException("no sentinel gave the address of master '" + masterName + "': "
+                + String.join("; ", why), first);
+    }
+
+    private synchronized StatefulRedisSentinelConnection<String, String> connection(Address a) {
+        StatefulRedisSentinelConnection<String, String> c = connections.get(a);
+        if (c != null && c.isOpen()) {
+            return c;
+        }
+        if (client == null) {
+            client = RedisClient.create();
+            client.setOptions(LinkOptions.client());
+        }
+        RedisURI uri = RedisTarget.ownConnection(RedisURI.builder(sentinelTemplate).withHost(a.host()).withPort(a.port()).build());
+        c = client.connectSentinel(uri);
+        c.setTimeout(timeout);
+        connections.put(a, c);
+        return c;
+    }
+
+    private synchronized void drop(Address a) {
+        StatefulRedisSentinelConnection<String, String> c = connections.remove(a);
+        if (c != null) {
+            c.closeAsync();
+        }
+    }
+
+    /** Drops every sentinel connection; the next question connects afresh. */
+    public synchronized void reconnect() {
+        connections.values().forEach(StatefulRedisSentinelConnection::closeAsync);
+        connections.clear();
+    }
+
+    @Override
+    public synchronized void close() {
+        connections.values().forEach(c -> {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                LOG.debug("telltale: closing a sentinel connection: {}", e.toString());
+            }
+        });
+        connections.clear();
+        if (client != null) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            client = null;
+        }
+    }
+}
