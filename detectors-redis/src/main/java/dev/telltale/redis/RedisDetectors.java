@@ -55,19 +55,15 @@ public final class RedisDetectors {
 
     /**
      * The specs of every per-node detector of {@link #forTarget} and of {@code redis.topology}, in that order,
-     * for listing and checking settings without a server; the Sentinel detectors are {@link #sentinelSpecs()}.
+     * then of the Sentinel detectors {@link #forTarget} adds on a target watched through Sentinel, for listing and
+     * checking settings without a server.
      */
     public static List<DetectorSpec> specs() {
         return List.of(CacheEfficiencyDetector.SPEC, HotKeysDetector.SPEC, BigKeysDetector.SPEC, MemoryDetector.SPEC,
                 SlowCommandsDetector.SPEC, LatencyDetector.SPEC, ClientsDetector.SPEC, RedisReplicationDetector.SPEC,
                 PersistenceDetector.SPEC, ClusterDetector.SPEC, TtlHygieneDetector.SPEC, StreamsDetector.SPEC,
-                RedisTopologyDetector.SPEC);
-    }
-
-    /** The specs of the detectors {@link #forTarget} adds on a target watched through Sentinel. */
-    public static List<DetectorSpec> sentinelSpecs() {
-        return List.of(SentinelMasterDetector.SPEC, SentinelQuorumDetector.SPEC, SentinelAgreementDetector.SPEC,
-                SentinelReplicasDetector.SPEC);
+                RedisTopologyDetector.SPEC, SentinelMasterDetector.SPEC, SentinelQuorumDetector.SPEC,
+                SentinelAgreementDetector.SPEC, SentinelReplicasDetector.SPEC);
     }
 
     /**
