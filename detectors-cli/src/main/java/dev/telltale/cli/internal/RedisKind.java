@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /** Redis targets: {@code --redis redis://[:pass@]host:port[/db]} or {@code rediss://...}. */
 final class RedisKind implements TargetKind {
@@ -60,22 +61,30 @@ final class RedisKind implements TargetKind {
     @Override
     public Opened open(List<TargetSpec> specs, List<TargetGroup> groups, Map<String, Object> integrity,
                        Disclosure disclosure) {
+        return openTargets(specs, groups, spec -> {
+            RedisUrlParameters.check(spec);
+            try {
+                return RedisTarget.fromUrl(spec.name(), spec.url()).keyNames(disclosure.keyNames());
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--redis " + spec.name() + ": " + Redaction.message(e.getMessage()), e);
+            }
+        });
+    }
+
+    /**
+     * The Redis detectors of targets made by {@code create}: every target is a server (or Sentinel group) of its
+     * own and runs all its detectors; the members of each group are compared by redis.topology.
+     */
+    static Opened openTargets(List<TargetSpec> specs, List<TargetGroup> groups, Function<TargetSpec, RedisTarget> create) {
         Map<String, RedisTarget> byName = new LinkedHashMap<>();
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             for (TargetSpec spec : specs) {
-                RedisUrlParameters.check(spec);
-                RedisTarget t;
-                try {
-                    t = RedisTarget.fromUrl(spec.name(), spec.url()).keyNames(disclosure.keyNames());
-                } catch (IllegalArgumentException e) {
-                    throw new CliException("--redis " + spec.name() + ": " + Redaction.message(e.getMessage()), e);
-                }
+                RedisTarget t = create.apply(spec);
                 byName.put(spec.name(), t);
                 resources.add(t);
             }
             List<Detector> detectors = new ArrayList<>();
-            // every target is a server of its own: all its per-node detectors run on it
             byName.values().forEach(t -> detectors.addAll(RedisDetectors.forTarget(t)));
             for (TargetGroup g : groups) {
                 detectors.addAll(RedisDetectors.forTopology(g.names().stream().map(byName::get).toList()));
