@@ -136,6 +136,11 @@ class SentinelIT {
         assertThat(down.summary()).contains("objectively down").contains(oldMaster);
         assertThat(down.evidence()).containsEntry("master", oldMaster).containsEntry("quorum", 2L);
         assertThat((String) down.evidence().get("sentinels_seeing_down")).isNotEmpty();
+        assertThat(down.evidence()).containsKey("replicas_cut_off");
+        // one finding for the cause: the replicas that lost this master are its victims, not findings of their own
+        Detection victims = Runs.run(replication);
+        assertThat(victims.findings()).as(victims.toString()).noneMatch(f -> f.subject().contains(oldMaster)
+                || oldMaster.equals(f.evidence().get("master")));
 
         Finding failedOver = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() ->
                 Runs.finding(Runs.run(masterView), "failover").orElse(null), f -> f != null && f.evidence().containsKey("to"));

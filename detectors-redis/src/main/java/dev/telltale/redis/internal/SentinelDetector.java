@@ -60,8 +60,7 @@ public abstract class SentinelDetector extends AbstractDetector {
 
     /** Whether a {@code flags} field of a SENTINEL reply holds {@code flag}. */
     protected static boolean flagged(Map<String, String> fields, String flag) {
-        String flags = fields == null ? null : fields.get("flags");
-        return flags != null && List.of(flags.split(",")).contains(flag);
+        return SentinelGroup.flagged(fields, flag);
     }
 
     /** A number field of a SENTINEL reply, or {@code fallback}. */

@@ -149,6 +149,12 @@ public final class SentinelGroup implements AutoCloseable {
         }
     }
 
+    /** Whether a {@code flags} field of a SENTINEL reply holds {@code flag}. */
+    public static boolean flagged(Map<String, String> fields, String flag) {
+        String flags = fields == null ? null : fields.get("flags");
+        return flags != null && List.of(flags.split(",")).contains(flag);
+    }
+
     /** A sentinel's {@code CKQUORUM} answer. */
     public record Quorum(boolean ok, String reply) {
     }
@@ -170,6 +176,21 @@ public final class SentinelGroup implements AutoCloseable {
             }
         }
         return others;
+    }
+
+    /**
+     * The master's address when the first sentinel that answers sees it down ({@code s_down}), else empty (also
+     * when none answers).
+     */
+    public Optional<String> downMaster() {
+        for (Address a : sentinels()) {
+            Answer<Map<String, String>> answer = ask(a, this::master);
+            if (answer.answered()) {
+                Map<String, String> m = answer.value();
+                return flagged(m, "s_down") ? Optional.of(m.get("ip") + ":" + m.get("port")) : Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -70,6 +70,7 @@ public final class SentinelMasterDetector extends SentinelDetector implements Se
                     .evidence("quorum", quorum)
                     .evidence("down_ms", answered.stream().mapToLong(a -> number(a.value(), "s-down-time", 0)).max().orElse(0))
                     .evidence("replicas", number(view, "num-slaves", 0))
+                    .evidence("replicas_cut_off", cutOff(group))
                     .evidence("failover_state", failing == null ? "none" : failing.getOrDefault("failover-state", "?"))
                     .evidence("failover_seconds", failoverSeconds);
             if (objective) {
@@ -100,6 +101,20 @@ public final class SentinelMasterDetector extends SentinelDetector implements Se
                     .hint("check that clients follow the new master (they must ask Sentinel for it, not keep the old address)"
                             + " and find out why " + failedOverFrom + " failed before it rejoins as a replica"));
         }
+    }
+
+    /**
+     * The victims: the replicas whose link to the master is down, as the first answering sentinel lists them
+     * (redis.replication leaves these to this finding).
+     */
+    private static String cutOff(SentinelGroup group) {
+        for (SentinelGroup.Answer<List<Map<String, String>>> a : group.askAll(group::replicas)) {
+            if (a.answered()) {
+                return a.value().stream().filter(r -> !"ok".equals(r.get("master-link-status")) && !flagged(r, "s_down"))
+                        .map(r -> r.get("ip") + ":" + r.get("port")).collect(java.util.stream.Collectors.joining(", "));
+            }
+        }
+        return "";
     }
 
     /** The master address most sentinels give ({@code ip:port} of SENTINEL MASTER). */

@@ -113,6 +113,9 @@ public final class Topology implements AutoCloseable {
                 LOG.debug("telltale: sentinels name {} as master of '{}' (was {})", m, sentinels.masterName(), masterAddress);
                 masterAddress = m;
                 nodes = List.of();
+            } else if (nodes.stream().anyMatch(n -> n.node().address().equals(m)) && sentinels.downMaster().isPresent()) {
+                // the sentinels see the master down: rediscover from a replica rather than keep asking a dead node
+                nodes = List.of();
             }
         }
         if (nodes.isEmpty() || System.nanoTime() - discoveredAt > REFRESH.toNanos()) {
