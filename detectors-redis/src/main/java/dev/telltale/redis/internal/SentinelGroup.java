@@ -5,17 +5,18 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.output.CommandOutput;
 import io.lettuce.core.output.ListOfMapsOutput;
+import io.lettuce.core.output.MapOutput;
 import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.output.ValueListOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
-import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
-import io.lettuce.core.sentinel.api.sync.RedisSentinelCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,7 +32,9 @@ import java.util.Set;
  * connection Telltale opens. The sentinels given are the seeds; every sentinel they report
  * ({@code SENTINEL SENTINELS}) joins them, so a group given one sentinel is watched whole, and one that
  * stopped stays known. Every command is read-only ({@code SENTINEL MASTER}, {@code REPLICAS}, {@code SENTINELS},
- * {@code GET-MASTER-ADDR-BY-NAME}, {@code CKQUORUM}) and has the group's command timeout.
+ * {@code GET-MASTER-ADDR-BY-NAME}, {@code CKQUORUM}) and has the group's command timeout. The connections are
+ * plain ones (Lettuce's sentinel connections log a warning of their own for every sentinel that is down, which
+ * the quorum detector reports anyway).
  */
 public final class SentinelGroup implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SentinelGroup.class);
@@ -52,7 +55,7 @@ public final class SentinelGroup implements AutoCloseable {
     private final Set<Address> known = new LinkedHashSet<>();
     private final RedisURI sentinelTemplate;
     private final Duration timeout;
-    private final Map<Address, StatefulRedisSentinelConnection<String, String>> connections = new LinkedHashMap<>();
+    private final Map<Address, StatefulRedisConnection<String, String>> connections = new LinkedHashMap<>();
     private RedisClient client;
 
     /**
@@ -91,7 +94,7 @@ public final class SentinelGroup implements AutoCloseable {
     /** A question asked of one sentinel. */
     @FunctionalInterface
     public interface Question<T> {
-        T ask(RedisSentinelCommands<String, String> sentinel);
+        T ask(RedisCommands<String, String> sentinel);
     }
 
     /**
@@ -117,32 +120,28 @@ public final class SentinelGroup implements AutoCloseable {
     }
 
     /** {@code SENTINEL MASTER <name>}: the master as this sentinel sees it. */
-    public Map<String, String> master(RedisSentinelCommands<String, String> s) {
-        return s.master(masterName);
+    public Map<String, String> master(RedisCommands<String, String> s) {
+        return sentinel(s, new MapOutput<>(StringCodec.UTF8), "MASTER");
     }
 
     /** {@code SENTINEL REPLICAS <name>}: the replicas as this sentinel sees them. */
-    public List<Map<String, String>> replicas(RedisSentinelCommands<String, String> s) {
-        return s.replicas(masterName);
+    public List<Map<String, String>> replicas(RedisCommands<String, String> s) {
+        return sentinel(s, new ListOfMapsOutput<>(StringCodec.UTF8), "REPLICAS");
     }
 
     /** {@code SENTINEL GET-MASTER-ADDR-BY-NAME <name>}: {@code host:port}, or empty when it does not know the name. */
-    public Optional<String> masterAddress(RedisSentinelCommands<String, String> s) {
-        SocketAddress a = s.getMasterAddrByName(masterName);
-        if (a instanceof InetSocketAddress i) {
-            return Optional.of(i.getHostString() + ":" + i.getPort());
-        }
-        return Optional.empty();
+    public Optional<String> masterAddress(RedisCommands<String, String> s) {
+        List<String> a = sentinel(s, new ValueListOutput<>(StringCodec.UTF8), "GET-MASTER-ADDR-BY-NAME");
+        return a == null || a.size() != 2 || a.get(0) == null ? Optional.empty() : Optional.of(a.get(0) + ":" + a.get(1));
     }
 
     /**
      * {@code SENTINEL CKQUORUM <name>}: the reply when this sentinel can reach the quorum and a majority to
      * authorise a failover, else the {@code NOQUORUM} error as the value (both are this sentinel's answer).
      */
-    public Quorum ckquorum(RedisSentinelCommands<String, String> s) {
+    public Quorum ckquorum(RedisCommands<String, String> s) {
         try {
-            String reply = s.dispatch(CommandType.SENTINEL, new StatusOutput<>(StringCodec.UTF8),
-                    new CommandArgs<>(StringCodec.UTF8).add("CKQUORUM").add(masterName));
+            String reply = sentinel(s, new StatusOutput<>(StringCodec.UTF8), "CKQUORUM");
             return new Quorum(true, reply);
         } catch (RedisCommandExecutionException e) {
             return new Quorum(false, String.valueOf(e.getMessage()));
@@ -155,6 +154,11 @@ public final class SentinelGroup implements AutoCloseable {
         return flags != null && List.of(flags.split(",")).contains(flag);
     }
 
+    /** {@code SENTINEL <subcommand> <master name>}. */
+    private <T> T sentinel(RedisCommands<String, String> s, CommandOutput<String, String, T> output, String subcommand) {
+        return s.dispatch(CommandType.SENTINEL, output, new CommandArgs<>(StringCodec.UTF8).add(subcommand).add(masterName));
+    }
+
     /** A sentinel's {@code CKQUORUM} answer. */
     public record Quorum(boolean ok, String reply) {
     }
@@ -163,9 +167,8 @@ public final class SentinelGroup implements AutoCloseable {
      * {@code SENTINEL SENTINELS <name>}: the other sentinels this one knows; every one of them joins the known
      * sentinels.
      */
-    public List<Map<String, String>> otherSentinels(RedisSentinelCommands<String, String> s) {
-        List<Map<String, String>> others = s.dispatch(CommandType.SENTINEL, new ListOfMapsOutput<>(StringCodec.UTF8),
-                new CommandArgs<>(StringCodec.UTF8).add("SENTINELS").add(masterName));
+    public List<Map<String, String>> otherSentinels(RedisCommands<String, String> s) {
+        List<Map<String, String>> others = sentinel(s, new ListOfMapsOutput<>(StringCodec.UTF8), "SENTINELS");
         synchronized (this) {
             for (Map<String, String> o : others) {
                 String ip = o.get("ip");
@@ -222,8 +225,8 @@ public final class SentinelGroup implements AutoCloseable {
                 + String.join("; ", why), first);
     }
 
-    private synchronized StatefulRedisSentinelConnection<String, String> connection(Address a) {
-        StatefulRedisSentinelConnection<String, String> c = connections.get(a);
+    private synchronized StatefulRedisConnection<String, String> connection(Address a) {
+        StatefulRedisConnection<String, String> c = connections.get(a);
         if (c != null && c.isOpen()) {
             return c;
         }
@@ -232,14 +235,14 @@ public final class SentinelGroup implements AutoCloseable {
             client.setOptions(LinkOptions.client());
         }
         RedisURI uri = RedisTarget.ownConnection(RedisURI.builder(sentinelTemplate).withHost(a.host()).withPort(a.port()).build());
-        c = client.connectSentinel(uri);
+        c = client.connect(uri);
         c.setTimeout(timeout);
         connections.put(a, c);
         return c;
     }
 
     private synchronized void drop(Address a) {
-        StatefulRedisSentinelConnection<String, String> c = connections.remove(a);
+        StatefulRedisConnection<String, String> c = connections.remove(a);
         if (c != null) {
             c.closeAsync();
         }
@@ -247,7 +250,7 @@ public final class SentinelGroup implements AutoCloseable {
 
     /** Drops every sentinel connection; the next question connects afresh. */
     public synchronized void reconnect() {
-        connections.values().forEach(StatefulRedisSentinelConnection::closeAsync);
+        connections.values().forEach(StatefulRedisConnection::closeAsync);
         connections.clear();
     }
 
