@@ -135,8 +135,10 @@ public final class LocalRedis implements AutoCloseable {
         }
     }
 
-    /** Stops a server process (SIGTERM, then SIGKILL after 10 s) and waits for it to exit. */
-    static void stop(Process process) {
+    @Override
+    public void close() {
+        connection.close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -145,13 +147,6 @@ public final class LocalRedis implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    @Override
-    public void close() {
-        connection.close();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        stop(process);
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -5,8 +5,15 @@ import dev.telltale.core.Detector;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
+import dev.telltale.testkit.RedisExtension;
+import dev.telltale.testkit.RedisServerProcess;
+import dev.telltale.testkit.TestRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,8 +28,10 @@ import static org.awaitility.Awaitility.await;
  * loopback ports): found from one sentinel, silent while healthy; a killed master is objectively down, then a
  * real failover is followed to the new master; two stopped sentinels lose the quorum.
  */
+@ExtendWith(RedisExtension.class)
 class SentinelIT {
     private static final String PASSWORD = "s3cret-sentinel-it";
+    private static final String MASTER = "mymaster";
     private final List<AutoCloseable> started = new ArrayList<>();
 
     @AfterEach
@@ -54,17 +63,37 @@ class SentinelIT {
         return r;
     }
 
+    /** A sentinel of the data nodes' password with short timeouts: s_down after 1 s, a failover within seconds. */
+    private static RedisServerProcess sentinel(TestRedis redis, int masterPort, int quorum) {
+        return redis.startSentinel(MASTER, masterPort, quorum, "--sentinel", "down-after-milliseconds", MASTER, "1000",
+                "--sentinel", "failover-timeout", MASTER, "4000", "--sentinel", "auth-pass", MASTER, PASSWORD);
+    }
+
+    /** SENTINEL MASTER as a sentinel answers it, on a short-lived connection of the test's own. */
+    private static Map<String, String> masterAsSeenBy(RedisServerProcess sentinel) {
+        RedisClient client = RedisClient.create(RedisURI.create(sentinel.host(), sentinel.port()));
+        try (StatefulRedisSentinelConnection<String, String> c = client.connectSentinel()) {
+            return c.sync().master(MASTER);
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    private static String address(RedisServerProcess p) {
+        return "127.0.0.1:" + p.port();
+    }
+
     /** Master, {@code replicas} replicas and three sentinels that know each other and every replica. */
-    private List<LocalSentinel> group(LocalRedis master, int replicas) {
+    private List<RedisServerProcess> group(TestRedis redis, LocalRedis master, int replicas) {
         for (int i = 0; i < replicas; i++) {
             dataNode(master.port());
         }
-        List<LocalSentinel> sentinels = new ArrayList<>();
+        List<RedisServerProcess> sentinels = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            sentinels.add(started(LocalSentinel.monitoring(master.port(), 2, PASSWORD)));
+            sentinels.add(sentinel(redis, master.port(), 2));
         }
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
-                sentinels.stream().map(LocalSentinel::master).allMatch(m -> "2".equals(m.get("num-other-sentinels"))
+                sentinels.stream().map(SentinelIT::masterAsSeenBy).allMatch(m -> "2".equals(m.get("num-other-sentinels"))
                         && String.valueOf(replicas).equals(m.get("num-slaves"))));
         return sentinels;
     }
@@ -74,11 +103,11 @@ class SentinelIT {
     }
 
     @Test
-    void healthyGroupIsSilentAndASentinelWithAnotherMasterDisagrees() throws Exception {
+    void healthyGroupIsSilentAndASentinelWithAnotherMasterDisagrees(TestRedis redis) throws Exception {
         LocalRedis master = dataNode(null);
-        List<LocalSentinel> sentinels = group(master, 1);
+        List<RedisServerProcess> sentinels = group(redis, master, 1);
         RedisTarget target = started(RedisTarget.fromSentinelUrl("cache", "redis-sentinel://:" + PASSWORD + "@127.0.0.1:"
-                + sentinels.get(0).port() + "/" + LocalSentinel.MASTER + "?timeout=2s"));
+                + sentinels.get(0).port() + "/" + MASTER + "?timeout=2s"));
         assertThat(target.toString()).doesNotContain(PASSWORD).contains("mymaster");
         assertThat(target.nodes()).extracting(RedisNode::role).containsExactly(RedisNode.Role.MASTER, RedisNode.Role.REPLICA);
         assertThat(target.nodes().get(0).address()).isEqualTo(master.address());
@@ -96,26 +125,26 @@ class SentinelIT {
 
         // one more sentinel, given with the others, that monitors another server under the same name
         LocalRedis other = dataNode(null);
-        LocalSentinel stray = started(LocalSentinel.monitoring(other.port(), 1, PASSWORD));
+        RedisServerProcess stray = sentinel(redis, other.port(), 1);
         RedisTarget both = started(RedisTarget.fromSentinelUrl("cache-both", "redis-sentinel://:" + PASSWORD + "@127.0.0.1:"
-                + sentinels.get(0).port() + ",127.0.0.1:" + stray.port() + "/" + LocalSentinel.MASTER));
+                + sentinels.get(0).port() + ",127.0.0.1:" + stray.port() + "/" + MASTER));
         Detection views = Runs.run(detector(RedisDetectors.forTarget(both), "redis.sentinel.agreement"), Map.of("for", "0s"));
         Finding f = views.findings().stream().findFirst().orElseThrow(() -> new AssertionError(views.toString()));
         assertThat(f.problem()).isEqualTo(Problem.SPLIT_BRAIN);
         assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
         assertThat(f.subject()).isEqualTo("master mymaster sentinel views");
         assertThat((String) f.evidence().get("addresses")).contains(master.address()).contains(other.address());
-        assertThat(f.summary()).contains(stray.address());
+        assertThat(f.summary()).contains(address(stray));
         assertThat(views.findings()).hasSize(1);
         assertThat(Runs.signal(views, "redis.sentinel.master_addresses")).contains(2.0);
     }
 
     @Test
-    void killedMasterIsDownThenFailedOverThenTwoStoppedSentinelsLoseTheQuorum() throws Exception {
+    void killedMasterIsDownThenFailedOverThenTwoStoppedSentinelsLoseTheQuorum(TestRedis redis) throws Exception {
         LocalRedis master = dataNode(null);
-        List<LocalSentinel> sentinels = group(master, 2);
+        List<RedisServerProcess> sentinels = group(redis, master, 2);
         RedisTarget target = started(RedisTarget.sentinel("orders-cache").sentinel("127.0.0.1", sentinels.get(0).port())
-                .masterName(LocalSentinel.MASTER).password(PASSWORD).timeout(Duration.ofSeconds(2)).build());
+                .masterName(MASTER).password(PASSWORD).timeout(Duration.ofSeconds(2)).build());
         List<Detector> all = RedisDetectors.forTarget(target);
         Detector masterView = detector(all, "redis.sentinel.master");
         Detector quorum = detector(all, "redis.sentinel.quorum");
@@ -168,8 +197,8 @@ class SentinelIT {
         });
 
         long stoppedAt = System.nanoTime();
-        sentinels.get(1).stop();
-        sentinels.get(2).stop();
+        sentinels.get(1).close();
+        sentinels.get(2).close();
         Detection lost = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> Runs.run(quorum),
                 d -> Runs.finding(d, "quorum").filter(f -> f.severity() == Severity.CRITICAL).isPresent());
         long quorumMs = (System.nanoTime() - stoppedAt) / 1_000_000;
@@ -177,7 +206,7 @@ class SentinelIT {
         assertThat(q.problem()).isEqualTo(Problem.SPLIT_BRAIN);
         assertThat(q.subject()).isEqualTo("master mymaster sentinel quorum");
         assertThat(q.evidence()).containsEntry("sentinels_known", 3).containsEntry("sentinels_answering", 1);
-        assertThat((String) q.evidence().get("not_answering")).contains(sentinels.get(1).address()).contains(sentinels.get(2).address());
+        assertThat((String) q.evidence().get("not_answering")).contains(address(sentinels.get(1))).contains(address(sentinels.get(2)));
         assertThat(lost.findings()).hasSize(1);
         assertThat(Runs.signal(lost, "redis.sentinel.quorum_ok")).contains(0.0);
         System.out.printf("SentinelIT: o_down finding %d ms after the kill, failover followed %d ms after it,"
