@@ -232,7 +232,8 @@ public final class SentinelGroup implements AutoCloseable {
         }
         if (client == null) {
             client = RedisClient.create();
-            client.setOptions(LinkOptions.client());
+            // a sentinel that does not answer costs at most the command timeout, so a run over all of them stays bounded
+            client.setOptions(LinkOptions.client(timeout.compareTo(LinkOptions.CONNECT_TIMEOUT) < 0 ? timeout : LinkOptions.CONNECT_TIMEOUT));
         }
         RedisURI uri = RedisTarget.ownConnection(RedisURI.builder(sentinelTemplate).withHost(a.host()).withPort(a.port()).build());
         c = client.connect(uri);
