@@ -14,11 +14,16 @@ import dev.telltale.redis.internal.PersistenceDetector;
 import dev.telltale.redis.internal.RecommendationsDetector;
 import dev.telltale.redis.internal.RedisReplicationDetector;
 import dev.telltale.redis.internal.SecurityDetector;
+import dev.telltale.redis.internal.SentinelAgreementDetector;
+import dev.telltale.redis.internal.SentinelMasterDetector;
+import dev.telltale.redis.internal.SentinelQuorumDetector;
+import dev.telltale.redis.internal.SentinelReplicasDetector;
 import dev.telltale.redis.internal.SlowCommandsDetector;
 import dev.telltale.redis.internal.StreamsDetector;
 import dev.telltale.redis.internal.RedisTopologyDetector;
 import dev.telltale.redis.internal.TtlHygieneDetector;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -30,29 +35,38 @@ public final class RedisDetectors {
     /**
      * Every per-node detector for one target: cache efficiency, hot keys, big keys, memory, slow commands,
      * latency, clients, replication, persistence, cluster, TTL hygiene, streams, security posture and
-     * RedisInsight's recommendations. Each walks all nodes of
-     * the target; redis.cluster skips itself on a standalone target.
+     * RedisInsight's recommendations. Each walks all nodes of the target; redis.cluster skips itself on a
+     * standalone target. A target watched through Sentinel ({@link RedisTarget#fromSentinelUrl}) also gets the
+     * Sentinel detectors: the master as the sentinels see it, their quorum, whether they agree on the master, and
+     * the replicas they consider down.
      */
     public static List<Detector> forTarget(RedisTarget target) {
         Objects.requireNonNull(target, "target");
         // one-shot checks walk the keyspace once for all the key detectors
         KeyspaceWalk walk = new KeyspaceWalk(target);
-        return List.of(new CacheEfficiencyDetector(target), new HotKeysDetector(target, walk), new BigKeysDetector(target, walk),
-                new MemoryDetector(target), new SlowCommandsDetector(target), new LatencyDetector(target),
-                new ClientsDetector(target), new RedisReplicationDetector(target), new PersistenceDetector(target),
-                new ClusterDetector(target), new TtlHygieneDetector(target, walk), new StreamsDetector(target, walk),
-                new SecurityDetector(target), new RecommendationsDetector(target, walk));
+        List<Detector> all = new ArrayList<>(List.of(new CacheEfficiencyDetector(target), new HotKeysDetector(target, walk),
+                new BigKeysDetector(target, walk), new MemoryDetector(target), new SlowCommandsDetector(target),
+                new LatencyDetector(target), new ClientsDetector(target), new RedisReplicationDetector(target),
+                new PersistenceDetector(target), new ClusterDetector(target), new TtlHygieneDetector(target, walk),
+                new StreamsDetector(target, walk), new SecurityDetector(target), new RecommendationsDetector(target, walk)));
+        if (target.sentinelMaster().isPresent()) {
+            all.addAll(List.of(new SentinelMasterDetector(target), new SentinelQuorumDetector(target),
+                    new SentinelAgreementDetector(target), new SentinelReplicasDetector(target)));
+        }
+        return List.copyOf(all);
     }
 
     /**
      * The specs of every per-node detector of {@link #forTarget} and of {@code redis.topology}, in that order,
-     * for listing and checking settings without a server.
+     * then of the Sentinel detectors {@link #forTarget} adds on a target watched through Sentinel, for listing and
+     * checking settings without a server.
      */
     public static List<DetectorSpec> specs() {
         return List.of(CacheEfficiencyDetector.SPEC, HotKeysDetector.SPEC, BigKeysDetector.SPEC, MemoryDetector.SPEC,
                 SlowCommandsDetector.SPEC, LatencyDetector.SPEC, ClientsDetector.SPEC, RedisReplicationDetector.SPEC,
                 PersistenceDetector.SPEC, ClusterDetector.SPEC, TtlHygieneDetector.SPEC, StreamsDetector.SPEC,
-                SecurityDetector.SPEC, RecommendationsDetector.SPEC, RedisTopologyDetector.SPEC);
+                SecurityDetector.SPEC, RecommendationsDetector.SPEC, RedisTopologyDetector.SPEC, SentinelMasterDetector.SPEC,
+                SentinelQuorumDetector.SPEC, SentinelAgreementDetector.SPEC, SentinelReplicasDetector.SPEC);
     }
 
     /**

@@ -41,13 +41,17 @@ class RedisDetectorsTest {
     private static List<Detector> detectors() {
         RedisTarget a = RedisTarget.fromUrl("a", "redis://127.0.0.1:1");
         RedisTarget b = RedisTarget.fromUrl("b", "redis://127.0.0.1:2");
+        RedisTarget s = RedisTarget.fromSentinelUrl("s", "redis-sentinel://127.0.0.1:3/mymaster");
         try {
             List<Detector> all = new ArrayList<>(RedisDetectors.forTarget(a));
             all.addAll(RedisDetectors.forTopology(List.of(a, b)));
+            // a Sentinel target adds the Sentinel detectors to the per-node ones
+            RedisDetectors.forTarget(s).stream().filter(d -> d.id().startsWith("redis.sentinel.")).forEach(all::add);
             return all;
         } finally {
             a.close();
             b.close();
+            s.close();
         }
     }
 }

@@ -40,4 +40,26 @@ class RedisTargetTest {
             assertThatThrownBy(() -> RedisDetectors.forTopology(java.util.List.of(a))).hasMessageContaining("two");
         }
     }
+
+    @Test
+    void sentinelUrls() {
+        try (RedisTarget t = RedisTarget.fromSentinelUrl("cache",
+                "redis-sentinel://:s3cret@10.0.0.1:26379,10.0.0.2,[::1]:26380/mymaster?timeout=500ms&sentinel-password=t0p")) {
+            assertThat(t.toString()).doesNotContain("s3cret").doesNotContain("t0p").contains("mymaster").contains("10.0.0.2");
+            assertThat(t.sentinelMaster()).contains("mymaster");
+            assertThat(RedisDetectors.forTarget(t)).extracting(d -> d.id()).contains("redis.replication",
+                    "redis.sentinel.master", "redis.sentinel.quorum", "redis.sentinel.agreement", "redis.sentinel.replicas");
+        }
+        try (RedisTarget plain = RedisTarget.fromUrl("a", "redis://127.0.0.1:1")) {
+            assertThat(plain.sentinelMaster()).isEmpty();
+        }
+        assertThatThrownBy(() -> RedisTarget.fromSentinelUrl("cache", "redis-sentinel://:s3cret@10.0.0.1:26379"))
+                .hasMessageContaining("master-name").hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> RedisTarget.fromSentinelUrl("cache", "redis-sentinel://:s3cret@h:1/m?timeout=0s"))
+                .hasMessageContaining("timeout").hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> RedisTarget.fromSentinelUrl("cache", "redis-sentinel://h:1/m?sentinel-password=t0p&db=1"))
+                .hasMessageContaining("unknown parameter 'db'").hasMessageNotContaining("t0p");
+        assertThatThrownBy(() -> RedisTarget.sentinel("cache").masterName("m").build()).hasMessageContaining("at least one sentinel");
+        assertThatThrownBy(() -> RedisTarget.sentinel("cache").sentinel("h", 1).build()).hasMessageContaining("master name");
+    }
 }

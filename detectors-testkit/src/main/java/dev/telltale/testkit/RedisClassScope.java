@@ -34,13 +34,23 @@ final class RedisClassScope implements AutoCloseable {
     }
 
     synchronized RedisServerProcess startServer(String... extraArgs) {
+        return start(false, List.of(extraArgs));
+    }
+
+    synchronized RedisServerProcess startSentinel(List<String> args) {
+        return start(true, args);
+    }
+
+    private RedisServerProcess start(boolean sentinel, List<String> args) {
         try {
             RedisBinary binary = RedisBinary.choose(settings);
-            RedisServerProcess process = new RedisServerProcess(LocalRedis.start(binary, List.of(extraArgs)));
+            RedisServerProcess process = new RedisServerProcess(sentinel ? LocalRedis.startSentinel(binary, args)
+                    : LocalRedis.start(binary, args));
             processes.add(process);
             return process;
         } catch (IOException e) {
-            throw new UncheckedIOException("could not start a private redis-server with " + List.of(extraArgs) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("could not start a private " + (sentinel ? "sentinel" : "redis-server") + " with "
+                    + args + ": " + e.getMessage(), e);
         }
     }
 

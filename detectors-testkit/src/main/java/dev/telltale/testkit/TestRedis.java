@@ -2,6 +2,9 @@ package dev.telltale.testkit;
 
 import dev.telltale.testkit.internal.RedisServer;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A Redis logical database of one test class, emptied before and after the class, plus a key prefix
  * unique to the class. Tests that must change server settings start their own server with
@@ -62,6 +65,19 @@ public final class TestRedis {
      */
     public RedisServerProcess startServer(String... extraArgs) {
         return scope.startServer(extraArgs);
+    }
+
+    /**
+     * Starts a private Redis Sentinel ({@code redis-server <config> --sentinel}, the same binary) on a free loopback
+     * port, monitoring {@code masterName} at 127.0.0.1:{@code masterPort} with {@code quorum}, then the directives in
+     * {@code extraArgs}: e.g. {@code "--sentinel", "down-after-milliseconds", "mymaster", "1000"}. Stopped like
+     * {@link #startServer}.
+     */
+    public RedisServerProcess startSentinel(String masterName, int masterPort, int quorum, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--protected-mode", "no", "--sentinel", "monitor",
+                masterName, "127.0.0.1", Integer.toString(masterPort), Integer.toString(quorum)));
+        args.addAll(List.of(extraArgs));
+        return scope.startSentinel(args);
     }
 
     @Override

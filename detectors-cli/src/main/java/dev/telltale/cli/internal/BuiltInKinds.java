@@ -11,7 +11,7 @@ final class BuiltInKinds {
     }
 
     static TargetKinds create() {
-        return new TargetKinds(List.of(new PostgresKind(), new RedisKind()), inProcess());
+        return new TargetKinds(List.of(new PostgresKind(), new RedisKind(), new SentinelKind()), inProcess());
     }
 
     /** The in-process detectors run inside an application (see detectors-jvm), never by the command line. */

@@ -47,6 +47,15 @@ public interface TargetKind {
     Optional<String> database(URI url);
 
     /**
+     * The URL reduced to one host, for checking its scheme and port and for the default name: a kind whose URLs
+     * list several hosts ({@code redis-sentinel://a:26379,b:26379/mymaster}) keeps the first. The kind itself
+     * gets the URL as given.
+     */
+    default String firstHostUrl(String url) {
+        return url;
+    }
+
+    /**
      * Whether the {@code integrity:} section of telltale.yaml runs on targets of this kind; at most one kind
      * does, and {@link #open} gets the section only if this is true.
      */

@@ -75,7 +75,7 @@ public record TargetSpec(String kind, String name, String url) {
 
     /** The URL without a leading {@code jdbc:}, with a scheme and a host. */
     private static URI uri(TargetKind kind, String origin, String url) {
-        String u = url.startsWith("jdbc:") ? url.substring("jdbc:".length()) : url;
+        String u = kind.firstHostUrl(url.startsWith("jdbc:") ? url.substring("jdbc:".length()) : url);
         try {
             URI uri = new URI(u);
             if (uri.getScheme() == null || uri.getHost() == null) {

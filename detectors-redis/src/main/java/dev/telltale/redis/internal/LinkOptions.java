@@ -23,8 +23,13 @@ final class LinkOptions {
     }
 
     static ClientOptions client() {
+        return client(CONNECT_TIMEOUT);
+    }
+
+    /** {@link #client()} with another connect timeout (one sentinel of many that does not answer costs only that). */
+    static ClientOptions client(Duration connectTimeout) {
         return ClientOptions.builder()
-                .socketOptions(socket())
+                .socketOptions(socket(connectTimeout))
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .maintNotificationsConfig(MaintNotificationsConfig.disabled())
                 .build();
@@ -43,9 +48,9 @@ final class LinkOptions {
                 && t.getMessage().startsWith("Currently not connected");
     }
 
-    private static SocketOptions socket() {
+    private static SocketOptions socket(Duration connectTimeout) {
         return SocketOptions.builder()
-                .connectTimeout(CONNECT_TIMEOUT)
+                .connectTimeout(connectTimeout)
                 .keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
                         .idle(KEEPALIVE_IDLE).interval(KEEPALIVE_INTERVAL).count(KEEPALIVE_PROBES).build())
                 .build();

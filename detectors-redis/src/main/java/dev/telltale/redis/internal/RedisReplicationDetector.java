@@ -23,9 +23,12 @@ public final class RedisReplicationDetector extends RedisDetector implements Red
     private final Counters counters = new Counters();
     private final KnownReplicas known = new KnownReplicas();
     private final java.util.Set<String> goneNow = new java.util.HashSet<>();
+    private final RedisTarget target;
+    private java.util.Optional<String> sentinelsSeeDown;
 
     public RedisReplicationDetector(RedisTarget target) {
         super(target, SPEC);
+        this.target = target;
     }
 
     @Override
@@ -36,6 +39,18 @@ public final class RedisReplicationDetector extends RedisDetector implements Red
     @Override
     protected void beforeNodes(DetectionContext ctx) {
         goneNow.clear();
+        sentinelsSeeDown = null;
+    }
+
+    /**
+     * On a Sentinel target, the master address the sentinels see down (s_down), asked once per run: a replica
+     * whose link to that master is down is one of the victims redis.sentinel.master names in its one finding.
+     */
+    private boolean sentinelsSeeDown(String master) {
+        if (sentinelsSeeDown == null) {
+            sentinelsSeeDown = RedisTargetAccess.sentinels(target).flatMap(SentinelGroup::downMaster);
+        }
+        return sentinelsSeeDown.filter(m -> Endpoint.normal(m).equals(Endpoint.normal(master))).isPresent();
     }
 
     @Override
@@ -44,6 +59,9 @@ public final class RedisReplicationDetector extends RedisDetector implements Red
             return; // its master no longer lists it: the "gone" finding says so, with how long (one finding, one subject)
         }
         boolean master = node.node().role() == dev.telltale.redis.RedisNode.Role.MASTER;
+        if (master && sentinelsSeeDown(node.node().address())) {
+            return; // redis.sentinel.master reports the down master once, with its victims
+        }
         out.finding(ctx.finding(Problem.STALE_READ_AFTER_WRITE, master ? Severity.CRITICAL : Severity.WARNING,
                         nodeSubject(node) + " unreachable")
                 .summary(String.format("%s %s of this replica group does not answer (%s)", master ? "Master" : "Replica",
@@ -96,6 +114,10 @@ public final class RedisReplicationDetector extends RedisDetector implements Red
             boolean up = "up".equals(info.string("master_link_status").orElse("down"));
             out.signal(LINK_UP, up ? 1 : 0, tags(node));
             String master = info.string("master_host").orElse("?") + ":" + info.string("master_port").orElse("?");
+            if (!up && sentinelsSeeDown(master)) {
+                // the master is down and the sentinels say so: redis.sentinel.master reports it once, this replica in it
+                return;
+            }
             if (!up) {
                 long since = info.number("master_link_down_since_seconds").orElse(-1);
                 out.finding(ctx.finding(Problem.STALE_READ_AFTER_WRITE, Severity.CRITICAL, nodeSubject(node) + " replication link")

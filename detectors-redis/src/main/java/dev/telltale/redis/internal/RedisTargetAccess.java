@@ -31,6 +31,11 @@ public final class RedisTargetAccess {
         return topologies.apply(target).nodes();
     }
 
+    /** The Sentinel group of a target made from sentinels, else empty. */
+    public static java.util.Optional<SentinelGroup> sentinels(RedisTarget target) {
+        return topologies.apply(Objects.requireNonNull(target, "target")).sentinelGroup();
+    }
+
     /** Drops the target's connections after a command timed out; the next run reconnects. */
     public static void reconnect(RedisTarget target) {
         topologies.apply(Objects.requireNonNull(target, "target")).reconnect();

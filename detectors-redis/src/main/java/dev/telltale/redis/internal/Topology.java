@@ -37,8 +37,15 @@ public final class Topology implements AutoCloseable {
     private static final Duration ACCEPT_WAIT = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(Topology.class);
 
-    private final Optional<RedisURI> uri;
+    /** How often a Sentinel target asks its sentinels where the master is, so a failover is followed within seconds. */
+    static final Duration SENTINEL_REFRESH = Duration.ofSeconds(2);
+
+    private Optional<RedisURI> uri;
     private final Duration timeout;
+    private final SentinelGroup sentinels;
+    private final RedisURI dataTemplate;
+    private String masterAddress;
+    private long askedAt;
     private RedisClient client;
     private final boolean ownsClient;
     private RedisClusterClient clusterClient;
@@ -54,6 +61,13 @@ public final class Topology implements AutoCloseable {
 
     private Topology(Optional<RedisURI> uri, RedisClient client, boolean ownsClient, RedisClusterClient clusterClient,
                      boolean ownsClusterClient, Duration timeout) {
+        this(uri, client, ownsClient, clusterClient, ownsClusterClient, timeout, null, null);
+    }
+
+    private Topology(Optional<RedisURI> uri, RedisClient client, boolean ownsClient, RedisClusterClient clusterClient,
+                     boolean ownsClusterClient, Duration timeout, SentinelGroup sentinels, RedisURI dataTemplate) {
+        this.sentinels = sentinels;
+        this.dataTemplate = dataTemplate;
         this.uri = uri;
         this.client = client;
         this.ownsClient = ownsClient;
@@ -66,6 +80,22 @@ public final class Topology implements AutoCloseable {
         return new Topology(Optional.of(uri), null, true, null, true, uri.getTimeout());
     }
 
+    /**
+     * The master a Sentinel group names, and its replicas: the sentinels are asked where the master is every
+     * {@link #SENTINEL_REFRESH}, and a new address (a failover) is rediscovered at once. While the master does not
+     * answer, a replica the sentinels list is the seed, so the replicas are still watched.
+     *
+     * @param dataTemplate credentials, TLS and timeout of the data nodes (its host and port are replaced)
+     */
+    public static Topology sentinel(SentinelGroup sentinels, RedisURI dataTemplate) {
+        return new Topology(Optional.of(dataTemplate), null, true, null, true, dataTemplate.getTimeout(), sentinels, dataTemplate);
+    }
+
+    /** The Sentinel group of a Sentinel target, else empty. */
+    public Optional<SentinelGroup> sentinelGroup() {
+        return Optional.ofNullable(sentinels);
+    }
+
     public static Topology borrowed(RedisClient client, Duration timeout) {
         return new Topology(Optional.empty(), client, false, null, false, timeout);
     }
@@ -76,6 +106,18 @@ public final class Topology implements AutoCloseable {
 
     /** The current nodes, rediscovered when the cache is older than {@link #REFRESH}. */
     public synchronized List<NodeClient> nodes() {
+        if (sentinels != null && (nodes.isEmpty() || System.nanoTime() - askedAt > SENTINEL_REFRESH.toNanos())) {
+            String m = sentinels.currentMaster();
+            askedAt = System.nanoTime();
+            if (!m.equals(masterAddress)) {
+                LOG.debug("telltale: sentinels name {} as master of '{}' (was {})", m, sentinels.masterName(), masterAddress);
+                masterAddress = m;
+                nodes = List.of();
+            } else if (nodes.stream().anyMatch(n -> n.node().address().equals(m)) && sentinels.downMaster().isPresent()) {
+                // the sentinels see the master down: rediscover from a replica rather than keep asking a dead node
+                nodes = List.of();
+            }
+        }
         if (nodes.isEmpty() || System.nanoTime() - discoveredAt > REFRESH.toNanos()) {
             nodes = discover();
             discoveredAt = System.nanoTime();
@@ -87,7 +129,7 @@ public final class Topology implements AutoCloseable {
         if (clusterClient != null) {
             return discoverCluster();
         }
-        StatefulRedisConnection<String, String> s = seed();
+        StatefulRedisConnection<String, String> s = sentinels != null ? sentinelSeed() : seed();
         RedisInfo info = RedisInfo.parse(s.sync().info("server") + "\n" + s.sync().info("replication") + "\n" + s.sync().info("cluster"));
         if (info.clusterEnabled() && uri.isPresent()) {
             clusterClient = RedisClusterClient.create(uri.get());
@@ -162,6 +204,55 @@ public final class Topology implements AutoCloseable {
         return List.copyOf(out);
     }
 
+    /**
+     * The master the sentinels name, else the first of the replicas they list that answers (so the replicas stay
+     * watched while the master is down and before a failover).
+     */
+    private StatefulRedisConnection<String, String> sentinelSeed() {
+        List<String> candidates = new ArrayList<>();
+        candidates.add(masterAddress);
+        RuntimeException first = null;
+        for (int i = 0; i < candidates.size(); i++) {
+            String address = candidates.get(i);
+            pointSeedAt(address);
+            try {
+                return seed();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+                if (i == 0) {
+                    candidates.addAll(sentinelReplicas());
+                }
+            }
+        }
+        pointSeedAt(masterAddress);
+        throw first;
+    }
+
+    /** The replicas the first answering sentinel lists and does not consider down, as host:port. */
+    private List<String> sentinelReplicas() {
+        for (SentinelGroup.Answer<List<Map<String, String>>> a : sentinels.askAll(sentinels::replicas)) {
+            if (a.answered()) {
+                return a.value().stream().filter(r -> !String.valueOf(r.get("flags")).contains("s_down"))
+                        .map(r -> r.get("ip") + ":" + r.get("port")).toList();
+            }
+        }
+        return List.of();
+    }
+
+    private void pointSeedAt(String address) {
+        int colon = address.lastIndexOf(':');
+        RedisURI target = RedisTarget.ownConnection(RedisURI.builder(dataTemplate).withHost(address.substring(0, colon))
+                .withPort(Integer.parseInt(address.substring(colon + 1))).build());
+        RedisURI current = uri.orElseThrow();
+        if (!target.getHost().equals(current.getHost()) || target.getPort() != current.getPort()) {
+            if (seed != null) {
+                seed.closeAsync();
+                seed = null;
+            }
+        }
+        uri = Optional.of(target);
+    }
+
     private NodeClient client(RedisNode node, StatefulRedisConnection<String, String> connection) {
         return new NodeClient(node, connection, timeout, own);
     }
@@ -172,7 +263,7 @@ public final class Topology implements AutoCloseable {
                 client = RedisClient.create(uri.orElseThrow());
                 client.setOptions(LinkOptions.client());
             }
-            seed = client.connect();
+            seed = uri.isPresent() ? client.connect(uri.get()) : client.connect();
             seed.setTimeout(timeout);
             awaitAccepting(seed);
             if (!ownsClient) {
@@ -259,6 +350,9 @@ public final class Topology implements AutoCloseable {
         }
         named.clear();
         nodes = List.of();
+        if (sentinels != null) {
+            sentinels.reconnect();
+        }
     }
 
     @Override
@@ -276,6 +370,9 @@ public final class Topology implements AutoCloseable {
         }
         if (ownsClient && client != null) {
             client.shutdown();
+        }
+        if (sentinels != null) {
+            sentinels.close();
         }
         nodes = List.of();
     }

@@ -45,10 +45,22 @@ public final class LocalRedis implements AutoCloseable {
 
     /** Starts one; retries on a new port if another process grabbed the one we picked. */
     public static LocalRedis start(RedisBinary binary, List<String> extraArgs) throws IOException {
+        return start(binary, extraArgs, false);
+    }
+
+    /**
+     * Starts a Sentinel ({@code redis-server <empty config file> --sentinel}, the config file Sentinel rewrites with
+     * its state); {@code extraArgs} carry its directives, such as {@code --sentinel monitor ...}.
+     */
+    public static LocalRedis startSentinel(RedisBinary binary, List<String> extraArgs) throws IOException {
+        return start(binary, extraArgs, true);
+    }
+
+    private static LocalRedis start(RedisBinary binary, List<String> extraArgs, boolean sentinel) throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                return startOnce(binary, extraArgs);
+                return startOnce(binary, extraArgs, sentinel);
             } catch (PortTakenException e) {
                 last = e;
             }
@@ -56,11 +68,17 @@ public final class LocalRedis implements AutoCloseable {
         throw last;
     }
 
-    private static LocalRedis startOnce(RedisBinary binary, List<String> extraArgs) throws IOException {
+    private static LocalRedis startOnce(RedisBinary binary, List<String> extraArgs, boolean sentinel) throws IOException {
         int port = freePort();
         Path dir = Files.createTempDirectory("telltale-redis-" + port + "-");
         Path log = dir.resolve("redis.log");
-        List<String> command = new ArrayList<>(List.of(binary.path().toString(),
+        List<String> command = new ArrayList<>(List.of(binary.path().toString()));
+        if (sentinel) {
+            Path conf = dir.resolve("sentinel.conf");
+            Files.writeString(conf, "");
+            command.addAll(List.of(conf.toString(), "--sentinel"));
+        }
+        command.addAll(List.of(
                 "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                 "--dir", dir.toString(), "--daemonize", "no", "--logfile", log.toString(),
                 // replicas of a private server should sync at once, not after the default 5 s wait
