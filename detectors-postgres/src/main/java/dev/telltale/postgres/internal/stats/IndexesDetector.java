@@ -50,6 +50,7 @@ public final class IndexesDetector extends PostgresDetector implements IndexesDe
         double statsAge = tx.one(STATS_AGE, Map.of());
         Duration minAge = ctx.setting(UNUSED_MIN_STATS_AGE);
         long minSize = ctx.setting(UNUSED_MIN_SIZE);
+        tx.statisticsSnapshot();
         List<Candidate> found = tx.list(CANDIDATES, Map.of("limit", limit, "min_size", (double) minSize));
 
         Detection.Builder out = Detection.builder();
