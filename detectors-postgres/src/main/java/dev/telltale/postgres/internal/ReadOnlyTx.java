@@ -150,8 +150,17 @@ public final class ReadOnlyTx {
      * snapshot holds every entry of the database.
      */
     public void statisticsSnapshot() {
+        statisticsSnapshot(Map.of());
+    }
+
+    /** {@link #statisticsSnapshot()} and the given settings until the end of the transaction, in one statement. */
+    public void statisticsSnapshot(Map<String, String> alsoSet) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>(alsoSet);
         if (major() >= 15) {
-            setLocal(Map.of("stats_fetch_consistency", "snapshot"));
+            settings.put("stats_fetch_consistency", "snapshot");
+        }
+        if (!settings.isEmpty()) {
+            setLocal(settings);
         }
     }
 
