@@ -2,13 +2,14 @@
 # One `telltale check --window 0s` at 10,000 and 50,000 tables (half of them partitions of a few parents, two
 # indexes per table, ~5,000 statements in pg_stat_statements), in interleaved rounds with one postgres_exporter
 # scrape with its default collectors and one with its packaged queries.yaml. Per round: wall, server time
-# (pg_stat_statements total_exec_time + total_plan_time deltas of each client's own role), statements, rows, and
-# for the check its exit status, client CPU, max RSS and heap at exit, the slowest runs and statements.
+# (pg_stat_statements total_exec_time + total_plan_time deltas of each client's own role), server CPU (of the
+# backends, from /proc), statements, rows, and for the check its exit status, client CPU, max RSS and heap at exit,
+# the slowest runs and statements.
 # Everything runs on a PRIVATE PostgreSQL 15 server per size (initdb on a free loopback port), never a shared one.
 # Building 50,000 tables takes a while: the data directories stay under $STATE for the next runs.
 #
-#   benchmarks/postgres/scale.sh [build|run|explain|clean]   (from the repository root; default: run, which builds
-#                                                             what is missing first)
+#   benchmarks/postgres/scale.sh [build|run|explain|outputs DIR|clean]
+#            (from the repository root; default: run, which builds what is missing first)
 #   build    create the databases that are missing
 #   run      ROUNDS interleaved rounds per size (after one warm-up round that is not counted)
 #   explain  one check with auto_explain (ANALYZE, BUFFERS, every statement) at each size; lists the plans and
@@ -17,8 +18,9 @@
 #            by psql with fixed parameters that return many rows) into DIR/<size>/<file>.txt, to compare a rewrite's
 #            output with the query it replaces (diff -r two such directories)
 #   clean    delete $STATE (nothing is left running)
-# Knobs: SIZES ("10000 50000"), ROUNDS (3), EXPORTER (1; 0 leaves the scrapes out, to compare two builds of telltale), PARENTS (10), STATEMENTS (5000), STATE (/tmp/tt-scale),
-#        JAR (detectors-cli/target/telltale.jar), PG_BIN (/usr/lib/postgresql/15/bin), SLOW_MS (500).
+# Knobs: SIZES ("10000 50000"), ROUNDS (3), EXPORTER (1; 0 leaves the scrapes out, to compare two builds of
+#        telltale), PARENTS (10), STATEMENTS (5000), STATE (/tmp/tt-scale), JAR (detectors-cli/target/telltale.jar),
+#        PG_BIN (/usr/lib/postgresql/15/bin), SLOW_MS (500).
 # Needs: PostgreSQL 15 binaries, prometheus-postgres-exporter (Debian's 0.11.1), curl, python3, /usr/bin/time,
 #        the built jar (mvn -B -q -pl detectors-cli -am package -DskipTests). Leaves nothing running.
 set -euo pipefail
