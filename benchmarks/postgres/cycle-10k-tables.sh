@@ -12,42 +12,32 @@ PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 TABLES=${TABLES:-10000}
 STATEMENTS=${STATEMENTS:-5000}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=common.sh
+. "$ROOT/benchmarks/postgres/common.sh"
 WORK=$(mktemp -d /tmp/tt-bench-XXXXXX)
-. "$ROOT/benchmarks/common.sh"
 PORT=$(free_port)
 EXPORTER_PORT=$(free_port)
 EXPORTER_PID=""
 cleanup() {
   [ -n "$EXPORTER_PID" ] && kill "$EXPORTER_PID" 2>/dev/null || true
-  private_pg_stop
+  pg_stop "$WORK/data"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres)
 
 echo "== private server on 127.0.0.1:$PORT ($WORK)"
-private_pg_start "$PORT" <<CONF
-pg_stat_statements.max = 10000
-CONF
+pg_init "$WORK/data" "pg_stat_statements.max = 10000"
+pg_start "$WORK/data" "$PORT"
 "${PSQL[@]}" -d postgres -c "create database bench"
 "${PSQL[@]}" -d bench -c "create extension pg_stat_statements"
 
 echo "== $TABLES tables, $((TABLES * 2)) indexes"
 t0=$(date +%s)
-"${PSQL[@]}" -d bench <<SQL
-do \$\$ begin
-  for i in 1..$TABLES loop
-    execute format('create table t%s (id int primary key, v int, note text)', i);
-    execute format('create index t%s_v on t%s (v)', i, i);
-    if i % 500 = 0 then commit; end if;
-  end loop;
-end \$\$;
-SQL
+make_tables bench "$TABLES"
 echo "   created in $(( $(date +%s) - t0 )) s"
 
 echo "== $STATEMENTS distinct statements"
-for i in $(seq 1 "$STATEMENTS"); do echo "select v from t$i where id = 1;"; done > "$WORK/statements.sql"
-"${PSQL[@]}" -d bench -f "$WORK/statements.sql" >/dev/null
+make_statements bench "$STATEMENTS"
 "${PSQL[@]}" -d bench -Atc "select 'pg_stat_statements rows: ' || count(*) from pg_stat_statements(false)"
 
 echo "== Telltale: one cycle of every server detector"
@@ -56,20 +46,15 @@ CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/classpath.txt
 java -Xmx256m -cp "$CP" dev.telltale.benchmarks.postgres.PostgresCycle "jdbc:postgresql://127.0.0.1:$PORT/bench?user=postgres"
 
 echo "== postgres_exporter: one scrape (default collectors + the packaged example queries, pg_stat_statements fixed for 13+)"
-sed -e '/^pg_stat_statements:/,/^[a-z_]*:$/ s/\b\(total\|min\|max\|mean\|stddev\)_time\b/\1_exec_time/g' \
-    /usr/share/doc/prometheus-postgres-exporter/examples/queries.yaml > "$WORK/queries.yaml"
+exporter_queries "$WORK/queries.yaml"
 "${PSQL[@]}" -d bench -c "create role exporter login superuser"
-DATA_SOURCE_NAME="postgresql://exporter@127.0.0.1:$PORT/bench?sslmode=disable" \
-  prometheus-postgres-exporter --web.listen-address="127.0.0.1:$EXPORTER_PORT" \
-  --extend.query-path="$WORK/queries.yaml" --log.level=error > "$WORK/exporter.log" 2>&1 &
-EXPORTER_PID=$!
-for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$EXPORTER_PORT/" && break; sleep 0.2; done
-exporter_stats() { "${PSQL[@]}" -d bench -Atc "select round(coalesce(sum(total_exec_time + total_plan_time), 0)::numeric, 1) || ' ' || coalesce(sum(rows), 0) from pg_stat_statements s join pg_roles r on r.oid = s.userid where r.rolname = 'exporter'"; }
+exporter_start "postgresql://exporter@127.0.0.1:$PORT/bench?sslmode=disable" "$EXPORTER_PORT" "$WORK/exporter.log" \
+  --extend.query-path="$WORK/queries.yaml"
 for scrape in 1 2; do
-  before=$(exporter_stats)
+  before=$(role_stats bench exporter)
   curl -s -o "$WORK/metrics.txt" -w "scrape $scrape: wall %{time_total} s, %{size_download} bytes\n" "http://127.0.0.1:$EXPORTER_PORT/metrics"
-  after=$(exporter_stats)
-  echo "   server ms and rows: $(awk -v a="$before" -v b="$after" 'BEGIN{split(a,x," "); split(b,y," "); printf "%.1f ms, %d rows", y[1]-x[1], y[2]-x[2]}')"
+  after=$(role_stats bench exporter)
+  echo "   server ms and rows: $(awk -v a="$before" -v b="$after" 'BEGIN{split(a,x," "); split(b,y," "); printf "%.1f ms, %d rows", y[1]-x[1], y[3]-x[3]}')"
   echo "   series: $(grep -vc '^#' "$WORK/metrics.txt")"
 done
 echo "   exporter RSS after the scrapes: $(ps -o rss= -p "$EXPORTER_PID" | awk '{printf "%.1f MB", $1/1024}')"

@@ -21,8 +21,9 @@ PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 JAR=${JAR:-$ROOT/detectors-cli/target/telltale.jar}
 [ -f "$JAR" ] || { echo "no $JAR: build it first (mvn -B -q -pl detectors-cli -am package -DskipTests)" >&2; exit 1; }
+# shellcheck source=../postgres/common.sh
+. "$ROOT/benchmarks/postgres/common.sh"
 WORK=$(mktemp -d /tmp/tt-soak-XXXXXX)
-. "$ROOT/benchmarks/common.sh"
 PG_PORT=$(free_port)
 REDIS_PORT=$(free_port)
 WEB_PORT=$(free_port)
@@ -30,16 +31,13 @@ BG=()
 cleanup() {
   for p in "${BG[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
   redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
-  private_pg_stop
+  pg_stop "$WORK/data"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres)
-
 echo "== private PostgreSQL on 127.0.0.1:$PG_PORT, Redis on 127.0.0.1:$REDIS_PORT ($WORK)"
-private_pg_start "$PG_PORT" <<CONF
-max_connections = $((IDLE + ACTIVE + 30))
-CONF
+pg_init "$WORK/data" "max_connections = $((IDLE + ACTIVE + 30))"
+pg_start "$WORK/data" "$PG_PORT"
 "${PSQL[@]}" -d postgres -c "create database soak"
 "${PSQL[@]}" -d soak -c "create extension pg_stat_statements"
 t0=$(date +%s)

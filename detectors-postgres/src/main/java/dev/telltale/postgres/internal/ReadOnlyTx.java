@@ -142,6 +142,28 @@ public final class ReadOnlyTx {
                 + "cast(:values as text[])) as s(name, value)", Map.of("names", names, "values", values), Long.class);
     }
 
+    /**
+     * From PostgreSQL 15 on, reads the cumulative statistics as one snapshot until the end of the transaction
+     * ({@code stats_fetch_consistency = snapshot}), for a detector whose query reads the counters of every table or
+     * index: building the snapshot once costs about a third less than fetching tens of thousands of entries one by
+     * one, and every counter then comes from the same moment. Not for a detector that reads a few entries: the
+     * snapshot holds every entry of the database.
+     */
+    public void statisticsSnapshot() {
+        statisticsSnapshot(Map.of());
+    }
+
+    /** {@link #statisticsSnapshot()} and the given settings until the end of the transaction, in one statement. */
+    public void statisticsSnapshot(Map<String, String> alsoSet) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>(alsoSet);
+        if (major() >= 15) {
+            settings.put("stats_fetch_consistency", "snapshot");
+        }
+        if (!settings.isEmpty()) {
+            setLocal(settings);
+        }
+    }
+
     /** The server's major version; the oldest supported while the connection's own probe runs. */
     private int major() {
         return server == null ? SqlFile.OLDEST_MAJOR : server.major();

@@ -53,6 +53,7 @@ public final class HotTablesDetector extends PostgresDetector implements HotTabl
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
         Map<Long, Counters> now = new HashMap<>();
+        tx.statisticsSnapshot();
         tx.withRowCap(ROW_CAP).list(ACTIVITY, Map.of("cap", ROW_CAP)).forEach(r -> now.put(r.relid(), r.counters()));
         Map<Long, Counters> before = previous;
         previous = now;

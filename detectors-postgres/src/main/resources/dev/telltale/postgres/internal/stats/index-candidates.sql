@@ -26,7 +26,7 @@ idx as (
          -- a primary key, unique or exclusion constraint, or the unique index a foreign key references:
          -- DROP INDEX cannot remove it, so it is never the one a hint drops
          exists (select 1 from pg_constraint k where k.conindid = x.indexrelid) as backs_constraint,
-         i.relam, i.relpages, n.nspname, t.relname as table_name, i.relname as index_name,
+         i.relam, i.relpages, i.relname as index_name,
          pg_stat_get_numscans(x.indexrelid) as idx_scan
     from pg_index x
     join pg_class i on i.oid = x.indexrelid
@@ -35,37 +35,46 @@ idx as (
    where n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'
      and t.relkind in ('r', 'm', 'p')
      -- pg_get_expr and pg_get_indexdef would queue behind the lock: such tables wait for the next run
-     and x.indrelid not in (select relation from locked where relation is not null)
-     and x.indexrelid not in (select relation from locked where relation is not null)
+     and not exists (select 1 from locked l where l.relation = x.indrelid)
+     and not exists (select 1 from locked l where l.relation = x.indexrelid)
 ),
 twins as (
   -- valid indexes grouped by what they are (table, access method, key and included columns, operator
   -- classes, collations, orderings, expressions, predicate); in each group the first is the one kept:
-  -- the one backing a constraint, else a unique one, else the most scanned, else the oldest (lowest oid)
+  -- the one backing a constraint, else a unique one, else the most scanned, else the oldest (lowest oid).
+  -- Only indexes with an identical twin are ranked: any other index is its own keeper (coalesce below).
   select a.indexrelid,
          first_value(a.indexrelid) over w as keeper
     from idx a
    where a.indisvalid
+     and exists (select 1 from idx b
+                  where b.indrelid = a.indrelid and b.indexrelid <> a.indexrelid and b.indisvalid
+                    and b.relam = a.relam and b.indnkeyatts = a.indnkeyatts and b.indkey = a.indkey
+                    and b.indclass = a.indclass and b.indcollation = a.indcollation and b.indoption = a.indoption
+                    and b.exprs = a.exprs and b.pred = a.pred)
   window w as (partition by a.indrelid, a.relam, a.indnkeyatts, a.indkey, a.indclass, a.indcollation, a.indoption,
                             a.exprs, a.pred
                order by a.backs_constraint desc, (a.indisunique or a.indisprimary) desc, a.indisreplident desc,
                         a.idx_scan desc, a.indexrelid)
 ),
 found as (
-  select 'unused' as kind, a.indexrelid, a.indrelid, null::oid as other
+  -- each row carries what ranking and the answer need, so that no later step joins idx again
+  select 'unused' as kind, a.indexrelid, a.indrelid, null::oid as other, a.relpages, a.index_name, a.idx_scan
     from idx a
    where a.idx_scan = 0 and a.indisvalid and a.relpages::float8 * current_setting('block_size')::float8 >= :min_size
      and not (a.indisunique or a.indisprimary or a.indisexclusion or a.indisreplident or a.backs_constraint)
   union all
   select * from (
-  select distinct on (a.indexrelid) 'duplicate', a.indexrelid, a.indrelid, b.indexrelid
+  select distinct on (a.indexrelid) 'duplicate', a.indexrelid, a.indrelid, b.indexrelid, a.relpages, a.index_name,
+         a.idx_scan
     from idx a
-    join twins ta on ta.indexrelid = a.indexrelid
+    left join twins ta on ta.indexrelid = a.indexrelid
     join idx b on b.indrelid = a.indrelid and b.indexrelid <> a.indexrelid and b.indisvalid
               and b.relam = a.relam and b.exprs = a.exprs and b.pred = a.pred
-    -- the index named as cover is always the one its own twins keep, so no hint drops the last copy
-    join twins tb on tb.indexrelid = b.indexrelid and tb.keeper = b.indexrelid
+    left join twins tb on tb.indexrelid = b.indexrelid
    where a.indisvalid and not (a.backs_constraint or a.indisprimary or a.indisexclusion or a.indisreplident)
+     -- the index named as cover is always the one its own twins keep, so no hint drops the last copy
+     and coalesce(tb.keeper, b.indexrelid) = b.indexrelid
      and (
           -- of identical indexes, every one but the kept one (a unique one only when the kept one is unique too)
           (ta.keeper = b.indexrelid and ta.keeper <> a.indexrelid
@@ -73,10 +82,10 @@ found as (
           -- a strict prefix of another index's key columns (same operator classes); unique ones never
           or (not a.indisunique and a.indnatts = a.indnkeyatts and b.indnatts > a.indnatts
               and (b.indkey || ' ') like (a.indkey || ' %') and (b.indclass || ' ') like (a.indclass || ' %')))
-   order by a.indexrelid, (ta.keeper = b.indexrelid) desc, b.indexrelid
+   order by a.indexrelid, (coalesce(ta.keeper, a.indexrelid) = b.indexrelid) desc, b.indexrelid
   ) dups
   union all
-  select 'invalid', a.indexrelid, a.indrelid, null
+  select 'invalid', a.indexrelid, a.indrelid, null, a.relpages, a.index_name, a.idx_scan
     from idx a
    where not a.indisvalid
      and not exists (select 1 from pg_stat_progress_create_index p where p.index_relid = a.indexrelid
@@ -84,19 +93,20 @@ found as (
 ),
 ranked as (
   -- at most :limit of each kind, the largest first; kind_total counts them all, so a cut list can say so
-  select f.kind, f.indexrelid, f.other, a.relpages, a.index_name,
-         row_number() over (partition by f.kind order by a.relpages desc, a.index_name) as rank,
+  select f.*,
+         row_number() over (partition by f.kind order by f.relpages desc, f.index_name) as rank,
          count(*) over (partition by f.kind) as kind_total
     from found f
-    join idx a on a.indexrelid = f.indexrelid
 )
-select r.kind, a.nspname as schema, a.table_name as table, a.index_name as index, a.idx_scan as scans,
-       coalesce(b.index_name, '') as covered_by,
+-- names are looked up for the rows returned only
+select r.kind, n.nspname as schema, t.relname as table, r.index_name as index, r.idx_scan as scans,
+       coalesce(b.relname, '') as covered_by,
        pg_relation_size(r.indexrelid) as size,
        pg_get_indexdef(r.indexrelid) as definition,
        r.kind_total
   from ranked r
-  join idx a on a.indexrelid = r.indexrelid
-  left join idx b on b.indexrelid = r.other
+  join pg_class t on t.oid = r.indrelid
+  join pg_namespace n on n.oid = t.relnamespace
+  left join pg_class b on b.oid = r.other
  where r.rank <= :limit
  order by r.kind, r.relpages desc, r.index_name
