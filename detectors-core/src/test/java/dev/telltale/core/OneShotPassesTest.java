@@ -135,6 +135,34 @@ class OneShotPassesTest {
     }
 
     @Test
+    void aDetectorWhoseFindingCouldHoldForItsForWithinTheWindowIsSeenAtBothEnds() throws Exception {
+        Setting<Duration> hold = Setting.duration("for", Duration.ofHours(1), "How long a finding must hold.");
+        List<Boolean> runs = new ArrayList<>();
+        TestDetector held = new TestDetector(DetectorSpec.builder("test.held").problems(Problem.DATABASE_DEADLOCKS)
+                .interval(Duration.ofMinutes(1)).settings(hold).build(), ctx -> {
+            synchronized (runs) {
+                runs.add(ctx.baselinePass());
+            }
+            return Detection.builder().finding(ctx.finding(Problem.DATABASE_DEADLOCKS, Severity.WARNING, "held")
+                    .summary("held").holdFor(ctx.setting(hold))).build();
+        });
+        DetectorEngine longHold = DetectorEngine.builder().detector(held).build();
+        engines.add(longHold);
+        Report once = longHold.runOnce(Duration.ofMillis(30));
+        assertThat(runs).as("its 1 h 'for' cannot pass within the window: one run").containsExactly(false);
+        assertThat(once.pending(once.findings().get(0))).isTrue();
+
+        runs.clear();
+        DetectorEngine shortHold = DetectorEngine.builder().detector(held).set("test.held.for", "10ms").build();
+        engines.add(shortHold);
+        Report twice = shortHold.runOnce(Duration.ofMillis(30));
+        assertThat(runs).as("seen at both ends of the window, neither a baseline").containsExactly(false, false);
+        assertThat(twice.seenFor(twice.findings().get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(30));
+        assertThat(twice.pending(twice.findings().get(0))).isFalse();
+        assertThat(twice.status()).isEqualTo(Report.Status.WARNING);
+    }
+
+    @Test
     void aDisabledDeltaDetectorIsNotReported() throws Exception {
         Recorded delta = new Recorded("test.delta", false);
         DetectorEngine e = DetectorEngine.builder().detector(delta.detector).set("test.delta.enabled", "false").build();

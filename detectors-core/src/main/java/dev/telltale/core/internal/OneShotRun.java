@@ -5,6 +5,8 @@ import dev.telltale.core.Finding;
 import dev.telltale.core.Outcome;
 import dev.telltale.core.Report;
 import dev.telltale.core.RunRecord;
+import dev.telltale.core.Setting;
+import dev.telltale.core.SettingType;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A one-shot report. Detectors whose verdicts come from the change of a counter ({@link DetectorSpec#delta()}) are
  * sampled twice, {@code window} apart: a baseline, then the reported run; every other detector runs once, with the
- * second samples. With no window there is one pass: a detector whose every verdict needs two samples does not run
+ * second samples (and at the window's start as well when a finding of theirs could hold for its {@code for} within
+ * the window). With no window there is one pass: a detector whose every verdict needs two samples does not run
  * and is reported {@code not-judged}, one that judges part of its subject from one sample runs and notes what it
  * could not judge. An engine that reports again (watch) takes the missing baselines in its next report and judges
  * from the one after, each delta then over the time since the previous report.
@@ -67,7 +70,9 @@ public final class OneShotRun {
             second = all;
             second.keySet().removeAll(baselines);
         } else {
-            first = pass(List.of(), enabled.stream().filter(s -> s.detector.spec().delta().isPresent()).toList());
+            // a detector whose finding could hold for its 'for' within the window is seen at both ends of it too
+            first = pass(enabled.stream().filter(s -> s.detector.spec().delta().isEmpty() && holdsWithin(s, window)).toList(),
+                    enabled.stream().filter(s -> s.detector.spec().delta().isPresent()).toList());
             Thread.sleep(window.toMillis());
             second = pass(enabled, List.of());
         }
@@ -108,6 +113,23 @@ public final class OneShotRun {
         }
         observed.keySet().retainAll(findings.stream().map(Finding::key).collect(java.util.stream.Collectors.toSet()));
         return new Report(startedAt, window, findings, runs, observed);
+    }
+
+    /**
+     * Whether a finding of this detector could hold for its {@code for} within {@code window}: one of its duration
+     * settings named {@code for} (or {@code <what>.for}) is above 0 and at most the window. Seen by a run at each end
+     * of the window, such a finding can fire in the report, as an alerting rule would fire it.
+     */
+    private static boolean holdsWithin(Slot s, Duration window) {
+        for (Setting<?> setting : s.detector.spec().settings()) {
+            if (setting.type() == SettingType.DURATION && (setting.name().equals("for") || setting.name().endsWith(".for"))) {
+                Duration hold = (Duration) s.settings.get(setting);
+                if (!hold.isZero() && hold.compareTo(window) <= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether a delta detector holds a sample from an earlier report of this engine to compare the next one with. */
