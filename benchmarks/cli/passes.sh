@@ -1,6 +1,6 @@
 #!/usr/bin/env sh
-# What one `telltale check` costs a PostgreSQL: transactions, data queries and wall time, per check, counted by the
-# server itself. Each check runs against a database of its own (created, optionally filled with TABLES tables, and
+# What one `telltale check` costs a PostgreSQL: transactions, data queries, their server time and the wall time, per
+# check, counted by the server itself. Each check runs against a database of its own (created, optionally filled with TABLES tables, and
 # dropped), so pg_stat_database's rollbacks (every detection transaction ends in a rollback) and pg_stat_statements'
 # calls in that database are the check's alone.
 #   benchmarks/cli/passes.sh [JAR] [WINDOW] [TABLES] [RUNS]
@@ -24,7 +24,8 @@ fi
 url="postgresql://$PGHOST:$PGPORT/$db?user=$PGUSER"
 counts() {
   psql -qAt -d postgres -c "select (select xact_rollback from pg_stat_database where datname = '$db'),
-    (select coalesce(sum(calls), 0) from pg_stat_statements s join pg_database d on d.oid = s.dbid
+    (select coalesce(sum(calls), 0) || ' ' || round(coalesce(sum(total_exec_time), 0))
+     from pg_stat_statements s join pg_database d on d.oid = s.dbid
      where d.datname = '$db' and s.query like '%telltale%' and s.query not like '%set transaction read only%'
        and s.query not like '%set application_name%')"
 }
@@ -37,6 +38,6 @@ while [ $i -lt "$runs" ]; do
     --format json >/dev/null || true
   t1=$(date +%s%N)
   set -- "$@" $(counts | tr '|' ' ')
-  echo "  transactions $(($3 - $1)), data queries $(($4 - $2)), wall $(((t1 - t0) / 1000000)) ms"
+  echo "  transactions $(($4 - $1)), data queries $(($5 - $2)), server $(($6 - $3)) ms, wall $(((t1 - t0) / 1000000)) ms"
   i=$((i + 1))
 done
