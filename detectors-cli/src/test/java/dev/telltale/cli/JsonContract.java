@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 public final class JsonContract {
     private static final Set<String> STATUS = Set.of("OK", "WARNING", "CRITICAL", "UNKNOWN");
-    private static final Set<String> OUTCOMES = Set.of("ok", "error", "timeout", "skipped", "not-applicable");
+    private static final Set<String> OUTCOMES = Set.of("ok", "error", "timeout", "skipped", "not-applicable", "not-judged");
 
     private JsonContract() {
     }

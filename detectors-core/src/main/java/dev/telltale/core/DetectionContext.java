@@ -58,8 +58,9 @@ public final class DetectionContext {
     }
 
     /**
-     * True for the first of the two samples of a one-shot report: delta detectors take their snapshot,
-     * and expensive detectors may return early since only the second pass is reported.
+     * True for the first of the two samples a one-shot report takes of a delta detector ({@link DetectorSpec#delta()}):
+     * the detector takes its snapshot, reading only what its delta needs, since only the second run is reported.
+     * Other detectors run once in a report, never with this set.
      */
     public boolean baselinePass() {
         return baselinePass;

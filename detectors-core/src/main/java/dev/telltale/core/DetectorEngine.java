@@ -83,9 +83,13 @@ public final class DetectorEngine implements MeterBinder, AutoCloseable {
     }
 
     /**
-     * Runs every enabled detector twice, {@code window} apart, so that delta-based detectors see a change,
-     * and reports the findings of the second pass. Ignores {@code for} durations: a report shows what is
-     * wrong now. Blocks for about {@code window} plus the slowest run.
+     * Runs every enabled detector once and reports the findings. A delta detector ({@link DetectorSpec#delta()}) is
+     * sampled twice, {@code window} apart, and its second run reported; with a zero window there is one pass, in
+     * which a detector whose every verdict needs two samples is reported {@code not-judged} without running and one
+     * that judges part of its subject from one sample notes what it did not judge. On an engine that reports again
+     * (watch), a delta detector is judged on the change since the previous report. A finding seen by both samples
+     * was seen for the time between them; see {@link Report#pending}. Blocks for about {@code window} plus the
+     * slowest runs.
      */
     public Report runOnce(Duration window) throws InterruptedException {
         if (window.isNegative()) {

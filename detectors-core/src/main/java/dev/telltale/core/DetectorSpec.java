@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -30,6 +31,31 @@ public final class DetectorSpec {
     private final List<SettingRule> rules;
     private final List<SignalSpec> signals;
     private final List<Setting<?>> allSettings;
+    private final Optional<Delta> delta;
+
+    /**
+     * What a detector judges from the change between two samples of a counter: a one-shot report samples such a
+     * detector twice, {@code window} apart, and every other detector once; with no window it says what it could not
+     * judge instead of reporting nothing as if all were well.
+     *
+     * @param judges  what only the change shows, as a phrase that completes "not judged: no window for ..." (such as
+     *                "deadlocks since the previous sample")
+     * @param partial true when the detector also judges from one sample (it then runs once with no window, and only
+     *                its delta part is not judged); false when every verdict needs two samples (with no window it
+     *                does not run)
+     */
+    public record Delta(String judges, boolean partial) {
+        public Delta {
+            if (judges == null || judges.isBlank()) {
+                throw new IllegalArgumentException("a delta detector says what only the change between two samples shows");
+            }
+        }
+
+        /** The note or reason of a report that had no window for this. */
+        public String notJudged() {
+            return "not judged: no window for " + judges + "; give --window, such as 5s";
+        }
+    }
 
     private DetectorSpec(Builder b) {
         this.id = b.id;
@@ -45,6 +71,7 @@ public final class DetectorSpec {
         all.add(b.defaultTimeout == null ? DetectorSettings.TIMEOUT : DetectorSettings.timeout(b.defaultTimeout));
         all.addAll(settings);
         this.allSettings = List.copyOf(all);
+        this.delta = Optional.ofNullable(b.delta);
     }
 
     /** Starts a spec; {@code id} is {@code <area>.<name>}, for example {@code postgres.lock-waits}. */
@@ -86,6 +113,11 @@ public final class DetectorSpec {
 
     public List<SignalSpec> signals() {
         return signals;
+    }
+
+    /** Present when some or all of the detector's verdicts come from the change between two samples ({@link Delta}). */
+    public Optional<Delta> delta() {
+        return delta;
     }
 
     /**
@@ -131,6 +163,7 @@ public final class DetectorSpec {
         private final List<Setting<?>> settings = new ArrayList<>();
         private final List<SettingRule> rules = new ArrayList<>();
         private final List<SignalSpec> signals = new ArrayList<>();
+        private Delta delta;
 
         private Builder(String id) {
             this.id = Objects.requireNonNull(id, "id");
@@ -191,6 +224,18 @@ public final class DetectorSpec {
 
         public Builder signals(List<SignalSpec> signals) {
             this.signals.addAll(signals);
+            return this;
+        }
+
+        /** Every verdict of the detector comes from the change between two samples; see {@link Delta}. */
+        public Builder delta(String judges) {
+            this.delta = new Delta(judges, false);
+            return this;
+        }
+
+        /** Part of the detector's verdicts (what {@code judges} names) comes from the change between two samples. */
+        public Builder partialDelta(String judges) {
+            this.delta = new Delta(judges, true);
             return this;
         }
 

@@ -5,7 +5,10 @@ import java.time.Duration;
 /** How one run of a detector ended. Reports and the {@code outcome} tag of the runs timer show it. */
 public sealed interface Outcome {
 
-    /** {@code ok}, {@code error}, {@code timeout}, {@code skipped} or {@code not-applicable}: the tag value. */
+    /**
+     * {@code ok}, {@code error}, {@code timeout}, {@code skipped} or {@code not-applicable}: the tag value; a one-shot
+     * report also has {@code not-judged} ({@link NotJudged}).
+     */
     String kind();
 
     /** Why it did not end ok; empty for ok. */
@@ -52,6 +55,17 @@ public sealed interface Outcome {
     record NotApplicable(String reason) implements Outcome {
         public String kind() {
             return "not-applicable";
+        }
+    }
+
+    /**
+     * A one-shot report with no window did not run a detector whose every verdict needs two samples
+     * ({@link DetectorSpec.Delta}): it did not look, but nothing is wrong with it or the target, so no status changes
+     * for it, not even with {@code --strict}. Only reports have it; scheduled runs always have a previous sample.
+     */
+    record NotJudged(String reason) implements Outcome {
+        public String kind() {
+            return "not-judged";
         }
     }
 

@@ -252,7 +252,7 @@ class DetectorEngineTest {
     void runOnceSamplesTwiceAndReportsTheSecondPass() throws Exception {
         AtomicInteger counter = new AtomicInteger();
         List<Boolean> baselineFlags = new ArrayList<>();
-        TestDetector delta = new TestDetector("test.delta", Duration.ofMinutes(1), ctx -> {
+        TestDetector delta = TestDetector.delta("test.delta", false, ctx -> {
             synchronized (baselineFlags) {
                 baselineFlags.add(ctx.baselinePass());
             }
@@ -288,8 +288,8 @@ class DetectorEngineTest {
 
     @Test
     void aOneShotReportHoldsFindingsForTheirForOnTheEngineClock() throws Exception {
-        // the baseline pass moves the fake clock by 2 min: what both passes saw was seen for 2 min
-        TestDetector slowCache = new TestDetector("test.cache", Duration.ofMinutes(1), ctx -> {
+        // the baseline pass moves the fake clock by 2 min: what both samples saw was seen for 2 min
+        TestDetector slowCache = TestDetector.delta("test.cache", true, ctx -> {
             if (ctx.baselinePass()) {
                 clock.advance(Duration.ofMinutes(2));
             }
@@ -300,7 +300,7 @@ class DetectorEngineTest {
                             .holdFor(Duration.ofMinutes(5)))
                     .build();
         });
-        Report report = engine(slowCache).runOnce(Duration.ZERO);
+        Report report = engine(slowCache).runOnce(Duration.ofMillis(1));
         Finding shortHold = report.findings().stream().filter(f -> f.subject().equals("held 1 min")).findFirst().orElseThrow();
         Finding longHold = report.findings().stream().filter(f -> f.subject().equals("held 5 min")).findFirst().orElseThrow();
         assertThat(report.seenFor(shortHold)).isEqualTo(Duration.ofMinutes(2));

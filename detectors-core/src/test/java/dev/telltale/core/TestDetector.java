@@ -24,9 +24,24 @@ class TestDetector extends AbstractDetector {
     }
 
     TestDetector(String id, Duration interval, List<SignalSpec> signals, Behaviour behaviour) {
-        super(DetectorSpec.builder(id).problems(Problem.DATABASE_DEADLOCKS).interval(interval)
-                .settings(WARNING, LIMIT).signals(signals).build(), "local");
+        this(spec(id, interval, signals).build(), behaviour);
+    }
+
+    TestDetector(DetectorSpec spec, Behaviour behaviour) {
+        super(spec, "local");
         this.behaviour = behaviour;
+    }
+
+    /** A detector whose verdicts come from the change between two samples ({@code partial}: some of them). */
+    static TestDetector delta(String id, boolean partial, Behaviour behaviour) {
+        DetectorSpec.Builder b = spec(id, Duration.ofMinutes(1), List.of(WAITING, TOP));
+        return new TestDetector((partial ? b.partialDelta("waits since the previous sample")
+                : b.delta("deadlocks since the previous sample")).build(), behaviour);
+    }
+
+    private static DetectorSpec.Builder spec(String id, Duration interval, List<SignalSpec> signals) {
+        return DetectorSpec.builder(id).problems(Problem.DATABASE_DEADLOCKS).interval(interval)
+                .settings(WARNING, LIMIT).signals(signals);
     }
 
     @Override

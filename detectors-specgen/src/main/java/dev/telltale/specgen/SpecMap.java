@@ -44,6 +44,24 @@ final class SpecMap {
         return v.toString().strip();
     }
 
+    /** A map-valued key. */
+    @SuppressWarnings("unchecked")
+    SpecMap map(String key) {
+        if (!(raw(key) instanceof Map<?, ?> m)) {
+            throw new IllegalArgumentException(where(key) + " must be a map");
+        }
+        return new SpecMap((Map<String, Object>) m, path + "." + key);
+    }
+
+    /** A key that is {@code true} or {@code false}. */
+    boolean flag(String key) {
+        return switch (text(key)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(where(key) + " must be true or false, not " + raw(key));
+        };
+    }
+
     List<String> texts(String key) {
         if (!has(key)) {
             return List.of();

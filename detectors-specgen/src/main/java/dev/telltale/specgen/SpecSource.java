@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
  * and listed as {@code Type.CONSTANT: shared}.
  */
 final class SpecSource {
-    private static final Set<String> TOP = Set.of("id", "summary", "problems", "interval", "timeout", "settings",
-            "rules", "signals");
+    private static final Set<String> TOP = Set.of("id", "summary", "problems", "interval", "timeout", "delta",
+            "settings", "rules", "signals");
+    private static final Set<String> DELTA = Set.of("judges", "partial");
     private static final Set<String> SETTING = Set.of("key", "type", "default", "description", "at-least", "above",
             "at-most", "shared");
     private static final Set<String> SIGNAL = Set.of("name", "unit", "description", "tags");
@@ -69,6 +70,12 @@ final class SpecSource {
         out.append("            .interval(").append(duration(spec, "interval")).append(")\n");
         if (spec.has("timeout")) {
             out.append("            .timeout(").append(duration(spec, "timeout")).append(")\n");
+        }
+        if (spec.has("delta")) {
+            SpecMap delta = spec.map("delta").allowOnly(DELTA);
+            boolean partial = delta.has("partial") && delta.flag("partial");
+            out.append("            .").append(partial ? "partialDelta(" : "delta(").append(quote(delta.text("judges")))
+                    .append(")\n");
         }
         if (!settingNames.isEmpty()) {
             out.append("            .settings(").append(String.join(", ", settingNames)).append(")\n");

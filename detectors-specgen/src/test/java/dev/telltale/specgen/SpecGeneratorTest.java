@@ -48,6 +48,22 @@ class SpecGeneratorTest {
     }
 
     @Test
+    void aDeltaDetectorSaysWhatOnlyTheChangeShows() {
+        Map<String, Object> spec = spec();
+        spec.put("delta", Map.of("judges", "waits since the previous sample"));
+        assertThat(SpecGenerator.generate("dev.x", "ExampleDetector", spec, "ExampleDetector.yaml"))
+                .contains(".delta(\"waits since the previous sample\")");
+
+        spec.put("delta", Map.of("judges", "the rate of waits", "partial", true));
+        assertThat(SpecGenerator.generate("dev.x", "ExampleDetector", spec, "ExampleDetector.yaml"))
+                .contains(".partialDelta(\"the rate of waits\")");
+
+        spec.put("delta", Map.of("judges", "waits", "partial", "sometimes"));
+        assertThatThrownBy(() -> SpecGenerator.generate("dev.x", "ExampleDetector", spec, "ExampleDetector.yaml"))
+                .hasMessageContaining("'ExampleDetector.yaml.delta.partial' must be true or false");
+    }
+
+    @Test
     void aBadValueNamesTheFileAndTheKey() {
         Map<String, Object> spec = spec();
         @SuppressWarnings("unchecked")

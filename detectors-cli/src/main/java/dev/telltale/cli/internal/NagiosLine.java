@@ -53,7 +53,11 @@ public final class NagiosLine {
         List<ReportView.Row> firing = rows.stream().filter(r -> !r.pending()).toList();
         parts.add(firing.isEmpty() ? "no findings" : ReportTable.count(firing));
         long ok = runs.stream().filter(r -> r.outcome() instanceof Outcome.Ok).count();
-        parts.add(ok + " of " + runs.size() + " detector runs ok");
+        long notJudged = runs.stream().filter(r -> r.outcome() instanceof Outcome.NotJudged).count();
+        parts.add(ok + " of " + (runs.size() - notJudged) + " detector runs ok");
+        if (notJudged > 0) {
+            parts.add(notJudged + " not judged (no window)");
+        }
         long down = targets.stream().filter(t -> !t.up()).count();
         if (down > 0) {
             parts.add(down + " of " + targets.size() + " targets down");

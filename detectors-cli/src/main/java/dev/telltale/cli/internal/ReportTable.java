@@ -15,7 +15,8 @@ import java.util.Map;
  * The report for people: a status line that says what was not looked at (targets down, detectors skipped; those
  * that do not apply to a target are counted apart, as they are by design),
  * one UNKNOWN line per target that is down, the findings worst first (pending ones marked), then a line per
- * run that did not end ok, looked at part of its subject, cut its list of findings, or left a note.
+ * run that did not end ok, looked at part of its subject, cut its list of findings, or left a note (a detector not
+ * judged for want of a window is an INFO line, as the notes are).
  */
 public final class ReportTable {
     private ReportTable() {
@@ -27,16 +28,21 @@ public final class ReportTable {
         long ok = runs.stream().filter(r -> r.outcome() instanceof Outcome.Ok).count();
         long skipped = runs.stream().filter(r -> r.outcome() instanceof Outcome.Skipped).count();
         long notApplicable = runs.stream().filter(r -> r.outcome() instanceof Outcome.NotApplicable).count();
+        long notJudged = runs.stream().filter(r -> r.outcome() instanceof Outcome.NotJudged).count();
         List<TargetStates.State> down = targets.stream().filter(t -> !t.up()).toList();
         out.append(ansi.status(status, String.format("%-8s", status.name())))
                 .append(" telltale: ")
                 .append(rows.isEmpty() ? "no findings" : count(rows))
-                .append("; ").append(ok).append(" of ").append(runs.size() - notApplicable).append(" detector runs ok");
+                .append("; ").append(ok).append(" of ").append(runs.size() - notApplicable - notJudged)
+                .append(" detector runs ok");
         if (skipped > 0) {
             out.append("; ").append(plural(skipped, "detector")).append(" skipped");
         }
         if (notApplicable > 0) {
             out.append("; ").append(notApplicable).append(" not applicable");
+        }
+        if (notJudged > 0) {
+            out.append("; ").append(notJudged).append(" not judged (no window)");
         }
         if (!down.isEmpty()) {
             out.append("; ").append(plural(down.size(), "target")).append(" down");
@@ -65,6 +71,10 @@ public final class ReportTable {
                 // by design, nothing to do: one dim line so a reader knows why the detector has no result
                 tail.append(ansi.dim(String.format("%-8s", "n/a") + " " + where + Redaction.message(run.outcome().reason())))
                         .append('\n');
+            } else if (run.outcome() instanceof Outcome.NotJudged) {
+                // not run for want of a second sample: said as the notes of the detectors that judged part are
+                tail.append(ansi.severity(Severity.INFO, String.format("%-8s", Severity.INFO.name()))).append(' ')
+                        .append(where).append(run.outcome().reason()).append('\n');
             } else if (!(run.outcome() instanceof Outcome.Ok)) {
                 tail.append(ansi.dim(String.format("%-8s", run.outcome().kind()))).append(' ').append(where)
                         .append(Redaction.message(run.outcome().reason())).append('\n');

@@ -2,12 +2,11 @@ package dev.telltale.postgres.internal;
 
 import dev.telltale.core.DetectionSkippedException;
 import dev.telltale.core.DetectionTimeoutException;
-import org.jdbi.v3.core.JdbiException;
 
 import java.sql.SQLException;
 
 /**
- * Turns what the driver and JDBI throw into errors a person can read: the target, the query name, the
+ * Turns what the driver throws into errors a person can read: the target, the query name, the
  * server's message and SQLSTATE, never the SQL text with bound values or the connection password.
  * A missing privilege becomes a {@code skipped} outcome that says what to grant; a query cancelled by the
  * statement timeout or the driver's query timeout (SQLSTATE 57014) a {@code timeout} outcome.
@@ -76,7 +75,7 @@ public final class QueryFailure extends RuntimeException {
             if (c instanceof SQLException s) {
                 return s;
             }
-            if (!(c instanceof JdbiException) && c != t) {
+            if (c != t) {
                 break;
             }
         }

@@ -1,9 +1,6 @@
 package dev.telltale.postgres.internal;
 
 import dev.telltale.core.DetectionTimeoutException;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.postgres.PostgresPlugin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +50,7 @@ public final class QueryRunner implements AutoCloseable {
     private final DataSource dataSource;
     private final RunnerConfig config;
     private final ReentrantLock lock = new ReentrantLock(true);
-    private Handle handle;
+    private Connection handle;
     private ServerProbe probe;
     private SessionState sessionBaseline;
     private boolean closed;
@@ -100,12 +97,12 @@ public final class QueryRunner implements AutoCloseable {
             if (statementTimeout.compareTo(MIN_STATEMENT_TIMEOUT) < 0) {
                 statementTimeout = MIN_STATEMENT_TIMEOUT;
             }
-            Handle h = connection();
+            Connection h = connection();
             boolean ok = false;
             try {
                 T result;
                 if (userSql) {
-                    SessionState.requireExtendedProtocol(targetName, h.getConnection());
+                    SessionState.requireExtendedProtocol(targetName, h);
                     String dirt;
                     try {
                         result = inTransaction(h, statementTimeout, budget, tx -> work.run(tx.oneStatementEach()));
@@ -143,10 +140,10 @@ public final class QueryRunner implements AutoCloseable {
     }
 
     /** Drops the connection when its session is not as it was when opened (or cannot be checked); says why. */
-    private String dropIfChanged(Handle h, String purpose, Duration timeout) {
+    private String dropIfChanged(Connection h, String purpose, Duration timeout) {
         String dirt;
         try {
-            dirt = sessionBaseline == null ? "no baseline" : sessionBaseline.changesIn(h.getConnection(), timeout);
+            dirt = sessionBaseline == null ? "no baseline" : sessionBaseline.changesIn(h, timeout);
         } catch (SQLException | RuntimeException e) {
             dirt = "it could not be checked: " + e.getMessage();
         }
@@ -207,13 +204,12 @@ public final class QueryRunner implements AutoCloseable {
         }
     }
 
-    private <T> T inTransaction(Handle h, Duration statementTimeout, Duration budget, TxWork<T> work) throws Exception {
+    private <T> T inTransaction(Connection c, Duration statementTimeout, Duration budget, TxWork<T> work) throws Exception {
         long start = System.nanoTime();
-        Connection c = h.getConnection();
         // the client-side guard: longer than the server-side timeout so the server normally answers first
         int networkMillis = (int) Math.min(Integer.MAX_VALUE, statementTimeout.plus(config.networkMargin()).toMillis());
         c.setNetworkTimeout(Runnable::run, networkMillis);
-        h.begin();
+        c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             s.execute("/* telltale */ set transaction read only; "
                     + "set local statement_timeout = " + statementTimeout.toMillis() + "; "
@@ -223,7 +219,7 @@ public final class QueryRunner implements AutoCloseable {
                     // if this client stalls mid-detection, the server ends the session instead of holding a snapshot
                     + "set local idle_in_transaction_session_timeout = " + networkMillis);
         } catch (SQLException e) {
-            safeRollback(h);
+            safeRollback(c);
             throw QueryFailure.of(targetName, "begin read only", e);
         }
         try {
@@ -231,13 +227,13 @@ public final class QueryRunner implements AutoCloseable {
             // the driver gives up on a query once the run's budget (plus the margin) is spent
             Duration run = budget.compareTo(MAX_RUN) > 0 ? MAX_RUN : budget;
             long deadline = start + run.plus(config.networkMargin()).toNanos();
-            return work.run(new ReadOnlyTx(h, probe, targetName, config.maxRows(), deadline, queryTimeoutSeconds, counters));
+            return work.run(new ReadOnlyTx(c, probe, targetName, config.maxRows(), deadline, queryTimeoutSeconds, counters));
         } finally {
-            safeRollback(h);
+            safeRollback(c);
         }
     }
 
-    private Handle connection() throws SQLException {
+    private Connection connection() throws SQLException {
         if (handle != null) {
             return handle;
         }
@@ -248,7 +244,6 @@ public final class QueryRunner implements AutoCloseable {
             throw new SQLException("cannot connect to target '" + targetName + "' (" + description + "): "
                     + e.getMessage(), e.getSQLState(), e);
         }
-        Handle h = null;
         try {
             if (config.setApplicationName()) {
                 try (Statement s = c.createStatement()) {
@@ -259,18 +254,16 @@ public final class QueryRunner implements AutoCloseable {
                 c.rollback();
                 c.setAutoCommit(true);
             }
-            Jdbi jdbi = Jdbi.create(c).installPlugin(new PostgresPlugin());
-            h = jdbi.open();
-            handle = h;
-            probe = readProbe(h);
+            handle = c;
+            probe = readProbe(c);
             sessionBaseline = SessionState.of(c, config.statementTimeout());
             connectionsOpened++;
             LOG.debug("target '{}' connected to {}: {}", targetName, description, probe);
-            return h;
+            return c;
         } catch (SQLException | RuntimeException e) {
             handle = null;
             probe = null;
-            closeQuietly(h, c);
+            closeQuietly(c);
             if (e instanceof SQLException s) {
                 throw new SQLException("cannot set up the connection to target '" + targetName + "' (" + description
                         + "): " + s.getMessage(), s.getSQLState(), s);
@@ -279,16 +272,15 @@ public final class QueryRunner implements AutoCloseable {
         }
     }
 
-    private ServerProbe readProbe(Handle h) throws SQLException {
-        Connection c = h.getConnection();
+    private ServerProbe readProbe(Connection c) throws SQLException {
         c.setNetworkTimeout(Runnable::run, (int) config.statementTimeout().plus(config.networkMargin()).toMillis());
-        h.begin();
+        c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             s.execute("/* telltale */ set transaction read only; set local statement_timeout = "
                     + config.statementTimeout().toMillis() + "; set local lock_timeout = " + config.lockTimeout().toMillis());
             int timeoutSeconds = (int) Math.max(1, config.statementTimeout().plus(config.networkMargin()).toSeconds());
             // no probe yet: the probe's own queries are the oldest server's variant
-            ReadOnlyTx tx = new ReadOnlyTx(h, null, targetName, config.maxRows(),
+            ReadOnlyTx tx = new ReadOnlyTx(c, null, targetName, config.maxRows(),
                     System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds), timeoutSeconds, counters);
             ProbeRow row = tx.one(PROBE, Map.of());
             Map<String, String> extensions = new HashMap<>();
@@ -302,13 +294,12 @@ public final class QueryRunner implements AutoCloseable {
             }
             throw f;
         } finally {
-            safeRollback(h);
+            safeRollback(c);
         }
     }
 
-    private boolean isBroken(Handle h) {
+    private boolean isBroken(Connection c) {
         try {
-            Connection c = h.getConnection();
             return c.isClosed() || !c.isValid(Math.max(1, (int) config.networkMargin().toSeconds()));
         } catch (SQLException | RuntimeException e) {
             return true;
@@ -316,29 +307,30 @@ public final class QueryRunner implements AutoCloseable {
     }
 
     private void discard(String why) {
-        Handle h = handle;
+        Connection h = handle;
         handle = null;
         probe = null;
         if (h != null) {
             if (why != null) {
                 LOG.info("target '{}': dropping its connection to {} {}; the next detection reconnects", targetName, description, why);
             }
-            closeQuietly(h, h.getConnection());
+            closeQuietly(h);
         }
     }
 
-    private static void safeRollback(Handle h) {
+    private static void safeRollback(Connection c) {
         try {
-            if (h.isInTransaction()) {
-                h.rollback();
+            if (!c.getAutoCommit()) {
+                c.rollback();
+                c.setAutoCommit(true);
             }
-        } catch (RuntimeException e) {
+        } catch (SQLException | RuntimeException e) {
             // the connection is likely gone; isBroken() decides whether to drop it
             LOG.trace("rollback failed", e);
         }
     }
 
-    private void closeQuietly(Handle h, Connection c) {
+    private void closeQuietly(Connection c) {
         if (config.setApplicationName() && c != null) {
             try (Statement s = c.createStatement()) {
                 // the connection may go back to the user's pool: leave it as we found it
@@ -346,13 +338,6 @@ public final class QueryRunner implements AutoCloseable {
             } catch (SQLException | RuntimeException ignored) {
                 // going away anyway
             }
-        }
-        try {
-            if (h != null) {
-                h.close();
-            }
-        } catch (RuntimeException ignored) {
-            // closing a broken handle
         }
         try {
             if (c != null && !c.isClosed()) {

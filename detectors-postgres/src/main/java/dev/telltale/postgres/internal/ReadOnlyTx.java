@@ -1,11 +1,10 @@
 package dev.telltale.postgres.internal;
 
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.Query;
-
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.Parser;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -29,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  */
 public final class ReadOnlyTx {
-    private final Handle handle;
+    private final Connection connection;
     private final ServerProbe server;
     private final String targetName;
     private final int maxRows;
@@ -42,15 +41,15 @@ public final class ReadOnlyTx {
      * @param deadlineNanos     {@link System#nanoTime()} at which the run's budget (plus the network margin) is spent
      * @param maxTimeoutSeconds the longest driver-side timeout of one query
      */
-    ReadOnlyTx(Handle handle, ServerProbe server, String targetName, int maxRows, long deadlineNanos,
+    ReadOnlyTx(Connection connection, ServerProbe server, String targetName, int maxRows, long deadlineNanos,
                int maxTimeoutSeconds, QueryRunner.Counters counters) {
-        this(handle, server, targetName, maxRows, deadlineNanos, maxTimeoutSeconds, counters, false);
+        this(connection, server, targetName, maxRows, deadlineNanos, maxTimeoutSeconds, counters, false);
     }
 
-    private ReadOnlyTx(Handle handle, ServerProbe server, String targetName, int maxRows, long deadlineNanos,
+    private ReadOnlyTx(Connection connection, ServerProbe server, String targetName, int maxRows, long deadlineNanos,
                        int maxTimeoutSeconds, QueryRunner.Counters counters, boolean oneStatement) {
         this.oneStatement = oneStatement;
-        this.handle = handle;
+        this.connection = connection;
         this.server = server;
         this.targetName = targetName;
         this.maxRows = maxRows;
@@ -77,7 +76,7 @@ public final class ReadOnlyTx {
         if (rowCap < 1) {
             throw new IllegalArgumentException("rowCap: '" + rowCap + "' must be at least 1");
         }
-        return new ReadOnlyTx(handle, server, targetName, rowCap, deadlineNanos, maxTimeoutSeconds, counters, oneStatement);
+        return new ReadOnlyTx(connection, server, targetName, rowCap, deadlineNanos, maxTimeoutSeconds, counters, oneStatement);
     }
 
     /**
@@ -86,7 +85,7 @@ public final class ReadOnlyTx {
      * server accepts in one Parse message, so text that a quote trick turned into two never leaves the client.
      */
     ReadOnlyTx oneStatementEach() {
-        return new ReadOnlyTx(handle, server, targetName, maxRows, deadlineNanos, maxTimeoutSeconds, counters, true);
+        return new ReadOnlyTx(connection, server, targetName, maxRows, deadlineNanos, maxTimeoutSeconds, counters, true);
     }
 
     /** Runs a query without parameters; at most the row cap comes back. */
@@ -174,21 +173,22 @@ public final class ReadOnlyTx {
         if (oneStatement) {
             requireOneStatement(name, text);
         }
-        try (Query q = handle.createQuery(text)) {
-            q.bindMap(params);
-            q.setMaxRows(cap);
-            q.setQueryTimeout(timeoutSeconds());
-            List<R> rows = q.scanResultSet((result, ctx) -> {
-                ResultSet rs = result.get();
+        NamedSql named = NamedSql.of(text);
+        try (PreparedStatement ps = connection.prepareStatement(named.sql())) {
+            named.bind(ps, params, name);
+            ps.setMaxRows(cap);
+            ps.setQueryTimeout(timeoutSeconds());
+            List<R> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
                 RowMapping.Rows<R> reader = mapping.bind(name, rs.getMetaData());
-                List<R> out = new ArrayList<>();
-                while (out.size() < cap && rs.next()) {
-                    out.add(reader.read(rs));
+                while (rows.size() < cap && rs.next()) {
+                    rows.add(reader.read(rs));
                 }
-                return out;
-            });
+            }
             counters.add(rows.size());
             return rows;
+        } catch (SQLException e) {
+            throw QueryFailure.of(targetName, name, e);
         } catch (RuntimeException e) {
             throw QueryFailure.of(targetName, name, e);
         }
@@ -197,7 +197,7 @@ public final class ReadOnlyTx {
     private void requireOneStatement(String name, String text) {
         int statements;
         try {
-            boolean standardStrings = handle.getConnection().unwrap(BaseConnection.class).getStandardConformingStrings();
+            boolean standardStrings = connection.unwrap(BaseConnection.class).getStandardConformingStrings();
             // the driver's own splitter: what it finds is what it would send
             statements = Parser.parseJdbcSql(text, standardStrings, true, true, false, false).size();
         } catch (SQLException e) {

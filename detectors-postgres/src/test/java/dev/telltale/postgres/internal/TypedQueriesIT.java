@@ -2,7 +2,6 @@ package dev.telltale.postgres.internal;
 
 import dev.telltale.testkit.PostgresExtension;
 import dev.telltale.testkit.TestPostgres;
-import org.jdbi.v3.core.statement.ColonPrefixSqlParser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -91,7 +90,7 @@ class TypedQueriesIT {
 
     private static void describe(Connection c, String where, SqlFile<?> sql) throws Exception {
         // the driver's describe-only round trip: the server parses and plans, returns the row shape, runs nothing
-        String positional = new ColonPrefixSqlParser().parse(sql.text(major), null).getSql();
+        String positional = NamedSql.parse(sql.text(major)).sql();
         try (PreparedStatement ps = c.prepareStatement(positional)) {
             assertThat(ps.getMetaData()).as(where + " has no result columns").isNotNull();
             RowMapping.of(sql.rowType()).bind(sql.name(), ps.getMetaData());

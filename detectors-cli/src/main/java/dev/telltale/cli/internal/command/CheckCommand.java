@@ -25,7 +25,8 @@ import java.util.List;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Runs every applicable detector once on the targets and prints a report.",
-                "Counters are sampled twice, --window apart, so rate-based detectors work in one shot.",
+                "Detectors that judge a change of counters sample them twice, --window apart; the others run once.",
+                "With --window 0s a check is one pass, and those say 'not judged' (no failure, the status is unchanged).",
                 "Each target is checked on its own: one that is down is reported as UNKNOWN and the others are checked."},
         exitCodeListHeading = "%nExit status (the first that applies, as monitoring plugins do):%n",
         exitCodeList = {"2:a CRITICAL finding is firing",
@@ -48,7 +49,8 @@ public final class CheckCommand extends KindsCommand {
     Options.Format format;
 
     @Option(names = "--window", defaultValue = "5s", converter = Options.DurationConverter.class,
-            description = "Time between the two samples (default ${DEFAULT-VALUE}).")
+            description = "Time between the two samples of the detectors that judge a change (default ${DEFAULT-VALUE}); 0s"
+                    + " makes one pass, in which they are not judged.")
     Duration window;
 
     @Option(names = "--strict", description = "A skipped detector (missing privilege or extension) makes the status UNKNOWN.")
@@ -73,8 +75,8 @@ public final class CheckCommand extends KindsCommand {
         try (Session session = openSession(progress)) {
             Report report;
             try {
-                ProgressLine.tick(progress, "telltale: sampling " + session.states().size() + " target(s), twice "
-                        + SettingType.DURATION.format(window) + " apart");
+                ProgressLine.tick(progress, "telltale: sampling " + session.states().size() + " target(s)" + (window.isZero()
+                        ? " once" : ", counters twice " + SettingType.DURATION.format(window) + " apart"));
                 report = session.engine().runOnce(window);
             } finally {
                 ProgressLine.clear(progress);

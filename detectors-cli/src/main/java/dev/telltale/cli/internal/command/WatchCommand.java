@@ -37,7 +37,8 @@ public final class WatchCommand extends KindsCommand {
     Options.Format format;
 
     @Option(names = "--window", defaultValue = "5s", converter = Options.DurationConverter.class,
-            description = "Time between the two samples of each report (default ${DEFAULT-VALUE}).")
+            description = "Time between the two samples each report takes of the detectors that judge a change (default"
+                    + " ${DEFAULT-VALUE}); with 0s they judge the change since the report before, from the third report on.")
     Duration window;
 
     @Option(names = "--interval", defaultValue = "10s", converter = Options.DurationConverter.class,

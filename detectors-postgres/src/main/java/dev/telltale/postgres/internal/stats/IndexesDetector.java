@@ -47,6 +47,13 @@ public final class IndexesDetector extends PostgresDetector implements IndexesDe
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
         long limit = ctx.setting(LIMIT);
+        if (ctx.baselinePass()) {
+            // a one-shot report's first sample: only the row writes its reported run compares with
+            previousWrites = new HashMap<>();
+            tx.list(COUNTS, Map.of("max", ctx.setting(TOO_MANY), "limit", limit))
+                    .forEach(t -> previousWrites.put(t.oid(), t.writes()));
+            return Detection.nothing();
+        }
         double statsAge = tx.one(STATS_AGE, Map.of());
         Duration minAge = ctx.setting(UNUSED_MIN_STATS_AGE);
         long minSize = ctx.setting(UNUSED_MIN_SIZE);

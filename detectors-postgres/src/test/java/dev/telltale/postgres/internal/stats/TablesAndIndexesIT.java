@@ -5,7 +5,9 @@ import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.PostgresTargetAccess;
 import dev.telltale.postgres.support.Runs;
+import dev.telltale.testkit.DetectorHarness;
 import dev.telltale.testkit.PostgresExtension;
 import dev.telltale.testkit.TestPostgres;
 import org.junit.jupiter.api.Test;
@@ -137,6 +139,37 @@ class TablesAndIndexesIT {
                 assertThat(Runs.signal(r, "postgres.indexes.flagged", "duplicate")).contains(2.0);
                 assertThat(Runs.signal(r, "postgres.indexes.unused.top", "1").orElseThrow()).isPositive();
                 assertThat(Runs.signal(r, "postgres.indexes.per.table.max")).contains(9.0);
+            });
+        }
+    }
+
+    @Test
+    void theBaselineOfAOneShotCheckReadsOnlyTheWriteCounters(TestPostgres pg) throws Exception {
+        TestPostgres db = pg.newDatabase();
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("create table wide (id int primary key, a int, b int, c int, d int, e int, f int, g int, h int)");
+            for (String col : List.of("a", "b", "c", "d", "e", "f", "g", "h")) {
+                s.execute("create index wide_" + col + " on wide (" + col + ")");
+            }
+        }
+        try (PostgresTarget target = PostgresTarget.fromUrl("indexes", db.jdbcUrl())) {
+            IndexesDetector d = new IndexesDetector(target);
+            DetectorHarness h = DetectorHarness.of(d).set("timeout", "20s").set("too-many.writes", "1000");
+            PostgresTargetAccess.server(target, Duration.ofSeconds(20)); // connected: its probe is not counted below
+            long before = PostgresTargetAccess.queries(target).stats().queries();
+            Detection baseline = h.baselinePass();
+            assertThat(PostgresTargetAccess.queries(target).stats().queries() - before)
+                    .as("the index-counts query alone, not the candidates and the statistics' age").isEqualTo(1);
+            assertThat(baseline.findings()).isEmpty();
+            try (Connection c = db.connect(); Statement s = c.createStatement()) {
+                s.execute("insert into wide select g, g, g, g, g, g, g, g, g from generate_series(1, 5000) g");
+            }
+            // the inserting backend's counters reach the statistics within a second or so; each run compares with the one before
+            await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Detection r = h.reportPass();
+                Finding many = r.findings().stream().filter(f -> f.problem() == Problem.WRITE_AMPLIFICATION).findFirst().orElseThrow();
+                assertThat(many.subject()).isEqualTo("public.wide");
+                assertThat((Long) many.evidence().get("writes_in_window")).isGreaterThanOrEqualTo(5000L);
             });
         }
     }
