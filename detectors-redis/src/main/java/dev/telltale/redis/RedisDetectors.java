@@ -10,6 +10,7 @@ import dev.telltale.redis.internal.HotKeysDetector;
 import dev.telltale.redis.internal.KeyspaceWalk;
 import dev.telltale.redis.internal.LatencyDetector;
 import dev.telltale.redis.internal.MemoryDetector;
+import dev.telltale.redis.internal.NamespacesDetector;
 import dev.telltale.redis.internal.PersistenceDetector;
 import dev.telltale.redis.internal.RedisReplicationDetector;
 import dev.telltale.redis.internal.SlowCommandsDetector;
@@ -27,17 +28,18 @@ public final class RedisDetectors {
 
     /**
      * Every per-node detector for one target: cache efficiency, hot keys, big keys, memory, slow commands,
-     * latency, clients, replication, persistence, cluster, TTL hygiene and streams. Each walks all nodes of
+     * latency, clients, replication, persistence, cluster, TTL hygiene, streams and namespaces. Each walks all nodes of
      * the target; redis.cluster skips itself on a standalone target.
      */
     public static List<Detector> forTarget(RedisTarget target) {
         Objects.requireNonNull(target, "target");
-        // one-shot checks walk the keyspace once for all four key detectors
+        // one-shot checks walk the keyspace once for all five key detectors
         KeyspaceWalk walk = new KeyspaceWalk(target);
         return List.of(new CacheEfficiencyDetector(target), new HotKeysDetector(target, walk), new BigKeysDetector(target, walk),
                 new MemoryDetector(target), new SlowCommandsDetector(target), new LatencyDetector(target),
                 new ClientsDetector(target), new RedisReplicationDetector(target), new PersistenceDetector(target),
-                new ClusterDetector(target), new TtlHygieneDetector(target, walk), new StreamsDetector(target, walk));
+                new ClusterDetector(target), new TtlHygieneDetector(target, walk), new StreamsDetector(target, walk),
+                new NamespacesDetector(target, walk));
     }
 
     /**
@@ -48,7 +50,7 @@ public final class RedisDetectors {
         return List.of(CacheEfficiencyDetector.SPEC, HotKeysDetector.SPEC, BigKeysDetector.SPEC, MemoryDetector.SPEC,
                 SlowCommandsDetector.SPEC, LatencyDetector.SPEC, ClientsDetector.SPEC, RedisReplicationDetector.SPEC,
                 PersistenceDetector.SPEC, ClusterDetector.SPEC, TtlHygieneDetector.SPEC, StreamsDetector.SPEC,
-                RedisTopologyDetector.SPEC);
+                NamespacesDetector.SPEC, RedisTopologyDetector.SPEC);
     }
 
     /**
