@@ -1,5 +1,5 @@
-# Shared by run.sh and fullscan.sh (sourced from the repository root): a private redis-server on a free
-# loopback port, the benchmark keyspace, and the classpath of detectors-redis. The caller sets KEYS and PORT.
+# Shared by run.sh, fullscan.sh and namespaces.sh (sourced from the repository root): a private redis-server on a free
+# loopback port, the benchmark keyspace, and the classpath of detectors-redis. The caller sets KEYS and PORT (and HEAP for measure).
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
@@ -40,3 +40,50 @@ redis_classpath() {
   mvn -B -q -pl detectors-redis -am test-compile dependency:build-classpath -Dmdep.outputFile="$DIR/cp.txt" -Dmdep.includeScope=test >/dev/null
   CP="detectors-redis/target/test-classes:detectors-redis/target/classes:$(cat "$DIR/cp.txt")"
 }
+
+# write_pinger: another client's PING round trip, one per millisecond, until SIGTERM; prints p50 p99 max (ms) and count
+write_pinger() {
+cat >"$DIR/pinger.py" <<'PY'
+import signal, socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+rtts, stop = [], [False]
+signal.signal(signal.SIGTERM, lambda *a: stop.__setitem__(0, True))
+while not stop[0]:
+    t = time.perf_counter()
+    s.sendall(b"PING\r\n")
+    buf = b""
+    while not buf.endswith(b"\r\n"):
+        buf += s.recv(64)
+    rtts.append(time.perf_counter() - t)
+    time.sleep(0.001)
+rtts.sort()
+q = lambda p: rtts[min(len(rtts) - 1, int(p * len(rtts)))] * 1000
+print("%.3f %.3f %.3f %d" % (q(0.5), q(0.99), rtts[-1] * 1000, len(rtts)))
+PY
+}
+
+# measure NAME CMD...: wall seconds of CMD and the pinger's p50/p99/max (ms) during it, appended to $DIR/results
+measure() {
+  local name=$1; shift
+  python3 "$DIR/pinger.py" "$PORT" >"$DIR/ping.out" &
+  local pinger=$!
+  sleep 0.3
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@" >"$DIR/$name.out" 2>&1 || { echo "$name failed:"; tail -20 "$DIR/$name.out"; exit 1; }
+  t1=$(date +%s.%N)
+  kill -TERM "$pinger"; wait "$pinger" || true
+  read -r p50 p99 pmax pings <"$DIR/ping.out"
+  local wall
+  wall=$(python3 -c "print('%.2f' % ($t1 - $t0))")
+  local extra=""
+  if [[ "$name" == telltale* ]]; then
+    local peak
+    peak=$(grep -oE '[0-9]+M->[0-9]+M' "$DIR/gc.log" | cut -dM -f1 | sort -n | tail -1 || true)
+    extra="heap before GC at most ${peak:-?} MB (max heap $HEAP); $(grep 'telltale check' "$DIR/$name.out" | cut -c1-260)"
+  fi
+  echo "$name $wall $p50 $p99 $pmax" >>"$DIR/results"
+  printf '  %-9s %6.2f s   PING p50 %s ms  p99 %s ms  max %s ms (%s pings)  %s\n' "$name" "$wall" "$p50" "$p99" "$pmax" "$pings" "$extra"
+}
+

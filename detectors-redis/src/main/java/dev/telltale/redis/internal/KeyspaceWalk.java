@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The key walk of a one-shot check, shared by the key detectors of one target (big keys, hot keys, TTL
- * hygiene, streams): one SCAN pass over every master until the keyspace is done or the check budget ends.
+ * hygiene, streams, namespaces): one SCAN pass over every master until the keyspace is done or the check budget ends.
  * Per page, one script ({@link KeyFactsScript}; pipelined commands where scripts are refused) asks what every
  * subscribed detector needs (TYPE, MEMORY USAGE, PTTL, OBJECT FREQ or OBJECT IDLETIME, none of which touches the
  * key's LRU/LFU, and the O(1) element count, which does before 7.2); each detector

@@ -105,7 +105,7 @@ public final class NamespacesDetector extends KeyWalkDetector implements Namespa
         int shownCount = (int) Math.min(ctx.setting(SHOWN), ranked.size());
         String top = ranked.stream().limit(shownCount).map(n -> describe(n, memory)).collect(Collectors.joining("; "));
         out.note(String.format(Locale.ROOT, "top namespaces on %s by memory (%s, %s%s): %s%s", address, coverage,
-                MemoryDetector.mb(memory), tree.unseparatedKeys() > 0
+                size(memory), tree.unseparatedKeys() > 0
                         ? String.format(Locale.ROOT, ", %,d keys without a separator", tree.unseparatedKeys()) : "",
                 top.isEmpty() ? "none" : top,
                 ranked.size() > shownCount ? String.format(Locale.ROOT, "; and %,d more", ranked.size() - shownCount) : ""));
@@ -123,7 +123,7 @@ public final class NamespacesDetector extends KeyWalkDetector implements Namespa
             out.finding(ctx.finding(Problem.STORAGE_BLOAT, Severity.INFO, "namespace " + name + " on " + address)
                     .summary(String.format(Locale.ROOT, "Namespace %s holds %.0f %% of the memory of the walked keys on Redis %s:"
                                     + " %s in %,d keys, %.0f %% of them without TTL (%s)", name, 100.0 * n.memory() / memory,
-                            address, MemoryDetector.mb(n.memory()), n.keys(), 100 * n.noTtlShare(), coverage))
+                            address, size(n.memory()), n.keys(), 100 * n.noTtlShare(), coverage))
                     .evidence("namespace", name).evidence("memory_bytes", n.memory()).evidence("memory_error_bytes", n.error())
                     .evidence("share", MemoryDetector.round((double) n.memory() / memory)).evidence("keys", n.keys())
                     .evidence("without_ttl_share", MemoryDetector.round(n.noTtlShare()))
@@ -137,12 +137,24 @@ public final class NamespacesDetector extends KeyWalkDetector implements Namespa
 
     private String describe(NamespaceTree.Namespace n, long memory) {
         return String.format(Locale.ROOT, "%s %.1f %% (%s, %,d keys, %.0f %% without TTL%s)", shown(n.prefix()),
-                memory == 0 ? 0.0 : 100.0 * n.memory() / memory, MemoryDetector.mb(n.memory()), n.keys(),
+                memory == 0 ? 0.0 : 100.0 * n.memory() / memory, size(n.memory()), n.keys(),
                 100 * n.noTtlShare(), n.biggest().isEmpty() ? "" : ", biggest " + biggest(n));
     }
 
     private String biggest(NamespaceTree.Namespace n) {
-        return n.biggest().stream().map(k -> keyName(k.key()) + " " + MemoryDetector.mb(k.memory())).collect(Collectors.joining(", "));
+        return n.biggest().stream().map(k -> keyName(k.key()) + " " + size(k.memory())).collect(Collectors.joining(", "));
+    }
+
+    /** Bytes in the unit that keeps them readable (a namespace's biggest keys may be a few dozen bytes). */
+    static String size(long bytes) {
+        String[] units = {"GB", "MB", "kB"};
+        for (int i = 0; i < units.length; i++) {
+            double f = 1L << (30 - 10 * i);
+            if (bytes >= f) {
+                return String.format(Locale.ROOT, "%.1f %s", bytes / f, units[i]);
+            }
+        }
+        return bytes + " B";
     }
 
     private String shown(String prefix) {
