@@ -1,4 +1,4 @@
-# Shared by run.sh, fullscan.sh and namespaces.sh (sourced from the repository root): a private redis-server on a free
+# Shared by run.sh, fullscan.sh and namespaces.sh (run.sh sources it from the repository root; bench_setup goes there): a private redis-server on a free
 # loopback port, the benchmark keyspace, and the classpath of detectors-redis. The caller sets KEYS and PORT (and HEAP for measure).
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -87,3 +87,54 @@ measure() {
   printf '  %-9s %6.2f s   PING p50 %s ms  p99 %s ms  max %s ms (%s pings)  %s\n' "$name" "$wall" "$p50" "$p99" "$pmax" "$pings" "$extra"
 }
 
+
+# bench_setup NAME: a private server on a free port loaded with KEYS keys, the classpath, the pinger; ROUNDS, HEAP defaulted
+bench_setup() {
+  set -euo pipefail
+  cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+  KEYS=${KEYS:-1000000}
+  ROUNDS=${ROUNDS:-3}
+  HEAP=${HEAP:-64m}
+  PORT=$(free_port)
+  DIR=$(mktemp -d "/tmp/telltale-$1-XXXX")
+  trap cleanup EXIT
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  start_redis
+  populate
+  redis_classpath
+  write_pinger
+  : >"$DIR/results"
+}
+
+# medians REF...: the median of each column per tool over the rounds, then telltale's wall time over each REF's
+# and its PING p99 beside the first REF's
+medians() {
+  echo; echo "medians over $ROUNDS rounds (wall s, PING p50/p99/max ms):"
+  python3 - "$DIR/results" "$@" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    name, *v = line.split()
+    rows.setdefault(name, []).append([float(x) for x in v])
+med = {n: [statistics.median(c) for c in zip(*r)] for n, r in rows.items()}
+for n, m in med.items():
+    print("  %-9s %6.2f s  p50 %.3f  p99 %.3f  max %.3f" % (n, *m))
+t, refs = med["telltale"], sys.argv[2:]
+print("  telltale wall / " + "; / ".join("%s: %.2f x" % (r, t[0] / med[r][0]) for r in refs)
+      + "; PING p99 telltale %.3f vs %s %.3f ms" % (t[2], refs[0], med[refs[0]][2]))
+PY
+  echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# measure_telltale CLASS: measure of one JVM run of dev.telltale.redis.bench.CLASS on the server, max heap HEAP, GC logged
+measure_telltale() {
+  measure telltale java -Xmx"$HEAP" -Xlog:gc:file="$DIR/gc.log" -cp "$CP" "dev.telltale.redis.bench.$1" "$PORT" 0s
+}
+
+# rounds: ROUNDS times the caller's one_round, each after a line with the round and the load
+rounds() {
+  for round in $(seq 1 "$ROUNDS"); do
+    echo "round $round (load $(cut -d' ' -f1 /proc/loadavg))"
+    one_round
+  done
+}

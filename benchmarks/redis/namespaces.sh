@@ -7,42 +7,12 @@
 # so finishing proves it fits) and -Xlog:gc, whose largest heap-before-GC is printed. Goals: <= 1.0 x redis-cli's
 # time, <= 64 MB heap. Starts its own redis-server on a free loopback port and stops it on exit; never touches :6379.
 # Needs: redis-server, redis-cli (redis-tools), python3, a JDK 17 and Maven.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-KEYS=${KEYS:-1000000}
-ROUNDS=${ROUNDS:-3}
-HEAP=${HEAP:-64m}
-
-. benchmarks/redis/common.sh
-PORT=$(free_port)
-DIR=$(mktemp -d /tmp/telltale-namespaces-XXXX)
-trap cleanup EXIT
-
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-start_redis
-populate
-redis_classpath
-write_pinger
-
-: >"$DIR/results"
-for round in $(seq 1 "$ROUNDS"); do
-  echo "round $round (load $(cut -d' ' -f1 /proc/loadavg))"
-  measure telltale java -Xmx"$HEAP" -Xlog:gc:file="$DIR/gc.log" -cp "$CP" dev.telltale.redis.bench.NamespaceWalkBench "$PORT" 0s
+. "$(dirname "$0")/common.sh"
+bench_setup namespaces
+one_round() {
+  measure_telltale NamespaceWalkBench
   grep '^note: ' "$DIR/telltale.out" | cut -c1-400 | sed 's/^/            /'
   measure memkeys redis-cli -p "$PORT" --memkeys
-done
-
-echo; echo "medians over $ROUNDS rounds (wall s, PING p50/p99/max ms):"
-python3 - "$DIR/results" <<'PY'
-import statistics, sys
-rows = {}
-for line in open(sys.argv[1]):
-    name, *v = line.split()
-    rows.setdefault(name, []).append([float(x) for x in v])
-med = {n: [statistics.median(c) for c in zip(*r)] for n, r in rows.items()}
-for n, m in med.items():
-    print("  %-9s %6.2f s  p50 %.3f  p99 %.3f  max %.3f" % (n, *m))
-t, k = med["telltale"], med["memkeys"]
-print("  telltale / memkeys wall: %.2f x; PING p99 telltale %.3f vs memkeys %.3f ms" % (t[0] / k[0], t[2], k[2]))
-PY
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+rounds
+medians memkeys
