@@ -105,6 +105,21 @@ class HotKeysIT {
     }
 
     @Test
+    void scheduledRunsEstimateFromTheirOwnBudgetedScan() throws Exception {
+        try (LocalRedis redis = LocalRedis.start("--maxmemory-policy", "allkeys-lru");
+             RedisTarget target = RedisTarget.fromUrl("cache", redis.url()).keyNames(KeyNames.full())) {
+            loadQuiet(redis, "product:", 5_000);
+            redis.redis().set("product:celebrity", "hot");
+            try (Load load = Load.on(redis, () -> "product:celebrity")) {
+                Detection d = Runs.run(Runs.detector(target, "redis.hot-keys"), Map.of("scan.time", "15s"));
+                assertThat(Runs.finding(d, "key product:celebrity on")).hasValueSatisfying(f ->
+                        assertThat(f.evidence()).containsEntry("estimate", "OBJECT IDLETIME samples"));
+                assertThat(Runs.signal(d, "redis.hotkeys.estimated", redis.address())).contains(1.0);
+            }
+        }
+    }
+
+    @Test
     void underAnLruPolicyTrafficSpreadOverEveryKeyIsNoHotKey() throws Exception {
         try (LocalRedis redis = LocalRedis.start("--maxmemory-policy", "allkeys-lru");
              RedisTarget target = RedisTarget.fromUrl("cache", redis.url()).keyNames(KeyNames.full())) {

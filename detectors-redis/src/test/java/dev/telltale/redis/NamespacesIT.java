@@ -94,6 +94,26 @@ class NamespacesIT {
         }
     }
 
+    @Test
+    void scheduledRunsWalkWithinTheirBudgetAndSayWhatTheyHaveSampledUntilThePassCompletes() throws Exception {
+        try (LocalRedis redis = LocalRedis.start();
+             RedisTarget target = RedisTarget.fromUrl("cache", redis.url()).keyNames(KeyNames.full())) {
+            load(redis, 3_000, i -> "blob:" + i, "x".repeat(2_000));
+            load(redis, 7_000, i -> "small:" + i, "s");
+            dev.telltale.core.Detector d = Runs.detector(target, "redis.namespaces");
+            Map<String, String> budget = Map.of("scan.keys", "4000", "scan.time", "30s", "dominant.min-memory", "1 MiB");
+            dev.telltale.core.Detection first = Runs.run(d, budget);
+            assertThat(first.notes()).singleElement().asString().contains("sampled: ").contains(" of 10,000 keys walked");
+            dev.telltale.core.Detection last = first;
+            for (int i = 0; i < 5 && last.notes().stream().noneMatch(n -> n.contains("complete walk of 10,000 keys")); i++) {
+                last = Runs.run(d, budget);
+            }
+            assertThat(last.notes()).singleElement().asString().contains("complete walk of 10,000 keys");
+            assertThat(Runs.finding(last, "namespace blob: on")).hasValueSatisfying(f ->
+                    assertThat(f.evidence()).containsEntry("keys", 3_000L).containsEntry("scan_pass_complete", true));
+        }
+    }
+
     private static void load(LocalRedis redis, int n, java.util.function.IntFunction<String> key, String value) {
         Map<String, String> kv = new HashMap<>();
         for (int i = 0; i < n; i++) {
