@@ -77,8 +77,7 @@ class HotKeysIT {
     void underAnLruPolicyTheIdleTimeEstimateFindsAKeyReadEverySecond() throws Exception {
         try (LocalRedis redis = LocalRedis.start("--maxmemory-policy", "allkeys-lru");
              RedisTarget target = RedisTarget.fromUrl("cache", redis.url()).keyNames(KeyNames.full())) {
-            loadQuiet(redis, "product:", 10_000);
-            redis.redis().set("product:celebrity", "hot");
+            celebrityAmong(redis, 10_000);
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             try (Load load = Load.on(redis, () -> "product:celebrity");
                  DetectorEngine engine = DetectorEngine.builder().detector(Runs.detector(target, "redis.hot-keys")).build()) {
@@ -108,8 +107,7 @@ class HotKeysIT {
     void scheduledRunsEstimateFromTheirOwnBudgetedScan() throws Exception {
         try (LocalRedis redis = LocalRedis.start("--maxmemory-policy", "allkeys-lru");
              RedisTarget target = RedisTarget.fromUrl("cache", redis.url()).keyNames(KeyNames.full())) {
-            loadQuiet(redis, "product:", 5_000);
-            redis.redis().set("product:celebrity", "hot");
+            celebrityAmong(redis, 5_000);
             try (Load load = Load.on(redis, () -> "product:celebrity")) {
                 Detection d = Runs.run(Runs.detector(target, "redis.hot-keys"), Map.of("scan.time", "15s"));
                 assertThat(Runs.finding(d, "key product:celebrity on")).hasValueSatisfying(f ->
@@ -137,6 +135,12 @@ class HotKeysIT {
                         .isGreaterThan(0.01);
             }
         }
+    }
+
+    /** product:celebrity beside n quiet product: keys, all idle for two seconds at least. */
+    private static void celebrityAmong(LocalRedis redis, int n) {
+        redis.redis().set("product:celebrity", "hot");
+        loadQuiet(redis, "product:", n);
     }
 
     /** n keys, then a wait until the last written is idle for two seconds (the LRU clock counts whole seconds). */

@@ -96,12 +96,11 @@ class NamespacesIT {
 
     @Test
     void scheduledRunsWalkWithinTheirBudgetAndSayWhatTheyHaveSampledUntilThePassCompletes() throws Exception {
-        try (LocalRedis redis = LocalRedis.start();
-             RedisTarget target = RedisTarget.fromUrl("cache", redis.url()).keyNames(KeyNames.full())) {
+        Map<String, String> budget = Map.of("scan.keys", "4000", "scan.time", "30s", "dominant.min-memory", "1 MiB");
+        try (LocalRedis redis = LocalRedis.start(); RedisTarget target = fullNames(redis)) {
+            dev.telltale.core.Detector d = Runs.detector(target, "redis.namespaces");
             load(redis, 3_000, i -> "blob:" + i, "x".repeat(2_000));
             load(redis, 7_000, i -> "small:" + i, "s");
-            dev.telltale.core.Detector d = Runs.detector(target, "redis.namespaces");
-            Map<String, String> budget = Map.of("scan.keys", "4000", "scan.time", "30s", "dominant.min-memory", "1 MiB");
             dev.telltale.core.Detection first = Runs.run(d, budget);
             assertThat(first.notes()).singleElement().asString().contains("sampled: ").contains(" of 10,000 keys walked");
             dev.telltale.core.Detection last = first;
@@ -112,6 +111,10 @@ class NamespacesIT {
             assertThat(Runs.finding(last, "namespace blob: on")).hasValueSatisfying(f ->
                     assertThat(f.evidence()).containsEntry("keys", 3_000L).containsEntry("scan_pass_complete", true));
         }
+    }
+
+    private static RedisTarget fullNames(LocalRedis redis) {
+        return RedisTarget.fromUrl("cache", redis.url()).keyNames(KeyNames.full());
     }
 
     private static void load(LocalRedis redis, int n, java.util.function.IntFunction<String> key, String value) {
