@@ -102,13 +102,24 @@ public final class NamespacesDetector extends KeyWalkDetector implements Namespa
         if (tree.keys() == 0) {
             return;
         }
-        int shownCount = (int) Math.min(ctx.setting(SHOWN), ranked.size());
-        String top = ranked.stream().limit(shownCount).map(n -> describe(n, memory)).collect(Collectors.joining("; "));
+        // a namespace whose every key is under one sub-namespace is listed as that sub-namespace only
+        Map<String, NamespaceTree.Namespace> byPrefix = new HashMap<>();
+        ranked.forEach(n -> byPrefix.put(n.prefix(), n));
+        Set<String> whole = new java.util.HashSet<>();
+        for (NamespaceTree.Namespace c : ranked) {
+            NamespaceTree.Namespace parent = c.depth() > 1 ? byPrefix.get(parent(c.prefix())) : null;
+            if (parent != null && parent.keys() == c.keys() && parent.memory() == c.memory()) {
+                whole.add(parent.prefix());
+            }
+        }
+        List<NamespaceTree.Namespace> listed = ranked.stream().filter(n -> !whole.contains(n.prefix())).toList();
+        int shownCount = (int) Math.min(ctx.setting(SHOWN), listed.size());
+        String top = listed.stream().limit(shownCount).map(n -> describe(n, memory)).collect(Collectors.joining("; "));
         out.note(String.format(Locale.ROOT, "top namespaces on %s by memory (%s, %s%s): %s%s", address, coverage,
                 size(memory), tree.unseparatedKeys() > 0
                         ? String.format(Locale.ROOT, ", %,d keys without a separator", tree.unseparatedKeys()) : "",
                 top.isEmpty() ? "none" : top,
-                ranked.size() > shownCount ? String.format(Locale.ROOT, "; and %,d more", ranked.size() - shownCount) : ""));
+                listed.size() > shownCount ? String.format(Locale.ROOT, "; and %,d more", listed.size() - shownCount) : ""));
         if (memory < ctx.setting(MIN_MEMORY)) {
             return;
         }
@@ -155,6 +166,16 @@ public final class NamespacesDetector extends KeyWalkDetector implements Namespa
             }
         }
         return bytes + " B";
+    }
+
+    /** The namespace one level up: {@code user:} for {@code user:42:}. */
+    private String parent(String prefix) {
+        for (int i = prefix.length() - 2; i >= 0; i--) {
+            if (separators.indexOf(prefix.charAt(i)) >= 0) {
+                return prefix.substring(0, i + 1);
+            }
+        }
+        return "";
     }
 
     private String shown(String prefix) {
