@@ -1,4 +1,4 @@
-# Shared by run.sh, fullscan.sh and namespaces.sh (run.sh sources it from the repository root; bench_setup goes there): a private redis-server on a free
+# Shared by run.sh, fullscan.sh and namespaces.sh (sourced from the repository root): a private redis-server on a free
 # loopback port, the benchmark keyspace, and the classpath of detectors-redis. The caller sets KEYS and PORT (and HEAP for measure).
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -91,7 +91,6 @@ measure() {
 # bench_setup NAME: a private server on a free port loaded with KEYS keys, the classpath, the pinger; ROUNDS, HEAP defaulted
 bench_setup() {
   set -euo pipefail
-  cd "$(dirname "${BASH_SOURCE[0]}")/../.."
   KEYS=${KEYS:-1000000}
   ROUNDS=${ROUNDS:-3}
   HEAP=${HEAP:-64m}

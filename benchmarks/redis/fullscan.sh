@@ -7,7 +7,8 @@
 # of 64 MB (-Xmx64m, so finishing proves it fits) and -Xlog:gc, whose largest heap-before-GC is printed.
 # Starts its own redis-server on a free loopback port and stops it on exit; never touches :6379.
 # Needs: redis-server, redis-cli (redis-tools), python3, a JDK 17 and Maven.
-. "$(dirname "$0")/common.sh"
+cd "$(dirname "$0")/../.."
+. benchmarks/redis/common.sh
 bench_setup fullscan
 one_round() {
   measure_telltale FullScanBench
