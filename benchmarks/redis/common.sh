@@ -1,7 +1,7 @@
 # Shared by run.sh, fullscan.sh and namespaces.sh (sourced from the repository root): a private redis-server on a free
 # loopback port, the benchmark keyspace, and the classpath of detectors-redis. The caller sets KEYS and PORT (and HEAP for measure).
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+. benchmarks/common.sh
 
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$DIR"; }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +21,16 @@ class CommandLineTest {
     private static final TargetKinds KINDS = new TargetKinds(List.of(new FakeKind("postgres"), new FakeKind("redis")), List.of());
 
     record Run(int code, String out, String err) {
+    }
+
+    /** Writes {@code content} to the file {@code name} in {@code dir} and returns its path. */
+    static Path yaml(Path dir, String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content);
+    }
+
+    /** {@code check} with the configuration file {@code name}, written with {@code content}. */
+    static Run checkConfig(Path dir, String name, String content) throws IOException {
+        return run("check", "--config", yaml(dir, name, content).toString());
     }
 
     static Run run(String... args) {
@@ -140,13 +151,11 @@ class CommandLineTest {
                 .contains("'shop@eu=fake://alice:***@db:5432/shop'").contains("[A-Za-z0-9][A-Za-z0-9_.:-]*")
                 .doesNotContain("s3cret-pw");
 
-        Path config = dir.resolve("telltale.yaml");
-        Files.writeString(config, """
+        Run file = checkConfig(dir, "telltale.yaml", """
                 targets:
                   redis:
                     - {name: "my cache", url: "fake://cache:6379"}
                 """);
-        Run file = run("check", "--config", config.toString());
         assertThat(file.code()).isEqualTo(3);
         assertThat(file.err().strip()).doesNotContain("\n").contains("telltale.yaml").contains("targets.redis[0]")
                 .contains("'my cache'").contains("at most 63 characters").endsWith("in 'my cache=fake://cache:6379'");
@@ -184,13 +193,11 @@ class CommandLineTest {
 
     @Test
     void integrityChecksNeedATargetOfTheKindThatRunsThem(@TempDir Path dir) throws Exception {
-        Path config = dir.resolve("telltale.yaml");
-        Files.writeString(config, """
+        Run r = checkConfig(dir, "telltale.yaml", """
                 targets: {redis: [fake://cache:6379]}
                 integrity:
                   duplicates: [{table: payments, key: idempotency_key}]
                 """);
-        Run r = run("check", "--config", config.toString());
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.err()).contains("telltale.yaml has integrity checks but no postgres target to run them on");
     }
@@ -211,8 +218,7 @@ class CommandLineTest {
 
     @Test
     void configFileGivesTargetsAndSettingsAndNamesBadKeys(@TempDir Path dir) throws Exception {
-        Path good = dir.resolve("telltale.yaml");
-        Files.writeString(good, """
+        Path good = yaml(dir, "telltale.yaml", """
                 targets:
                   postgres:
                     - name: shop
@@ -233,29 +239,23 @@ class CommandLineTest {
         assertThat(json.get("findings")).hasSize(1);
         assertThat(json.get("findings").get(0).get("target").asText()).isEqualTo("shop");
 
-        Path badTop = dir.resolve("bad-top.yaml");
-        Files.writeString(badTop, "targetz: {}\n");
-        Run top = run("check", "--config", badTop.toString());
+        Run top = checkConfig(dir, "bad-top.yaml", "targetz: {}\n");
         assertThat(top.code()).isEqualTo(3);
         assertThat(top.err()).contains("bad-top.yaml").contains("'targetz'");
 
-        Path badSetting = dir.resolve("bad-setting.yaml");
-        Files.writeString(badSetting, """
+        Run setting = checkConfig(dir, "bad-setting.yaml", """
                 targets: {postgres: [fake://db/x]}
                 detectors:
                   postgres.waits:
                     warnin: 10s
                 """);
-        Run setting = run("check", "--config", badSetting.toString());
         assertThat(setting.code()).isEqualTo(3);
         assertThat(setting.err()).contains("bad-setting.yaml").contains("postgres.waits.warnin");
 
-        Path badValue = dir.resolve("bad-value.yaml");
-        Files.writeString(badValue, """
+        Run value = checkConfig(dir, "bad-value.yaml", """
                 targets: {postgres: [fake://db/x]}
                 detectors: {postgres.waits: {critical: -5s}}
                 """);
-        Run value = run("check", "--config", badValue.toString());
         assertThat(value.code()).isEqualTo(3);
         assertThat(value.err()).contains("postgres.waits.critical").contains("-5s");
 

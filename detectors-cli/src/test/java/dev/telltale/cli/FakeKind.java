@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * A test double of our own SPI (never of PostgreSQL or Redis): a target kind whose detector reports a
@@ -84,19 +85,26 @@ public final class FakeKind implements TargetKind {
         List<Detector> ds = new ArrayList<>();
         for (TargetSpec t : targets) {
             ds.add(new WaitDetector(name + ".waits", t.name()));
-            ds.add(new FailingDetector(name + ".broken", t.name()));
+            ds.add(new FixedDetector(brokenSpec(), t.name(), () -> Detection.skipped("grant pg_monitor to telltale")));
             ds.add(new ScanDetector(name + ".scan", t.name()));
         }
         for (TargetGroup g : groups) {
-            ds.add(new GroupDetector(name + ".group", String.join("+", g.names())));
+            ds.add(new FixedDetector(groupSpec(), String.join("+", g.names()), () -> Detection.builder().build()));
         }
         return new Opened(ds, List.of());
     }
 
     @Override
     public List<DetectorSpec> specs() {
-        return List.of(WaitDetector.spec(name + ".waits"), FailingDetector.spec(name + ".broken"),
-                ScanDetector.spec(name + ".scan"), GroupDetector.spec(name + ".group"));
+        return List.of(WaitDetector.spec(name + ".waits"), brokenSpec(), ScanDetector.spec(name + ".scan"), groupSpec());
+    }
+
+    private DetectorSpec brokenSpec() {
+        return FixedDetector.spec(name + ".broken", Problem.SLOW_QUERIES);
+    }
+
+    private DetectorSpec groupSpec() {
+        return FixedDetector.spec(name + ".group", Problem.SPLIT_BRAIN);
     }
 
     public static final class WaitDetector extends AbstractDetector {
@@ -128,18 +136,24 @@ public final class FakeKind implements TargetKind {
         }
     }
 
-    /** Always skipped, so reports show a line per detector that could not look. */
-    public static final class FailingDetector extends AbstractDetector {
-        FailingDetector(String id, String target) {
-            super(spec(id), target);
+    /**
+     * Gives the same answer every run: always skipped (reports show a line per detector that could not look), or,
+     * standing for a topology detector, nothing (tests see which targets it was given).
+     */
+    public static final class FixedDetector extends AbstractDetector {
+        private final Supplier<Detection> answer;
+
+        FixedDetector(DetectorSpec spec, String target, Supplier<Detection> answer) {
+            super(spec, target);
+            this.answer = answer;
         }
 
-        static DetectorSpec spec(String id) {
-            return DetectorSpec.builder(id).problems(Problem.SLOW_QUERIES).interval(Duration.ofSeconds(1)).build();
+        static DetectorSpec spec(String id, Problem problem) {
+            return DetectorSpec.builder(id).problems(problem).interval(Duration.ofSeconds(1)).build();
         }
 
         public Detection detect(DetectionContext ctx) {
-            return Detection.skipped("grant pg_monitor to telltale");
+            return answer.get();
         }
     }
 
@@ -169,21 +183,6 @@ public final class FakeKind implements TargetKind {
                 b.truncated(ctx.setting(CUT)).note("statistics younger than 7d; set " + spec().id() + ".age to judge sooner");
             }
             return b.build();
-        }
-    }
-
-    /** Stands for a topology detector: reports nothing, so tests see which targets it was given. */
-    public static final class GroupDetector extends AbstractDetector {
-        GroupDetector(String id, String target) {
-            super(spec(id), target);
-        }
-
-        static DetectorSpec spec(String id) {
-            return DetectorSpec.builder(id).problems(Problem.SPLIT_BRAIN).interval(Duration.ofSeconds(1)).build();
-        }
-
-        public Detection detect(DetectionContext ctx) {
-            return Detection.builder().build();
         }
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +35,7 @@ class PerTargetSettingsTest {
 
     @Test
     void fromTheConfigFileAnOverrideAppliesToItsTargetOnly(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("telltale.yaml");
-        Files.writeString(file, """
+        Path file = CommandLineTest.yaml(dir, "telltale.yaml", """
                 targets:
                   postgres:
                     - shop=fake://db/shop

@@ -40,6 +40,13 @@ class DetectorEngineTest {
         return e;
     }
 
+    /** One report of an engine of {@code d} alone, with its timeout set to {@code timeout}. */
+    private Report runOnceWithTimeout(Detector d, String timeout) throws InterruptedException {
+        DetectorEngine e = DetectorEngine.builder().detector(d).set(d.id() + ".timeout", timeout).build();
+        engines.add(e);
+        return e.runOnce(Duration.ZERO);
+    }
+
     private static Finding lockWait(DetectionContext ctx, Severity severity) {
         return ctx.finding(Problem.DATABASE_DEADLOCKS, severity, "pid 4242 blocked by pid 4190")
                 .summary("pid 4242 has waited 95 s for a row lock held by pid 4190")
@@ -308,9 +315,7 @@ class DetectorEngineTest {
         TestDetector cancelled = new TestDetector("test.cancelled", Duration.ofMinutes(1), ctx -> {
             throw new DetectionTimeoutException("query x was cancelled by its statement timeout");
         });
-        DetectorEngine e = DetectorEngine.builder().detector(cancelled).set("test.cancelled.timeout", "2s").build();
-        engines.add(e);
-        Report report = e.runOnce(Duration.ZERO);
+        Report report = runOnceWithTimeout(cancelled, "2s");
         assertThat(report.runs()).singleElement().satisfies(r -> {
             assertThat(r.outcome()).isInstanceOf(Outcome.TimedOut.class);
             assertThat(r.outcome().kind()).isEqualTo("timeout");
@@ -325,9 +330,7 @@ class DetectorEngineTest {
             never.await();
             return Detection.nothing();
         });
-        DetectorEngine e = DetectorEngine.builder().detector(hanging).set("test.hanging.timeout", "100ms").build();
-        engines.add(e);
-        Report report = e.runOnce(Duration.ZERO);
+        Report report = runOnceWithTimeout(hanging, "100ms");
         assertThat(report.runs()).singleElement().satisfies(r -> {
             assertThat(r.outcome()).isInstanceOf(Outcome.TimedOut.class);
             assertThat(r.outcome().reason()).isEqualTo("no result within 100ms");

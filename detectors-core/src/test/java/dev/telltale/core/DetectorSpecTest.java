@@ -1,5 +1,6 @@
 package dev.telltale.core;
 
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -71,28 +72,26 @@ class DetectorSpecTest {
                 .hasMessage("default of setting 'limit' is below the minimum 1");
     }
 
+    /** Building an engine of one probe with {@code key} set to {@code value} fails with a setting error. */
+    private static AbstractThrowableAssert<?, ? extends Throwable> buildRefuses(String key, String value) {
+        return assertThatThrownBy(() -> DetectorEngine.builder().detector(new Probe("shop")).set(key, value).build())
+                .isInstanceOf(SettingException.class);
+    }
+
     @Test
     void aValueOutOfRangeFailsTheBuildWithKeyValueAndRange() {
-        assertThatThrownBy(() -> DetectorEngine.builder().detector(new Probe("shop")).set("postgres.lock-waits.limit", "0").build())
-                .isInstanceOf(SettingException.class)
-                .hasMessage("setting 'postgres.lock-waits.limit': '0' is below the minimum 1");
-        assertThatThrownBy(() -> DetectorEngine.builder().detector(new Probe("shop")).set("postgres.lock-waits.limit", "101").build())
-                .hasMessage("setting 'postgres.lock-waits.limit': '101' is above the maximum 100");
-        assertThatThrownBy(() -> DetectorEngine.builder().detector(new Probe("shop")).set("postgres.lock-waits.timeout", "0s").build())
-                .hasMessage("setting 'postgres.lock-waits.timeout': '0s' is too short; give a duration above 0");
-        assertThatThrownBy(() -> DetectorEngine.builder().detector(new Probe("shop"))
-                .set("postgres.lock-waits.warning", "99999999999999999999d").build())
+        buildRefuses("postgres.lock-waits.limit", "0").hasMessage("setting 'postgres.lock-waits.limit': '0' is below the minimum 1");
+        buildRefuses("postgres.lock-waits.limit", "101").hasMessage("setting 'postgres.lock-waits.limit': '101' is above the maximum 100");
+        buildRefuses("postgres.lock-waits.timeout", "0s").hasMessage("setting 'postgres.lock-waits.timeout': '0s' is too short; give a duration above 0");
+        buildRefuses("postgres.lock-waits.warning", "99999999999999999999d")
                 .hasMessage("setting 'postgres.lock-waits.warning': '99999999999999999999d' is too large; "
                         + "expected a duration such as 250ms, 30s, 5m, 2h or 1d");
     }
 
     @Test
     void aWarningAboveItsCriticalFailsTheBuild() {
-        assertThatThrownBy(() -> DetectorEngine.builder().detector(new Probe("shop")).set("postgres.lock-waits.warning", "5m").build())
-                .isInstanceOf(SettingException.class)
-                .hasMessage("setting 'postgres.lock-waits.warning' (5m) must be below 'postgres.lock-waits.critical' (2m)");
-        assertThatThrownBy(() -> DetectorEngine.builder().detector(new Probe("shop")).set("postgres.lock-waits.critical", "10s").build())
-                .hasMessage("setting 'postgres.lock-waits.warning' (30s) must be below 'postgres.lock-waits.critical' (10s)");
+        buildRefuses("postgres.lock-waits.warning", "5m").hasMessage("setting 'postgres.lock-waits.warning' (5m) must be below 'postgres.lock-waits.critical' (2m)");
+        buildRefuses("postgres.lock-waits.critical", "10s").hasMessage("setting 'postgres.lock-waits.warning' (30s) must be below 'postgres.lock-waits.critical' (10s)");
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Delayed;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -180,7 +181,7 @@ class SchedulerRetryTest {
         void runNext(MutableClock clock) {
             Task next;
             synchronized (this) {
-                tasks.removeIf(t -> t.cancelled);
+                tasks.removeIf(Task::isCancelled);
                 next = tasks.stream().min(Comparator.comparing(t -> t.due)).orElseThrow();
                 tasks.remove(next);
                 now = next.due;
@@ -189,12 +190,13 @@ class SchedulerRetryTest {
             next.command.run();
         }
 
-        private static final class Task implements ScheduledFuture<Object> {
+        /** A command and when it is due; cancelling it (all the scheduler does with it) drops it from the timer. */
+        private static final class Task extends FutureTask<Object> implements ScheduledFuture<Object> {
             final Runnable command;
             final Instant due;
-            volatile boolean cancelled;
 
             Task(Runnable command, Instant due) {
+                super(command, null);
                 this.command = command;
                 this.due = due;
             }
@@ -207,32 +209,6 @@ class SchedulerRetryTest {
             @Override
             public int compareTo(Delayed o) {
                 return 0;
-            }
-
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                cancelled = true;
-                return true;
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return cancelled;
-            }
-
-            @Override
-            public boolean isDone() {
-                return cancelled;
-            }
-
-            @Override
-            public Object get() {
-                return null;
-            }
-
-            @Override
-            public Object get(long timeout, TimeUnit unit) {
-                return null;
             }
         }
     }

@@ -2,12 +2,17 @@ package dev.telltale.core;
 
 import dev.telltale.core.internal.Quantities;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 class SettingsTest {
     private final TestDetector detector = new TestDetector("postgres.lock-waits", Duration.ofSeconds(15), ctx -> Detection.nothing());
@@ -81,23 +86,31 @@ class SettingsTest {
                 .extracting(e -> ((SettingException) e).key()).isEqualTo("postgres.lock-waits.warnin");
     }
 
-    @Test
-    void badValuesNameTheKeyTheValueAndWhatIsExpected() {
-        assertThatThrownBy(() -> DetectorSettings.resolve(detector, Map.of("warning", "30x")))
+    /** Bad values of each type, and the message that names the key, the value and what is expected. */
+    static Stream<Arguments> badValues() {
+        return Stream.of(
+                arguments("warning", "30x",
+                        "setting 'postgres.lock-waits.warning': '30x' is not a duration; expected a duration such as 250ms, 30s, 5m, 2h or 1d"),
+                arguments("warning", "-1s",
+                        "setting 'postgres.lock-waits.warning': '-1s' is negative; a duration must be 0 or more; expected a duration such as 250ms, 30s, 5m, 2h or 1d"),
+                arguments("limit", "ten",
+                        "setting 'postgres.lock-waits.limit': 'ten' is not a whole number; expected a whole number of 0 or more"),
+                arguments("limit", "-3",
+                        "setting 'postgres.lock-waits.limit': '-3' is negative; a count must be 0 or more; expected a whole number of 0 or more"),
+                arguments("enabled", "maybe",
+                        "setting 'postgres.lock-waits.enabled': 'maybe' is not true or false; expected true or false"),
+                arguments("interval", "0s",
+                        "setting 'postgres.lock-waits.interval': '0s' is too short; give a duration above 0"),
+                arguments("warning", " ",
+                        "setting 'postgres.lock-waits.warning': no value given; expected a duration such as 250ms, 30s, 5m, 2h or 1d"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badValues")
+    void aBadValueNamesTheKeyTheValueAndWhatIsExpected(String name, String value, String message) {
+        assertThatThrownBy(() -> DetectorSettings.resolve(detector, Map.of(name, value)))
                 .isInstanceOf(SettingException.class)
-                .hasMessage("setting 'postgres.lock-waits.warning': '30x' is not a duration; expected a duration such as 250ms, 30s, 5m, 2h or 1d");
-        assertThatThrownBy(() -> DetectorSettings.resolve(detector, Map.of("warning", "-1s")))
-                .hasMessage("setting 'postgres.lock-waits.warning': '-1s' is negative; a duration must be 0 or more; expected a duration such as 250ms, 30s, 5m, 2h or 1d");
-        assertThatThrownBy(() -> DetectorSettings.resolve(detector, Map.of("limit", "ten")))
-                .hasMessage("setting 'postgres.lock-waits.limit': 'ten' is not a whole number; expected a whole number of 0 or more");
-        assertThatThrownBy(() -> DetectorSettings.resolve(detector, Map.of("limit", "-3")))
-                .hasMessage("setting 'postgres.lock-waits.limit': '-3' is negative; a count must be 0 or more; expected a whole number of 0 or more");
-        assertThatThrownBy(() -> DetectorSettings.resolve(detector, Map.of("enabled", "maybe")))
-                .hasMessage("setting 'postgres.lock-waits.enabled': 'maybe' is not true or false; expected true or false");
-        assertThatThrownBy(() -> DetectorSettings.resolve(detector, Map.of("interval", "0s")))
-                .hasMessage("setting 'postgres.lock-waits.interval': '0s' is too short; give a duration above 0");
-        assertThatThrownBy(() -> DetectorSettings.resolve(detector, Map.of("warning", " ")))
-                .hasMessage("setting 'postgres.lock-waits.warning': no value given; expected a duration such as 250ms, 30s, 5m, 2h or 1d");
+                .hasMessage(message);
     }
 
     @Test

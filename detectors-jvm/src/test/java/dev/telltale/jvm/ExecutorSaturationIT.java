@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,19 @@ import static org.awaitility.Awaitility.await;
 /** A real ThreadPoolExecutor driven into a full queue and a rejection. */
 class ExecutorSaturationIT {
 
+    /** Submits {@code tasks} tasks to {@code executor} that each hold their thread until {@code release} opens. */
+    private static void occupy(Executor executor, int tasks, CountDownLatch release) {
+        for (int i = 0; i < tasks; i++) {
+            executor.execute(() -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+    }
+
     @Test
     void aFullQueueFiresAndARejectionIsCounted() throws Exception {
         TelltaleJvm telltale = TelltaleJvm.builder().build();
@@ -33,15 +47,7 @@ class ExecutorSaturationIT {
         CountDownLatch release = new CountDownLatch(1);
         try {
             assertThat(Detect.aboveInfo(Detect.run(detector, Map.of()))).isEmpty();
-            for (int i = 0; i < 4; i++) {
-                workers.execute(() -> {
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-            }
+            occupy(workers, 4, release);
             assertThatThrownBy(() -> workers.execute(() -> { })).isInstanceOf(RejectedExecutionException.class);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 Detection d = Detect.run(detector, Map.of());
@@ -74,15 +80,7 @@ class ExecutorSaturationIT {
         var detector = telltale.detector(ExecutorSaturationDetector.ID);
         CountDownLatch release = new CountDownLatch(1);
         try {
-            for (int i = 0; i < 5; i++) {
-                io.execute(() -> {
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-            }
+            occupy(io, 5, release);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(Detect.finding(Detect.run(detector, Map.of()), "executor io: no idle worker")).isPresent());
         } finally {

@@ -53,16 +53,16 @@ class JdbcIT {
     static void schema(TestPostgres postgres) throws SQLException {
         pg = new Pg(postgres);
         hikari = pg.pool("main", 8);
-        try (Connection c = hikari.getConnection(); Statement s = c.createStatement()) {
-            s.execute("create table customers (id bigint primary key, name text not null)");
-            s.execute("create table orders (id bigint primary key, customer_id bigint not null)");
-            s.execute("create table accounts (id bigint primary key, balance bigint not null)");
-            s.execute("create table events (id bigserial primary key, order_id bigint not null)");
-            s.execute("create table payments (key text primary key)");
-            s.execute("insert into customers select g, 'customer ' || g from generate_series(1, 50) g");
-            s.execute("insert into orders select g, g from generate_series(1, 50) g");
-            s.execute("insert into accounts values (1, 100), (2, 100)");
-        }
+        postgres.execute("""
+                create table customers (id bigint primary key, name text not null);
+                create table orders (id bigint primary key, customer_id bigint not null);
+                create table accounts (id bigint primary key, balance bigint not null);
+                create table events (id bigserial primary key, order_id bigint not null);
+                create table payments (key text primary key);
+                insert into customers select g, 'customer ' || g from generate_series(1, 50) g;
+                insert into orders select g, g from generate_series(1, 50) g;
+                insert into accounts values (1, 100), (2, 100);
+                """);
     }
 
     @AfterAll
@@ -172,12 +172,9 @@ class JdbcIT {
 
     @Test
     void oneInListFetchOrOneBatchIsNotAnNPlusOne() throws Exception {
-        TelltaleJvm telltale = TelltaleJvm.builder().build();
-        DataSource ds = telltale.wrap("in-list-db", hikari);
-        var detector = telltale.detector(NPlusOneDetector.ID);
-        Detect.configure(detector, FAST_N_PLUS_ONE);
+        Watched w = Watched.pool(hikari, "in-list-db", NPlusOneDetector.ID, FAST_N_PLUS_ONE);
         for (int round = 0; round < 4; round++) {
-            try (var work = telltale.unitOfWork("GET /orders/fast"); Connection c = ds.getConnection()) {
+            try (var work = w.telltale().unitOfWork("GET /orders/fast"); Connection c = w.ds().getConnection()) {
                 StringBuilder in = new StringBuilder();
                 for (int i = 1; i <= 50; i++) {
                     in.append(i > 1 ? "," : "").append('?');
@@ -206,18 +203,15 @@ class JdbcIT {
                 c.setAutoCommit(true);
             }
         }
-        Detection d = Detect.run(detector, FAST_N_PLUS_ONE);
+        Detection d = Detect.run(w.detector(), FAST_N_PLUS_ONE);
         assertThat(d.findings()).isEmpty();
         assertThat(Detect.signal(d, "jdbc.n_plus_one.patterns")).isZero();
     }
 
     @Test
     void withoutAnExplicitUnitTheTransactionIsTheUnit() throws Exception {
-        TelltaleJvm telltale = TelltaleJvm.builder().build();
-        DataSource ds = telltale.wrap("tx-db", hikari);
-        var detector = telltale.detector(NPlusOneDetector.ID);
-        Detect.configure(detector, FAST_N_PLUS_ONE);
-        try (Connection c = ds.getConnection()) {
+        Watched w = Watched.pool(hikari, "tx-db", NPlusOneDetector.ID, FAST_N_PLUS_ONE);
+        try (Connection c = w.ds().getConnection()) {
             for (int round = 0; round < 3; round++) {
                 c.setAutoCommit(false);
                 for (long id = 1; id <= 10; id++) {
@@ -230,24 +224,21 @@ class JdbcIT {
             }
             c.setAutoCommit(true);
         }
-        Finding f = Detect.finding(Detect.run(detector, FAST_N_PLUS_ONE), "transaction on tx-db").orElseThrow();
+        Finding f = Detect.finding(Detect.run(w.detector(), FAST_N_PLUS_ONE), "transaction on tx-db").orElseThrow();
         assertThat(f.severity()).isEqualTo(Severity.WARNING);
         assertThat(f.evidence()).containsEntry("executions", 10).containsEntry("units_seen", 3);
     }
 
     @Test
     void aUnitHandedToAnotherThreadKeepsCounting() throws Exception {
-        TelltaleJvm telltale = TelltaleJvm.builder().build();
-        DataSource ds = telltale.wrap("handoff-db", hikari);
-        var detector = telltale.detector(NPlusOneDetector.ID);
-        Detect.configure(detector, FAST_N_PLUS_ONE);
+        Watched w = Watched.pool(hikari, "handoff-db", NPlusOneDetector.ID, FAST_N_PLUS_ONE);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < 3; round++) {
-                try (var work = telltale.unitOfWork("GET /async")) {
+                try (var work = w.telltale().unitOfWork("GET /async")) {
                     pool.submit(work.wrap(() -> {
                         try {
-                            loadOrdersOneByOne(ds);
+                            loadOrdersOneByOne(w.ds());
                         } catch (SQLException e) {
                             throw new IllegalStateException(e);
                         }
@@ -257,7 +248,7 @@ class JdbcIT {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(Detect.finding(Detect.run(detector, FAST_N_PLUS_ONE), "GET /async")).isPresent();
+        assertThat(Detect.finding(Detect.run(w.detector(), FAST_N_PLUS_ONE), "GET /async")).isPresent();
     }
 
     @Test
@@ -343,20 +334,18 @@ class JdbcIT {
 
     @Test
     void aConnectionNeverClosedIsASuspectedLeakUntilClosed() throws Exception {
-        TelltaleJvm telltale = TelltaleJvm.builder().build();
-        DataSource ds = telltale.wrap("leaky-db", hikari);
-        var detector = telltale.detector(PoolLeaksDetector.ID);
+        Watched w = Watched.pool(hikari, "leaky-db", PoolLeaksDetector.ID);
         Map<String, String> settings = Map.of("threshold", "1s");
         Connection leaked;
         String holderThread = Thread.currentThread().getName();
-        try (var work = telltale.unitOfWork("GET /leaky")) {
-            leaked = ds.getConnection();
+        try (var work = w.telltale().unitOfWork("GET /leaky")) {
+            leaked = w.ds().getConnection();
             leaked.createStatement().execute("select 1");
         }
-        try (var batch = telltale.unitOfWork("nightly export").markLongRunning(); Connection longOne = ds.getConnection()) {
+        try (var batch = w.telltale().unitOfWork("nightly export").markLongRunning(); Connection longOne = w.ds().getConnection()) {
             longOne.createStatement().execute("select 1");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                Detection d = Detect.run(detector, settings);
+                Detection d = Detect.run(w.detector(), settings);
                 assertThat(d.findings()).hasSize(1);
                 Finding f = d.findings().get(0);
                 assertThat(f.subject()).startsWith("pool leaky-db: connection ").endsWith(" held by GET /leaky");
@@ -366,19 +355,17 @@ class JdbcIT {
             });
         }
         leaked.close();
-        Detection after = Detect.run(detector, settings);
+        Detection after = Detect.run(w.detector(), settings);
         assertThat(after.findings()).isEmpty();
         assertThat(Detect.signal(after, "pool.leaks.suspected", "leaky-db")).isZero();
     }
 
     @Test
     void aRealDeadlockIsCountedAs40P01() throws Exception {
-        TelltaleJvm telltale = TelltaleJvm.builder().build();
-        DataSource ds = telltale.wrap("deadlock-db", hikari);
-        var detector = telltale.detector(JdbcStatementsDetector.ID);
+        Watched w = Watched.pool(hikari, "deadlock-db", JdbcStatementsDetector.ID);
         ExecutorService other = Executors.newSingleThreadExecutor();
         List<Throwable> failures = new ArrayList<>();
-        try (Connection a = ds.getConnection(); Connection b = ds.getConnection()) {
+        try (Connection a = w.ds().getConnection(); Connection b = w.ds().getConnection()) {
             a.setAutoCommit(false);
             b.setAutoCommit(false);
             a.createStatement().executeUpdate("update accounts set balance = balance - 1 where id = 1");
@@ -405,7 +392,7 @@ class JdbcIT {
         }
         assertThat(failures).hasSize(1);
         assertThat(((SQLException) failures.get(0)).getSQLState()).isEqualTo("40P01");
-        Detection d = Detect.run(detector, Map.of());
+        Detection d = Detect.run(w.detector(), Map.of());
         Finding f = Detect.finding(d, "40P01").orElseThrow();
         assertThat(f.severity()).isEqualTo(Severity.WARNING);
         assertThat(f.evidence()).containsEntry("count", 1L).containsEntry("sqlstate", "40P01");
@@ -415,12 +402,10 @@ class JdbcIT {
 
     @Test
     void writeSkewUnderSerializableIsCountedAs40001() throws Exception {
-        TelltaleJvm telltale = TelltaleJvm.builder().build();
-        DataSource ds = telltale.wrap("skew-db", hikari);
-        var detector = telltale.detector(JdbcStatementsDetector.ID);
+        Watched w = Watched.pool(hikari, "skew-db", JdbcStatementsDetector.ID);
         List<SQLException> failures = new ArrayList<>();
         // Two doctors going off call: each reads that the other is still on call, each updates its own row.
-        try (Connection a = ds.getConnection(); Connection b = ds.getConnection()) {
+        try (Connection a = w.ds().getConnection(); Connection b = w.ds().getConnection()) {
             for (Connection c : List.of(a, b)) {
                 c.setAutoCommit(false);
                 c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
@@ -440,7 +425,7 @@ class JdbcIT {
             }
         }
         assertThat(failures).singleElement().extracting(SQLException::getSQLState).isEqualTo("40001");
-        Finding f = Detect.finding(Detect.run(detector, Map.of()), "40001").orElseThrow();
+        Finding f = Detect.finding(Detect.run(w.detector(), Map.of()), "40001").orElseThrow();
         assertThat(f.problem()).isEqualTo(dev.telltale.core.Problem.WRITE_SKEW);
         assertThat(f.evidence()).containsEntry("count", 1L).containsEntry("statement", "commit");
     }
@@ -455,12 +440,10 @@ class JdbcIT {
 
     @Test
     void slowStatementsCancelledStatementsAndDuplicatesAreCounted() throws Exception {
-        TelltaleJvm telltale = TelltaleJvm.builder().build();
-        DataSource ds = telltale.wrap("errors-db", hikari);
-        var detector = telltale.detector(JdbcStatementsDetector.ID);
+        Watched w = Watched.pool(hikari, "errors-db", JdbcStatementsDetector.ID);
         Map<String, String> settings = Map.of("slow", "200ms");
-        Detect.run(detector, settings);
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        Detect.run(w.detector(), settings);
+        try (Connection c = w.ds().getConnection(); Statement s = c.createStatement()) {
             s.execute("select pg_sleep(0.3)");
             s.execute("insert into payments values ('pay-1')");
             try {
@@ -475,7 +458,7 @@ class JdbcIT {
                 assertThat(expected.getSQLState()).isEqualTo("57014");
             }
         }
-        Detection d = Detect.run(detector, settings);
+        Detection d = Detect.run(w.detector(), settings);
         assertThat(Detect.finding(d, "slow statement: select pg_sleep(?)").orElseThrow().severity()).isEqualTo(Severity.WARNING);
         assertThat(Detect.finding(d, "23505").orElseThrow().severity()).isEqualTo(Severity.INFO);
         assertThat(Detect.finding(d, "57014").orElseThrow().evidence()).containsEntry("count", 1L);
@@ -486,10 +469,8 @@ class JdbcIT {
     /** Hibernate's schema tool runs its DDL at start without a timeout: that is no query that can outlive a caller. */
     @Test
     void schemaDdlAtStartIsNotAStatementWithoutATimeout() throws Exception {
-        TelltaleJvm telltale = TelltaleJvm.builder().build();
-        DataSource ds = telltale.wrap("ddl-db", hikari);
-        var detector = telltale.detector(JdbcStatementsDetector.ID);
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        Watched w = Watched.pool(hikari, "ddl-db", JdbcStatementsDetector.ID);
+        try (Connection c = w.ds().getConnection(); Statement s = c.createStatement()) {
             s.execute("create table if not exists vets (id integer generated by default as identity, name text, primary key (id))");
             s.execute("alter table if exists vets add column specialty text");
             s.execute("comment on table vets is 'the vets'");
@@ -497,12 +478,12 @@ class JdbcIT {
             s.execute("drop index if exists idx_vets_name");
             s.execute("drop table if exists vets");
         }
-        assertThat(Detect.finding(Detect.run(detector, Map.of()), "without a query timeout")).isEmpty();
+        assertThat(Detect.finding(Detect.run(w.detector(), Map.of()), "without a query timeout")).isEmpty();
 
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = w.ds().getConnection(); Statement s = c.createStatement()) {
             s.executeQuery("select count(*) from customers").close();
         }
-        Finding f = Detect.finding(Detect.run(detector, Map.of()), "without a query timeout").orElseThrow();
+        Finding f = Detect.finding(Detect.run(w.detector(), Map.of()), "without a query timeout").orElseThrow();
         assertThat(f.severity()).isEqualTo(Severity.INFO);
         assertThat(f.evidence()).containsEntry("shapes", 1);
     }

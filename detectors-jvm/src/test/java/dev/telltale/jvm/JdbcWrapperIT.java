@@ -44,11 +44,11 @@ class JdbcWrapperIT {
     @BeforeAll
     static void schema(TestPostgres postgres) throws SQLException {
         hikari = new Pg(postgres).pool("wrapped", 4);
-        try (Connection c = hikari.getConnection(); Statement s = c.createStatement()) {
-            s.execute("create table items (id bigint primary key, name text not null)");
-            s.execute("insert into items select g, 'item ' || g from generate_series(1, 20) g");
-            s.execute("create table log (id bigint primary key)");
-        }
+        postgres.execute("""
+                create table items (id bigint primary key, name text not null);
+                insert into items select g, 'item ' || g from generate_series(1, 20) g;
+                create table log (id bigint primary key);
+                """);
     }
 
     @AfterAll
@@ -135,12 +135,9 @@ class JdbcWrapperIT {
 
     @Test
     void aBatchRunsOnceAndIsNeverAnNPlusOne() throws Exception {
-        TelltaleJvm telltale = TelltaleJvm.builder().build();
-        DataSource ds = telltale.wrap("batch-db", hikari);
-        var nPlusOne = telltale.detector(NPlusOneDetector.ID);
-        Detect.configure(nPlusOne, FAST_N_PLUS_ONE);
+        Watched w = Watched.pool(hikari, "batch-db", NPlusOneDetector.ID, FAST_N_PLUS_ONE);
         for (int round = 0; round < 3; round++) {
-            try (var work = telltale.unitOfWork("POST /log"); Connection c = ds.getConnection();
+            try (var work = w.telltale().unitOfWork("POST /log"); Connection c = w.ds().getConnection();
                  PreparedStatement ps = c.prepareStatement("insert into log values (?) on conflict do nothing");
                  Statement s = c.createStatement()) {
                 for (int i = 1; i <= 10; i++) {
@@ -157,15 +154,15 @@ class JdbcWrapperIT {
                 assertThat(s.executeBatch()).isEmpty();
             }
         }
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from log")) {
+        try (Connection c = w.ds().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from log")) {
             rs.next();
             assertThat(rs.getLong(1)).isEqualTo(60);
         }
-        assertThat(Detect.run(nPlusOne, FAST_N_PLUS_ONE).findings()).isEmpty();
+        assertThat(Detect.run(w.detector(), FAST_N_PLUS_ONE).findings()).isEmpty();
 
         // a failing batch reaches the application as the driver's BatchUpdateException and is counted
-        var statements = telltale.detector(JdbcStatementsDetector.ID);
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        var statements = w.telltale().detector(JdbcStatementsDetector.ID);
+        try (Connection c = w.ds().getConnection(); Statement s = c.createStatement()) {
             s.addBatch("insert into log values (1)");
             s.addBatch("insert into log values (1)");
             assertThat((Throwable) catchThrowableOfType(BatchUpdateException.class, s::executeBatch)).isNotNull();
@@ -179,12 +176,9 @@ class JdbcWrapperIT {
     /** Bound values, in prepared and callable statements, tell a loop over distinct rows from the same call again. */
     @Test
     void boundValuesTellALoopOverRowsFromARepeatedCall() throws Exception {
-        TelltaleJvm telltale = TelltaleJvm.builder().build();
-        DataSource ds = telltale.wrap("calls-db", hikari);
-        var detector = telltale.detector(NPlusOneDetector.ID);
-        Detect.configure(detector, FAST_N_PLUS_ONE);
+        Watched w = Watched.pool(hikari, "calls-db", NPlusOneDetector.ID, FAST_N_PLUS_ONE);
         for (int round = 0; round < 3; round++) {
-            try (var work = telltale.unitOfWork("GET /names"); Connection c = ds.getConnection()) {
+            try (var work = w.telltale().unitOfWork("GET /names"); Connection c = w.ds().getConnection()) {
                 for (int i = 1; i <= 10; i++) {
                     try (CallableStatement cs = c.prepareCall("{? = call upper(?)}")) {
                         cs.registerOutParameter(1, Types.VARCHAR);
@@ -193,7 +187,7 @@ class JdbcWrapperIT {
                     }
                 }
             }
-            try (var work = telltale.unitOfWork("GET /same"); Connection c = ds.getConnection()) {
+            try (var work = w.telltale().unitOfWork("GET /same"); Connection c = w.ds().getConnection()) {
                 for (int i = 1; i <= 10; i++) {
                     try (PreparedStatement ps = c.prepareStatement("select name from items where id = ?")) {
                         ps.setLong(1, 7);
@@ -202,7 +196,7 @@ class JdbcWrapperIT {
                 }
             }
         }
-        Detection d = Detect.run(detector, FAST_N_PLUS_ONE);
+        Detection d = Detect.run(w.detector(), FAST_N_PLUS_ONE);
         assertThat(Detect.finding(d, "GET /names:")).isPresent();
         assertThat(Detect.finding(d, "GET /same:")).as("the same row ten times is no loop over rows").isEmpty();
     }

@@ -2,6 +2,7 @@ package dev.telltale.jvm;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.telltale.core.Detection;
+import dev.telltale.core.Detector;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Severity;
 import dev.telltale.jvm.internal.NPlusOneDetector;
@@ -9,6 +10,7 @@ import dev.telltale.testkit.PostgresExtension;
 import dev.telltale.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -17,7 +19,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,18 +38,18 @@ class NPlusOneIT {
 
     @BeforeAll
     static void schema(TestPostgres postgres) throws SQLException {
+        postgres.execute("""
+                create table owners (id integer primary key, last_name text not null);
+                create table pets (id integer primary key, owner_id integer not null references owners, name text not null);
+                create table visits (id serial primary key, pet_id integer not null references pets, description text);
+                create index on pets (owner_id);
+                create index on visits (pet_id);
+                insert into owners select g, 'owner ' || g from generate_series(1, 10) g;
+                -- six pets per owner: pets 10*o+1 .. 10*o+6 belong to owner o
+                insert into pets select 10 * o + p, o, 'pet ' || p from generate_series(1, 10) o, generate_series(1, 6) p;
+                insert into visits (pet_id, description) select id, 'check-up' from pets;
+                """);
         hikari = new Pg(postgres).pool("petclinic", 4);
-        try (Connection c = hikari.getConnection(); Statement s = c.createStatement()) {
-            s.execute("create table owners (id integer primary key, last_name text not null)");
-            s.execute("create table pets (id integer primary key, owner_id integer not null references owners, name text not null)");
-            s.execute("create table visits (id serial primary key, pet_id integer not null references pets, description text)");
-            s.execute("create index on pets (owner_id)");
-            s.execute("create index on visits (pet_id)");
-            s.execute("insert into owners select g, 'owner ' || g from generate_series(1, 10) g");
-            // six pets per owner: pets 10*o+1 .. 10*o+6 belong to owner o
-            s.execute("insert into pets select 10 * o + p, o, 'pet ' || p from generate_series(1, 10) o, generate_series(1, 6) p");
-            s.execute("insert into visits (pet_id, description) select id, 'check-up' from pets");
-        }
     }
 
     @AfterAll
@@ -56,9 +57,18 @@ class NPlusOneIT {
         hikari.close();
     }
 
-    private static TelltaleJvm petclinic() {
+    private TelltaleJvm telltale;
+    private DataSource ds;
+    private Detector detector;
+
+    /** Each test: a fresh Telltale on the petclinic pool, its N+1 detector handed the default settings. */
+    @BeforeEach
+    void petclinic() throws Exception {
         // The test class stands for the application: it is under dev.telltale., a framework prefix, which the include overrides.
-        return TelltaleJvm.builder().target("petclinic").applicationPackages("dev.telltale.jvm.NPlusOneIT").build();
+        telltale = TelltaleJvm.builder().target("petclinic").applicationPackages("dev.telltale.jvm.NPlusOneIT").build();
+        ds = telltale.wrap(hikari);
+        detector = telltale.detector(NPlusOneDetector.ID);
+        Detect.configure(detector, DEFAULTS);
     }
 
     private static List<Integer> petsOf(Connection c, int owner) throws SQLException {
@@ -90,24 +100,23 @@ class NPlusOneIT {
         }
     }
 
-    @Test
-    void sixSubMillisecondLookupsPerRequestAreAnNPlusOneWithTheDefaults() throws Exception {
-        TelltaleJvm telltale = petclinic();
-        DataSource ds = telltale.wrap(hikari);
-        var detector = telltale.detector(NPlusOneDetector.ID);
-        Detect.configure(detector, DEFAULTS);
-        String visits = "select id, description from visits where pet_id = ?";
-
-        for (int owner = 1; owner <= 2; owner++) {
+    /** The owner pages of owners {@code first} to {@code last}, one request (unit of work) each. */
+    private void ownerPages(int first, int last, String visitsSql) throws SQLException {
+        for (int owner = first; owner <= last; owner++) {
             try (var request = telltale.unitOfWork(OWNER_PAGE)) {
-                ownerPageOneByOne(ds, owner, visits);
+                ownerPageOneByOne(ds, owner, visitsSql);
             }
         }
+    }
+
+    @Test
+    void sixSubMillisecondLookupsPerRequestAreAnNPlusOneWithTheDefaults() throws Exception {
+        String visits = "select id, description from visits where pet_id = ?";
+
+        ownerPages(1, 2, visits);
         assertThat(Detect.run(detector, DEFAULTS).findings()).as("two requests: below the confirmation gate of 3").isEmpty();
 
-        try (var request = telltale.unitOfWork(OWNER_PAGE)) {
-            ownerPageOneByOne(ds, 3, visits);
-        }
+        ownerPages(3, 3, visits);
         Detection d = Detect.run(detector, DEFAULTS);
         Finding f = Detect.finding(d, OWNER_PAGE).orElseThrow(() -> new AssertionError(d.findings()));
         assertThat(f.subject()).isEqualTo(OWNER_PAGE + ": " + visits);
@@ -122,17 +131,9 @@ class NPlusOneIT {
 
     @Test
     void timeOnlyRaisesTheSeverity() throws Exception {
-        TelltaleJvm telltale = petclinic();
-        DataSource ds = telltale.wrap(hikari);
-        var detector = telltale.detector(NPlusOneDetector.ID);
-        Detect.configure(detector, DEFAULTS);
         // 6 lookups of 25 ms each: 150 ms per request, over critical-total-time (100 ms) with the count far below 20
         String slowVisits = "select v.id, v.description from visits v, pg_sleep(0.025) where v.pet_id = ?";
-        for (int owner = 4; owner <= 6; owner++) {
-            try (var request = telltale.unitOfWork(OWNER_PAGE)) {
-                ownerPageOneByOne(ds, owner, slowVisits);
-            }
-        }
+        ownerPages(4, 6, slowVisits);
         Finding f = Detect.finding(Detect.run(detector, DEFAULTS), "pg_sleep").orElseThrow();
         assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
         assertThat(f.evidence()).containsEntry("executions_max", 6);
@@ -141,10 +142,6 @@ class NPlusOneIT {
 
     @Test
     void anInListLoaderABatchAndARepeatedIdenticalLookupStaySilent() throws Exception {
-        TelltaleJvm telltale = petclinic();
-        DataSource ds = telltale.wrap(hikari);
-        var detector = telltale.detector(NPlusOneDetector.ID);
-        Detect.configure(detector, DEFAULTS);
         for (int owner = 7; owner <= 10; owner++) {
             try (var request = telltale.unitOfWork(OWNER_PAGE); Connection c = ds.getConnection()) {
                 List<Integer> pets = petsOf(c, owner);

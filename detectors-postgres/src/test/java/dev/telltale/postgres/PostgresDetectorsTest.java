@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,30 +19,30 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PostgresDetectorsTest {
 
-    @Test
-    void everyDetectorOfTheFactoriesHasItsSpecInTheRegistry() {
+    /** Hands {@code check} every detector the factories make, on two targets that are never connected to. */
+    private static void withEveryDetector(Consumer<List<Detector>> check) {
         try (PostgresTarget a = PostgresTarget.fromUrl("a", "postgresql://nobody@127.0.0.1:1/none");
              PostgresTarget b = PostgresTarget.fromUrl("b", "postgresql://nobody@127.0.0.1:2/none")) {
             List<Detector> all = new ArrayList<>(PostgresDetectors.forTarget(a));
             all.addAll(PostgresDetectors.forTopology(List.of(a, b)));
+            check.accept(all);
+        }
+    }
+
+    @Test
+    void everyDetectorOfTheFactoriesHasItsSpecInTheRegistry() {
+        withEveryDetector(all -> {
             for (Detector d : all) {
                 assertThat(PostgresDetectors.specs()).as(d.id()).containsOnlyOnce(d.spec());
                 assertThat(d.spec()).as(d.id()).isSameAs(SpecAssertions.declaredSpec(d.getClass()));
             }
             assertThat(PostgresDetectors.specs()).hasSameSizeAs(all);
-        }
+        });
     }
 
     @Test
     void everySignalAndSettingConstantOfADetectorIsInItsSpec() {
-        try (PostgresTarget a = PostgresTarget.fromUrl("a", "postgresql://nobody@127.0.0.1:1/none");
-             PostgresTarget b = PostgresTarget.fromUrl("b", "postgresql://nobody@127.0.0.1:2/none")) {
-            List<Detector> all = new ArrayList<>(PostgresDetectors.forTarget(a));
-            all.addAll(PostgresDetectors.forTopology(List.of(a, b)));
-            for (Detector d : all) {
-                SpecAssertions.assertDeclaresAllConstants(d.getClass(), d.spec());
-            }
-        }
+        withEveryDetector(all -> all.forEach(d -> SpecAssertions.assertDeclaresAllConstants(d.getClass(), d.spec())));
         for (DetectorSpec kind : PostgresDetectors.integritySpecs()) {
             SpecAssertions.assertDeclaresAllConstants(IntegrityDetector.class, kind);
         }

@@ -6,7 +6,6 @@ import dev.telltale.core.Finding;
 import dev.telltale.core.Severity;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,22 +15,8 @@ class BigKeysIT {
     @Test
     void findsABigHashAndABigStringAmongSmallKeysAcrossResumedRuns() throws Exception {
         try (LocalRedis redis = LocalRedis.start(); RedisTarget target = RedisTarget.fromUrl("cache", redis.url()).keyNames(KeyNames.full())) {
-            Map<String, String> kv = new HashMap<>();
-            for (int i = 0; i < 100_000; i++) {
-                kv.put("session:" + i, "s" + i);
-                if (kv.size() == 5000) {
-                    redis.redis().mset(kv);
-                    kv.clear();
-                }
-            }
-            Map<String, String> fields = new HashMap<>();
-            for (int i = 0; i < 200_000; i++) {
-                fields.put("f" + i, "v");
-                if (fields.size() == 5000) {
-                    redis.redis().hset("catalog:all", fields);
-                    fields.clear();
-                }
-            }
+            redis.fill(100_000, 5000, i -> "session:" + i, i -> "s" + i);
+            redis.fillHash("catalog:all", 200_000, 5000);
             redis.redis().set("blob:report", "x".repeat(10 * 1024 * 1024));
 
             Detector d = Runs.detector(target, "redis.big-keys");
@@ -87,19 +72,8 @@ class BigKeysIT {
             // a user that may read keys but not run scripts (as some managed services set up monitoring users)
             redis.redis().aclSetuser("monitor", io.lettuce.core.AclSetuserArgs.Builder.on().nopass().allKeys().allCommands()
                     .removeCategory(io.lettuce.core.AclCategory.SCRIPTING));
-            Map<String, String> kv = new HashMap<>();
-            for (int i = 0; i < 20_000; i++) {
-                kv.put("session:" + i, "s" + i);
-                if (kv.size() == 5000) {
-                    redis.redis().mset(kv);
-                    kv.clear();
-                }
-            }
-            Map<String, String> fields = new HashMap<>();
-            for (int i = 0; i < 6_000; i++) {
-                fields.put("f" + i, "v");
-            }
-            redis.redis().hset("catalog:all", fields);
+            redis.fill(20_000, 5000, i -> "session:" + i, i -> "s" + i);
+            redis.fillHash("catalog:all", 6_000, 6_000);
             try (RedisTarget target = RedisTarget.fromUrl("cache", "redis://monitor:any@127.0.0.1:" + redis.port()).keyNames(KeyNames.full())) {
                 Detection d = dev.telltale.testkit.DetectorHarness.of(Runs.detector(target, "redis.big-keys")).reportPass();
                 assertThat(Runs.finding(d, "key catalog:all")).hasValueSatisfying(f -> assertThat(f.evidence())

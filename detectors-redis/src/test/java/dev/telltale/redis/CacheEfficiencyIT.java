@@ -23,17 +23,8 @@ class CacheEfficiencyIT {
     @Test
     void aWarmCacheWhoseKeysExpireAtOnceCollapses() throws Exception {
         try (LocalRedis redis = LocalRedis.start(); RedisTarget target = RedisTarget.fromUrl("cache", redis.url())) {
-            Map<String, String> pages = new java.util.HashMap<>();
-            for (int i = 0; i < KEYS; i++) {
-                pages.put("page:" + i, "html");
-            }
-            redis.redis().mset(pages);
-            AtomicBoolean stop = new AtomicBoolean();
-            Thread reader = readers(redis, stop);
-            try {
-                Detector d = Runs.detector(target, "redis.cache-efficiency");
-                Map<String, String> s = Map.of("min-lookups", "50");
-                Runs.run(d, s);
+            redis.fill(KEYS, KEYS, i -> "page:" + i, i -> "html");
+            whileReading(redis, target, (d, s) -> {
                 // healthy windows: ratio 1.0 becomes the baseline
                 Detection warm = awaitRun(d, s, det -> assertThat(Runs.signal(det, "redis.cache.hit_ratio_baseline", redis.address()))
                         .hasValueSatisfying(v -> assertThat(v).isGreaterThan(0.95)));
@@ -59,10 +50,7 @@ class CacheEfficiencyIT {
                 assertThat((Long) f.evidence().get("expired_keys")).isPositive();
                 assertThat(f.holdFor()).isEqualTo(Duration.ofSeconds(30));
                 assertThat(f.summary()).contains("collapsed").contains("expired");
-            } finally {
-                stop.set(true);
-                reader.join();
-            }
+            });
         }
     }
 
@@ -72,22 +60,36 @@ class CacheEfficiencyIT {
             for (int i = 0; i < KEYS; i++) {
                 redis.redis().set("page:" + i, "html");
             }
-            AtomicBoolean stop = new AtomicBoolean();
-            Thread reader = readers(redis, stop);
-            try {
-                Detector d = Runs.detector(target, "redis.cache-efficiency");
-                Map<String, String> s = Map.of("min-lookups", "50");
-                Runs.run(d, s);
+            whileReading(redis, target, (d, s) -> {
                 awaitRun(d, s, det -> assertThat(Runs.signal(det, "redis.cache.hit_ratio_baseline", redis.address())).isPresent());
                 redis.redis().flushall();
                 Detection after = awaitRun(d, s, det -> assertThat(Runs.finding(det, "hit ratio")).isPresent());
                 Finding f = Runs.finding(after, "hit ratio").orElseThrow();
                 assertThat(f.severity()).isEqualTo(Severity.INFO);
                 assertThat((String) f.evidence().get("explained_by")).startsWith("flushed");
-            } finally {
-                stop.set(true);
-                reader.join();
-            }
+            });
+        }
+    }
+
+    interface Reading {
+        void run(Detector d, Map<String, String> settings) throws Exception;
+    }
+
+    /**
+     * While clients read the keys: the cache-efficiency detector (50 lookups a window at least), after its
+     * first run, handed to {@code reading} with its settings.
+     */
+    static void whileReading(LocalRedis redis, RedisTarget target, Reading reading) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread reader = readers(redis, stop);
+        try {
+            Detector d = Runs.detector(target, "redis.cache-efficiency");
+            Map<String, String> s = Map.of("min-lookups", "50");
+            Runs.run(d, s);
+            reading.run(d, s);
+        } finally {
+            stop.set(true);
+            reader.join();
         }
     }
 

@@ -18,8 +18,7 @@ class ClientsIT {
 
     @Test
     void connectionsNearALoweredMaxclientsAndRefusedOnes() throws Exception {
-        try (LocalRedis redis = LocalRedis.start("--maxclients", "20");
-             RedisTarget target = RedisTarget.fromUrl("cache", redis.url())) {
+        try (LocalRedis redis = LocalRedis.start("--maxclients", "20"); RedisTarget target = redis.target("cache")) {
             Detector d = Runs.detector(target, "redis.clients");
             Detection quiet = Runs.run(d);
             assertThat(Runs.above(quiet, Severity.WARNING)).isEmpty();

@@ -12,9 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -28,14 +26,7 @@ class HotKeysIT {
     void aHammeredKeyAmongTenThousandQuietOnesIsInTheTopThree() throws Exception {
         try (LocalRedis redis = LocalRedis.start("--maxmemory-policy", "allkeys-lfu");
              RedisTarget target = RedisTarget.fromUrl("cache", redis.url()).keyNames(KeyNames.full())) {
-            Map<String, String> quiet = new HashMap<>();
-            for (int i = 0; i < 10_000; i++) {
-                quiet.put("product:" + i, "v" + i);
-                if (quiet.size() == 1000) {
-                    redis.redis().mset(quiet);
-                    quiet.clear();
-                }
-            }
+            redis.fill(10_000, 1000, i -> "product:" + i, i -> "v" + i);
             redis.redis().set("product:celebrity", "hot");
             hammer(redis, "product:celebrity", 8, 40_000);
 

@@ -15,8 +15,7 @@ class LatencyIT {
 
     @Test
     void spikesFromTheLatencyMonitor() throws Exception {
-        try (LocalRedis redis = LocalRedis.start("--latency-monitor-threshold", "20");
-             RedisTarget target = RedisTarget.fromUrl("cache", redis.url())) {
+        try (LocalRedis redis = LocalRedis.start("--latency-monitor-threshold", "20"); RedisTarget target = redis.target("cache")) {
             Detector d = Runs.detector(target, "redis.latency");
             assertThat(Runs.run(d).findings()).isEmpty();
             redis.redis().eval(SlowCommandsIT.LOOP, ScriptOutputType.INTEGER, new String[0], "40000000");

@@ -13,8 +13,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 import static org.awaitility.Awaitility.await;
 
@@ -122,6 +125,35 @@ public final class LocalRedis implements AutoCloseable {
     /** The test's own connection, for setting up data and config. */
     public RedisCommands<String, String> redis() {
         return connection.sync();
+    }
+
+    /** A target named {@code name} on this server; the caller closes it. */
+    public RedisTarget target(String name) {
+        return RedisTarget.fromUrl(name, url());
+    }
+
+    /** Writes string keys {@code key(i)} = {@code value(i)} for {@code i} from 0 to {@code count - 1}, {@code batch} per MSET. */
+    public void fill(int count, int batch, IntFunction<String> key, IntFunction<String> value) {
+        Map<String, String> kv = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            kv.put(key.apply(i), value.apply(i));
+            if (kv.size() == batch || i == count - 1) {
+                redis().mset(kv);
+                kv.clear();
+            }
+        }
+    }
+
+    /** Writes the hash {@code key} with fields {@code f0} to {@code f<count - 1>}, each {@code "v"}, {@code batch} per HSET. */
+    public void fillHash(String key, int count, int batch) {
+        Map<String, String> fields = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            fields.put("f" + i, "v");
+            if (fields.size() == batch || i == count - 1) {
+                redis().hset(key, fields);
+                fields.clear();
+            }
+        }
     }
 
     public RedisClient client() {

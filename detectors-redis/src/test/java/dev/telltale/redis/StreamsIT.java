@@ -61,11 +61,7 @@ class StreamsIT {
     @Test
     void theLookupsOfAStreamsRunStayOutOfTheHitRatio() throws Exception {
         try (LocalRedis redis = LocalRedis.start(); RedisTarget target = RedisTarget.fromUrl("events", redis.url())) {
-            Map<String, String> batch = new java.util.HashMap<>();
-            for (int i = 0; i < KEYS; i++) {
-                batch.put("page:" + i, "v");
-            }
-            redis.redis().mset(batch);
+            redis.fill(KEYS, KEYS, i -> "page:" + i, i -> "v");
             for (String stream : java.util.List.of("orders", "payments", "mails")) {
                 redis.redis().xadd(stream, Map.of("id", "1"));
                 redis.redis().xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), "workers");

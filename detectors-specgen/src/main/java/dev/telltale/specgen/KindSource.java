@@ -7,13 +7,14 @@ import java.util.stream.Collectors;
 
 /**
  * The Java source of one integrity kind's table: {@code <dir>/Foo.kind.yaml} becomes the interface {@code FooKind}
- * holding {@code TABLE}, the kind's {@code KindSpec} without its reader. The builder of the kind adds the reader,
+ * holding {@code TABLE}, the kind's {@code KindSpec} without its reader (with the summary and problems of the
+ * kind's detector, which {@code IntegrityDetector} reads). The builder of the kind adds the reader,
  * the one part that is code. Fields are listed in file order; a nested map's fields may be declared once under
  * {@code nested} and named by several map fields.
  */
 record KindSource(String pkg, String kindClass, SpecMap kind) {
-    private static final Set<String> TOP = Set.of("name", "finds", "problem", "severity", "noun", "hint",
-            "critical-above", "chunk-rows", "nested", "fields", "refuses");
+    private static final Set<String> TOP = Set.of("name", "finds", "problem", "summary", "also-serves", "severity",
+            "noun", "hint", "critical-above", "chunk-rows", "nested", "fields", "refuses");
     private static final Set<String> FIELD = Set.of("key", "type", "required", "default", "with", "description",
             "fields");
 
@@ -31,7 +32,10 @@ record KindSource(String pkg, String kindClass, SpecMap kind) {
                 .append(SpecSource.quote(kind.text("finds"))).append(", Problem.").append(kind.text("problem"))
                 .append(", Severity.").append(kind.text("severity")).append(")\n")
                 .append("            .finding(").append(SpecSource.quote(kind.text("noun"))).append(", ")
-                .append(SpecSource.quote(kind.text("hint"))).append(")\n");
+                .append(SpecSource.quote(kind.text("hint"))).append(")\n")
+                .append("            .describes(").append(SpecSource.quote(kind.text("summary")));
+        kind.texts("also-serves").forEach(p -> out.append(", Problem.").append(p));
+        out.append(")\n");
         if (kind.has("critical-above")) {
             out.append("            .criticalAbove(").append(SpecSource.whole(kind, "critical-above")).append("L)\n");
         }

@@ -70,23 +70,26 @@ class SpecGeneratorTest {
 
     @Test
     void writesAnIntegrityKindsTable() {
-        Map<String, Object> kind = Map.of("name", "pairs", "finds", "rows without their \"pair\"", "problem", "ORPHANED_RECORDS",
-                "severity", "WARNING", "noun", "lone row", "hint", "Write both rows in one transaction",
-                "critical-above", 1000,
+        Map<String, Object> kind = new LinkedHashMap<>(Map.of("name", "pairs", "finds", "rows without their \"pair\"",
+                "problem", "ORPHANED_RECORDS", "severity", "WARNING", "noun", "lone row",
+                "hint", "Write both rows in one transaction", "critical-above", 1000,
                 "nested", Map.of("side", List.of(Map.of("key", "table", "type", "TABLE", "required", true,
                         "description", "The side's table."))),
                 "fields", List.of(Map.of("key", "table", "type", "TABLE", "required", true, "description", "The table."),
                         Map.of("key", "window", "type", "DURATION", "default", "any time", "with", "time-column",
                                 "description", "Within this."),
                         Map.of("key", "a", "type", "MAP", "fields", "side", "description", "Side A.")),
-                "refuses", Map.of("where", "pairs are whole tables"));
+                "refuses", Map.of("where", "pairs are whole tables")));
+        kind.put("summary", "Rows whose pair is missing.");
+        kind.put("also-serves", List.of("DATA_DRIFT"));
 
         String source = SpecGenerator.generateKind("dev.x", "PairsKind", kind, "Pairs.kind.yaml");
 
         assertThat(source).contains("package dev.x;", "public interface PairsKind {",
                 "KindSpec TABLE = KindSpec.of(\"pairs\", \"rows without their \\\"pair\\\"\", Problem.ORPHANED_RECORDS, "
                         + "Severity.WARNING)",
-                ".finding(\"lone row\", \"Write both rows in one transaction\")", ".criticalAbove(1000L)",
+                ".finding(\"lone row\", \"Write both rows in one transaction\")",
+                ".describes(\"Rows whose pair is missing.\", Problem.DATA_DRIFT)", ".criticalAbove(1000L)",
                 ".fields(Field.required(\"table\", FieldType.TABLE, \"The table.\"),",
                 "Field.optional(\"window\", FieldType.DURATION, \"any time\", \"Within this.\").with(\"time-column\"),",
                 "Field.map(\"a\", \"Side A.\",", "Field.required(\"table\", FieldType.TABLE, \"The side's table.\"))",
@@ -96,7 +99,7 @@ class SpecGeneratorTest {
     @Test
     void aKindsMapFieldMustNameItsNestedFields() {
         Map<String, Object> kind = Map.of("name", "pairs", "finds", "lone rows", "problem", "ORPHANED_RECORDS",
-                "severity", "WARNING", "noun", "lone row", "hint", "Pair them",
+                "summary", "Lone rows.", "severity", "WARNING", "noun", "lone row", "hint", "Pair them",
                 "fields", List.of(Map.of("key", "a", "type", "MAP", "fields", "side", "description", "Side A.")));
 
         assertThatThrownBy(() -> SpecGenerator.generateKind("dev.x", "PairsKind", kind, "Pairs.kind.yaml"))

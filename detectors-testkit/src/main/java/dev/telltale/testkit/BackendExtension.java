@@ -57,7 +57,7 @@ abstract class BackendExtension<S extends AutoCloseable> implements BeforeAllCal
         }
     }
 
-    private S scope(ExtensionContext context) {
+    S scope(ExtensionContext context) {
         ExtensionContext classContext = classContext(context);
         Settings settings = settings(context);
         return classContext.getStore(namespace).getOrComputeIfAbsent(classContext.getUniqueId(), k -> openScope(settings), scopeType);

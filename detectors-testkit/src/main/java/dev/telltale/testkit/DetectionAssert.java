@@ -5,12 +5,11 @@ import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.core.Signal;
-import org.assertj.core.api.AbstractAssert;
 
 import java.util.List;
 
 /** Assertions on one run's detection: skipped or not, its findings, its signals. */
-public final class DetectionAssert extends AbstractAssert<DetectionAssert, Detection> {
+public final class DetectionAssert extends FindingsAssert<DetectionAssert, Detection> {
 
     DetectionAssert(Detection actual) {
         super(actual, DetectionAssert.class);
@@ -34,33 +33,25 @@ public final class DetectionAssert extends AbstractAssert<DetectionAssert, Detec
         return this;
     }
 
+    @Override
+    List<Finding> findings() {
+        isNotSkipped();
+        return actual.findings();
+    }
+
     /** The one finding of {@code problem}; fails when there is none or several. */
     public FindingAssert hasFinding(Problem problem) {
-        isNotSkipped();
-        List<Finding> matching = actual.findings().stream().filter(f -> f.problem() == problem).toList();
-        if (matching.size() != 1) {
-            failWithMessage("expected one finding of %s but found %d: %s", problem.id(), matching.size(), actual.findings());
-        }
-        return new FindingAssert(matching.get(0));
+        return oneFinding(f -> f.problem() == problem, "of " + problem.id());
     }
 
     /** The one finding whose subject contains {@code part}. */
     public FindingAssert hasFindingAbout(String part) {
-        isNotSkipped();
-        List<Finding> matching = actual.findings().stream().filter(f -> f.subject().contains(part)).toList();
-        if (matching.size() != 1) {
-            failWithMessage("expected one finding about <%s> but found %d: %s", part, matching.size(), actual.findings());
-        }
-        return new FindingAssert(matching.get(0));
+        return oneFinding(f -> f.subject().contains(part), "about <" + part + ">");
     }
 
     /** Nothing worse than {@code severity}: a healthy workload raises nothing above INFO. */
     public DetectionAssert hasNoFindingAbove(Severity severity) {
-        isNotSkipped();
-        List<Finding> worse = actual.findings().stream().filter(f -> f.severity().compareTo(severity) > 0).toList();
-        if (!worse.isEmpty()) {
-            failWithMessage("expected no finding above %s but found %s", severity, worse);
-        }
+        noFindingAbove(severity);
         return this;
     }
 

@@ -2,6 +2,7 @@ package dev.telltale.testkit;
 
 import dev.telltale.testkit.internal.PgServers;
 import dev.telltale.testkit.internal.Settings;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Hands tests a {@link TestPostgres}: a fresh database per test class on a real PostgreSQL server.
@@ -17,6 +18,14 @@ public final class PostgresExtension extends BackendExtension<PostgresClassScope
 
     public PostgresExtension() {
         super(TestPostgres.class, PostgresClassScope.class);
+    }
+
+    /**
+     * The database of the test class that {@code context} belongs to, for an extension registered after this one
+     * (a field's {@code @RegisterExtension}): its callbacks run once the database exists.
+     */
+    public static TestPostgres database(ExtensionContext context) {
+        return new PostgresExtension().scope(context).main();
     }
 
     @Override

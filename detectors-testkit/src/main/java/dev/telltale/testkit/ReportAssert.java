@@ -4,12 +4,11 @@ import dev.telltale.core.Finding;
 import dev.telltale.core.Report;
 import dev.telltale.core.RunRecord;
 import dev.telltale.core.Severity;
-import org.assertj.core.api.AbstractAssert;
 
 import java.util.List;
 
 /** Assertions on a one-shot report. */
-public final class ReportAssert extends AbstractAssert<ReportAssert, Report> {
+public final class ReportAssert extends FindingsAssert<ReportAssert, Report> {
 
     ReportAssert(Report actual) {
         super(actual, ReportAssert.class);
@@ -24,24 +23,20 @@ public final class ReportAssert extends AbstractAssert<ReportAssert, Report> {
         return this;
     }
 
+    @Override
+    List<Finding> findings() {
+        isNotNull();
+        return actual.findings();
+    }
+
     /** The one finding of detector {@code detectorId} whose subject contains {@code subjectPart}. */
     public FindingAssert hasFinding(String detectorId, String subjectPart) {
-        isNotNull();
-        List<Finding> matching = actual.findings().stream()
-                .filter(f -> f.detector().equals(detectorId) && f.subject().contains(subjectPart)).toList();
-        if (matching.size() != 1) {
-            failWithMessage("expected one finding of %s about <%s> but found %d: %s", detectorId, subjectPart,
-                    matching.size(), actual.findings());
-        }
-        return new FindingAssert(matching.get(0));
+        return oneFinding(f -> f.detector().equals(detectorId) && f.subject().contains(subjectPart),
+                "of " + detectorId + " about <" + subjectPart + ">");
     }
 
     public ReportAssert hasNoFindingAbove(Severity severity) {
-        isNotNull();
-        List<Finding> worse = actual.findings().stream().filter(f -> f.severity().compareTo(severity) > 0).toList();
-        if (!worse.isEmpty()) {
-            failWithMessage("expected no finding above %s but found %s", severity, worse);
-        }
+        noFindingAbove(severity);
         return this;
     }
 

@@ -5,10 +5,12 @@ import dev.telltale.testkit.internal.PgServer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -17,6 +19,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * The database is dropped when the class ends; so is every database made by {@link #newDatabase()}.
  */
 public final class TestPostgres {
+    private static final Pattern STATEMENT_END = Pattern.compile(";[ \\t]*(?:\\R|$)");
+
     private final PgServer server;
     private final PgEndpoint endpoint;
     private final PostgresClassScope scope;
@@ -67,6 +71,23 @@ public final class TestPostgres {
 
     public Connection connect() throws SQLException {
         return endpoint.connect(10);
+    }
+
+    /**
+     * Runs SQL on this database in order, in autocommit, on one new connection: each argument is a statement,
+     * or a script of several, each ending with {@code ;} at the end of a line. Each statement runs on its own,
+     * so a script may hold what a transaction block refuses ({@code vacuum}, {@code create index concurrently}).
+     */
+    public void execute(String... sql) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            for (String script : sql) {
+                for (String statement : STATEMENT_END.split(script)) {
+                    if (!statement.isBlank()) {
+                        s.execute(statement.strip());
+                    }
+                }
+            }
+        }
     }
 
     /** JDBC URL of the {@code postgres} database as the superuser, for server-wide setup. */

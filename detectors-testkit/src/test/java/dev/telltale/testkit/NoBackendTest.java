@@ -30,9 +30,7 @@ class NoBackendTest {
     @Test
     void postgresFailsTheClassInCi() {
         PostgresSample.ran = false;
-        Event event = onlyContainerEnd(run(PostgresSample.class, NO_POSTGRES, true));
-        TestExecutionResult result = event.getPayload(TestExecutionResult.class).orElseThrow();
-        assertThat(result.getStatus()).isEqualTo(TestExecutionResult.Status.FAILED);
+        TestExecutionResult result = classResult(PostgresSample.class, NO_POSTGRES, true, TestExecutionResult.Status.FAILED);
         assertThat(result.getThrowable()).get().isInstanceOf(ExtensionConfigurationException.class);
         assertThat(result.getThrowable().orElseThrow().getMessage())
                 .startsWith("No PostgreSQL for tests. Tried, in order:")
@@ -46,14 +44,9 @@ class NoBackendTest {
 
     @Test
     void postgresIsSkippedOutsideCi() {
-        Event event = onlyContainerEnd(run(PostgresSample.class, NO_POSTGRES, false));
-        TestExecutionResult result = event.getPayload(TestExecutionResult.class).orElseThrow();
-        assertThat(result.getStatus()).isEqualTo(TestExecutionResult.Status.ABORTED);
+        TestExecutionResult result = classResult(PostgresSample.class, NO_POSTGRES, false, TestExecutionResult.Status.ABORTED);
         assertThat(result.getThrowable().orElseThrow().getMessage())
-                .contains("No PostgreSQL for tests")
-                .contains("env: telltale.test.postgres.url")
-                .contains("testcontainers: disabled")
-                .contains("embedded: ");
+                .contains("No PostgreSQL for tests", "env: telltale.test.postgres.url", "testcontainers: disabled", "embedded: ");
     }
 
     @Test
@@ -72,9 +65,7 @@ class NoBackendTest {
 
     @Test
     void redisFailsTheClassInCi() {
-        Event event = onlyContainerEnd(run(RedisSample.class, NO_REDIS, true));
-        TestExecutionResult result = event.getPayload(TestExecutionResult.class).orElseThrow();
-        assertThat(result.getStatus()).isEqualTo(TestExecutionResult.Status.FAILED);
+        TestExecutionResult result = classResult(RedisSample.class, NO_REDIS, true, TestExecutionResult.Status.FAILED);
         assertThat(result.getThrowable().orElseThrow().getMessage())
                 .startsWith("No Redis for tests. Tried, in order:")
                 .contains("1. env: telltale.test.redis.url points at redis://127.0.0.1:1 which is unreachable")
@@ -85,9 +76,7 @@ class NoBackendTest {
 
     @Test
     void redisIsSkippedOutsideCi() {
-        Event event = onlyContainerEnd(run(RedisSample.class, NO_REDIS, false));
-        TestExecutionResult result = event.getPayload(TestExecutionResult.class).orElseThrow();
-        assertThat(result.getStatus()).isEqualTo(TestExecutionResult.Status.ABORTED);
+        TestExecutionResult result = classResult(RedisSample.class, NO_REDIS, false, TestExecutionResult.Status.ABORTED);
         assertThat(result.getThrowable().orElseThrow().getMessage()).contains("No Redis for tests");
     }
 
@@ -97,6 +86,14 @@ class NoBackendTest {
         assertThat(event.getPayload(TestExecutionResult.class).orElseThrow().getThrowable()).get()
                 .extracting(Throwable::getMessage).asString()
                 .contains("telltale.test.postgres.source must be auto or a comma list of [env, testcontainers, embedded] but was 'docker'");
+    }
+
+    /** How the sample class ended when run with {@code config}, checked to be {@code expected}. */
+    private static TestExecutionResult classResult(Class<?> testClass, Map<String, String> config, boolean ci,
+                                                   TestExecutionResult.Status expected) {
+        TestExecutionResult result = onlyContainerEnd(run(testClass, config, ci)).getPayload(TestExecutionResult.class).orElseThrow();
+        assertThat(result.getStatus()).isEqualTo(expected);
+        return result;
     }
 
     private static Events run(Class<?> testClass, Map<String, String> config, boolean ci) {

@@ -261,16 +261,19 @@ class TelltaleAutoConfigurationTest {
 
         @Bean
         DataSource named() {
-            HikariDataSource h = new HikariDataSource();
-            h.setJdbcUrl("jdbc:h2:mem:named");
+            HikariDataSource h = hikari("jdbc:h2:mem:named");
             h.setPoolName("orders-pool");
             return h;
         }
 
         @Bean
         DataSource unnamed() {
+            return hikari("jdbc:h2:mem:unnamed");
+        }
+
+        private static HikariDataSource hikari(String url) {
             HikariDataSource h = new HikariDataSource();
-            h.setJdbcUrl("jdbc:h2:mem:unnamed");
+            h.setJdbcUrl(url);
             return h;
         }
     }

@@ -12,39 +12,19 @@ import dev.telltale.postgres.internal.PostgresTargetAccess;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /** PostgreSQL targets: {@code --postgres postgresql://...} or {@code jdbc:postgresql://...}. */
-final class PostgresKind implements TargetKind {
+final class PostgresKind extends BuiltInKind<PostgresTarget> {
     private static final Duration PROBE = Duration.ofSeconds(10);
 
-    @Override
-    public String name() {
-        return "postgres";
-    }
-
-    @Override
-    public String description() {
-        return "PostgreSQL to watch: postgresql://user:pass@host:5432/db or jdbc:postgresql://...";
-    }
-
-    @Override
-    public String exampleUrl() {
-        return "postgresql://user:pass@host:5432/db";
-    }
-
-    @Override
-    public Set<String> schemes() {
-        return Set.of("postgresql", "postgres");
-    }
-
-    @Override
-    public int defaultPort() {
-        return 5432;
+    PostgresKind() {
+        super(new Flag("postgres", "PostgreSQL to watch: postgresql://user:pass@host:5432/db or jdbc:postgresql://...",
+                "postgresql://user:pass@host:5432/db", 5432, Set.of("postgresql", "postgres")),
+                PostgresDetectors::forTarget, PostgresDetectors::forTopology);
     }
 
     /** The database: one server holds several, and each is a target of its own. */
@@ -72,42 +52,18 @@ final class PostgresKind implements TargetKind {
         }
     }
 
+    /** The checks run on the first PostgreSQL target; replica-drift names its replica among the others. */
     @Override
-    public Opened open(List<TargetSpec> specs, List<TargetGroup> groups, Map<String, Object> integrity) {
-        return open(specs, groups, integrity, Disclosure.NONE);
-    }
-
-    @Override
-    public Opened open(List<TargetSpec> specs, List<TargetGroup> groups, Map<String, Object> integrity,
-                       Disclosure disclosure) {
-        Map<String, PostgresTarget> byName = new LinkedHashMap<>();
-        List<AutoCloseable> resources = new ArrayList<>();
+    List<Detector> extras(List<TargetSpec> specs, Map<String, PostgresTarget> byName, Map<String, Object> integrity) {
+        if (integrity.isEmpty() || specs.isEmpty()) {
+            return List.of();
+        }
         try {
-            for (TargetSpec spec : specs) {
-                PostgresTarget t = create(spec, disclosure);
-                byName.put(spec.name(), t);
-                resources.add(t);
-            }
-            List<Detector> detectors = new ArrayList<>();
-            byName.values().forEach(t -> detectors.addAll(PostgresDetectors.forTarget(t)));
-            for (TargetGroup g : groups) {
-                // endpoints of one cluster: more than one primary of one lineage is split brain
-                detectors.addAll(PostgresDetectors.forTopology(g.names().stream().map(byName::get).toList()));
-            }
-            if (!integrity.isEmpty() && !specs.isEmpty()) {
-                // the checks run on the first PostgreSQL target; replica-drift names its replica among the others
-                try {
-                    IntegrityChecks checks = IntegrityConfig.fromMap(byName.get(specs.get(0).name()), integrity,
-                            name -> Optional.ofNullable(byName.get(name)));
-                    detectors.addAll(checks.detectors());
-                } catch (IntegrityConfigException e) {
-                    throw new CliException("telltale.yaml: " + Redaction.message(e.getMessage()), e);
-                }
-            }
-            return new Opened(detectors, resources);
-        } catch (RuntimeException e) {
-            Kinds.closeAll(resources);
-            throw e;
+            IntegrityChecks checks = IntegrityConfig.fromMap(byName.get(specs.get(0).name()), integrity,
+                    name -> Optional.ofNullable(byName.get(name)));
+            return checks.detectors();
+        } catch (IntegrityConfigException e) {
+            throw new CliException("telltale.yaml: " + Redaction.message(e.getMessage()), e);
         }
     }
 
@@ -115,7 +71,8 @@ final class PostgresKind implements TargetKind {
      * libpq's order: a password in the URL, else {@code PGPASSWORD}, else the driver's own look-up in
      * {@code PGPASSFILE} or {@code ~/.pgpass} (pgjdbc reads those, but not {@code PGPASSWORD}).
      */
-    private static PostgresTarget create(TargetSpec spec, Disclosure disclosure) {
+    @Override
+    PostgresTarget create(TargetSpec spec, Disclosure disclosure) {
         try {
             PostgresTarget.Builder b = PostgresTarget.builder(spec.name()).url(spec.url())
                     .showQueryLiterals(disclosure.queryLiterals());

@@ -1,6 +1,5 @@
 package dev.telltale.cli.internal;
 
-import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSpec;
 import dev.telltale.redis.RedisDetectors;
 import dev.telltale.redis.RedisTarget;
@@ -10,40 +9,18 @@ import io.lettuce.core.api.StatefulRedisConnection;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /** Redis targets: {@code --redis redis://[:pass@]host:port[/db]} or {@code rediss://...}. */
-final class RedisKind implements TargetKind {
+final class RedisKind extends BuiltInKind<RedisTarget> {
     private static final Duration PROBE = Duration.ofSeconds(5);
 
-    @Override
-    public String name() {
-        return "redis";
-    }
-
-    @Override
-    public String description() {
-        return "Redis to watch: redis://[:pass@]host:6379[/db] or rediss://...";
-    }
-
-    @Override
-    public String exampleUrl() {
-        return "redis://:pass@host:6379/0";
-    }
-
-    @Override
-    public Set<String> schemes() {
-        return Set.of("redis", "rediss");
-    }
-
-    @Override
-    public int defaultPort() {
-        return 6379;
+    RedisKind() {
+        // every target is a server of its own: all its per-node detectors run on it
+        super(new Flag("redis", "Redis to watch: redis://[:pass@]host:6379[/db] or rediss://...", "redis://:pass@host:6379/0",
+                6379, Set.of("redis", "rediss")), RedisDetectors::forTarget, RedisDetectors::forTopology);
     }
 
     /** Nothing: a Redis target is its server, whose detectors look at every db. */
@@ -53,37 +30,12 @@ final class RedisKind implements TargetKind {
     }
 
     @Override
-    public Opened open(List<TargetSpec> specs, List<TargetGroup> groups, Map<String, Object> integrity) {
-        return open(specs, groups, integrity, Disclosure.NONE);
-    }
-
-    @Override
-    public Opened open(List<TargetSpec> specs, List<TargetGroup> groups, Map<String, Object> integrity,
-                       Disclosure disclosure) {
-        Map<String, RedisTarget> byName = new LinkedHashMap<>();
-        List<AutoCloseable> resources = new ArrayList<>();
+    RedisTarget create(TargetSpec spec, Disclosure disclosure) {
+        RedisUrlParameters.check(spec);
         try {
-            for (TargetSpec spec : specs) {
-                RedisUrlParameters.check(spec);
-                RedisTarget t;
-                try {
-                    t = RedisTarget.fromUrl(spec.name(), spec.url()).keyNames(disclosure.keyNames());
-                } catch (IllegalArgumentException e) {
-                    throw new CliException("--redis " + spec.name() + ": " + Redaction.message(e.getMessage()), e);
-                }
-                byName.put(spec.name(), t);
-                resources.add(t);
-            }
-            List<Detector> detectors = new ArrayList<>();
-            // every target is a server of its own: all its per-node detectors run on it
-            byName.values().forEach(t -> detectors.addAll(RedisDetectors.forTarget(t)));
-            for (TargetGroup g : groups) {
-                detectors.addAll(RedisDetectors.forTopology(g.names().stream().map(byName::get).toList()));
-            }
-            return new Opened(detectors, resources);
-        } catch (RuntimeException e) {
-            Kinds.closeAll(resources);
-            throw e;
+            return RedisTarget.fromUrl(spec.name(), spec.url()).keyNames(disclosure.keyNames());
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--redis " + spec.name() + ": " + Redaction.message(e.getMessage()), e);
         }
     }
 

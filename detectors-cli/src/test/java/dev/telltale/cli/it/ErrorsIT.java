@@ -44,15 +44,11 @@ class ErrorsIT {
 
     @Test
     void badConfigKeyExitsThreeNamingIt(@TempDir Path dir) throws Exception {
-        Path config = dir.resolve("telltale.yaml");
-        Files.writeString(config, """
-                targets:
-                  postgres: [postgresql://postgres@127.0.0.1:5432/postgres]
+        TelltaleJar.Result r = checkWithConfig(dir, """
                 detectors:
                   postgres.lock-waits:
                     warnning: 10s
                 """);
-        TelltaleJar.Result r = TelltaleJar.run(TIMEOUT, "check", "--config", config.toString());
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.err().strip().lines()).hasSize(1);
         assertThat(r.err()).contains("telltale.yaml").contains("postgres.lock-waits.warnning");
@@ -60,16 +56,12 @@ class ErrorsIT {
 
     @Test
     void badIntegrityKeyExitsThreeNamingItsPath(@TempDir Path dir) throws Exception {
-        Path config = dir.resolve("telltale.yaml");
-        Files.writeString(config, """
-                targets:
-                  postgres: [postgresql://postgres@127.0.0.1:5432/postgres]
+        TelltaleJar.Result r = checkWithConfig(dir, """
                 integrity:
                   duplicates:
                     - table: payments
                       kee: idempotency_key
                 """);
-        TelltaleJar.Result r = TelltaleJar.run(TIMEOUT, "check", "--config", config.toString());
         assertThat(r.code()).as(r.err()).isEqualTo(3);
         assertThat(r.err().strip().lines()).hasSize(1);
         assertThat(r.err()).contains("integrity.duplicates[0]");
@@ -81,6 +73,16 @@ class ErrorsIT {
                 "--set", "postgres.lock-waits.warning=forever");
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.err()).contains("postgres.lock-waits.warning").contains("forever");
+    }
+
+    /** {@code check} with a telltale.yaml of one PostgreSQL target, then {@code rest}. */
+    private static TelltaleJar.Result checkWithConfig(Path dir, String rest) throws Exception {
+        Path config = dir.resolve("telltale.yaml");
+        Files.writeString(config, """
+                targets:
+                  postgres: [postgresql://postgres@127.0.0.1:5432/postgres]
+                """ + rest);
+        return TelltaleJar.run(TIMEOUT, "check", "--config", config.toString());
     }
 
     /** A loopback port nobody listens on: bound, then released. */

@@ -9,15 +9,11 @@ import dev.telltale.testkit.TestRedis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -77,14 +73,7 @@ class ServeIT {
                         "--set", "postgres.connections.interval=1s")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String first = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return out.readLine();
-                } catch (Exception e) {
-                    return "";
-                }
-            }).get(90, TimeUnit.SECONDS);
+            String first = TelltaleJar.firstLine(p);
             Matcher m = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/metrics").matcher(String.valueOf(first));
             assertThat(m.find()).as("first line: " + first).isTrue();
             assertThat(first).contains("redis cache (down: retrying)");

@@ -31,17 +31,22 @@ final class TelltaleJar {
      * waited for as long as a JVM on a loaded machine may take to start.
      */
     static String servingUrl(Process p) throws Exception {
+        String first = firstLine(p);
+        Matcher m = SERVING.matcher(String.valueOf(first));
+        assertThat(m.find()).as("first line: " + first).isTrue();
+        return m.group(1);
+    }
+
+    /** The first line {@code p} prints, waited for as long as a JVM on a loaded machine may take to start. */
+    static String firstLine(Process p) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String first = CompletableFuture.supplyAsync(() -> {
+        return CompletableFuture.supplyAsync(() -> {
             try {
                 return out.readLine();
             } catch (IOException e) {
                 return "";
             }
         }).get(90, TimeUnit.SECONDS);
-        Matcher m = SERVING.matcher(String.valueOf(first));
-        assertThat(m.find()).as("first line: " + first).isTrue();
-        return m.group(1);
     }
 
     static Path jar() {

@@ -21,6 +21,13 @@ class AlertTrackerTest {
                 .summary("waiting " + waitSeconds + "s").evidence("wait_seconds", waitSeconds).holdFor(holdFor).build();
     }
 
+    /** The one transition of {@code transitions}, checked to leave its alert in {@code state}. */
+    private static AlertTracker.Transition only(List<AlertTracker.Transition> transitions, AlertState state) {
+        assertThat(transitions).hasSize(1);
+        assertThat(transitions.get(0).alert().state()).isEqualTo(state);
+        return transitions.get(0);
+    }
+
     private List<AlertTracker.Transition> run(Instant at, Finding... findings) {
         return tracker.update("postgres.lock-waits", "db", List.of(findings), at);
     }
@@ -33,22 +40,17 @@ class AlertTrackerTest {
 
         assertThat(run(T0.plusSeconds(29), finding("pid 2 blocked by pid 1", Severity.WARNING, hold, 60))).isEmpty();
 
-        var t3 = run(T0.plusSeconds(30), finding("pid 2 blocked by pid 1", Severity.WARNING, hold, 61));
-        assertThat(t3).singleElement().satisfies(t -> {
-            assertThat(t.alert().state()).isEqualTo(AlertState.FIRING);
-            assertThat(t.alert().activeSince()).isEqualTo(T0);
-            assertThat(t.alert().firedAt()).contains(T0.plusSeconds(30));
-            assertThat(t.alert().finding().evidence()).containsEntry("wait_seconds", 61L);
-        });
+        AlertTracker.Transition t3 = only(run(T0.plusSeconds(30), finding("pid 2 blocked by pid 1", Severity.WARNING, hold, 61)),
+                AlertState.FIRING);
+        assertThat(t3.alert().activeSince()).isEqualTo(T0);
+        assertThat(t3.alert().firedAt()).contains(T0.plusSeconds(30));
+        assertThat(t3.alert().finding().evidence()).containsEntry("wait_seconds", 61L);
 
         assertThat(run(T0.plusSeconds(40), finding("pid 2 blocked by pid 1", Severity.WARNING, hold, 71)))
                 .as("still firing with new values: no transition").isEmpty();
 
-        var t5 = run(T0.plusSeconds(50));
-        assertThat(t5).singleElement().satisfies(t -> {
-            assertThat(t.alert().state()).isEqualTo(AlertState.RESOLVED);
-            assertThat(t.alert().resolvedAt()).contains(T0.plusSeconds(50));
-        });
+        AlertTracker.Transition t5 = only(run(T0.plusSeconds(50)), AlertState.RESOLVED);
+        assertThat(t5.alert().resolvedAt()).contains(T0.plusSeconds(50));
         assertThat(tracker.active()).isEmpty();
     }
 
@@ -56,12 +58,10 @@ class AlertTrackerTest {
     void refiresAfterResolvingAsANewEpisode() {
         run(T0, finding("s", Severity.WARNING, Duration.ZERO, 1));
         run(T0.plusSeconds(10));
-        var again = run(T0.plusSeconds(20), finding("s", Severity.WARNING, Duration.ZERO, 1));
-        assertThat(again).singleElement().satisfies(t -> {
-            assertThat(t.alert().state()).isEqualTo(AlertState.FIRING);
-            assertThat(t.alert().activeSince()).isEqualTo(T0.plusSeconds(20));
-            assertThat(t.previousState()).isEmpty();
-        });
+        AlertTracker.Transition again = only(run(T0.plusSeconds(20), finding("s", Severity.WARNING, Duration.ZERO, 1)),
+                AlertState.FIRING);
+        assertThat(again.alert().activeSince()).isEqualTo(T0.plusSeconds(20));
+        assertThat(again.previousState()).isEmpty();
     }
 
     @Test
@@ -82,13 +82,11 @@ class AlertTrackerTest {
     @Test
     void severityChangeWhileFiringIsATransition() {
         run(T0, finding("s", Severity.WARNING, Duration.ZERO, 1));
-        var escalated = run(T0.plusSeconds(10), finding("s", Severity.CRITICAL, Duration.ZERO, 130));
-        assertThat(escalated).singleElement().satisfies(t -> {
-            assertThat(t.alert().state()).isEqualTo(AlertState.FIRING);
-            assertThat(t.alert().finding().severity()).isEqualTo(Severity.CRITICAL);
-            assertThat(t.previousSeverity()).contains(Severity.WARNING);
-            assertThat(t.alert().activeSince()).isEqualTo(T0);
-        });
+        AlertTracker.Transition escalated = only(run(T0.plusSeconds(10), finding("s", Severity.CRITICAL, Duration.ZERO, 130)),
+                AlertState.FIRING);
+        assertThat(escalated.alert().finding().severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(escalated.previousSeverity()).contains(Severity.WARNING);
+        assertThat(escalated.alert().activeSince()).isEqualTo(T0);
     }
 
     @Test

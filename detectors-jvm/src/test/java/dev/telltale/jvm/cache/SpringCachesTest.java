@@ -14,14 +14,7 @@ import org.springframework.context.annotation.AnnotationConfigApplicationContext
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.telltale.jvm.cache.StampedeDetectorTest.finding;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,19 +23,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SpringCachesTest {
     static final StampedesBuilder STAMPEDES = CacheDetectors.stampedes("app");
     static final Detector DETECTOR = STAMPEDES.build();
-    private final ExecutorService pool = Executors.newFixedThreadPool(100);
+    private final Herd callers = new Herd();
 
     @AfterEach
     void shutdown() throws InterruptedException {
-        pool.shutdownNow();
-        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        callers.close();
     }
 
     public static class Products {
-        private final AtomicInteger queries = new AtomicInteger();
+        private final SlowStore database = new SlowStore();
 
         public int queries() {
-            return queries.get();
+            return database.queries();
         }
 
         @Cacheable("products")
@@ -56,13 +48,7 @@ class SpringCachesTest {
         }
 
         private String query(int id) {
-            queries.incrementAndGet();
-            try {
-                Thread.sleep(300);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return "row " + id;
+            return database.query(() -> "row " + id);
         }
     }
 
@@ -85,18 +71,7 @@ class SpringCachesTest {
     }
 
     private void herd(java.util.function.Supplier<String> get) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<String>> results = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            results.add(pool.submit(() -> {
-                start.await();
-                return get.get();
-            }));
-        }
-        start.countDown();
-        for (Future<String> r : results) {
-            assertThat(r.get(60, TimeUnit.SECONDS)).isEqualTo("row 7");
-        }
+        callers.run(get, "row 7");
     }
 
     @Test

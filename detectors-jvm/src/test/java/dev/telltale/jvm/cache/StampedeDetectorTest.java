@@ -18,15 +18,10 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,42 +31,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** 100 threads on one expired key of real caches: a plain map, Caffeine used cache-aside, Caffeine loading. */
 class StampedeDetectorTest {
-    private static final int THREADS = 100;
-    private final ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-    private final AtomicInteger databaseQueries = new AtomicInteger();
+    private static final int THREADS = Herd.CALLERS;
+    private final Herd callers = new Herd();
+    private final SlowStore database = new SlowStore();
+    /** The detector of the tests without a meter registry, and where they record their loads. */
+    private final StampedesBuilder stampedes = CacheDetectors.stampedes("app");
 
     @AfterEach
     void shutdown() throws InterruptedException {
-        pool.shutdownNow();
-        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        callers.close();
     }
 
 
     /** The backing store: a query that takes a while, as the database does under a herd. */
     private String query(Object key) {
-        databaseQueries.incrementAndGet();
-        try {
-            Thread.sleep(300);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return "product " + key;
+        return database.query(() -> "product " + key);
     }
 
     /** Runs {@code get} on 100 threads released together, and waits for all of them. */
     private void herd(Supplier<String> get) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<String>> results = new ArrayList<>();
-        for (int i = 0; i < THREADS; i++) {
-            results.add(pool.submit(() -> {
-                start.await();
-                return get.get();
-            }));
-        }
-        start.countDown();
-        for (Future<String> r : results) {
-            assertThat(r.get(60, TimeUnit.SECONDS)).isEqualTo("product 42");
-        }
+        callers.run(get, "product 42");
     }
 
     static Optional<Finding> finding(Detection d, String subject) {
@@ -80,7 +59,6 @@ class StampedeDetectorTest {
 
     @Test
     void aMapBackedCacheAsideStampedes() throws Exception {
-        StampedesBuilder stampedes = CacheDetectors.stampedes("app");
         Detector detector = stampedes.build();
         CacheLoads loads = stampedes.loads("products");
         Map<Object, String> cache = new ConcurrentHashMap<>();
@@ -104,7 +82,7 @@ class StampedeDetectorTest {
         assertThat((Integer) f.evidence().get("concurrent-loads")).isGreaterThanOrEqualTo(3);
         assertThat(f.evidence()).containsEntry("key", "42");
         assertThat(finding(d, "cache products repeated loads")).isPresent();
-        assertThat(databaseQueries.get()).isGreaterThanOrEqualTo(3);
+        assertThat(database.queries()).isGreaterThanOrEqualTo(3);
         assertThat(d.signals()).anySatisfy(s -> {
             assertThat(s.spec().name()).isEqualTo("cache.loads.concurrent");
             assertThat(s.value()).isGreaterThanOrEqualTo(3);
@@ -113,7 +91,6 @@ class StampedeDetectorTest {
 
     @Test
     void caffeineUsedCacheAsideStampedesButItsLoadingCacheDoesNot() throws Exception {
-        StampedesBuilder stampedes = CacheDetectors.stampedes("app");
         Detector detector = stampedes.build();
         AtomicLong nanos = new AtomicLong();
         Ticker ticker = nanos::get;
@@ -139,9 +116,9 @@ class StampedeDetectorTest {
                 .build(CaffeineLoads.watch(singleFlight, this::query));
         loading.get(42);
         nanos.addAndGet(Duration.ofMinutes(6).toNanos());
-        int queriesBefore = databaseQueries.get();
+        int queriesBefore = database.queries();
         herd(() -> loading.get(42));
-        assertThat(databaseQueries.get() - queriesBefore).isEqualTo(1);
+        assertThat(database.queries() - queriesBefore).isEqualTo(1);
 
         Detection d = DetectorHarness.of(detector).reportPass();
 
@@ -157,8 +134,7 @@ class StampedeDetectorTest {
     @Test
     void hitRatioCollapseFromMicrometerCacheGets() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        StampedesBuilder stampedes = CacheDetectors.stampedes("app", meters);
-        Detector detector = stampedes.build();
+        Detector detector = CacheDetectors.stampedes("app", meters).build();
         LoadingCache<Integer, String> catalog = Caffeine.newBuilder().recordStats().build(k -> "item " + k);
         CaffeineCacheMetrics.monitor(meters, catalog, "catalog");
         for (int k = 0; k < 100; k++) {
@@ -187,14 +163,13 @@ class StampedeDetectorTest {
 
     @Test
     void healthyTrafficRaisesNothing() throws Exception {
-        StampedesBuilder stampedes = CacheDetectors.stampedes("app");
         Detector detector = stampedes.build();
         CacheLoads loads = stampedes.loads("products");
         Map<Integer, String> cache = new ConcurrentHashMap<>();
         AtomicInteger next = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(THREADS);
         for (int t = 0; t < THREADS; t++) {
-            pool.execute(() -> {
+            callers.pool().execute(() -> {
                 for (int i = 0; i < 20; i++) {
                     int key = next.incrementAndGet() % 1000; // many keys, each loaded once
                     cache.computeIfAbsent(key, k -> loads.load(k, () -> "product " + k));

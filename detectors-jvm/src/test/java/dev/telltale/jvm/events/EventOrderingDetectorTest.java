@@ -6,7 +6,9 @@ import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
+import dev.telltale.jvm.Parallel;
 import dev.telltale.testkit.DetectorHarness;
+import dev.telltale.testkit.TelltaleAssertions;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -14,9 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,31 +56,21 @@ class EventOrderingDetectorTest {
         assertThat(gap.evidence()).containsEntry("gaps", 1L).containsEntry("missing-numbers", 1L);
         Finding repeat = bySubject(d, "stream order-events repeats");
         assertThat(repeat.problem()).isEqualTo(Problem.DUPLICATE_EVENT_PROCESSING);
-        assertThat(d.signals()).anySatisfy(s -> {
-            assertThat(s.spec().name()).isEqualTo("events.order.anomalies");
-            assertThat(s.tagValues()).containsExactly("order-events", "regression");
-            assertThat(s.value()).isEqualTo(1);
-        });
+        TelltaleAssertions.assertThat(d).hasSignal("events.order.anomalies", 1, "order-events", "regression");
     }
 
     @Test
     void inOrderDeliveryFromManyConsumersRaisesNothing() throws Exception {
         EventOrderTracker tracker = EventOrderTracker.builder("accounts").maxEntities(1_000).build();
         Detector detector = EventDetectors.ordering("app", tracker);
-        ExecutorService consumers = Executors.newFixedThreadPool(4);
-        for (int c = 0; c < 4; c++) {
-            int partition = c;
-            consumers.execute(() -> {
-                // each consumer owns its entities, as partitioning by entity id guarantees
-                for (long version = 1; version <= 500; version++) {
-                    for (int account = partition; account < 400; account += 4) {
-                        tracker.observe("account-" + account, version);
-                    }
+        Parallel.parts(4, partition -> {
+            // each consumer owns its entities, as partitioning by entity id guarantees
+            for (long version = 1; version <= 500; version++) {
+                for (int account = partition; account < 400; account += 4) {
+                    tracker.observe("account-" + account, version);
                 }
-            });
-        }
-        consumers.shutdown();
-        assertThat(consumers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+            }
+        });
 
         Detection d = DetectorHarness.of(detector).run();
 

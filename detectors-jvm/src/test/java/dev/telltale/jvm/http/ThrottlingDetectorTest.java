@@ -8,6 +8,7 @@ import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.testkit.DetectorHarness;
+import dev.telltale.testkit.TelltaleAssertions;
 import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -29,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,17 +87,24 @@ class ThrottlingDetectorTest {
                 .build();
     }
 
-    @Test
-    void anEdgeAnswering429FiresFromTheHttpClientMeters() throws Exception {
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    /**
+     * The meter-based detector's report over 100 requests through the instrumented client, request {@code i}
+     * to {@code path(i)}, after a baseline pass taken before the first.
+     */
+    private Detection reportOver100Requests(SimpleMeterRegistry meters, IntFunction<String> path) throws Exception {
         HttpClient client = instrumented(meters);
         Detector detector = HttpDetectors.throttling("app", meters);
         DetectorHarness.of(detector).baselinePass();
         for (int i = 0; i < 100; i++) {
-            client.send(HttpRequest.newBuilder(uri(i % 2 == 0 ? "/limited" : "/ok")).build(), HttpResponse.BodyHandlers.discarding());
+            client.send(HttpRequest.newBuilder(uri(path.apply(i))).build(), HttpResponse.BodyHandlers.discarding());
         }
+        return DetectorHarness.of(detector).reportPass();
+    }
 
-        Detection d = DetectorHarness.of(detector).reportPass();
+    @Test
+    void anEdgeAnswering429FiresFromTheHttpClientMeters() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Detection d = reportOver100Requests(meters, i -> i % 2 == 0 ? "/limited" : "/ok");
 
         assertThat(meters.get("http.client.requests").tag("status", "429").timer().count()).isEqualTo(45);
         assertThat(d.findings()).singleElement().satisfies(f -> {
@@ -104,11 +113,7 @@ class ThrottlingDetectorTest {
             assertThat(f.subject()).isEqualTo("host 127.0.0.1");
             assertThat(f.evidence()).containsEntry("requests", 100L).containsEntry("status-429", 45L).containsEntry("share-429", 0.45);
         });
-        assertThat(d.signals()).anySatisfy(s -> {
-            assertThat(s.spec().name()).isEqualTo("http.client.throttled");
-            assertThat(s.tagValues()).containsExactly("429");
-            assertThat(s.value()).isEqualTo(45);
-        });
+        TelltaleAssertions.assertThat(d).hasSignal("http.client.throttled", 45, "429");
     }
 
     @Test
@@ -131,15 +136,7 @@ class ThrottlingDetectorTest {
 
     @Test
     void healthyTrafficRaisesNothing() throws Exception {
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        HttpClient client = instrumented(meters);
-        Detector detector = HttpDetectors.throttling("app", meters);
-        DetectorHarness.of(detector).baselinePass();
-        for (int i = 0; i < 100; i++) {
-            client.send(HttpRequest.newBuilder(uri("/ok")).build(), HttpResponse.BodyHandlers.discarding());
-        }
-
-        Detection d = DetectorHarness.of(detector).reportPass();
+        Detection d = reportOver100Requests(new SimpleMeterRegistry(), i -> "/ok");
 
         assertThat(d.findings()).isEmpty();
     }

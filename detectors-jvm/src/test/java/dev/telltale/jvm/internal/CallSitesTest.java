@@ -21,6 +21,18 @@ class CallSitesTest {
             frame("org.apache.catalina.core.ApplicationFilterChain", "doFilter", "ApplicationFilterChain.java", 205),
             frame("java.lang.Thread", "run", "Thread.java", 840)};
 
+    /** The application's own data layer between the pool and the service. */
+    private static final StackTraceElement[] LAYERED = {
+            frame("com.zaxxer.hikari.pool.ProxyStatement", "execute", "ProxyStatement.java", 1),
+            frame("com.acme.db.Queries", "run", "Queries.java", 9),
+            frame("com.acme.orders.OrderService", "list", "OrderService.java", 17)};
+
+    /** An unknown library between the driver and the application. */
+    private static final StackTraceElement[] BEHIND_A_LIBRARY = {
+            frame("org.postgresql.jdbc.PgStatement", "execute", "PgStatement.java", 10),
+            frame("com.example.lib.Retry", "call", "Retry.java", 5),
+            frame("com.acme.orders.OrderService", "list", "OrderService.java", 17)};
+
     private static StackTraceElement frame(String cls, String method, String file, int line) {
         return new StackTraceElement(cls, method, file, line);
     }
@@ -47,25 +59,17 @@ class CallSitesTest {
 
     @Test
     void extraFrameworkPackagesAreSkippedUnlessTheyAreTheApplication() {
-        StackTraceElement[] layered = {
-                frame("com.zaxxer.hikari.pool.ProxyStatement", "execute", "ProxyStatement.java", 1),
-                frame("com.acme.db.Queries", "run", "Queries.java", 9),
-                frame("com.acme.orders.OrderService", "list", "OrderService.java", 17)};
-        assertThat(new CallSites(List.of(), List.of("com.acme.db.")).of(layered))
+        assertThat(new CallSites(List.of(), List.of("com.acme.db.")).of(LAYERED))
                 .isEqualTo("com.acme.orders.OrderService.list(OrderService.java:17)");
-        assertThat(new CallSites(List.of("com.acme.db."), List.of("com.acme.")).of(layered))
+        assertThat(new CallSites(List.of("com.acme.db."), List.of("com.acme.")).of(LAYERED))
                 .isEqualTo("com.acme.db.Queries.run(Queries.java:9)");
     }
 
     @Test
     void anApplicationPackageIsPreferredOverAnUnknownLibraryAboveIt() {
-        StackTraceElement[] stack = {
-                frame("org.postgresql.jdbc.PgStatement", "execute", "PgStatement.java", 10),
-                frame("com.example.lib.Retry", "call", "Retry.java", 5),
-                frame("com.acme.orders.OrderService", "list", "OrderService.java", 17)};
-        assertThat(new CallSites(List.of("com.acme."), List.of()).of(stack))
+        assertThat(new CallSites(List.of("com.acme."), List.of()).of(BEHIND_A_LIBRARY))
                 .isEqualTo("com.acme.orders.OrderService.list(OrderService.java:17)");
-        assertThat(new CallSites(List.of("org.other."), List.of()).of(stack))
+        assertThat(new CallSites(List.of("org.other."), List.of()).of(BEHIND_A_LIBRARY))
                 .as("no frame under the named packages: the first frame outside the frameworks")
                 .isEqualTo("com.example.lib.Retry.call(Retry.java:5)");
     }

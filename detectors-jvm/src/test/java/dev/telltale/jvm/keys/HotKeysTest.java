@@ -7,6 +7,7 @@ import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.jvm.keys.internal.SpaceSaving;
+import dev.telltale.jvm.Parallel;
 import dev.telltale.testkit.DetectorHarness;
 import org.junit.jupiter.api.Test;
 
@@ -16,9 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -106,20 +104,14 @@ class HotKeysTest {
     void oneHotKeyAmongAHundredThousandIsFound() throws Exception {
         HotKeys keys = HotKeys.builder("app").build();
         Detector detector = KeysDetectors.hotKeys("app", keys);
-        ExecutorService threads = Executors.newFixedThreadPool(4);
-        for (int t = 0; t < 4; t++) {
-            int part = t;
-            threads.execute(() -> {
-                for (int i = part; i < 100_000; i += 4) {
-                    keys.record("user:" + i);
-                    if (i % 20 == 0) {
-                        keys.record("user:celebrity");
-                    }
+        Parallel.parts(4, part -> {
+            for (int i = part; i < 100_000; i += 4) {
+                keys.record("user:" + i);
+                if (i % 20 == 0) {
+                    keys.record("user:celebrity");
                 }
-            });
-        }
-        threads.shutdown();
-        assertThat(threads.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+            }
+        });
 
         Detection d = DetectorHarness.of(detector).run();
 

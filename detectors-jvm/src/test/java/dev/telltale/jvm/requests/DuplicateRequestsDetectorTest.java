@@ -1,12 +1,13 @@
 package dev.telltale.jvm.requests;
 
 import dev.telltale.core.Detection;
-import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
+import dev.telltale.jvm.Parallel;
 import dev.telltale.testkit.DetectorHarness;
+import dev.telltale.testkit.TelltaleAssertions;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -24,10 +25,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DuplicateRequestsDetectorTest {
 
 
+    /** One run of the duplicates detector over {@code trackers}, as the engine makes it. */
+    private static Detection detect(IdempotencyTracker... trackers) throws Exception {
+        return DetectorHarness.of(RequestDetectors.duplicates("app", trackers)).run();
+    }
+
     @Test
     void twoConcurrentRequestsWithOneKeyAreADoubleChargeInTheMaking() throws Exception {
         IdempotencyTracker payments = IdempotencyTracker.forRequests("payments").build();
-        Detector detector = RequestDetectors.duplicates("app", payments);
         CountDownLatch firstCharging = new CountDownLatch(1);
         CountDownLatch secondArrived = new CountDownLatch(1);
         ExecutorService requests = Executors.newFixedThreadPool(2);
@@ -53,26 +58,20 @@ class DuplicateRequestsDetectorTest {
             requests.shutdownNow();
         }
 
-        Detection d = DetectorHarness.of(detector).run();
+        Detection d = detect(payments);
 
-        assertThat(d.findings()).hasSize(1);
-        Finding f = d.findings().get(0);
+        Finding f = assertThat(d.findings()).singleElement().actual();
         assertThat(f.problem()).isEqualTo(Problem.DOUBLE_CHARGE_PAYMENT);
         assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
         assertThat(f.subject()).isEqualTo("operation payments concurrent duplicates");
         assertThat(f.evidence()).containsEntry("concurrent-duplicates", 1L).containsEntry("uses", 2L)
                 .containsEntry("keys", "pi_3MtwBwLkdIwHu7ix28a3tqPa");
-        assertThat(d.signals()).anySatisfy(s -> {
-            assertThat(s.spec().name()).isEqualTo("requests.idempotent.duplicates");
-            assertThat(s.tagValues()).containsExactly("payments", "concurrent");
-            assertThat(s.value()).isEqualTo(1);
-        });
+        TelltaleAssertions.assertThat(d).hasSignal("requests.idempotent.duplicates", 1, "payments", "concurrent");
     }
 
     @Test
     void replaysAboveFivePercentAreAWarningAndMissingKeysAreCounted() throws Exception {
         IdempotencyTracker orders = IdempotencyTracker.forRequests("orders").build();
-        Detector detector = RequestDetectors.duplicates("app", orders);
         for (int i = 0; i < 100; i++) {
             orders.track("order-" + i, () -> "created");
         }
@@ -82,7 +81,7 @@ class DuplicateRequestsDetectorTest {
         orders.missingKey();
         orders.missingKey();
 
-        Detection d = DetectorHarness.of(detector).run();
+        Detection d = detect(orders);
 
         Finding replay = d.findings().stream().filter(f -> f.subject().equals("operation orders replays")).findFirst().orElseThrow();
         assertThat(replay.problem()).isEqualTo(Problem.DUPLICATE_ORDERS);
@@ -96,12 +95,11 @@ class DuplicateRequestsDetectorTest {
     @Test
     void aRedeliveredEventIsDuplicateProcessing() throws Exception {
         IdempotencyTracker events = IdempotencyTracker.forEvents("order-events").build();
-        Detector detector = RequestDetectors.duplicates("app", events);
         events.track("evt-1", () -> 1);
         events.track("evt-2", () -> 1);
         events.track("evt-1", () -> 1);
 
-        Detection d = DetectorHarness.of(detector).run();
+        Detection d = detect(events);
 
         assertThat(d.findings()).singleElement().satisfies(f -> {
             assertThat(f.problem()).isEqualTo(Problem.DUPLICATE_EVENT_PROCESSING);
@@ -113,20 +111,13 @@ class DuplicateRequestsDetectorTest {
     @Test
     void healthyTrafficRaisesNothingAboveInfo() throws Exception {
         IdempotencyTracker payments = IdempotencyTracker.forRequests("payments").build();
-        Detector detector = RequestDetectors.duplicates("app", payments);
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        for (int t = 0; t < 8; t++) {
-            int part = t;
-            pool.execute(() -> {
-                for (int i = 0; i < 10_000; i++) {
-                    payments.track("pi_" + part + "_" + i, () -> "charged");
-                }
-            });
-        }
-        pool.shutdown();
-        assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        Parallel.parts(8, part -> {
+            for (int i = 0; i < 10_000; i++) {
+                payments.track("pi_" + part + "_" + i, () -> "charged");
+            }
+        });
 
-        Detection d = DetectorHarness.of(detector).run();
+        Detection d = detect(payments);
 
         assertThat(d.findings()).isEmpty();
     }

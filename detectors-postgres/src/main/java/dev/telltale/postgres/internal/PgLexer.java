@@ -199,62 +199,44 @@ public final class PgLexer {
 
     /** {@code '...'} with {@code ''} for a quote; a backslash is an ordinary character. */
     private void standardString() {
-        int start = i;
-        i++;
-        while (i < s.length()) {
-            if (s.charAt(i) == '\'') {
-                if (at(i + 1) == '\'') {
-                    i += 2;
-                    continue;
-                }
-                i++;
-                return;
-            }
-            i++;
-        }
-        unterminated("has an unterminated quote", start);
+        quoted('\'', false);
     }
 
     /** {@code E'...'}: a backslash escapes the next character (a quote too), and {@code ''} is a quote. */
     private void escapeString() {
+        quoted('\'', true);
+    }
+
+    /** {@code "..."} with {@code ""} for a double quote, never empty. */
+    private void quotedIdent() {
+        int start = i;
+        if (quoted('"', false) && i - start == 2) {
+            throw new LexException("has a zero-length quoted identifier", start);
+        }
+    }
+
+    /**
+     * Skips text quoted with {@code q} from its opening quote: a doubled {@code q} stands for one, and with
+     * {@code backslashes} a backslash escapes the next character. False when the text ends first (lenient).
+     */
+    private boolean quoted(char q, boolean backslashes) {
         int start = i;
         i++;
         while (i < s.length()) {
             char c = s.charAt(i);
-            if (c == '\\') {
+            if (backslashes && c == '\\') {
                 i = Math.min(s.length(), i + 2);
-            } else if (c == '\'') {
-                if (at(i + 1) == '\'') {
-                    i += 2;
-                    continue;
-                }
+            } else if (c == q && at(i + 1) == q) {
+                i += 2;
+            } else if (c == q) {
                 i++;
-                return;
+                return true;
             } else {
                 i++;
             }
         }
         unterminated("has an unterminated quote", start);
-    }
-
-    private void quotedIdent() {
-        int start = i;
-        i++;
-        while (i < s.length()) {
-            if (s.charAt(i) == '"') {
-                if (at(i + 1) == '"') {
-                    i += 2;
-                    continue;
-                }
-                i++;
-                if (i - start == 2) {
-                    throw new LexException("has a zero-length quoted identifier", start);
-                }
-                return;
-            }
-            i++;
-        }
-        unterminated("has an unterminated quote", start);
+        return false;
     }
 
     /** The offset after the closing {@code $} of a dollar-quote tag starting at {@code k}, or -1. */

@@ -5,13 +5,13 @@ import dev.telltale.core.Detector;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
-import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.support.ClassTarget;
 import dev.telltale.testkit.PostgresExtension;
+import dev.telltale.testkit.TelltaleAssertions;
 import dev.telltale.testkit.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,26 +35,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(PostgresExtension.class)
 class ConcurrencyRacesIT {
-    private static PostgresTarget target;
-
-    @BeforeAll
-    static void open(TestPostgres pg) {
-        target = PostgresTarget.fromUrl("shop", pg.jdbcUrl());
-    }
-
-    @AfterAll
-    static void close() {
-        target.close();
-    }
+    @RegisterExtension
+    static final ClassTarget shop = new ClassTarget("shop");
 
     // ---- inventory: 50 buyers, 10 items ---------------------------------------------------------------
 
     @Test
     void checkThenActOversellsAndTheStockGoesNegative(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table products_a(id int primary key, name text, stock int not null)",
-                    "insert into products_a values (1, 'last ten', 10), (2, 'plenty', 1000)");
-        }
+        pg.execute("create table products_a(id int primary key, name text, stock int not null)",
+                "insert into products_a values (1, 'last ten', 10), (2, 'plenty', 1000)");
         CyclicBarrier checked = new CyclicBarrier(50);
         List<Boolean> bought = concurrently(50, () -> {
             try (Connection c = pg.connect()) {
@@ -76,20 +65,17 @@ class ConcurrencyRacesIT {
         });
         assertThat(bought).filteredOn(b -> b).hasSize(50);
 
-        Detector d = IntegrityChecks.on(target).negativeValues("products_a", "stock").build();
+        Detector d = IntegrityChecks.on(shop.get()).negativeValues("products_a", "stock").build();
         Finding f = only(detect(d));
         assertThat(f.detector()).isEqualTo("integrity.negative-values");
-        assertThat(f.problem()).isEqualTo(Problem.RACE_CONDITION_INVENTORY);
-        assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
-        assertThat(f.subject()).isEqualTo("products_a.stock [products_a.stock]");
+        TelltaleAssertions.assertThat(f).hasProblem(Problem.RACE_CONDITION_INVENTORY).hasSeverity(Severity.CRITICAL)
+                .hasSubject("products_a.stock [products_a.stock]");
         assertThat(f.evidence()).containsEntry("violations", 1L).containsEntry("first", "1 stock=-40");
     }
 
     @Test
     void atomicDecrementSellsExactlyTheStock(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table products_b(id int primary key, stock int not null)", "insert into products_b values (1, 10)");
-        }
+        pg.execute("create table products_b(id int primary key, stock int not null)", "insert into products_b values (1, 10)");
         CyclicBarrier ready = new CyclicBarrier(50);
         List<Boolean> bought = concurrently(50, () -> {
             try (Connection c = pg.connect()) {
@@ -100,7 +86,7 @@ class ConcurrencyRacesIT {
             }
         });
         assertThat(bought).filteredOn(b -> b).hasSize(10);
-        Detection d = detect(IntegrityChecks.on(target).negativeValues("products_b", "stock").build());
+        Detection d = detect(IntegrityChecks.on(shop.get()).negativeValues("products_b", "stock").build());
         assertThat(d.findings()).isEmpty();
         assertThat(d.signals()).anySatisfy(s -> {
             assertThat(s.spec().name()).isEqualTo("integrity.violations");
@@ -140,12 +126,10 @@ class ConcurrencyRacesIT {
 
     @Test
     void doubleSubmittedPaymentIsChargedTwiceAndFound(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table payments_a(id bigserial primary key, idempotency_key text not null, status text not null, "
-                            + "amount numeric not null, created_at timestamptz not null default clock_timestamp())",
-                    // an earlier failed attempt and a healthy payment: not duplicates of succeeded charges
-                    "insert into payments_a(idempotency_key, status, amount) values ('pi_7', 'failed', 42), ('pi_8', 'succeeded', 10)");
-        }
+        pg.execute("create table payments_a(id bigserial primary key, idempotency_key text not null, status text not null, "
+                        + "amount numeric not null, created_at timestamptz not null default clock_timestamp())",
+                // an earlier failed attempt and a healthy payment: not duplicates of succeeded charges
+                "insert into payments_a(idempotency_key, status, amount) values ('pi_7', 'failed', 42), ('pi_8', 'succeeded', 10)");
         CyclicBarrier checked = new CyclicBarrier(2);
         List<Boolean> charged = concurrently(2, () -> {
             try (Connection c = pg.connect()) {
@@ -154,22 +138,19 @@ class ConcurrencyRacesIT {
         });
         assertThat(charged).containsExactly(true, true);
 
-        Detector d = IntegrityChecks.on(target).duplicates("payments_a").key("idempotency_key")
+        Detector d = IntegrityChecks.on(shop.get()).duplicates("payments_a").key("idempotency_key")
                 .where("status = 'succeeded'").problem(Problem.DOUBLE_CHARGE_PAYMENT).severity(Severity.CRITICAL).build();
         Finding f = only(detect(d));
-        assertThat(f.problem()).isEqualTo(Problem.DOUBLE_CHARGE_PAYMENT);
-        assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
-        assertThat(f.subject()).isEqualTo("payments_a(idempotency_key) [payments_a.idempotency_key]");
+        TelltaleAssertions.assertThat(f).hasProblem(Problem.DOUBLE_CHARGE_PAYMENT).hasSeverity(Severity.CRITICAL)
+                .hasSubject("payments_a(idempotency_key) [payments_a.idempotency_key]");
         assertThat(f.evidence()).containsEntry("violations", 1L).containsEntry("first", "pi_7 x2");
         assertThat(f.summary()).contains("1 duplicate in payments_a(idempotency_key)");
     }
 
     @Test
     void uniqueConstraintKeepsOneChargePerKey(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table payments_b(id bigserial primary key, idempotency_key text not null, status text not null, amount numeric not null)",
-                    "create unique index on payments_b(idempotency_key) where status = 'succeeded'");
-        }
+        pg.execute("create table payments_b(id bigserial primary key, idempotency_key text not null, status text not null, amount numeric not null)",
+                "create unique index on payments_b(idempotency_key) where status = 'succeeded'");
         CyclicBarrier checked = new CyclicBarrier(2);
         List<Boolean> charged = concurrently(2, () -> {
             try (Connection c = pg.connect()) {
@@ -177,19 +158,17 @@ class ConcurrencyRacesIT {
             }
         });
         assertThat(charged).containsExactlyInAnyOrder(true, false);
-        Detection d = detect(IntegrityChecks.on(target).duplicates("payments_b").key("idempotency_key")
+        Detection d = detect(IntegrityChecks.on(shop.get()).duplicates("payments_b").key("idempotency_key")
                 .where("status = 'succeeded'").problem(Problem.DOUBLE_CHARGE_PAYMENT).build());
         assertThat(d.findings()).isEmpty();
     }
 
     @Test
     void doubleClickTwoOrdersWithinTheWindow(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table orders_w(id bigserial primary key, user_id int not null, cart_id int not null, "
-                            + "created_at timestamptz not null default clock_timestamp())",
-                    // the same cart ordered again a day later is a new order, not a double click
-                    "insert into orders_w(user_id, cart_id, created_at) values (5, 50, now() - interval '1 day'), (5, 50, now())");
-        }
+        pg.execute("create table orders_w(id bigserial primary key, user_id int not null, cart_id int not null, "
+                        + "created_at timestamptz not null default clock_timestamp())",
+                // the same cart ordered again a day later is a new order, not a double click
+                "insert into orders_w(user_id, cart_id, created_at) values (5, 50, now() - interval '1 day'), (5, 50, now())");
         // the double click: two requests for user 1's cart, in flight at once
         CyclicBarrier click = new CyclicBarrier(2);
         concurrently(2, () -> {
@@ -199,12 +178,11 @@ class ConcurrencyRacesIT {
                 return null;
             }
         });
-        Detector d = IntegrityChecks.on(target).duplicates("orders_w").key("user_id", "cart_id")
+        Detector d = IntegrityChecks.on(shop.get()).duplicates("orders_w").key("user_id", "cart_id")
                 .within(Duration.ofSeconds(2), "created_at").problem(Problem.DUPLICATE_ORDERS).build();
         Finding f = only(detect(d));
-        assertThat(f.problem()).isEqualTo(Problem.DUPLICATE_ORDERS);
-        assertThat(f.severity()).isEqualTo(Severity.WARNING);
-        assertThat(f.subject()).isEqualTo("orders_w(user_id, cart_id) within 2s [orders_w.user_id.cart_id]");
+        TelltaleAssertions.assertThat(f).hasProblem(Problem.DUPLICATE_ORDERS).hasSeverity(Severity.WARNING)
+                .hasSubject("orders_w(user_id, cart_id) within 2s [orders_w.user_id.cart_id]");
         assertThat(f.evidence()).containsEntry("violations", 1L);
         assertThat((String) f.evidence().get("first")).startsWith("1,10 at ");
     }
@@ -213,12 +191,10 @@ class ConcurrencyRacesIT {
 
     @Test
     void concurrentBookingsDoubleBookASeatAndOverfillTheShow(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table shows_a(id int primary key, capacity int not null)",
-                    "create table bookings_a(id bigserial primary key, show_id int not null, seat text not null, status text not null)",
-                    "insert into shows_a values (1, 5), (2, 100)",
-                    "insert into bookings_a(show_id, seat, status) values (2, 'A1', 'confirmed'), (2, 'A2', 'cancelled'), (2, 'A2', 'confirmed')");
-        }
+        pg.execute("create table shows_a(id int primary key, capacity int not null)",
+                "create table bookings_a(id bigserial primary key, show_id int not null, seat text not null, status text not null)",
+                "insert into shows_a values (1, 5), (2, 100)",
+                "insert into bookings_a(show_id, seat, status) values (2, 'A1', 'confirmed'), (2, 'A2', 'cancelled'), (2, 'A2', 'confirmed')");
         // 12 customers at once: the first two want seat 1; each checks "seat free and show not full", then books
         CyclicBarrier checked = new CyclicBarrier(12);
         AtomicInteger next = new AtomicInteger();
@@ -244,7 +220,7 @@ class ConcurrencyRacesIT {
                 return null;
             }
         });
-        IntegrityChecks checks = IntegrityChecks.on(target);
+        IntegrityChecks checks = IntegrityChecks.on(shop.get());
         checks.duplicates("bookings_a").key("show_id", "seat").where("status = 'confirmed'")
                 .problem(Problem.DOUBLE_BOOKING).severity(Severity.CRITICAL).add();
         checks.capacityOverflow("shows_a", "capacity").children("bookings_a", "show_id").where("status = 'confirmed'").add();
@@ -255,20 +231,17 @@ class ConcurrencyRacesIT {
         assertThat(dup.problem()).isEqualTo(Problem.DOUBLE_BOOKING);
         assertThat(dup.evidence()).containsEntry("violations", 1L).containsEntry("first", "1,S1 x2");
         Finding over = only(detect(detectors.get(1)));
-        assertThat(over.problem()).isEqualTo(Problem.DOUBLE_BOOKING);
-        assertThat(over.severity()).isEqualTo(Severity.CRITICAL);
-        assertThat(over.subject()).isEqualTo("bookings_a.count(*) vs shows_a.capacity [shows_a.capacity]");
+        TelltaleAssertions.assertThat(over).hasProblem(Problem.DOUBLE_BOOKING).hasSeverity(Severity.CRITICAL)
+                .hasSubject("bookings_a.count(*) vs shows_a.capacity [shows_a.capacity]");
         assertThat(over.evidence()).containsEntry("violations", 1L).containsEntry("first", "1: 12 > capacity 5");
     }
 
     @Test
     void lockingTheShowRowBooksWithinCapacity(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table shows_b(id int primary key, capacity int not null)",
-                    "create table bookings_b(id bigserial primary key, show_id int not null, seat text not null, status text not null)",
-                    "create unique index on bookings_b(show_id, seat) where status = 'confirmed'",
-                    "insert into shows_b values (1, 5)");
-        }
+        pg.execute("create table shows_b(id int primary key, capacity int not null)",
+                "create table bookings_b(id bigserial primary key, show_id int not null, seat text not null, status text not null)",
+                "create unique index on bookings_b(show_id, seat) where status = 'confirmed'",
+                "insert into shows_b values (1, 5)");
         CyclicBarrier ready = new CyclicBarrier(12);
         AtomicInteger next = new AtomicInteger();
         concurrently(12, () -> {
@@ -294,7 +267,7 @@ class ConcurrencyRacesIT {
                 return null;
             }
         });
-        IntegrityChecks checks = IntegrityChecks.on(target);
+        IntegrityChecks checks = IntegrityChecks.on(shop.get());
         checks.duplicates("bookings_b").key("show_id", "seat").where("status = 'confirmed'").problem(Problem.DOUBLE_BOOKING).add();
         checks.capacityOverflow("shows_b", "capacity").children("bookings_b", "show_id").where("status = 'confirmed'").add();
         for (Detector d : checks.detectors()) {
@@ -306,11 +279,9 @@ class ConcurrencyRacesIT {
 
     @Test
     void concurrentMatchersOverFillAnOrderAndLockingDoesNot(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table orders_m(id int primary key, quantity int not null)",
-                    "create table fills_m(id bigserial primary key, order_id int not null, qty int not null)",
-                    "insert into orders_m values (1, 20), (2, 20)");
-        }
+        pg.execute("create table orders_m(id int primary key, quantity int not null)",
+                "create table fills_m(id bigserial primary key, order_id int not null, qty int not null)",
+                "insert into orders_m values (1, 20), (2, 20)");
         // 8 matchers fill 5 each: order 1 checks the remaining quantity without a lock, order 2 locks the order row
         for (int order : new int[]{1, 2}) {
             CyclicBarrier checked = new CyclicBarrier(8);
@@ -341,7 +312,7 @@ class ConcurrencyRacesIT {
                 }
             });
         }
-        Detector d = IntegrityChecks.on(target).capacityOverflow("orders_m", "quantity").children("fills_m", "order_id")
+        Detector d = IntegrityChecks.on(shop.get()).capacityOverflow("orders_m", "quantity").children("fills_m", "order_id")
                 .quantity("qty").problem(Problem.STOCK_ORDER_MATCHING_RACE).build();
         Finding f = only(detect(d));
         assertThat(f.problem()).isEqualTo(Problem.STOCK_ORDER_MATCHING_RACE);
@@ -371,38 +342,33 @@ class ConcurrencyRacesIT {
 
     @Test
     void readModifyWriteCounterDriftsFromItsRecount(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table products_c(id int primary key, likes int not null default 0)",
-                    "create table likes_c(id bigserial primary key, product_id int not null)",
-                    "insert into products_c(id) values (1), (2)");
-        }
+        pg.execute("create table products_c(id int primary key, likes int not null default 0)",
+                "create table likes_c(id bigserial primary key, product_id int not null)",
+                "insert into products_c(id) values (1), (2)");
         CyclicBarrier read = new CyclicBarrier(20);
         concurrently(20, () -> {
             like(pg, "products_c", "likes_c", read, false);
             return null;
         });
-        Detector d = IntegrityChecks.on(target).reconciliation("product-likes")
+        Detector d = IntegrityChecks.on(shop.get()).reconciliation("product-likes")
                 .sum("products_c", "id", "likes").count("likes_c", "product_id").build();
         Finding f = only(detect(d));
-        assertThat(f.problem()).isEqualTo(Problem.COUNTER_RACE);
-        assertThat(f.severity()).isEqualTo(Severity.WARNING);
-        assertThat(f.subject()).isEqualTo("products_c.sum(likes) by id vs likes_c.count(*) by product_id [product-likes]");
+        TelltaleAssertions.assertThat(f).hasProblem(Problem.COUNTER_RACE).hasSeverity(Severity.WARNING)
+                .hasSubject("products_c.sum(likes) by id vs likes_c.count(*) by product_id [product-likes]");
         assertThat(f.evidence()).containsEntry("violations", 1L).containsEntry("first", "1: 1 vs 20");
     }
 
     @Test
     void atomicIncrementKeepsTheCounterRight(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table products_d(id int primary key, likes int not null default 0)",
-                    "create table likes_d(id bigserial primary key, product_id int not null)",
-                    "insert into products_d(id) values (1), (2)");
-        }
+        pg.execute("create table products_d(id int primary key, likes int not null default 0)",
+                "create table likes_d(id bigserial primary key, product_id int not null)",
+                "insert into products_d(id) values (1), (2)");
         CyclicBarrier read = new CyclicBarrier(20);
         concurrently(20, () -> {
             like(pg, "products_d", "likes_d", read, true);
             return null;
         });
-        Detection d = detect(IntegrityChecks.on(target).reconciliation("product-likes")
+        Detection d = detect(IntegrityChecks.on(shop.get()).reconciliation("product-likes")
                 .sum("products_d", "id", "likes").count("likes_d", "product_id").build());
         assertThat(d.findings()).isEmpty();
     }

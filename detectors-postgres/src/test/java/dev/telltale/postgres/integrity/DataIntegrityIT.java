@@ -7,15 +7,14 @@ import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Report;
 import dev.telltale.core.Severity;
-import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.support.ClassTarget;
 import dev.telltale.testkit.PostgresExtension;
 import dev.telltale.testkit.TestPostgres;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -41,17 +40,8 @@ import static org.awaitility.Awaitility.await;
 /** Orphans, stuck sagas, corrupted rows, write skew, and ranged scans that resume across runs. */
 @ExtendWith(PostgresExtension.class)
 class DataIntegrityIT {
-    private static PostgresTarget target;
-
-    @BeforeAll
-    static void open(TestPostgres pg) {
-        target = PostgresTarget.fromUrl("app", pg.jdbcUrl());
-    }
-
-    @AfterAll
-    static void close() {
-        target.close();
-    }
+    @RegisterExtension
+    static final ClassTarget app = new ClassTarget("app");
 
     // ---- orphans -----------------------------------------------------------------------------------------
 
@@ -72,27 +62,30 @@ class DataIntegrityIT {
     }
 
     private static void orders(TestPostgres pg, String orders, String items) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table " + orders + "(id bigint primary key, customer text)",
-                    // no foreign key: the relation lives in application code only
-                    "create table " + items + "(id bigserial primary key, order_id bigint, sku text)",
-                    "insert into " + orders + " select g, 'c' || g from generate_series(1, 50) g",
-                    "insert into " + items + "(order_id, sku) select g, 'sku' || k from generate_series(1, 50) g, generate_series(1, 3) k order by g, k",
-                    "insert into " + items + "(order_id, sku) values (null, 'gift card')");
-        }
+        pg.execute("create table " + orders + "(id bigint primary key, customer text)",
+                // no foreign key: the relation lives in application code only
+                "create table " + items + "(id bigserial primary key, order_id bigint, sku text)",
+                "insert into " + orders + " select g, 'c' || g from generate_series(1, 50) g",
+                "insert into " + items + "(order_id, sku) select g, 'sku' || k from generate_series(1, 50) g, generate_series(1, 3) k order by g, k",
+                "insert into " + items + "(order_id, sku) values (null, 'gift card')");
+    }
+
+    /** Four users cancel orders 10, 20, 30 and 40 at once. */
+    private static void cancelOrdersConcurrently(TestPostgres pg, String orders, String items, boolean fixed) throws Exception {
+        AtomicInteger next = new AtomicInteger(1);
+        concurrently(4, () -> {
+            try (Connection c = pg.connect()) {
+                cancelOrder(c, orders, items, next.getAndIncrement() * 10L, fixed);
+            }
+            return null;
+        });
     }
 
     @Test
     void deletingTheParentInApplicationCodeLeavesOrphans(TestPostgres pg) throws Exception {
         orders(pg, "orders_o", "items_o");
-        AtomicInteger next = new AtomicInteger(1);
-        concurrently(4, () -> {
-            try (Connection c = pg.connect()) {
-                cancelOrder(c, "orders_o", "items_o", next.getAndIncrement() * 10L, false);
-            }
-            return null;
-        });
-        Detector d = IntegrityChecks.on(target).orphans("items_o").references("orders_o", "order_id").build();
+        cancelOrdersConcurrently(pg, "orders_o", "items_o", false);
+        Detector d = IntegrityChecks.on(app.get()).orphans("items_o").references("orders_o", "order_id").build();
         Finding f = only(detect(d));
         assertThat(f.detector()).isEqualTo("integrity.orphans");
         assertThat(f.problem()).isEqualTo(Problem.ORPHANED_RECORDS);
@@ -102,7 +95,7 @@ class DataIntegrityIT {
         assertThat((String) f.evidence().get("first")).contains("28 -> 10; ").contains("120 -> 40");
 
         // above the critical threshold it is critical
-        Detection strict = detect(IntegrityChecks.on(target).orphans("items_o").references("orders_o", "order_id")
+        Detection strict = detect(IntegrityChecks.on(app.get()).orphans("items_o").references("orders_o", "order_id")
                 .criticalAbove(10).build());
         assertThat(only(strict).severity()).isEqualTo(Severity.CRITICAL);
     }
@@ -110,14 +103,8 @@ class DataIntegrityIT {
     @Test
     void deletingBothInOneTransactionLeavesNone(TestPostgres pg) throws Exception {
         orders(pg, "orders_p", "items_p");
-        AtomicInteger next = new AtomicInteger(1);
-        concurrently(4, () -> {
-            try (Connection c = pg.connect()) {
-                cancelOrder(c, "orders_p", "items_p", next.getAndIncrement() * 10L, true);
-            }
-            return null;
-        });
-        assertThat(detect(IntegrityChecks.on(target).orphans("items_p").references("orders_p", "order_id").build())
+        cancelOrdersConcurrently(pg, "orders_p", "items_p", true);
+        assertThat(detect(IntegrityChecks.on(app.get()).orphans("items_p").references("orders_p", "order_id").build())
                 .findings()).isEmpty();
     }
 
@@ -127,7 +114,7 @@ class DataIntegrityIT {
         try (Connection c = pg.connect()) {
             cancelOrder(c, "orders_r", "items_r", 2, false);  // items 4..6 (early in the table)
         }
-        Detector d = IntegrityChecks.on(target).orphans("items_r").references("orders_r", "order_id").chunkRows(100)
+        Detector d = IntegrityChecks.on(app.get()).orphans("items_r").references("orders_r", "order_id").chunkRows(100)
                 .rangesPerRun(1).build();
         Finding first = only(detect(d));           // rows 1..100
         assertThat(first.evidence()).containsEntry("violations", 3L).containsEntry("rows scanned", 100L)
@@ -138,9 +125,7 @@ class DataIntegrityIT {
         assertThat(second.evidence()).containsEntry("violations", 3L).containsEntry("rows scanned", 51L)
                 .containsEntry("passes completed", 1L).containsEntry("resume after", "(start of table)");
         // repaired: gone after the range holding them is scanned again
-        try (Connection c = pg.connect()) {
-            sql(c, "delete from items_r where order_id = 2");
-        }
+        pg.execute("delete from items_r where order_id = 2");
         assertThat(detect(d).findings()).isEmpty();
     }
 
@@ -166,7 +151,7 @@ class DataIntegrityIT {
             checkout(c, "sagas_a", 2, false);
             checkout(c, "sagas_a", 3, true);
         }
-        Detector d = IntegrityChecks.on(target).stuckRows("sagas_a").state("step", "stock_reserved", "charged")
+        Detector d = IntegrityChecks.on(app.get()).stuckRows("sagas_a").state("step", "stock_reserved", "charged")
                 .olderThan(Duration.ofMillis(300), "updated_at").build();
         // the deadline has not passed yet right after the failure: the step may still be running
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
@@ -186,7 +171,7 @@ class DataIntegrityIT {
             checkout(c, "sagas_b", 2, true);
             sql(c, "update sagas_b set updated_at = updated_at - interval '1 hour'");
         }
-        assertThat(detect(IntegrityChecks.on(target).stuckRows("sagas_b").state("step", "stock_reserved")
+        assertThat(detect(IntegrityChecks.on(app.get()).stuckRows("sagas_b").state("step", "stock_reserved")
                 .olderThan(Duration.ofMinutes(1), "updated_at").build()).findings()).isEmpty();
     }
 
@@ -212,7 +197,7 @@ class DataIntegrityIT {
                 s.executeBatch();
             }
         }
-        Detector d = IntegrityChecks.on(target).rowChecksum("accounts_k", "checksum").columns("id", "owner", "balance")
+        Detector d = IntegrityChecks.on(app.get()).rowChecksum("accounts_k", "checksum").columns("id", "owner", "balance")
                 .chunkRows(1000).build();
         assertThat(detect(d).findings()).as("every row as the application wrote it").isEmpty();
 
@@ -261,10 +246,8 @@ class DataIntegrityIT {
     @Test
     void writeSkewLeavesAShiftWithoutADoctorAndSerializableDoesNot(TestPostgres pg) throws Exception {
         for (String t : List.of("oncall_a", "oncall_b")) {
-            try (Connection c = pg.connect()) {
-                sql(c, "create table " + t + "(shift int, doctor text, on_call boolean, primary key (shift, doctor))",
-                        "insert into " + t + " values (1, 'alice', true), (1, 'bob', true), (2, 'carol', true)");
-            }
+            pg.execute("create table " + t + "(shift int, doctor text, on_call boolean, primary key (shift, doctor))",
+                    "insert into " + t + " values (1, 'alice', true), (1, 'bob', true), (2, 'carol', true)");
             boolean serializable = t.equals("oncall_b");
             CyclicBarrier checked = new CyclicBarrier(2);
             AtomicInteger who = new AtomicInteger();
@@ -274,14 +257,14 @@ class DataIntegrityIT {
             });
         }
         String rule = "select shift from %s group by shift having count(*) filter (where on_call) = 0";
-        Finding f = only(detect(IntegrityChecks.on(target).invariant("doctor-on-call", rule.formatted("oncall_a"))
+        Finding f = only(detect(IntegrityChecks.on(app.get()).invariant("doctor-on-call", rule.formatted("oncall_a"))
                 .key("shift").description("every shift has a doctor on call").build()));
         assertThat(f.problem()).isEqualTo(Problem.WRITE_SKEW);
         assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
         assertThat(f.subject()).isEqualTo("every shift has a doctor on call [doctor-on-call]");
         assertThat(f.evidence()).containsEntry("violations", 1L).containsEntry("first", "1");
 
-        assertThat(detect(IntegrityChecks.on(target).invariant("doctor-on-call", rule.formatted("oncall_b")).build())
+        assertThat(detect(IntegrityChecks.on(app.get()).invariant("doctor-on-call", rule.formatted("oncall_b")).build())
                 .findings()).isEmpty();
     }
 
@@ -289,11 +272,9 @@ class DataIntegrityIT {
 
     @Test
     void engineRunPublishesViolationsPerCheckAndFailsLoudlyOnABrokenOne(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table events_e(id bigserial primary key, event_id text not null)",
-                    "insert into events_e(event_id) values ('e1'), ('e2'), ('e2'), ('e3'), ('e3'), ('e3')");
-        }
-        IntegrityChecks checks = IntegrityChecks.on(target);
+        pg.execute("create table events_e(id bigserial primary key, event_id text not null)",
+                "insert into events_e(event_id) values ('e1'), ('e2'), ('e2'), ('e3'), ('e3'), ('e3')");
+        IntegrityChecks checks = IntegrityChecks.on(app.get());
         checks.duplicates("events_e").key("event_id").add();
         checks.duplicates("events_e").name("by-id").key("id").add();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -314,7 +295,7 @@ class DataIntegrityIT {
         }
 
         // a check naming a column that is not there: error at validate(), and error on every run
-        IntegrityChecks broken = IntegrityChecks.on(target);
+        IntegrityChecks broken = IntegrityChecks.on(app.get());
         broken.duplicates("events_e").key("event_id").add();
         broken.duplicates("events_e").name("typo").key("evnt_id").add();
         assertThatThrownBy(() -> broken.validate(Duration.ofSeconds(10)))

@@ -2,13 +2,14 @@ package dev.telltale.postgres.integrity;
 
 import dev.telltale.core.Detector;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.support.ClassTarget;
 import dev.telltale.testkit.PostgresExtension;
 import dev.telltale.testkit.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -23,23 +24,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Misconfigured checks fail at start with a message that names them; user SQL cannot write. */
 @ExtendWith(PostgresExtension.class)
 class SafetyIT {
-    private static PostgresTarget target;
-    private static TestPostgres db;
+    @RegisterExtension
+    static final ClassTarget app = new ClassTarget("app");
 
     @BeforeAll
-    static void open(TestPostgres pg) throws Exception {
-        db = pg;
-        target = PostgresTarget.fromUrl("app", pg.jdbcUrl());
-        try (Connection c = pg.connect()) {
-            sql(c, "create table victims(id int primary key, name text)",
-                    "insert into victims select g, 'v' || g from generate_series(1, 5) g",
-                    "create function tt_wipe() returns boolean language sql volatile as 'delete from victims; select true'");
-        }
-    }
-
-    @AfterAll
-    static void close() {
-        target.close();
+    static void victimsTable(TestPostgres pg) throws Exception {
+        pg.execute("create table victims(id int primary key, name text)",
+                "insert into victims select g, 'v' || g from generate_series(1, 5) g",
+                "create function tt_wipe() returns boolean language sql volatile as 'delete from victims; select true'");
     }
 
     @BeforeEach
@@ -48,7 +40,7 @@ class SafetyIT {
     }
 
     private static long victims() throws Exception {
-        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from victims")) {
+        try (Connection c = app.database().connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from victims")) {
             rs.next();
             return rs.getLong(1);
         }
@@ -56,7 +48,7 @@ class SafetyIT {
 
     @Test
     void breakOutFragmentIsRefusedBeforeItReachesTheServer() throws Exception {
-        assertThatThrownBy(() -> IntegrityChecks.on(target).duplicates("victims").key("name").where("1=1) ; delete from victims; --"))
+        assertThatThrownBy(() -> IntegrityChecks.on(app.get()).duplicates("victims").key("name").where("1=1) ; delete from victims; --"))
                 .isInstanceOf(IntegrityConfigException.class)
                 .hasMessageContaining("integrity.duplicates[victims].where");
         assertThat(victims()).isEqualTo(5);
@@ -64,19 +56,19 @@ class SafetyIT {
 
     @Test
     void fragmentCallingAWritingFunctionIsRefusedAndChangesNothing() throws Exception {
-        Detector d = IntegrityChecks.on(target).duplicates("victims").key("name").where("tt_wipe()").build();
+        Detector d = IntegrityChecks.on(app.get()).duplicates("victims").key("name").where("tt_wipe()").build();
         assertThatThrownBy(() -> detect(d))
                 .hasMessage("integrity.duplicates[victims.name].where: 'tt_wipe()' calls tt_wipe(), which is volatile: "
                         + "a check may call only immutable or stable functions");
         // closing our bracket to splice in more SQL is refused; a balanced sub-select cannot call it either
-        assertThatThrownBy(() -> IntegrityChecks.on(target).negativeValues("victims", "id").where("true) or (select tt_wipe()"))
+        assertThatThrownBy(() -> IntegrityChecks.on(app.get()).negativeValues("victims", "id").where("true) or (select tt_wipe()"))
                 .hasMessageEndingWith("closes a parenthesis it did not open");
-        Detector subSelect = IntegrityChecks.on(target).negativeValues("victims", "id").where("(select tt_wipe())").build();
+        Detector subSelect = IntegrityChecks.on(app.get()).negativeValues("victims", "id").where("(select tt_wipe())").build();
         assertThatThrownBy(() -> detect(subSelect)).hasMessageContaining("calls tt_wipe(), which is volatile");
-        assertThatThrownBy(() -> IntegrityChecks.on(target).invariant("sneaky",
+        assertThatThrownBy(() -> IntegrityChecks.on(app.get()).invariant("sneaky",
                 "with gone as (delete from victims returning id) select id from gone"))
                 .hasMessageContaining("contains 'DELETE': a check only reads");
-        Detector viaFunction = IntegrityChecks.on(target).invariant("sneakier", "select id from victims where tt_wipe()").build();
+        Detector viaFunction = IntegrityChecks.on(app.get()).invariant("sneakier", "select id from victims where tt_wipe()").build();
         assertThatThrownBy(() -> detect(viaFunction)).hasMessageContaining("calls tt_wipe(), which is volatile");
         assertThat(victims()).isEqualTo(5);
     }
@@ -89,7 +81,7 @@ class SafetyIT {
     @Test
     void theBypassesOfTheAgentReviewFailValidationAndChangeNothingOnTheServer() throws Exception {
         String role = "tt_safety_" + ProcessHandle.current().pid();
-        try (Connection admin = db.connect(); Connection bystander = db.connect()) {
+        try (Connection admin = app.database().connect(); Connection bystander = app.database().connect()) {
             sql(admin, "drop role if exists " + role, "create role " + role);
             try {
                 int pid = one(bystander, "select pg_backend_pid()");
@@ -114,7 +106,7 @@ class SafetyIT {
                 for (String f : fragments) {
                     long start = System.nanoTime();
                     assertThatThrownBy(() -> {
-                        IntegrityChecks checks = IntegrityChecks.on(target);
+                        IntegrityChecks checks = IntegrityChecks.on(app.get());
                         checks.duplicates("victims").key("name").where(f).add();
                         checks.validate(Duration.ofSeconds(10));
                     }).as(f).isInstanceOf(IntegrityConfigException.class);
@@ -135,14 +127,14 @@ class SafetyIT {
 
     @Test
     void aFunctionThatLiesAboutItsVolatilityCannotLeaveALockBehind() throws Exception {
-        try (Connection c = db.connect()) {
+        try (Connection c = app.database().connect()) {
             sql(c, "create or replace function tt_lock() returns boolean language plpgsql stable as "
                     + "'begin perform pg_advisory_lock(4242); return true; end'");
         }
-        Detector d = IntegrityChecks.on(target).duplicates("victims").key("name").where("tt_lock()").build();
+        Detector d = IntegrityChecks.on(app.get()).duplicates("victims").key("name").where("tt_lock()").build();
         assertThatThrownBy(() -> detect(d)).hasMessageContaining("left the session changed (1 advisory lock(s) held); "
                 + "the connection was dropped");
-        try (Connection c = db.connect()) {
+        try (Connection c = app.database().connect()) {
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
                     one(c, "select count(*)::int from pg_locks where locktype = 'advisory' and objid = 4242") == 0);
         }
@@ -150,7 +142,7 @@ class SafetyIT {
 
     @Test
     void theSimpleQueryProtocolIsRefused() throws Exception {
-        try (PostgresTarget simple = PostgresTarget.fromUrl("simple", db.jdbcUrl() + "&preferQueryMode=simple")) {
+        try (PostgresTarget simple = PostgresTarget.fromUrl("simple", app.database().jdbcUrl() + "&preferQueryMode=simple")) {
             Detector d = IntegrityChecks.on(simple).duplicates("victims").key("name").where("name <> 'x'").build();
             assertThatThrownBy(() -> detect(d)).hasMessageContaining("integrity checks refuse preferQueryMode=simple");
         }
@@ -165,25 +157,25 @@ class SafetyIT {
 
     @Test
     void unknownTableOrColumnFailsValidateWithTheChecksName() throws Exception {
-        IntegrityChecks typoTable = IntegrityChecks.on(target);
+        IntegrityChecks typoTable = IntegrityChecks.on(app.get());
         typoTable.duplicates("victimz").key("name").add();
         assertThatThrownBy(() -> typoTable.validate(Duration.ofSeconds(10)))
                 .isInstanceOf(IntegrityConfigException.class)
                 .hasMessage("integrity.duplicates[victimz.name].table: table 'victimz' does not exist on the server "
                         + "(or this role cannot see it; names are case-sensitive as written)");
 
-        IntegrityChecks typoColumn = IntegrityChecks.on(target);
+        IntegrityChecks typoColumn = IntegrityChecks.on(app.get());
         typoColumn.orphans("victims").references("victims", "parent_id").add();
         assertThatThrownBy(() -> typoColumn.validate(Duration.ofSeconds(10)))
                 .hasMessage("integrity.orphans[victims.parent_id].references: column 'parent_id' does not exist in table "
                         + "'victims' (it has id, name)");
 
-        IntegrityChecks wrongType = IntegrityChecks.on(target);
+        IntegrityChecks wrongType = IntegrityChecks.on(app.get());
         wrongType.negativeValues("victims", "name").add();
         assertThatThrownBy(() -> wrongType.validate(Duration.ofSeconds(10)))
                 .hasMessage("integrity.negative-values[victims.name].column: column 'name' of 'victims' is text, not a number");
 
-        IntegrityChecks badWhere = IntegrityChecks.on(target);
+        IntegrityChecks badWhere = IntegrityChecks.on(app.get());
         badWhere.duplicates("victims").key("name").where("nmae = 'x'").add();
         assertThatThrownBy(() -> badWhere.validate(Duration.ofSeconds(10)))
                 .hasMessageStartingWith("integrity.duplicates[victims.name]: the check's query does not plan on the server: "
@@ -198,7 +190,7 @@ class SafetyIT {
 
     @Test
     void aStatementTimeoutBoundsASlowCheck() throws Exception {
-        try (PostgresTarget quick = PostgresTarget.builder("quick").url(db.jdbcUrl()).statementTimeout(Duration.ofMillis(300)).build()) {
+        try (PostgresTarget quick = PostgresTarget.builder("quick").url(app.database().jdbcUrl()).statementTimeout(Duration.ofMillis(300)).build()) {
             Detector d = IntegrityChecks.on(quick).duplicates("victims").key("name")
                     .where("(select count(*) from generate_series(1, 200000000)) > 0").build();
             assertThatThrownBy(() -> detect(d)).hasMessage("integrity.duplicates[victims.name]: ERROR: canceling statement "

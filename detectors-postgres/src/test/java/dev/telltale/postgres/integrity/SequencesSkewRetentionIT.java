@@ -4,13 +4,12 @@ import dev.telltale.core.Detector;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
-import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.support.ClassTarget;
 import dev.telltale.testkit.PostgresExtension;
 import dev.telltale.testkit.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,17 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Events applied out of order by concurrent consumers, a celebrity key, and a purge job that stopped. */
 @ExtendWith(PostgresExtension.class)
 class SequencesSkewRetentionIT {
-    private static PostgresTarget target;
-
-    @BeforeAll
-    static void open(TestPostgres pg) {
-        target = PostgresTarget.fromUrl("events", pg.jdbcUrl());
-    }
-
-    @AfterAll
-    static void close() {
-        target.close();
-    }
+    @RegisterExtension
+    static final ClassTarget events = new ClassTarget("events");
 
     private static void apply(Connection c, String table, long account, int seq) throws Exception {
         try (PreparedStatement s = c.prepareStatement("insert into " + table + "(account_id, seq) values (?, ?)")) {
@@ -87,7 +77,7 @@ class SequencesSkewRetentionIT {
             }
             return null;
         });
-        Detector d = IntegrityChecks.on(target).sequenceGaps("applied_a").entity("account_id").sequence("seq").build();
+        Detector d = IntegrityChecks.on(events.get()).sequenceGaps("applied_a").entity("account_id").sequence("seq").build();
         Finding f = only(detect(d));
         assertThat(f.problem()).isEqualTo(Problem.MESSAGE_OUT_OF_ORDER);
         assertThat(f.severity()).as("a regression is critical").isEqualTo(Severity.CRITICAL);
@@ -99,9 +89,7 @@ class SequencesSkewRetentionIT {
 
     @Test
     void oneConsumerPerAccountAppliesInOrder(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table applied_b(id bigserial primary key, account_id bigint not null, seq int not null)");
-        }
+        pg.execute("create table applied_b(id bigserial primary key, account_id bigint not null, seq int not null)");
         AtomicInteger account = new AtomicInteger();
         concurrently(3, () -> {
             long me = account.incrementAndGet();    // partitioned by account: each account has one consumer
@@ -112,42 +100,36 @@ class SequencesSkewRetentionIT {
             }
             return null;
         });
-        assertThat(detect(IntegrityChecks.on(target).sequenceGaps("applied_b").entity("account_id").sequence("seq")
+        assertThat(detect(IntegrityChecks.on(events.get()).sequenceGaps("applied_b").entity("account_id").sequence("seq")
                 .chunkRows(100).build()).findings()).isEmpty();
     }
 
     @Test
     void aCelebrityKeyTakesMostOfTheRecentRows(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table posts_k(id bigserial primary key, author text not null, created_at timestamptz not null)",
-                    "insert into posts_k(author, created_at) select 'user' || (g % 19), now() - interval '10 minutes' from generate_series(1, 1900) g",
-                    // a month ago another author was hot: outside the window
-                    "insert into posts_k(author, created_at) select 'old-star', now() - interval '30 days' from generate_series(1, 9000) g");
-        }
+        pg.execute("create table posts_k(id bigserial primary key, author text not null, created_at timestamptz not null)",
+                "insert into posts_k(author, created_at) select 'user' || (g % 19), now() - interval '10 minutes' from generate_series(1, 1900) g",
+                // a month ago another author was hot: outside the window
+                "insert into posts_k(author, created_at) select 'old-star', now() - interval '30 days' from generate_series(1, 9000) g");
         concurrently(4, () -> {
-            try (Connection c = pg.connect()) {
-                sql(c, "insert into posts_k(author, created_at) select 'celebrity', now() from generate_series(1, 1250)");
-            }
+            pg.execute("insert into posts_k(author, created_at) select 'celebrity', now() from generate_series(1, 1250)");
             return null;
         });
-        Detector d = IntegrityChecks.on(target).keySkew("posts_k", "author").window(Duration.ofHours(1), "created_at").build();
+        Detector d = IntegrityChecks.on(events.get()).keySkew("posts_k", "author").window(Duration.ofHours(1), "created_at").build();
         Finding f = only(detect(d));
         assertThat(f.problem()).isEqualTo(Problem.HOT_PARTITION);
         assertThat(f.severity()).isEqualTo(Severity.WARNING);
         assertThat(f.subject()).isEqualTo("posts_k.author over 1h [posts_k.author]");
         assertThat(f.evidence()).containsEntry("violations", 1L).containsEntry("first", "celebrity: 5000 rows, 14.5 x the mean");
 
-        assertThat(detect(IntegrityChecks.on(target).keySkew("posts_k", "author").window(Duration.ofHours(1), "created_at")
+        assertThat(detect(IntegrityChecks.on(events.get()).keySkew("posts_k", "author").window(Duration.ofHours(1), "created_at")
                 .where("author <> 'celebrity'").build()).findings()).isEmpty();
     }
 
     @Test
     void aStoppedPurgeJobLeavesRowsPastRetention(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect()) {
-            sql(c, "create table sessions_r(id bigserial primary key, user_id int, last_seen timestamptz not null)",
-                    "insert into sessions_r(user_id, last_seen) select g, now() - g * interval '1 day' from generate_series(1, 60) g");
-        }
-        Detector d = IntegrityChecks.on(target).retentionBacklog("sessions_r").olderThan(Duration.ofDays(30), "last_seen").build();
+        pg.execute("create table sessions_r(id bigserial primary key, user_id int, last_seen timestamptz not null)",
+                "insert into sessions_r(user_id, last_seen) select g, now() - g * interval '1 day' from generate_series(1, 60) g");
+        Detector d = IntegrityChecks.on(events.get()).retentionBacklog("sessions_r").olderThan(Duration.ofDays(30), "last_seen").build();
         Finding f = only(detect(d));
         assertThat(f.detector()).isEqualTo("integrity.retention-backlog");
         assertThat(f.problem()).isEqualTo(Problem.STORAGE_BLOAT);

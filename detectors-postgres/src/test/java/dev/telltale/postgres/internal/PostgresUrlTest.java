@@ -7,12 +7,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PostgresUrlTest {
 
+    /** Parses {@code url} and checks the JDBC URL without the password, and the user and password kept apart. */
+    private static PostgresUrl parsed(String url, String jdbcUrl, String user, String password) {
+        PostgresUrl u = PostgresUrl.parse(url);
+        assertThat(u.jdbcUrl()).isEqualTo(jdbcUrl);
+        assertThat(u.user()).contains(user);
+        assertThat(u.password()).contains(password);
+        return u;
+    }
+
     @Test
     void libpqFormKeepsThePasswordApart() {
-        PostgresUrl u = PostgresUrl.parse("postgresql://alice:s3cr%40t@db.example:6543/orders?sslmode=require");
-        assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/orders?sslmode=require");
-        assertThat(u.user()).contains("alice");
-        assertThat(u.password()).contains("s3cr@t");
+        PostgresUrl u = parsed("postgresql://alice:s3cr%40t@db.example:6543/orders?sslmode=require",
+                "jdbc:postgresql://db.example:6543/orders?sslmode=require", "alice", "s3cr@t");
         assertThat(u.redacted()).isEqualTo("postgresql://alice:***@db.example:6543/orders?sslmode=require")
                 .doesNotContain("s3cr");
         assertThat(u.toString()).doesNotContain("s3cr");
@@ -28,10 +35,8 @@ class PostgresUrlTest {
 
     @Test
     void jdbcFormHidesThePasswordParameter() {
-        PostgresUrl u = PostgresUrl.parse("jdbc:postgresql://h:5432/db?user=bob&password=hunter2&ssl=false");
-        assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://h:5432/db?user=bob&ssl=false");
-        assertThat(u.password()).contains("hunter2");
-        assertThat(u.user()).contains("bob");
+        PostgresUrl u = parsed("jdbc:postgresql://h:5432/db?user=bob&password=hunter2&ssl=false",
+                "jdbc:postgresql://h:5432/db?user=bob&ssl=false", "bob", "hunter2");
         assertThat(u.redacted()).isEqualTo("jdbc:postgresql://h:5432/db?user=bob&password=***&ssl=false");
     }
 

@@ -55,24 +55,21 @@ class TypedQueryIT {
         }
     }
 
+    /** Reading query drift into {@code record} fails, naming the query, the record and {@code why}. */
+    private static void assertDrift(PostgresTarget target, Class<? extends Record> record, String why) {
+        assertThatThrownBy(() -> PostgresTargetAccess.queries(target).read("t", BUDGET,
+                tx -> tx.list(SqlFile.load(TypedQueryIT.class, "drift", record))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("query drift does not match record " + record.getName())
+                .hasMessageContaining(why);
+    }
+
     @Test
     void driftBetweenSqlAndRecordFailsNamingTheQueryTheRecordAndTheColumn(TestPostgres pg) throws Exception {
         try (PostgresTarget target = target(pg, 1000)) {
-            assertThatThrownBy(() -> PostgresTargetAccess.queries(target).read("t", BUDGET,
-                    tx -> tx.list(SqlFile.load(TypedQueryIT.class, "drift", Missing.class))))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("query drift does not match record " + Missing.class.getName())
-                    .hasMessageContaining("missing column size for component Missing.size (long)");
-            assertThatThrownBy(() -> PostgresTargetAccess.queries(target).read("t", BUDGET,
-                    tx -> tx.list(SqlFile.load(TypedQueryIT.class, "drift", Extra.class))))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("query drift does not match record " + Extra.class.getName())
-                    .hasMessageContaining("extra column name (text) has no component");
-            assertThatThrownBy(() -> PostgresTargetAccess.queries(target).read("t", BUDGET,
-                    tx -> tx.list(SqlFile.load(TypedQueryIT.class, "drift", Mistyped.class))))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("query drift does not match record " + Mistyped.class.getName())
-                    .hasMessageContaining("column id is int8, which does not map to Mistyped.id (String)");
+            assertDrift(target, Missing.class, "missing column size for component Missing.size (long)");
+            assertDrift(target, Extra.class, "extra column name (text) has no component");
+            assertDrift(target, Mistyped.class, "column id is int8, which does not map to Mistyped.id (String)");
             // an empty result is checked too: the check reads the columns, not the rows
             assertThatThrownBy(() -> PostgresTargetAccess.queries(target).read("t", BUDGET,
                     tx -> tx.list("empty", "select 1::int8 as id where false", Map.of(), Exact.class)))

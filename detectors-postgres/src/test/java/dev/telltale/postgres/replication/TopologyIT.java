@@ -8,6 +8,7 @@ import dev.telltale.postgres.support.PrivateServer;
 import dev.telltale.postgres.support.Runs;
 import dev.telltale.testkit.PostgresExtension;
 import dev.telltale.testkit.TestPostgres;
+import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -16,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,17 +35,10 @@ class TopologyIT {
         TestPostgres billingDb = shopDb.newDatabase();
         try (PostgresTarget shop = PostgresTarget.fromUrl("shop", shopDb.jdbcUrl());
              PostgresTarget billing = PostgresTarget.fromUrl("billing", billingDb.jdbcUrl())) {
-            Detector topology = PostgresDetectors.forTopology(List.of(shop, billing)).get(0);
-            for (int run = 0; run < 3; run++) {
-                Detection d = Runs.detect(topology, Map.of());
-                assertThat(d.findings()).isEmpty();
-                assertThat(Runs.signal(d, "postgres.topology.primaries")).contains(1.0);
-                assertThat(Runs.signal(d, "postgres.topology.reachable")).contains(2.0);
-                assertThat(Runs.signal(d, "postgres.topology.lineages")).contains(1.0);
-                assertThat(d.notes()).singleElement().asString()
-                        .startsWith("shop and billing are databases of one server (")
-                        .contains("system identifier " + systemIdentifier(shopDb.jdbcUrl()));
-            }
+            String id = systemIdentifier(shopDb.jdbcUrl());
+            threeQuietRuns(List.of(shop, billing), 1.0, note -> note
+                    .startsWith("shop and billing are databases of one server (")
+                    .contains("system identifier " + id));
         }
     }
 
@@ -56,18 +51,27 @@ class TopologyIT {
             String idA = systemIdentifier(a.jdbcUrl("postgres"));
             String idB = systemIdentifier(b.jdbcUrl("postgres"));
             assertThat(idA).isNotEqualTo(idB);
-            Detector topology = PostgresDetectors.forTopology(List.of(orders, users)).get(0);
-            for (int run = 0; run < 3; run++) {
-                Detection d = Runs.detect(topology, Map.of());
-                assertThat(d.findings()).isEmpty();
-                assertThat(Runs.signal(d, "postgres.topology.primaries")).contains(1.0);
-                assertThat(Runs.signal(d, "postgres.topology.reachable")).contains(2.0);
-                assertThat(Runs.signal(d, "postgres.topology.lineages")).contains(2.0);
-                assertThat(d.notes()).singleElement().asString()
-                        .startsWith("compared 2 servers in 2 lineages")
-                        .contains("system identifier " + idA + ": orders")
-                        .contains("system identifier " + idB + ": users");
-            }
+            threeQuietRuns(List.of(orders, users), 2.0, note -> note
+                    .startsWith("compared 2 servers in 2 lineages")
+                    .contains("system identifier " + idA + ": orders")
+                    .contains("system identifier " + idB + ": users"));
+        }
+    }
+
+    /**
+     * Runs the topology detector over {@code targets} three times: each run finds nothing, sees one primary and
+     * both targets, counts {@code lineages} and writes the one note {@code note} checks.
+     */
+    private static void threeQuietRuns(List<PostgresTarget> targets, double lineages,
+                                       Consumer<AbstractStringAssert<?>> note) throws Exception {
+        Detector topology = PostgresDetectors.forTopology(targets).get(0);
+        for (int run = 0; run < 3; run++) {
+            Detection d = Runs.detect(topology, Map.of());
+            assertThat(d.findings()).isEmpty();
+            assertThat(Runs.signal(d, "postgres.topology.primaries")).contains(1.0);
+            assertThat(Runs.signal(d, "postgres.topology.reachable")).contains(2.0);
+            assertThat(Runs.signal(d, "postgres.topology.lineages")).contains(lineages);
+            note.accept(assertThat(d.notes()).singleElement().asString());
         }
     }
 

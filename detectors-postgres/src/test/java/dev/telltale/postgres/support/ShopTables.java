@@ -1,5 +1,7 @@
 package dev.telltale.postgres.support;
 
+import dev.telltale.testkit.TestPostgres;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -13,14 +15,21 @@ public final class ShopTables {
     private ShopTables() {
     }
 
-    /** Creates {@code <prefix>customers} and {@code <prefix>orders}; a prefix keeps one test's SQL its own. */
-    public static void create(Connection c, String prefix) throws SQLException {
-        try (Statement s = c.createStatement()) {
+    /**
+     * Creates {@code <prefix>customers} and {@code <prefix>orders} (a prefix keeps one test's SQL its own), then
+     * runs the class's own {@code statements} and analyzes the database.
+     */
+    public static void create(TestPostgres db, String prefix, String... statements) throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute("create extension if not exists pg_stat_statements");
             s.execute("create table " + prefix + "customers (id int primary key, name text not null)");
             s.execute("insert into " + prefix + "customers select g, 'customer ' || g from generate_series(1, 1000) g");
             s.execute("create table " + prefix + "orders (id int primary key, customer_id int not null, total numeric not null)");
             s.execute("insert into " + prefix + "orders select g, 1 + g % 1000, g from generate_series(1, 5000) g");
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+            s.execute("analyze");
         }
     }
 }

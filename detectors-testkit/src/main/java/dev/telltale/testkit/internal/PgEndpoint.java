@@ -2,9 +2,6 @@ package dev.telltale.testkit.internal;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -20,12 +17,7 @@ import java.util.Properties;
 public record PgEndpoint(String host, int port, String database, String user, String password) {
 
     public PgEndpoint {
-        if (host.isBlank()) {
-            throw new IllegalArgumentException("host must not be blank");
-        }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port must be 1..65535 but was " + port);
-        }
+        UrlParts.checkHostAndPort(host, port);
     }
 
     public static PgEndpoint parse(String url) {
@@ -52,8 +44,8 @@ public record PgEndpoint(String host, int port, String database, String user, St
         String password = "";
         if (uri.getRawUserInfo() != null) {
             String[] parts = uri.getRawUserInfo().split(":", 2);
-            user = decode(parts[0]);
-            password = parts.length > 1 ? decode(parts[1]) : "";
+            user = UrlParts.decode(parts[0]);
+            password = parts.length > 1 ? UrlParts.decode(parts[1]) : "";
         }
         user = query.getOrDefault("user", user);
         password = query.getOrDefault("password", password);
@@ -72,9 +64,9 @@ public record PgEndpoint(String host, int port, String database, String user, St
     /** JDBC URL that carries the credentials, so it alone is enough to connect. */
     public String jdbcUrl() {
         StringBuilder url = new StringBuilder("jdbc:postgresql://").append(hostForUrl()).append(':').append(port)
-                .append('/').append(encode(database)).append("?user=").append(encode(user));
+                .append('/').append(UrlParts.encode(database)).append("?user=").append(UrlParts.encode(user));
         if (!password.isEmpty()) {
-            url.append("&password=").append(encode(password));
+            url.append("&password=").append(UrlParts.encode(password));
         }
         return url.toString();
     }
@@ -97,7 +89,7 @@ public record PgEndpoint(String host, int port, String database, String user, St
     }
 
     private String hostForUrl() {
-        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return UrlParts.hostForUrl(host);
     }
 
     private static Map<String, String> query(String raw) {
@@ -107,16 +99,8 @@ public record PgEndpoint(String host, int port, String database, String user, St
         }
         for (String pair : raw.split("&")) {
             String[] kv = pair.split("=", 2);
-            values.put(decode(kv[0]), kv.length > 1 ? decode(kv[1]) : "");
+            values.put(UrlParts.decode(kv[0]), kv.length > 1 ? UrlParts.decode(kv[1]) : "");
         }
         return values;
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

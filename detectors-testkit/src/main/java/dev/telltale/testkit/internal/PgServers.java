@@ -8,9 +8,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Finds a PostgreSQL server for tests, trying the sources of docs/architecture.md section 4 in order. */
@@ -21,48 +18,29 @@ public final class PgServers {
     public static final String BINARIES_PARAMETER = "telltale.test.postgres.binaries";
     public static final List<String> SOURCES = List.of("env", "testcontainers", "embedded");
 
-    private static final Logger LOG = LoggerFactory.getLogger(PgServers.class);
-    /** One outcome per distinct configuration, so a JVM starts at most one server of each kind. */
-    private static final ConcurrentMap<Choice, Outcome> OUTCOMES = new ConcurrentHashMap<>();
+    private static final ServerSearch<Choice, PgServer> SEARCH = new ServerSearch<>("PostgreSQL",
+            LoggerFactory.getLogger(PgServers.class), s -> Integer.toString(s.serverVersionNum()), s -> s.admin().redacted(),
+            "Set " + URL_ENV + " (e.g. jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres), start a Docker engine,"
+                    + " or fix the embedded start (" + BINARIES_PARAMETER + " picks another binaries jar)."
+                    + " With CI=true this fails the build; otherwise the tests are skipped.");
 
     private PgServers() {
     }
 
     /** What decides the server; two tests with equal choices share it. */
-    record Choice(List<String> sources, Optional<Settings.Setting> url, Optional<String> binaries, boolean dockerAllowed) {
-    }
-
-    /** Either a server or the text explaining why there is none (kept so later classes fail fast). */
-    record Outcome(Optional<PgServer> server, String failure) {
+    record Choice(List<String> sources, Optional<Settings.Setting> url, Optional<String> binaries, boolean dockerAllowed)
+            implements ServerSearch.Choice {
     }
 
     public static PgServer server(Settings settings) {
         Choice choice = new Choice(settings.sources(SOURCE_PARAMETER, SOURCES), settings.setting(URL_PARAMETER, URL_ENV),
                 settings.parameter(BINARIES_PARAMETER), settings.dockerAllowed());
-        Outcome outcome = OUTCOMES.computeIfAbsent(choice, c -> resolve(c, settings));
-        return outcome.server().orElseThrow(() -> new BackendUnavailableException(outcome.failure()));
-    }
-
-    private static Outcome resolve(Choice choice, Settings settings) {
-        Attempts attempts = new Attempts("PostgreSQL");
-        for (String source : choice.sources()) {
-            long started = System.nanoTime();
-            Optional<PgServer> server = switch (source) {
-                case "env" -> fromEnv(choice, attempts);
-                case "testcontainers" -> fromContainer(settings, attempts);
-                case "embedded" -> fromEmbedded(choice, attempts);
-                default -> throw new IllegalStateException(source);
-            };
-            if (server.isPresent()) {
-                LOG.info("PostgreSQL {} for tests from {} ({}) in {} ms", server.get().serverVersionNum(), source,
-                        server.get().admin().redacted(), (System.nanoTime() - started) / 1_000_000);
-                return new Outcome(server, "");
-            }
-        }
-        return new Outcome(Optional.empty(), attempts.message(
-                "Set " + URL_ENV + " (e.g. jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres), start a Docker engine,"
-                        + " or fix the embedded start (" + BINARIES_PARAMETER + " picks another binaries jar)."
-                        + " With CI=true this fails the build; otherwise the tests are skipped."));
+        return SEARCH.server(choice, (source, c, attempts) -> switch (source) {
+            case "env" -> fromEnv(c, attempts);
+            case "testcontainers" -> fromContainer(settings, attempts);
+            case "embedded" -> fromEmbedded(c, attempts);
+            default -> throw new IllegalStateException(source);
+        });
     }
 
     private static Optional<PgServer> fromEnv(Choice choice, Attempts attempts) {

@@ -2,20 +2,12 @@ package dev.telltale.testkit.internal;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 
 /** Where a Redis server listens, and the credentials (both may be empty) to AUTH with. */
 public record RedisEndpoint(String host, int port, String user, String password) {
 
     public RedisEndpoint {
-        if (host.isBlank()) {
-            throw new IllegalArgumentException("host must not be blank");
-        }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port must be 1..65535 but was " + port);
-        }
+        UrlParts.checkHostAndPort(host, port);
     }
 
     public static RedisEndpoint local(int port) {
@@ -41,30 +33,21 @@ public record RedisEndpoint(String host, int port, String user, String password)
         if (uri.getRawUserInfo() != null) {
             String[] parts = uri.getRawUserInfo().split(":", 2);
             if (parts.length == 2) {
-                user = decode(parts[0]);
-                password = decode(parts[1]);
+                user = UrlParts.decode(parts[0]);
+                password = UrlParts.decode(parts[1]);
             } else {
-                password = decode(parts[0]);
+                password = UrlParts.decode(parts[0]);
             }
         }
         return new RedisEndpoint(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort(), user, password);
     }
 
     public String uri(int database) {
-        String auth = password.isEmpty() ? "" : encode(user) + ":" + encode(password) + "@";
-        String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        return "redis://" + auth + h + ":" + port + "/" + database;
+        String auth = password.isEmpty() ? "" : UrlParts.encode(user) + ":" + UrlParts.encode(password) + "@";
+        return "redis://" + auth + UrlParts.hostForUrl(host) + ":" + port + "/" + database;
     }
 
     public String redacted() {
         return "redis://" + (password.isEmpty() ? "" : (user.isEmpty() ? "" : user) + ":***@") + host + ":" + port;
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

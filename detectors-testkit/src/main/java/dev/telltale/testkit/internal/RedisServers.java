@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Finds a Redis server for tests, trying the sources of docs/architecture.md section 4 in order. */
@@ -16,45 +13,28 @@ public final class RedisServers {
     public static final String SOURCE_PARAMETER = "telltale.test.redis.source";
     public static final List<String> SOURCES = List.of("env", "testcontainers", "embedded");
 
-    private static final Logger LOG = LoggerFactory.getLogger(RedisServers.class);
-    private static final ConcurrentMap<Choice, Outcome> OUTCOMES = new ConcurrentHashMap<>();
+    private static final ServerSearch<Choice, RedisServer> SEARCH = new ServerSearch<>("Redis",
+            LoggerFactory.getLogger(RedisServers.class), RedisServer::version, s -> s.endpoint().redacted(),
+            "Set " + URL_ENV + " (e.g. redis://127.0.0.1:6379), start a Docker engine, or install redis-server"
+                    + " (" + RedisBinary.BINARY_PARAMETER + " picks the binary)."
+                    + " With CI=true this fails the build; otherwise the tests are skipped.");
 
     private RedisServers() {
     }
 
-    record Choice(List<String> sources, Optional<Settings.Setting> url, Optional<String> binary, boolean dockerAllowed) {
-    }
-
-    record Outcome(Optional<RedisServer> server, String failure) {
+    record Choice(List<String> sources, Optional<Settings.Setting> url, Optional<String> binary, boolean dockerAllowed)
+            implements ServerSearch.Choice {
     }
 
     public static RedisServer server(Settings settings) {
         Choice choice = new Choice(settings.sources(SOURCE_PARAMETER, SOURCES), settings.setting(URL_PARAMETER, URL_ENV),
                 settings.parameter(RedisBinary.BINARY_PARAMETER), settings.dockerAllowed());
-        Outcome outcome = OUTCOMES.computeIfAbsent(choice, c -> resolve(c, settings));
-        return outcome.server().orElseThrow(() -> new BackendUnavailableException(outcome.failure()));
-    }
-
-    private static Outcome resolve(Choice choice, Settings settings) {
-        Attempts attempts = new Attempts("Redis");
-        for (String source : choice.sources()) {
-            long started = System.nanoTime();
-            Optional<RedisServer> server = switch (source) {
-                case "env" -> fromEnv(choice, attempts);
-                case "testcontainers" -> fromContainer(settings, attempts);
-                case "embedded" -> fromEmbedded(settings, attempts);
-                default -> throw new IllegalStateException(source);
-            };
-            if (server.isPresent()) {
-                LOG.info("Redis {} for tests from {} ({}) in {} ms", server.get().version(), source,
-                        server.get().endpoint().redacted(), (System.nanoTime() - started) / 1_000_000);
-                return new Outcome(server, "");
-            }
-        }
-        return new Outcome(Optional.empty(), attempts.message(
-                "Set " + URL_ENV + " (e.g. redis://127.0.0.1:6379), start a Docker engine, or install redis-server"
-                        + " (" + RedisBinary.BINARY_PARAMETER + " picks the binary)."
-                        + " With CI=true this fails the build; otherwise the tests are skipped."));
+        return SEARCH.server(choice, (source, c, attempts) -> switch (source) {
+            case "env" -> fromEnv(c, attempts);
+            case "testcontainers" -> fromContainer(settings, attempts);
+            case "embedded" -> fromEmbedded(settings, attempts);
+            default -> throw new IllegalStateException(source);
+        });
     }
 
     private static Optional<RedisServer> fromEnv(Choice choice, Attempts attempts) {

@@ -14,7 +14,10 @@ import java.sql.Statement;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @ExtendWith(PostgresExtension.class)
 class PostgresIT {
@@ -115,5 +118,39 @@ class PostgresIT {
             rs.next();
             assertThat(rs.getInt(1)).isZero();
         }
+    }
+
+    @Test
+    void executeRunsEachStatementOfAScriptOnItsOwn(TestPostgres pg) throws SQLException {
+        pg.execute("""
+                create table scripted (id int primary key, note text);
+                -- a comment, and a semicolon inside a string, stay with their statement
+                insert into scripted values (1, 'a; b'), (2, 'c');
+                vacuum scripted;
+                """, "insert into scripted values (3, 'd')");
+        try (Connection c = pg.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*), max(note) FILTER (WHERE id = 1) FROM scripted")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(3);
+            assertThat(rs.getString(2)).isEqualTo("a; b");
+        }
+    }
+
+    /** An extension registered after the kit's finds the class's database through it. */
+    static final class SeesTheDatabase implements BeforeAllCallback {
+        static volatile TestPostgres seen;
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            seen = PostgresExtension.database(context);
+        }
+    }
+
+    @RegisterExtension
+    static final SeesTheDatabase SEES = new SeesTheDatabase();
+
+    @Test
+    void anExtensionRegisteredAfterTheKitGetsTheSameDatabase(TestPostgres pg) {
+        assertThat(SeesTheDatabase.seen).isEqualTo(pg);
     }
 }

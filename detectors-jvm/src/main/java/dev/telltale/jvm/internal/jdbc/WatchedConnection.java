@@ -3,39 +3,26 @@ package dev.telltale.jvm.internal.jdbc;
 import dev.telltale.jvm.internal.JdbcMonitor;
 import dev.telltale.jvm.internal.Lease;
 
-import java.sql.Array;
-import java.sql.Blob;
 import java.sql.CallableStatement;
-import java.sql.Clob;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.NClob;
 import java.sql.PreparedStatement;
-import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
-import java.sql.SQLWarning;
-import java.sql.SQLXML;
 import java.sql.Savepoint;
-import java.sql.ShardingKey;
 import java.sql.Statement;
-import java.sql.Struct;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.Executor;
 
 /**
  * A connection of a {@link WatchedDataSource}: its statements are watched, and its close, commits,
  * rollbacks and auto-commit changes end the transaction that serves as unit of work when no explicit
- * unit is current. {@code unwrap} and {@code isWrapperFor} are the driver's (or pool's) own answers.
+ * unit is current. {@code unwrap} and {@code isWrapperFor} are the driver's (or pool's) own answers, like every
+ * method this class leaves to the generated {@code DelegatingConnection}.
  */
-public final class WatchedConnection implements Connection {
-    private final Connection delegate;
+public final class WatchedConnection extends DelegatingConnection {
     final JdbcMonitor monitor;
     /** Null when the lease is not tracked, and once the connection is closed. */
     Lease lease;
 
     WatchedConnection(Connection delegate, JdbcMonitor monitor, Lease lease) {
-        this.delegate = delegate;
+        super(delegate);
         this.monitor = monitor;
         this.lease = lease;
     }
@@ -168,220 +155,5 @@ public final class WatchedConnection implements Connection {
     @Override
     public String toString() {
         return "watched " + delegate;
-    }
-
-    @Override
-    public void abort(Executor x) throws SQLException {
-        delegate.abort(x);
-    }
-
-    @Override
-    public void beginRequest() throws SQLException {
-        delegate.beginRequest();
-    }
-
-    @Override
-    public void clearWarnings() throws SQLException {
-        delegate.clearWarnings();
-    }
-
-    @Override
-    public Array createArrayOf(String x, Object[] y) throws SQLException {
-        return delegate.createArrayOf(x, y);
-    }
-
-    @Override
-    public Blob createBlob() throws SQLException {
-        return delegate.createBlob();
-    }
-
-    @Override
-    public Clob createClob() throws SQLException {
-        return delegate.createClob();
-    }
-
-    @Override
-    public NClob createNClob() throws SQLException {
-        return delegate.createNClob();
-    }
-
-    @Override
-    public SQLXML createSQLXML() throws SQLException {
-        return delegate.createSQLXML();
-    }
-
-    @Override
-    public Struct createStruct(String x, Object[] y) throws SQLException {
-        return delegate.createStruct(x, y);
-    }
-
-    @Override
-    public void endRequest() throws SQLException {
-        delegate.endRequest();
-    }
-
-    @Override
-    public boolean getAutoCommit() throws SQLException {
-        return delegate.getAutoCommit();
-    }
-
-    @Override
-    public String getCatalog() throws SQLException {
-        return delegate.getCatalog();
-    }
-
-    @Override
-    public Properties getClientInfo() throws SQLException {
-        return delegate.getClientInfo();
-    }
-
-    @Override
-    public String getClientInfo(String x) throws SQLException {
-        return delegate.getClientInfo(x);
-    }
-
-    @Override
-    public int getHoldability() throws SQLException {
-        return delegate.getHoldability();
-    }
-
-    @Override
-    public DatabaseMetaData getMetaData() throws SQLException {
-        return delegate.getMetaData();
-    }
-
-    @Override
-    public int getNetworkTimeout() throws SQLException {
-        return delegate.getNetworkTimeout();
-    }
-
-    @Override
-    public String getSchema() throws SQLException {
-        return delegate.getSchema();
-    }
-
-    @Override
-    public int getTransactionIsolation() throws SQLException {
-        return delegate.getTransactionIsolation();
-    }
-
-    @Override
-    public Map<String, Class<?>> getTypeMap() throws SQLException {
-        return delegate.getTypeMap();
-    }
-
-    @Override
-    public SQLWarning getWarnings() throws SQLException {
-        return delegate.getWarnings();
-    }
-
-    @Override
-    public boolean isClosed() throws SQLException {
-        return delegate.isClosed();
-    }
-
-    @Override
-    public boolean isReadOnly() throws SQLException {
-        return delegate.isReadOnly();
-    }
-
-    @Override
-    public boolean isValid(int x) throws SQLException {
-        return delegate.isValid(x);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> x) throws SQLException {
-        return delegate.isWrapperFor(x);
-    }
-
-    @Override
-    public String nativeSQL(String x) throws SQLException {
-        return delegate.nativeSQL(x);
-    }
-
-    @Override
-    public void releaseSavepoint(Savepoint x) throws SQLException {
-        delegate.releaseSavepoint(x);
-    }
-
-    @Override
-    public void setCatalog(String x) throws SQLException {
-        delegate.setCatalog(x);
-    }
-
-    @Override
-    public void setClientInfo(String x, String y) throws SQLClientInfoException {
-        delegate.setClientInfo(x, y);
-    }
-
-    @Override
-    public void setClientInfo(Properties x) throws SQLClientInfoException {
-        delegate.setClientInfo(x);
-    }
-
-    @Override
-    public void setHoldability(int x) throws SQLException {
-        delegate.setHoldability(x);
-    }
-
-    @Override
-    public void setNetworkTimeout(Executor x, int y) throws SQLException {
-        delegate.setNetworkTimeout(x, y);
-    }
-
-    @Override
-    public void setReadOnly(boolean x) throws SQLException {
-        delegate.setReadOnly(x);
-    }
-
-    @Override
-    public Savepoint setSavepoint() throws SQLException {
-        return delegate.setSavepoint();
-    }
-
-    @Override
-    public Savepoint setSavepoint(String x) throws SQLException {
-        return delegate.setSavepoint(x);
-    }
-
-    @Override
-    public void setSchema(String x) throws SQLException {
-        delegate.setSchema(x);
-    }
-
-    @Override
-    public void setShardingKey(ShardingKey x, ShardingKey y) throws SQLException {
-        delegate.setShardingKey(x, y);
-    }
-
-    @Override
-    public void setShardingKey(ShardingKey x) throws SQLException {
-        delegate.setShardingKey(x);
-    }
-
-    @Override
-    public boolean setShardingKeyIfValid(ShardingKey x, int y) throws SQLException {
-        return delegate.setShardingKeyIfValid(x, y);
-    }
-
-    @Override
-    public boolean setShardingKeyIfValid(ShardingKey x, ShardingKey y, int z) throws SQLException {
-        return delegate.setShardingKeyIfValid(x, y, z);
-    }
-
-    @Override
-    public void setTransactionIsolation(int x) throws SQLException {
-        delegate.setTransactionIsolation(x);
-    }
-
-    @Override
-    public void setTypeMap(Map<String, Class<?>> x) throws SQLException {
-        delegate.setTypeMap(x);
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> x) throws SQLException {
-        return delegate.unwrap(x);
     }
 }

@@ -4,12 +4,8 @@ import dev.telltale.jvm.internal.JdbcMonitor;
 import dev.telltale.jvm.internal.Lease;
 
 import javax.sql.DataSource;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
-import java.sql.ShardingKeyBuilder;
-import java.util.logging.Logger;
 
 /**
  * The application's data source, watched: every connection it hands out is a {@link WatchedConnection}
@@ -17,14 +13,14 @@ import java.util.logging.Logger;
  * a statement costs a few calls and one small object more than the driver's own.
  *
  * <p>{@code createConnectionBuilder()} is left at its default (unsupported): a builder of the delegate
- * would hand out connections nobody watches.
+ * would hand out connections nobody watches. The methods passed on unchanged are generated into
+ * {@code DelegatingDataSource}.
  */
-public final class WatchedDataSource implements DataSource {
-    private final DataSource delegate;
+public final class WatchedDataSource extends DelegatingDataSource {
     private final JdbcMonitor monitor;
 
     public WatchedDataSource(DataSource delegate, JdbcMonitor monitor) {
-        this.delegate = delegate;
+        super(delegate);
         this.monitor = monitor;
     }
 
@@ -77,35 +73,5 @@ public final class WatchedDataSource implements DataSource {
     @Override
     public String toString() {
         return "watched " + delegate;
-    }
-
-    @Override
-    public ShardingKeyBuilder createShardingKeyBuilder() throws SQLException {
-        return delegate.createShardingKeyBuilder();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return delegate.getLogWriter();
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return delegate.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return delegate.getParentLogger();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter x) throws SQLException {
-        delegate.setLogWriter(x);
-    }
-
-    @Override
-    public void setLoginTimeout(int x) throws SQLException {
-        delegate.setLoginTimeout(x);
     }
 }

@@ -38,34 +38,10 @@ public final class IntegrityDetector implements Detector {
 
     /**
      * One spec per kind, with the problem its checks report unless configured otherwise, followed by the
-     * other problems the kind is commonly configured for (a check names its own with {@code problem}).
+     * other problems the kind is commonly configured for (a check names its own with {@code problem}): all
+     * from the kind's table.
      */
-    private static final Map<String, DetectorSpec> SPECS = specs(
-            kind("integrity.negative-values", Problem.RACE_CONDITION_INVENTORY,
-                    "Rows whose numeric column, such as a stock count or a balance, went below zero."),
-            kind("integrity.capacity-overflow", Problem.DOUBLE_BOOKING,
-                    "Parent rows with more children than their capacity allows, such as a slot booked beyond its "
-                            + "seats.", Problem.STOCK_ORDER_MATCHING_RACE),
-            kind("integrity.duplicates", Problem.DUPLICATE_EVENT_PROCESSING,
-                    "Rows sharing a key that should be unique, such as two payments with one idempotency key.",
-                    Problem.DOUBLE_CHARGE_PAYMENT, Problem.DUPLICATE_ORDERS),
-            kind("integrity.orphans", Problem.ORPHANED_RECORDS, "Child rows whose parent row does not exist."),
-            kind("integrity.stuck-rows", Problem.DISTRIBUTED_TRANSACTION,
-                    "Rows left too long in an intermediate state, such as outbox entries still pending."),
-            kind("integrity.reconciliation", Problem.COUNTER_RACE,
-                    "A stored counter or total compared with what its source rows add up to."),
-            kind("integrity.row-checksum", Problem.SILENT_DATA_CORRUPTION,
-                    "Rows whose stored checksum no longer matches the checksum of their columns."),
-            kind("integrity.invariant", Problem.WRITE_SKEW,
-                    "A query returning the rows that break a business rule; every row it returns is a violation."),
-            kind("integrity.replica-drift", Problem.DATA_DRIFT,
-                    "Ranges of a table whose contents differ between the primary and a replica."),
-            kind("integrity.retention-backlog", Problem.STORAGE_BLOAT,
-                    "Rows older than their retention period that a purge should have removed."),
-            kind("integrity.key-skew", Problem.HOT_PARTITION,
-                    "Keys that take far more of a table's recent rows than the other keys."),
-            kind("integrity.sequence-gaps", Problem.MESSAGE_OUT_OF_ORDER,
-                    "Per-entity sequence numbers that go backwards or skip values."));
+    private static final Map<String, DetectorSpec> SPECS = byKind();
 
     private final String kind;
     private final PostgresTarget target;
@@ -98,19 +74,17 @@ public final class IntegrityDetector implements Detector {
         return List.copyOf(SPECS.values());
     }
 
-    private static DetectorSpec kind(String kind, Problem problem, String summary, Problem... alsoServes) {
-        return builder(kind, summary, EnumSet.of(problem, alsoServes)).build();
-    }
-
     private static DetectorSpec.Builder builder(String kind, String summary, Set<Problem> problems) {
         return DetectorSpec.builder(kind).summary(summary).problems(problems).interval(Duration.ofMinutes(1))
                 .settings(MARGIN).signals(VIOLATIONS, SCAN_RATE);
     }
 
-    private static Map<String, DetectorSpec> specs(DetectorSpec... specs) {
+    private static Map<String, DetectorSpec> byKind() {
         Map<String, DetectorSpec> byKind = new LinkedHashMap<>();
-        for (DetectorSpec s : specs) {
-            byKind.put(s.id(), s);
+        for (KindSpec k : IntegrityKinds.ALL) {
+            EnumSet<Problem> problems = EnumSet.of(k.problem());
+            problems.addAll(k.alsoServes());
+            byKind.put(k.id(), builder(k.id(), k.summary(), problems).build());
         }
         return Collections.unmodifiableMap(byKind);
     }

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * One integrity kind, described once: its YAML name, what it finds, its default problem and severity, and
@@ -29,11 +30,14 @@ import java.util.OptionalLong;
  * @param chunkRows    the default {@code chunk-rows}, when the kind scans in ranges by default
  * @param fields       the kind's own settings (the common ones are {@link CheckBuilder#COMMON})
  * @param refused      common settings the kind does not take, with the reason the error gives
+ * @param summary      the detector's summary in {@code telltale list}
+ * @param alsoServes   problems other than {@code problem} the kind is commonly configured for (a check names its
+ *                     own with {@code problem})
  * @param reader       builds a check of this kind from a map read against {@link #allFields()}
  */
 public record KindSpec(String name, String finds, String noun, String hint, Problem problem, Severity severity,
                        OptionalLong criticalAbove, OptionalInt chunkRows, List<Field> fields, Map<String, String> refused,
-                       Reader reader) {
+                       String summary, Set<Problem> alsoServes, Reader reader) {
     /** Builds one check of the kind from its settings; the common settings are applied after. */
     @FunctionalInterface
     public interface Reader {
@@ -49,11 +53,13 @@ public record KindSpec(String name, String finds, String noun, String hint, Prob
         Objects.requireNonNull(severity, "severity");
         fields = List.copyOf(fields);
         refused = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(refused));
+        Objects.requireNonNull(summary, "summary");
+        alsoServes = Set.copyOf(alsoServes);
     }
 
     public static KindSpec of(String name, String finds, Problem problem, Severity severity) {
         return new KindSpec(name, finds, "violating row", "", problem, severity, OptionalLong.empty(), OptionalInt.empty(),
-                List.of(), Map.of(), (o, s) -> {
+                List.of(), Map.of(), "", Set.of(), (o, s) -> {
                     throw new IllegalStateException(name + " has no reader");
                 });
     }
@@ -65,30 +71,42 @@ public record KindSpec(String name, String finds, String noun, String hint, Prob
 
     /** How a finding of the kind names one violation, and what it suggests. */
     public KindSpec finding(String noun, String hint) {
-        return new KindSpec(name, finds, noun, hint, problem, severity, criticalAbove, chunkRows, fields, refused, reader);
+        return new KindSpec(name, finds, noun, hint, problem, severity, criticalAbove, chunkRows, fields, refused,
+                summary, alsoServes, reader);
     }
 
     public KindSpec fields(Field... fields) {
-        return new KindSpec(name, finds, noun, hint, problem, severity, criticalAbove, chunkRows, List.of(fields), refused, reader);
+        return new KindSpec(name, finds, noun, hint, problem, severity, criticalAbove, chunkRows, List.of(fields), refused,
+                summary, alsoServes, reader);
     }
 
     public KindSpec criticalAbove(long count) {
-        return new KindSpec(name, finds, noun, hint, problem, severity, OptionalLong.of(count), chunkRows, fields, refused, reader);
+        return new KindSpec(name, finds, noun, hint, problem, severity, OptionalLong.of(count), chunkRows, fields, refused,
+                summary, alsoServes, reader);
     }
 
     public KindSpec chunkRows(int rows) {
-        return new KindSpec(name, finds, noun, hint, problem, severity, criticalAbove, OptionalInt.of(rows), fields, refused, reader);
+        return new KindSpec(name, finds, noun, hint, problem, severity, criticalAbove, OptionalInt.of(rows), fields, refused,
+                summary, alsoServes, reader);
     }
 
     /** The kind refuses the common setting {@code key}; the error says {@code reason}. */
     public KindSpec refuses(String key, String reason) {
         Map<String, String> r = new LinkedHashMap<>(refused);
         r.put(key, reason);
-        return new KindSpec(name, finds, noun, hint, problem, severity, criticalAbove, chunkRows, fields, r, reader);
+        return new KindSpec(name, finds, noun, hint, problem, severity, criticalAbove, chunkRows, fields, r,
+                summary, alsoServes, reader);
+    }
+
+    /** What {@code telltale list} says of the kind's detector, and the problems it also serves. */
+    public KindSpec describes(String summary, Problem... alsoServes) {
+        return new KindSpec(name, finds, noun, hint, problem, severity, criticalAbove, chunkRows, fields, refused, summary,
+                Set.of(alsoServes), reader);
     }
 
     public KindSpec reads(Reader reader) {
-        return new KindSpec(name, finds, noun, hint, problem, severity, criticalAbove, chunkRows, fields, refused, reader);
+        return new KindSpec(name, finds, noun, hint, problem, severity, criticalAbove, chunkRows, fields, refused,
+                summary, alsoServes, reader);
     }
 
     /** The kind's settings, then the common ones it does not name itself. */

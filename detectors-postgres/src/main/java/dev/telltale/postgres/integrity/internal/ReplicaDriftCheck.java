@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * {@code integrity.replica-drift}: the same table on a primary and on a replica, compared range by range of
@@ -41,10 +40,8 @@ public final class ReplicaDriftCheck extends Check {
     private volatile String key;
     private volatile String keyType;
     private volatile List<String> compared;
-    private Optional<String> cursor = Optional.empty();
-    private int chunkIndex;
-    private long passes;
-    private final TreeMap<Integer, Optional<String>> diffs = new TreeMap<>();
+    /** Per range of the pass, how it differs; empty when it does not. */
+    private final RangeScan<Optional<String>> ranges = new RangeScan<>();
 
     public ReplicaDriftCheck(Common common, PostgresTarget primary, PostgresTarget replica, Ident table,
                              Optional<String> keyColumn, List<String> columns, Optional<String> settleColumn,
@@ -102,20 +99,16 @@ public final class ReplicaDriftCheck extends Check {
             row.append(i == 0 ? "" : ", ").append("t.").append(Ident.quote(compared.get(i)));
         }
         row.append(")::text");
-        long start = System.nanoTime();
-        long deadline = start + budget.toNanos();
+        ranges.start(budget, common().rangesPerRun());
         // one cut-off for both servers, taken from the primary's clock
         Instant cutoff = PostgresTargetAccess.queries(target()).read(common().kind() + " clock", budget,
                 tx -> tx.one(common().kind(), "select now()", Map.of(), Instant.class)).minus(settle);
         String settled = settleColumn.map(s -> " and t." + Ident.quote(s) + " < :cutoff").orElse("");
         long rows = 0;
-        int chunks = 0;
         int unsettled = 0;
-        boolean passDone = false;
-        while (!passDone && (chunks == 0 || (System.nanoTime() < deadline
-                && (common().rangesPerRun() == 0 || chunks < common().rangesPerRun())))) {
-            Optional<String> lo = cursor;
-            Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L));
+        while (ranges.more()) {
+            Optional<String> lo = ranges.lo();
+            Duration left = ranges.left();
             Optional<String> hi = PostgresTargetAccess.queries(target()).read(common().kind() + " bounds", left, tx -> tx.first(common().kind(),
                     "select " + kq + "::text from " + table.quoted() + " t"
                             + (lo.isPresent() ? " where " + kq + " > cast(:lo as " + keyType + ")" : "")
@@ -137,31 +130,21 @@ public final class ReplicaDriftCheck extends Check {
                 Summary p = summary(target(), sql, lo, hi, cutoff, recent.get(), left);
                 Summary r = summary(replica, sql, lo, hi, cutoff, recent.get(), left);
                 rows += Math.max(p.rows(), r.rows());
-                diffs.put(chunkIndex, p.equals(r) ? Optional.empty()
+                ranges.found(p.equals(r) ? Optional.empty()
                         : Optional.of(label + " rows " + p.rows() + " vs " + r.rows()));
             }
-            chunks++;
-            if (hi.isPresent()) {
-                cursor = hi;
-                chunkIndex++;
-            } else {
-                diffs.tailMap(chunkIndex, false).clear();
-                cursor = Optional.empty();
-                chunkIndex = 0;
-                passes++;
-                passDone = true;
-            }
+            ranges.done(hi);
         }
-        long elapsed = System.nanoTime() - start;
+        long elapsed = ranges.elapsedNanos();
         List<String> differing = new ArrayList<>();
-        diffs.values().forEach(d -> d.ifPresent(differing::add));
+        ranges.results().forEach(d -> d.ifPresent(differing::add));
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("replica", replica.name());
         evidence.put("scan", "ranges of " + chunkRows + " rows by " + key);
         evidence.put("rows compared", rows);
-        evidence.put("ranges compared", chunks);
+        evidence.put("ranges compared", ranges.ranges());
         evidence.put("rows per second", elapsed == 0 ? rows : Math.round(rows * 1e9 / elapsed));
-        evidence.put("passes completed", passes);
+        evidence.put("passes completed", ranges.passes());
         evidence.put("ranges skipped as unsettled", unsettled);
         evidence.put("settled before", settleColumn.isPresent() ? cutoff.toString() : "(all rows)");
         return new CheckResult(differing.size(), differing.subList(0, Math.min(differing.size(), common().sampleSize())), evidence);

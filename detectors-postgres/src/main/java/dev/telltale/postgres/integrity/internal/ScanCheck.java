@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -31,11 +30,7 @@ public abstract class ScanCheck extends Check {
 
     private volatile Prepared prepared;
     private volatile TableInfo info;
-    // scan state between runs (the engine never runs one detector twice at once)
-    private Optional<String> cursor = Optional.empty();
-    private int chunkIndex;
-    private long passes;
-    private final TreeMap<Integer, ChunkHit> hits = new TreeMap<>();
+    private final RangeScan<ChunkHit> ranges = new RangeScan<>();
 
     private record Prepared(String sql, Optional<TableInfo.Column> range, String quotedTable) {
     }
@@ -162,18 +157,13 @@ public abstract class ScanCheck extends Check {
         String cast = "cast(:lo as " + rc.type() + ")";
         String castHi = "cast(:hi as " + rc.type() + ")";
         int n = chunkRows.getAsInt();
-        long start = System.nanoTime();
-        long deadline = start + budget.toNanos();
         long rows = 0;
-        int chunks = 0;
-        boolean passDone = false;
-        while (!passDone && (chunks == 0 || (System.nanoTime() < deadline
-                && (common().rangesPerRun() == 0 || chunks < common().rangesPerRun())))) {
-            Optional<String> lo = cursor;
-            Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L));
+        ranges.start(budget, common().rangesPerRun());
+        while (ranges.more()) {
+            Optional<String> lo = ranges.lo();
             record Step(Optional<String> hi, long rows, ChunkHit hit) {
             }
-            Step step = PostgresTargetAccess.queries(target()).readUserSql(common().kind() + " chunk", left, tx -> {
+            Step step = PostgresTargetAccess.queries(target()).readUserSql(common().kind() + " chunk", ranges.left(), tx -> {
                 String after = lo.isPresent() ? " where " + rcq + " > " + cast : "";
                 Map<String, Object> p = new LinkedHashMap<>();
                 lo.ifPresent(v -> p.put("lo", v));
@@ -194,26 +184,15 @@ public abstract class ScanCheck extends Check {
                 String sql = violationsSql(info, range.toString(), tx);
                 return new Step(hi, chunkRowCount, hits(tx, sql, p));
             });
-            hits.put(chunkIndex, step.hit());
+            ranges.found(step.hit());
             rows += step.rows();
-            chunks++;
-            if (step.hi().isPresent()) {
-                cursor = step.hi();
-                chunkIndex++;
-            } else {
-                // end of the table: forget ranges of the previous pass beyond this one, start over next run
-                hits.tailMap(chunkIndex, false).clear();
-                cursor = Optional.empty();
-                chunkIndex = 0;
-                passes++;
-                passDone = true;
-            }
+            ranges.done(step.hi());
         }
-        long elapsed = System.nanoTime() - start;
+        long elapsed = ranges.elapsedNanos();
         long total = 0;
         long critical = 0;
         TreeSet<String> sample = new TreeSet<>();
-        for (ChunkHit h : hits.values()) {
+        for (ChunkHit h : ranges.results()) {
             total += h.count();
             critical += h.critical();
             sample.addAll(h.sample());
@@ -222,10 +201,10 @@ public abstract class ScanCheck extends Check {
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("scan", "ranges of " + n + " rows by " + rc.name());
         evidence.put("rows scanned", rows);
-        evidence.put("ranges scanned", chunks);
+        evidence.put("ranges scanned", ranges.ranges());
         evidence.put("rows per second", elapsed == 0 ? rows : Math.round(rows * 1e9 / elapsed));
-        evidence.put("passes completed", passes);
-        evidence.put("resume after", cursor.orElse("(start of table)"));
+        evidence.put("passes completed", ranges.passes());
+        evidence.put("resume after", ranges.lo().orElse("(start of table)"));
         return new CheckResult(total, List.copyOf(first), evidence, critical);
     }
 

@@ -6,10 +6,12 @@ import dev.telltale.core.Severity;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.testkit.PostgresExtension;
 import dev.telltale.testkit.TestPostgres;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,23 +28,24 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(PostgresExtension.class)
 class DeadlocksIT {
 
+    @BeforeAll
+    static void accounts(TestPostgres pg) throws SQLException {
+        try (Connection c = pg.connect()) {
+            exec(c, "create table accounts(id int primary key, balance int not null)", "insert into accounts values (1, 100), (2, 100)");
+        }
+    }
+
     @Test
     void aDeadlockIsAWarningForItsDatabase(TestPostgres pg) throws Exception {
         try (Sessions sessions = new Sessions(pg); PostgresTarget target = PostgresTarget.fromUrl("shop", pg.jdbcUrl())) {
-            try (Connection c = pg.connect()) {
-                exec(c, "create table accounts(id int primary key, balance int not null)");
-                exec(c, "insert into accounts values (1, 100), (2, 100)");
-            }
             DeadlocksDetector detector = new DeadlocksDetector(target);
             // the baseline: no finding before there is a delta
             assertThat(Sessions.findings(detector, Map.of())).noneMatch(f -> f.subject().endsWith(pg.database()));
 
             Connection t1 = sessions.open("transfer-1");
             Connection t2 = sessions.open("transfer-2");
-            exec(t1, "begin");
-            exec(t1, "update accounts set balance = balance - 10 where id = 1");
-            exec(t2, "begin");
-            exec(t2, "update accounts set balance = balance - 10 where id = 2");
+            exec(t1, "begin", "update accounts set balance = balance - 10 where id = 1");
+            exec(t2, "begin", "update accounts set balance = balance - 10 where id = 2");
             CompletableFuture<Void> first = sessions.async(t1, "update accounts set balance = balance + 10 where id = 2");
             CompletableFuture<Void> second = sessions.async(t2, "update accounts set balance = balance + 10 where id = 1");
             Throwable e1 = catchThrowable(() -> first.get(30, TimeUnit.SECONDS));

@@ -52,8 +52,7 @@ class LockWaitsIT {
     void chainOfWaitersNamesTheRootBlockerAndTheRelation() throws Exception {
         Connection a = sessions.open("checkout-api");
         int rootPid = pid(a);
-        exec(a, "begin");
-        exec(a, "update inventory set stock = stock - 1 where sku = 7");
+        exec(a, "begin", "update inventory set stock = stock - 1 where sku = 7");
         // B waits on A's transaction; C and D queue on the row's tuple lock behind B: D -> C -> B -> A
         List<Integer> waiters = new ArrayList<>();
         for (String name : List.of("worker-b", "worker-c", "worker-d")) {
@@ -112,8 +111,7 @@ class LockWaitsIT {
     @Test
     void manySessionsQueuedOnOneRowIsAHotRow() throws Exception {
         Connection holder = sessions.open("stock-keeper");
-        exec(holder, "begin");
-        exec(holder, "update inventory set stock = stock - 1 where sku = 3");
+        exec(holder, "begin", "update inventory set stock = stock - 1 where sku = 3");
         int holderPid = pid(holder);
         int queued = 12;
         for (int i = 0; i < queued; i++) {
@@ -148,8 +146,7 @@ class LockWaitsIT {
     @Test
     void conflictsScatteredOverManyRowsAreNotAHotRow() throws Exception {
         Connection holder = sessions.open("batch");
-        exec(holder, "begin");
-        exec(holder, "update inventory set stock = stock - 1 where sku between 11 and 16");
+        exec(holder, "begin", "update inventory set stock = stock - 1 where sku between 11 and 16");
         for (int sku = 11; sku <= 16; sku++) {
             for (int i = 0; i < 2; i++) {
                 sessions.async(sessions.open("checkout"), "update inventory set stock = stock - 1 where sku = " + sku);

@@ -55,8 +55,7 @@ class LongRunningIT {
     void idleInTransactionIsMeasuredFromWhenItWentIdle() throws Exception {
         Connection c = sessions.open("cart-service");
         int pid = pid(c);
-        exec(c, "begin");
-        exec(c, "select count(*) from pg_class");
+        exec(c, "begin", "select count(*) from pg_class");
         Map<String, String> settings = Map.of("idle-in-transaction.warning", "1s");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             List<Finding> findings = about(pid, settings);
@@ -112,8 +111,7 @@ class LongRunningIT {
     void aLongTransactionOfShortQueriesHoldsTheHorizon() throws Exception {
         Connection c = sessions.open("batch-import");
         int pid = pid(c);
-        exec(c, "begin isolation level repeatable read");
-        exec(c, "select 1");
+        exec(c, "begin isolation level repeatable read", "select 1");
         AtomicBoolean stop = new AtomicBoolean();
         // keeps the session busy with short statements: never idle for long, never one long query
         var busy = java.util.concurrent.CompletableFuture.runAsync(() -> {
@@ -153,8 +151,7 @@ class LongRunningIT {
         }
         Connection root = sessions.open("dispatcher");
         int rootPid = pid(root);
-        exec(root, "begin");
-        exec(root, "update parcels set state = 'held' where id = 1");
+        exec(root, "begin", "update parcels set state = 'held' where id = 1");
         List<Integer> victims = new ArrayList<>();
         for (String name : List.of("courier-a", "courier-b")) {
             Connection w = sessions.open(name);
@@ -189,8 +186,7 @@ class LongRunningIT {
     void anAbortedTransactionSaysHowLongItHasBeenOpenNotZero() throws Exception {
         Connection c = sessions.open("ledger");
         int pid = pid(c);
-        exec(c, "begin");
-        exec(c, "select count(*) from pg_class");
+        exec(c, "begin", "select count(*) from pg_class");
         assertThatThrownBy(() -> exec(c, "select 1 / 0")).hasMessageContaining("division by zero");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             List<Finding> findings = about(pid, Map.of("idle-in-transaction.warning", "1s"));

@@ -59,9 +59,12 @@ final class Sessions implements AutoCloseable {
         }
     }
 
-    static void exec(Connection c, String sql) throws SQLException {
+    /** Runs the statements on {@code c}, in order. */
+    static void exec(Connection c, String... sql) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute(sql);
+            for (String statement : sql) {
+                s.execute(statement);
+            }
         }
     }
 

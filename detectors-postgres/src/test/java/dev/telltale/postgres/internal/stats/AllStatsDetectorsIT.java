@@ -30,11 +30,11 @@ class AllStatsDetectorsIT {
 
     @Test
     void oneShotReportOfAQuietDatabase(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
-            s.execute("create extension if not exists pg_stat_statements");
-            s.execute("create table notes (id bigserial primary key, body text)");
-            s.execute("insert into notes (body) select 'n' || g from generate_series(1, 1000) g");
-        }
+        pg.execute("""
+                create extension if not exists pg_stat_statements;
+                create table notes (id bigserial primary key, body text);
+                insert into notes (body) select 'n' || g from generate_series(1, 1000) g;
+                """);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (PostgresTarget target = PostgresTarget.fromUrl("quiet", pg.jdbcUrl());
              DetectorEngine engine = DetectorEngine.builder().detectors(PostgresDetectors.forTarget(target)).build()) {
@@ -57,9 +57,7 @@ class AllStatsDetectorsIT {
     @Test
     void statementsWithoutTheExtensionIsSkippedWithWhatToDo(TestPostgres pg) throws Exception {
         TestPostgres bare = pg.newDatabase();
-        try (Connection c = bare.connect(); Statement s = c.createStatement()) {
-            s.execute("drop extension if exists pg_stat_statements"); // the test kit installs it in its databases
-        }
+        bare.execute("drop extension if exists pg_stat_statements"); // the test kit installs it in its databases
         try (PostgresTarget target = PostgresTarget.fromUrl("bare", bare.jdbcUrl())) {
             var r = Runs.detect(new StatementsDetector(target), Map.of());
             assertThat(r.isSkipped()).isTrue();
@@ -71,12 +69,12 @@ class AllStatsDetectorsIT {
     @Test
     void aTableUnderAnExclusiveLockDoesNotStallTheDetectors(TestPostgres pg) throws Exception {
         TestPostgres db = pg.newDatabase();
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            s.execute("create table busy (id int primary key, v int) with (autovacuum_enabled = false)");
-            s.execute("create index busy_v on busy (v)");
-            s.execute("insert into busy select g, g from generate_series(1, 30000) g");
-            s.execute("delete from busy where id % 2 = 0");
-        }
+        db.execute("""
+                create table busy (id int primary key, v int) with (autovacuum_enabled = false);
+                create index busy_v on busy (v);
+                insert into busy select g, g from generate_series(1, 30000) g;
+                delete from busy where id % 2 = 0;
+                """);
         try (PostgresTarget target = PostgresTarget.fromUrl("locked", db.jdbcUrl());
              Connection ddl = db.connect(); Statement s = ddl.createStatement()) {
             ddl.setAutoCommit(false);

@@ -4,15 +4,14 @@ import dev.telltale.core.Detection;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
-import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.support.ClassTarget;
 import dev.telltale.postgres.support.Runs;
 import dev.telltale.postgres.support.ShopTables;
 import dev.telltale.testkit.PostgresExtension;
 import dev.telltale.testkit.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,29 +40,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(PostgresExtension.class)
 class FanOutIT {
-    private static TestPostgres pg;
-    private static PostgresTarget target;
-
-    @BeforeAll
-    static void setUp(TestPostgres kit) throws Exception {
-        pg = kit;
-        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
-            ShopTables.create(c, "fo_");
-            s.execute("create table fo_sink (id bigserial primary key, v int not null)");
-            s.execute("analyze");
-        }
-        target = PostgresTarget.fromUrl("fanout", pg.jdbcUrl());
-    }
-
-    @AfterAll
-    static void tearDown() {
-        target.close();
-    }
+    @RegisterExtension
+    static final ClassTarget fanout = new ClassTarget("fanout", db -> ShopTables.create(db, "fo_",
+            "create table fo_sink (id bigserial primary key, v int not null)"));
 
     @Test
     void threeTransactionsOf400LookupsAmong229OtherCommitsAreFound() throws Exception {
         StatementsDetector d = started();
-        try (Connection c = pg.connect();
+        try (Connection c = fanout.database().connect();
              PreparedStatement list = c.prepareStatement("select id, customer_id from fo_orders where id > ? order by id limit 400");
              PreparedStatement lookup = c.prepareStatement("select name from fo_customers where id = ?");
              PreparedStatement other = c.prepareStatement("update fo_orders set total = total + 1 where id = ?")) {
@@ -107,7 +91,7 @@ class FanOutIT {
     @Test
     void autocommitOnePlusFiftyLookupsAreFound() throws Exception {
         StatementsDetector d = started();
-        try (Connection c = pg.connect();
+        try (Connection c = fanout.database().connect();
              PreparedStatement list = c.prepareStatement("select customer_id from fo_orders where id between ? and ?");
              PreparedStatement lookup = c.prepareStatement("select id, name from fo_customers where id = ?")) {
             list.setInt(1, 1001);
@@ -135,7 +119,7 @@ class FanOutIT {
     void aNinetyPercentRollbackWorkloadIsSilent() throws Exception {
         StatementsDetector d = started();
         long beginsBefore = utilityCalls("begin");
-        try (Connection c = pg.connect();
+        try (Connection c = fanout.database().connect();
              PreparedStatement report = c.prepareStatement("select id, total from fo_orders order by id limit 1000");
              PreparedStatement insert = c.prepareStatement("insert into fo_sink (v) values (?)")) {
             // a report returning exactly as many rows as there are BEGINs and INSERTs below: on counters alone,
@@ -186,7 +170,7 @@ class FanOutIT {
     @Test
     void aBatchLoaderIsSilent() throws Exception {
         StatementsDetector d = started();
-        try (Connection c = pg.connect();
+        try (Connection c = fanout.database().connect();
              PreparedStatement ids = c.prepareStatement("select customer_id from fo_orders where id > ? order by id limit 1000");
              PreparedStatement array = c.prepareStatement("select id, name from fo_customers where id = any(?)");
              PreparedStatement write = c.prepareStatement("update fo_customers set name = name where id = ?")) {
@@ -223,7 +207,7 @@ class FanOutIT {
 
     /** A detector that has taken its starting snapshot. */
     private static StatementsDetector started() throws Exception {
-        StatementsDetector d = new StatementsDetector(target);
+        StatementsDetector d = new StatementsDetector(fanout.get());
         assertThat(Runs.detect(d, Map.of()).findings()).isEmpty();
         return d;
     }
@@ -253,7 +237,7 @@ class FanOutIT {
 
     /** Calls of the utility statement {@code word} in this class's database since the server started counting. */
     private static long utilityCalls(String word) throws Exception {
-        try (Connection c = pg.connect(); PreparedStatement p = c.prepareStatement(
+        try (Connection c = fanout.database().connect(); PreparedStatement p = c.prepareStatement(
                 "select coalesce(sum(calls), 0) from pg_stat_statements where dbid = (select oid from pg_database "
                         + "where datname = current_database()) and lower(query) = ?")) {
             p.setString(1, word);
@@ -266,7 +250,7 @@ class FanOutIT {
 
     private static Optional<Path> pgbench() throws Exception {
         List<Path> dirs = new ArrayList<>();
-        pg.binDir().ifPresent(dirs::add);
+        fanout.database().binDir().ifPresent(dirs::add);
         Path debian = Path.of("/usr/lib/postgresql");
         if (Files.isDirectory(debian)) {
             try (Stream<Path> versions = Files.list(debian)) {
@@ -277,6 +261,7 @@ class FanOutIT {
     }
 
     private static void run(Path pgbench, String... args) throws Exception {
+        TestPostgres pg = fanout.database();
         List<String> command = new ArrayList<>(List.of(pgbench.toString(), "-h", pg.host(), "-p", Integer.toString(pg.port()),
                 "-U", pg.user()));
         command.addAll(List.of(args));
@@ -294,7 +279,7 @@ class FanOutIT {
 
     /** pgbench's TPC-B-like transaction over JDBC, where no pgbench binary is installed. */
     private static void tpcbOverJdbc(int transactions) throws Exception {
-        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+        try (Connection c = fanout.database().connect(); Statement s = c.createStatement()) {
             s.execute("create table if not exists pgbench_accounts (aid int primary key, bid int, abalance int)");
             s.execute("create table if not exists pgbench_tellers (tid int primary key, bid int, tbalance int)");
             s.execute("create table if not exists pgbench_branches (bid int primary key, bbalance int)");
@@ -304,7 +289,7 @@ class FanOutIT {
             s.execute("insert into pgbench_branches values (1, 0) on conflict do nothing");
         }
         java.util.Random random = new java.util.Random(42);
-        try (Connection c = pg.connect();
+        try (Connection c = fanout.database().connect();
              PreparedStatement a = c.prepareStatement("update pgbench_accounts set abalance = abalance + ? where aid = ?");
              PreparedStatement sel = c.prepareStatement("select abalance from pgbench_accounts where aid = ?");
              PreparedStatement t = c.prepareStatement("update pgbench_tellers set tbalance = tbalance + ? where tid = ?");

@@ -31,16 +31,16 @@ class HotTablesIT {
 
     @Test
     void seqScansNonHotUpdatesAndAHotPartition(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
-            s.execute("create table ledger (id int primary key, account int not null, amount int not null, memo text)");
-            s.execute("create index ledger_amount on ledger (amount)");
-            s.execute("insert into ledger select g, g % 100, g, repeat('m', 60) from generate_series(1, 200000) g");
-            s.execute("create table readings (device int not null, at int not null, v int) partition by list (device)");
-            for (int p = 0; p < 6; p++) {
-                s.execute("create table readings_" + p + " partition of readings for values in (" + p + ")");
-            }
-            s.execute("analyze");
+        pg.execute("""
+                create table ledger (id int primary key, account int not null, amount int not null, memo text);
+                create index ledger_amount on ledger (amount);
+                insert into ledger select g, g % 100, g, repeat('m', 60) from generate_series(1, 200000) g;
+                create table readings (device int not null, at int not null, v int) partition by list (device);
+                """);
+        for (int p = 0; p < 6; p++) {
+            pg.execute("create table readings_" + p + " partition of readings for values in (" + p + ")");
         }
+        pg.execute("analyze");
         try (PostgresTarget target = PostgresTarget.fromUrl("hot", pg.jdbcUrl())) {
             HotTablesDetector d = new HotTablesDetector(target);
             Runs.detect(d, Map.of());

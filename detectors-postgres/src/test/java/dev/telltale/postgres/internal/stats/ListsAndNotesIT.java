@@ -56,12 +56,13 @@ class ListsAndNotesIT {
     @Test
     void youngStatisticsAreANoteNamingTheSetting(TestPostgres pg) throws Exception {
         TestPostgres db = pg.newDatabase();
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            s.execute("create table events (id int primary key, ref int not null)");
-            s.execute("insert into events select g, g from generate_series(1, 1000) g");
-            s.execute("create index events_ref on events (ref)");
-            s.execute("select pg_stat_reset()"); // the statistics of this database start now
-        }
+        db.execute("""
+                create table events (id int primary key, ref int not null);
+                insert into events select g, g from generate_series(1, 1000) g;
+                create index events_ref on events (ref);
+                -- the statistics of this database start now
+                select pg_stat_reset();
+                """);
         try (PostgresTarget target = PostgresTarget.fromUrl("young", db.jdbcUrl())) {
             IndexesDetector d = new IndexesDetector(target);
             Detection r = Runs.detect(d, Map.of("unused.min-size", "0"));
@@ -106,9 +107,7 @@ class ListsAndNotesIT {
         }
         // vacuum only once the delete's counts have reached the statistics, or they would land after its reset
         await().atMost(Duration.ofSeconds(30)).until(() -> deadTuples(db, "wasted") >= 75_000);
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            s.execute("vacuum analyze wasted"); // no dead tuples left, the empty space stays
-        }
+        db.execute("vacuum analyze wasted"); // no dead tuples left, the empty space stays
         await().atMost(Duration.ofSeconds(30)).until(() -> deadTuples(db, "wasted") == 0);
         try (PostgresTarget target = PostgresTarget.fromUrl("tables", db.jdbcUrl())) {
             TableHealthDetector d = new TableHealthDetector(target);

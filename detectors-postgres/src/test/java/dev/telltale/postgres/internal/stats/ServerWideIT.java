@@ -84,6 +84,13 @@ class ServerWideIT {
         }
     }
 
+    /** A fresh detector that has taken its starting snapshot: its next run's window starts now. */
+    private static CheckpointsDetector snapshotTaken() throws Exception {
+        CheckpointsDetector fresh = new CheckpointsDetector(target);
+        Runs.detect(fresh, Map.of());
+        return fresh;
+    }
+
     @Test
     void manualCheckpointsAreRequestedNotForcedByWalVolume() throws Exception {
         CheckpointsDetector d = new CheckpointsDetector(target);
@@ -98,8 +105,7 @@ class ServerWideIT {
         // checkpointer publishes its counters after each checkpoint, which can lag a busy one: the second run
         // waits until the server's own counter shows all four.
         await().ignoreExceptions().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            CheckpointsDetector fresh = new CheckpointsDetector(target);
-            Runs.detect(fresh, Map.of());
+            CheckpointsDetector fresh = snapshotTaken();
             long before = requestedCheckpoints();
             try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
                 for (int i = 0; i < 4; i++) {
@@ -121,8 +127,7 @@ class ServerWideIT {
             s.execute("create table if not exists bulk (v int, pad text)");
         }
         // the detector keeps its snapshot: a fresh window that holds the bulk write
-        CheckpointsDetector fresh = new CheckpointsDetector(target);
-        Runs.detect(fresh, Map.of());
+        CheckpointsDetector fresh = snapshotTaken();
         long before = requestedCheckpoints();
         try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
             // ~250 MB of WAL against max_wal_size = 64MB: the checkpointer is forced every ~34 MB

@@ -4,15 +4,13 @@ import dev.telltale.core.Detection;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
-import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.support.ClassTarget;
 import dev.telltale.postgres.support.Runs;
 import dev.telltale.postgres.support.ShopTables;
 import dev.telltale.testkit.PostgresExtension;
-import dev.telltale.testkit.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,33 +30,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(PostgresExtension.class)
 class StatementsIT {
-    private static TestPostgres pg;
-    private static PostgresTarget target;
-
-    @BeforeAll
-    static void setUp(TestPostgres kit) throws Exception {
-        pg = kit;
-        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
-            ShopTables.create(c, "");
-            s.execute("create table items (id int primary key, code int not null, payload text not null)");
-            s.execute("insert into items select g, g, repeat('x', 40) from generate_series(1, 300000) g");
-            s.execute("create index items_code on items (code)");
-            s.execute("analyze");
-        }
-        target = PostgresTarget.fromUrl("stmts", pg.jdbcUrl());
-    }
-
-    @AfterAll
-    static void tearDown() {
-        target.close();
-    }
+    @RegisterExtension
+    static final ClassTarget stmts = new ClassTarget("stmts", db -> ShopTables.create(db, "",
+            "create table items (id int primary key, code int not null, payload text not null)",
+            "insert into items select g, g, repeat('x', 40) from generate_series(1, 300000) g",
+            "create index items_code on items (code)"));
 
     @Test
     void reportsTheNPlusOneLoopAndNothingOfTheHealthyWorkload() throws Exception {
-        StatementsDetector d = new StatementsDetector(target);
+        StatementsDetector d = new StatementsDetector(stmts.get());
         assertThat(Runs.detect(d, Map.of()).findings()).isEmpty(); // the starting snapshot
 
-        try (Connection c = pg.connect()) {
+        try (Connection c = stmts.database().connect()) {
             c.setAutoCommit(false);
             try (PreparedStatement list = c.prepareStatement("select id, customer_id from orders where id > ? order by id limit 200");
                  PreparedStatement lookup = c.prepareStatement("select name from customers where id = ?");
@@ -113,13 +96,13 @@ class StatementsIT {
 
     @Test
     void reportsAStatementThatGotTenTimesSlowerAsARegression() throws Exception {
-        StatementsDetector d = new StatementsDetector(target);
+        StatementsDetector d = new StatementsDetector(stmts.get());
         Runs.detect(d, Map.of());
         lookUpItems(150);
         Detection learned = Runs.detect(d, Map.of());
         assertThat(Runs.above(learned, Severity.INFO)).isEmpty();
 
-        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+        try (Connection c = stmts.database().connect(); Statement s = c.createStatement()) {
             s.execute("drop index items_code");
         }
         lookUpItems(150);
@@ -136,16 +119,16 @@ class StatementsIT {
         assertThat(Runs.signal(r, "postgres.statements.flagged", "regression")).contains(1.0);
         assertThat(Runs.signal(r, "postgres.statements.top.mean", "1").orElseThrow()).isGreaterThan(0.001);
 
-        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+        try (Connection c = stmts.database().connect(); Statement s = c.createStatement()) {
             s.execute("create index items_code on items (code)");
         }
     }
 
     @Test
     void aHealthyWorkloadRaisesNothing() throws Exception {
-        StatementsDetector d = new StatementsDetector(target);
+        StatementsDetector d = new StatementsDetector(stmts.get());
         Runs.detect(d, Map.of());
-        try (Connection c = pg.connect(); PreparedStatement p = c.prepareStatement("select name from customers where id = ?");
+        try (Connection c = stmts.database().connect(); PreparedStatement p = c.prepareStatement("select name from customers where id = ?");
              PreparedStatement w = c.prepareStatement("update orders set total = total + 1 where id = ?")) {
             for (int i = 1; i <= 300; i++) {
                 p.setInt(1, i);
@@ -164,18 +147,18 @@ class StatementsIT {
     @Test
     void rowsOfOneStatementRunByTwoRolesAreMergedIntoOne() throws Exception {
         String role = "tt_stmts_" + ProcessHandle.current().pid();
-        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+        try (Connection c = stmts.database().connect(); Statement s = c.createStatement()) {
             s.execute("drop role if exists " + role);
             s.execute("create role " + role + " login password 'pw'");
         }
         try {
-            StatementsDetector d = new StatementsDetector(target);
+            StatementsDetector d = new StatementsDetector(stmts.get());
             Runs.detect(d, Map.of());
             // 60 calls of a 25 ms statement per role: neither row of pg_stat_statements reaches the 100 calls
             // a slow statement needs, their sum does
-            try (Connection mine = pg.connect();
+            try (Connection mine = stmts.database().connect();
                  Connection theirs = java.sql.DriverManager.getConnection(
-                         "jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + pg.database(), role, "pw")) {
+                         "jdbc:postgresql://" + stmts.database().host() + ":" + stmts.database().port() + "/" + stmts.database().database(), role, "pw")) {
                 for (Connection c : List.of(mine, theirs)) {
                     try (PreparedStatement p = c.prepareStatement("select pg_sleep(?)")) {
                         for (int i = 0; i < 60; i++) {
@@ -193,7 +176,7 @@ class StatementsIT {
             assertThat((String) f.evidence().get("query")).contains("pg_sleep");
             assertThat(f.summary()).contains("averages");
         } finally {
-            try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+            try (Connection c = stmts.database().connect(); Statement s = c.createStatement()) {
                 s.execute("drop role if exists " + role);
             }
         }
@@ -201,13 +184,13 @@ class StatementsIT {
 
     @Test
     void aMissingDatabaseIsAnErrorThatNamesTheSetting() {
-        StatementsDetector d = new StatementsDetector(target);
+        StatementsDetector d = new StatementsDetector(stmts.get());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Runs.detect(d, Map.of("database", "no_such_db")))
                 .hasMessageContaining("postgres.statements.database").hasMessageContaining("no_such_db");
     }
 
     private static void lookUpItems(int calls) throws Exception {
-        try (Connection c = pg.connect(); PreparedStatement p = c.prepareStatement("select payload from items where code = ?")) {
+        try (Connection c = stmts.database().connect(); PreparedStatement p = c.prepareStatement("select payload from items where code = ?")) {
             for (int i = 0; i < calls; i++) {
                 p.setInt(1, 1 + i * 997);
                 try (ResultSet rs = p.executeQuery()) {

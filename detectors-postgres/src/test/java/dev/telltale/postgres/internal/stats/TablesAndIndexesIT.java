@@ -34,14 +34,13 @@ class TablesAndIndexesIT {
 
     @Test
     void massUpdatesWithoutVacuumShowDeadTuplesAndBloat(TestPostgres pg) throws Exception {
-        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
-            s.execute("create table accounts (id int primary key, balance int not null, note text not null) "
-                    + "with (autovacuum_enabled = false)");
-            s.execute("insert into accounts select g, 0, repeat('n', 30) from generate_series(1, 100000) g");
-            s.execute("update accounts set balance = balance + 1");
-            s.execute("update accounts set balance = balance + 1");
-            s.execute("analyze accounts");
-        }
+        pg.execute("""
+                create table accounts (id int primary key, balance int not null, note text not null) with (autovacuum_enabled = false);
+                insert into accounts select g, 0, repeat('n', 30) from generate_series(1, 100000) g;
+                update accounts set balance = balance + 1;
+                update accounts set balance = balance + 1;
+                analyze accounts;
+                """);
         try (PostgresTarget target = PostgresTarget.fromUrl("tables", pg.jdbcUrl())) {
             TableHealthDetector d = new TableHealthDetector(target);
             await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -67,12 +66,12 @@ class TablesAndIndexesIT {
     @Test
     void aNeverVacuumedTableShowsItsRealSize(TestPostgres pg) throws Exception {
         TestPostgres db = pg.newDatabase();
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            // never vacuumed nor analyzed: pg_class.relpages is still 0 although the file holds ~15 MB
-            s.execute("create table journal (id int, pad text) with (autovacuum_enabled = false)");
-            s.execute("insert into journal select g, repeat('j', 100) from generate_series(1, 110000) g");
-            s.execute("delete from journal where id <= 60000");
-        }
+        db.execute("""
+                -- never vacuumed nor analyzed: pg_class.relpages is still 0 although the file holds ~15 MB
+                create table journal (id int, pad text) with (autovacuum_enabled = false);
+                insert into journal select g, repeat('j', 100) from generate_series(1, 110000) g;
+                delete from journal where id <= 60000;
+                """);
         try (PostgresTarget target = PostgresTarget.fromUrl("sizes", db.jdbcUrl())) {
             TableHealthDetector d = new TableHealthDetector(target);
             await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -87,13 +86,15 @@ class TablesAndIndexesIT {
     @Test
     void unusedDuplicateInvalidAndTooManyIndexes(TestPostgres pg) throws Exception {
         TestPostgres db = pg.newDatabase();
+        db.execute("""
+                create table events (id int primary key, kind int not null, ref int not null, at int not null);
+                insert into events select g, g % 10, g, g from generate_series(1, 20000) g;
+                create index events_ref_unused on events (ref);
+                create index events_kind on events (kind);
+                create index events_kind_again on events (kind);
+                create index events_kind_at on events (kind, at);
+                """);
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            s.execute("create table events (id int primary key, kind int not null, ref int not null, at int not null)");
-            s.execute("insert into events select g, g % 10, g, g from generate_series(1, 20000) g");
-            s.execute("create index events_ref_unused on events (ref)");
-            s.execute("create index events_kind on events (kind)");
-            s.execute("create index events_kind_again on events (kind)");
-            s.execute("create index events_kind_at on events (kind, at)");
             // a unique index on duplicate values fails half way and stays behind, invalid
             assertThatThrownBy(() -> s.execute("create unique index concurrently events_kind_unique on events (kind)"))
                     .hasMessageContaining("could not create unique index");
@@ -106,9 +107,7 @@ class TablesAndIndexesIT {
             IndexesDetector d = new IndexesDetector(target);
             Map<String, String> settings = Map.of("unused.min-size", "0", "unused.min-stats-age", "0s", "too-many.writes", "1000");
             Runs.detect(d, settings); // remembers the write counters
-            try (Connection c = db.connect(); Statement s = c.createStatement()) {
-                s.execute("insert into wide select g, g, g, g, g, g, g, g, g from generate_series(1, 5000) g");
-            }
+            db.execute("insert into wide select g, g, g, g, g, g, g, g, g from generate_series(1, 5000) g");
             await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 Detection r = Runs.detect(d, settings);
                 Finding unused = find(r, "public.events_ref_unused").orElseThrow();
@@ -214,17 +213,19 @@ class TablesAndIndexesIT {
     @Test
     void sequencesNearTheirColumnsLimit(TestPostgres pg) throws Exception {
         TestPostgres db = pg.newDatabase();
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            // a bigint sequence feeding an int4 column: only the column type tells how close the end is
-            s.execute("create sequence ticket_seq as bigint");
-            s.execute("create table tickets (id int primary key default nextval('ticket_seq'), note text)");
-            s.execute("alter sequence ticket_seq owned by tickets.id");
-            s.execute("select setval('ticket_seq', 2060000000)"); // 95.9 % of 2^31-1
-            s.execute("create table visits (id int generated always as identity primary key, note text)");
-            s.execute("select setval(pg_get_serial_sequence('visits', 'id'), 1900000000)"); // 88.5 %
-            s.execute("create table fine (id bigserial primary key)");
-            s.execute("insert into fine default values");
-        }
+        db.execute("""
+                -- a bigint sequence feeding an int4 column: only the column type tells how close the end is
+                create sequence ticket_seq as bigint;
+                create table tickets (id int primary key default nextval('ticket_seq'), note text);
+                alter sequence ticket_seq owned by tickets.id;
+                -- 95.9 % of 2^31-1
+                select setval('ticket_seq', 2060000000);
+                create table visits (id int generated always as identity primary key, note text);
+                -- 88.5 %
+                select setval(pg_get_serial_sequence('visits', 'id'), 1900000000);
+                create table fine (id bigserial primary key);
+                insert into fine default values;
+                """);
         try (PostgresTarget target = PostgresTarget.fromUrl("sequences", db.jdbcUrl())) {
             Detection r = Runs.detect(new SequencesDetector(target), Map.of());
             Finding tickets = find(r, "public.ticket_seq").orElseThrow();
@@ -242,19 +243,19 @@ class TablesAndIndexesIT {
     @Test
     void sequencesRatedByWhatIsLeftAndTheirRecentRate(TestPostgres pg) throws Exception {
         TestPostgres db = pg.newDatabase();
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            // at its maximum without cycle: 100 % used, and the next nextval fails
-            s.execute("create sequence tiny_seq maxvalue 100");
-            s.execute("select setval('tiny_seq', 100)");
-            // never called, started near the end of an int4 column: last_value is null
-            s.execute("create sequence late_seq as integer start with 2147483600");
-            // 10 % used, silent by share; its rate between two runs decides
-            s.execute("create sequence busy_seq maxvalue 1000000");
-            s.execute("select setval('busy_seq', 100000)");
-            // 10 % used and idle: silent
-            s.execute("create sequence idle_seq maxvalue 1000000");
-            s.execute("select setval('idle_seq', 100000)");
-        }
+        db.execute("""
+                -- at its maximum without cycle: 100 % used, and the next nextval fails
+                create sequence tiny_seq maxvalue 100;
+                select setval('tiny_seq', 100);
+                -- never called, started near the end of an int4 column: last_value is null
+                create sequence late_seq as integer start with 2147483600;
+                -- 10 % used, silent by share; its rate between two runs decides
+                create sequence busy_seq maxvalue 1000000;
+                select setval('busy_seq', 100000);
+                -- 10 % used and idle: silent
+                create sequence idle_seq maxvalue 1000000;
+                select setval('idle_seq', 100000);
+                """);
         try (PostgresTarget target = PostgresTarget.fromUrl("sequences-left", db.jdbcUrl())) {
             SequencesDetector d = new SequencesDetector(target);
             Detection first = Runs.detect(d, Map.of());
