@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -136,14 +137,7 @@ class HotKeysIT {
 
     /** n keys, then a wait until the last written is idle for two seconds (the LRU clock counts whole seconds). */
     private static void loadQuiet(LocalRedis redis, String prefix, int n) {
-        Map<String, String> kv = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            kv.put(prefix + i, "v" + i);
-            if (kv.size() == 1000 || i == n - 1) {
-                redis.redis().mset(kv);
-                kv.clear();
-            }
-        }
+        redis.fill(n, 1000, i -> prefix + i, i -> "v" + i);
         String last = prefix + (n - 1);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
                 .until(() -> redis.redis().objectIdletime(last) >= 2);

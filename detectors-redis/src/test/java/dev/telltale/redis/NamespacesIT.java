@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -118,13 +117,6 @@ class NamespacesIT {
     }
 
     private static void load(LocalRedis redis, int n, java.util.function.IntFunction<String> key, String value) {
-        Map<String, String> kv = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            kv.put(key.apply(i), value);
-            if (kv.size() == 5000 || i == n - 1) {
-                redis.redis().mset(kv);
-                kv.clear();
-            }
-        }
+        redis.fill(n, 5000, key, i -> value);
     }
 }
