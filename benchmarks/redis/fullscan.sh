@@ -7,84 +7,13 @@
 # of 64 MB (-Xmx64m, so finishing proves it fits) and -Xlog:gc, whose largest heap-before-GC is printed.
 # Starts its own redis-server on a free loopback port and stops it on exit; never touches :6379.
 # Needs: redis-server, redis-cli (redis-tools), python3, a JDK 17 and Maven.
-set -euo pipefail
 cd "$(dirname "$0")/../.."
-KEYS=${KEYS:-1000000}
-ROUNDS=${ROUNDS:-3}
-HEAP=${HEAP:-64m}
-
 . benchmarks/redis/common.sh
-PORT=$(free_port)
-DIR=$(mktemp -d /tmp/telltale-fullscan-XXXX)
-trap cleanup EXIT
-
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-start_redis
-populate
-redis_classpath
-
-cat >"$DIR/pinger.py" <<'PY'
-import signal, socket, sys, time
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-rtts, stop = [], [False]
-signal.signal(signal.SIGTERM, lambda *a: stop.__setitem__(0, True))
-while not stop[0]:
-    t = time.perf_counter()
-    s.sendall(b"PING\r\n")
-    buf = b""
-    while not buf.endswith(b"\r\n"):
-        buf += s.recv(64)
-    rtts.append(time.perf_counter() - t)
-    time.sleep(0.001)
-rtts.sort()
-q = lambda p: rtts[min(len(rtts) - 1, int(p * len(rtts)))] * 1000
-print("%.3f %.3f %.3f %d" % (q(0.5), q(0.99), rtts[-1] * 1000, len(rtts)))
-PY
-
-# measure NAME CMD...: wall seconds of CMD and the pinger's p50/p99/max (ms) during it, appended to $DIR/results
-measure() {
-  local name=$1; shift
-  python3 "$DIR/pinger.py" "$PORT" >"$DIR/ping.out" &
-  local pinger=$!
-  sleep 0.3
-  local t0 t1
-  t0=$(date +%s.%N)
-  "$@" >"$DIR/$name.out" 2>&1 || { echo "$name failed:"; tail -20 "$DIR/$name.out"; exit 1; }
-  t1=$(date +%s.%N)
-  kill -TERM "$pinger"; wait "$pinger" || true
-  read -r p50 p99 pmax pings <"$DIR/ping.out"
-  local wall
-  wall=$(python3 -c "print('%.2f' % ($t1 - $t0))")
-  local extra=""
-  if [ "$name" = telltale ]; then
-    local peak
-    peak=$(grep -oE '[0-9]+M->[0-9]+M' "$DIR/gc.log" | cut -dM -f1 | sort -n | tail -1 || true)
-    extra="heap before GC at most ${peak:-?} MB (max heap $HEAP); $(grep 'telltale check' "$DIR/$name.out" | cut -c1-260)"
-  fi
-  echo "$name $wall $p50 $p99 $pmax" >>"$DIR/results"
-  printf '  %-9s %6.2f s   PING p50 %s ms  p99 %s ms  max %s ms (%s pings)  %s\n' "$name" "$wall" "$p50" "$p99" "$pmax" "$pings" "$extra"
-}
-
-: >"$DIR/results"
-for round in $(seq 1 "$ROUNDS"); do
-  echo "round $round (load $(cut -d' ' -f1 /proc/loadavg))"
-  measure telltale java -Xmx"$HEAP" -Xlog:gc:file="$DIR/gc.log" -cp "$CP" dev.telltale.redis.bench.FullScanBench "$PORT" 0s
+bench_setup fullscan
+one_round() {
+  measure_telltale FullScanBench
   measure bigkeys redis-cli -p "$PORT" --bigkeys
   measure memkeys redis-cli -p "$PORT" --memkeys
-done
-
-echo; echo "medians over $ROUNDS rounds (wall s, PING p50/p99/max ms):"
-python3 - "$DIR/results" <<'PY'
-import statistics, sys
-rows = {}
-for line in open(sys.argv[1]):
-    name, *v = line.split()
-    rows.setdefault(name, []).append([float(x) for x in v])
-med = {n: [statistics.median(c) for c in zip(*r)] for n, r in rows.items()}
-for n, m in med.items():
-    print("  %-9s %6.2f s  p50 %.3f  p99 %.3f  max %.3f" % (n, *m))
-t, b, k = med["telltale"], med["bigkeys"], med["memkeys"]
-print("  telltale / bigkeys wall: %.2f x; / memkeys: %.2f x; PING p99 telltale %.3f vs bigkeys %.3f ms" % (t[0] / b[0], t[0] / k[0], t[2], b[2]))
-PY
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+rounds
+medians bigkeys memkeys

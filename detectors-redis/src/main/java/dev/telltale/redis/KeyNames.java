@@ -60,6 +60,31 @@ public final class KeyNames {
         return b.append("* #").append(tag(key)).toString();
     }
 
+    /**
+     * A namespace (the first segments of key names, each ended by one of {@code separators}) as this policy shows it:
+     * the segments within the policy's depth as they are, each deeper one replaced by a tag of the namespace up to it
+     * ({@code session:#3fa2c81b:}); whole with {@link #full()}.
+     */
+    public String shownPrefix(String prefix, String separators) {
+        if (prefix == null || depth == 0) {
+            return prefix;
+        }
+        StringBuilder b = new StringBuilder();
+        int segments = 0;
+        int start = 0;
+        for (int i = 0; i < prefix.length(); i++) {
+            if (separators.indexOf(prefix.charAt(i)) >= 0) {
+                segments++;
+                b.append(segments <= depth ? prefix.substring(start, i) : "#" + tag(prefix.substring(0, i + 1))).append(prefix.charAt(i));
+                start = i + 1;
+            }
+        }
+        if (start < prefix.length()) {
+            b.append(segments < depth ? prefix.substring(start) : "#" + tag(prefix));
+        }
+        return b.toString();
+    }
+
     private static String tag(String key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

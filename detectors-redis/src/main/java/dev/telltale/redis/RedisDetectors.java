@@ -10,6 +10,7 @@ import dev.telltale.redis.internal.HotKeysDetector;
 import dev.telltale.redis.internal.KeyspaceWalk;
 import dev.telltale.redis.internal.LatencyDetector;
 import dev.telltale.redis.internal.MemoryDetector;
+import dev.telltale.redis.internal.NamespacesDetector;
 import dev.telltale.redis.internal.PersistenceDetector;
 import dev.telltale.redis.internal.RecommendationsDetector;
 import dev.telltale.redis.internal.RedisReplicationDetector;
@@ -34,8 +35,8 @@ public final class RedisDetectors {
 
     /**
      * Every per-node detector for one target: cache efficiency, hot keys, big keys, memory, slow commands,
-     * latency, clients, replication, persistence, cluster, TTL hygiene, streams, security posture and
-     * RedisInsight's recommendations. Each walks all nodes of the target; redis.cluster skips itself on a
+     * latency, clients, replication, persistence, cluster, TTL hygiene, streams, namespaces, security
+     * posture and RedisInsight's recommendations. Each walks all nodes of the target; redis.cluster skips itself on a
      * standalone target. A target watched through Sentinel ({@link RedisTarget#fromSentinelUrl}) also gets the
      * Sentinel detectors: the master as the sentinels see it, their quorum, whether they agree on the master, and
      * the replicas they consider down.
@@ -48,7 +49,8 @@ public final class RedisDetectors {
                 new BigKeysDetector(target, walk), new MemoryDetector(target), new SlowCommandsDetector(target),
                 new LatencyDetector(target), new ClientsDetector(target), new RedisReplicationDetector(target),
                 new PersistenceDetector(target), new ClusterDetector(target), new TtlHygieneDetector(target, walk),
-                new StreamsDetector(target, walk), new SecurityDetector(target), new RecommendationsDetector(target, walk)));
+                new StreamsDetector(target, walk), new SecurityDetector(target), new RecommendationsDetector(target, walk),
+                new NamespacesDetector(target, walk)));
         if (target.sentinelMaster().isPresent()) {
             all.addAll(List.of(new SentinelMasterDetector(target), new SentinelQuorumDetector(target),
                     new SentinelAgreementDetector(target), new SentinelReplicasDetector(target)));
@@ -65,7 +67,7 @@ public final class RedisDetectors {
         return List.of(CacheEfficiencyDetector.SPEC, HotKeysDetector.SPEC, BigKeysDetector.SPEC, MemoryDetector.SPEC,
                 SlowCommandsDetector.SPEC, LatencyDetector.SPEC, ClientsDetector.SPEC, RedisReplicationDetector.SPEC,
                 PersistenceDetector.SPEC, ClusterDetector.SPEC, TtlHygieneDetector.SPEC, StreamsDetector.SPEC,
-                SecurityDetector.SPEC, RecommendationsDetector.SPEC, RedisTopologyDetector.SPEC, SentinelMasterDetector.SPEC,
+                SecurityDetector.SPEC, RecommendationsDetector.SPEC, NamespacesDetector.SPEC, RedisTopologyDetector.SPEC, SentinelMasterDetector.SPEC,
                 SentinelQuorumDetector.SPEC, SentinelAgreementDetector.SPEC, SentinelReplicasDetector.SPEC);
     }
 

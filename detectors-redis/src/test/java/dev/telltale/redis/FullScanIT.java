@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * hash that SCAN reaches last; with a small check budget it says how much it covered and the report is not OK.
  */
 class FullScanIT {
-    private static final List<String> KEY_DETECTORS = List.of("redis.big-keys", "redis.hot-keys", "redis.ttl-hygiene", "redis.streams");
+    private static final List<String> KEY_DETECTORS = List.of("redis.big-keys", "redis.hot-keys", "redis.ttl-hygiene", "redis.streams",
+            "redis.namespaces");
     private static LocalRedis redis;
     private static String bigHash;
 
@@ -106,7 +107,7 @@ class FullScanIT {
                     .findFirst().orElseThrow(() -> new AssertionError(report.findings().toString()));
             assertThat(hash.severity()).isEqualTo(Severity.WARNING);
             assertThat(hash.evidence()).containsEntry("type", "hash").containsEntry("size", 20_000L).containsEntry("scan_pass_complete", true);
-            for (String id : List.of("redis.big-keys", "redis.ttl-hygiene", "redis.streams")) {
+            for (String id : KEY_DETECTORS) {
                 RunRecord run = run(report, id);
                 assertThat(run.outcome().kind()).as(id).isEqualTo("ok");
                 Coverage c = run.coverage().orElseThrow(() -> new AssertionError(id + " states no coverage"));
@@ -114,8 +115,8 @@ class FullScanIT {
                 assertThat(c.scanned()).as(id).isGreaterThanOrEqualTo(1_000_000L);
             }
             assertThat(report.runs()).noneMatch(RunRecord::partial);
-            // one walk for the three key detectors that ran (hot-keys is skipped: no LFU policy): about
-            // 1,000,000 / 100 SCAN calls in the reported pass, not three times that
+            // one walk for the five key detectors (hot-keys estimating, without an LFU policy): about
+            // 1,000,000 / 100 SCAN calls in the reported pass, not five times that
             assertThat(scans).as("SCAN calls of the check").isBetween(9_000L, 15_000L);
             assertThat(updates.get()).isPositive();
             assertThat(lastTotal.get()).isGreaterThanOrEqualTo(1_000_000L);
@@ -135,7 +136,7 @@ class FullScanIT {
             assertThat(c.describe()).startsWith("scanned ").endsWith(" %)").contains("of 1,000,000 keys");
             assertThat(report.status()).isIn(Report.Status.UNKNOWN, Report.Status.CRITICAL).isNotEqualTo(Report.Status.OK);
             assertThat(report.runs()).filteredOn(RunRecord::partial).extracting(RunRecord::detector)
-                    .contains("redis.big-keys", "redis.ttl-hygiene", "redis.streams");
+                    .contains("redis.big-keys", "redis.ttl-hygiene", "redis.streams", "redis.namespaces", "redis.hot-keys");
         }
     }
 

@@ -33,7 +33,8 @@ class RedisTargetTest {
         try (RedisTarget a = RedisTarget.fromUrl("a", "redis://127.0.0.1:1"); RedisTarget b = RedisTarget.fromUrl("b", "redis://127.0.0.1:2")) {
             assertThat(RedisDetectors.forTarget(a)).extracting(d -> d.id()).containsExactly("redis.cache-efficiency", "redis.hot-keys",
                     "redis.big-keys", "redis.memory", "redis.slow-commands", "redis.latency", "redis.clients", "redis.replication",
-                    "redis.persistence", "redis.cluster", "redis.ttl-hygiene", "redis.streams", "redis.security", "redis.recommendations");
+                    "redis.persistence", "redis.cluster", "redis.ttl-hygiene", "redis.streams", "redis.security", "redis.recommendations",
+                    "redis.namespaces");
             assertThat(RedisDetectors.forTarget(a)).allSatisfy(d -> assertThat(d.target()).isEqualTo("a"));
             assertThat(RedisDetectors.forTopology(java.util.List.of(a, b))).singleElement()
                     .satisfies(d -> assertThat(d.target()).isEqualTo("a+b"));

@@ -39,7 +39,7 @@ class TopologyIT {
                 assertThat(report.findings()).filteredOn(f -> f.problem() == Problem.SPLIT_BRAIN).isEmpty();
                 List<String> perNode = RedisDetectors.specs().stream().map(DetectorSpec::id)
                         .filter(id -> !id.equals("redis.topology") && !id.startsWith("redis.sentinel.")).toList();
-                assertThat(perNode).hasSize(14);
+                assertThat(perNode).hasSize(15);
                 for (RedisTarget t : targets) {
                     assertThat(report.runs()).filteredOn(r -> r.target().equals(t.name())).extracting(RunRecord::detector)
                             .as("runs on %s", t.name()).containsExactlyInAnyOrderElementsOf(perNode);

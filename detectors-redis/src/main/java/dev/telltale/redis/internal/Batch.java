@@ -40,6 +40,11 @@ public final class Batch {
         return add(new Command<>(CommandType.OBJECT, new IntegerOutput<>(CODEC), new CommandArgs<>(CODEC).add("FREQ").addKey(key)));
     }
 
+    /** {@code OBJECT IDLETIME key}: seconds since the key was last read or written, without touching it (errs under LFU). */
+    public AsyncCommand<String, String, Long> objectIdletime(String key) {
+        return add(new Command<>(CommandType.OBJECT, new IntegerOutput<>(CODEC), new CommandArgs<>(CODEC).add("IDLETIME").addKey(key)));
+    }
+
     /** {@code MEMORY USAGE key SAMPLES n}; n is never 0 (that walks every element). */
     public AsyncCommand<String, String, Long> memoryUsage(String key, int samples) {
         if (samples < 1) {
@@ -87,7 +92,8 @@ public final class Batch {
             }
             Object answer = c.getOutput().hasError() ? null : c.getOutput().get();
             boolean missing = answer == null || "none".equals(answer)
-                    || (answer instanceof Long n && (n == 0 && t != CommandType.PTTL || n == -2 && t == CommandType.PTTL));
+                    || (answer instanceof Long n && t != CommandType.OBJECT // an idle time or LFU counter of 0 is a hit
+                        && (n == 0 && t != CommandType.PTTL || n == -2 && t == CommandType.PTTL));
             if (missing) {
                 misses++;
             } else {

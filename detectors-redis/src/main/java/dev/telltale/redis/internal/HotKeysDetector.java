@@ -3,6 +3,7 @@ package dev.telltale.redis.internal;
 import dev.telltale.core.Detection;
 import dev.telltale.core.DetectionContext;
 import dev.telltale.core.DetectionSkippedException;
+import dev.telltale.core.DetectorSettings;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.redis.RedisInfo;
@@ -20,25 +21,47 @@ import java.util.Set;
  * {@code OBJECT FREQ} (which does not touch the key) within the scan budget, keeping the top K. The counter
  * is logarithmic (with lfu-log-factor 10: 100 hits = 10, 1,000 = 18, 100,000 = 142) and decays by one per
  * minute, so it ranks keys, it does not count requests; a key is hot when its counter is high and far above
- * the mean of the sampled keys. Without an LFU policy the server tracks no key frequency: the run is skipped
- * with the per-command skew it can see and what to change.
+ * the mean of the sampled keys. Without an LFU policy the server tracks no key frequency, only each key's last
+ * access (the LRU clock, one-second resolution): the detector then estimates ({@link HotKeyEstimate}) from
+ * {@code OBJECT IDLETIME}, which does not touch the key, read first of all the walk's commands on it. The keys touched
+ * in the second before the walk reached them are sampled again, about a second apart, from two seconds after the walk
+ * (so that the walk's own element counts, which touch keys before 7.2, have aged out); a key touched in every sample
+ * while few walked keys are busy is hot. With {@code estimate} off the run is skipped with the per-command skew it can
+ * see and what to change.
  */
 public final class HotKeysDetector extends KeyWalkDetector implements HotKeysDetectorSpec {
     private final Map<String, List<Hot>> tops = new HashMap<>();
 
     /** A detector reading the one-shot key walk it shares with the other key detectors of the target. */
     public HotKeysDetector(RedisTarget target, KeyspaceWalk walk) {
-        super(target, SPEC, walk, Set.of(KeyspaceWalk.Need.FREQUENCY), TOP, Tally::new);
+        super(target, SPEC, walk, Set.of(KeyspaceWalk.Need.FREQUENCY, KeyspaceWalk.Need.IDLE), TOP, Tally::new);
+    }
+
+    private volatile boolean estimate = true;
+
+    @Override
+    protected void configureKeys(DetectorSettings settings) {
+        estimate = settings.get(ESTIMATE);
+    }
+
+    @Override
+    protected Set<KeyspaceWalk.Need> walkNeeds(Set<KeyspaceWalk.Need> needs) {
+        return estimate ? needs : Set.of(KeyspaceWalk.Need.FREQUENCY);
     }
 
     @Override
     protected void detectNode(DetectionContext ctx, NodeClient node, Detection.Builder out) throws Exception {
         RedisInfo info = RedisInfo.parse(node.sync().info("memory") + "\n" + node.sync().info("commandstats"));
         String policy = info.string("maxmemory_policy").orElse("unknown");
-        if (!policy.contains("lfu")) {
+        boolean lfu = policy.contains("lfu");
+        if (!lfu && !ctx.setting(ESTIMATE)) {
             throw new DetectionSkippedException(notLfu(node, policy, info));
         }
         if (ctx.oneShot() && ctx.baselinePass()) {
+            return;
+        }
+        if (!lfu) {
+            HotKeyEstimate.run(ctx, this, node, out, policy);
             return;
         }
         String address = node.node().address();
@@ -112,6 +135,24 @@ public final class HotKeysDetector extends KeyWalkDetector implements HotKeysDet
         }
     }
 
+    /** This node's tally of the walk: the shared one in a one-shot check, else this run's own budgeted scan. */
+    Tally tally(DetectionContext ctx, NodeClient node, Detection.Builder out, KeyspaceWalk.Recency recency) throws Exception {
+        if (ctx.oneShot()) {
+            Tally t = (Tally) walked(ctx, node, out);
+            return t == null ? new Tally((int) (long) ctx.setting(TOP)) : t;
+        }
+        Tally t = new Tally((int) (long) ctx.setting(TOP));
+        KeyspaceWalk.PageReader reader = new KeyspaceWalk.PageReader(node, Set.of());
+        KeyScanner.Walk walk = scanner.walk(ctx, node, keys -> t.accept(reader.read(keys, recency), System.currentTimeMillis()));
+        coverKeys(out, walk.passKeys(), walk.total());
+        return t;
+    }
+
+    /** Whether the walk behind this run's tally covered the node's whole keyspace (one-shot: the shared walk). */
+    boolean passComplete(DetectionContext ctx) {
+        return !ctx.oneShot() || walkComplete();
+    }
+
     private static String notLfu(NodeClient node, String policy, RedisInfo info) {
         long total = info.commandStats().values().stream().mapToLong(RedisInfo.CommandStats::calls).sum();
         String skew = info.commandStats().entrySet().stream()
@@ -122,17 +163,25 @@ public final class HotKeysDetector extends KeyWalkDetector implements HotKeysDet
                 .orElse("");
         boolean hotkeys = node.hasCommand("hotkeys");
         return "key-level hotness needs an LFU policy: " + node.node().address() + " has maxmemory-policy " + policy
-                + " (set allkeys-lfu or volatile-lfu to let redis.hot-keys rank keys by OBJECT FREQ)"
+                + " (set allkeys-lfu or volatile-lfu to let redis.hot-keys rank keys by OBJECT FREQ, or leave"
+                + " redis.hot-keys.estimate on for an estimate from OBJECT IDLETIME samples)"
                 + (hotkeys ? "; this server has HOTKEYS, which this version of Telltale does not drive yet" : "") + skew;
     }
 
     record Hot(String key, long frequency) {
     }
 
-    /** The hottest keys of one node in the shared one-shot walk, and the sum of every counter for the mean. */
+    /**
+     * The hottest keys of one node in the shared one-shot walk and the sum of every counter for the mean; without LFU,
+     * the keys idle 0 when the walk reached them (the first {@link HotKeyEstimate#CANDIDATES}) and how many there were.
+     */
     static final class Tally implements KeyspaceWalk.Fold {
         final List<Hot> hottest = new ArrayList<>();
         final long[] sampled = {0, 0};
+        final List<String> busy = new ArrayList<>();
+        long idleSampled;
+        long busyKeys;
+        long lastReadNanos = System.nanoTime();
         private final int top;
 
         Tally(int top) {
@@ -141,7 +190,17 @@ public final class HotKeysDetector extends KeyWalkDetector implements HotKeysDet
 
         @Override
         public void accept(List<KeyspaceWalk.KeyFacts> keys, long nowMillis) {
+            lastReadNanos = System.nanoTime();
             for (KeyspaceWalk.KeyFacts k : keys) {
+                if (k.idle() != null) {
+                    idleSampled++;
+                    if (k.idle() == 0) {
+                        busyKeys++;
+                        if (busy.size() < HotKeyEstimate.CANDIDATES) {
+                            busy.add(k.key());
+                        }
+                    }
+                }
                 if (k.frequency() != null) {
                     sampled[0]++;
                     sampled[1] += k.frequency();

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 final class KeyFactsScript {
     static final String SOURCE = """
             local samples = ARGV[1]
-            local want_size, want_ttl, want_freq = ARGV[2] == '1', ARGV[3] == '1', ARGV[4] == '1'
+            local want_size, want_ttl, recency = ARGV[2] == '1', ARGV[3] == '1', ARGV[4]
             local count = { hash = 'HLEN', set = 'SCARD', zset = 'ZCARD', list = 'LLEN', stream = 'XLEN' }
             local function lookups()
               local info = redis.pcall('INFO', 'stats')
@@ -36,8 +36,8 @@ final class KeyFactsScript {
             for i = 5, #ARGV do
               local k = ARGV[i]
               local freq = false
-              if want_freq then
-                local r = redis.pcall('OBJECT', 'FREQ', k)
+              if recency ~= '' then
+                local r = redis.pcall('OBJECT', recency, k)
                 if type(r) == 'number' then freq = r end
               end
               local t = redis.call('TYPE', k)['ok']
@@ -89,12 +89,16 @@ final class KeyFactsScript {
     }
 
     /** Sends one page; {@link #read} waits for its answer. */
-    RedisFuture<List<Object>> send(List<String> keys, Set<KeyspaceWalk.Need> needs, boolean lfu, int samples) {
+    RedisFuture<List<Object>> send(List<String> keys, Set<KeyspaceWalk.Need> needs, KeyspaceWalk.Recency recency, int samples) {
         String[] args = new String[4 + keys.size()];
         args[0] = String.valueOf(samples);
         args[1] = needs.contains(KeyspaceWalk.Need.SIZE) ? "1" : "0";
         args[2] = needs.contains(KeyspaceWalk.Need.TTL) ? "1" : "0";
-        args[3] = lfu ? "1" : "0";
+        args[3] = switch (recency) {
+            case FREQUENCY -> "FREQ";
+            case IDLE -> "IDLETIME";
+            case NONE -> "";
+        };
         for (int i = 0; i < keys.size(); i++) {
             args[4 + i] = keys.get(i);
         }
@@ -103,7 +107,7 @@ final class KeyFactsScript {
     }
 
     List<KeyspaceWalk.KeyFacts> read(List<String> keys, RedisFuture<List<Object>> answer, Set<KeyspaceWalk.Need> needs,
-                                     boolean lfu) throws Exception {
+                                     KeyspaceWalk.Recency recency) throws Exception {
         List<Object> flat;
         try {
             flat = answer.get(node.timeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -122,14 +126,14 @@ final class KeyFactsScript {
             if (size == null && "string".equals(type)) {
                 size = mem; // a small string's memory is within a few dozen bytes of its length
             }
-            out.add(new KeyspaceWalk.KeyFacts(keys.get(i), type, mem, size, number(flat.get(5 * i + 3)), number(flat.get(5 * i + 4))));
+            out.add(KeyspaceWalk.KeyFacts.of(keys.get(i), type, mem, size, number(flat.get(5 * i + 3)), recency, number(flat.get(5 * i + 4))));
         }
         int tail = 5 * keys.size();
         if (flat.size() >= tail + 3) {
             own.settled(node.node().address(), number(flat.get(tail)), number(flat.get(tail + 1)), number(flat.get(tail + 2)));
         } else {
             // INFO refused inside scripts: count the lookups the commands above make, placed in the next window
-            OwnLookups.Count c = KeyspaceWalk.lookups(keys.size(), out, needs, lfu);
+            OwnLookups.Count c = KeyspaceWalk.lookups(keys.size(), out, needs, recency);
             own.settled(node.node().address(), c.hits(), c.misses(), -1);
         }
         return out;

@@ -42,7 +42,7 @@ public abstract class KeyWalkDetector extends RedisDetector {
         this.subscriber = new KeyspaceWalk.Subscriber() {
             @Override
             public Set<KeyspaceWalk.Need> needs() {
-                return needs;
+                return walkNeeds(needs);
             }
 
             @Override
@@ -57,9 +57,19 @@ public abstract class KeyWalkDetector extends RedisDetector {
 
             @Override
             public KeyspaceWalk.Fold fold(NodeClient node) {
-                return folds.apply(size);
+                return newFold(folds, size);
             }
         };
+    }
+
+    /** What the walk reads per key for this detector as configured; the constructor's needs by default. */
+    protected Set<KeyspaceWalk.Need> walkNeeds(Set<KeyspaceWalk.Need> needs) {
+        return needs;
+    }
+
+    /** A fresh summary of one node's keys; the constructor's {@code folds} by default. */
+    protected KeyspaceWalk.Fold newFold(IntFunction<KeyspaceWalk.Fold> folds, int size) {
+        return folds.apply(size);
     }
 
     /** MEMORY USAGE samples, when the walk reads sizes. */

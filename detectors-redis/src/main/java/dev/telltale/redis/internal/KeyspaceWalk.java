@@ -31,10 +31,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The key walk of a one-shot check, shared by the key detectors of one target (big keys, hot keys, TTL
- * hygiene, streams): one SCAN pass over every master until the keyspace is done or the check budget ends.
+ * hygiene, streams, namespaces): one SCAN pass over every master until the keyspace is done or the check budget ends.
  * Per page, one script ({@link KeyFactsScript}; pipelined commands where scripts are refused) asks what every
- * subscribed detector needs (TYPE, MEMORY USAGE, PTTL, OBJECT FREQ, none of which touches the key's LRU/LFU,
- * and the O(1) element count); each detector
+ * subscribed detector needs (TYPE, MEMORY USAGE, PTTL, OBJECT FREQ or OBJECT IDLETIME, none of which touches the
+ * key's LRU/LFU, and the O(1) element count, which does before 7.2); each detector
  * folds the answers into its own bounded summary (its top N), so memory does not grow with the keyspace.
  * The detectors subscribe when configured; in a report pass the first that runs walks, the others wait for
  * that walk (one walk per round, however many detectors read it).
@@ -46,8 +46,22 @@ public final class KeyspaceWalk {
     /** Default deadline of the key detectors: above the check budget, so the engine does not cancel a walk within it. */
     public static final Duration DETECTOR_TIMEOUT = Duration.ofSeconds(90);
 
-    /** What a subscriber needs per key besides its type. */
-    public enum Need { SIZE, TTL, FREQUENCY }
+    /**
+     * What a subscriber needs per key besides its type: {@code FREQUENCY} is the LFU counter where the node's policy is
+     * LFU, {@code IDLE} the idle seconds where it is not (the server keeps one or the other).
+     */
+    public enum Need { SIZE, TTL, FREQUENCY, IDLE }
+
+    /** Which access counter of a node the walk reads per key, first of all its commands on the key. */
+    public enum Recency {
+        NONE, FREQUENCY, IDLE;
+
+        /** What a node with this {@code maxmemory-policy} keeps that the readers need. */
+        static Recency of(Set<Need> needs, String policy) {
+            boolean lfu = policy.contains("lfu");
+            return lfu && needs.contains(Need.FREQUENCY) ? FREQUENCY : !lfu && needs.contains(Need.IDLE) ? IDLE : NONE;
+        }
+    }
 
     /** A key detector reading the walk. */
     public interface Subscriber {
@@ -76,8 +90,13 @@ public final class KeyspaceWalk {
      * What the walk learned about one key; null where it was not asked or the key vanished.
      *
      * @param size elements (bytes for a string of at least {@link #STRLEN_ABOVE} bytes of memory)
+     * @param idle seconds since the key was last read or written, before this walk reached it
      */
-    public record KeyFacts(String key, String type, Long memory, Long size, Long ttl, Long frequency) {
+    public record KeyFacts(String key, String type, Long memory, Long size, Long ttl, Long frequency, Long idle) {
+        static KeyFacts of(String key, String type, Long memory, Long size, Long ttl, Recency recency, Long access) {
+            return new KeyFacts(key, type, memory, size, ttl, recency == Recency.FREQUENCY ? access : null,
+                    recency == Recency.IDLE ? access : null);
+        }
     }
 
     /** One finished walk: the folds of each subscriber per node address, and how much of the keyspace it covered. */
@@ -182,8 +201,8 @@ public final class KeyspaceWalk {
                 Map<Subscriber, Fold> nodeFolds = new IdentityHashMap<>();
                 subs.forEach(s -> nodeFolds.put(s, s.fold(node)));
                 folds.put(node.node().address(), nodeFolds);
-                boolean lfu = needs.contains(Need.FREQUENCY)
-                        && node.info("memory").string("maxmemory_policy").orElse("").contains("lfu");
+                Recency recency = needs.contains(Need.FREQUENCY) || needs.contains(Need.IDLE)
+                        ? Recency.of(needs, node.info("memory").string("maxmemory_policy").orElse("")) : Recency.NONE;
                 noTouch(node);
                 KeyScanArgs args = KeyScanArgs.Builder.limit(count);
                 KeyFactsScript script = new KeyFactsScript(node);
@@ -199,14 +218,14 @@ public final class KeyspaceWalk {
                     List<String> keys = page.getKeys();
                     if (scripted) {
                         // two pages in the server's hands at once: this one's script is sent before the last one is read
-                        RedisFuture<List<Object>> sent = keys.isEmpty() ? null : script.send(keys, needs, lfu, samples);
+                        RedisFuture<List<Object>> sent = keys.isEmpty() ? null : script.send(keys, needs, recency, samples);
                         if (waiting != null) {
-                            feed(nodeFolds, script.read(waitingKeys, waiting, needs, lfu), waitingKeys.size());
+                            feed(nodeFolds, script.read(waitingKeys, waiting, needs, recency), waitingKeys.size());
                         }
                         waitingKeys = keys;
                         waiting = sent;
                     } else if (!keys.isEmpty()) {
-                        feed(nodeFolds, facts(node, keys, needs, lfu, samples), keys.size()); // Batch counts its lookups
+                        feed(nodeFolds, facts(node, keys, needs, recency, samples), keys.size()); // Batch counts its lookups
                     }
                     if (System.nanoTime() - lastProgress > 200_000_000L) {
                         lastProgress = System.nanoTime();
@@ -214,7 +233,7 @@ public final class KeyspaceWalk {
                     }
                 }
                 if (waiting != null) {
-                    feed(nodeFolds, script.read(waitingKeys, waiting, needs, lfu), waitingKeys.size());
+                    feed(nodeFolds, script.read(waitingKeys, waiting, needs, recency), waitingKeys.size());
                 }
                 complete &= finished;
             }
@@ -243,11 +262,12 @@ public final class KeyspaceWalk {
      * OBJECT FREQ, PTTL and the element counts count, MEMORY USAGE does not), for where the server's own counters
      * cannot be read around them.
      */
-    static OwnLookups.Count lookups(int asked, List<KeyFacts> found, Set<Need> needs, boolean lfu) {
-        long perMissing = 1 + (lfu ? 1 : 0);
+    static OwnLookups.Count lookups(int asked, List<KeyFacts> found, Set<Need> needs, Recency recency) {
+        long object = recency == Recency.NONE ? 0 : 1; // OBJECT FREQ and OBJECT IDLETIME count as lookups
+        long perMissing = 1 + object;
         long hits = 0;
         for (KeyFacts k : found) {
-            hits += 1 + (lfu ? 1 : 0) + (needs.contains(Need.TTL) ? 1 : 0)
+            hits += 1 + object + (needs.contains(Need.TTL) ? 1 : 0)
                     + (needs.contains(Need.SIZE) && sizeCommand(k.type(), k.memory()) != null ? 1 : 0);
         }
         return new OwnLookups.Count(hits, (asked - found.size()) * perMissing);
@@ -281,12 +301,17 @@ public final class KeyspaceWalk {
         }
 
         List<KeyFacts> read(List<String> keys) throws Exception {
-            return scripted ? script.read(keys, script.send(keys, needs, false, 1), needs, false)
-                    : facts(node, keys, needs, false, 1);
+            return read(keys, Recency.NONE);
+        }
+
+        /** With the access counter the node keeps, read before anything else reaches the key. */
+        List<KeyFacts> read(List<String> keys, Recency recency) throws Exception {
+            return scripted ? script.read(keys, script.send(keys, needs, recency, 1), needs, recency)
+                    : facts(node, keys, needs, recency, 1);
         }
     }
 
-    private static List<KeyFacts> facts(NodeClient node, List<String> keys, Set<Need> needs, boolean lfu, int samples) throws Exception {
+    private static List<KeyFacts> facts(NodeClient node, List<String> keys, Set<Need> needs, Recency recency, int samples) throws Exception {
         Batch batch = new Batch(node);
         int n = keys.size();
         List<Future<Long>> freq = new ArrayList<>(n);
@@ -294,8 +319,8 @@ public final class KeyspaceWalk {
         List<Future<Long>> memory = new ArrayList<>(n);
         List<Future<Long>> ttls = new ArrayList<>(n);
         for (String k : keys) {
-            // the LFU counter first, before anything else of this walk reaches the key
-            freq.add(lfu ? batch.objectFreq(k) : null);
+            // the access counter first, before anything else of this walk reaches the key
+            freq.add(recency == Recency.FREQUENCY ? batch.objectFreq(k) : recency == Recency.IDLE ? batch.objectIdletime(k) : null);
             types.add(batch.type(k));
             memory.add(needs.contains(Need.SIZE) ? batch.memoryUsage(k, samples) : null);
             ttls.add(needs.contains(Need.TTL) ? batch.integer(CommandType.PTTL, k) : null);
@@ -318,7 +343,7 @@ public final class KeyspaceWalk {
             if (size == null && "string".equals(type)) {
                 size = mem; // a small string's memory is within a few dozen bytes of its length
             }
-            out.add(new KeyFacts(keys.get(i), type, mem, size, value(ttls.get(i)), value(freq.get(i))));
+            out.add(KeyFacts.of(keys.get(i), type, mem, size, value(ttls.get(i)), recency, value(freq.get(i))));
         }
         return out;
     }

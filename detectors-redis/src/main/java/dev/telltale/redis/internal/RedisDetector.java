@@ -36,6 +36,11 @@ public abstract class RedisDetector extends AbstractDetector {
         return target.keyNames().shown(key);
     }
 
+    /** The target's key-name policy, for what findings show of key names and namespaces. */
+    protected final dev.telltale.redis.KeyNames keyNames() {
+        return target.keyNames();
+    }
+
     @Override
     public final Detection detect(DetectionContext ctx) throws Exception {
         try {

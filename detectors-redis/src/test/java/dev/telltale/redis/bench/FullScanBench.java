@@ -20,6 +20,15 @@ public final class FullScanBench {
     }
 
     public static void main(String[] args) throws Exception {
+        check(args, id -> true, "redis.big-keys");
+    }
+
+    /** The check of the detectors whose id {@code detectors} accepts; prints the coverage and notes of {@code reported}. */
+    static void check(String[] args, java.util.function.Predicate<String> detectors, String reported) throws Exception {
+        // as telltale.jar does: Lettuce's JFR event recorder costs seconds at start-up on a small machine
+        if (System.getProperty("io.lettuce.core.jfr") == null) {
+            System.setProperty("io.lettuce.core.jfr", "false");
+        }
         int port = Integer.parseInt(args[0]);
         Duration window = Duration.parse("PT" + (args.length > 1 ? args[1] : "0s"));
         java.util.Map<String, String> settings = new java.util.HashMap<>();
@@ -28,18 +37,21 @@ public final class FullScanBench {
         }
         long t0 = System.nanoTime();
         try (RedisTarget target = RedisTarget.fromUrl("bench", "redis://127.0.0.1:" + port);
-             DetectorEngine engine = DetectorEngine.builder().detectors(RedisDetectors.forTarget(target)).settings(settings).build()) {
+             DetectorEngine engine = DetectorEngine.builder()
+                     .detectors(RedisDetectors.forTarget(target).stream().filter(d -> detectors.test(d.id())).toList())
+                     .settings(settings).build()) {
             Report report = engine.runOnce(window);
             double secs = (System.nanoTime() - t0) / 1e9;
-            RunRecord big = report.runs().stream().filter(r -> r.detector().equals("redis.big-keys")).findFirst().orElseThrow();
+            RunRecord big = report.runs().stream().filter(r -> r.detector().equals(reported)).findFirst().orElseThrow();
             String findings = report.findings().stream().map(f -> f.detector() + " " + f.subject())
                     .collect(Collectors.joining("; "));
             String slowest = report.runs().stream().sorted((a, b) -> b.duration().compareTo(a.duration())).limit(3)
                     .map(r -> String.format("%s %.2f s", r.detector(), r.duration().toMillis() / 1000.0)).collect(Collectors.joining(", "));
-            System.out.printf("telltale check: %.2f s in process (longest reported runs: %s), redis.big-keys %s (%s), status %s, findings: %s%n",
-                    secs, slowest,
+            System.out.printf("telltale check: %.2f s in process (longest reported runs: %s), %s %s (%s), status %s, findings: %s%n",
+                    secs, slowest, reported,
                     big.coverage().map(c -> c.describe()).orElse("no coverage"), big.outcome().kind(), report.status(),
                     findings.isEmpty() ? "none" : findings);
+            big.notes().forEach(n -> System.out.println("note: " + n));
         }
     }
 }
