@@ -17,6 +17,7 @@ import dev.telltale.spring.internal.EngineLifecycle;
 import dev.telltale.spring.internal.EngineView;
 import dev.telltale.spring.internal.IntegrityBinding;
 import dev.telltale.spring.internal.MeterBinding;
+import dev.telltale.spring.internal.ReactiveUnits;
 import dev.telltale.spring.internal.RouteUnits;
 import dev.telltale.spring.internal.ScheduledUnits;
 import dev.telltale.spring.internal.SettingsBinding;
@@ -26,6 +27,8 @@ import io.github.resilience4j.retry.RetryRegistry;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -174,6 +177,28 @@ public class TelltaleAutoConfiguration {
                     registry.addInterceptor(units).order(Ordered.HIGHEST_PRECEDENCE);
                 }
             };
+        }
+    }
+
+    /**
+     * WebFlux exchanges as units of work, carried across the exchange's threads by Micrometer's context propagation
+     * (without it a unit could follow no exchange, so nothing is registered).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    @ConditionalOnClass(name = {"org.springframework.web.server.WebFilter", "io.micrometer.context.ContextRegistry",
+            "reactor.core.publisher.Hooks"})
+    @ConditionalOnProperty(prefix = "telltale.web", name = "enabled", havingValue = "true", matchIfMissing = true)
+    static class WebFluxUnits {
+        private static final Logger LOG = LoggerFactory.getLogger(WebFluxUnits.class);
+
+        @Bean
+        ReactiveUnits telltaleReactiveUnits(TelltaleJvm telltale, Environment environment) {
+            if (!"auto".equalsIgnoreCase(environment.getProperty("spring.reactor.context-propagation", "limited"))) {
+                LOG.info("Telltale: WebFlux requests are units of work only where their unit is propagated; set "
+                        + "spring.reactor.context-propagation=auto so blocking work on other threads counts towards it");
+            }
+            return new ReactiveUnits(telltale);
         }
     }
 
