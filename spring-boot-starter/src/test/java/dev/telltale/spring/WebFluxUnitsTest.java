@@ -3,6 +3,7 @@ package dev.telltale.spring;
 import dev.telltale.core.Alert;
 import dev.telltale.core.DetectorEngine;
 import dev.telltale.core.Finding;
+import dev.telltale.jvm.TelltaleJvm;
 import dev.telltale.spring.internal.ReactiveUnits;
 import io.micrometer.context.ContextRegistry;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,7 @@ class WebFluxUnitsTest {
                 assertThat(get(http, base + "/owners/" + (i % 2 + 1) + "/pets")).isEqualTo(200);
                 assertThat(get(http, base + "/owners")).isEqualTo(200);
             }
+            assertThat(body(http, base + "/units/7")).as("named by its route while it runs").isEqualTo("GET /units/{id}");
             DetectorEngine engine = app.getBean(DetectorEngine.class);
             Finding f = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                     .until(() -> reported(engine, PETS), Optional::isPresent).orElseThrow();
@@ -111,6 +113,11 @@ class WebFluxUnitsTest {
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
+    private static String body(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     private static Optional<Finding> reported(DetectorEngine engine, String unit) {
         return engine.activeAlerts().stream().map(Alert::finding).filter(f -> f.subject().startsWith(unit + ":")).findFirst();
     }
@@ -124,7 +131,7 @@ class WebFluxUnitsTest {
     static class Clinic {
         /** Pets one by one (the N+1) and the owners in one statement, both blocking JDBC on {@code boundedElastic}. */
         @Bean
-        RouterFunction<ServerResponse> clinicRoutes(JdbcTemplate jdbc) {
+        RouterFunction<ServerResponse> clinicRoutes(JdbcTemplate jdbc, TelltaleJvm telltale) {
             jdbc.execute("create table if not exists pets(id int primary key, owner_id int, name varchar(40))");
             jdbc.execute("merge into pets key(id) values (1,1,'Leo'),(2,1,'Basil'),(3,1,'Rosy'),(4,1,'Jewel'),"
                     + "(5,1,'Iggy'),(6,1,'George'),(7,2,'Max'),(8,2,'Samantha'),(9,2,'Lucky'),(10,2,'Mulligan')");
@@ -136,6 +143,7 @@ class WebFluxUnitsTest {
                                 String.class, id)).toList();
                     }))
                     .GET("/owners", req -> blocking(() -> jdbc.queryForList("select distinct owner_id from pets")))
+                    .GET("/units/{id}", req -> blocking(() -> telltale.currentUnit().name()))
                     .build();
         }
 

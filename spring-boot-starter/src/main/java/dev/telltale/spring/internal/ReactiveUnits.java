@@ -8,10 +8,15 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.Ordered;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebExchangeDecorator;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
+
+import java.util.AbstractMap;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Every WebFlux exchange is a unit of work named by its method and route template, {@code GET /owners/{ownerId}}.
@@ -20,8 +25,8 @@ import reactor.util.context.Context;
  * {@link ThreadLocalAccessor} registered under this filter's key makes it current wherever Reactor's automatic
  * context propagation ({@code spring.reactor.context-propagation=auto}) restores thread locals. Filters run before
  * the handler mapping chooses the route, so the unit opens as {@code GET (no route)} and takes the route template
- * ({@link HandlerMapping#BEST_MATCHING_PATTERN_ATTRIBUTE}, which router functions set too) when the exchange ends,
- * before its statements are checked.
+ * ({@link HandlerMapping#BEST_MATCHING_PATTERN_ATTRIBUTE}, which router functions set too) when the mapping records
+ * it in the exchange's attributes, and again when the exchange ends, before its statements are checked.
  */
 public final class ReactiveUnits implements WebFilter, Ordered, DisposableBean {
     private final TelltaleJvm telltale;
@@ -42,15 +47,78 @@ public final class ReactiveUnits implements WebFilter, Ordered, DisposableBean {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String method = exchange.getRequest().getMethod().name();
         UnitOfWork unit = telltale.detachedUnitOfWork(RouteUnits.unitName(method, null));
-        return chain.filter(exchange)
+        return chain.filter(new Routed(exchange, new RouteAttributes(exchange.getAttributes(), unit, method)))
                 .doFinally(signal -> {
-                    Object pattern = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-                    if (pattern != null) {
-                        unit.rename(RouteUnits.unitName(method, pattern));
-                    }
+                    named(unit, method, exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE));
                     unit.close();
                 })
                 .contextWrite(Context.of(key, unit));
+    }
+
+    private static void named(UnitOfWork unit, String method, Object pattern) {
+        if (pattern != null) {
+            unit.rename(RouteUnits.unitName(method, pattern));
+        }
+    }
+
+    /** The exchange whose attributes name the unit the moment the handler mapping records the route. */
+    private static final class Routed extends ServerWebExchangeDecorator {
+        private final Map<String, Object> attributes;
+
+        Routed(ServerWebExchange exchange, Map<String, Object> attributes) {
+            super(exchange);
+            this.attributes = attributes;
+        }
+
+        @Override
+        public Map<String, Object> getAttributes() {
+            return attributes;
+        }
+    }
+
+    /**
+     * The exchange's own attributes, written through; storing the best matching pattern renames the unit then, so
+     * what holds a connection mid-exchange is named by its route. An exchange mutated by a later filter writes to
+     * the same map past this view: the unit is then named when the exchange ends.
+     */
+    private static final class RouteAttributes extends AbstractMap<String, Object> {
+        private final Map<String, Object> delegate;
+        private final UnitOfWork unit;
+        private final String method;
+
+        RouteAttributes(Map<String, Object> delegate, UnitOfWork unit, String method) {
+            this.delegate = delegate;
+            this.unit = unit;
+            this.method = method;
+        }
+
+        @Override
+        public Object put(String key, Object value) {
+            if (HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE.equals(key)) {
+                named(unit, method, value);
+            }
+            return delegate.put(key, value);
+        }
+
+        @Override
+        public Object get(Object key) {
+            return delegate.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return delegate.containsKey(key);
+        }
+
+        @Override
+        public Object remove(Object key) {
+            return delegate.remove(key);
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return delegate.entrySet();
+        }
     }
 
     @Override
