@@ -4,7 +4,13 @@ import dev.telltale.core.Alert;
 import dev.telltale.core.DetectorEngine;
 import dev.telltale.core.Finding;
 import dev.telltale.jvm.cache.StampedesBuilder;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.metrics.cache.CacheMeterBinderProvider;
+import org.springframework.boot.actuate.metrics.cache.CacheMetricsRegistrar;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.Cache;
@@ -40,13 +46,15 @@ class CacheStampedesTest {
 
     @Test
     void aCacheManagerKeepsItsTypeAndHandsOutWatchedCachesEvenThoseCreatedLater() {
-        runner.withUserConfiguration(Shop.class).run(ctx -> {
+        runner.withUserConfiguration(Shop.class).withBean(Binding.class).run(ctx -> {
             assertThat(ctx).hasSingleBean(StampedesBuilder.class);
             ConcurrentMapCacheManager manager = ctx.getBean(ConcurrentMapCacheManager.class);
-            assertThat(manager.getCacheNames()).isEmpty();
+            assertThat(manager.getCacheNames()).containsExactly("products");
             Cache late = manager.getCache("created-after-startup");
             assertThat(late).isNotInstanceOf(ConcurrentMapCache.class).isSameAs(manager.getCache("created-after-startup"));
             assertThat(late.getNativeCache()).isInstanceOf(java.util.concurrent.ConcurrentMap.class);
+            // Boot's cache metrics, which recognise a cache by its class, bound the one the manager had at start-up
+            assertThat(ctx.getBean(Binding.class).bound).isTrue();
         });
     }
 
@@ -96,6 +104,14 @@ class CacheStampedesTest {
         return engine.activeAlerts().stream().map(Alert::finding).filter(f -> f.detector().equals("cache.stampede")).findFirst();
     }
 
+    /** Binds meters to a cache only when it is of its class, as Boot's providers do (Caffeine's, Redis'...). */
+    static final class ConcurrentMapBinder implements CacheMeterBinderProvider<ConcurrentMapCache> {
+        @Override
+        public MeterBinder getMeterBinder(ConcurrentMapCache cache, Iterable<Tag> tags) {
+            return registry -> Gauge.builder("cache.size", cache.getNativeCache(), java.util.Map::size).tags(tags).register(registry);
+        }
+    }
+
     @Configuration(proxyBeanMethods = false)
     @EnableCaching
     static class Shop {
@@ -108,6 +124,16 @@ class CacheStampedesTest {
         @Bean
         Products products() {
             return new Products();
+        }
+    }
+
+    /** As Boot's cache metrics configuration does: binds the manager's caches to a registry when it is created. */
+    static final class Binding {
+        final boolean bound;
+
+        Binding(CacheManager manager) {
+            bound = new CacheMetricsRegistrar(new SimpleMeterRegistry(), List.of(new ConcurrentMapBinder()))
+                    .bindCacheToRegistry(manager.getCache("products"));
         }
     }
 
