@@ -1,4 +1,4 @@
-package dev.telltale.examples.boot;
+package dev.telltale.examples.reactive;
 
 import dev.telltale.core.Alert;
 import dev.telltale.core.DetectorEngine;
@@ -36,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The same starter in a WebFlux application, on a real PostgreSQL and over real HTTP (on Boot 4 here and on Boot 3.5
+ * The same starter in a WebFlux application (a package of its own: ClinicIT finds the clinic's configuration by
+ * scanning its package, which must hold one), on a real PostgreSQL and over real HTTP (on Boot 4 here and on Boot 3.5
  * in examples-spring-boot3): blocking JDBC on {@code boundedElastic} counts towards the exchange's unit, so the
  * route that looks rows up one by one is reported with its route template, and the one that reads them at once is not.
  */
@@ -91,7 +92,7 @@ class ReactiveClinicIT {
                 .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    /** Only the routes below and what Boot configures; the clinic's MVC controller and services are not scanned. */
+    /** Only the routes below and what Boot configures; nothing of the clinic is scanned. */
     @SpringBootConfiguration
     @EnableAutoConfiguration
     static class Clinic {
