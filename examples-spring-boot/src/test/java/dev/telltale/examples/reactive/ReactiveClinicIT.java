@@ -3,11 +3,8 @@ package dev.telltale.examples.reactive;
 import dev.telltale.core.Alert;
 import dev.telltale.core.DetectorEngine;
 import dev.telltale.core.Finding;
-import dev.telltale.testkit.PostgresExtension;
-import dev.telltale.testkit.TestPostgres;
-import org.junit.jupiter.api.BeforeAll;
+import dev.telltale.examples.boot.OnTestPostgres;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
@@ -16,8 +13,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -41,16 +36,14 @@ import static org.awaitility.Awaitility.await;
  * in examples-spring-boot3): blocking JDBC on {@code boundedElastic} counts towards the exchange's unit, so the
  * route that looks rows up one by one is reported with its route template, and the one that reads them at once is not.
  */
-@ExtendWith(PostgresExtension.class)
 @SpringBootTest(classes = ReactiveClinicIT.Clinic.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.main.web-application-type=reactive", "spring.reactor.context-propagation=auto",
                 "spring.jpa.hibernate.ddl-auto=none", "clinic.seed=false",
                 "telltale.detectors.jdbc.n-plus-one.interval=1s"})
 @DirtiesContext
-class ReactiveClinicIT {
+class ReactiveClinicIT extends OnTestPostgres {
     private static final String ONE_BY_ONE = "GET /relations/{schema}";
     private static final String AT_ONCE = "GET /relations";
-    private static TestPostgres database;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -59,16 +52,6 @@ class ReactiveClinicIT {
 
     @Autowired
     private DetectorEngine engine;
-
-    @BeforeAll
-    static void database(TestPostgres postgres) {
-        database = postgres;
-    }
-
-    @DynamicPropertySource
-    static void datasource(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> database.jdbcUrl());
-    }
 
     @Test
     void blockingJdbcOnBoundedElasticIsReportedWithTheRouteTemplateAndTheHealthyRouteIsSilent() {
