@@ -98,10 +98,37 @@ public final class TelltaleJvm {
 
     /** A unit of work named {@code name} (a route such as {@code GET /orders}, a listener, a job), current on this thread until closed. */
     public UnitOfWork unitOfWork(String name) {
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("unit of work name must not be blank");
+        return new UnitOfWork(checkedName(name), scopes, nPlusOne::unitEnded, true);
+    }
+
+    /**
+     * A unit of work current on no thread until {@link UnitOfWork#attach attached}, closed from any thread: for
+     * servers whose requests hop threads (a reactive exchange), which make it current wherever its work runs.
+     */
+    public UnitOfWork detachedUnitOfWork(String name) {
+        return new UnitOfWork(checkedName(name), scopes, nPlusOne::unitEnded, false);
+    }
+
+    /**
+     * The unit of work current on this thread, or {@code null}: with {@link #makeCurrent}, what a context-propagation
+     * library needs to carry units between threads (a Micrometer {@code ThreadLocalAccessor}).
+     */
+    public UnitOfWork currentUnit() {
+        return UnitOfWork.of(scopes.current(), scopes);
+    }
+
+    /** Makes {@code unit} current on this thread, or none when {@code null}; see {@link #currentUnit()}. */
+    public void makeCurrent(UnitOfWork unit) {
+        if (unit == null) {
+            scopes.restore(null);
+        } else {
+            scopes.enter(unit.state());
         }
-        return new UnitOfWork(name, scopes, nPlusOne::unitEnded);
+    }
+
+    private static String checkedName(String name) {
+        checkName("unit of work", name);
+        return name;
     }
 
     /**
@@ -237,7 +264,7 @@ public final class TelltaleJvm {
         return fingerprints.fingerprintCount();
     }
 
-    private static void checkName(String what, String name) {
+    static void checkName(String what, String name) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException(what + " name must not be blank");
         }

@@ -25,17 +25,45 @@ public final class UnitOfWork implements AutoCloseable {
     private final WorkState previous;
     private boolean closed;
 
-    UnitOfWork(String name, Scopes scopes, Consumer<WorkState> onEnd) {
+    UnitOfWork(String name, Scopes scopes, Consumer<WorkState> onEnd, boolean current) {
         this.state = new WorkState(name, false);
         this.scopes = scopes;
         this.onEnd = onEnd;
-        this.owner = Thread.currentThread();
-        this.previous = scopes.enter(state);
+        this.owner = current ? Thread.currentThread() : null;
+        this.previous = current ? scopes.enter(state) : null;
+        state.handle(this);
+    }
+
+    /** A handle on a unit the library opened itself (a transaction's): closing it does nothing. */
+    private UnitOfWork(WorkState state, Scopes scopes) {
+        this.state = state;
+        this.scopes = scopes;
+        this.onEnd = s -> { };
+        this.owner = null;
+        this.previous = null;
+        this.closed = true;
+    }
+
+    static UnitOfWork of(WorkState state, Scopes scopes) {
+        if (state == null) {
+            return null;
+        }
+        return state.handle() instanceof UnitOfWork unit ? unit : new UnitOfWork(state, scopes);
     }
 
     /** The name given at opening, such as {@code GET /orders}: the route, listener or job. */
     public String name() {
         return state.name();
+    }
+
+    /**
+     * Names the unit anew, for servers that choose the route after the unit opened (a reactive server's
+     * filters run before its handler mapping). Findings reported when the unit ends carry the new name.
+     */
+    public UnitOfWork rename(String name) {
+        TelltaleJvm.checkName("unit of work", name);
+        state.rename(name);
+        return this;
     }
 
     /**

@@ -5,6 +5,8 @@ import dev.telltale.core.DetectorEngine;
 import dev.telltale.core.SettingException;
 import dev.telltale.core.Slf4jAlertListener;
 import dev.telltale.jvm.TelltaleJvm;
+import dev.telltale.jvm.cache.CacheDetectors;
+import dev.telltale.jvm.cache.StampedesBuilder;
 import dev.telltale.jvm.resilience.ResilienceDetectors;
 import dev.telltale.postgres.PostgresDetectors;
 import dev.telltale.postgres.PostgresTarget;
@@ -12,11 +14,13 @@ import dev.telltale.redis.RedisDetectors;
 import dev.telltale.redis.RedisTarget;
 import dev.telltale.spring.internal.Boot3Health;
 import dev.telltale.spring.internal.Boot4Health;
+import dev.telltale.spring.internal.CacheWatcher;
 import dev.telltale.spring.internal.DataSourceWrapper;
 import dev.telltale.spring.internal.EngineLifecycle;
 import dev.telltale.spring.internal.EngineView;
 import dev.telltale.spring.internal.IntegrityBinding;
 import dev.telltale.spring.internal.MeterBinding;
+import dev.telltale.spring.internal.ReactiveUnits;
 import dev.telltale.spring.internal.RouteUnits;
 import dev.telltale.spring.internal.ScheduledUnits;
 import dev.telltale.spring.internal.SettingsBinding;
@@ -24,8 +28,11 @@ import dev.telltale.spring.internal.TelltaleEndpoint;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.lettuce.core.AbstractRedisClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -177,6 +184,28 @@ public class TelltaleAutoConfiguration {
         }
     }
 
+    /**
+     * WebFlux exchanges as units of work, carried across the exchange's threads by Micrometer's context propagation
+     * (without it a unit could follow no exchange, so nothing is registered).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    @ConditionalOnClass(name = {"org.springframework.web.server.WebFilter", "io.micrometer.context.ContextRegistry",
+            "reactor.core.publisher.Hooks"})
+    @ConditionalOnProperty(prefix = "telltale.web", name = "enabled", havingValue = "true", matchIfMissing = true)
+    static class WebFluxUnits {
+        private static final Logger LOG = LoggerFactory.getLogger(WebFluxUnits.class);
+
+        @Bean
+        ReactiveUnits telltaleReactiveUnits(TelltaleJvm telltale, Environment environment) {
+            if (!"auto".equalsIgnoreCase(environment.getProperty("spring.reactor.context-propagation", "limited"))) {
+                LOG.info("Telltale: WebFlux requests are units of work only where their unit is propagated; set "
+                        + "spring.reactor.context-propagation=auto so blocking work on other threads counts towards it");
+            }
+            return new ReactiveUnits(telltale);
+        }
+    }
+
     /** {@code @Scheduled} runs as units of work named after the job, from Spring's own observation of each run. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(ScheduledTaskObservationContext.class)
@@ -269,6 +298,35 @@ public class TelltaleAutoConfiguration {
         @Bean
         TelltaleDetectors telltaleRedisDetectors(RedisTarget target) {
             return () -> RedisDetectors.forTarget(target);
+        }
+    }
+
+    /**
+     * The caches of every {@code CacheManager} bean watched for {@code cache.stampede}: each cache reports its loads
+     * when the manager hands it out (so caches created after start-up are found), and the hit ratios of Boot's
+     * {@code cache.gets} meters are read from the application's registry when it has one.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.cache.CacheManager")
+    @ConditionalOnBean(type = "org.springframework.cache.CacheManager")
+    @ConditionalOnProperty(prefix = "telltale.caches", name = "enabled", havingValue = "true", matchIfMissing = true)
+    static class SpringCacheStampedes {
+        /** Static, like the data-source wrapper: nothing is created before its time. */
+        @Bean
+        static CacheWatcher telltaleCacheWatcher(ObjectProvider<StampedesBuilder> stampedes) {
+            return new CacheWatcher(stampedes);
+        }
+
+        @Bean
+        StampedesBuilder telltaleStampedes(TelltaleJvm telltale, ObjectProvider<MeterRegistry> registry) {
+            MeterRegistry meters = registry.getIfAvailable();
+            return meters == null ? CacheDetectors.stampedes(telltale.target()) : CacheDetectors.stampedes(telltale.target(), meters);
+        }
+
+        @Bean
+        TelltaleDetectors telltaleCacheStampedes(StampedesBuilder stampedes) {
+            Detector detector = stampedes.build();
+            return () -> List.of(detector);
         }
     }
 

@@ -35,6 +35,7 @@ public class TelltaleProperties {
 
     private final Web web = new Web();
     private final Scheduling scheduling = new Scheduling();
+    private final Caches caches = new Caches();
     private final Health health = new Health();
     private final Postgres postgres = new Postgres();
     private final Redis redis = new Redis();
@@ -87,6 +88,10 @@ public class TelltaleProperties {
         return scheduling;
     }
 
+    public Caches getCaches() {
+        return caches;
+    }
+
     public Health getHealth() {
         return health;
     }
@@ -116,6 +121,20 @@ public class TelltaleProperties {
     /** Units of work from scheduled jobs. */
     public static class Scheduling {
         /** Whether every run of a @Scheduled method is a unit of work named after its class and method, such as "scheduled ClinicJobs.nightlyReport". */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** The caches of the application's CacheManager beans. */
+    public static class Caches {
+        /** Whether the caches of every CacheManager bean are watched for stampedes (concurrent loads of one key, hit-ratio collapse), those created after start-up included. */
         private boolean enabled = true;
 
         public boolean isEnabled() {

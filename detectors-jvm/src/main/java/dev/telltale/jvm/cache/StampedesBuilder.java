@@ -33,10 +33,15 @@ public final class StampedesBuilder {
         return this;
     }
 
+    /** Whether {@code name} can name a cache here (the {@code cache} tag): 1 to 64 letters, digits or {@code _.:-}. */
+    public static boolean accepts(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
     /** The load watcher of cache {@code name} (the {@code cache} tag); the same one for the same name. */
     public CacheLoads loads(String name) {
         Objects.requireNonNull(name, "name");
-        if (!NAME.matcher(name).matches()) {
+        if (!accepts(name)) {
             throw new IllegalArgumentException("cache name '" + name + "' must be 1 to 64 letters, digits or _.:-");
         }
         return caches.computeIfAbsent(name, CacheLoads::new);

@@ -12,8 +12,10 @@ public final class WorkState {
     /** A unit with more distinct statement shapes than this stops adding new ones; they could not be N+1 anyway. */
     static final int MAX_SHAPES = 512;
 
-    private final String name;
+    private volatile String name;
     private final boolean implicit;
+    /** The public handle of this state, when a {@code UnitOfWork} opened it. */
+    private volatile Object handle;
     private volatile boolean longRunning;
     private volatile boolean ended;
     private Fingerprint[] keys;
@@ -31,6 +33,19 @@ public final class WorkState {
 
     public String name() {
         return name;
+    }
+
+    /** Names the unit anew: for servers that learn the route after the unit opened. */
+    public void rename(String name) {
+        this.name = name;
+    }
+
+    public Object handle() {
+        return handle;
+    }
+
+    public void handle(Object handle) {
+        this.handle = handle;
     }
 
     public boolean implicit() {

@@ -1,16 +1,10 @@
 package dev.telltale.examples.boot;
 
 import com.jayway.jsonpath.JsonPath;
-import dev.telltale.testkit.PostgresExtension;
-import dev.telltale.testkit.TestPostgres;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.IOException;
 import java.net.URI;
@@ -34,7 +28,6 @@ import static org.awaitility.Awaitility.await;
  * /actuator/telltale and /actuator/prometheus, with nothing but the starter on the class path. One context for
  * the class; the pool has two connections so that twenty concurrent slow requests starve it.
  */
-@ExtendWith(PostgresExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.datasource.hikari.maximum-pool-size=2",
         "telltale.detectors.jdbc.n-plus-one.interval=1s",
@@ -43,24 +36,13 @@ import static org.awaitility.Awaitility.await;
         // Boot 3.5 switches metrics export off in tests unless told; the Prometheus endpoint is part of what is checked
         "spring.test.observability.auto-configure=true"})
 @DirtiesContext // closed with the class, before its database is dropped
-class ClinicIT {
+class ClinicIT extends OnTestPostgres {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static TestPostgres database;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Value("${local.server.port}")
     private int port;
-
-    @BeforeAll
-    static void database(TestPostgres postgres) {
-        database = postgres;
-    }
-
-    @DynamicPropertySource
-    static void datasource(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> database.jdbcUrl());
-    }
 
     @Test
     void theNPlusOnePageIsReportedWithItsRouteAndCallSiteAndTheHealthyPageIsNot() throws Exception {
