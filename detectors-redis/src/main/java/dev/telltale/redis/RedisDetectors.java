@@ -67,8 +67,15 @@ public final class RedisDetectors {
         return List.of(CacheEfficiencyDetector.SPEC, HotKeysDetector.SPEC, BigKeysDetector.SPEC, MemoryDetector.SPEC,
                 SlowCommandsDetector.SPEC, LatencyDetector.SPEC, ClientsDetector.SPEC, RedisReplicationDetector.SPEC,
                 PersistenceDetector.SPEC, ClusterDetector.SPEC, TtlHygieneDetector.SPEC, StreamsDetector.SPEC,
-                SecurityDetector.SPEC, RecommendationsDetector.SPEC, NamespacesDetector.SPEC, RedisTopologyDetector.SPEC, SentinelMasterDetector.SPEC,
-                SentinelQuorumDetector.SPEC, SentinelAgreementDetector.SPEC, SentinelReplicasDetector.SPEC);
+                SecurityDetector.SPEC, RecommendationsDetector.SPEC, NamespacesDetector.SPEC, RedisTopologyDetector.SPEC,
+                SentinelMasterDetector.SPEC, SentinelQuorumDetector.SPEC, SentinelAgreementDetector.SPEC,
+                SentinelReplicasDetector.SPEC);
+    }
+
+    /** The specs of the Sentinel detectors alone: those {@link #forTarget} adds on a target watched through Sentinel. */
+    public static List<DetectorSpec> sentinelSpecs() {
+        return List.of(SentinelMasterDetector.SPEC, SentinelQuorumDetector.SPEC, SentinelAgreementDetector.SPEC,
+                SentinelReplicasDetector.SPEC);
     }
 
     /**

@@ -9,6 +9,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -61,8 +62,11 @@ final class RedisKind extends BuiltInKind<RedisTarget> {
         }
     }
 
+    /** Every Redis detector but the Sentinel ones, which run only on targets of {@link SentinelKind}. */
     @Override
     public List<DetectorSpec> specs() {
-        return RedisDetectors.specs();
+        List<DetectorSpec> all = new ArrayList<>(RedisDetectors.specs());
+        all.removeAll(RedisDetectors.sentinelSpecs());
+        return all;
     }
 }

@@ -80,6 +80,7 @@ final class SentinelKind extends BuiltInKind<RedisTarget> {
         }
     }
 
+    /** The Redis detectors, which run on the group's master and replicas, and the Sentinel ones. */
     @Override
     public List<DetectorSpec> specs() {
         return RedisDetectors.specs();
