@@ -24,18 +24,17 @@ import java.util.Map;
 public final class HotTablesDetector extends PostgresDetector implements HotTablesDetectorSpec {
     private static final SqlFile<Row> ACTIVITY = SqlFile.load(HotTablesDetector.class, "table-activity", Row.class);
 
-    private record Row(long relid, String schema, String table, long seqScan, long seqTupRead, long idxScan,
-                       long idxTupFetch, long writes, long updates, long hotUpdates, long bytes, String parent,
-                       long siblings) {
+    private record Row(long relid, String schema, String table, long seqTupRead, long idxTupFetch, long writes,
+                       long updates, long hotUpdates, long bytes, String parent, long siblings) {
         Counters counters() {
-            return new Counters(schema + "." + table, seqScan, seqTupRead, idxScan, idxTupFetch, writes, updates,
-                    hotUpdates, bytes, parent, siblings);
+            return new Counters(schema + "." + table, seqTupRead, idxTupFetch, writes, updates, hotUpdates, bytes,
+                    parent, siblings);
         }
     }
     private static final int ROW_CAP = 100_000;
 
-    record Counters(String name, long seqScans, long seqRows, long idxScans, long idxRows, long writes, long updates,
-                    long hotUpdates, long bytes, String parent, long siblings) {
+    record Counters(String name, long seqRows, long idxRows, long writes, long updates, long hotUpdates, long bytes,
+                    String parent, long siblings) {
     }
 
     record Delta(Counters now, long seqRows, long idxRows, long writes, long updates, long hotUpdates) {
@@ -64,7 +63,7 @@ public final class HotTablesDetector extends PostgresDetector implements HotTabl
         for (Map.Entry<Long, Counters> e : now.entrySet()) {
             Counters is = e.getValue();
             // absent last time: created since, or never touched (left out by the query); either way from zero
-            Counters was = before.getOrDefault(e.getKey(), new Counters(is.name, 0, 0, 0, 0, 0, 0, 0, 0, is.parent, is.siblings));
+            Counters was = before.getOrDefault(e.getKey(), new Counters(is.name, 0, 0, 0, 0, 0, 0, is.parent, is.siblings));
             if (is.seqRows < was.seqRows || is.writes < was.writes || is.idxRows < was.idxRows) {
                 continue; // its counters were reset: it starts again next run
             }
