@@ -3,6 +3,7 @@ package dev.telltale.cli.internal;
 import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSpec;
 import dev.telltale.postgres.PostgresDetectors;
+import dev.telltale.postgres.PostgresFleet;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.integrity.IntegrityChecks;
 import dev.telltale.postgres.integrity.IntegrityConfig;
@@ -61,7 +62,7 @@ final class PostgresKind implements TargetKind {
 
     @Override
     public Optional<String> probe(TargetSpec spec) {
-        PostgresTarget t = create(spec, Disclosure.NONE);
+        PostgresTarget t = create(spec, Disclosure.NONE, Optional.empty());
         try {
             PostgresTargetAccess.server(t, PROBE);
             return Optional.empty();
@@ -82,9 +83,11 @@ final class PostgresKind implements TargetKind {
                        Disclosure disclosure) {
         Map<String, PostgresTarget> byName = new LinkedHashMap<>();
         List<AutoCloseable> resources = new ArrayList<>();
+        // targets on one server (several databases of it) read its server-wide views once between them
+        PostgresFleet fleet = PostgresFleet.create();
         try {
             for (TargetSpec spec : specs) {
-                PostgresTarget t = create(spec, disclosure);
+                PostgresTarget t = create(spec, disclosure, Optional.of(fleet));
                 byName.put(spec.name(), t);
                 resources.add(t);
             }
@@ -115,10 +118,11 @@ final class PostgresKind implements TargetKind {
      * libpq's order: a password in the URL, else {@code PGPASSWORD}, else the driver's own look-up in
      * {@code PGPASSFILE} or {@code ~/.pgpass} (pgjdbc reads those, but not {@code PGPASSWORD}).
      */
-    private static PostgresTarget create(TargetSpec spec, Disclosure disclosure) {
+    private static PostgresTarget create(TargetSpec spec, Disclosure disclosure, Optional<PostgresFleet> fleet) {
         try {
             PostgresTarget.Builder b = PostgresTarget.builder(spec.name()).url(spec.url())
                     .showQueryLiterals(disclosure.queryLiterals());
+            fleet.ifPresent(b::fleet);
             String fromEnv = System.getenv("PGPASSWORD");
             if (fromEnv != null && !fromEnv.isEmpty()) {
                 Redaction.rememberSecret(fromEnv);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The one way detectors talk to a PostgreSQL target: a dedicated connection, opened lazily and reopened
@@ -30,6 +31,7 @@ public final class QueryRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryRunner.class);
     private static final SqlFile<ProbeRow> PROBE = SqlFile.load(QueryRunner.class, "probe", ProbeRow.class);
     private static final SqlFile<Extension> EXTENSIONS = SqlFile.load(QueryRunner.class, "extensions", Extension.class);
+    private static final SqlFile<Identity> IDENTITY = SqlFile.load(QueryRunner.class, "server-identity", Identity.class);
     /** Below this a statement timeout would cancel even the cheapest view read on a busy server. */
     private static final Duration MIN_STATEMENT_TIMEOUT = Duration.ofMillis(200);
     /** Budgets beyond this are treated as this, so the deadline arithmetic cannot overflow. */
@@ -40,6 +42,12 @@ public final class QueryRunner implements AutoCloseable {
     }
 
     private record Extension(String extname, String extversion) {
+    }
+
+    private record Identity(String systemIdentifier, String host, int port, String started) {
+        String key() {
+            return systemIdentifier + "@" + host + ":" + port + " started " + started;
+        }
     }
 
     /** A unit of work inside one read-only transaction. */
@@ -53,8 +61,11 @@ public final class QueryRunner implements AutoCloseable {
     private final DataSource dataSource;
     private final RunnerConfig config;
     private final ReentrantLock lock = new ReentrantLock(true);
+    private final ServerViews views;
     private Handle handle;
     private ServerProbe probe;
+    /** Where the connection's reads of server-wide views are shared; null outside a fleet or while not connected. */
+    private ServerViews.Scope scope;
     private SessionState sessionBaseline;
     private boolean closed;
     private long connectionsOpened;
@@ -68,6 +79,12 @@ public final class QueryRunner implements AutoCloseable {
      *                    user's {@code DataSource} may not let us set it in the startup packet)
      */
     public QueryRunner(String targetName, String description, DataSource dataSource, RunnerConfig config) {
+        this(targetName, description, dataSource, config, null);
+    }
+
+    /** @param views the fleet's shared reads of server-wide views ({@link ServerViews}); null to read alone */
+    public QueryRunner(String targetName, String description, DataSource dataSource, RunnerConfig config, ServerViews views) {
+        this.views = views;
         this.targetName = Objects.requireNonNull(targetName, "targetName");
         this.description = Objects.requireNonNull(description, "description");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -83,14 +100,34 @@ public final class QueryRunner implements AutoCloseable {
      *                      {@link QueryFailure} or {@link dev.telltale.core.DetectionSkippedException}
      */
     public <T> T read(String purpose, Duration budget, TxWork<T> work) throws Exception {
-        return read(purpose, budget, false, work);
+        return read(purpose, budget, false, NOT_TOLD, work);
     }
 
-    private <T> T read(String purpose, Duration budget, boolean userSql, TxWork<T> work) throws Exception {
+    /**
+     * {@link #read(String, Duration, TxWork)} that tells {@code queued} how long it waited for the connection (held by
+     * another detection of this target): time the caller reports as queue time, not as its own. The transaction's
+     * budget is what is left of {@code budget} after the wait.
+     */
+    public <T> T read(String purpose, Duration budget, Consumer<Duration> queued, TxWork<T> work) throws Exception {
+        return read(purpose, budget, false, queued, work);
+    }
+
+    private static final Consumer<Duration> NOT_TOLD = d -> { };
+
+    private <T> T read(String purpose, Duration budget, boolean userSql, Consumer<Duration> queued, TxWork<T> work)
+            throws Exception {
         long waitMillis = Math.max(1, budget.toMillis());
+        long asked = System.nanoTime();
         if (!lock.tryLock(waitMillis, TimeUnit.MILLISECONDS)) {
+            queued.accept(Duration.ofNanos(System.nanoTime() - asked));
             throw new DetectionTimeoutException("target '" + targetName + "' stayed busy with another detection for "
                     + waitMillis + " ms; " + purpose + " did not run");
+        }
+        Duration waited = Duration.ofNanos(System.nanoTime() - asked);
+        queued.accept(waited);
+        budget = budget.minus(waited);
+        if (budget.isNegative()) {
+            budget = Duration.ZERO;
         }
         try {
             if (closed) {
@@ -139,7 +176,7 @@ public final class QueryRunner implements AutoCloseable {
      * advisory lock held, no session setting changed); a session left otherwise is dropped and the run fails.
      */
     public <T> T readUserSql(String purpose, Duration budget, TxWork<T> work) throws Exception {
-        return read(purpose, budget, true, work);
+        return read(purpose, budget, true, NOT_TOLD, work);
     }
 
     /** Drops the connection when its session is not as it was when opened (or cannot be checked); says why. */
@@ -231,7 +268,7 @@ public final class QueryRunner implements AutoCloseable {
             // the driver gives up on a query once the run's budget (plus the margin) is spent
             Duration run = budget.compareTo(MAX_RUN) > 0 ? MAX_RUN : budget;
             long deadline = start + run.plus(config.networkMargin()).toNanos();
-            return work.run(new ReadOnlyTx(h, probe, targetName, config.maxRows(), deadline, queryTimeoutSeconds, counters));
+            return work.run(new ReadOnlyTx(h, probe, targetName, config.maxRows(), deadline, queryTimeoutSeconds, counters, scope));
         } finally {
             safeRollback(h);
         }
@@ -289,10 +326,14 @@ public final class QueryRunner implements AutoCloseable {
             int timeoutSeconds = (int) Math.max(1, config.statementTimeout().plus(config.networkMargin()).toSeconds());
             // no probe yet: the probe's own queries are the oldest server's variant
             ReadOnlyTx tx = new ReadOnlyTx(h, null, targetName, config.maxRows(),
-                    System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds), timeoutSeconds, counters);
+                    System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds), timeoutSeconds, counters, null);
             ProbeRow row = tx.one(PROBE, Map.of());
             Map<String, String> extensions = new HashMap<>();
             tx.list(EXTENSIONS).forEach(e -> extensions.put(e.extname(), e.extversion()));
+            if (views != null) {
+                scope = new ServerViews.Scope(views, tx.one(IDENTITY, Map.of()).key());
+                views.watch(scope.server(), row.database());
+            }
             return new ServerProbe(row.versionNum(), row.version(), row.inRecovery(), row.role(), row.database(),
                     row.superuser(), row.seesAllSessions(), row.backendPid(), extensions);
         } catch (RuntimeException e) {
@@ -319,6 +360,7 @@ public final class QueryRunner implements AutoCloseable {
         Handle h = handle;
         handle = null;
         probe = null;
+        scope = null;
         if (h != null) {
             if (why != null) {
                 LOG.info("target '{}': dropping its connection to {} {}; the next detection reconnects", targetName, description, why);
