@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -65,7 +66,7 @@ public final class QueryRunner implements AutoCloseable {
     private Handle handle;
     private ServerProbe probe;
     /** Where the connection's reads of server-wide views are shared; null outside a fleet or while not connected. */
-    private ServerViews.Scope scope;
+    private volatile ServerViews.Scope scope;
     private SessionState sessionBaseline;
     private boolean closed;
     private long connectionsOpened;
@@ -143,6 +144,9 @@ public final class QueryRunner implements AutoCloseable {
                 T result;
                 if (userSql) {
                     SessionState.requireExtendedProtocol(targetName, h.getConnection());
+                    if (sessionBaseline == null) {
+                        sessionBaseline = SessionState.of(h.getConnection(), config.statementTimeout());
+                    }
                     String dirt;
                     try {
                         result = inTransaction(h, statementTimeout, budget, tx -> work.run(tx.oneStatementEach()));
@@ -197,6 +201,15 @@ public final class QueryRunner implements AutoCloseable {
     /** The probe of the current connection, opening one if needed. */
     public ServerProbe probe(Duration budget) throws Exception {
         return read("probe", budget, ReadOnlyTx::server);
+    }
+
+    /**
+     * The key of the server this target's connection reached ({@link ServerViews}), when the target is in a fleet and
+     * connected; empty otherwise. Never waits: a connection busy with a detection answers from what it knew.
+     */
+    public Optional<String> fleetServer() {
+        ServerViews.Scope s = scope;
+        return s == null ? Optional.empty() : Optional.of(s.server());
     }
 
     /** How many connections this runner has opened so far (1 unless the server went away). */
@@ -300,7 +313,9 @@ public final class QueryRunner implements AutoCloseable {
             h = jdbi.open();
             handle = h;
             probe = readProbe(h);
-            sessionBaseline = SessionState.of(c, config.statementTimeout());
+            // the session's baseline is taken before the first configured SQL runs on it (only integrity checks need it,
+            // and a fleet opens a hundred connections that never run any)
+            sessionBaseline = null;
             connectionsOpened++;
             LOG.debug("target '{}' connected to {}: {}", targetName, description, probe);
             return h;
