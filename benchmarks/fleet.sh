@@ -13,46 +13,34 @@
 #        PG_BIN (/usr/lib/postgresql/15/bin), JAR (detectors-cli/target/telltale.jar).
 # Needs: PostgreSQL binaries, psql, redis-server, redis-cli, curl, jcmd, python3. Leaves nothing running.
 set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+. "$ROOT/benchmarks/private-pg.sh"
+require_jar
 NS=${NS:-"1 10 50 100"}
 SECONDS_RUN=${SECONDS:-300}
 SCRAPE=${SCRAPE:-15}
 TABLES=${TABLES:-20}
-PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-JAR=${JAR:-$ROOT/detectors-cli/target/telltale.jar}
-[ -f "$JAR" ] || { echo "no $JAR: build it first (mvn -B -q -pl detectors-cli -am package -DskipTests)" >&2; exit 1; }
 MAX_N=0
 for n in $NS; do ((n > MAX_N)) && MAX_N=$n; done
 WORK=$(mktemp -d /tmp/tt-fleet-XXXXXX)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PG_PORT=$(free_port)
 REDIS_PORT=$(free_port)
-RUN=()
-[ "$(id -u)" = 0 ] && RUN=(unshare -U)   # PostgreSQL refuses root; a user namespace makes it "nobody"
 TT=
 cleanup() {
   [ -n "$TT" ] && { kill "$TT" 2>/dev/null || true; wait "$TT" 2>/dev/null || true; }
-  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
-  "${RUN[@]}" "$PG_BIN/pg_ctl" -D "$WORK/data" -m immediate -w stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
+  private_cleanup
 }
 trap cleanup EXIT
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres)
 
 echo "== private PostgreSQL on 127.0.0.1:$PG_PORT with $MAX_N databases, Redis on 127.0.0.1:$REDIS_PORT ($WORK)"
-"${RUN[@]}" "$PG_BIN/initdb" -D "$WORK/data" -U postgres -A trust --no-sync >/dev/null
-cat >> "$WORK/data/postgresql.conf" <<CONF
-port = $PG_PORT
-listen_addresses = '127.0.0.1'
-unix_socket_directories = '$WORK'
-fsync = off
-synchronous_commit = off
+private_pg_start "$WORK" "$PG_PORT" <<CONF
 max_connections = $((MAX_N + 40))
 shared_preload_libraries = 'pg_stat_statements'
 pg_stat_statements.max = 10000
 autovacuum = off
 CONF
-"${RUN[@]}" "$PG_BIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w start >/dev/null
 "${PSQL[@]}" -d postgres -c "create extension pg_stat_statements"
 t0=$(date +%s)
 for i in $(seq 1 "$MAX_N"); do

@@ -12,35 +12,26 @@ PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 TABLES=${TABLES:-10000}
 STATEMENTS=${STATEMENTS:-5000}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+. "$ROOT/benchmarks/private-pg.sh"
 WORK=$(mktemp -d /tmp/tt-bench-XXXXXX)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 EXPORTER_PORT=$(free_port)
-RUN=()
-[ "$(id -u)" = 0 ] && RUN=(unshare -U)   # PostgreSQL refuses root; a user namespace makes it "nobody"
 EXPORTER_PID=""
 cleanup() {
   [ -n "$EXPORTER_PID" ] && kill "$EXPORTER_PID" 2>/dev/null || true
-  "${RUN[@]}" "$PG_BIN/pg_ctl" -D "$WORK/data" -m immediate -w stop >/dev/null 2>&1 || true
+  private_pg_stop "$WORK"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres)
 
 echo "== private server on 127.0.0.1:$PORT ($WORK)"
-"${RUN[@]}" "$PG_BIN/initdb" -D "$WORK/data" -U postgres -A trust --no-sync >/dev/null
-cat >> "$WORK/data/postgresql.conf" <<CONF
-port = $PORT
-listen_addresses = '127.0.0.1'
-unix_socket_directories = '$WORK'
-fsync = off
-synchronous_commit = off
+private_pg_start "$WORK" "$PORT" <<CONF
 shared_preload_libraries = 'pg_stat_statements'
 pg_stat_statements.max = 10000
 max_locks_per_transaction = 1024
 autovacuum = off
 CONF
-"${RUN[@]}" "$PG_BIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w start >/dev/null
 "${PSQL[@]}" -d postgres -c "create database bench"
 "${PSQL[@]}" -d bench -c "create extension pg_stat_statements"
 

@@ -19,39 +19,27 @@ KEYS=${KEYS:-1000000}
 SAMPLE=${SAMPLE:-30}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-JAR=${JAR:-$ROOT/detectors-cli/target/telltale.jar}
-[ -f "$JAR" ] || { echo "no $JAR: build it first (mvn -B -q -pl detectors-cli -am package -DskipTests)" >&2; exit 1; }
+. "$ROOT/benchmarks/private-pg.sh"
+require_jar
 WORK=$(mktemp -d /tmp/tt-soak-XXXXXX)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PG_PORT=$(free_port)
 REDIS_PORT=$(free_port)
 WEB_PORT=$(free_port)
-RUN=()
-[ "$(id -u)" = 0 ] && RUN=(unshare -U)   # PostgreSQL refuses root; a user namespace makes it "nobody"
 BG=()
 cleanup() {
   for p in "${BG[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
-  "${RUN[@]}" "$PG_BIN/pg_ctl" -D "$WORK/data" -m immediate -w stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
+  private_cleanup
 }
 trap cleanup EXIT
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres)
 
 echo "== private PostgreSQL on 127.0.0.1:$PG_PORT, Redis on 127.0.0.1:$REDIS_PORT ($WORK)"
-"${RUN[@]}" "$PG_BIN/initdb" -D "$WORK/data" -U postgres -A trust --no-sync >/dev/null
-cat >> "$WORK/data/postgresql.conf" <<CONF
-port = $PG_PORT
-listen_addresses = '127.0.0.1'
-unix_socket_directories = '$WORK'
-fsync = off
-synchronous_commit = off
+private_pg_start "$WORK" "$PG_PORT" <<CONF
 max_connections = $((IDLE + ACTIVE + 30))
 shared_preload_libraries = 'pg_stat_statements'
 max_locks_per_transaction = 1024
 autovacuum = off
 CONF
-"${RUN[@]}" "$PG_BIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w start >/dev/null
 "${PSQL[@]}" -d postgres -c "create database soak"
 "${PSQL[@]}" -d soak -c "create extension pg_stat_statements"
 t0=$(date +%s)

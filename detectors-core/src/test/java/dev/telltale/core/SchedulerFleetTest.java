@@ -41,6 +41,19 @@ class SchedulerFleetTest {
         }
     }
 
+    /** Sleeps {@code millis}, counting how many runs are under way at once. */
+    private static TestDetector.Behaviour sleeping(long millis, AtomicInteger concurrent, AtomicInteger maxConcurrent) {
+        return ctx -> {
+            maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(millis);
+            } finally {
+                concurrent.decrementAndGet();
+            }
+            return Detection.nothing();
+        };
+    }
+
     private DetectorEngine started(DetectorEngine.Builder b) {
         DetectorEngine e = b.jitter(0).build();
         e.bindTo(registry);
@@ -72,15 +85,7 @@ class SchedulerFleetTest {
         AtomicInteger maxConcurrent = new AtomicInteger();
         DetectorEngine.Builder b = DetectorEngine.builder();
         for (int i = 0; i < 4; i++) {
-            b.detector(new OnTarget("test.d" + i, "db", ctx -> {
-                maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
-                try {
-                    Thread.sleep(200);
-                } finally {
-                    concurrent.decrementAndGet();
-                }
-                return Detection.nothing();
-            }));
+            b.detector(new OnTarget("test.d" + i, "db", sleeping(200, concurrent, maxConcurrent)));
         }
         DetectorEngine e = started(b);
         await().atMost(Duration.ofSeconds(20)).until(() -> e.lastRuns().size() == 4);
@@ -98,15 +103,10 @@ class SchedulerFleetTest {
         AtomicInteger maxConcurrent = new AtomicInteger();
         DetectorEngine.Builder b = DetectorEngine.builder().workers(3);
         for (int i = 0; i < 40; i++) {
+            TestDetector.Behaviour sleeps = sleeping(20, concurrent, maxConcurrent);
             b.detector(new OnTarget("test.d", "db" + i, ctx -> {
                 threads.put(Thread.currentThread().getName(), true);
-                maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
-                try {
-                    Thread.sleep(20);
-                } finally {
-                    concurrent.decrementAndGet();
-                }
-                return Detection.nothing();
+                return sleeps.detect(ctx);
             }));
         }
         DetectorEngine e = started(b);
