@@ -74,7 +74,7 @@ telltale_time() {
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-printf '\n%5s %6s %8s %9s %9s %8s %12s %16s %8s %8s\n' N redis "CPU" "RSS MB" "heap MB" threads "server ms/s" "scrape p50/max" series errors
+printf '\n%5s %6s %6s %8s %9s %9s %8s %12s %16s %8s %8s\n' N redis "live s" "CPU" "RSS MB" "heap MB" threads "server ms/s" "scrape p50/max" series errors
 for n in $NS; do
   r=$(( (n + 9) / 10 ))
   args=()
@@ -87,9 +87,10 @@ for n in $NS; do
   TELLTALE_JAR=$JAR "$ROOT/bin/telltale" serve --web.listen-address "127.0.0.1:$web" "${args[@]}" \
     >"$WORK/serve-$n.out" 2>"$WORK/serve-$n.err" &
   TT=$!
-  sleep 1
+  launched=$(date +%s.%N)
   # bin/telltale execs java: the agent is this pid
   for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$web/health/live" && break; sleep 0.2; done
+  live=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$launched" "$(date +%s.%N)")
   hz=$(getconf CLK_TCK)
   # a snapshot of Telltale's statements' counters on the harness's own private server, to tell where time went
   "${PSQL[@]}" -d postgres -Atc "drop table if exists snap; create table snap as select dbid, userid, queryid,
@@ -118,10 +119,10 @@ for n in $NS; do
      order by sum(s.total_exec_time + s.total_plan_time - coalesce(p.ms, 0)) desc limit 8"> "$WORK/top-$n.txt"
   curl -s "http://127.0.0.1:$web/findings" > "$WORK/findings-$n.json" || true
   kill "$TT"; wait "$TT" 2>/dev/null || true; TT=
-  python3 - "$n" "$r" "$ticks0" "$ticks1" "$hz" "$server0" "$server1" "$start" "$stop" "$peak_rss" "$peak_heap" \
+  python3 - "$n" "$r" "$live" "$ticks0" "$ticks1" "$hz" "$server0" "$server1" "$start" "$stop" "$peak_rss" "$peak_heap" \
     "$peak_threads" "$WORK/scrapes-$n.txt" "$WORK/metrics-$n.txt" "$WORK/findings-$n.json" "$WORK/serve-$n.err" <<'PY'
 import json, re, sys
-n, r, t0, t1, hz, s0, s1, a, b, rss, heap, threads, scrapes, metrics, findings, log = sys.argv[1:]
+n, r, live, t0, t1, hz, s0, s1, a, b, rss, heap, threads, scrapes, metrics, findings, log = sys.argv[1:]
 secs = float(b) - float(a)
 cpu = (int(t1) - int(t0)) / int(hz) / secs
 server = (int(s1) - int(s0)) / secs
@@ -134,12 +135,12 @@ except Exception:
     runs = []
 bad = sum(1 for x in runs if x.get("outcome") in ("error", "timeout"))
 logged = sum(1 for l in open(log) if re.search(r" WARN .*(failed|timeout)", l))
-print(f"{n:>5} {r:>6} {cpu:8.3f} {int(rss):9d} {int(heap):9d} {int(threads):8d} {server:12.1f} "
+print(f"{n:>5} {r:>6} {live:>6} {cpu:8.3f} {int(rss):9d} {int(heap):9d} {int(threads):8d} {server:12.1f} "
       f"{times[len(times)//2] if times else 0:8.0f}/{times[-1] if times else 0:<7.0f} {series:8d} {bad}+{logged}"
       + (f" ({fails} scrapes failed)" if fails else ""))
 PY
   grep ' WARN .*\(failed\|timeout\)' "$WORK/serve-$n.err" | cut -c1-200 | head -3 || true
   [ -n "${TOP:-}" ] && sed 's/^/        /' "$WORK/top-$n.txt"
 done
-echo "(CPU in cores over the run after /health/live answered; RSS, heap and threads the peak of the samples; errors:"
+echo "(live s: seconds from launch to /health/live; CPU in cores over the run after it answered; RSS, heap and threads the peak of the samples; errors:"
 echo " runs ending error/timeout in /findings at the end + WARN lines about failures or timeouts over the whole run)"
