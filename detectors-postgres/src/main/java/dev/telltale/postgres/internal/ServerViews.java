@@ -9,10 +9,12 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -38,7 +40,8 @@ public final class ServerViews {
     }
 
     private static final class Entry {
-        final ReentrantLock lock = new ReentrantLock(true);
+        /** The read going on, if any: the targets that need it meanwhile wait for it. */
+        CompletableFuture<Void> reading;
         Object value;
         long readNanos;
         Instant readAt;
@@ -62,37 +65,73 @@ public final class ServerViews {
      *
      * @param deadlineNanos {@link System#nanoTime()} past which the caller stops waiting for another target's read
      */
-    @SuppressWarnings("unchecked")
     <T> Shared<T> get(String server, String view, Object reader, Duration maxAge, long deadlineNanos, Supplier<T> read) {
         String key = server + "\u0000" + view;
         Entry e = entries.computeIfAbsent(key, k -> new Entry());
-        long wait = Math.max(1, deadlineNanos - System.nanoTime());
-        try {
-            if (!e.lock.tryLock(wait, TimeUnit.NANOSECONDS)) {
+        while (true) {
+            CompletableFuture<Void> going;
+            boolean mine = false;
+            synchronized (e) {
+                Shared<T> hit = handOn(e, reader, maxAge);
+                if (hit != null) {
+                    return hit;
+                }
+                if (e.reading == null) {
+                    e.reading = new CompletableFuture<>();
+                    mine = true;
+                }
+                going = e.reading;
+            }
+            if (mine) {
+                return readFor(e, reader, going, maxAge, read);
+            }
+            // another target is reading it: every waiter wakes when it ends, then takes the result or reads itself
+            long wait = deadlineNanos - System.nanoTime();
+            try {
+                going.get(Math.max(1, wait), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException te) {
                 throw new DetectionTimeoutException("another target's read of " + view + " on the same server did not end "
                         + "within this run's budget");
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new DetectionTimeoutException("interrupted while another target read " + view, ie);
+            } catch (ExecutionException ignored) {
+                // its read failed: this reader tries its own
             }
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            throw new DetectionTimeoutException("interrupted while another target read " + view, ie);
         }
+    }
+
+    private <T> Shared<T> readFor(Entry e, Object reader, CompletableFuture<Void> going, Duration maxAge, Supplier<T> read) {
         try {
-            long now = System.nanoTime();
-            if (e.value != null && now - e.readNanos < maxAge.toNanos() && e.readers.add(reader)) {
+            T value = read.get();
+            Instant at = clock.instant();
+            synchronized (e) {
+                e.value = value;
+                e.readNanos = System.nanoTime();
+                e.readAt = at;
+                e.readers.clear();
+                e.readers.add(reader);
+            }
+            reads.increment();
+            forgetOlderThan(maxAge.multipliedBy(KEEP_INTERVALS));
+            return new Shared<>(value, at, true);
+        } finally {
+            synchronized (e) {
+                e.reading = null;
+            }
+            going.complete(null);
+        }
+    }
+
+    /** The entry's result for {@code reader} when it is young enough and new to it; null otherwise. */
+    @SuppressWarnings("unchecked")
+    private <T> Shared<T> handOn(Entry e, Object reader, Duration maxAge) {
+        synchronized (e) {
+            if (e.value != null && System.nanoTime() - e.readNanos < maxAge.toNanos() && e.readers.add(reader)) {
                 shared.increment();
                 return new Shared<>((T) e.value, e.readAt, false);
             }
-            T value = read.get();
-            e.value = value;
-            e.readNanos = System.nanoTime();
-            e.readAt = clock.instant();
-            e.readers.clear();
-            e.readers.add(reader);
-            reads.increment();
-            forgetOlderThan(maxAge.multipliedBy(KEEP_INTERVALS));
-            return new Shared<>(value, e.readAt, true);
-        } finally {
-            e.lock.unlock();
+            return null;
         }
     }
 
@@ -120,7 +159,11 @@ public final class ServerViews {
 
     private void forgetOlderThan(Duration age) {
         long now = System.nanoTime();
-        entries.values().removeIf(x -> x.value != null && !x.lock.isLocked() && now - x.readNanos > age.toNanos());
+        entries.values().removeIf(x -> {
+            synchronized (x) {
+                return x.value != null && x.reading == null && now - x.readNanos > age.toNanos();
+            }
+        });
     }
 
     /** Reads made so far, and results handed on instead of being read again. */
