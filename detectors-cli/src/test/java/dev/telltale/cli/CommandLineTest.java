@@ -99,7 +99,8 @@ class CommandLineTest {
         assertThat(f.get("severity").asText()).isEqualTo("CRITICAL");
         assertThat(f.get("evidence").get("wait_seconds").asInt()).isEqualTo(42);
         JsonNode run = json.get("runs").get(0);
-        assertThat(run.fieldNames()).toIterable().containsExactly("detector", "target", "outcome", "reason", "durationMs", "signals");
+        assertThat(run.fieldNames()).toIterable().containsExactly("detector", "target", "outcome", "reason", "durationMs", "queuedMs",
+                "signals");
         assertThat(run.get("signals").get(0).get("name").asText()).isEqualTo("fake.wait.longest");
         assertThat(run.get("signals").get(0).get("value").asDouble()).isEqualTo(42.0);
         assertThat(r.out()).doesNotContain("s3cret-pw");

@@ -79,7 +79,7 @@ public final class JsonContract {
             fields(r, "runs[].", seen);
             assertThat(OUTCOMES).contains(r.get("outcome").asText());
             assertThat(r.get("detector").isTextual() && r.get("target").isTextual() && r.get("reason").isTextual()).isTrue();
-            assertThat(r.get("durationMs").isIntegralNumber()).isTrue();
+            assertThat(r.get("durationMs").isIntegralNumber() && r.get("queuedMs").isIntegralNumber()).isTrue();
             if (r.has("coverage")) {
                 JsonNode c = r.get("coverage");
                 fields(c, "runs[].coverage.", seen);

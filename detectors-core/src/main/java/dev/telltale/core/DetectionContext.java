@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 /** What a detector gets for one run: its resolved settings, the clock, the deadline and the mode. */
 public final class DetectionContext {
@@ -14,6 +15,7 @@ public final class DetectionContext {
     private final boolean oneShot;
     private final boolean baselinePass;
     private final Progress progress;
+    private final LongAdder queuedNanos = new LongAdder();
 
     public DetectionContext(Detector detector, DetectorSettings settings, Clock clock, Duration timeout,
                             boolean oneShot, boolean baselinePass) {
@@ -50,6 +52,21 @@ public final class DetectionContext {
     /** Time left before the engine gives up on this run; scans use it as their budget. */
     public Duration remaining() {
         return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    }
+
+    /**
+     * Reports time this run spent waiting for something that is not its own work: its target's connection, held by
+     * another detection. The engine counts it as the run's queue time, not its duration.
+     */
+    public void queued(Duration waited) {
+        if (!waited.isNegative()) {
+            queuedNanos.add(waited.toNanos());
+        }
+    }
+
+    /** The queue time reported so far ({@link #queued(Duration)}). */
+    public Duration queued() {
+        return Duration.ofNanos(queuedNanos.sum());
     }
 
     /** True for a one-shot report ({@code telltale check}), false under the scheduler. */

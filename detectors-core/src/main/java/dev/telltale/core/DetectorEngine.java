@@ -22,8 +22,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,11 +40,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class DetectorEngine implements MeterBinder, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DetectorEngine.class);
+    /** Threads that run detections in scheduled mode unless {@link Builder#workers(int)} says otherwise. */
+    public static final int DEFAULT_WORKERS = 8;
 
     private final List<Slot> slots;
     private final AlertTracker tracker = new AlertTracker();
     private final EngineMetrics metrics = new EngineMetrics();
     private final ExecutorService workers;
+    private final ThreadPoolExecutor scheduledWorkers;
     private final ScheduledThreadPoolExecutor timer;
     private final Scheduler scheduler;
     private final OneShotRun oneShot;
@@ -53,10 +59,15 @@ public final class DetectorEngine implements MeterBinder, AutoCloseable {
         resolved.forEach((d, s) -> list.add(new Slot(d, s)));
         this.slots = List.copyOf(list);
         this.workers = Executors.newCachedThreadPool(daemonThreads("telltale-detector-"));
+        // scheduled mode: a bounded pool, whatever the number of targets (each target's runs wait in its own lane);
+        // threads are made on demand and end when idle
+        this.scheduledWorkers = new ThreadPoolExecutor(b.workers, b.workers, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), daemonThreads("telltale-worker-"));
+        this.scheduledWorkers.allowCoreThreadTimeOut(true);
         this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("telltale-scheduler-"));
         this.timer.setRemoveOnCancelPolicy(true);
         Runner runner = new Runner(b.clock, b.listeners, tracker, metrics, b.progress);
-        this.scheduler = new Scheduler(runner, workers, timer, b.jitter);
+        this.scheduler = new Scheduler(runner, scheduledWorkers, timer, b.jitter);
         this.oneShot = new OneShotRun(runner, workers);
     }
 
@@ -129,6 +140,7 @@ public final class DetectorEngine implements MeterBinder, AutoCloseable {
         scheduler.close();
         timer.shutdownNow();
         workers.shutdownNow();
+        scheduledWorkers.shutdownNow();
     }
 
     private static ThreadFactory daemonThreads(String prefix) {
@@ -147,6 +159,7 @@ public final class DetectorEngine implements MeterBinder, AutoCloseable {
         private final List<AlertListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private double jitter = 0.1;
+        private int workers = DEFAULT_WORKERS;
         private Progress progress = Progress.NONE;
 
         private Builder() {
@@ -205,6 +218,19 @@ public final class DetectorEngine implements MeterBinder, AutoCloseable {
                 throw new SettingException("jitter", "setting 'jitter': '" + share + "' is outside 0..1");
             }
             this.jitter = share;
+            return this;
+        }
+
+        /**
+         * How many threads run detections in scheduled mode, for any number of targets (default
+         * {@value DetectorEngine#DEFAULT_WORKERS}). A target's runs take one at a time; more threads only help when
+         * more targets than that are slow at once.
+         */
+        public Builder workers(int threads) {
+            if (threads < 1 || threads > 256) {
+                throw new SettingException("workers", "setting 'workers': '" + threads + "' is outside 1..256");
+            }
+            this.workers = threads;
             return this;
         }
 

@@ -63,6 +63,7 @@ public final class FindingsDocument {
         o.put("outcome", run.outcome().kind());
         o.put("reason", redact.apply(run.outcome().reason()));
         o.put("durationMs", run.duration().toMillis());
+        o.put("queuedMs", run.queued().toMillis());
         run.coverage().ifPresent(c -> {
             Map<String, Object> cov = new LinkedHashMap<>();
             cov.put("scanned", c.scanned());

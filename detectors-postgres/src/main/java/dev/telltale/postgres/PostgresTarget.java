@@ -38,13 +38,14 @@ public final class PostgresTarget implements AutoCloseable {
         PostgresTargetAccess.install(t -> t.runner);
     }
 
-    private PostgresTarget(String name, String description, DataSource dataSource, Settings settings, boolean ownDataSource) {
+    private PostgresTarget(String name, String description, DataSource dataSource, Settings settings, boolean ownDataSource,
+                           Optional<PostgresFleet> fleet) {
         this.name = name;
         this.description = description;
         this.settings = settings;
         this.runner = new QueryRunner(name, description, dataSource, new QueryRunner.RunnerConfig(
                 settings.statementTimeout, settings.lockTimeout, settings.networkMargin, settings.maxRows, !ownDataSource,
-                settings.allowJit));
+                settings.allowJit), fleet.map(PostgresFleet::views).orElse(null));
     }
 
     /**
@@ -120,6 +121,7 @@ public final class PostgresTarget implements AutoCloseable {
         private int maxRows = 1000;
         private boolean showQueryLiterals;
         private boolean allowJit;
+        private Optional<PostgresFleet> fleet = Optional.empty();
 
         private Builder(String name) {
             if (name == null || !NAME.matcher(name).matches()) {
@@ -207,6 +209,16 @@ public final class PostgresTarget implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes the target one of {@code fleet}: targets of one fleet that reach the same server (several databases
+         * of it) read the server-wide views once per interval between them instead of once each
+         * ({@link PostgresFleet}). Off by default: a target reads everything on its own connection.
+         */
+        public Builder fleet(PostgresFleet fleet) {
+            this.fleet = Optional.of(Objects.requireNonNull(fleet, "fleet"));
+            return this;
+        }
+
         public PostgresTarget build() {
             Settings s = new Settings(statementTimeout, lockTimeout, connectTimeout, networkMargin, maxRows, showQueryLiterals,
                     allowJit);
@@ -223,11 +235,11 @@ public final class PostgresTarget implements AutoCloseable {
                 // timeout covers (the startup and authentication exchange, a rollback) on a link that stalls
                 ds.setTcpKeepAlive(true);
                 ds.setSocketTimeout((int) Math.max(1, statementTimeout.plus(networkMargin).toSeconds()));
-                return new PostgresTarget(name, u.redacted(), ds, s, true);
+                return new PostgresTarget(name, u.redacted(), ds, s, true, fleet);
             }
             if (dataSource.isPresent()) {
                 DataSource ds = dataSource.get();
-                return new PostgresTarget(name, "a " + ds.getClass().getSimpleName(), ds, s, false);
+                return new PostgresTarget(name, "a " + ds.getClass().getSimpleName(), ds, s, false, fleet);
             }
             throw new IllegalStateException("target '" + name + "' needs a url(..) or a dataSource(..)");
         }

@@ -14,6 +14,11 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.List;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the agent says about itself on {@code /metrics}: {@code telltale_target_up{target,kind}} (1 or 0),
@@ -24,8 +29,14 @@ public final class AgentMetrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     /** @param health every target's health now, in a stable order (one gauge per target) */
+    /** How long one computation of every target's health serves the gauges (a scrape reads them all within it). */
+    static final Duration HEALTH_REUSE = Duration.ofMillis(500);
+
     public AgentMetrics(MeterRegistry registry, BuildInfo build, List<TargetSpec> targets,
-                        Supplier<List<TargetHealth>> health) {
+                        Supplier<List<TargetHealth>> everyTarget) {
+        // one scrape reads two gauges per target: they share one look at every target's health, not one each (which
+        // grew with the square of a fleet's targets times its runs: 11 s a scrape at 110 targets)
+        Supplier<Map<TargetSpec, TargetHealth>> health = recent(everyTarget);
         Gauge.builder("telltale.build.info", () -> 1)
                 .description("The version and commit of this telltale agent; always 1.")
                 .tag("version", build.version()).tag("commit", build.commit())
@@ -52,8 +63,28 @@ public final class AgentMetrics implements AutoCloseable {
         new FileDescriptorMetrics().bindTo(registry);
     }
 
-    private static double of(Supplier<List<TargetHealth>> health, TargetSpec t, Function<TargetHealth, Double> value) {
-        return health.get().stream().filter(h -> h.target().equals(t)).findFirst().map(value).orElse(Double.NaN);
+    private static double of(Supplier<Map<TargetSpec, TargetHealth>> health, TargetSpec t,
+                             Function<TargetHealth, Double> value) {
+        TargetHealth h = health.get().get(t);
+        return h == null ? Double.NaN : value.apply(h);
+    }
+
+    /** Every target's health by target, computed at most once per {@link #HEALTH_REUSE}: the gauges of one scrape share it. */
+    private static Supplier<Map<TargetSpec, TargetHealth>> recent(Supplier<List<TargetHealth>> everyTarget) {
+        AtomicReference<Map<TargetSpec, TargetHealth>> last = new AtomicReference<>();
+        AtomicLong at = new AtomicLong();
+        return () -> {
+            Map<TargetSpec, TargetHealth> m = last.get();
+            long now = System.nanoTime();
+            if (m == null || now - at.get() > HEALTH_REUSE.toNanos()) {
+                Map<TargetSpec, TargetHealth> fresh = new HashMap<>();
+                everyTarget.get().forEach(h -> fresh.putIfAbsent(h.target(), h));
+                m = fresh;
+                last.set(m);
+                at.set(now);
+            }
+            return m;
+        };
     }
 
     @Override

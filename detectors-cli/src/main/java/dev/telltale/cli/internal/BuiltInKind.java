@@ -61,6 +61,11 @@ abstract class BuiltInKind<T extends AutoCloseable> implements TargetKind {
     /** A target of this kind, not connected yet; a URL it cannot use is a {@link CliException} naming the flag. */
     abstract T create(TargetSpec spec, Disclosure disclosure);
 
+    /** How the targets of one {@link #open} call are made: each on its own by default. */
+    Function<TargetSpec, T> maker(Disclosure disclosure) {
+        return spec -> create(spec, disclosure);
+    }
+
     /** Detectors beyond each target's and each group's, from telltale.yaml's {@code integrity:} section: none by default. */
     List<Detector> extras(List<TargetSpec> specs, Map<String, T> byName, Map<String, Object> integrity) {
         return List.of();
@@ -76,9 +81,10 @@ abstract class BuiltInKind<T extends AutoCloseable> implements TargetKind {
                              Disclosure disclosure) {
         Map<String, T> byName = new LinkedHashMap<>();
         List<AutoCloseable> resources = new ArrayList<>();
+        Function<TargetSpec, T> make = maker(disclosure);
         try {
             for (TargetSpec spec : specs) {
-                T t = create(spec, disclosure);
+                T t = make.apply(spec);
                 byName.put(spec.name(), t);
                 resources.add(t);
             }

@@ -3,6 +3,7 @@ package dev.telltale.cli.internal;
 import dev.telltale.core.Detector;
 import dev.telltale.core.DetectorSpec;
 import dev.telltale.postgres.PostgresDetectors;
+import dev.telltale.postgres.PostgresFleet;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.integrity.IntegrityChecks;
 import dev.telltale.postgres.integrity.IntegrityConfig;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /** PostgreSQL targets: {@code --postgres postgresql://...} or {@code jdbc:postgresql://...}. */
 final class PostgresKind extends BuiltInKind<PostgresTarget> {
@@ -41,7 +43,7 @@ final class PostgresKind extends BuiltInKind<PostgresTarget> {
 
     @Override
     public Optional<String> probe(TargetSpec spec) {
-        PostgresTarget t = create(spec, Disclosure.NONE);
+        PostgresTarget t = create(spec, Disclosure.NONE, Optional.empty());
         try {
             PostgresTargetAccess.server(t, PROBE);
             return Optional.empty();
@@ -67,15 +69,27 @@ final class PostgresKind extends BuiltInKind<PostgresTarget> {
         }
     }
 
+    /** Targets opened together that share a server read its server-wide views once between them (one fleet). */
+    @Override
+    Function<TargetSpec, PostgresTarget> maker(Disclosure disclosure) {
+        PostgresFleet fleet = PostgresFleet.create();
+        return spec -> create(spec, disclosure, Optional.of(fleet));
+    }
+
+    @Override
+    PostgresTarget create(TargetSpec spec, Disclosure disclosure) {
+        return create(spec, disclosure, Optional.empty());
+    }
+
     /**
      * libpq's order: a password in the URL, else {@code PGPASSWORD}, else the driver's own look-up in
      * {@code PGPASSFILE} or {@code ~/.pgpass} (pgjdbc reads those, but not {@code PGPASSWORD}).
      */
-    @Override
-    PostgresTarget create(TargetSpec spec, Disclosure disclosure) {
+    private static PostgresTarget create(TargetSpec spec, Disclosure disclosure, Optional<PostgresFleet> fleet) {
         try {
             PostgresTarget.Builder b = PostgresTarget.builder(spec.name()).url(spec.url())
                     .showQueryLiterals(disclosure.queryLiterals());
+            fleet.ifPresent(b::fleet);
             String fromEnv = System.getenv("PGPASSWORD");
             if (fromEnv != null && !fromEnv.isEmpty()) {
                 Redaction.rememberSecret(fromEnv);

@@ -4,6 +4,8 @@ import dev.telltale.core.DetectorSpec;
 import dev.telltale.redis.RedisDetectors;
 import dev.telltale.redis.RedisTarget;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 
@@ -40,6 +42,15 @@ final class RedisKind extends BuiltInKind<RedisTarget> {
         }
     }
 
+    /**
+     * The event loops of every probe, made once: a client of its own per probe would start its own threads each time,
+     * for every Redis target of a fleet every minute.
+     */
+    private static final class ProbeResources {
+        static final ClientResources SHARED = DefaultClientResources.builder().ioThreadPoolSize(2)
+                .computationThreadPoolSize(1).build();
+    }
+
     /** One PING on a short-lived connection, named like every other connection of Telltale's. */
     @Override
     public Optional<String> probe(TargetSpec spec) {
@@ -51,7 +62,7 @@ final class RedisKind extends BuiltInKind<RedisTarget> {
             throw new CliException("--redis '" + spec.redactedUrl() + "' is not a URL such as redis://:pass@host:6379/0");
         }
         uri.setTimeout(PROBE);
-        RedisClient client = RedisClient.create(uri);
+        RedisClient client = RedisClient.create(ProbeResources.SHARED, uri);
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             c.sync().ping();
             return Optional.empty();

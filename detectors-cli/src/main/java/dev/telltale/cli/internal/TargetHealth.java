@@ -4,7 +4,10 @@ import dev.telltale.core.Outcome;
 import dev.telltale.core.RunRecord;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -38,7 +41,10 @@ public record TargetHealth(TargetSpec target, boolean up, Instant since, Optiona
     }
 
     public static List<TargetHealth> of(List<TargetStates.State> states, List<RunRecord> runs) {
-        return states.stream().map(s -> of(s, runs)).toList();
+        // each target's runs once, not every run for every target
+        Map<String, List<RunRecord>> byTarget = new HashMap<>();
+        runs.forEach(r -> byTarget.computeIfAbsent(r.target(), k -> new ArrayList<>()).add(r));
+        return states.stream().map(s -> of(s, byTarget.getOrDefault(s.target().name(), List.of()))).toList();
     }
 
     /** A detector's ids start with its kind's name ({@code redis.memory}); target names are unique within a kind. */

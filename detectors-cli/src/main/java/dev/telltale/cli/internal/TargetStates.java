@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -71,23 +73,33 @@ public final class TargetStates implements AutoCloseable {
         this.prober = prober;
     }
 
-    /** Probes every target at once (so a slow one costs its timeout once, not once per target). */
+    /** Threads that probe targets at start: a fleet's hundred targets take turns on these, not a thread each. */
+    static final int PROBE_THREADS = 16;
+
+    /**
+     * Probes every target, {@link #PROBE_THREADS} at a time (so a slow one costs its timeout once, not once per target,
+     * and a fleet does not start a thread and a client per target at once).
+     */
     public static TargetStates probe(List<TargetSpec> targets, TargetKinds kinds) {
         TargetStates s = new TargetStates(targets, t -> kinds.byName(t.kind()).orElseThrow().probe(t));
         List<CompletableFuture<State>> futures = new ArrayList<>();
-        for (TargetSpec t : targets) {
-            CompletableFuture<State> f = new CompletableFuture<>();
-            Thread probe = new Thread(() -> {
-                try {
-                    f.complete(new State(t, s.prober.apply(t)));
-                } catch (Throwable e) {
-                    f.completeExceptionally(e);
-                }
-            }, "telltale-probe-" + t.name());
-            probe.setDaemon(true);
-            probe.start();
-            futures.add(f);
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(PROBE_THREADS, targets.size())), r -> {
+            Thread t = new Thread(r, "telltale-probe-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (TargetSpec t : targets) {
+                futures.add(CompletableFuture.supplyAsync(() -> new State(t, s.prober.apply(t)), pool));
+            }
+            return collect(s, futures);
+        } finally {
+            pool.shutdown();
         }
+    }
+
+    private static TargetStates collect(TargetStates s, List<CompletableFuture<State>> futures) {
         for (CompletableFuture<State> f : futures) {
             try {
                 State st = f.join();

@@ -137,7 +137,8 @@ class CheckIT {
         assertThat(findings).anyMatch(f -> f.get("detector").asText().equals("redis.hot-keys")
                 && f.get("target").asText().equals("cache"));
         JsonNode run = json.get("runs").get(0);
-        assertThat(run.fieldNames()).toIterable().containsExactly("detector", "target", "outcome", "reason", "durationMs", "signals");
+        assertThat(run.fieldNames()).toIterable().containsExactly("detector", "target", "outcome", "reason", "durationMs", "queuedMs",
+                "signals");
         assertThat(json.get("runs").size()).isGreaterThanOrEqualTo(4);
         JsonNode waiting = StreamSupport.stream(json.get("runs").spliterator(), false)
                 .filter(n -> n.get("detector").asText().equals("postgres.lock-waits")).findFirst().orElseThrow()

@@ -33,6 +33,7 @@ public final class EngineMetrics {
     public static final String FINDINGS_ACTIVE = "telltale.findings.active";
     public static final String TRANSITIONS = "telltale.finding.transitions";
     public static final String RUNS = "telltale.detector.runs";
+    public static final String QUEUED = "telltale.detector.queued";
 
     private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
     private final Map<Tags, AtomicInteger> firing = new ConcurrentHashMap<>();
@@ -71,6 +72,20 @@ public final class EngineMetrics {
                     .tags("detector", detector, "target", target, "outcome", outcome)
                     .register(r)
                     .record(duration.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Time a run of {@code target} waited, before and during the run, for a worker or the target's connection; by
+     * target only, so that a fleet's series grow with its targets, not with targets times detectors.
+     */
+    public void recordQueued(String target, Duration queued) {
+        for (MeterRegistry r : registries) {
+            Timer.builder(QUEUED)
+                    .description("Time detector runs of a target waited for a worker or for the target's connection, apart from their duration")
+                    .tags("target", target)
+                    .register(r)
+                    .record(queued.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 

@@ -7,6 +7,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
-/** What a finished run produced: an outcome, and a detection when the outcome is ok. */
-public record RunResult(Outcome outcome, Optional<Detection> detection, Instant startedAt, Duration duration) {
+/**
+ * What a finished run produced: an outcome, and a detection when the outcome is ok; its duration without the time it
+ * queued (for a worker, for its target's lane or its target's connection), which is {@code queued}.
+ */
+public record RunResult(Outcome outcome, Optional<Detection> detection, Instant startedAt, Duration duration, Duration queued) {
+    public RunResult(Outcome outcome, Optional<Detection> detection, Instant startedAt, Duration duration) {
+        this(outcome, detection, startedAt, duration, Duration.ZERO);
+    }
 }

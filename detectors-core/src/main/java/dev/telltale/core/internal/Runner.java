@@ -61,13 +61,22 @@ public final class Runner {
 
     /** Calls the detector and turns whatever happens into a result. Releases the slot when the call returns. */
     RunResult invoke(Slot s, boolean oneShot, boolean baseline) {
+        return invoke(s, oneShot, baseline, Duration.ZERO);
+    }
+
+    /**
+     * {@link #invoke(Slot, boolean, boolean)} for a run that already waited {@code queuedBefore} for a worker: the
+     * result's duration leaves out that and whatever the detector reports waiting for inside the run
+     * ({@link DetectionContext#queued(Duration)}); both are its queue time.
+     */
+    RunResult invoke(Slot s, boolean oneShot, boolean baseline, Duration queuedBefore) {
         Instant startedAt = clock.instant();
         long t0 = System.nanoTime();
         Outcome outcome;
         Optional<Detection> detection = Optional.empty();
+        DetectionContext ctx = new DetectionContext(s.detector, s.settings, clock, s.settings.timeout(), oneShot, baseline,
+                progress);
         try {
-            DetectionContext ctx = new DetectionContext(s.detector, s.settings, clock, s.settings.timeout(), oneShot, baseline,
-                    progress);
             Detection d = Objects.requireNonNull(s.detector.detect(ctx), "detect() returned null");
             if (d.isSkipped()) {
                 outcome = new Outcome.Skipped(d.skipReason().orElseThrow());
@@ -93,7 +102,9 @@ public final class Runner {
         } finally {
             s.inFlight.set(false);
         }
-        return new RunResult(outcome, detection, startedAt, Duration.ofNanos(System.nanoTime() - t0));
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
+        Duration inside = ctx.queued().compareTo(elapsed) > 0 ? elapsed : ctx.queued();
+        return new RunResult(outcome, detection, startedAt, elapsed.minus(inside), queuedBefore.plus(inside));
     }
 
     /** Records a run: its meters, its signals and, when {@code scheduled}, its alerts. */
@@ -102,13 +113,14 @@ public final class Runner {
             try {
                 metrics.checkSignals(r.detection().get().signals());
             } catch (IllegalStateException e) {
-                r = new RunResult(Outcome.failed(e), Optional.empty(), r.startedAt(), r.duration());
+                r = new RunResult(Outcome.failed(e), Optional.empty(), r.startedAt(), r.duration(), r.queued());
             }
         }
         RunRecord previous = s.lastRun;
         RunRecord run = record(s, r);
         s.lastRun = run;
         metrics.recordRun(s.id(), s.target(), r.outcome().kind(), r.duration());
+        metrics.recordQueued(s.target(), r.queued());
         logOutcomeChange(previous, run);
         List<Signal> signals = r.detection().map(Detection::signals).orElse(List.of());
         List<AlertTracker.Transition> transitions = List.of();
@@ -126,8 +138,9 @@ public final class Runner {
 
     static RunRecord record(Slot s, RunResult r) {
         return r.detection().map(d -> new RunRecord(s.id(), s.target(), r.outcome(), r.startedAt(), r.duration(),
-                        d.coverage(), d.truncated(), d.notes(), d.signals()))
-                .orElseGet(() -> new RunRecord(s.id(), s.target(), r.outcome(), r.startedAt(), r.duration()));
+                        d.coverage(), d.truncated(), d.notes(), d.signals(), r.queued()))
+                .orElseGet(() -> new RunRecord(s.id(), s.target(), r.outcome(), r.startedAt(), r.duration(),
+                        Optional.empty(), 0, List.of(), List.of(), r.queued()));
     }
 
     private static void logOutcomeChange(RunRecord previous, RunRecord run) {

@@ -26,7 +26,7 @@ public abstract class PostgresDetector extends AbstractDetector {
 
     @Override
     public final Detection detect(DetectionContext ctx) throws Exception {
-        return PostgresTargetAccess.queries(target).read(spec().id(), ctx.remaining(),
+        return PostgresTargetAccess.queries(target).read(spec().id(), ctx.remaining(), ctx::queued,
                 tx -> QueryText.during(target.showsQueryLiterals(), () -> detect(ctx, tx)));
     }
 

@@ -12,8 +12,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The one way detectors talk to a PostgreSQL target: a dedicated connection, opened lazily and reopened
@@ -27,6 +29,7 @@ public final class QueryRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryRunner.class);
     private static final SqlFile<ProbeRow> PROBE = SqlFile.load(QueryRunner.class, "probe", ProbeRow.class);
     private static final SqlFile<Extension> EXTENSIONS = SqlFile.load(QueryRunner.class, "extensions", Extension.class);
+    private static final SqlFile<Identity> IDENTITY = SqlFile.load(QueryRunner.class, "server-identity", Identity.class);
     /** Below this a statement timeout would cancel even the cheapest view read on a busy server. */
     private static final Duration MIN_STATEMENT_TIMEOUT = Duration.ofMillis(200);
     /** Budgets beyond this are treated as this, so the deadline arithmetic cannot overflow. */
@@ -37,6 +40,12 @@ public final class QueryRunner implements AutoCloseable {
     }
 
     private record Extension(String extname, String extversion) {
+    }
+
+    private record Identity(String systemIdentifier, String host, int port, String started) {
+        String key() {
+            return systemIdentifier + "@" + host + ":" + port + " started " + started;
+        }
     }
 
     /** A unit of work inside one read-only transaction. */
@@ -50,8 +59,11 @@ public final class QueryRunner implements AutoCloseable {
     private final DataSource dataSource;
     private final RunnerConfig config;
     private final ReentrantLock lock = new ReentrantLock(true);
+    private final ServerViews views;
     private Connection handle;
     private ServerProbe probe;
+    /** Where the connection's reads of server-wide views are shared; null outside a fleet or while not connected. */
+    private volatile ServerViews.Scope scope;
     private SessionState sessionBaseline;
     private boolean closed;
     private long connectionsOpened;
@@ -65,6 +77,12 @@ public final class QueryRunner implements AutoCloseable {
      *                    user's {@code DataSource} may not let us set it in the startup packet)
      */
     public QueryRunner(String targetName, String description, DataSource dataSource, RunnerConfig config) {
+        this(targetName, description, dataSource, config, null);
+    }
+
+    /** @param views the fleet's shared reads of server-wide views ({@link ServerViews}); null to read alone */
+    public QueryRunner(String targetName, String description, DataSource dataSource, RunnerConfig config, ServerViews views) {
+        this.views = views;
         this.targetName = Objects.requireNonNull(targetName, "targetName");
         this.description = Objects.requireNonNull(description, "description");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -80,14 +98,34 @@ public final class QueryRunner implements AutoCloseable {
      *                      {@link QueryFailure} or {@link dev.telltale.core.DetectionSkippedException}
      */
     public <T> T read(String purpose, Duration budget, TxWork<T> work) throws Exception {
-        return read(purpose, budget, false, work);
+        return read(purpose, budget, false, NOT_TOLD, work);
     }
 
-    private <T> T read(String purpose, Duration budget, boolean userSql, TxWork<T> work) throws Exception {
+    /**
+     * {@link #read(String, Duration, TxWork)} that tells {@code queued} how long it waited for the connection (held by
+     * another detection of this target): time the caller reports as queue time, not as its own. The transaction's
+     * budget is what is left of {@code budget} after the wait.
+     */
+    public <T> T read(String purpose, Duration budget, Consumer<Duration> queued, TxWork<T> work) throws Exception {
+        return read(purpose, budget, false, queued, work);
+    }
+
+    private static final Consumer<Duration> NOT_TOLD = d -> { };
+
+    private <T> T read(String purpose, Duration budget, boolean userSql, Consumer<Duration> queued, TxWork<T> work)
+            throws Exception {
         long waitMillis = Math.max(1, budget.toMillis());
+        long asked = System.nanoTime();
         if (!lock.tryLock(waitMillis, TimeUnit.MILLISECONDS)) {
+            queued.accept(Duration.ofNanos(System.nanoTime() - asked));
             throw new DetectionTimeoutException("target '" + targetName + "' stayed busy with another detection for "
                     + waitMillis + " ms; " + purpose + " did not run");
+        }
+        Duration waited = Duration.ofNanos(System.nanoTime() - asked);
+        queued.accept(waited);
+        budget = budget.minus(waited);
+        if (budget.isNegative()) {
+            budget = Duration.ZERO;
         }
         try {
             if (closed) {
@@ -103,6 +141,9 @@ public final class QueryRunner implements AutoCloseable {
                 T result;
                 if (userSql) {
                     SessionState.requireExtendedProtocol(targetName, h);
+                    if (sessionBaseline == null) {
+                        sessionBaseline = SessionState.of(h, config.statementTimeout());
+                    }
                     String dirt;
                     try {
                         result = inTransaction(h, statementTimeout, budget, tx -> work.run(tx.oneStatementEach()));
@@ -136,7 +177,7 @@ public final class QueryRunner implements AutoCloseable {
      * advisory lock held, no session setting changed); a session left otherwise is dropped and the run fails.
      */
     public <T> T readUserSql(String purpose, Duration budget, TxWork<T> work) throws Exception {
-        return read(purpose, budget, true, work);
+        return read(purpose, budget, true, NOT_TOLD, work);
     }
 
     /** Drops the connection when its session is not as it was when opened (or cannot be checked); says why. */
@@ -157,6 +198,15 @@ public final class QueryRunner implements AutoCloseable {
     /** The probe of the current connection, opening one if needed. */
     public ServerProbe probe(Duration budget) throws Exception {
         return read("probe", budget, ReadOnlyTx::server);
+    }
+
+    /**
+     * The key of the server this target's connection reached ({@link ServerViews}), when the target is in a fleet and
+     * connected; empty otherwise. Never waits: a connection busy with a detection answers from what it knew.
+     */
+    public Optional<String> fleetServer() {
+        ServerViews.Scope s = scope;
+        return s == null ? Optional.empty() : Optional.of(s.server());
     }
 
     /** How many connections this runner has opened so far (1 unless the server went away). */
@@ -227,7 +277,7 @@ public final class QueryRunner implements AutoCloseable {
             // the driver gives up on a query once the run's budget (plus the margin) is spent
             Duration run = budget.compareTo(MAX_RUN) > 0 ? MAX_RUN : budget;
             long deadline = start + run.plus(config.networkMargin()).toNanos();
-            return work.run(new ReadOnlyTx(c, probe, targetName, config.maxRows(), deadline, queryTimeoutSeconds, counters));
+            return work.run(new ReadOnlyTx(c, probe, targetName, config.maxRows(), deadline, queryTimeoutSeconds, counters, scope));
         } finally {
             safeRollback(c);
         }
@@ -256,7 +306,9 @@ public final class QueryRunner implements AutoCloseable {
             }
             handle = c;
             probe = readProbe(c);
-            sessionBaseline = SessionState.of(c, config.statementTimeout());
+            // the session's baseline is taken before the first configured SQL runs on it (only integrity checks need it,
+            // and a fleet opens a hundred connections that never run any)
+            sessionBaseline = null;
             connectionsOpened++;
             LOG.debug("target '{}' connected to {}: {}", targetName, description, probe);
             return c;
@@ -281,10 +333,14 @@ public final class QueryRunner implements AutoCloseable {
             int timeoutSeconds = (int) Math.max(1, config.statementTimeout().plus(config.networkMargin()).toSeconds());
             // no probe yet: the probe's own queries are the oldest server's variant
             ReadOnlyTx tx = new ReadOnlyTx(c, null, targetName, config.maxRows(),
-                    System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds), timeoutSeconds, counters);
+                    System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds), timeoutSeconds, counters, null);
             ProbeRow row = tx.one(PROBE, Map.of());
             Map<String, String> extensions = new HashMap<>();
             tx.list(EXTENSIONS).forEach(e -> extensions.put(e.extname(), e.extversion()));
+            if (views != null) {
+                scope = new ServerViews.Scope(views, tx.one(IDENTITY, Map.of()).key());
+                views.watch(scope.server(), row.database());
+            }
             return new ServerProbe(row.versionNum(), row.version(), row.inRecovery(), row.role(), row.database(),
                     row.superuser(), row.seesAllSessions(), row.backendPid(), extensions);
         } catch (RuntimeException e) {
@@ -310,6 +366,7 @@ public final class QueryRunner implements AutoCloseable {
         Connection h = handle;
         handle = null;
         probe = null;
+        scope = null;
         if (h != null) {
             if (why != null) {
                 LOG.info("target '{}': dropping its connection to {} {}; the next detection reconnects", targetName, description, why);

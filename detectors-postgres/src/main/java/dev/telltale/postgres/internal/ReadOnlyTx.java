@@ -7,11 +7,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A read-only transaction on the target's connection, open for the duration of one detection, with the
@@ -36,18 +39,21 @@ public final class ReadOnlyTx {
     private final int maxTimeoutSeconds;
     private final QueryRunner.Counters counters;
     private final boolean oneStatement;
+    private final ServerViews.Scope views;
 
     /**
      * @param deadlineNanos     {@link System#nanoTime()} at which the run's budget (plus the network margin) is spent
      * @param maxTimeoutSeconds the longest driver-side timeout of one query
+     * @param views             the fleet's shared reads of server-wide views, or null for a target that reads alone
      */
     ReadOnlyTx(Connection connection, ServerProbe server, String targetName, int maxRows, long deadlineNanos,
-               int maxTimeoutSeconds, QueryRunner.Counters counters) {
-        this(connection, server, targetName, maxRows, deadlineNanos, maxTimeoutSeconds, counters, false);
+               int maxTimeoutSeconds, QueryRunner.Counters counters, ServerViews.Scope views) {
+        this(connection, server, targetName, maxRows, deadlineNanos, maxTimeoutSeconds, counters, false, views);
     }
 
     private ReadOnlyTx(Connection connection, ServerProbe server, String targetName, int maxRows, long deadlineNanos,
-                       int maxTimeoutSeconds, QueryRunner.Counters counters, boolean oneStatement) {
+                       int maxTimeoutSeconds, QueryRunner.Counters counters, boolean oneStatement, ServerViews.Scope views) {
+        this.views = views;
         this.oneStatement = oneStatement;
         this.connection = connection;
         this.server = server;
@@ -76,7 +82,7 @@ public final class ReadOnlyTx {
         if (rowCap < 1) {
             throw new IllegalArgumentException("rowCap: '" + rowCap + "' must be at least 1");
         }
-        return new ReadOnlyTx(connection, server, targetName, rowCap, deadlineNanos, maxTimeoutSeconds, counters, oneStatement);
+        return new ReadOnlyTx(connection, server, targetName, rowCap, deadlineNanos, maxTimeoutSeconds, counters, oneStatement, views);
     }
 
     /**
@@ -85,7 +91,50 @@ public final class ReadOnlyTx {
      * server accepts in one Parse message, so text that a quote trick turned into two never leaves the client.
      */
     ReadOnlyTx oneStatementEach() {
-        return new ReadOnlyTx(connection, server, targetName, maxRows, deadlineNanos, maxTimeoutSeconds, counters, true);
+        return new ReadOnlyTx(connection, server, targetName, maxRows, deadlineNanos, maxTimeoutSeconds, counters, true, views);
+    }
+
+    /** Whether this target shares its reads of server-wide views with the other targets of its fleet on this server. */
+    public boolean sharesServerViews() {
+        return views != null;
+    }
+
+    /**
+     * A read of a server-wide view, shared with the targets of this target's fleet on the same server
+     * ({@link ServerViews}): {@code read} runs on this transaction unless another target read it less than
+     * {@code maxAge} ago and {@code reader} has not had that result yet. A target outside a fleet always reads.
+     *
+     * @param view   names the view and every parameter {@code read} depends on: one key for one result
+     * @param reader the detector instance, so it never gets the same result twice
+     */
+    public <T> ServerViews.Shared<T> shared(String view, Object reader, Duration maxAge, Supplier<T> read) {
+        if (views == null) {
+            return new ServerViews.Shared<>(read.get(), Instant.now(), true);
+        }
+        return views.views().get(views.server(), view, reader, maxAge, deadlineNanos, read);
+    }
+
+    /**
+     * Whether a row of a server-wide view that belongs to {@code database} (its {@code datname}; null for none) is
+     * this target's to report: always outside a fleet; in a fleet, the rows of its own database, and those of
+     * databases no target of the fleet watches for one target only ({@link ServerViews#owns}).
+     */
+    public boolean owns(String database) {
+        return views == null || views.views().owns(views.server(), server.database(), database);
+    }
+
+    /** {@link #shared} for a query whose result depends on its parameters only; the result's value. */
+    public <R> List<R> sharedList(SqlFile<R> sql, Map<String, ?> params, Object reader, Duration maxAge) {
+        return shared(key(sql, params), reader, maxAge, () -> list(sql, params)).value();
+    }
+
+    /** {@link #shared} for a query that always returns one row. */
+    public <R> R sharedOne(SqlFile<R> sql, Map<String, ?> params, Object reader, Duration maxAge) {
+        return shared(key(sql, params), reader, maxAge, () -> one(sql, params)).value();
+    }
+
+    private String key(SqlFile<?> sql, Map<String, ?> params) {
+        return sql.name() + new java.util.TreeMap<>(params) + " cap " + maxRows;
     }
 
     /** Runs a query without parameters; at most the row cap comes back. */

@@ -178,6 +178,12 @@ public final class Dashboard {
                 "sum by (detector) (rate(telltale_detector_runs_seconds_sum{" + f + "}[$__rate_interval])) / sum by (detector) (rate("
                         + runs + "{" + f + "}[$__rate_interval]))", "{{detector}}");
         y += 8;
+        target(panel(panels, "timeseries", "Mean queue time per run", "Time a target's runs waited for a worker or for the "
+                        + "target's connection, apart from their run time: a target whose detectors do not fit its intervals.",
+                        "s", 0, y, 12, 8),
+                "sum by (target) (rate(telltale_detector_queued_seconds_sum{" + f + "}[$__rate_interval])) / sum by (target) "
+                        + "(rate(telltale_detector_queued_seconds_count{" + f + "}[$__rate_interval]))", "{{target}}");
+        y += 8;
     }
 
     private ObjectNode row(ArrayNode panels, String title, boolean collapsed) {

@@ -47,7 +47,7 @@ public final class ConnectionsDetector extends PostgresDetector implements Conne
         double warning = ctx.setting(WARNING);
         double critical = ctx.setting(CRITICAL);
         tx.server().requireSeesAllSessions();
-        List<StateRow> rows = tx.list(BY_STATE_SQL);
+        List<StateRow> rows = tx.sharedList(BY_STATE_SQL, Map.of(), this, ctx.settings().interval());
         StateRow limits = rows.get(0);
         int usable = Math.max(1, limits.maxConnections() - limits.superuserReserved() - limits.reserved());
         Map<String, Long> byState = new LinkedHashMap<>();
@@ -69,7 +69,7 @@ public final class ConnectionsDetector extends PostgresDetector implements Conne
         byState.forEach((state, n) -> out.signal(BY_STATE, n, state));
 
         int top = (int) (long) ctx.setting(TOP_APPLICATIONS);
-        List<AppRow> apps = top == 0 ? List.of() : tx.list(BY_APP_SQL, Map.of("limit", top));
+        List<AppRow> apps = top == 0 ? List.of() : tx.sharedList(BY_APP_SQL, Map.of("limit", top), this, ctx.settings().interval());
         for (int rank = 1; rank <= top; rank++) {
             out.signal(TOP_APPLICATION, rank <= apps.size() ? apps.get(rank - 1).sessions() : 0, Integer.toString(rank));
         }

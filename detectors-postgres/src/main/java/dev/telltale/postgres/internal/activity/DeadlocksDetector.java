@@ -7,6 +7,7 @@ import dev.telltale.core.Severity;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.ReadOnlyTx;
+import dev.telltale.postgres.internal.ServerViews;
 import dev.telltale.postgres.internal.SqlFile;
 import dev.telltale.postgres.internal.Words;
 
@@ -49,8 +50,12 @@ public final class DeadlocksDetector extends PostgresDetector implements Deadloc
 
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
-        Instant now = ctx.now();
-        List<Row> rows = tx.list(SQL, Map.of("limit", MAX_DATABASES));
+        // pg_stat_database covers every database: in a fleet it is read once for all of them and each target keeps
+        // its own database's row (so series and findings grow with the databases, not with their square)
+        ServerViews.Shared<List<Row>> read = tx.shared("pg_stat_database deadlocks", this, ctx.settings().interval(),
+                () -> tx.list(SQL, Map.of("limit", MAX_DATABASES)));
+        Instant now = read.fresh() ? ctx.now() : read.readAt();
+        List<Row> rows = read.value().stream().filter(r -> tx.owns(r.database())).toList();
         Duration window = ctx.setting(WINDOW);
         Duration sinceLast = previousAt == null ? Duration.ZERO : Duration.between(previousAt, now);
         Detection.Builder out = Detection.builder();

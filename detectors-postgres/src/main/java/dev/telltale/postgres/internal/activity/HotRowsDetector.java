@@ -55,7 +55,8 @@ public final class HotRowsDetector extends PostgresDetector implements HotRowsDe
         long warning = ctx.setting(WARNING);
         long critical = ctx.setting(CRITICAL);
         // pg_locks is complete for every role; only the sample query needs pg_monitor, so no privilege check here
-        List<QueuedRow> rows = tx.list(HOT_ROWS_SQL, Map.of("limit", Math.min(tx.maxRows(), 200)));
+        List<QueuedRow> rows = tx.sharedList(HOT_ROWS_SQL, Map.of("limit", Math.min(tx.maxRows(), 200)), this,
+                ctx.settings().interval()).stream().filter(r -> tx.owns(r.database())).toList();
         Map<String, List<QueuedRow>> byRelation = rows.stream()
                 .collect(Collectors.groupingBy(QueuedRow::relation, LinkedHashMap::new, Collectors.toList()));
         List<HotRelation> hot = new ArrayList<>();

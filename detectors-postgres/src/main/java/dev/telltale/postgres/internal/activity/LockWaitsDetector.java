@@ -81,8 +81,8 @@ public final class LockWaitsDetector extends PostgresDetector implements LockWai
         Duration warning = ctx.setting(WARNING);
         Duration critical = ctx.setting(CRITICAL);
         tx.server().requireSeesAllSessions();
-        List<Waiter> waiters = tx.list(WAITS_SQL, Map.of("limit", tx.maxRows()))
-                .stream()
+        List<Waiter> waiters = tx.sharedList(WAITS_SQL, Map.of("limit", tx.maxRows()), this, ctx.settings().interval())
+                .stream().filter(w -> tx.owns(w.datname()))
                 // pg_stat_activity is a snapshot but pg_locks is live: no ungranted lock left means it stopped waiting
                 .filter(w -> w.locktype() != null)
                 .toList();
@@ -94,7 +94,7 @@ public final class LockWaitsDetector extends PostgresDetector implements LockWai
             tx.list(BLOCKERS_SQL, Map.of("pids", rootPids.stream().mapToInt(Integer::intValue).toArray()))
                     .forEach(b -> blockers.put(b.pid(), b));
         }
-        LockTable table = tx.one(LOCK_TABLE_SQL, Map.of());
+        LockTable table = tx.sharedOne(LOCK_TABLE_SQL, Map.of(), this, ctx.settings().interval());
 
         Detection.Builder out = Detection.builder();
         out.signal(WAITING, waiters.size());

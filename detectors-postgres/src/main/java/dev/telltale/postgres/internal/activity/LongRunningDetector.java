@@ -83,10 +83,12 @@ public final class LongRunningDetector extends PostgresDetector implements LongR
         Duration activeFloor = callerTimeout.isZero() || callerTimeout.compareTo(activeWarning) > 0 ? activeWarning : callerTimeout;
         tx.server().requireSeesAllSessions();
 
-        List<Session> sessions = tx.list(SESSIONS_SQL, Map.of(
+        List<Session> sessions = tx.sharedList(SESSIONS_SQL, Map.of(
                 "active_seconds", secs(activeFloor), "idle_seconds", secs(idleWarning), "xact_seconds", secs(xactWarning),
-                "limit", Math.min(tx.maxRows(), 500)));
-        List<Prepared> prepared = tx.list(PREPARED_SQL, Map.of("limit", 100));
+                "limit", Math.min(tx.maxRows(), 500)), this, ctx.settings().interval())
+                .stream().filter(s -> tx.owns(s.datname())).toList();
+        List<Prepared> prepared = tx.sharedList(PREPARED_SQL, Map.of("limit", 100), this, ctx.settings().interval())
+                .stream().filter(p -> tx.owns(p.database())).toList();
 
         Detection.Builder out = Detection.builder();
         long max = ctx.setting(MAX_FINDINGS);
@@ -132,7 +134,7 @@ public final class LongRunningDetector extends PostgresDetector implements LongR
         Notes.truncated(out, ID, MAX_FINDINGS, max, shown, cut,
                 "long-running sessions and transactions");
 
-        Summary summary = tx.one(SUMMARY_SQL, Map.of());
+        Summary summary = tx.sharedOne(SUMMARY_SQL, Map.of(), this, ctx.settings().interval());
         out.signal(LONGEST_QUERY, summary.longestQuery());
         out.signal(LONGEST_IDLE, summary.longestIdle());
         out.signal(LONGEST_TRANSACTION, summary.longestTransaction());

@@ -37,7 +37,7 @@ public final class QueryBurstsDetector extends PostgresDetector implements Query
         long warning = ctx.setting(WARNING);
         long critical = ctx.setting(CRITICAL);
         tx.server().requireSeesAllSessions();
-        List<Burst> bursts = tx.list(SQL, Map.of("min_sessions", 2, "limit", 50));
+        List<Burst> bursts = tx.sharedList(SQL, Map.of("min_sessions", 2, "limit", 50), this, ctx.settings().interval());
         Detection.Builder out = Detection.builder()
                 .signal(LARGEST, bursts.isEmpty() ? 0 : bursts.get(0).sessions())
                 .signal(BURSTS, bursts.stream().filter(b -> b.sessions() >= warning).count());

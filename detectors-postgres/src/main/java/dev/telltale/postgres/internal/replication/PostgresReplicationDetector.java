@@ -69,7 +69,7 @@ public final class PostgresReplicationDetector extends PostgresDetector implemen
     }
 
     private void primarySide(DetectionContext ctx, ReadOnlyTx tx, Detection.Builder out) {
-        List<Standby> standbys = tx.list(STANDBYS_SQL);
+        List<Standby> standbys = tx.sharedList(STANDBYS_SQL, Map.of(), this, ctx.settings().interval());
         out.signal(STANDBYS, standbys.size());
         for (Standby s : standbys) {
             // the walsender keeps its last replay_lag after the standby caught up; nothing pending means no lag
@@ -108,7 +108,7 @@ public final class PostgresReplicationDetector extends PostgresDetector implemen
     }
 
     private void slots(DetectionContext ctx, ReadOnlyTx tx, Detection.Builder out) {
-        List<Slot> slots = tx.list(SLOTS);
+        List<Slot> slots = tx.sharedList(SLOTS, Map.of(), this, ctx.settings().interval());
         long maxRetained = 0;
         int inactive = 0;
         long retainedWarn = ctx.setting(SLOT_RETAINED);

@@ -95,11 +95,18 @@ public final class PostgresTopologyDetector extends AbstractDetector implements 
     public Detection detect(DetectionContext ctx) throws Exception {
         List<Endpoint> answered = new ArrayList<>();
         Map<String, String> failed = new LinkedHashMap<>();
+        // targets of one fleet that reach a server already asked in this run (its other databases) take its answer: a
+        // fleet of a hundred databases of one server is asked once, not a hundred times in one run
+        Map<String, Row> byFleetServer = new HashMap<>();
         for (PostgresTarget t : targets) {
             // share what is left fairly, so one dead endpoint cannot use up the budget of the others
             Duration share = ctx.remaining().dividedBy(Math.max(1, targets.size() - answered.size() - failed.size()));
             try {
-                answered.add(ask(t, share));
+                Optional<String> server = PostgresTargetAccess.queries(t).fleetServer();
+                Row known = server.map(byFleetServer::get).orElse(null);
+                Row row = known != null ? known : ask(t, share);
+                server.or(() -> PostgresTargetAccess.queries(t).fleetServer()).ifPresent(k -> byFleetServer.putIfAbsent(k, row));
+                answered.add(endpoint(t, row));
             } catch (Exception e) {
                 failed.put(t.name(), Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName()));
             }
@@ -204,11 +211,11 @@ public final class PostgresTopologyDetector extends AbstractDetector implements 
                 .hint("make sure exactly one primary remains and that every standby follows the new timeline"));
     }
 
-    private static Endpoint ask(PostgresTarget t, Duration budget) throws Exception {
+    private static Row ask(PostgresTarget t, Duration budget) throws Exception {
         try {
-            return endpoint(t, PostgresTargetAccess.queries(t).read(ID, budget, tx -> tx.one(TOPOLOGY, Map.of())));
+            return PostgresTargetAccess.queries(t).read(ID, budget, tx -> tx.one(TOPOLOGY, Map.of()));
         } catch (DetectionSkippedException noPrivilege) {
-            return endpoint(t, PostgresTargetAccess.queries(t).read(ID, budget, tx -> tx.one(TOPOLOGY_BASIC, Map.of())));
+            return PostgresTargetAccess.queries(t).read(ID, budget, tx -> tx.one(TOPOLOGY_BASIC, Map.of()));
         }
     }
 

@@ -41,7 +41,7 @@ public final class CheckpointsDetector extends PostgresDetector implements Check
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
         double warn = ctx.setting(WARNING);
-        Counters now = tx.one(CHECKPOINTS, java.util.Map.of());
+        Counters now = tx.sharedOne(CHECKPOINTS, java.util.Map.of(), this, ctx.settings().interval());
         Counters before = previous;
         previous = now;
         if (before == null || !before.reset.equals(now.reset) || now.timed < before.timed || now.requested < before.requested

@@ -10,6 +10,7 @@ import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.QueryText;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.ServerProbe;
+import dev.telltale.postgres.internal.ServerViews;
 import dev.telltale.postgres.internal.SqlFile;
 import dev.telltale.postgres.internal.Words;
 
@@ -44,6 +45,10 @@ public final class StatementsDetector extends PostgresDetector implements Statem
     }
 
     private record Text(long queryid, String query) {
+    }
+
+    /** One read of the counters, maybe of every database of the server, with the reset time of the whole view. */
+    private record Sample(List<Row> rows, Optional<Instant> statsReset) {
     }
 
     /** pg_stat_statements.max tops out far below this; the cap bounds memory if a fork allows more. */
@@ -105,13 +110,15 @@ public final class StatementsDetector extends PostgresDetector implements Statem
         boolean legacy = compareVersions(extVersion.get(), "1.8") < 0;
         boolean hasInfo = compareVersions(extVersion.get(), "1.9") >= 0;
 
-        Map<Key, Counters> rows = new HashMap<>();
-        List<Map.Entry<Key, Counters>> read;
+        // in a fleet the whole server's counters are read once per interval for every database of it, and each
+        // target keeps its own database's rows
+        long readDb = tx.sharesServerViews() ? 0 : dbid;
+        ServerViews.Shared<Sample> sample;
         try {
-            read = tx.withRowCap(ROW_CAP).list(legacy ? COUNTERS_LEGACY : COUNTERS, Map.of("dbid", dbid, "cap", ROW_CAP))
-                    .stream().map(r -> Map.entry(new Key(r.dbid(), r.queryid()),
-                            new Counters(r.calls(), r.totalMs(), r.rows(), r.tempBlksWritten())))
-                    .toList();
+            sample = tx.shared("pg_stat_statements" + (legacy ? " legacy" : "") + (hasInfo ? " info" : "") + " db " + readDb,
+                    this, ctx.settings().interval(), () -> new Sample(tx.withRowCap(ROW_CAP)
+                            .list(legacy ? COUNTERS_LEGACY : COUNTERS, Map.of("dbid", readDb, "cap", ROW_CAP)),
+                            hasInfo ? tx.first(INFO, Map.of()) : Optional.empty()));
         } catch (RuntimeException e) {
             if (isNotLoaded(e)) {
                 return Detection.skipped("pg_stat_statements is installed but not loaded; set "
@@ -119,9 +126,15 @@ public final class StatementsDetector extends PostgresDetector implements Statem
             }
             throw e;
         }
-        read.forEach(e -> rows.put(e.getKey(), e.getValue()));
-        Optional<Instant> statsReset = hasInfo ? tx.first(INFO, Map.of()) : Optional.empty();
-        Snapshot now = new Snapshot(dbid, ctx.now(), statsReset, rows);
+        Map<Key, Counters> rows = new HashMap<>();
+        for (Row r : sample.value().rows()) {
+            if (dbid == 0 || r.dbid() == dbid) {
+                rows.put(new Key(r.dbid(), r.queryid()), new Counters(r.calls(), r.totalMs(), r.rows(), r.tempBlksWritten()));
+            }
+        }
+        Optional<Instant> statsReset = sample.value().statsReset();
+        // a result another target read is timed by when it was read, so the window is the one the counters cover
+        Snapshot now = new Snapshot(dbid, sample.fresh() ? ctx.now() : sample.readAt(), statsReset, rows);
 
         Detection.Builder out = Detection.builder();
         out.signal(TRACKED, rows.size());
