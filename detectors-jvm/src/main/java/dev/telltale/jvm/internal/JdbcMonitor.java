@@ -4,6 +4,7 @@ import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -29,7 +30,8 @@ public final class JdbcMonitor {
     private final Scopes scopes;
     private final NPlusOneRegistry nPlusOne;
     private final StatementStats statements;
-    private final ConcurrentHashMap<String, Lease> leases = new ConcurrentHashMap<>();
+    /** The open leases, by identity: a lease is in the set from checkout to close. */
+    private final Set<Lease> leases = ConcurrentHashMap.newKeySet();
     private final AtomicLong connectionIds = new AtomicLong();
     private final LongAdder acquireTimeouts = new LongAdder();
     private final LongAdder acquireFailures = new LongAdder();
@@ -99,9 +101,8 @@ public final class JdbcMonitor {
         if (leases.size() >= MAX_LEASES) {
             return null;
         }
-        String id = Long.toString(connectionIds.incrementAndGet());
-        Lease lease = new Lease(id, scopes.current(), Thread.currentThread(), System.nanoTime());
-        leases.put(id, lease);
+        Lease lease = new Lease(connectionIds.incrementAndGet(), scopes.current(), Thread.currentThread(), System.nanoTime());
+        leases.add(lease);
         return lease;
     }
 
@@ -116,7 +117,7 @@ public final class JdbcMonitor {
 
     /** The connection of {@code lease} was closed (given back to its pool). */
     public void closed(Lease lease) {
-        if (lease != null && leases.remove(lease.connectionId()) != null) {
+        if (lease != null && leases.remove(lease)) {
             endImplicit(lease);
         }
     }
@@ -135,7 +136,7 @@ public final class JdbcMonitor {
 
     /** Auto-commit was turned off: what ran before was a transaction of its own. */
     public void transactionBegins(Lease lease) {
-        if (lease != null && leases.containsKey(lease.connectionId())) {
+        if (lease != null && leases.contains(lease)) {
             endImplicit(lease);
         }
     }
@@ -149,7 +150,7 @@ public final class JdbcMonitor {
 
     /** The connections checked out now. */
     public List<Lease> leases() {
-        return new ArrayList<>(leases.values());
+        return new ArrayList<>(leases);
     }
 
     public long acquireTimeouts() {

@@ -5,7 +5,8 @@ package dev.telltale.jvm.internal;
  * without a stack capture; the holder's stack is read only when the lease is suspected of leaking.
  */
 public final class Lease {
-    private final String connectionId;
+    /** Numbered at checkout; the text form is made only for evidence, never at checkout. */
+    private final long connectionId;
     private final WorkState explicitUnit;
     private final Thread thread;
     private final long borrowedNanos;
@@ -13,7 +14,7 @@ public final class Lease {
     private WorkState implicitUnit;
     private volatile String holderStack;
 
-    Lease(String connectionId, WorkState explicitUnit, Thread thread, long borrowedNanos) {
+    Lease(long connectionId, WorkState explicitUnit, Thread thread, long borrowedNanos) {
         this.connectionId = connectionId;
         this.explicitUnit = explicitUnit;
         this.thread = thread;
@@ -21,7 +22,7 @@ public final class Lease {
     }
 
     public String connectionId() {
-        return connectionId;
+        return Long.toString(connectionId);
     }
 
     /** The unit of work that holds this connection: the explicit one current at checkout, else its transaction. */

@@ -3,6 +3,8 @@ package dev.telltale.spring.internal;
 import dev.telltale.jvm.TelltaleJvm;
 import dev.telltale.jvm.UnitOfWork;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.servlet.AsyncHandlerInterceptor;
 import org.springframework.web.servlet.HandlerMapping;
@@ -15,7 +17,13 @@ import org.springframework.web.servlet.HandlerMapping;
 public final class RouteUnits implements AsyncHandlerInterceptor {
     private static final String UNIT = RouteUnits.class.getName() + ".unit";
 
+    /** Above this many cached unit names (methods are the client's to choose) names are built per request. */
+    static final int MAX_NAMES = 1024;
+
     private final TelltaleJvm telltale;
+    /** Unit names by method, then by route template: built once per route, not once per request. */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<Object, String>> names = new ConcurrentHashMap<>();
+    private final AtomicInteger cachedNames = new AtomicInteger();
 
     public RouteUnits(TelltaleJvm telltale) {
         this.telltale = telltale;
@@ -26,10 +34,25 @@ public final class RouteUnits implements AsyncHandlerInterceptor {
         return pattern == null ? method + " (no route)" : method + " " + pattern;
     }
 
+    private String name(String method, Object pattern) {
+        if (method == null || pattern == null) {
+            return unitName(method, pattern);
+        }
+        ConcurrentHashMap<Object, String> byPattern = names.get(method);
+        String name = byPattern == null ? null : byPattern.get(pattern);
+        if (name == null) {
+            name = unitName(method, pattern);
+            if (cachedNames.incrementAndGet() <= MAX_NAMES) {
+                names.computeIfAbsent(method, m -> new ConcurrentHashMap<>()).putIfAbsent(pattern, name);
+            }
+        }
+        return name;
+    }
+
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
         if (request.getAttribute(UNIT) == null) {
-            String name = unitName(request.getMethod(), request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE));
+            String name = name(request.getMethod(), request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE));
             request.setAttribute(UNIT, telltale.unitOfWork(name));
         }
         return true;
