@@ -93,40 +93,35 @@ public final class WatchedConnection extends DelegatingConnection {
 
     @Override
     public void commit() throws SQLException {
-        Throwable thrown = null;
-        try {
-            delegate.commit();
-        } catch (Throwable e) {
-            thrown = e;
-            throw e;
-        } finally {
-            monitor.transactionEnded(lease, "COMMIT", thrown);
-        }
+        endTransaction(true, null);
     }
 
     @Override
     public void rollback() throws SQLException {
-        Throwable thrown = null;
-        try {
-            delegate.rollback();
-        } catch (Throwable e) {
-            thrown = e;
-            throw e;
-        } finally {
-            monitor.transactionEnded(lease, "ROLLBACK", thrown);
-        }
+        endTransaction(false, null);
     }
 
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
+        endTransaction(false, savepoint);
+    }
+
+    /** Commits, or rolls back (to {@code savepoint} when given), and tells the monitor how it went; no allocation. */
+    private void endTransaction(boolean commit, Savepoint savepoint) throws SQLException {
         Throwable thrown = null;
         try {
-            delegate.rollback(savepoint);
+            if (commit) {
+                delegate.commit();
+            } else if (savepoint == null) {
+                delegate.rollback();
+            } else {
+                delegate.rollback(savepoint);
+            }
         } catch (Throwable e) {
             thrown = e;
             throw e;
         } finally {
-            monitor.transactionEnded(lease, "ROLLBACK", thrown);
+            monitor.transactionEnded(lease, commit ? "COMMIT" : "ROLLBACK", thrown);
         }
     }
 
