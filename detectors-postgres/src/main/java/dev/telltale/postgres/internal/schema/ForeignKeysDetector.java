@@ -35,6 +35,10 @@ public final class ForeignKeysDetector extends PostgresDetector implements Forei
     private static final SqlFile<Row> FOREIGN_KEYS = SqlFile.load(ForeignKeysDetector.class, "foreign-keys", Row.class);
     static final List<String> KINDS = List.of("unindexed", "duplicate");
 
+    /** The parents' deletes plus updates at the previous run, by oid, and when that run read them. */
+    private Map<Long, Long> previousWrites = Map.of();
+    private Instant previousAt;
+
     private record Row(String kind, long childOid, String childSchema, String childTable, boolean childPartitioned,
                        long childRows, String constraintName, long parentOid, String parentSchema, String parentTable,
                        List<String> columns, List<String> parentColumns, String duplicateOf, long deletes, long updates,
@@ -65,11 +69,6 @@ public final class ForeignKeysDetector extends PostgresDetector implements Forei
         }
     }
 
-    private record Seen(long writes, Instant at) {
-    }
-
-    private Map<Long, Seen> previous = Map.of();
-
     public ForeignKeysDetector(PostgresTarget target) {
         super(target, SPEC);
     }
@@ -79,10 +78,11 @@ public final class ForeignKeysDetector extends PostgresDetector implements Forei
         long limit = ctx.setting(LIMIT);
         List<Row> rows = tx.list(FOREIGN_KEYS, Map.of("limit", limit, "children", new long[0]));
         Instant now = ctx.now();
-        Map<Long, Seen> seen = new HashMap<>();
-        rows.forEach(r -> seen.putIfAbsent(r.parentOid(), new Seen(r.deletes() + r.updates(), now)));
+        Map<Long, Long> writes = new HashMap<>();
+        rows.forEach(r -> writes.putIfAbsent(r.parentOid(), r.deletes() + r.updates()));
         if (ctx.baselinePass()) {
-            previous = seen;
+            previousWrites = writes;
+            previousAt = now;
             return Detection.nothing();
         }
         Detection.Builder out = Detection.builder();
@@ -94,7 +94,8 @@ public final class ForeignKeysDetector extends PostgresDetector implements Forei
             totals.put(r.kind(), r.kindTotal());
             shown.merge(r.kind(), 1L, Long::sum);
             if (r.kind().equals("unindexed")) {
-                out.finding(unindexed(ctx, r, previous.get(r.parentOid()), now, threshold));
+                Long before = previousWrites.get(r.parentOid());
+                out.finding(unindexed(ctx, r, before == null ? null : Duration.between(previousAt, now), before, threshold));
             } else {
                 out.finding(ctx.finding(Problem.WRITE_AMPLIFICATION, Severity.INFO, r.child() + " (" + r.constraintName() + ")")
                         .summary("foreign key " + r.constraintName() + " on " + r.child() + " repeats " + r.duplicateOf()
@@ -113,16 +114,17 @@ public final class ForeignKeysDetector extends PostgresDetector implements Forei
         totals.forEach((kind, n) -> out.signal(FOUND, n, kind));
         long cut = totals.entrySet().stream().mapToLong(e -> e.getValue() - shown.getOrDefault(e.getKey(), 0L)).sum();
         Notes.truncated(out, ID, LIMIT, limit, rows.size(), cut, "foreign keys without an index or duplicated");
-        previous = seen;
+        previousWrites = writes;
+        previousAt = now;
         return out.build();
     }
 
-    private static Finding.Builder unindexed(DetectionContext ctx, Row r, Seen before, Instant now,
-                                                               long threshold) {
+    /** {@code before}: the parent's deletes plus updates {@code ago}, null when there is no earlier sample. */
+    private static Finding.Builder unindexed(DetectionContext ctx, Row r, Duration ago, Long before, long threshold) {
         long writes = r.deletes() + r.updates();
-        boolean delta = before != null && writes >= before.writes();
-        long recent = delta ? writes - before.writes() : writes;
-        String since = delta ? "in the last " + Words.duration(Duration.between(before.at(), now))
+        boolean delta = before != null && writes >= before;
+        long recent = delta ? writes - before : writes;
+        String since = delta ? "in the last " + Words.duration(ago)
                 : "since the statistics were reset (no earlier sample)";
         Severity severity = r.waiters() > 0 || recent >= threshold ? Severity.WARNING : Severity.INFO;
         String why = r.waiters() > 0 ? Words.count(r.waiters(), "session") + " waiting on a lock of " + r.child() + " now"

@@ -67,11 +67,7 @@ class LockWaitsIT {
         Map<String, String> settings = Map.of("warning", "1s", "critical", "10m");
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            // the server may be shared with other tests: look at the chains of this test's database only
-            List<Finding> findings = Sessions.findings(detector, settings).stream()
-                    .filter(x -> pg.database().equals(x.evidence().get("root_database"))).toList();
-            assertThat(findings).hasSize(1);
-            Finding f = findings.get(0);
+            Finding f = onlyChain(detector, settings);
             assertThat(f.subject()).isEqualTo("sessions blocked by pid " + rootPid);
             assertThat(f.severity()).isEqualTo(Severity.WARNING);
             assertThat(f.problem()).isEqualTo(Problem.DATABASE_DEADLOCKS);
@@ -184,10 +180,7 @@ class LockWaitsIT {
             LockWaitsDetector detector = new LockWaitsDetector(target);
             Map<String, String> settings = Map.of("warning", "1s", "critical", "10m");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                List<Finding> findings = Sessions.findings(detector, settings).stream()
-                        .filter(x -> pg.database().equals(x.evidence().get("root_database"))).toList();
-                assertThat(findings).hasSize(1);
-                Finding f = findings.get(0);
+                Finding f = onlyChain(detector, settings);
                 assertThat(f.subject()).isEqualTo("sessions blocked by pid " + rootPid);
                 assertThat(f.evidence()).containsEntry("relation", "orders")
                         .containsEntry("unindexed_foreign_key", "public.orders.customer_id references public.customers "
@@ -209,5 +202,13 @@ class LockWaitsIT {
                 exec(c, "drop table if exists orders", "drop table if exists customers");
             }
         }
+    }
+
+    /** The one chain of this test's database (the server may be shared with other tests). */
+    private Finding onlyChain(LockWaitsDetector detector, Map<String, String> settings) throws Exception {
+        List<Finding> findings = Sessions.findings(detector, settings).stream()
+                .filter(x -> pg.database().equals(x.evidence().get("root_database"))).toList();
+        assertThat(findings).hasSize(1);
+        return findings.get(0);
     }
 }

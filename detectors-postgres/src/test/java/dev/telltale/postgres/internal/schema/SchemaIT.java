@@ -31,13 +31,16 @@ import static org.awaitility.Awaitility.await;
  */
 @ExtendWith(PostgresExtension.class)
 class SchemaIT {
+    /** The parent table of the foreign-key tests. */
+    private static final String CUSTOMERS = """
+            create table customers (id int primary key, name text);
+            insert into customers select g, 'c' || g from generate_series(1, 20) g;
+            """;
 
     @Test
     void foreignKeysWithoutAnIndexAndDuplicatedOnes(TestPostgres pg) throws Exception {
         TestPostgres db = pg.newDatabase();
-        db.execute("""
-                create table customers (id int primary key, name text);
-                insert into customers select g, 'c' || g from generate_series(1, 20) g;
+        db.execute(CUSTOMERS, """
                 create table orders (id int primary key, customer_id int not null references customers, note text);
                 insert into orders select g, 1 + g % 5, 'n' from generate_series(1, 200) g;
                 -- a relation already holds the name the hint would pick
@@ -207,9 +210,7 @@ class SchemaIT {
     @Test
     void aHealthySchemaRaisesNothing(TestPostgres pg) throws Exception {
         TestPostgres db = pg.newDatabase();
-        db.execute("""
-                create table customers (id int primary key, name text);
-                insert into customers select g, 'c' || g from generate_series(1, 20) g;
+        db.execute(CUSTOMERS, """
                 create table orders (id int primary key, customer_id int not null references customers);
                 create index on orders (customer_id);
                 create table regions (a int, b int, primary key (a, b));
