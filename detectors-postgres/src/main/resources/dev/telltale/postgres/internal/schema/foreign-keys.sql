@@ -15,24 +15,33 @@
 --       those child tables (postgres.lock-waits asks about the relations its waiters queue on).
 -- Needs: nothing beyond CONNECT (catalogs, pg_stat counters, pg_locks).
 -- Versions: 13 and later.
-with fks as (
+with schemas as (
+  select oid from pg_namespace
+   where nspname not in ('pg_catalog', 'information_schema') and nspname !~ '^pg_(toast|temp_)'
+),
+fks as (
   select k.oid as conoid, k.conname, k.conrelid, k.confrelid, k.conkey, k.confkey, k.convalidated,
-         cardinality(k.conkey) as ncols
+         cardinality(k.conkey) as ncols,
+         count(*) over (partition by k.conrelid, k.confrelid) as same_tables
     from pg_constraint k
     join pg_class c on c.oid = k.conrelid
-    join pg_namespace n on n.oid = c.relnamespace
    where k.contype = 'f' and k.conparentid = 0
-     and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp_)'
+     and c.relnamespace in (select oid from schemas)
      and (cardinality(cast(:children as int8[])) = 0 or k.conrelid::int8 = any(cast(:children as int8[])))
-     and not exists (select 1 from pg_depend d
-                      where d.classid = 'pg_class'::regclass and d.objid = k.conrelid and d.deptype = 'e')
+     -- tables an extension owns: one hashed list read through pg_depend's index on the referenced object
+     and k.conrelid not in (select objid from pg_depend
+                             where refclassid = 'pg_extension'::regclass and deptype = 'e'
+                               and classid = 'pg_class'::regclass)
 ),
 keyed as (
   -- foreign keys grouped by what they check (child, parent, column pairs in any order): the first of a
-  -- group is the one kept, the validated one else the oldest
+  -- group is the one kept, the validated one else the oldest; the pairs are sorted only where two foreign
+  -- keys join the same two tables
   select f.*, first_value(f.conoid) over w as kept, row_number() over w as nth
-    from (select f.*, (select string_agg(p.c || '>' || p.r, ',' order by p.c)
-                         from unnest(f.conkey, f.confkey) p(c, r)) as pairs
+    from (select f.*, case when f.same_tables > 1
+                           then (select string_agg(p.c || '>' || p.r, ',' order by p.c)
+                                   from unnest(f.conkey, f.confkey) p(c, r))
+                           else f.conoid::text end as pairs
             from fks f) f
   window w as (partition by f.conrelid, f.confrelid, f.pairs order by f.convalidated desc, f.conoid)
 ),
@@ -42,14 +51,14 @@ found as (
     from keyed f
    where f.nth = 1
      and not exists (
+           -- the first ncols key columns hold exactly the foreign key's (distinct) columns, in any order
            select 1
              from pg_index x
              join pg_class i on i.oid = x.indexrelid
             where x.indrelid = f.conrelid and x.indisvalid and x.indpred is null
               and i.relam = (select oid from pg_am where amname = 'btree')
               and x.indnkeyatts >= f.ncols
-              and (select array_agg(a order by a) from unnest((x.indkey::int2[])[0:(f.ncols - 1)]) a)
-                = (select array_agg(a order by a) from unnest(f.conkey) a))
+              and (x.indkey::int2[])[0:(f.ncols - 1)] @> f.conkey)
   union all
   select 'duplicate', d.conoid, d.conrelid, d.confrelid, d.conkey, d.kept
     from keyed d

@@ -21,8 +21,9 @@ with tables as (
     join pg_namespace n on n.oid = c.relnamespace
    where c.relkind in ('r', 'p')
      and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp_)'
-     and not exists (select 1 from pg_depend d
-                      where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
+     -- tables an extension owns: one hashed list read through pg_depend's index on the referenced object
+     and c.oid not in (select objid from pg_depend
+                        where refclassid = 'pg_extension'::regclass and deptype = 'e' and classid = 'pg_class'::regclass)
 ),
 pubs as (
   select p.oid, p.puballtables from pg_publication p where p.pubupdate or p.pubdelete
