@@ -83,6 +83,8 @@ class LockWaitsIT {
                             ? "from pg_locks.waitstart" : "from query start (an upper bound)");
             assertThat(f.evidence().get("root_query")).isEqualTo("update inventory set stock = stock - $1 where sku = $2");
             assertThat(f.evidence().get("locked").toString()).isEqualTo("row (0,7) of inventory");
+            // inventory is no child of a foreign key: no structural cause to name
+            assertThat(f.evidence()).doesNotContainKey("unindexed_foreign_key");
             assertThat((Double) f.evidence().get("longest_wait_seconds")).isGreaterThanOrEqualTo(1.0);
             assertThat(f.summary()).startsWith("pid " + rootPid + " (checkout-api as ")
                     .contains("idle in transaction for").contains("blocks 3 sessions waiting on row (0,7) of inventory");
