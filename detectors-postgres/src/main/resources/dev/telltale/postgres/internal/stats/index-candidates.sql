@@ -135,15 +135,17 @@ ranked as (
     -- a top-N sort: only :limit rows kept while it reads them all; names in name's order (C)
     from (select * from unused order by relpages desc, index_name collate "C" limit :limit) u
 )
--- names are looked up for the rows returned only
-select r.kind, n.nspname as schema, t.relname as table, r.index_name as index, r.idx_scan as scans,
-       coalesce(b.relname, '') as covered_by,
+-- names are looked up for the rows returned only, one by one (postgres.indexes turns nested loops off: a join here
+-- would scan pg_class whole for each)
+select r.kind,
+       (select n.nspname from pg_namespace n
+         where n.oid = (select t.relnamespace from pg_class t where t.oid = r.indrelid)) as schema,
+       (select t.relname from pg_class t where t.oid = r.indrelid) as table,
+       r.index_name as index, r.idx_scan as scans,
+       coalesce((select b.relname from pg_class b where b.oid = r.other), '') as covered_by,
        pg_relation_size(r.indexrelid) as size,
        pg_get_indexdef(r.indexrelid) as definition,
        r.kind_total
   from ranked r
-  join pg_class t on t.oid = r.indrelid
-  join pg_namespace n on n.oid = t.relnamespace
-  left join pg_class b on b.oid = r.other
  where r.rank <= :limit
  order by r.kind, r.relpages desc, r.index_name
