@@ -109,7 +109,10 @@ public final class LockWaitsDetector extends PostgresDetector implements LockWai
         out.signal(ROOT_BLOCKERS, chains.size());
         out.signal(CHAIN_DEPTH, chains.stream().mapToInt(Chain::depth).max().orElse(0));
         double tableUse = table.capacity() == 0 ? 0 : table.sharedEntries() / (double) table.capacity();
-        out.signal(LOCK_TABLE, tableUse);
+        if (tx.reportsServer()) {
+            // the server's lock table: published by the server's first target only in a fleet
+            out.signal(LOCK_TABLE, tableUse);
+        }
 
         long blockedWarning = ctx.setting(BLOCKED_WARNING);
         double minWait = ctx.setting(BLOCKED_MIN_WAIT).toMillis() / 1000.0;
@@ -144,8 +147,8 @@ public final class LockWaitsDetector extends PostgresDetector implements LockWai
 
         Severity tableSeverity = tableUse >= ctx.setting(LOCK_TABLE_CRITICAL) ? Severity.CRITICAL
                 : tableUse >= ctx.setting(LOCK_TABLE_WARNING) ? Severity.WARNING : null;
-        if (tableSeverity != null) {
-            out.finding(ctx.finding(Problem.DATABASE_DEADLOCKS, tableSeverity, "shared lock table")
+        if (tableSeverity != null && tx.reportsServer()) {
+            out.finding(tx.aboutServer(ctx.finding(Problem.DATABASE_DEADLOCKS, tableSeverity, "shared lock table")
                     .summary("The shared lock table is " + Words.percent(tableUse) + " full (" + table.sharedEntries()
                             + " of " + table.capacity() + " entries); when it fills, statements fail with 'out of shared memory'")
                     .evidence("entries", table.sharedEntries())
@@ -157,7 +160,7 @@ public final class LockWaitsDetector extends PostgresDetector implements LockWai
                     .evidence("max_prepared_transactions", table.maxPreparedTransactions())
                     .hint("Look for transactions touching very many relations or partitions (select pid, count(*) from "
                             + "pg_locks group by 1 order by 2 desc); raise max_locks_per_transaction (restart) if that is normal.")
-                    .holdFor(ctx.setting(FOR)));
+                    .holdFor(ctx.setting(FOR))));
         }
         return out.build();
     }
