@@ -1,0 +1,27 @@
+package dev.telltale.postgres.pgbouncer.internal;
+
+import dev.telltale.postgres.pgbouncer.PgBouncerTarget;
+
+import java.util.Objects;
+import java.util.function.Function;
+
+/** This package's way into a {@link PgBouncerTarget}'s console connection, kept out of the public API. */
+public final class PgBouncerTargetAccess {
+    private static volatile Function<PgBouncerTarget, Console> consoles;
+
+    private PgBouncerTargetAccess() {
+    }
+
+    /** Called once, by {@code PgBouncerTarget} itself. */
+    public static void install(Function<PgBouncerTarget, Console> access) {
+        if (consoles != null) {
+            throw new IllegalStateException("PgBouncerTarget access is already installed");
+        }
+        consoles = Objects.requireNonNull(access, "access");
+    }
+
+    public static Console console(PgBouncerTarget target) {
+        Objects.requireNonNull(target, "target");
+        return consoles.apply(target);
+    }
+}
