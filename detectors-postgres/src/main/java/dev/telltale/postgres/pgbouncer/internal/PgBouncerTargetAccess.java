@@ -2,6 +2,7 @@ package dev.telltale.postgres.pgbouncer.internal;
 
 import dev.telltale.postgres.pgbouncer.PgBouncerTarget;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -23,5 +24,16 @@ public final class PgBouncerTargetAccess {
     public static Console console(PgBouncerTarget target) {
         Objects.requireNonNull(target, "target");
         return consoles.apply(target);
+    }
+
+    /**
+     * Logs in to the console and asks for its version (the reachability probe).
+     *
+     * @return the console's {@code SHOW VERSION}
+     * @throws Exception when it cannot be reached or refuses within {@code budget}
+     */
+    public static String probe(PgBouncerTarget target, Duration budget) throws Exception {
+        return console(target).read("probe", budget, waited -> { }, s -> s.show("VERSION", 1).rows().stream()
+                .flatMap(r -> r.values().stream()).filter(Objects::nonNull).findFirst().orElse("unknown"));
     }
 }
