@@ -47,17 +47,11 @@ final class PgBouncerKind extends BuiltInKind<PgBouncerTarget> {
 
     @Override
     PgBouncerTarget create(TargetSpec spec, Disclosure disclosure) {
-        try {
+        return Kinds.build("--pgbouncer", spec, () -> {
             PgBouncerTarget.Builder b = PgBouncerTarget.builder(spec.name()).url(spec.url());
-            String fromEnv = System.getenv("PGPASSWORD");
-            if (fromEnv != null && !fromEnv.isEmpty()) {
-                Redaction.rememberSecret(fromEnv);
-                b.password(fromEnv);
-            }
+            Kinds.pgPassword().ifPresent(b::password);
             return b.build();
-        } catch (IllegalArgumentException e) {
-            throw new CliException("--pgbouncer " + spec.name() + ": " + Redaction.message(e.getMessage()), e);
-        }
+        });
     }
 
     @Override
