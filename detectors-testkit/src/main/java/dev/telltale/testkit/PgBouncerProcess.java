@@ -3,10 +3,6 @@ package dev.telltale.testkit;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,15 +11,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import dev.telltale.testkit.internal.ChildProcesses;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -39,6 +33,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * as root it runs in a user namespace ({@code unshare -U}), where it sees itself as {@code nobody}.
  */
 public final class PgBouncerProcess implements AutoCloseable {
+    private static final List<String> LOGS = List.of("stdout.log", "pgbouncer.log");
     private static final Set<PgBouncerProcess> RUNNING = ConcurrentHashMap.newKeySet();
 
     static {
@@ -74,7 +69,7 @@ public final class PgBouncerProcess implements AutoCloseable {
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 return startOnce(backend, settings);
-            } catch (PortTakenException e) {
+            } catch (ChildProcesses.PortTakenException e) {
                 last = e;
             }
         }
@@ -103,7 +98,7 @@ public final class PgBouncerProcess implements AutoCloseable {
 
     private static PgBouncerProcess startOnce(TestPostgres backend, Map<String, String> settings) throws IOException {
         Path binary = binary();
-        int port = freePort();
+        int port = ChildProcesses.freePort();
         Path dir = Files.createTempDirectory("telltale-pgbouncer-" + port + "-");
         Map<String, String> ini = new LinkedHashMap<>();
         ini.put("listen_addr", "127.0.0.1");
@@ -142,15 +137,15 @@ public final class PgBouncerProcess implements AutoCloseable {
                     .until(() -> !process.isAlive() || bouncer.answers());
         } catch (ConditionTimeoutException e) {
             process.destroyForcibly();
-            String logs = logs(dir);
-            deleteTree(dir);
+            String logs = ChildProcesses.logs(dir, LOGS, 15);
+            ChildProcesses.deleteTree(dir);
             throw new IOException(binary + " did not answer on port " + port + " within 20 s; log: " + logs, e);
         }
         if (!process.isAlive()) {
-            String logs = logs(dir);
-            deleteTree(dir);
+            String logs = ChildProcesses.logs(dir, LOGS, 15);
+            ChildProcesses.deleteTree(dir);
             if (logs.contains("Address already in use")) {
-                throw new PortTakenException(logs);
+                throw new ChildProcesses.PortTakenException(logs);
             }
             throw new IOException(String.join(" ", command) + " exited with " + process.exitValue() + ": " + logs);
         }
@@ -205,7 +200,7 @@ public final class PgBouncerProcess implements AutoCloseable {
 
     /** The last lines of its log, for a failing test's message. */
     public String log() {
-        return logs(dir);
+        return ChildProcesses.logs(dir, LOGS, 15);
     }
 
     /** Stops it (SIGTERM, then SIGKILL after 10 s) and deletes its directory. Idempotent. */
@@ -214,16 +209,8 @@ public final class PgBouncerProcess implements AutoCloseable {
         if (!RUNNING.remove(this)) {
             return;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        deleteTree(dir);
+        ChildProcesses.stop(process);
+        ChildProcesses.deleteTree(dir);
     }
 
     @Override
@@ -231,41 +218,5 @@ public final class PgBouncerProcess implements AutoCloseable {
         return "PgBouncerProcess[127.0.0.1:" + port + " in front of " + backend + "]";
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
-    private static String logs(Path dir) {
-        StringBuilder text = new StringBuilder();
-        for (String name : List.of("stdout.log", "pgbouncer.log")) {
-            try {
-                Path file = dir.resolve(name);
-                if (Files.exists(file)) {
-                    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-                    text.append(String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()))).append('\n');
-                }
-            } catch (IOException | UncheckedIOException e) {
-                text.append("(").append(name).append(" unreadable: ").append(e).append(")");
-            }
-        }
-        return text.toString().strip();
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temp directory is harmless
-        }
-    }
-
-    private static final class PortTakenException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        PortTakenException(String message) {
-            super(message);
-        }
-    }
 }

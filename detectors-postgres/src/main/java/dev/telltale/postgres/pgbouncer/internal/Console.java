@@ -2,6 +2,7 @@ package dev.telltale.postgres.pgbouncer.internal;
 
 import dev.telltale.core.DetectionSkippedException;
 import dev.telltale.core.DetectionTimeoutException;
+import dev.telltale.postgres.internal.Turns;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -67,15 +67,7 @@ public final class Console implements AutoCloseable {
      * @throws IOException               when it cannot be reached
      */
     public <T> T read(String purpose, Duration budget, Consumer<Duration> queued, Work<T> work) throws Exception {
-        long asked = System.nanoTime();
-        long waitMillis = Math.max(1, budget.toMillis());
-        if (!lock.tryLock(waitMillis, TimeUnit.MILLISECONDS)) {
-            queued.accept(Duration.ofNanos(System.nanoTime() - asked));
-            throw new DetectionTimeoutException("target '" + targetName + "' stayed busy with another detection for "
-                    + waitMillis + " ms; " + purpose + " did not run");
-        }
-        Duration waited = Duration.ofNanos(System.nanoTime() - asked);
-        queued.accept(waited);
+        Duration waited = Turns.take(lock, budget, queued, targetName, purpose);
         long deadline = System.nanoTime() + Math.max(0, budget.minus(waited).toNanos());
         try {
             if (closed) {
