@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import dev.telltale.testkit.internal.ChildProcesses;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -34,12 +33,7 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class PgBouncerProcess implements AutoCloseable {
     private static final List<String> LOGS = List.of("stdout.log", "pgbouncer.log");
-    private static final Set<PgBouncerProcess> RUNNING = ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(RUNNING).forEach(PgBouncerProcess::close),
-                "telltale-testkit-pgbouncer-reaper"));
-    }
+    private static final Set<PgBouncerProcess> RUNNING = ChildProcesses.closedOnExit("telltale-testkit-pgbouncer-reaper");
 
     private final Process process;
     private final Path dir;

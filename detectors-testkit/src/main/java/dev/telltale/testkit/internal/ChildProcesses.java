@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -22,6 +24,22 @@ public final class ChildProcesses {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
+    }
+
+    /**
+     * A set of running servers that are closed when the JVM exits: children outlive a JVM that forgets them, and this
+     * catches the ones a test did not close. A server adds itself once started and removes itself when closed.
+     */
+    public static <T extends AutoCloseable> Set<T> closedOnExit(String threadName) {
+        Set<T> running = ConcurrentHashMap.newKeySet();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(running).forEach(r -> {
+            try {
+                r.close();
+            } catch (Exception ignored) {
+                // the JVM is exiting: close what can be closed
+            }
+        }), threadName));
+        return running;
     }
 
     /** SIGTERM, then SIGKILL after 10 s. */

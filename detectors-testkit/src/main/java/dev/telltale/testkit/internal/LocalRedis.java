@@ -9,19 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.awaitility.core.ConditionTimeoutException;
 
 /** A {@code redis-server} child process on a free loopback port, with its own working directory. */
 public final class LocalRedis implements AutoCloseable {
     private static final List<String> LOGS = List.of("stdout.log", "redis.log");
-    private static final Set<LocalRedis> RUNNING = ConcurrentHashMap.newKeySet();
-
-    static {
-        // children outlive a JVM that forgets them; this catches the ones a test did not close
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(RUNNING).forEach(LocalRedis::close),
-                "telltale-testkit-redis-reaper"));
-    }
+    private static final Set<LocalRedis> RUNNING = ChildProcesses.closedOnExit("telltale-testkit-redis-reaper");
 
     private final Process process;
     private final RedisEndpoint endpoint;
