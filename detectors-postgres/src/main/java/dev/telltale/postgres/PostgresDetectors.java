@@ -14,6 +14,7 @@ import dev.telltale.postgres.internal.replication.PostgresTopologyDetector;
 import dev.telltale.postgres.internal.stats.CacheHitDetector;
 import dev.telltale.postgres.internal.stats.CheckpointsDetector;
 import dev.telltale.postgres.internal.stats.ChecksumsDetector;
+import dev.telltale.postgres.internal.stats.GrowthDetector;
 import dev.telltale.postgres.internal.stats.HotTablesDetector;
 import dev.telltale.postgres.internal.stats.IndexesDetector;
 import dev.telltale.postgres.internal.stats.SequencesDetector;
@@ -53,6 +54,7 @@ public final class PostgresDetectors {
         all.add(new dev.telltale.postgres.internal.stats.TempSpillsDetector(target));
         all.add(new dev.telltale.postgres.internal.stats.CheckpointsDetector(target));
         all.add(new dev.telltale.postgres.internal.stats.ChecksumsDetector(target));
+        all.add(new GrowthDetector(target));
         // replication (dev.telltale.postgres.internal.replication)
         all.add(new dev.telltale.postgres.internal.replication.PostgresReplicationDetector(target));
         return List.copyOf(all);
@@ -67,7 +69,7 @@ public final class PostgresDetectors {
                 LongRunningDetector.SPEC, QueryBurstsDetector.SPEC,
                 StatementsDetector.SPEC, HotTablesDetector.SPEC, TableHealthDetector.SPEC, IndexesDetector.SPEC,
                 WraparoundDetector.SPEC, SequencesDetector.SPEC, CacheHitDetector.SPEC, TempSpillsDetector.SPEC,
-                CheckpointsDetector.SPEC, ChecksumsDetector.SPEC,
+                CheckpointsDetector.SPEC, ChecksumsDetector.SPEC, GrowthDetector.SPEC,
                 PostgresReplicationDetector.SPEC, PostgresTopologyDetector.SPEC);
     }
 
