@@ -18,6 +18,7 @@ import dev.telltale.postgres.internal.stats.GrowthDetector;
 import dev.telltale.postgres.internal.stats.HotTablesDetector;
 import dev.telltale.postgres.internal.stats.IndexesDetector;
 import dev.telltale.postgres.internal.stats.SequencesDetector;
+import dev.telltale.postgres.internal.stats.StaleStatisticsDetector;
 import dev.telltale.postgres.internal.stats.StatementsDetector;
 import dev.telltale.postgres.internal.stats.TableHealthDetector;
 import dev.telltale.postgres.internal.stats.TempSpillsDetector;
@@ -47,6 +48,7 @@ public final class PostgresDetectors {
         all.add(new dev.telltale.postgres.internal.stats.StatementsDetector(target));
         all.add(new dev.telltale.postgres.internal.stats.HotTablesDetector(target));
         all.add(new dev.telltale.postgres.internal.stats.TableHealthDetector(target));
+        all.add(new StaleStatisticsDetector(target));
         all.add(new dev.telltale.postgres.internal.stats.IndexesDetector(target));
         all.add(new dev.telltale.postgres.internal.stats.WraparoundDetector(target));
         all.add(new dev.telltale.postgres.internal.stats.SequencesDetector(target));
@@ -67,7 +69,8 @@ public final class PostgresDetectors {
     public static List<DetectorSpec> specs() {
         return List.of(ConnectionsDetector.SPEC, LockWaitsDetector.SPEC, HotRowsDetector.SPEC, DeadlocksDetector.SPEC,
                 LongRunningDetector.SPEC, QueryBurstsDetector.SPEC,
-                StatementsDetector.SPEC, HotTablesDetector.SPEC, TableHealthDetector.SPEC, IndexesDetector.SPEC,
+                StatementsDetector.SPEC, HotTablesDetector.SPEC, TableHealthDetector.SPEC, StaleStatisticsDetector.SPEC,
+                IndexesDetector.SPEC,
                 WraparoundDetector.SPEC, SequencesDetector.SPEC, CacheHitDetector.SPEC, TempSpillsDetector.SPEC,
                 CheckpointsDetector.SPEC, ChecksumsDetector.SPEC, GrowthDetector.SPEC,
                 PostgresReplicationDetector.SPEC, PostgresTopologyDetector.SPEC);
