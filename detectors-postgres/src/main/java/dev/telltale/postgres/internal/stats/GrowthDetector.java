@@ -57,8 +57,10 @@ public final class GrowthDetector extends PostgresDetector implements GrowthDete
     private record Sample(Instant at, long bytes) {
     }
 
-    private final Deque<Sample> samples = new ArrayDeque<>();
+    /** The size of each relation measured at the previous sample, by oid. */
     private Map<Long, Long> previousRelations = Map.of();
+    /** The database's sizes within the window, oldest first. */
+    private final Deque<Sample> samples = new ArrayDeque<>();
 
     public GrowthDetector(PostgresTarget target) {
         super(target, SPEC);

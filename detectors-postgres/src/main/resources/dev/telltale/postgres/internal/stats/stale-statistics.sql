@@ -21,15 +21,20 @@ with t as materialized (
      and not exists (select 1 from pg_depend d
                       where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
 ),
+-- each table's reloptions read once: its own analyze threshold, scale factor and autovacuum_enabled, if it sets them
 o as (
   select t.*,
-         coalesce((select option_value from pg_options_to_table(t.reloptions) where option_name = 'autovacuum_analyze_threshold')::float8,
-                  current_setting('autovacuum_analyze_threshold')::float8)
-           + coalesce((select option_value from pg_options_to_table(t.reloptions) where option_name = 'autovacuum_analyze_scale_factor')::float8,
-                      current_setting('autovacuum_analyze_scale_factor')::float8) * greatest(t.reltuples, 0) as trigger,
-         coalesce((select option_value from pg_options_to_table(t.reloptions) where option_name = 'autovacuum_enabled')::bool, true)
-           as autovacuum_enabled
+         coalesce(r.threshold, current_setting('autovacuum_analyze_threshold')::float8)
+           + coalesce(r.scale_factor, current_setting('autovacuum_analyze_scale_factor')::float8)
+             * greatest(t.reltuples, 0) as trigger,
+         coalesce(r.enabled, true) as autovacuum_enabled
     from t
+    left join lateral (
+      select (max(option_value) filter (where option_name = 'autovacuum_analyze_threshold'))::float8 as threshold,
+             (max(option_value) filter (where option_name = 'autovacuum_analyze_scale_factor'))::float8 as scale_factor,
+             (max(option_value) filter (where option_name = 'autovacuum_enabled'))::bool as enabled
+        from pg_options_to_table(t.reloptions)
+    ) r on true
 ),
 past as (
   select o.*, count(*) over () as candidates from o where o.modified > o.trigger

@@ -29,8 +29,7 @@ class GrowthIT {
 
     @Test
     void aTableGrownBetweenTwoRunsIsForecastToFillASmallLimit(TestPostgres pg) throws Exception {
-        TestPostgres db = pg.newDatabase();
-        db.execute("create table journal (id int, pad text);");
+        TestPostgres db = withJournal(pg);
         try (PostgresTarget target = PostgresTarget.fromUrl("growth", db.jdbcUrl())) {
             GrowthDetector d = new GrowthDetector(target);
             Detection first = Runs.detect(d, Map.of());
@@ -66,8 +65,7 @@ class GrowthIT {
 
     @Test
     void withoutALimitGrowthPublishesGaugesOnly(TestPostgres pg) throws Exception {
-        TestPostgres db = pg.newDatabase();
-        db.execute("create table journal (id int, pad text);");
+        TestPostgres db = withJournal(pg);
         try (PostgresTarget target = PostgresTarget.fromUrl("growth-gauges", db.jdbcUrl())) {
             GrowthDetector d = new GrowthDetector(target);
             Runs.detect(d, Map.of());
@@ -123,6 +121,13 @@ class GrowthIT {
                     .contains("estimated, locked");
             holder.rollback();
         }
+    }
+
+    /** A database of its own with an empty table to grow. */
+    private static TestPostgres withJournal(TestPostgres pg) throws Exception {
+        TestPostgres db = pg.newDatabase();
+        db.execute("create table journal (id int, pad text);");
+        return db;
     }
 
     private static long size(TestPostgres db) throws Exception {

@@ -28,21 +28,17 @@ class StaleStatisticsIT {
 
     @Test
     void aTableWithAutovacuumOffRewrittenAfterItsAnalyzeIsReportedAfterTheGrace(TestPostgres pg) throws Exception {
-        TestPostgres db = pg.newDatabase();
         // one transaction each: a transaction's row counts reach the statistics when it ends, after an analyze inside it
-        db.execute("""
+        TestPostgres db = database(pg, """
                 create table orders (id int primary key, status int not null) with (autovacuum_enabled = false);
                 insert into orders select g, 0 from generate_series(1, 50000) g;
-                """);
-        db.execute("analyze orders;");
-        db.execute("update orders set status = 1;");
+                """, "analyze orders;", "update orders set status = 1;");
         try (PostgresTarget target = PostgresTarget.fromUrl("stale", db.jdbcUrl())) {
             StaleStatisticsDetector d = new StaleStatisticsDetector(target);
             // within the grace: counted as past the trigger, not reported
             await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 Detection r = Runs.detect(d, Map.of("grace", "1h"));
-                assertThat(Runs.signal(r, "postgres.tables.analyze.overdue")).contains(1.0);
-                assertThat(Runs.signal(r, "postgres.tables.statistics.stale")).contains(0.0);
+                assertCounts(r, 1, 0);
                 assertThat(r.findings()).isEmpty();
             });
             await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -58,39 +54,33 @@ class StaleStatisticsIT {
                         .contains("autovacuum is off for it");
                 assertThat(f.hint()).startsWith("analyze public.orders").contains("reset (autovacuum_enabled)");
                 assertThat(r.findings()).hasSize(1);
-                assertThat(Runs.signal(r, "postgres.tables.statistics.stale")).contains(1.0);
-                assertThat(Runs.signal(r, "postgres.tables.analyze.overdue")).contains(1.0);
+                assertCounts(r, 1, 1);
             });
         }
     }
 
     @Test
     void anAnalyzedTableIsSilent(TestPostgres pg) throws Exception {
-        TestPostgres db = pg.newDatabase();
-        db.execute("""
+        // a few modifications after the analyze, far under the trigger
+        TestPostgres db = database(pg, """
                 create table users (id int primary key, team int not null);
                 insert into users select g, g % 50 from generate_series(1, 50000) g;
-                """);
-        db.execute("analyze users;");
-        // a few modifications, far under the trigger
-        db.execute("update users set team = 7 where id <= 100;");
+                """, "analyze users;", "update users set team = 7 where id <= 100;");
         try (PostgresTarget target = PostgresTarget.fromUrl("stale-healthy", db.jdbcUrl())) {
             StaleStatisticsDetector d = new StaleStatisticsDetector(target);
             for (int i = 0; i < 2; i++) {
                 Detection r = Runs.detect(d, Map.of("grace", "0s", "modified.min", "0"));
                 assertThat(Runs.above(r, Severity.INFO)).isEmpty();
                 assertThat(r.notes()).isEmpty();
-                assertThat(Runs.signal(r, "postgres.tables.statistics.stale")).contains(0.0);
-                assertThat(Runs.signal(r, "postgres.tables.analyze.overdue")).contains(0.0);
+                assertCounts(r, 0, 0);
             }
         }
     }
 
     @Test
     void aTableAutovacuumHasNotHadItsChanceAtIsSilentUnlessAutovacuumIsOffOnTheServer(TestPostgres pg) throws Exception {
-        TestPostgres db = pg.newDatabase();
         // past its trigger (never analyzed) a moment ago
-        db.execute("""
+        TestPostgres db = database(pg, """
                 create table visits (id int primary key, n int not null);
                 insert into visits select g, 0 from generate_series(1, 50000) g;
                 """);
@@ -119,6 +109,20 @@ class StaleStatisticsIT {
                         .isEqualTo("public.visits (50,000 rows modified and no analyze on record)");
             });
         }
+    }
+
+    /** A database of its own, set up by {@code transactions}, each run as a transaction of its own. */
+    private static TestPostgres database(TestPostgres pg, String... transactions) throws Exception {
+        TestPostgres db = pg.newDatabase();
+        for (String t : transactions) {
+            db.execute(t);
+        }
+        return db;
+    }
+
+    private static void assertCounts(Detection r, double overdue, double stale) {
+        assertThat(Runs.signal(r, "postgres.tables.analyze.overdue")).contains(overdue);
+        assertThat(Runs.signal(r, "postgres.tables.statistics.stale")).contains(stale);
     }
 
     private static Optional<Finding> find(Detection r, String subject) {
