@@ -1,0 +1,129 @@
+-- What: indexes of the connected database whose shape wastes them, from the catalogs and pg_stats only:
+--       mostly-null (the leading key column nullable and at least :null_ratio NULL in pg_stats, on a table
+--       of at least :null_min_rows rows; not unique, not backing a constraint, not partial: a partial
+--       index's rows are not the table's, whose null share pg_stats gives), boolean (every key column
+--       boolean, no expression; not unique, not partial), array-btree (a B-tree with an array key column;
+--       not unique: a B-tree on an array answers whole-array comparisons only) and bloated (a B-tree of at
+--       least :bloat_min_bytes pages whose pages exceed what its rows need by :bloat_ratio or more).
+--       The bloat estimate: rows (pg_class.reltuples) times the tuple a row needs (8-byte header, 4 more
+--       for the null bitmap when a column has NULLs, the columns' average width from pg_stats weighed by
+--       their non-null share, each part aligned to 8 bytes, plus a 4-byte line pointer) on 8 kB pages less
+--       the page header and B-tree special space (24 + 16 bytes) filled to the index's fillfactor (90 by
+--       default), plus the metapage; indexes with a column without statistics are not estimated. Since
+--       PostgreSQL 13 B-tree deduplication can make an index smaller than that, so the estimate errs
+--       towards less bloat. Only indexes of relations nobody holds or waits for an AccessExclusiveLock on,
+--       no extension members; partitioned tables are left out of the design kinds (their indexes cannot be
+--       rebuilt concurrently in one statement; bloat is judged per partition). Sizes are pg_class.relpages (no
+--       lock, no size function); at most :limit per kind, with kind_total.
+-- Needs: nothing beyond CONNECT; pg_stats shows only the columns the role may read.
+-- Versions: 13 and later.
+with locked as (
+  select relation from pg_locks
+   where locktype = 'relation' and mode = 'AccessExclusiveLock'
+     and database = (select oid from pg_database where datname = current_database())
+),
+members as (
+  select objid from pg_depend
+   where classid = 'pg_class'::regclass and refclassid = 'pg_extension'::regclass and deptype = 'e'
+),
+ix as materialized (
+  select x.indexrelid, x.indrelid, x.indkey::int2[] as keys, x.indnkeyatts, x.indexprs is null as plain,
+         x.indpred is null as whole, i.relam = (select oid from pg_am where amname = 'btree') as btree,
+         x.indisunique or x.indisprimary or x.indisexclusion
+           or exists (select 1 from pg_constraint k where k.conindid = x.indexrelid) as constrains,
+         i.relpages, i.reltuples as index_rows, i.relname as index_name, i.reloptions,
+         t.relname as table_name, t.reltuples as table_rows, t.relkind, t.relispartition, n.nspname,
+         current_setting('block_size')::float8 as bs
+    from pg_index x
+    join pg_class i on i.oid = x.indexrelid
+    join pg_class t on t.oid = x.indrelid
+    join pg_namespace n on n.oid = t.relnamespace
+   where x.indisvalid and x.indisready
+     and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'
+     and t.relkind in ('r', 'm', 'p')
+     and not exists (select 1 from locked l where l.relation = x.indrelid)
+     and not exists (select 1 from locked l where l.relation = x.indexrelid)
+     and not exists (select 1 from members m where m.objid = x.indrelid)
+),
+design as (
+  -- the key columns of the indexes judged for their design, with their types
+  select ix.indexrelid, k.pos, a.attname, a.attnotnull, a.atttypid, ty.typcategory
+    from ix
+    cross join lateral unnest(ix.keys[0 : ix.indnkeyatts - 1]) with ordinality as k(attnum, pos)
+    join pg_attribute a on a.attrelid = ix.indrelid and a.attnum = k.attnum
+    join pg_type ty on ty.oid = a.atttypid
+   where not ix.relispartition and ix.relkind <> 'p' and not ix.constrains and ix.whole
+),
+nulls as (
+  select 'mostly-null' as kind, ix.indexrelid, ix.relpages, ix.index_name, d.attname::text as detail, s.null_frac::float8 as ratio,
+         null::float8 as estimated_bytes
+    from design d
+    join ix on ix.indexrelid = d.indexrelid
+    join pg_stats s on s.schemaname = ix.nspname and s.tablename = ix.table_name and s.attname = d.attname
+                   and not s.inherited
+   where d.pos = 1 and not d.attnotnull and ix.table_rows >= :null_min_rows and s.null_frac >= :null_ratio
+),
+shapes as (
+  select d.indexrelid,
+         bool_and(d.atttypid = 'bool'::regtype) and count(*) = max(ix.indnkeyatts) and bool_and(ix.plain) as all_boolean,
+         string_agg(d.attname::text, ', ' order by d.pos) filter (where d.typcategory = 'A') as arrays,
+         string_agg(d.attname::text, ', ' order by d.pos) as columns
+    from design d
+    join ix on ix.indexrelid = d.indexrelid
+   group by d.indexrelid
+),
+widths as (
+  -- every column of the B-trees large enough to waste :bloat_min_bytes: its statistics (the table's for a
+  -- column, the index's own for an expression)
+  select ix.indexrelid,
+         sum((1 - s.null_frac) * s.avg_width) as width, max(s.null_frac) as null_frac,
+         count(s.attname) = count(*) as estimable
+    from ix
+    cross join lateral unnest(ix.keys) with ordinality as k(attnum, pos)
+    left join pg_attribute a on a.attrelid = case when k.attnum = 0 then ix.indexrelid else ix.indrelid end
+                            and a.attnum = case when k.attnum = 0 then k.pos else k.attnum end
+    left join pg_stats s on s.schemaname = ix.nspname and s.attname = a.attname and not s.inherited
+                        and s.tablename = case when k.attnum = 0 then ix.index_name else ix.table_name end
+   where ix.btree and ix.relkind <> 'p' and ix.relpages > 0 and ix.relpages * ix.bs >= :bloat_min_bytes and ix.index_rows >= 0
+   group by ix.indexrelid
+),
+estimates as (
+  select ix.indexrelid, ix.relpages, ix.index_name, ix.bs,
+         1 + ceil(ix.index_rows / greatest(1, floor((ix.bs - 40)
+               * coalesce(substring(array_to_string(ix.reloptions, ',') from 'fillfactor=([0-9]+)')::float8, 90) / 100
+               / (8 * ceil((8 + case when w.null_frac > 0 then 4 else 0 end) / 8.0) + 8 * ceil(w.width / 8.0) + 4)))) as pages
+    from widths w
+    join ix on ix.indexrelid = w.indexrelid
+   where w.estimable
+),
+found as (
+  select * from nulls
+  union all
+  select 'boolean', ix.indexrelid, ix.relpages, ix.index_name, sh.columns, null, null
+    from shapes sh join ix on ix.indexrelid = sh.indexrelid
+   where sh.all_boolean
+  union all
+  select 'array-btree', ix.indexrelid, ix.relpages, ix.index_name, sh.arrays, null, null
+    from shapes sh join ix on ix.indexrelid = sh.indexrelid
+   where ix.btree and sh.arrays is not null
+  union all
+  select 'bloated', e.indexrelid, e.relpages, e.index_name, '', 1 - e.pages / e.relpages, (e.relpages - e.pages) * e.bs
+    from estimates e
+   where e.relpages - e.pages >= :bloat_ratio * e.relpages and (e.relpages - e.pages) * e.bs >= :bloat_min_bytes
+),
+ranked as (
+  select f.*,
+         row_number() over (partition by f.kind order by coalesce(f.estimated_bytes, f.relpages) desc, f.index_name) as rank,
+         count(*) over (partition by f.kind) as kind_total
+    from found f
+)
+-- names, definitions and scans for the rows returned only
+select r.kind, n.nspname as schema, t.relname as table, r.index_name as index, pg_stat_get_numscans(r.indexrelid) as scans,
+       r.relpages::int8 * current_setting('block_size')::int8 as size, pg_get_indexdef(r.indexrelid) as definition,
+       r.detail, r.ratio, r.estimated_bytes, r.kind_total, r.indexrelid::int8 as oid
+  from ranked r
+  join pg_index x on x.indexrelid = r.indexrelid
+  join pg_class t on t.oid = x.indrelid
+  join pg_namespace n on n.oid = t.relnamespace
+ where r.rank <= :limit
+ order by r.kind, r.rank
