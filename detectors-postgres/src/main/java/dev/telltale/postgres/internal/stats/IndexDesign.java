@@ -21,7 +21,10 @@ final class IndexDesign {
     private IndexDesign() {
     }
 
-    /** An index shape found by {@code index-shapes.sql}. */
+    /**
+     * An index shape found by {@code index-shapes.sql}; {@code detail} is the column of a mostly-NULL index as
+     * named in the catalog, the key or array columns of a boolean or array index as written in SQL (quoted).
+     */
     record Shape(String kind, String schema, String table, String index, long scans, long size, String definition,
                  String detail, Optional<Double> ratio, Optional<Double> estimatedBytes, long kindTotal, long oid) {
         String qualified() {
@@ -104,8 +107,8 @@ final class IndexDesign {
                     .hint(s.scans == 0
                             ? "it has not been scanned: check replicas too, then drop index concurrently " + index + ";"
                             : "a partial index holds only the rows of the rare value: " + recreate(s, "partial") + " where "
-                            + ServerProbe.quoteIdent(firstColumn(s.detail)) + "; (or where not " + ServerProbe.quoteIdent(
-                            firstColumn(s.detail)) + ", whichever value is rare), then drop index concurrently " + index + ";");
+                            + firstColumn(s.detail) + "; (or where not " + firstColumn(s.detail)
+                            + ", whichever value is rare), then drop index concurrently " + index + ";");
             case "array-btree" -> {
                 String column = firstColumn(s.detail);
                 yield ctx.finding(Problem.UNUSED_INDEXES, Severity.WARNING, index + " (array b-tree)")
@@ -113,7 +116,7 @@ final class IndexDesign {
                                 + ": a B-tree answers whole-array comparisons only, not containment (@>, &&, = any)")
                         .evidence("columns", s.detail)
                         .hint("for containment searches build a GIN index: create index concurrently "
-                                + name(s.index, "gin") + " on " + s.relation() + " using gin (" + ServerProbe.quoteIdent(column)
+                                + name(s.index, "gin") + " on " + s.relation() + " using gin (" + column
                                 + "); then, if no query compares whole arrays, drop index concurrently " + index + ";");
             }
             default -> throw new IllegalStateException("index-shapes.sql gave an unknown kind: " + s.kind);

@@ -26,55 +26,55 @@ members as (
   select objid from pg_depend
    where classid = 'pg_class'::regclass and refclassid = 'pg_extension'::regclass and deptype = 'e'
 ),
+classes as (
+  -- the operator classes of boolean keys, and of B-tree keys that are whole arrays
+  select (select oid from pg_am where amname = 'btree') as btree,
+         array_agg(c.oid) filter (where c.opcintype = 'bool'::regtype) as booleans,
+         array_agg(c.oid) filter (where c.opcintype = 'anyarray'::regtype
+                                    and c.opcmethod = (select oid from pg_am where amname = 'btree')) as arrays
+    from pg_opclass c
+),
 ix as materialized (
-  select x.indexrelid, x.indrelid, x.indkey::int2[] as keys, x.indnkeyatts, x.indexprs is null as plain,
-         x.indpred is null as whole, i.relam = (select oid from pg_am where amname = 'btree') as btree,
-         x.indisunique or x.indisprimary or x.indisexclusion
-           or exists (select 1 from pg_constraint k where k.conindid = x.indexrelid) as constrains,
+  -- the candidates of any kind, and what each kind needs of them
+  select x.indexrelid, x.indrelid, x.indkey[0] as lead, x.indkey::int2[] as keys,
+         not (t.relispartition or x.indisunique or x.indisprimary or x.indisexclusion or x.indpred is not null
+              or exists (select 1 from pg_constraint k where k.conindid = x.indexrelid)) as design,
+         x.indexprs is null and x.indclass::oid[] <@ cl.booleans as all_boolean,
+         i.relam = cl.btree and x.indclass::oid[] && cl.arrays as array_btree,
+         i.relam = cl.btree and i.relpages > 0 and i.relpages * current_setting('block_size')::float8 >= :bloat_min_bytes
+           and i.reltuples >= 0 as bloat_candidate,
          i.relpages, i.reltuples as index_rows, i.relname as index_name, i.reloptions,
-         t.relname as table_name, t.reltuples as table_rows, t.relkind, t.relispartition, n.nspname,
-         current_setting('block_size')::float8 as bs
+         t.relname as table_name, t.reltuples as table_rows, n.nspname
     from pg_index x
     join pg_class i on i.oid = x.indexrelid
     join pg_class t on t.oid = x.indrelid
     join pg_namespace n on n.oid = t.relnamespace
+    cross join classes cl
    where x.indisvalid and x.indisready
      and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'
-     and t.relkind in ('r', 'm', 'p')
+     and t.relkind in ('r', 'm')
+     and (i.relam = cl.btree and i.relpages * current_setting('block_size')::float8 >= :bloat_min_bytes
+          or not t.relispartition and x.indpred is null
+             and (t.reltuples >= :null_min_rows and x.indkey[0] > 0
+                  or x.indexprs is null and x.indclass::oid[] <@ cl.booleans
+                  or x.indclass::oid[] && cl.arrays))
      and not exists (select 1 from locked l where l.relation = x.indrelid)
      and not exists (select 1 from locked l where l.relation = x.indexrelid)
      and not exists (select 1 from members m where m.objid = x.indrelid)
 ),
-design as (
-  -- the key columns of the indexes judged for their design, with their types
-  select ix.indexrelid, k.pos, a.attname, a.attnotnull, a.atttypid, ty.typcategory
-    from ix
-    cross join lateral unnest(ix.keys[0 : ix.indnkeyatts - 1]) with ordinality as k(attnum, pos)
-    join pg_attribute a on a.attrelid = ix.indrelid and a.attnum = k.attnum
-    join pg_type ty on ty.oid = a.atttypid
-   where not ix.relispartition and ix.relkind <> 'p' and not ix.constrains and ix.whole
-),
 nulls as (
-  select 'mostly-null' as kind, ix.indexrelid, ix.relpages, ix.index_name, d.attname::text as detail, s.null_frac::float8 as ratio,
-         null::float8 as estimated_bytes
-    from design d
-    join ix on ix.indexrelid = d.indexrelid
-    join pg_stats s on s.schemaname = ix.nspname and s.tablename = ix.table_name and s.attname = d.attname
+  select 'mostly-null' as kind, ix.indexrelid, ix.relpages, ix.index_name, a.attname::text as detail,
+         s.null_frac::float8 as ratio, null::float8 as estimated_bytes
+    from ix
+    join pg_attribute a on a.attrelid = ix.indrelid and a.attnum = ix.lead
+    join pg_stats s on s.schemaname = ix.nspname and s.tablename = ix.table_name and s.attname = a.attname
                    and not s.inherited
-   where d.pos = 1 and not d.attnotnull and ix.table_rows >= :null_min_rows and s.null_frac >= :null_ratio
-),
-shapes as (
-  select d.indexrelid,
-         bool_and(d.atttypid = 'bool'::regtype) and count(*) = max(ix.indnkeyatts) and bool_and(ix.plain) as all_boolean,
-         string_agg(d.attname::text, ', ' order by d.pos) filter (where d.typcategory = 'A') as arrays,
-         string_agg(d.attname::text, ', ' order by d.pos) as columns
-    from design d
-    join ix on ix.indexrelid = d.indexrelid
-   group by d.indexrelid
+   where ix.design and ix.lead > 0 and ix.table_rows >= :null_min_rows and not a.attnotnull
+     and s.null_frac >= :null_ratio
 ),
 widths as (
-  -- every column of the B-trees large enough to waste :bloat_min_bytes: its statistics (the table's for a
-  -- column, the index's own for an expression)
+  -- every column of the bloat candidates: its statistics (the table's for a column, the index's own for an
+  -- expression)
   select ix.indexrelid,
          sum((1 - s.null_frac) * s.avg_width) as width, max(s.null_frac) as null_frac,
          count(s.attname) = count(*) as estimable
@@ -84,12 +84,12 @@ widths as (
                             and a.attnum = case when k.attnum = 0 then k.pos else k.attnum end
     left join pg_stats s on s.schemaname = ix.nspname and s.attname = a.attname and not s.inherited
                         and s.tablename = case when k.attnum = 0 then ix.index_name else ix.table_name end
-   where ix.btree and ix.relkind <> 'p' and ix.relpages > 0 and ix.relpages * ix.bs >= :bloat_min_bytes and ix.index_rows >= 0
+   where ix.bloat_candidate
    group by ix.indexrelid
 ),
 estimates as (
-  select ix.indexrelid, ix.relpages, ix.index_name, ix.bs,
-         1 + ceil(ix.index_rows / greatest(1, floor((ix.bs - 40)
+  select ix.indexrelid, ix.relpages, ix.index_name, current_setting('block_size')::float8 as bs,
+         1 + ceil(ix.index_rows / greatest(1, floor((current_setting('block_size')::float8 - 40)
                * coalesce(substring(array_to_string(ix.reloptions, ',') from 'fillfactor=([0-9]+)')::float8, 90) / 100
                / (8 * ceil((8 + case when w.null_frac > 0 then 4 else 0 end) / 8.0) + 8 * ceil(w.width / 8.0) + 4)))) as pages
     from widths w
@@ -99,13 +99,9 @@ estimates as (
 found as (
   select * from nulls
   union all
-  select 'boolean', ix.indexrelid, ix.relpages, ix.index_name, sh.columns, null, null
-    from shapes sh join ix on ix.indexrelid = sh.indexrelid
-   where sh.all_boolean
+  select 'boolean', ix.indexrelid, ix.relpages, ix.index_name, '', null, null from ix where ix.design and ix.all_boolean
   union all
-  select 'array-btree', ix.indexrelid, ix.relpages, ix.index_name, sh.arrays, null, null
-    from shapes sh join ix on ix.indexrelid = sh.indexrelid
-   where ix.btree and sh.arrays is not null
+  select 'array-btree', ix.indexrelid, ix.relpages, ix.index_name, '', null, null from ix where ix.design and ix.array_btree
   union all
   select 'bloated', e.indexrelid, e.relpages, e.index_name, '', 1 - e.pages / e.relpages, (e.relpages - e.pages) * e.bs
     from estimates e
@@ -117,10 +113,20 @@ ranked as (
          count(*) over (partition by f.kind) as kind_total
     from found f
 )
--- names, definitions and scans for the rows returned only
+-- names, definitions and scans for the rows returned only; a boolean index's key columns and an array index's
+-- array columns as they are written in SQL
 select r.kind, n.nspname as schema, t.relname as table, r.index_name as index, pg_stat_get_numscans(r.indexrelid) as scans,
        r.relpages::int8 * current_setting('block_size')::int8 as size, pg_get_indexdef(r.indexrelid) as definition,
-       r.detail, r.ratio, r.estimated_bytes, r.kind_total, r.indexrelid::int8 as oid
+       case r.kind
+         when 'boolean' then array_to_string(array(select pg_get_indexdef(r.indexrelid, k, false)
+                                                    from generate_series(1, x.indnkeyatts::int) k), ', ')
+         when 'array-btree' then array_to_string(array(select pg_get_indexdef(r.indexrelid, (k.n)::int, false)
+                                                        from unnest(x.indclass::oid[]) with ordinality k(opc, n)
+                                                        cross join classes cl
+                                                       where k.opc = any(cl.arrays) order by k.n), ', ')
+         else r.detail
+       end as detail,
+       r.ratio, r.estimated_bytes, r.kind_total, r.indexrelid::int8 as oid
   from ranked r
   join pg_index x on x.indexrelid = r.indexrelid
   join pg_class t on t.oid = x.indrelid
