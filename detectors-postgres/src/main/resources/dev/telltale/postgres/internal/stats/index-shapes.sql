@@ -17,14 +17,15 @@
 --       lock, no size function); at most :limit per kind, with kind_total.
 -- Needs: nothing beyond CONNECT; pg_stats shows only the columns the role may read.
 -- Versions: 13 and later.
-with locked as (
-  select relation from pg_locks
-   where locktype = 'relation' and mode = 'AccessExclusiveLock'
-     and database = (select oid from pg_database where datname = current_database())
-),
-members as (
-  select objid from pg_depend
-   where classid = 'pg_class'::regclass and refclassid = 'pg_extension'::regclass and deptype = 'e'
+with skipped as (
+  -- relations left alone: those an ACCESS EXCLUSIVE lock is held or queued on (a lock we took would wait behind
+  -- it), and those an extension owns
+  select l.relation as oid
+    from pg_locks l join pg_database d on d.oid = l.database and d.datname = current_database()
+   where l.locktype = 'relation' and l.mode = 'AccessExclusiveLock'
+  union
+  select e.objid from pg_depend e
+   where e.deptype = 'e' and e.classid = 'pg_class'::regclass and e.refclassid = 'pg_extension'::regclass
 ),
 classes as (
   -- the operator classes of boolean keys, and of B-tree keys that are whole arrays
@@ -58,9 +59,7 @@ ix as materialized (
              and (t.reltuples >= :null_min_rows and x.indkey[0] > 0
                   or x.indexprs is null and x.indclass::oid[] <@ cl.booleans
                   or x.indclass::oid[] && cl.arrays))
-     and not exists (select 1 from locked l where l.relation = x.indrelid)
-     and not exists (select 1 from locked l where l.relation = x.indexrelid)
-     and not exists (select 1 from members m where m.objid = x.indrelid)
+     and x.indrelid not in (select oid from skipped) and x.indexrelid not in (select oid from skipped)
 ),
 nulls as (
   select 'mostly-null' as kind, ix.indexrelid, ix.relpages, ix.index_name, a.attname::text as detail,

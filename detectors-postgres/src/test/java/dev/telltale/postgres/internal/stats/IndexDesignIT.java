@@ -37,8 +37,7 @@ class IndexDesignIT {
 
     @Test
     void intersectedAndIdenticalIndexesBeyondTheRedundantOnes(TestPostgres pg) throws Exception {
-        TestPostgres db = pg.newDatabase();
-        db.execute("""
+        TestPostgres db = schema(pg, """
                 create table accounts (id int primary key, email text, code text, x int, y int, z int, placed int);
                 insert into accounts select g, 'e' || g, 'c' || g, g, g, g, g from generate_series(1, 1000) g;
                 -- a unique constraint repeating the primary key: both back constraints, so drop index cannot settle it
@@ -96,8 +95,7 @@ class IndexDesignIT {
 
     @Test
     void anIndexOfMostlyNullsIsReportedAndItsHintWorksAsWritten(TestPostgres pg) throws Exception {
-        TestPostgres db = pg.newDatabase();
-        db.execute("""
+        TestPostgres db = schema(pg, """
                 create table shipments (id int primary key, tracking int, returned_at int);
                 insert into shipments select g, case when g % 10 = 0 then g end, case when g % 10 = 0 then g end
                   from generate_series(1, 50000) g;
@@ -137,8 +135,7 @@ class IndexDesignIT {
 
     @Test
     void booleanKeysAndBtreesOnArrays(TestPostgres pg) throws Exception {
-        TestPostgres db = pg.newDatabase();
-        db.execute("""
+        TestPostgres db = schema(pg, """
                 create table posts (id int primary key, published bool not null, pinned bool not null, tags text[]);
                 insert into posts select g, g % 2 = 0, g % 50 = 0, array['t' || (g % 7)] from generate_series(1, 5000) g;
                 create index posts_published on posts (published);
@@ -235,8 +232,7 @@ class IndexDesignIT {
 
     @Test
     void indexesOfATableLockedOrAwaitingAnExclusiveLockAreLeftForLater(TestPostgres pg) throws Exception {
-        TestPostgres db = pg.newDatabase();
-        db.execute("""
+        TestPostgres db = schema(pg, """
                 create table flags (id int primary key, on_off bool not null);
                 create index flags_on_off on flags (on_off);
                 """);
@@ -269,8 +265,7 @@ class IndexDesignIT {
 
     @Test
     void aWellBuiltSchemaIsSilent(TestPostgres pg) throws Exception {
-        TestPostgres db = pg.newDatabase();
-        db.execute("""
+        TestPostgres db = schema(pg, """
                 create table customers (id bigint primary key, email text not null, referrer bigint, tags text[], active bool not null);
                 insert into customers select g, 'c' || g || '@x', case when g % 3 <> 0 then g - 1 end, array['a'], g % 2 = 0
                   from generate_series(1, 30000) g;
@@ -320,6 +315,13 @@ class IndexDesignIT {
             rs.next();
             return rs.getLong(1) > 0;
         }
+    }
+
+    /** A database of the test's own with the given schema. */
+    private static TestPostgres schema(TestPostgres pg, String sql) throws Exception {
+        TestPostgres db = pg.newDatabase();
+        db.execute(sql);
+        return db;
     }
 
     private static Optional<Finding> find(Detection r, String subject) {
