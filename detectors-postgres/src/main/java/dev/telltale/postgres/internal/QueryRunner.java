@@ -338,7 +338,8 @@ public final class QueryRunner implements AutoCloseable {
             Map<String, String> extensions = new HashMap<>();
             tx.list(EXTENSIONS).forEach(e -> extensions.put(e.extname(), e.extversion()));
             if (views != null) {
-                scope = new ServerViews.Scope(views, tx.one(IDENTITY, Map.of()).key());
+                Identity id = tx.one(IDENTITY, Map.of());
+                scope = new ServerViews.Scope(views, id.key(), id.host() + ":" + id.port(), id.systemIdentifier());
                 views.watch(scope.server(), row.database());
             }
             return new ServerProbe(row.versionNum(), row.version(), row.inRecovery(), row.role(), row.database(),

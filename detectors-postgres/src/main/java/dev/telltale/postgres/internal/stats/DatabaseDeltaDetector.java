@@ -28,12 +28,13 @@ abstract class DatabaseDeltaDetector extends PostgresDetector {
         DatabaseCounters before = previous;
         previous = now;
         String shown = ctx.setting(database).equalsIgnoreCase("current") ? tx.server().database() : ctx.setting(database);
-        return judge(ctx, before, now, shown);
+        return judge(ctx, tx, before, now, shown);
     }
 
     /**
+     * @param tx       the run's transaction ({@link ReadOnlyTx#reportsServer} for causes of the whole cluster)
      * @param before   the previous run's counters, null on the first run
      * @param database the watched database as findings name it
      */
-    protected abstract Detection judge(DetectionContext ctx, DatabaseCounters before, DatabaseCounters now, String database);
+    protected abstract Detection judge(DetectionContext ctx, ReadOnlyTx tx, DatabaseCounters before, DatabaseCounters now, String database);
 }

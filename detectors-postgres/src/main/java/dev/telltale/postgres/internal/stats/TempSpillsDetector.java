@@ -5,6 +5,7 @@ import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.ReadOnlyTx;
 
 /**
  * {@code postgres.temp-spills}: temp-file bytes written by the watched database between two runs (sorts and
@@ -16,7 +17,7 @@ public final class TempSpillsDetector extends DatabaseDeltaDetector implements T
     }
 
     @Override
-    protected Detection judge(DetectionContext ctx, DatabaseCounters before, DatabaseCounters now, String db) {
+    protected Detection judge(DetectionContext ctx, ReadOnlyTx tx, DatabaseCounters before, DatabaseCounters now, String db) {
         if (before == null || !before.comparableTo(now)) {
             return Detection.nothing();
         }
