@@ -1,6 +1,5 @@
 package dev.telltale.postgres.internal;
 
-import dev.telltale.core.DetectionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,15 +113,7 @@ public final class QueryRunner implements AutoCloseable {
 
     private <T> T read(String purpose, Duration budget, boolean userSql, Consumer<Duration> queued, TxWork<T> work)
             throws Exception {
-        long waitMillis = Math.max(1, budget.toMillis());
-        long asked = System.nanoTime();
-        if (!lock.tryLock(waitMillis, TimeUnit.MILLISECONDS)) {
-            queued.accept(Duration.ofNanos(System.nanoTime() - asked));
-            throw new DetectionTimeoutException("target '" + targetName + "' stayed busy with another detection for "
-                    + waitMillis + " ms; " + purpose + " did not run");
-        }
-        Duration waited = Duration.ofNanos(System.nanoTime() - asked);
-        queued.accept(waited);
+        Duration waited = Turns.take(lock, budget, queued, targetName, purpose);
         budget = budget.minus(waited);
         if (budget.isNegative()) {
             budget = Duration.ZERO;
