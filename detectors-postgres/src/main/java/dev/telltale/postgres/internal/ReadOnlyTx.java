@@ -215,6 +215,44 @@ public final class ReadOnlyTx {
     }
 
     /**
+     * Runs {@code work} inside a savepoint with its own, shorter statement timeout, for a costly read that may
+     * give up (a function that reads a whole relation): when it fails (timeout, lock timeout, missing privilege or
+     * function), the transaction is rolled back to the savepoint and stays usable, and the result is empty. The
+     * statement timeout in force before is restored either way.
+     *
+     * @param failed told why, when it failed
+     */
+    public <T> Optional<T> attempt(Duration statementTimeout, Supplier<T> work,
+                                   java.util.function.Consumer<RuntimeException> failed) {
+        java.sql.Savepoint savepoint;
+        String before;
+        try {
+            before = one("attempt", "select current_setting('statement_timeout')", Map.of(), String.class);
+            savepoint = connection.setSavepoint();
+        } catch (SQLException e) {
+            throw QueryFailure.of(targetName, "attempt", e);
+        }
+        try {
+            setLocal(Map.of("statement_timeout", Long.toString(Math.max(1, statementTimeout.toMillis()))));
+            T result = work.get();
+            setLocal(Map.of("statement_timeout", before));
+            connection.releaseSavepoint(savepoint);
+            return Optional.ofNullable(result);
+        } catch (RuntimeException e) {
+            try {
+                connection.rollback(savepoint); // undoes the timeout as well
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+                throw e;
+            }
+            failed.accept(e);
+            return Optional.empty();
+        } catch (SQLException e) {
+            throw QueryFailure.of(targetName, "attempt", e);
+        }
+    }
+
+    /**
      * From PostgreSQL 15 on, reads the cumulative statistics as one snapshot until the end of the transaction
      * ({@code stats_fetch_consistency = snapshot}), for a detector whose query reads the counters of every table or
      * index: building the snapshot once costs about a third less than fetching tens of thousands of entries one by

@@ -39,12 +39,22 @@ class TypedQueriesIT {
     private static final String INFO = "statements-info";
 
     private static int major;
+    /** Whether the server ships pgstattuple, which index-bloat-exact calls (installed here when it does). */
+    private static boolean pgstattuple;
+    private static final String EXACT = "index-bloat-exact";
     private static FileSystem jar;
 
     @BeforeAll
     static void extension(TestPostgres pg) throws Exception {
         try (Connection c = pg.connect(); Statement s = c.createStatement()) {
             s.execute("create extension if not exists pg_stat_statements");
+            try (ResultSet rs = s.executeQuery("select count(*) from pg_available_extensions where name = 'pgstattuple'")) {
+                rs.next();
+                pgstattuple = rs.getLong(1) > 0;
+            }
+            if (pgstattuple) {
+                s.execute("create extension if not exists pgstattuple");
+            }
             try (ResultSet rs = s.executeQuery("select current_setting('server_version_num')::int / 10000")) {
                 rs.next();
                 major = rs.getInt(1);
@@ -64,7 +74,7 @@ class TypedQueriesIT {
         try (Connection c = pg.connect()) {
             for (Map.Entry<String, SqlFile<?>> e : files.entrySet()) {
                 SqlFile<?> sql = e.getValue();
-                if (sql.name().equals(INFO) && major < 14) {
+                if (sql.name().equals(INFO) && major < 14 || sql.name().equals(EXACT) && !pgstattuple) {
                     continue;
                 }
                 Connection on = c;
@@ -85,7 +95,7 @@ class TypedQueriesIT {
             }
         }
         assertThat(drift).as("queries whose columns do not match their record on PostgreSQL " + major).isEmpty();
-        assertThat(checked).hasSizeGreaterThanOrEqualTo(files.size() - 1);
+        assertThat(checked).hasSizeGreaterThanOrEqualTo(files.size() - 1 - (pgstattuple ? 0 : 1));
     }
 
     private static void describe(Connection c, String where, SqlFile<?> sql) throws Exception {

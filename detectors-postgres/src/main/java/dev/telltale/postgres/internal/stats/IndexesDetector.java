@@ -20,12 +20,26 @@ import java.util.Optional;
 /**
  * {@code postgres.indexes}: unused indexes (judged only once the statistics are old enough), exact and
  * prefix-redundant duplicates, invalid indexes (not while a concurrent build runs), and tables with too many
- * indexes that are heavily written (every write updates each index). Covers the connected database.
+ * indexes that are heavily written (every write updates each index); and how indexes are built
+ * ({@link IndexDesign}): intersected pairs the redundant-index finding does not already settle, mostly-NULL leading
+ * columns, boolean-only keys, B-trees on arrays, and bloat (estimated from pg_stats, measured with pgstatindex for
+ * the largest few when pgstattuple is installed). Covers the connected database.
+ *
+ * <p>One detector rather than a second one beside it: the intersected pairs must leave out exactly the indexes the
+ * redundant-index finding tells to drop, which one statement over one read of pg_index gets right by construction
+ * (a second detector would repeat that logic or its query), and every index finding shares one list cap and one
+ * {@code flagged} gauge.
  */
 public final class IndexesDetector extends PostgresDetector implements IndexesDetectorSpec {
     private static final SqlFile<Candidate> CANDIDATES = SqlFile.load(IndexesDetector.class, "index-candidates", Candidate.class);
     private static final SqlFile<IndexCount> COUNTS = SqlFile.load(IndexesDetector.class, "index-counts", IndexCount.class);
     private static final SqlFile<Double> STATS_AGE = SqlFile.load(IndexesDetector.class, "stats-age", Double.class);
+    private static final SqlFile<IndexDesign.Shape> SHAPES = SqlFile.load(IndexesDetector.class, "index-shapes",
+            IndexDesign.Shape.class);
+    private static final SqlFile<Measured> EXACT = SqlFile.load(IndexesDetector.class, "index-bloat-exact", Measured.class);
+
+    private record Measured(long indexBytes, double wastedBytes, double leafDensity) {
+    }
 
     private record IndexCount(String schema, String table, long oid, long indexes, long writes, long hotUpdates,
                               long tables) {
@@ -38,9 +52,15 @@ public final class IndexesDetector extends PostgresDetector implements IndexesDe
     }
 
     private record Candidate(String kind, String schema, String table, String index, long scans, String coveredBy,
-                             Optional<Long> size, String definition, long kindTotal) {
+                             Optional<Long> size, String definition, long kindTotal, String detail, String otherDefinition,
+                             long otherScans, String constraintName) {
         String qualified() {
             return schema + "." + index;
+        }
+
+        IndexDesign.Pair pair() {
+            return new IndexDesign.Pair(schema, table, index, coveredBy, scans, otherScans, size.orElse(null), definition,
+                    otherDefinition, detail, constraintName);
         }
     }
 
@@ -55,6 +75,10 @@ public final class IndexesDetector extends PostgresDetector implements IndexesDe
             return Detection.nothing();
         }
         double statsAge = tx.one(STATS_AGE, Map.of());
+        // before the planner settings below: the shapes join pg_stats for a few candidates, best as nested loops
+        List<IndexDesign.Shape> shapes = tx.list(SHAPES, Map.of("limit", limit,
+                "null_ratio", ctx.setting(NULLS_RATIO), "null_min_rows", (double) ctx.setting(NULLS_MIN_ROWS),
+                "bloat_ratio", ctx.setting(BLOAT_RATIO), "bloat_min_bytes", (double) ctx.setting(BLOAT_MIN_WASTED)));
         Duration minAge = ctx.setting(UNUSED_MIN_STATS_AGE);
         long minSize = ctx.setting(UNUSED_MIN_SIZE);
         // the candidate query joins its own CTE to itself, which the planner estimates at a row or two: a nested loop
@@ -63,7 +87,8 @@ public final class IndexesDetector extends PostgresDetector implements IndexesDe
         List<Candidate> found = tx.list(CANDIDATES, Map.of("limit", limit, "min_size", (double) minSize));
 
         Detection.Builder out = Detection.builder();
-        Map<String, Integer> counts = new HashMap<>(Map.of("unused", 0, "duplicate", 0, "invalid", 0));
+        Map<String, Integer> counts = new HashMap<>(Map.of("unused", 0, "duplicate", 0, "invalid", 0, "intersected", 0,
+                "mostly-null", 0, "boolean", 0, "array-btree", 0, "bloated", 0));
         long wasted = 0;
         List<Double> unusedSizes = new ArrayList<>();
         for (Candidate c : found) {
@@ -100,12 +125,15 @@ public final class IndexesDetector extends PostgresDetector implements IndexesDe
                         .evidence("table", c.schema + "." + c.table).evidence("size_bytes", c.size.orElse(null))
                         .evidence("definition", c.definition)
                         .hint("drop it and build it again: reindex index concurrently " + c.qualified() + ";"));
+                case "intersected" -> out.finding(IndexDesign.intersected(ctx, c.pair()));
                 default -> {
                     continue;
                 }
             }
             counts.merge(c.kind, 1, Integer::sum);
         }
+
+        long bloat = shapes(ctx, tx, shapes, out, counts);
 
         long maxIndexes = ctx.setting(TOO_MANY);
         long minWrites = ctx.setting(TOO_MANY_WRITES);
@@ -148,10 +176,14 @@ public final class IndexesDetector extends PostgresDetector implements IndexesDe
             totals.put(c.kind, c.kindTotal);
             returned.merge(c.kind, 1L, Long::sum);
         }
+        for (IndexDesign.Shape s : shapes) {
+            totals.put(s.kind(), s.kindTotal());
+            returned.merge(s.kind(), 1L, Long::sum);
+        }
         long cut = totals.entrySet().stream().filter(e -> statsOldEnough || !e.getKey().equals("unused"))
                 .mapToLong(e -> e.getValue() - returned.get(e.getKey())).sum();
         Notes.truncated(out, ID, LIMIT, limit, counts.values().stream().mapToLong(Integer::longValue).sum(), cut,
-                "unused, redundant or invalid indexes");
+                "unused, redundant, invalid or badly built indexes");
         long notJudged = totals.getOrDefault("unused", 0L);
         if (!statsOldEnough && notJudged > 0) {
             out.note(String.format("%,d of the indexes have not been scanned since the statistics started %s, which "
@@ -162,9 +194,54 @@ public final class IndexesDetector extends PostgresDetector implements IndexesDe
 
         counts.forEach((kind, n) -> out.signal(COUNT, n, kind));
         out.signal(WASTED, wasted);
+        out.signal(BLOAT, bloat);
         out.signal(MOST_INDEXES, mostIndexes);
         StatsSupport.ranked(out, TOP_UNUSED, unusedSizes.stream().sorted((a, b) -> Double.compare(b, a)).toList(),
                 ctx.setting(TOP));
         return out.build();
+    }
+    /**
+     * The shape findings; the largest few bloated ones measured with pgstatindex when pgstattuple is installed (a
+     * measurement under the floors withdraws the estimate's finding). Returns the wasted bytes reported.
+     */
+    private long shapes(DetectionContext ctx, ReadOnlyTx tx, List<IndexDesign.Shape> shapes, Detection.Builder out,
+                        Map<String, Integer> counts) {
+        boolean measure = tx.server().extensionVersion("pgstattuple").isPresent();
+        long exact = ctx.setting(BLOAT_EXACT);
+        double minWasted = ctx.setting(BLOAT_MIN_WASTED);
+        double ratio = ctx.setting(BLOAT_RATIO);
+        Duration timeout = ctx.setting(BLOAT_EXACT_TIMEOUT);
+        long wastedTotal = 0;
+        int measured = 0;
+        List<String> failed = new ArrayList<>();
+        for (IndexDesign.Shape s : shapes) {
+            if (!s.kind().equals("bloated")) {
+                out.finding(IndexDesign.shape(ctx, s));
+                counts.merge(s.kind(), 1, Integer::sum);
+                continue;
+            }
+            double wasted = s.estimatedBytes().orElse(0.0);
+            String method = "estimate";
+            if (measure && measured < exact) {
+                measured++;
+                Optional<Measured> m = tx.attempt(timeout, () -> tx.first(EXACT, Map.of("oid", s.oid())).orElse(null),
+                        e -> failed.add(s.qualified() + " (" + e.getMessage() + ")"));
+                if (m.isPresent()) {
+                    wasted = m.get().wastedBytes();
+                    method = "pgstatindex";
+                    if (wasted < minWasted || wasted < ratio * m.get().indexBytes()) {
+                        continue; // the measurement overrules the estimate
+                    }
+                }
+            }
+            out.finding(IndexDesign.bloated(ctx, s, wasted, method));
+            counts.merge(s.kind(), 1, Integer::sum);
+            wastedTotal += Math.round(wasted);
+        }
+        if (!failed.isEmpty()) {
+            out.note("pgstatindex could not measure " + String.join(", ", failed) + ": the estimate stands ("
+                    + Notes.setting(ID, BLOAT_EXACT, exact) + ", " + Notes.setting(ID, BLOAT_EXACT_TIMEOUT, timeout) + ")");
+        }
+        return wastedTotal;
     }
 }

@@ -5,11 +5,17 @@
 --       method, expressions and predicate; key columns and operator classes a prefix of another valid
 --       index's; unique ones never), each named with a cover that is itself kept, so following every hint
 --       never drops the last index on a column list; an index backing a constraint is never one to drop;
---       and invalid ones (not while CREATE/REINDEX CONCURRENTLY is still building them).
+--       invalid ones (not while CREATE/REINDEX CONCURRENTLY is still building them); and intersected
+--       pairs: the column list of one (expressions by their text, INCLUDE columns counted) equal to or a
+--       leading part of the other's, same predicate (pg-index-health's "intersected indexes", which take
+--       in its "duplicated indexes" too), leaving out every pair with an index already reported as a
+--       duplicate or redundant above and the pairs on partitions (their parent's indexes carry the design);
+--       detail says what keeps the pair from being a plain duplicate (identical: both back constraints).
 --       Candidates are ranked by pg_class.relpages (no lock, no size function over thousands of indexes),
 --       at most :limit per kind, each row with how many of its kind there are in all (kind_total); exact
---       sizes are read only for the rows returned. Tables and indexes that someone holds an
---       AccessExclusiveLock on (a running ALTER TABLE) are left out until a later run. Scan counts come from
+--       sizes are read only for the rows returned. Tables and indexes that someone holds or waits for
+--       an AccessExclusiveLock on (a running or queued ALTER TABLE, whose queue our AccessShareLock would
+--       join) are left out until a later run, and so are extension members. Scan counts come from
 --       pg_stat_get_numscans, cheaper than the view.
 --       Set-based so that it scales to 100,000 indexes: no step keeps every index. Each kind filters pg_index
 --       on its cheap columns first; only indexes that share their table and first key column with another
@@ -20,8 +26,13 @@
 -- Versions: 13 and later (pg_stat_progress_create_index since 12).
 with locked as (
   select relation from pg_locks
-   where locktype = 'relation' and mode = 'AccessExclusiveLock' and granted
+   where locktype = 'relation' and mode = 'AccessExclusiveLock'
      and database = (select oid from pg_database where datname = current_database())
+),
+members as (
+  -- relations an extension created: not the application's design to judge
+  select objid from pg_depend
+   where classid = 'pg_class'::regclass and refclassid = 'pg_extension'::regclass and deptype = 'e'
 ),
 ix as not materialized (
   -- the indexes of user tables, cheap columns only. An index lives in its table's schema, and the only
@@ -37,6 +48,7 @@ ix as not materialized (
      -- pg_get_expr and pg_get_indexdef would queue behind the lock: such tables wait for the next run
      and not exists (select 1 from locked l where l.relation = x.indrelid)
      and not exists (select 1 from locked l where l.relation = x.indexrelid)
+     and not exists (select 1 from members m where m.objid = x.indrelid)
 ),
 unused as materialized (
   -- read twice (counted, and its largest taken), so kept: narrow, the name as text (a few bytes, not name's 64)
@@ -71,7 +83,8 @@ idx as (
          -- DROP INDEX cannot remove an index backing a constraint: it is never the one a hint drops
          exists (select 1 from pg_constraint k where k.conindid = a.indexrelid) as backs_constraint,
          a.relam, a.relpages, a.index_name,
-         pg_stat_get_numscans(a.indexrelid) as idx_scan
+         pg_stat_get_numscans(a.indexrelid) as idx_scan,
+         (select t.relispartition from pg_class t where t.oid = a.indrelid) as on_partition
     from pairs p
     -- looked up one by one (offset 0 keeps it a lookup: there are few), not joined to every index
     cross join lateral (select * from ix where ix.indexrelid = p.indexrelid offset 0) a
@@ -94,9 +107,7 @@ twins as (
                order by a.backs_constraint desc, (a.indisunique or a.indisprimary) desc, a.indisreplident desc,
                         a.idx_scan desc, a.indexrelid)
 ),
-few as (
-  -- the duplicates and the invalid indexes: few, each row with what ranking and the answer need
-  select * from (
+dups as (
   select distinct on (a.indexrelid) 'duplicate' as kind, a.indexrelid, a.indrelid, b.indexrelid as other, a.relpages,
          a.index_name, a.idx_scan
     from idx a
@@ -115,9 +126,44 @@ few as (
           or (not a.indisunique and a.indnatts = a.indnkeyatts and b.indnatts > a.indnatts
               and (b.indkey || ' ') like (a.indkey || ' %') and (b.indclass || ' ') like (a.indclass || ' %')))
    order by a.indexrelid, (coalesce(ta.keeper, a.indexrelid) = b.indexrelid) desc, b.indexrelid
-  ) dups
+),
+overlapping as (
+  -- a's columns equal to or leading b's, same predicate; equal lists once per pair (a the one to drop of an
+  -- identical pair, in the order twins keeps them, else the lower oid); pairs holding a reported duplicate left
+  -- out. Both share their first key column, so both are in idx.
+  select a.indexrelid, b.indexrelid as other, a.indrelid, a.relpages, a.index_name, a.idx_scan,
+         case
+           when a.relam = b.relam and a.indkey = b.indkey and a.indnkeyatts = b.indnkeyatts and a.indclass = b.indclass
+                and a.indcollation = b.indcollation and a.indoption = b.indoption then 'identical'
+           when a.relam <> b.relam then 'method'
+           when a.indkey = b.indkey and a.indnkeyatts <> b.indnkeyatts then 'include'
+           when a.indkey = b.indkey and a.indclass <> b.indclass then 'opclass'
+           when a.indkey = b.indkey and a.indcollation <> b.indcollation then 'collation'
+           when a.indkey = b.indkey then 'order'
+           when a.indisunique or a.indisprimary then 'unique'
+           when a.backs_constraint or a.indisexclusion or a.indisreplident then 'constraint'
+           when a.indnatts > a.indnkeyatts then 'include'
+           when (b.indclass || ' ') not like (a.indclass || ' %') then 'opclass'
+           else 'prefix'
+         end as detail
+    from idx a
+    join idx b on b.indrelid = a.indrelid and b.indexrelid <> a.indexrelid and b.pred = a.pred
+   where not a.on_partition
+     and (b.indkey || ' ') like (a.indkey || ' %')
+     and (a.exprs = '' or a.exprs = b.exprs)
+     and (a.indkey <> b.indkey
+          or (a.backs_constraint, a.indisprimary, a.indisunique or a.indisprimary, a.indisreplident, a.idx_scan, b.indexrelid)
+             < (b.backs_constraint, b.indisprimary, b.indisunique or b.indisprimary, b.indisreplident, b.idx_scan, a.indexrelid))
+     and not exists (select 1 from dups d where d.indexrelid = a.indexrelid)
+     and not exists (select 1 from dups d where d.indexrelid = b.indexrelid)
+),
+few as (
+  -- the duplicates, intersected pairs and invalid indexes: few, each row with what ranking and the answer need
+  select kind, indexrelid, indrelid, other, relpages, index_name, idx_scan, '' as detail from dups
   union all
-  select 'invalid', a.indexrelid, a.indrelid, null, a.relpages, a.index_name, pg_stat_get_numscans(a.indexrelid)
+  select 'intersected', indexrelid, indrelid, other, relpages, index_name, idx_scan, detail from overlapping
+  union all
+  select 'invalid', a.indexrelid, a.indrelid, null, a.relpages, a.index_name, pg_stat_get_numscans(a.indexrelid), ''
     from ix a
    where not a.indisvalid
      and not exists (select 1 from pg_stat_progress_create_index p where p.index_relid = a.indexrelid
@@ -130,7 +176,7 @@ ranked as (
          count(*) over (partition by f.kind) as kind_total
     from few f
   union all
-  select 'unused', u.indexrelid, u.indrelid, null::oid, u.relpages, u.index_name::name, 0::int8, 1,
+  select 'unused', u.indexrelid, u.indrelid, null::oid, u.relpages, u.index_name::name, 0::int8, '', 1,
          (select count(*) from unused)
     -- a top-N sort: only :limit rows kept while it reads them all; names in name's order (C)
     from (select * from unused order by relpages desc, index_name collate "C" limit :limit) u
@@ -145,7 +191,13 @@ select r.kind,
        coalesce((select b.relname from pg_class b where b.oid = r.other), '') as covered_by,
        pg_relation_size(r.indexrelid) as size,
        pg_get_indexdef(r.indexrelid) as definition,
-       r.kind_total
+       r.kind_total, r.detail,
+       coalesce(pg_get_indexdef(r.other), '') as other_definition,
+       coalesce(pg_stat_get_numscans(r.other), 0) as other_scans,
+       -- the constraint an identical pair's dropped index backs: alter table drops it, drop index cannot
+       case when r.detail = 'identical' then
+         coalesce((select min(k.conname::text) from pg_constraint k where k.conindid = r.indexrelid), '')
+       else '' end as constraint_name
   from ranked r
  where r.rank <= :limit
  order by r.kind, r.relpages desc, r.index_name

@@ -43,7 +43,7 @@ class ListsAndNotesIT {
                     .allSatisfy(f -> assertThat(f.subject()).endsWith(" (redundant)"));
             assertThat(r.truncated()).isEqualTo(59);
             assertThat(r.notes()).singleElement().asString()
-                    .isEqualTo("200 unused, redundant or invalid indexes listed and 59 more left out: "
+                    .isEqualTo("200 unused, redundant, invalid or badly built indexes listed and 59 more left out: "
                             + "postgres.indexes.limit = 200 caps the list");
 
             Detection small = Runs.detect(new IndexesDetector(target), Map.of("limit", "300"));
