@@ -11,12 +11,15 @@ import dev.telltale.postgres.internal.activity.QueryBurstsDetector;
 import dev.telltale.postgres.integrity.internal.IntegrityDetector;
 import dev.telltale.postgres.internal.replication.PostgresReplicationDetector;
 import dev.telltale.postgres.internal.replication.PostgresTopologyDetector;
+import dev.telltale.postgres.internal.stats.ArchiverDetector;
 import dev.telltale.postgres.internal.stats.CacheHitDetector;
 import dev.telltale.postgres.internal.stats.CheckpointsDetector;
 import dev.telltale.postgres.internal.stats.ChecksumsDetector;
 import dev.telltale.postgres.internal.stats.HotTablesDetector;
 import dev.telltale.postgres.internal.stats.IndexesDetector;
+import dev.telltale.postgres.internal.stats.RollbacksDetector;
 import dev.telltale.postgres.internal.stats.SequencesDetector;
+import dev.telltale.postgres.internal.stats.SettingsDetector;
 import dev.telltale.postgres.internal.stats.StatementsDetector;
 import dev.telltale.postgres.internal.stats.TableHealthDetector;
 import dev.telltale.postgres.internal.stats.TempSpillsDetector;
@@ -53,6 +56,10 @@ public final class PostgresDetectors {
         all.add(new dev.telltale.postgres.internal.stats.TempSpillsDetector(target));
         all.add(new dev.telltale.postgres.internal.stats.CheckpointsDetector(target));
         all.add(new dev.telltale.postgres.internal.stats.ChecksumsDetector(target));
+        // operations: rollbacks, WAL archiving, configuration (dev.telltale.postgres.internal.stats)
+        all.add(new RollbacksDetector(target));
+        all.add(new ArchiverDetector(target));
+        all.add(new SettingsDetector(target));
         // replication (dev.telltale.postgres.internal.replication)
         all.add(new dev.telltale.postgres.internal.replication.PostgresReplicationDetector(target));
         return List.copyOf(all);
@@ -68,6 +75,7 @@ public final class PostgresDetectors {
                 StatementsDetector.SPEC, HotTablesDetector.SPEC, TableHealthDetector.SPEC, IndexesDetector.SPEC,
                 WraparoundDetector.SPEC, SequencesDetector.SPEC, CacheHitDetector.SPEC, TempSpillsDetector.SPEC,
                 CheckpointsDetector.SPEC, ChecksumsDetector.SPEC,
+                RollbacksDetector.SPEC, ArchiverDetector.SPEC, SettingsDetector.SPEC,
                 PostgresReplicationDetector.SPEC, PostgresTopologyDetector.SPEC);
     }
 

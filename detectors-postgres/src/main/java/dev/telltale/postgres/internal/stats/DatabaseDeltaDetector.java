@@ -24,10 +24,12 @@ abstract class DatabaseDeltaDetector extends PostgresDetector {
 
     @Override
     protected final Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
-        DatabaseCounters now = DatabaseCounters.read(tx, StatsSupport.watchedDatabase(spec().id(), database, ctx, tx));
+        String watched = ctx.setting(database).trim();
+        String shown = watched.equalsIgnoreCase("current") ? tx.server().database() : watched;
+        long dbid = StatsSupport.watchedDatabase(spec().id(), database, ctx, tx);
+        DatabaseCounters now = DatabaseCounters.read(tx, dbid, dbid == 0 || shown.equals(tx.server().database()));
         DatabaseCounters before = previous;
         previous = now;
-        String shown = ctx.setting(database).equalsIgnoreCase("current") ? tx.server().database() : ctx.setting(database);
         return judge(ctx, before, now, shown);
     }
 
