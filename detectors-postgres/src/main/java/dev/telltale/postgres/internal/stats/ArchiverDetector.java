@@ -22,7 +22,9 @@ import java.util.Optional;
  * stuck on a segment (it retries the oldest one forever, in order), so every segment after it stays in pg_wal until
  * the disk fills and the server stops. The backlog (.ready files in pg_wal/archive_status) is counted on the server
  * with {@code pg_ls_archive_statusdir()} where the role may call it (pg_monitor); where it may not, the finding still
- * fires from the view and says the backlog was not looked at.
+ * fires from the view and says the backlog was not looked at. With archive_mode on and neither archive_command nor
+ * archive_library set, PostgreSQL archives nothing and keeps every segment, waiting for a command to be set: no
+ * failure is ever counted, so that is reported as well.
  *
  * <p>The view has no time for the first failure after the last success: the finding says since when nothing has
  * been archived (the last success, else since the statistics were counted) and the earliest failure this detector
@@ -44,6 +46,11 @@ public final class ArchiverDetector extends PostgresDetector implements Archiver
         boolean failing() {
             return lastFailedTime.isPresent()
                     && (lastArchivedTime.isEmpty() || lastFailedTime.get().isAfter(lastArchivedTime.get()));
+        }
+
+        /** archive_mode is on but neither a command nor a library is set: the archiver waits, nothing is archived. */
+        boolean unset() {
+            return archiveLibrary.isEmpty() && hasCommand.equals(Optional.of(false));
         }
 
         /** Nothing has been archived since then: the last success, else since the counters started. */
@@ -88,12 +95,14 @@ public final class ArchiverDetector extends PostgresDetector implements Archiver
         Optional<Backlog> backlog = now.canList ? Optional.of(tx.one(STATUS, Map.of())) : Optional.empty();
         backlog.ifPresent(b -> out.signal(READY, b.ready)
                 .signal(READY_AGE, b.oldestReady.map(t -> seconds(t, now.now)).orElse(0L)));
-        out.signal(FAILING, now.failing() ? 1 : 0);
-        if (!now.failing()) {
+        boolean stuck = now.failing() || now.unset();
+        out.signal(FAILING, stuck ? 1 : 0);
+        if (!stuck) {
             firstFailureSeen = null;
             return out.build();
         }
-        if (firstFailureSeen == null || before == null || !before.lastArchivedTime.equals(now.lastArchivedTime)) {
+        if (now.failing() && (firstFailureSeen == null || before == null
+                || !before.lastArchivedTime.equals(now.lastArchivedTime))) {
             firstFailureSeen = now.lastFailedTime.orElseThrow();
         }
         out.finding(finding(ctx, now, backlog, failedInWindow));
@@ -108,10 +117,13 @@ public final class ArchiverDetector extends PostgresDetector implements Archiver
         String waiting = backlog.map(b -> String.format("%,d segments (%s) wait in pg_wal", b.ready,
                 StatsSupport.mb((double) b.ready * a.segmentBytes))).orElse("the backlog in pg_wal was not counted");
         Finding.Builder f = ctx.finding(Problem.STORAGE_BLOAT, critical ? Severity.CRITICAL : Severity.WARNING, "wal archiver")
-                .summary(String.format("WAL archiving is failing: nothing archived for %s (last success %s), the last "
-                                + "attempt failed on %s; %s and stay there until archived, until the disk fills",
+                .summary(a.failing() ? String.format("WAL archiving is failing: nothing archived for %s (last success "
+                                + "%s), the last attempt failed on %s; %s and stay there until archived, until the disk fills",
                         Words.duration(Duration.ofSeconds(stuckSeconds)), a.lastArchivedWal.orElse("none since the counters started"),
-                        a.lastFailedWal.orElse("?"), waiting))
+                        a.lastFailedWal.orElse("?"), waiting)
+                        : String.format("WAL archiving is on (archive_mode = %s) but neither archive_command nor "
+                                + "archive_library is set: nothing archived for %s; %s and stay there until the disk fills",
+                        a.archiveMode, Words.duration(Duration.ofSeconds(stuckSeconds)), waiting))
                 .evidence("archive_mode", a.archiveMode).evidence("wal_level", a.walLevel)
                 .evidence("archiver", a.archiver())
                 .evidence("last_archived_wal", a.lastArchivedWal.orElse("none"))
@@ -119,7 +131,7 @@ public final class ArchiverDetector extends PostgresDetector implements Archiver
                 .evidence("last_failed_wal", a.lastFailedWal.orElse("?"))
                 .evidence("last_failed_time", a.lastFailedTime.map(Instant::toString).orElse("?"))
                 .evidence("failing_since", a.nothingSince().toString())
-                .evidence("first_failure_seen", firstFailureSeen.toString())
+                .evidence("first_failure_seen", firstFailureSeen == null ? "none" : firstFailureSeen.toString())
                 .evidence("failed_count", a.failedCount);
         if (failedInWindow >= 0) {
             f.evidence("failed_since_last_run", failedInWindow);
@@ -133,11 +145,13 @@ public final class ArchiverDetector extends PostgresDetector implements Archiver
             f.evidence("coverage", "pg_stat_archiver only: this role may not call pg_ls_archive_statusdir(), so the "
                     + ".ready backlog was not counted; grant pg_monitor to the monitoring role to see it");
         }
-        return f.hint("read the server log for the error of " + a.archiver() + " and fix its cause (the destination "
-                        + "full, unreachable or refusing the credentials, a missing directory, a tool not installed); the "
-                        + "archiver retries on its own and catches up once it succeeds. Meanwhile watch the disk of "
-                        + "pg_wal. Never delete files from pg_wal or pg_wal/archive_status by hand: those segments are "
-                        + "not archived anywhere yet")
+        String fix = a.failing() ? "read the server log for the error of " + a.archiver() + " and fix its cause (the "
+                + "destination full, unreachable or refusing the credentials, a missing directory, a tool not installed); "
+                + "the archiver retries on its own and catches up once it succeeds"
+                : "set the archive_command (or archive_library) your backups expect and reload (select pg_reload_conf()); "
+                + "the archiver then archives the waiting segments, oldest first";
+        return f.hint(fix + ". Meanwhile watch the disk of pg_wal. Never delete files from pg_wal or "
+                        + "pg_wal/archive_status by hand: those segments are not archived anywhere yet")
                 .holdFor(ctx.setting(FOR));
     }
 

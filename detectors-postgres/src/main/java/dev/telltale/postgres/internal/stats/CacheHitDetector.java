@@ -16,12 +16,9 @@ public final class CacheHitDetector extends DatabaseDeltaDetector implements Cac
     }
 
     @Override
-    protected Detection judge(DetectionContext ctx, DatabaseCounters before, DatabaseCounters now, String db) {
+    protected Detection judgeWindow(DetectionContext ctx, DatabaseCounters before, DatabaseCounters now, String db) {
         double warn = ctx.setting(WARNING);
         double crit = ctx.setting(CRITICAL);
-        if (before == null || !before.comparableTo(now)) {
-            return Detection.nothing();
-        }
         long hit = now.blksHit() - before.blksHit();
         long read = now.blksRead() - before.blksRead();
         long total = hit + read;

@@ -34,8 +34,18 @@ abstract class DatabaseDeltaDetector extends PostgresDetector {
     }
 
     /**
+     * Judges the counters; by default only a window that can be subtracted ({@link DatabaseCounters#comparableTo}),
+     * nothing otherwise (the first run, a statistics reset).
+     *
      * @param before   the previous run's counters, null on the first run
      * @param database the watched database as findings name it
      */
-    protected abstract Detection judge(DetectionContext ctx, DatabaseCounters before, DatabaseCounters now, String database);
+    protected Detection judge(DetectionContext ctx, DatabaseCounters before, DatabaseCounters now, String database) {
+        return before == null || !before.comparableTo(now) ? Detection.nothing() : judgeWindow(ctx, before, now, database);
+    }
+
+    /** Judges a window whose counters can be subtracted: {@code now} minus {@code before}. */
+    protected Detection judgeWindow(DetectionContext ctx, DatabaseCounters before, DatabaseCounters now, String database) {
+        throw new UnsupportedOperationException(spec().id() + " judges its counters itself");
+    }
 }

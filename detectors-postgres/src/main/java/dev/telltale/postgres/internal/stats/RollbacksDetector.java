@@ -25,10 +25,7 @@ public final class RollbacksDetector extends DatabaseDeltaDetector implements Ro
     }
 
     @Override
-    protected Detection judge(DetectionContext ctx, DatabaseCounters before, DatabaseCounters now, String db) {
-        if (before == null || !before.comparableTo(now)) {
-            return Detection.nothing();
-        }
+    protected Detection judgeWindow(DetectionContext ctx, DatabaseCounters before, DatabaseCounters now, String db) {
         long ownCommits = now.own().commits() - before.own().commits();
         long ownRollbacks = now.own().rollbacks() - before.own().rollbacks();
         // the server flushes a backend's counts up to seconds after its transaction ended: never below zero

@@ -34,15 +34,8 @@ class ArchiverIT {
         try (PrivateServer server = PrivateServer.primary(kit, "archive_mode = on", "archive_command = '/bin/false'");
              PostgresTarget target = PostgresTarget.fromUrl("archiving", server.jdbcUrl("postgres"))) {
             ArchiverDetector d = new ArchiverDetector(target);
-            try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
-                s.execute("create table filler (id int, pad text)");
-                // each completed segment is one more .ready file the archiver fails on
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                    s.execute("insert into filler select g, 'x' from generate_series(1, 100) g");
-                    s.execute("select pg_switch_wal()");
-                    return failedCount(s) > 0 && readyFiles(s) >= 3;
-                });
-            }
+            // each completed segment is one more .ready file the archiver fails on
+            completeSegmentsUntil(server, s -> failedCount(s) > 0 && readyFiles(s) >= 3);
             Detection first = Runs.detect(d, Map.of("for", "0s"));
             Detection r = await().atMost(Duration.ofSeconds(30)).until(() -> Runs.detect(d, Map.of("for", "0s")),
                     x -> x.findings().size() == 1);
@@ -86,24 +79,52 @@ class ArchiverIT {
     }
 
     @Test
+    void archivingOnWithNoCommandKeepsEverySegmentAndIsReported(TestPostgres kit) throws Exception {
+        try (PrivateServer server = PrivateServer.primary(kit, "archive_mode = on", "archive_command = ''");
+             PostgresTarget target = PostgresTarget.fromUrl("unset", server.jdbcUrl("postgres"))) {
+            completeSegmentsUntil(server, s -> readyFiles(s) >= 2);
+            try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
+                assertThat(failedCount(s)).isZero(); // nothing is tried, so nothing fails
+            }
+            Detection r = Runs.detect(new ArchiverDetector(target), Map.of("for", "0s"));
+            Finding f = r.findings().get(0);
+            assertThat(f.problem()).isEqualTo(Problem.STORAGE_BLOAT);
+            assertThat(f.summary()).contains("neither archive_command nor archive_library is set");
+            assertThat((Long) f.evidence().get("ready_files")).isGreaterThanOrEqualTo(2L);
+            assertThat(f.hint()).contains("set the archive_command");
+            assertThat(Runs.signal(r, "postgres.archiver.failing")).contains(1.0);
+        }
+    }
+
+    @Test
     void anArchiverThatSucceedsIsSilent(TestPostgres kit) throws Exception {
         try (PrivateServer server = PrivateServer.primary(kit, "archive_mode = on", "archive_command = '/bin/true'");
              PostgresTarget target = PostgresTarget.fromUrl("archiving", server.jdbcUrl("postgres"))) {
             ArchiverDetector d = new ArchiverDetector(target);
             Runs.detect(d, Map.of("for", "0s"));
-            try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
-                s.execute("create table filler (id int, pad text)");
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                    s.execute("insert into filler select g, 'x' from generate_series(1, 100) g");
-                    s.execute("select pg_switch_wal()");
-                    return archivedCount(s) >= 3;
-                });
-            }
+            completeSegmentsUntil(server, s -> archivedCount(s) >= 3);
             Detection r = Runs.detect(d, Map.of("for", "0s"));
             assertThat(r.findings()).isEmpty();
             assertThat(Runs.signal(r, "postgres.archiver.failing")).contains(0.0);
             assertThat(Runs.signal(r, "postgres.archiver.failed")).contains(0.0);
             assertThat(Runs.signal(r, "postgres.archiver.ready")).isPresent();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Check {
+        boolean holds(Statement s) throws Exception;
+    }
+
+    /** Writes a little WAL and completes the segment (pg_switch_wal) until {@code done} holds. */
+    private static void completeSegmentsUntil(PrivateServer server, Check done) throws Exception {
+        try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("create table if not exists filler (id int, pad text)");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                s.execute("insert into filler select g, 'x' from generate_series(1, 100) g");
+                s.execute("select pg_switch_wal()");
+                return done.holds(s);
+            });
         }
     }
 

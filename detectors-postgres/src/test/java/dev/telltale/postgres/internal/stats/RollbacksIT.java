@@ -36,14 +36,11 @@ class RollbacksIT {
 
     @Test
     void mostlyRolledBackTransactionsInTheWindowFire(TestPostgres pg) throws Exception {
-        TestPostgres db = pg.newDatabase();
+        TestPostgres db = settled(pg);
         try (PostgresTarget target = PostgresTarget.fromUrl("rollbacks", db.jdbcUrl())) {
             RollbacksDetector d = new RollbacksDetector(target);
             assertThat(Runs.detect(d, Map.of()).findings()).isEmpty(); // the baseline
-            long[] before = counters(pg, db.database());
-            workload(db, 180, 20);
-            awaitCounted(pg, db.database(), before, 180, 20);
-            Detection r = Runs.detect(d, Map.of());
+            Detection r = windowOf(d, pg, db, 180, 20);
             Finding f = r.findings().stream().findFirst().orElseThrow();
             assertThat(f.problem()).isEqualTo(Problem.RETRY_STORM);
             assertThat(f.severity()).isEqualTo(Severity.CRITICAL); // 90 % >= critical 0.5
@@ -60,23 +57,17 @@ class RollbacksIT {
 
     @Test
     void committingWorkAndRollbacksBelowTheFloorStayQuiet(TestPostgres pg) throws Exception {
-        TestPostgres db = pg.newDatabase();
+        TestPostgres db = settled(pg);
         try (PostgresTarget target = PostgresTarget.fromUrl("commits", db.jdbcUrl())) {
             RollbacksDetector d = new RollbacksDetector(target);
             Runs.detect(d, Map.of());
-            long[] before = counters(pg, db.database());
-            workload(db, 0, 300);
-            awaitCounted(pg, db.database(), before, 0, 300);
-            Detection healthy = Runs.detect(d, Map.of());
+            Detection healthy = windowOf(d, pg, db, 0, 300);
             assertThat(healthy.findings()).isEmpty();
             assertThat(Runs.signal(healthy, "postgres.rollbacks.ratio")).contains(0.0);
             assertThat(Runs.signal(healthy, "postgres.rollbacks.transactions").orElseThrow()).isGreaterThanOrEqualTo(300.0);
 
             // every transaction rolled back, but 50 of them: below min-transactions (100), not judged
-            before = counters(pg, db.database());
-            workload(db, 50, 0);
-            awaitCounted(pg, db.database(), before, 50, 0);
-            Detection few = Runs.detect(d, Map.of());
+            Detection few = windowOf(d, pg, db, 50, 0);
             assertThat(few.findings()).isEmpty();
             assertThat(Runs.signal(few, "postgres.rollbacks.window")).contains(50.0);
             assertThat(Runs.signal(few, "postgres.rollbacks.transactions").orElseThrow()).isLessThan(100.0);
@@ -85,7 +76,7 @@ class RollbacksIT {
 
     @Test
     void anIdleDatabaseWatchedByEveryDetectorStaysAtZeroRollbacks(TestPostgres pg) throws Exception {
-        TestPostgres db = pg.newDatabase();
+        TestPostgres db = settled(pg);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         long[] before;
         try (PostgresTarget target = PostgresTarget.fromUrl("idle", db.jdbcUrl());
@@ -108,6 +99,22 @@ class RollbacksIT {
         long[] after = awaitQuiet(pg, db.database());
         assertThat(after[1] - before[1]).as("Telltale's transactions committed").isGreaterThan(20);
         assertThat(after[0] - before[0]).as("Telltale's transactions rolled back").isZero();
+    }
+
+    /** A new database whose statistics have settled, so that a first sample and the next compare. */
+    private static TestPostgres settled(TestPostgres pg) {
+        TestPostgres db = pg.newDatabase();
+        awaitQuiet(pg, db.database());
+        return db;
+    }
+
+    /** The detector's next run after the workload's transactions reached pg_stat_database: its window holds them. */
+    private static Detection windowOf(RollbacksDetector d, TestPostgres pg, TestPostgres db, int rollbacks, int commits)
+            throws Exception {
+        long[] before = counters(pg, db.database());
+        workload(db, rollbacks, commits);
+        awaitCounted(pg, db.database(), before, rollbacks, commits);
+        return Runs.detect(d, Map.of());
     }
 
     /** Runs {@code rollbacks} rolled-back and {@code commits} committed transactions in {@code db}, then disconnects. */
@@ -133,14 +140,17 @@ class RollbacksIT {
         });
     }
 
-    /** The counters once they stopped moving for a second: every backend that worked in {@code database} has flushed. */
+    /**
+     * The counters once they stopped moving for a second: every backend that worked in {@code database} has flushed
+     * (before 15 the statistics collector also starts a new database's entry, with its stats_reset, only then).
+     */
     private static long[] awaitQuiet(TestPostgres pg, String database) {
         long[][] last = {counters(pg, database)};
         long[] stable = new long[2];
         await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ofSeconds(1)).pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions().until(() -> {
                     long[] now = counters(pg, database);
-                    boolean same = now[0] == last[0][0] && now[1] == last[0][1];
+                    boolean same = java.util.Arrays.equals(now, last[0]);
                     last[0] = now;
                     stable[0] = now[0];
                     stable[1] = now[1];
@@ -149,14 +159,15 @@ class RollbacksIT {
         return stable;
     }
 
-    /** {xact_rollback, xact_commit} of {@code database}, read from the class's own database. */
+    /** {xact_rollback, xact_commit, stats_reset in ms or -1} of {@code database}, read from the class's own database. */
     private static long[] counters(TestPostgres pg, String database) {
         try (Connection c = pg.connect();
-             PreparedStatement s = c.prepareStatement("select xact_rollback, xact_commit from pg_stat_database where datname = ?")) {
+             PreparedStatement s = c.prepareStatement("select xact_rollback, xact_commit, "
+                     + "coalesce(extract(epoch from stats_reset) * 1000, -1)::int8 from pg_stat_database where datname = ?")) {
             s.setString(1, database);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                return new long[] {rs.getLong(1), rs.getLong(2)};
+                return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
