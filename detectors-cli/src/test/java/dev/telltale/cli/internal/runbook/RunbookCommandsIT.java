@@ -47,8 +47,7 @@ class RunbookCommandsIT {
     /** Volatile functions the runbooks call that only read (volatile because their answer changes, not their effect). */
     private static final Set<String> READING_VOLATILE = Set.of("pg_blocking_pids", "pg_current_wal_lsn",
             "pg_is_in_recovery", "pg_last_xact_replay_timestamp", "pg_is_wal_replay_paused", "pg_control_checkpoint",
-            "pg_relation_size", "pg_total_relation_size", "pg_backend_pid", "pg_last_wal_replay_lsn", "pg_control_system",
-            "pg_ls_archive_statusdir");
+            "pg_relation_size", "pg_total_relation_size", "pg_backend_pid", "pg_last_wal_replay_lsn", "pg_control_system");
     /** Words followed by '(' that are syntax, not function calls. */
     private static final Set<String> SYNTAX = Set.of("in", "filter", "coalesce", "nullif", "greatest", "least",
             "exists", "any", "all", "over", "cast", "values", "and", "or", "not", "lateral", "from", "join", "on",
