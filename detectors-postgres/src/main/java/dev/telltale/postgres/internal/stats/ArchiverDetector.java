@@ -117,9 +117,10 @@ public final class ArchiverDetector extends PostgresDetector implements Archiver
         String waiting = backlog.map(b -> String.format("%,d segments (%s) wait in pg_wal", b.ready,
                 StatsSupport.mb((double) b.ready * a.segmentBytes))).orElse("the backlog in pg_wal was not counted");
         Finding.Builder f = ctx.finding(Problem.STORAGE_BLOAT, critical ? Severity.CRITICAL : Severity.WARNING, "wal archiver")
-                .summary(a.failing() ? String.format("WAL archiving is failing: nothing archived for %s (last success "
-                                + "%s), the last attempt failed on %s; %s and stay there until archived, until the disk fills",
-                        Words.duration(Duration.ofSeconds(stuckSeconds)), a.lastArchivedWal.orElse("none since the counters started"),
+                .summary(a.failing() ? String.format("WAL archiving is failing: nothing archived for %s (%s), the last "
+                                + "attempt failed on %s; %s and stay there until archived, until the disk fills",
+                        Words.duration(Duration.ofSeconds(stuckSeconds)),
+                        a.lastArchivedWal.map(w -> "last success " + w).orElse("none since the statistics started"),
                         a.lastFailedWal.orElse("?"), waiting)
                         : String.format("WAL archiving is on (archive_mode = %s) but neither archive_command nor "
                                 + "archive_library is set: nothing archived for %s; %s and stay there until the disk fills",
