@@ -5,12 +5,16 @@
 # one line: the agent's CPU (cores, over the run after start-up), RSS and heap used (peak), threads (peak), server
 # time per second (total_exec_time of Telltale's own statements in pg_stat_statements over the run, divided by its
 # length), scrape time (p50/max of /metrics), series (lines of /metrics), and errors/timeouts (runs that ended error
-# or timeout, from /findings, plus WARN lines saying so in the log) in the whole run. A measurement, not a test.
+# or timeout, from /findings, plus WARN lines saying so in the log) in the whole run; and the CPU the agent's HTTP
+# threads spent per scrape (their /proc ticks around each /metrics request: the scrape's own cost, much less
+# affected by the machine's load than its wall time). JARS compares builds: per N, ROUNDS rounds, each running every
+# jar in turn (interleaved), one line per run. A measurement, not a test.
 #
 #   benchmarks/fleet.sh        (from the repository root, after building detectors-cli's telltale.jar:
 #                               mvn -B -q -pl detectors-cli -am package -DskipTests)
 # Knobs: NS ("1 10 50 100"), SECONDS (300: the "first 5 minutes" of the goals), SCRAPE (15), TABLES (20),
-#        PG_BIN (/usr/lib/postgresql/15/bin), JAR (detectors-cli/target/telltale.jar).
+#        PG_BIN (/usr/lib/postgresql/15/bin), JAR (detectors-cli/target/telltale.jar), JARS (JAR; several jars
+#        to compare, space-separated), ROUNDS (1).
 # Needs: PostgreSQL binaries, psql, redis-server, redis-cli, curl, jcmd, python3. Leaves nothing running.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +22,11 @@ PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 # shellcheck source=postgres/common.sh
 . "$ROOT/benchmarks/postgres/common.sh"
 JAR=${JAR:-$ROOT/detectors-cli/target/telltale.jar}
-[ -f "$JAR" ] || { echo "no $JAR: build it first (mvn -B -q -pl detectors-cli -am package -DskipTests)" >&2; exit 1; }
+JARS=${JARS:-$JAR}
+ROUNDS=${ROUNDS:-1}
+for j in $JARS; do
+  [ -f "$j" ] || { echo "no $j: build it first (mvn -B -q -pl detectors-cli -am package -DskipTests)" >&2; exit 1; }
+done
 NS=${NS:-"1 10 50 100"}
 SECONDS_RUN=${SECONDS:-300}
 SCRAPE=${SCRAPE:-15}
@@ -71,9 +79,20 @@ telltale_time() {
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# http_ticks PID: "tid ticks" of each of the agent's HTTP threads (the comm name is cut to 15 characters)
+http_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    [ "$(cat "$t/comm" 2>/dev/null)" = telltale-http ] && awk -v t="${t##*/}" '{print t, $14 + $15}' "$t/stat" 2>/dev/null
+  done
+  return 0
+}
 
-printf '\n%5s %6s %6s %8s %9s %9s %8s %12s %16s %8s %8s\n' N redis "live s" "CPU" "RSS MB" "heap MB" threads "server ms/s" "scrape p50/max" series errors
+printf '\n%5s %6s %6s %8s %9s %9s %8s %12s %16s %10s %8s %8s %s\n' N redis "live s" "CPU" "RSS MB" "heap MB" threads \
+  "server ms/s" "scrape p50/max" "scrape CPU" series errors "jar, load average"
 for n in $NS; do
+ for round in $(seq 1 "$ROUNDS"); do
+ for JAR in $JARS; do
   r=$(( (n + 9) / 10 ))
   args=()
   for i in $(seq 1 "$n"); do
@@ -95,11 +114,15 @@ for n in $NS; do
       total_exec_time + total_plan_time as ms, calls from pg_stat_statements where query like '/* telltale%'" >/dev/null
   ticks0=$(cpu_ticks "$TT"); server0=$(telltale_time); start=$(date +%s.%N)
   peak_rss=0; peak_heap=0; peak_threads=0
-  : > "$WORK/scrapes-$n.txt"
+  : > "$WORK/scrapes-$n.txt"; : > "$WORK/http-$n.txt"
+  load=$(cut -d' ' -f1-3 /proc/loadavg)
   end=$(( $(date +%s) + SECONDS_RUN ))
   while (( $(date +%s) < end )); do
+    http_ticks "$TT" > "$WORK/http0.txt"
     curl -s -o "$WORK/metrics-$n.txt" -w '%{time_total}\n' "http://127.0.0.1:$web/metrics" >> "$WORK/scrapes-$n.txt" \
       || echo fail >> "$WORK/scrapes-$n.txt"
+    http_ticks "$TT" | awk 'NR == FNR { b[$1] = $2; next } { s += $2 - b[$1] } END { print s + 0 }' "$WORK/http0.txt" - \
+      >> "$WORK/http-$n.txt"
     read -r rss threads < <(ps -o rss=,nlwp= -p "$TT")
     heap=$(jcmd "$TT" GC.heap_info 2>/dev/null | awk '/used/ {for (i=1;i<=NF;i++) if ($i=="used") {v=$(i+1); sub(/K,?/,"",v); s+=v}} END {printf "%.0f", s/1024}')
     ((rss / 1024 > peak_rss)) && peak_rss=$((rss / 1024))
@@ -118,9 +141,14 @@ for n in $NS; do
   curl -s "http://127.0.0.1:$web/findings" > "$WORK/findings-$n.json" || true
   kill "$TT"; wait "$TT" 2>/dev/null || true; TT=
   python3 - "$n" "$r" "$live" "$ticks0" "$ticks1" "$hz" "$server0" "$server1" "$start" "$stop" "$peak_rss" "$peak_heap" \
-    "$peak_threads" "$WORK/scrapes-$n.txt" "$WORK/metrics-$n.txt" "$WORK/findings-$n.json" "$WORK/serve-$n.err" <<'PY'
+    "$peak_threads" "$WORK/scrapes-$n.txt" "$WORK/metrics-$n.txt" "$WORK/findings-$n.json" "$WORK/serve-$n.err" \
+    "$WORK/http-$n.txt" "$(basename "$JAR"), $load to $(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
 import json, re, sys
-n, r, live, t0, t1, hz, s0, s1, a, b, rss, heap, threads, scrapes, metrics, findings, log = sys.argv[1:]
+n, r, live, t0, t1, hz, s0, s1, a, b, rss, heap, threads, scrapes, metrics, findings, log, http, label = sys.argv[1:]
+ticks = [int(l) for l in open(http) if l.strip()]
+# the first scrape registers and warms up what later ones reuse: the mean of the others
+steady = ticks[1:] or ticks
+scrape_cpu = 1000.0 * sum(steady) / int(hz) / max(1, len(steady))
 secs = float(b) - float(a)
 cpu = (int(t1) - int(t0)) / int(hz) / secs
 server = (int(s1) - int(s0)) / secs
@@ -134,11 +162,14 @@ except Exception:
 bad = sum(1 for x in runs if x.get("outcome") in ("error", "timeout"))
 logged = sum(1 for l in open(log) if re.search(r" WARN .*(failed|timeout)", l))
 print(f"{n:>5} {r:>6} {live:>6} {cpu:8.3f} {int(rss):9d} {int(heap):9d} {int(threads):8d} {server:12.1f} "
-      f"{times[len(times)//2] if times else 0:8.0f}/{times[-1] if times else 0:<7.0f} {series:8d} {bad}+{logged}"
-      + (f" ({fails} scrapes failed)" if fails else ""))
+      f"{times[len(times)//2] if times else 0:8.0f}/{times[-1] if times else 0:<7.0f} {scrape_cpu:7.0f} ms {series:8d} "
+      f"{bad}+{logged:<6} {label}" + (f" ({fails} scrapes failed)" if fails else ""))
 PY
   grep ' WARN .*\(failed\|timeout\)' "$WORK/serve-$n.err" | cut -c1-200 | head -3 || true
   [ -n "${TOP:-}" ] && sed 's/^/        /' "$WORK/top-$n.txt"
+ done
+ done
 done
 echo "(live s: seconds from launch to /health/live; CPU in cores over the run after it answered; RSS, heap and threads the peak of the samples; errors:"
-echo " runs ending error/timeout in /findings at the end + WARN lines about failures or timeouts over the whole run)"
+echo " runs ending error/timeout in /findings at the end + WARN lines about failures or timeouts over the whole run;"
+echo " scrape CPU: the mean CPU of the HTTP threads per /metrics request after the first, from /proc ticks)"

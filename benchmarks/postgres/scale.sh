@@ -19,7 +19,7 @@
 #            output with the query it replaces (diff -r two such directories)
 #   clean    delete $STATE (nothing is left running)
 # Knobs: SIZES ("10000 50000"), ROUNDS (3), EXPORTER (1; 0 leaves the scrapes out, to compare two builds of
-#        telltale), PARENTS (10), STATEMENTS (5000), STATE (/tmp/tt-scale), JAR (detectors-cli/target/telltale.jar),
+#        telltale; explain and outputs never start it), PARENTS (10), STATEMENTS (5000), STATE (/tmp/tt-scale), JAR (detectors-cli/target/telltale.jar),
 #        PG_BIN (/usr/lib/postgresql/15/bin), SLOW_MS (500).
 # Needs: PostgreSQL 15 binaries, prometheus-postgres-exporter (Debian's 0.11.1), curl, python3, /usr/bin/time,
 #        the built jar (mvn -B -q -pl detectors-cli -am package -DskipTests). Leaves nothing running.
@@ -94,6 +94,12 @@ start() {
   PORT=$(free_port)
   pg_start "$DATA" "$PORT"
   URL="postgresql://tt@127.0.0.1:$PORT/scale"
+  # explain and outputs need no exporter; EXPORTER=0 leaves it out of run
+  if [ "$EXPORTER" != 1 ] || [ "$MODE" != run ]; then
+    "${PSQL[@]}" -d postgres -qc "set client_min_messages = warning" -c "create extension if not exists pg_stat_statements" \
+      -c "create table if not exists snap (userid oid, queryid int8, ms float8, calls int8, rows int8)"
+    return 0
+  fi
   exporter_queries "$WORK/queries.yaml"
   E1=$(free_port)
   exporter_start "postgresql://exporter@127.0.0.1:$PORT/scale?sslmode=disable" "$E1" "$WORK/exporter.log"

@@ -89,6 +89,13 @@ class BadInputTest {
     }
 
     @Test
+    void aWorkerCountOutsideItsRangeIsOneLine() {
+        for (String bad : new String[]{"0", "257", "-3", "many", "1.5", ""}) {
+            oneLine(CommandLineTest.run("serve", "--postgres", "fake://db/x", "--workers", bad), "--workers", "'" + bad + "'");
+        }
+    }
+
+    @Test
     void placeholdersThatCannotBeResolvedNameWhere() throws Exception {
         oneLine(check("--postgres", "fake://u:${TELLTALE_SURELY_UNSET_VAR}@db/x"), "--postgres", "TELLTALE_SURELY_UNSET_VAR");
         oneLine(config("targets:\n  postgres:\n    - fake://u:${file:" + dir.resolve("nope") + "}@db/x\n"),

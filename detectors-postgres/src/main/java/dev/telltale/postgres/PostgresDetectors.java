@@ -12,6 +12,8 @@ import dev.telltale.postgres.integrity.internal.IntegrityDetector;
 import dev.telltale.postgres.internal.replication.PostgresReplicationDetector;
 import dev.telltale.postgres.internal.replication.PostgresTopologyDetector;
 import dev.telltale.postgres.internal.stats.ArchiverDetector;
+import dev.telltale.postgres.internal.schema.ForeignKeysDetector;
+import dev.telltale.postgres.internal.schema.SchemaDetector;
 import dev.telltale.postgres.internal.stats.CacheHitDetector;
 import dev.telltale.postgres.internal.stats.CheckpointsDetector;
 import dev.telltale.postgres.internal.stats.ChecksumsDetector;
@@ -56,6 +58,9 @@ public final class PostgresDetectors {
         all.add(new dev.telltale.postgres.internal.stats.TempSpillsDetector(target));
         all.add(new dev.telltale.postgres.internal.stats.CheckpointsDetector(target));
         all.add(new dev.telltale.postgres.internal.stats.ChecksumsDetector(target));
+        // schema causes, from the catalogs (dev.telltale.postgres.internal.schema)
+        all.add(new ForeignKeysDetector(target));
+        all.add(new SchemaDetector(target));
         // operations: rollbacks, WAL archiving, configuration (dev.telltale.postgres.internal.stats)
         all.add(new RollbacksDetector(target));
         all.add(new ArchiverDetector(target));
@@ -74,7 +79,7 @@ public final class PostgresDetectors {
                 LongRunningDetector.SPEC, QueryBurstsDetector.SPEC,
                 StatementsDetector.SPEC, HotTablesDetector.SPEC, TableHealthDetector.SPEC, IndexesDetector.SPEC,
                 WraparoundDetector.SPEC, SequencesDetector.SPEC, CacheHitDetector.SPEC, TempSpillsDetector.SPEC,
-                CheckpointsDetector.SPEC, ChecksumsDetector.SPEC,
+                CheckpointsDetector.SPEC, ChecksumsDetector.SPEC, ForeignKeysDetector.SPEC, SchemaDetector.SPEC,
                 RollbacksDetector.SPEC, ArchiverDetector.SPEC, SettingsDetector.SPEC,
                 PostgresReplicationDetector.SPEC, PostgresTopologyDetector.SPEC);
     }

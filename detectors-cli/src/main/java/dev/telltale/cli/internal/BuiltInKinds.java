@@ -11,7 +11,8 @@ final class BuiltInKinds {
     }
 
     static TargetKinds create() {
-        return new TargetKinds(List.of(new PostgresKind(), new RedisKind(), new SentinelKind()), inProcess());
+        return new TargetKinds(List.of(new PostgresKind(), new RedisKind(), new SentinelKind(), new PgBouncerKind()),
+                inProcess());
     }
 
     /** The in-process detectors run inside an application (see detectors-jvm), never by the command line. */

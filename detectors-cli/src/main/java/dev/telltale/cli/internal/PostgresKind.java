@@ -86,19 +86,13 @@ final class PostgresKind extends BuiltInKind<PostgresTarget> {
      * {@code PGPASSFILE} or {@code ~/.pgpass} (pgjdbc reads those, but not {@code PGPASSWORD}).
      */
     private static PostgresTarget create(TargetSpec spec, Disclosure disclosure, Optional<PostgresFleet> fleet) {
-        try {
+        return Kinds.build("--postgres", spec, () -> {
             PostgresTarget.Builder b = PostgresTarget.builder(spec.name()).url(spec.url())
                     .showQueryLiterals(disclosure.queryLiterals());
             fleet.ifPresent(b::fleet);
-            String fromEnv = System.getenv("PGPASSWORD");
-            if (fromEnv != null && !fromEnv.isEmpty()) {
-                Redaction.rememberSecret(fromEnv);
-                b.password(fromEnv);
-            }
+            Kinds.pgPassword().ifPresent(b::password);
             return b.build();
-        } catch (IllegalArgumentException e) {
-            throw new CliException("--postgres " + spec.name() + ": " + Redaction.message(e.getMessage()), e);
-        }
+        });
     }
 
     @Override

@@ -51,6 +51,12 @@ public final class Session implements AutoCloseable {
 
     public static Session open(TargetKinds kinds, Request request, Mode mode, List<AlertListener> listeners,
                                Progress progress) {
+        return open(kinds, request, mode, listeners, progress, DetectorEngine.DEFAULT_WORKERS);
+    }
+
+    /** @param workers threads that run the scheduled detections ({@code DetectorEngine.Builder.workers}) */
+    public static Session open(TargetKinds kinds, Request request, Mode mode, List<AlertListener> listeners,
+                               Progress progress, int workers) {
         ConfigFile.Config config = request.config()
                 .map(p -> ConfigFile.read(p, kinds.all()))
                 .orElse(ConfigFile.Config.EMPTY);
@@ -125,6 +131,7 @@ public final class Session implements AutoCloseable {
             DetectorEngine.Builder b = DetectorEngine.builder()
                     .detectors(detectors)
                     .progress(progress)
+                    .workers(workers)
                     .settings(SettingsCheck.forDetectors(settings, detectors));
             listeners.forEach(b::listener);
             DetectorEngine engine;

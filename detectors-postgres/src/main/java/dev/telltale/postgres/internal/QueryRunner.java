@@ -1,6 +1,5 @@
 package dev.telltale.postgres.internal;
 
-import dev.telltale.core.DetectionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,15 +117,7 @@ public final class QueryRunner implements AutoCloseable {
 
     private <T> T read(String purpose, Duration budget, boolean userSql, Consumer<Duration> queued, TxWork<T> work)
             throws Exception {
-        long waitMillis = Math.max(1, budget.toMillis());
-        long asked = System.nanoTime();
-        if (!lock.tryLock(waitMillis, TimeUnit.MILLISECONDS)) {
-            queued.accept(Duration.ofNanos(System.nanoTime() - asked));
-            throw new DetectionTimeoutException("target '" + targetName + "' stayed busy with another detection for "
-                    + waitMillis + " ms; " + purpose + " did not run");
-        }
-        Duration waited = Duration.ofNanos(System.nanoTime() - asked);
-        queued.accept(waited);
+        Duration waited = Turns.take(lock, budget, queued, targetName, purpose);
         budget = budget.minus(waited);
         if (budget.isNegative()) {
             budget = Duration.ZERO;
@@ -370,7 +361,8 @@ public final class QueryRunner implements AutoCloseable {
             Map<String, String> extensions = new HashMap<>();
             tx.list(EXTENSIONS).forEach(e -> extensions.put(e.extname(), e.extversion()));
             if (views != null) {
-                scope = new ServerViews.Scope(views, tx.one(IDENTITY, Map.of()).key());
+                Identity id = tx.one(IDENTITY, Map.of());
+                scope = new ServerViews.Scope(views, id.key(), id.host() + ":" + id.port(), id.systemIdentifier());
                 views.watch(scope.server(), row.database());
             }
             commit(c);

@@ -1,5 +1,7 @@
 package dev.telltale.postgres.internal;
 
+import dev.telltale.core.Finding;
+
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.Parser;
 
@@ -129,6 +131,28 @@ public final class ReadOnlyTx {
      */
     public boolean owns(String database) {
         return views == null || views.views().owns(views.server(), server.database(), database);
+    }
+
+    /**
+     * Whether this target reports the causes that belong to the whole server (its connection limit, the shared lock
+     * table, checkpoints, standbys and slots, cluster-wide settings): always outside a fleet; in a fleet, only the
+     * target of the server's first database by name ({@link ServerViews#owns} of no database), so that such a cause is
+     * one finding per server, not one per database watched.
+     */
+    public boolean reportsServer() {
+        return owns(null);
+    }
+
+    /**
+     * A finding about the whole server, named by the server in a fleet (evidence {@code server}: the address and port
+     * it answered on; {@code system_identifier}), where the target that reports it stands for all the server's
+     * databases; unchanged outside a fleet.
+     */
+    public Finding.Builder aboutServer(Finding.Builder finding) {
+        if (views == null) {
+            return finding;
+        }
+        return finding.evidence("server", views.address()).evidence("system_identifier", views.systemIdentifier());
     }
 
     /** {@link #shared} for a query whose result depends on its parameters only; the result's value. */

@@ -175,7 +175,10 @@ public final class ServerViews {
     public record Stats(long reads, long shared) {
     }
 
-    /** One target's way to its fleet's shared reads: the views and the key of the server its connection reached. */
-    record Scope(ServerViews views, String server) {
+    /**
+     * One target's way to its fleet's shared reads: the views, the key of the server its connection reached, and how a
+     * finding about the server names it (the address and port it answered on, its system identifier).
+     */
+    record Scope(ServerViews views, String server, String address, String systemIdentifier) {
     }
 }

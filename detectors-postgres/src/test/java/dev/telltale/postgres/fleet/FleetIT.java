@@ -8,7 +8,9 @@ import dev.telltale.core.RunRecord;
 import dev.telltale.core.Signal;
 import dev.telltale.postgres.PostgresFleet;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.activity.ConnectionsDetector;
 import dev.telltale.postgres.internal.activity.DeadlocksDetector;
+import dev.telltale.postgres.internal.stats.ChecksumsDetector;
 import dev.telltale.postgres.internal.stats.StatementsDetector;
 import dev.telltale.postgres.support.PrivateServer;
 import dev.telltale.testkit.PostgresExtension;
@@ -38,7 +40,8 @@ import static org.awaitility.Awaitility.await;
  * one {@link PostgresFleet}. pg_stat_statements' own call count of Telltale's counters query says how often the view
  * was read: about once per interval for the whole server, not once per database; a slow statement run in one
  * database is reported by that database's target only, and each target publishes its own database's
- * pg_stat_database series only.
+ * pg_stat_database series only. A cause of the whole server (its connections in use, its data checksums off) is one
+ * finding for the server, on its first database's target and naming the server, not one per database.
  */
 @ExtendWith(PostgresExtension.class)
 class FleetIT {
@@ -155,6 +158,63 @@ class FleetIT {
             seriesOwner.forEach((database, target) -> assertThat(target)
                     .isEqualTo(oids.containsKey(database) ? database : name(1)));
             assertThat(engine.lastRuns()).allSatisfy(r -> assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.OK));
+        }
+    }
+
+    @Test
+    void aCauseOfTheWholeServerIsOneFindingPerServerNotOnePerDatabase() throws Exception {
+        int watched = 6;
+        PostgresFleet fleet = PostgresFleet.create();
+        DetectorEngine.Builder b = DetectorEngine.builder()
+                .set("postgres.connections.interval", INTERVAL.toSeconds() + "s")
+                .set("postgres.connections.warning", "0.01")
+                .set("postgres.connections.critical", "0.99")
+                .set("postgres.connections.for", "0s")
+                .set("postgres.checksums.interval", INTERVAL.toSeconds() + "s");
+        List<PostgresTarget> mine = new ArrayList<>();
+        // named so that the first database by name is not the first target built
+        for (int i = watched; i >= 1; i--) {
+            PostgresTarget t = PostgresTarget.builder("db" + i).url(server.jdbcUrl(name(i))).fleet(fleet).build();
+            mine.add(t);
+            b.detector(new ConnectionsDetector(t)).detector(new ChecksumsDetector(t));
+        }
+        // three client sessions besides Telltale's own: 3 of 57 usable connections is past the 1 % warning
+        List<Connection> clients = new ArrayList<>();
+        try (DetectorEngine engine = b.build()) {
+            for (int i = 0; i < 3; i++) {
+                clients.add(server.connect(name(1)));
+            }
+            engine.start();
+            Instant from = Instant.now();
+            // every target has run both detectors at least twice since the sessions were there
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                Map<String, Long> late = engine.lastRuns().stream().filter(r -> r.startedAt().isAfter(from.plus(INTERVAL)))
+                        .collect(Collectors.groupingBy(RunRecord::target, Collectors.counting()));
+                return late.size() == watched && late.values().stream().allMatch(n -> n == 2);
+            });
+            assertThat(engine.lastRuns()).allSatisfy(r -> assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.OK));
+            List<Alert> connections = engine.activeAlerts().stream()
+                    .filter(a -> a.finding().subject().equals("server connections")).toList();
+            List<Alert> checksums = engine.activeAlerts().stream()
+                    .filter(a -> a.finding().subject().equals("data checksums")).toList();
+            // one of each for the server, on the target of its first database by name, naming the server
+            for (List<Alert> one : List.of(connections, checksums)) {
+                assertThat(one).as("one finding for the server across %d database targets", watched).hasSize(1);
+                assertThat(one.get(0).finding().target()).isEqualTo("db1");
+                assertThat(one.get(0).finding().evidence()).containsEntry("server", "127.0.0.1:" + server.port())
+                        .containsKey("system_identifier");
+            }
+            assertThat((Long) connections.get(0).finding().evidence().get("used")).isGreaterThanOrEqualTo(3L);
+            // the server's connection series are published once too, by the same target
+            Set<String> publishing = engine.lastRuns().stream()
+                    .filter(r -> r.detector().equals("postgres.connections") && !r.signals().isEmpty())
+                    .map(RunRecord::target).collect(Collectors.toSet());
+            assertThat(publishing).containsExactly("db1");
+        } finally {
+            for (Connection c : clients) {
+                c.close();
+            }
+            mine.forEach(PostgresTarget::close);
         }
     }
 

@@ -3,31 +3,18 @@ package dev.telltale.testkit.internal;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 
 /** A {@code redis-server} child process on a free loopback port, with its own working directory. */
 public final class LocalRedis implements AutoCloseable {
-    private static final Set<LocalRedis> RUNNING = ConcurrentHashMap.newKeySet();
-
-    static {
-        // children outlive a JVM that forgets them; this catches the ones a test did not close
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(RUNNING).forEach(LocalRedis::close),
-                "telltale-testkit-redis-reaper"));
-    }
+    private static final List<String> LOGS = List.of("stdout.log", "redis.log");
+    private static final Set<LocalRedis> RUNNING = ChildProcesses.closedOnExit("telltale-testkit-redis-reaper");
 
     private final Process process;
     private final RedisEndpoint endpoint;
@@ -61,7 +48,7 @@ public final class LocalRedis implements AutoCloseable {
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 return startOnce(binary, extraArgs, sentinel);
-            } catch (PortTakenException e) {
+            } catch (ChildProcesses.PortTakenException e) {
                 last = e;
             }
         }
@@ -69,7 +56,7 @@ public final class LocalRedis implements AutoCloseable {
     }
 
     private static LocalRedis startOnce(RedisBinary binary, List<String> extraArgs, boolean sentinel) throws IOException {
-        int port = freePort();
+        int port = ChildProcesses.freePort();
         Path dir = Files.createTempDirectory("telltale-redis-" + port + "-");
         Path log = dir.resolve("redis.log");
         List<String> command = new ArrayList<>(List.of(binary.path().toString()));
@@ -94,13 +81,13 @@ public final class LocalRedis implements AutoCloseable {
                     .until(() -> !process.isAlive() || "PONG".equals(ping(endpoint)));
         } catch (ConditionTimeoutException e) {
             process.destroyForcibly();
-            throw new IOException(binary.path() + " did not answer PING on port " + port + " within 20 s; log: " + logs(dir), e);
+            throw new IOException(binary.path() + " did not answer PING on port " + port + " within 20 s; log: " + ChildProcesses.logs(dir, LOGS, 10), e);
         }
         if (!process.isAlive()) {
-            String logs = logs(dir);
-            deleteTree(dir);
+            String logs = ChildProcesses.logs(dir, LOGS, 10);
+            ChildProcesses.deleteTree(dir);
             if (logs.contains("Address already in use")) {
-                throw new PortTakenException(logs);
+                throw new ChildProcesses.PortTakenException(logs);
             }
             throw new IOException(String.join(" ", command) + " exited with " + process.exitValue() + ": " + logs);
         }
@@ -134,16 +121,8 @@ public final class LocalRedis implements AutoCloseable {
         if (!RUNNING.remove(this)) {
             return;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        deleteTree(dir);
+        ChildProcesses.stop(process);
+        ChildProcesses.deleteTree(dir);
     }
 
     private static String ping(RedisEndpoint endpoint) throws IOException {
@@ -152,41 +131,5 @@ public final class LocalRedis implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
-    private static String logs(Path dir) {
-        StringBuilder text = new StringBuilder();
-        for (String name : List.of("stdout.log", "redis.log")) {
-            try {
-                Path file = dir.resolve(name);
-                if (Files.exists(file)) {
-                    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-                    text.append(String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size())));
-                }
-            } catch (IOException | UncheckedIOException e) {
-                text.append("(").append(name).append(" unreadable: ").append(e).append(")");
-            }
-        }
-        return text.toString().strip();
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a leftover temp directory is harmless
-        }
-    }
-
-    private static final class PortTakenException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        PortTakenException(String message) {
-            super(message);
-        }
-    }
 }

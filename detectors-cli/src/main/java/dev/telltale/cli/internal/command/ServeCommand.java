@@ -62,6 +62,14 @@ public final class ServeCommand extends KindsCommand {
                     + "(tls_server_config, basic_auth_users with bcrypt hashes, auth_excluded_paths).")
     Path webConfigFile;
 
+    @Option(names = "--workers", paramLabel = "N",
+            description = "Threads that run the detections, whatever the number of targets (1.." + MAX_WORKERS
+                    + ", default " + DetectorEngine.DEFAULT_WORKERS + "). A target's runs take turns; more threads help "
+                    + "only when more targets than that are slow at once.")
+    String workers;
+
+    static final int MAX_WORKERS = 256;
+
     public ServeCommand(TargetKinds kinds) {
         super(kinds);
     }
@@ -69,13 +77,14 @@ public final class ServeCommand extends KindsCommand {
     @Override
     public Integer call() throws Exception {
         ListenAddress address = address();
+        int threads = workers();
         RunbookLinks runbooks = links.links();
         WebConfig web = webConfigFile == null ? WebConfig.NONE
                 : WebConfig.read(webConfigFile);
         String webSource = webConfigFile == null ? "" : "--web.config.file " + webConfigFile;
         // a target that is down at start does not stop the agent: its runs fail until it answers, /health names it
         Session session = Session.open(kinds, targets.request(), Session.Mode.AGENT, List.of(new Slf4jAlertListener()),
-                Progress.NONE);
+                Progress.NONE, threads);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         DetectorEngine engine = session.engine();
         engine.bindTo(registry);
@@ -115,6 +124,23 @@ public final class ServeCommand extends KindsCommand {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** {@code --workers}: a whole number 1..{@value #MAX_WORKERS}, else a one-line error naming the flag and the value. */
+    int workers() {
+        if (workers == null) {
+            return DetectorEngine.DEFAULT_WORKERS;
+        }
+        try {
+            int n = Integer.parseInt(workers.trim());
+            if (n >= 1 && n <= MAX_WORKERS) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new CliException("--workers '" + workers + "': expected a whole number of threads 1.." + MAX_WORKERS
+                + " (default " + DetectorEngine.DEFAULT_WORKERS + ")");
     }
 
     /** {@code --web.listen-address}, or {@code --host} and {@code --port}, which it cannot be given with. */

@@ -20,10 +20,11 @@ import java.util.regex.Pattern;
  *   <li>{@code ```redis} holds one command a line, as typed at the redis-cli prompt; {@code <key>},
  *   {@code <stream>} and {@code <group>} stand for a key, a stream and a consumer group of yours (the tests
  *   substitute their own).</li>
+ *   <li>{@code ```pgbouncer} holds one {@code SHOW <WORD>;} a line, as typed in PgBouncer's admin console.</li>
  * </ul>
  */
 final class RunbookBlocks {
-    private static final Pattern FENCE = Pattern.compile("(?m)^```(sql|redis)(?: pg(\\d+))?\\n(.*?)^```$", Pattern.DOTALL);
+    private static final Pattern FENCE = Pattern.compile("(?m)^```(sql|redis|pgbouncer)(?: pg(\\d+))?\\n(.*?)^```$", Pattern.DOTALL);
 
     record Block(Problem problem, String language, int minimumPostgres, String text) {
         @Override
@@ -61,7 +62,7 @@ final class RunbookBlocks {
         return out;
     }
 
-    /** The commands of a redis block, one a line. */
+    /** The commands of a redis or pgbouncer block, one a line. */
     static List<String> commands(Block b) {
         return b.text().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }

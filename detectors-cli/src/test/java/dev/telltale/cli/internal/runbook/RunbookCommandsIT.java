@@ -3,6 +3,9 @@ package dev.telltale.cli.internal.runbook;
 import dev.telltale.postgres.internal.PgLexer;
 import dev.telltale.postgres.internal.PgLexer.Kind;
 import dev.telltale.postgres.internal.PgLexer.Token;
+import dev.telltale.postgres.pgbouncer.PgBouncerTarget;
+import dev.telltale.postgres.pgbouncer.internal.PgBouncerTargetAccess;
+import dev.telltale.testkit.PgBouncerProcess;
 import dev.telltale.testkit.PostgresExtension;
 import dev.telltale.testkit.RedisExtension;
 import dev.telltale.testkit.TestPostgres;
@@ -28,6 +31,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every command the runbooks tell a person to paste runs on real servers and cannot change them: each SQL block
  * inside a READ ONLY transaction with a statement timeout, calling only functions that are stable, immutable or
  * known to only read; each redis line judged by the server's own COMMAND INFO (no write or blocking command, and
- * an administrative one only from a list of read-only introspection commands), then run.
+ * an administrative one only from a list of read-only introspection commands), then run; each PgBouncer console
+ * line (a {@code SHOW}, as RunbooksTest checks) on a private pgbouncer in front of the test server.
  */
 @ExtendWith({PostgresExtension.class, RedisExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -157,6 +162,29 @@ class RunbookCommandsIT {
         }
         assertThat(failures).isEmpty();
         assertThat(ran).isGreaterThan(20);
+    }
+
+    @Test
+    void everyPgBouncerCommandRunsOnAPrivatePgBouncer() throws Exception {
+        List<String> failures = new ArrayList<>();
+        int ran = 0;
+        try (PgBouncerProcess bouncer = PgBouncerProcess.start(pg);
+             PgBouncerTarget target = PgBouncerTarget.fromUrl("runbook", bouncer.consoleUrl())) {
+            for (RunbookBlocks.Block b : RunbookBlocks.all("pgbouncer")) {
+                for (String line : RunbookBlocks.commands(b)) {
+                    String what = line.replaceFirst("^SHOW ", "").replaceFirst(";$", "");
+                    try {
+                        PgBouncerTargetAccess.console(target).read("runbook", Duration.ofSeconds(10), waited -> { },
+                                session -> session.show(what, 10));
+                        ran++;
+                    } catch (Exception e) {
+                        failures.add(b.problem().runbookPath() + ": " + line + ": " + e.getMessage());
+                    }
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+        assertThat(ran).isGreaterThanOrEqualTo(4);
     }
 
     @Test

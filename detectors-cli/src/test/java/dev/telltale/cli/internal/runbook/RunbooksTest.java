@@ -113,6 +113,16 @@ class RunbooksTest {
         }
     }
 
+    @Test
+    void pgbouncerBlocksHoldOnlyShowCommands() {
+        List<RunbookBlocks.Block> blocks = RunbookBlocks.all("pgbouncer");
+        assertThat(blocks).isNotEmpty();
+        for (RunbookBlocks.Block b : blocks) {
+            // the console applies SET, PAUSE, KILL, RELOAD... to PgBouncer itself: a runbook only reads
+            assertThat(RunbookBlocks.commands(b)).as(b.toString()).allSatisfy(c -> assertThat(c).matches("SHOW [A-Z_]+;"));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Problem.class)
     void theReadmesProblemTableLinksTheRunbook(Problem p) throws Exception {

@@ -47,6 +47,10 @@ public final class ConnectionsDetector extends PostgresDetector implements Conne
         double warning = ctx.setting(WARNING);
         double critical = ctx.setting(CRITICAL);
         tx.server().requireSeesAllSessions();
+        if (!tx.reportsServer()) {
+            // in a fleet the server's first target reports the server, once: not every database's target again
+            return Detection.nothing();
+        }
         List<StateRow> rows = tx.sharedList(BY_STATE_SQL, Map.of(), this, ctx.settings().interval());
         StateRow limits = rows.get(0);
         int usable = Math.max(1, limits.maxConnections() - limits.superuserReserved() - limits.reserved());
@@ -79,7 +83,7 @@ public final class ConnectionsDetector extends PostgresDetector implements Conne
         if (severity != null) {
             String state = byState.entrySet().stream().filter(e -> e.getValue() > 0)
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
-            out.finding(ctx.finding(Problem.CONNECTION_POOL_STARVATION, severity, "server connections")
+            out.finding(tx.aboutServer(ctx.finding(Problem.CONNECTION_POOL_STARVATION, severity, "server connections")
                     .summary(used + " of " + usable + " usable connections are in use (" + Words.percent(utilization) + ")"
                             + (severity == Severity.CRITICAL ? "; new connections will soon be refused" : "")
                             + (apps.isEmpty() ? "" : "; " + apps.get(0).label() + " holds " + apps.get(0).sessions()))
@@ -94,13 +98,13 @@ public final class ConnectionsDetector extends PostgresDetector implements Conne
                     .hint("Idle sessions point at pools sized larger than needed, 'idle in transaction' at code that "
                             + "does not commit; shrink the pools of the applications above or put a pooler (PgBouncer) "
                             + "in front before raising max_connections.")
-                    .holdFor(ctx.setting(FOR)));
+                    .holdFor(ctx.setting(FOR))));
         }
         double idleShare = idleInTx / (double) usable;
         if (idleInTx > 0 && idleShare >= ctx.setting(IDLE_IN_TRANSACTION_WARNING)) {
             String holders = apps.stream().filter(a -> a.idleInTransaction() > 0)
                     .map(a -> a.label() + "=" + a.idleInTransaction()).collect(Collectors.joining(", "));
-            out.finding(ctx.finding(Problem.CONNECTION_POOL_STARVATION, Severity.WARNING, "sessions idle in transaction")
+            out.finding(tx.aboutServer(ctx.finding(Problem.CONNECTION_POOL_STARVATION, Severity.WARNING, "sessions idle in transaction")
                     .summary(Words.count(idleInTx, "session") + " (" + Words.percent(idleShare) + " of usable connections) "
                             + "sit idle inside an open transaction, holding connections, locks and snapshots")
                     .evidence("idle_in_transaction", idleInTx)
@@ -109,7 +113,7 @@ public final class ConnectionsDetector extends PostgresDetector implements Conne
                     .evidence("applications", holders)
                     .hint("See postgres.long-running for the oldest of them; the application opens a transaction and "
                             + "then waits on something else (a remote call, user input) before committing.")
-                    .holdFor(ctx.setting(FOR)));
+                    .holdFor(ctx.setting(FOR))));
         }
         return out.build();
     }

@@ -12,6 +12,7 @@ import dev.telltale.postgres.internal.QueryText;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
 import dev.telltale.postgres.internal.Words;
+import dev.telltale.postgres.internal.schema.ForeignKeysDetector;
 
 import java.sql.SQLException;
 import java.time.Duration;
@@ -43,6 +44,8 @@ public final class LockWaitsDetector extends PostgresDetector implements LockWai
             Blocker.class);
     private static final SqlFile<LockTable> LOCK_TABLE_SQL = SqlFile.load(LockWaitsDetector.class, "lock-table",
             LockTable.class);
+    /** At most this many unindexed foreign keys named in one finding's evidence. */
+    private static final int CAUSES_SHOWN = 3;
     /** pg_blocking_pids reports a prepared transaction holding the lock as pid 0. */
     private static final int PREPARED_XACT = 0;
 
@@ -52,7 +55,7 @@ public final class LockWaitsDetector extends PostgresDetector implements LockWai
 
     record Waiter(int pid, String usename, String applicationName, String datname, String waitEvent, String query,
                   List<Integer> blockers, double waitSeconds, boolean exactWait, double xactSeconds, String locktype,
-                  String mode, String relation, Integer page, Integer tuple) {
+                  String mode, String relation, Long relid, Integer page, Integer tuple) {
         String lockedObject() {
             if (relation != null && page != null && tuple != null) {
                 return "row (" + page + "," + tuple + ") of " + relation;
@@ -106,7 +109,10 @@ public final class LockWaitsDetector extends PostgresDetector implements LockWai
         out.signal(ROOT_BLOCKERS, chains.size());
         out.signal(CHAIN_DEPTH, chains.stream().mapToInt(Chain::depth).max().orElse(0));
         double tableUse = table.capacity() == 0 ? 0 : table.sharedEntries() / (double) table.capacity();
-        out.signal(LOCK_TABLE, tableUse);
+        if (tx.reportsServer()) {
+            // the server's lock table: published by the server's first target only in a fleet
+            out.signal(LOCK_TABLE, tableUse);
+        }
 
         long blockedWarning = ctx.setting(BLOCKED_WARNING);
         double minWait = ctx.setting(BLOCKED_MIN_WAIT).toMillis() / 1000.0;
@@ -115,12 +121,11 @@ public final class LockWaitsDetector extends PostgresDetector implements LockWai
                 .sorted(Comparator.comparingInt((Chain c) -> c.blocked().size()).reversed()
                         .thenComparing(Comparator.comparingDouble((Chain c) -> c.longestWaiter().waitSeconds()).reversed()))
                 .toList();
-        int shown = 0;
         int cut = 0;
+        Map<Chain, Severity> reported = new LinkedHashMap<>();
         for (int i = 0; i < ranked.size(); i++) {
             Chain chain = ranked.get(i);
-            Waiter longest = chain.longestWaiter();
-            double wait = longest.waitSeconds();
+            double wait = chain.longestWaiter().waitSeconds();
             Severity severity = wait >= seconds(critical) ? Severity.CRITICAL
                     : wait >= seconds(warning) ? Severity.WARNING
                     : chain.blocked().size() >= blockedWarning && wait >= minWait ? Severity.WARNING
@@ -128,16 +133,22 @@ public final class LockWaitsDetector extends PostgresDetector implements LockWai
             if (severity != null && i >= max) {
                 cut++;
             } else if (severity != null) {
-                shown++;
-                out.finding(chainFinding(ctx, severity, chain, longest, Optional.ofNullable(blockers.get(chain.root()))));
+                reported.put(chain, severity);
             }
         }
+        // the structural cause behind a wait on a child table: one catalog query, only when a chain is reported
+        Map<Long, List<String>> causes = ForeignKeysDetector.unindexedOn(tx, reported.keySet().stream()
+                .flatMap(c -> c.blocked().stream()).map(Waiter::relid).filter(r -> r != null).collect(Collectors.toSet()),
+                CAUSES_SHOWN);
+        reported.forEach((chain, severity) -> out.finding(chainFinding(ctx, severity, chain, chain.longestWaiter(),
+                Optional.ofNullable(blockers.get(chain.root())), causes)));
+        int shown = reported.size();
         Notes.truncated(out, ID, MAX_FINDINGS, max, shown, cut, "lock chains");
 
         Severity tableSeverity = tableUse >= ctx.setting(LOCK_TABLE_CRITICAL) ? Severity.CRITICAL
                 : tableUse >= ctx.setting(LOCK_TABLE_WARNING) ? Severity.WARNING : null;
-        if (tableSeverity != null) {
-            out.finding(ctx.finding(Problem.DATABASE_DEADLOCKS, tableSeverity, "shared lock table")
+        if (tableSeverity != null && tx.reportsServer()) {
+            out.finding(tx.aboutServer(ctx.finding(Problem.DATABASE_DEADLOCKS, tableSeverity, "shared lock table")
                     .summary("The shared lock table is " + Words.percent(tableUse) + " full (" + table.sharedEntries()
                             + " of " + table.capacity() + " entries); when it fills, statements fail with 'out of shared memory'")
                     .evidence("entries", table.sharedEntries())
@@ -149,13 +160,13 @@ public final class LockWaitsDetector extends PostgresDetector implements LockWai
                     .evidence("max_prepared_transactions", table.maxPreparedTransactions())
                     .hint("Look for transactions touching very many relations or partitions (select pid, count(*) from "
                             + "pg_locks group by 1 order by 2 desc); raise max_locks_per_transaction (restart) if that is normal.")
-                    .holdFor(ctx.setting(FOR)));
+                    .holdFor(ctx.setting(FOR))));
         }
         return out.build();
     }
 
     private static Finding.Builder chainFinding(DetectionContext ctx, Severity severity, Chain chain, Waiter longest,
-                                                Optional<Blocker> blocker) {
+                                                Optional<Blocker> blocker, Map<Long, List<String>> causes) {
         int root = chain.root();
         boolean prepared = root == PREPARED_XACT;
         String subject = prepared ? "sessions blocked by a prepared transaction" : "sessions blocked by pid " + root;
@@ -195,6 +206,12 @@ public final class LockWaitsDetector extends PostgresDetector implements LockWai
                 .evidence("lock_mode", longest.mode())
                 .evidence("chain", chain.longestPath().stream().map(String::valueOf).collect(Collectors.joining(" -> ")))
                 .evidence("chain_depth", chain.depth());
+        String cause = chain.blocked().stream().map(Waiter::relid).filter(r -> r != null).distinct()
+                .flatMap(r -> causes.getOrDefault(r, List.of()).stream()).limit(CAUSES_SHOWN)
+                .collect(Collectors.joining("; "));
+        if (!cause.isEmpty()) {
+            f.evidence("unindexed_foreign_key", cause);
+        }
         blocker.ifPresent(b -> f
                 .evidence("root_state", b.state())
                 .evidence("root_application", b.applicationName())

@@ -47,6 +47,10 @@ public final class PostgresReplicationDetector extends PostgresDetector implemen
 
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
+        if (!tx.reportsServer()) {
+            // in a fleet the server's first target reports the server, once: not every database's target again
+            return Detection.nothing();
+        }
         boolean standby = tx.one(ROLE, Map.of());
         Detection.Builder out = Detection.builder();
         if (standby) {
@@ -79,7 +83,7 @@ public final class PostgresReplicationDetector extends PostgresDetector implemen
             if (!s.state.equals("streaming") && sev.isEmpty()) {
                 sev = Optional.of(Severity.WARNING);
             }
-            sev.ifPresent(severity -> out.finding(ctx.finding(Problem.STALE_READ_AFTER_WRITE, severity, "standby " + s.name)
+            sev.ifPresent(severity -> out.finding(tx.aboutServer(ctx.finding(Problem.STALE_READ_AFTER_WRITE, severity, "standby " + s.name)
                     .summary(String.format("standby %s (%s) is %s: %.1f s and %d bytes of WAL behind in replay",
                             s.name, s.client, s.state, lag, s.replay))
                     .evidence("state", s.state).evidence("sync_state", s.sync).evidence("client", s.client)
@@ -87,14 +91,14 @@ public final class PostgresReplicationDetector extends PostgresDetector implemen
                     .evidence("sent_bytes", s.sent)
                     .hint("reads on this standby miss recent writes; look at its I/O, replay conflicts, "
                             + "a paused replay (pg_is_wal_replay_paused()) or a long query holding replay back")
-                    .holdFor(ctx.setting(FOR))));
+                    .holdFor(ctx.setting(FOR)))));
         }
     }
 
     private void standbySide(DetectionContext ctx, ReadOnlyTx tx, Detection.Builder out) {
         Delay d = tx.one(DELAY, Map.of());
         out.signal(REPLAY_DELAY, d.seconds).signal(REPLAY_PENDING, d.pending);
-        lagSeverity(ctx, d.seconds, d.pending).ifPresent(severity -> out.finding(
+        lagSeverity(ctx, d.seconds, d.pending).ifPresent(severity -> out.finding(tx.aboutServer(
                 ctx.finding(Problem.STALE_READ_AFTER_WRITE, severity, "replay on this standby")
                         .summary(String.format("this standby replays %.1f s behind what it received (%d bytes pending)%s",
                                 d.seconds, d.pending, d.paused ? "; replay is paused" : ""))
@@ -104,7 +108,7 @@ public final class PostgresReplicationDetector extends PostgresDetector implemen
                         .hint(d.paused ? "replay was paused with pg_wal_replay_pause(); resume it with pg_wal_replay_resume()"
                                 : "replay is slower than the primary's writes or blocked by a conflicting query "
                                 + "(max_standby_streaming_delay)")
-                        .holdFor(ctx.setting(FOR))));
+                        .holdFor(ctx.setting(FOR)))));
     }
 
     private void slots(DetectionContext ctx, ReadOnlyTx tx, Detection.Builder out) {
@@ -144,12 +148,12 @@ public final class PostgresReplicationDetector extends PostgresDetector implemen
                 underFloor.add(s.name + " (" + s.retained / (1024 * 1024) + " MB)");
             }
             if (severity != null) {
-                out.finding(ctx.finding(Problem.STORAGE_BLOAT, severity, "replication slot " + s.name)
+                out.finding(tx.aboutServer(ctx.finding(Problem.STORAGE_BLOAT, severity, "replication slot " + s.name)
                         .summary("replication slot " + s.name + " (" + s.type + ", " + (s.active ? "active" : "inactive") + ") " + why)
                         .evidence("slot_type", s.type).evidence("active", s.active).evidence("wal_status", s.walStatus)
                         .evidence("retained_bytes", s.retained).evidence("inactive_seconds", idle.toSeconds())
                         .hint("reconnect its consumer, or drop it if nobody uses it: select pg_drop_replication_slot('"
-                                + s.name + "');"));
+                                + s.name + "');")));
             }
         }
         if (!underFloor.isEmpty()) {

@@ -5,6 +5,7 @@ import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.ReadOnlyTx;
 
 /**
  * {@code postgres.cache-hit}: share of block reads served from shared buffers between two runs (a delta, not
@@ -16,7 +17,8 @@ public final class CacheHitDetector extends DatabaseDeltaDetector implements Cac
     }
 
     @Override
-    protected Detection judgeWindow(DetectionContext ctx, DatabaseCounters before, DatabaseCounters now, String db) {
+    protected Detection judgeWindow(DetectionContext ctx, ReadOnlyTx tx, DatabaseCounters before, DatabaseCounters now,
+                                    String db) {
         double warn = ctx.setting(WARNING);
         double crit = ctx.setting(CRITICAL);
         long hit = now.blksHit() - before.blksHit();

@@ -40,6 +40,10 @@ public final class CheckpointsDetector extends PostgresDetector implements Check
 
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
+        if (!tx.reportsServer()) {
+            // in a fleet the server's first target reports the server, once: not every database's target again
+            return Detection.nothing();
+        }
         double warn = ctx.setting(WARNING);
         Counters now = tx.sharedOne(CHECKPOINTS, java.util.Map.of(), this, ctx.settings().interval());
         Counters before = previous;
@@ -58,7 +62,7 @@ public final class CheckpointsDetector extends PostgresDetector implements Check
                 .signal(BUFFERS, Math.max(0, now.buffers - before.buffers)).signal(WAL, wal);
         long total = timed + requested;
         if (total >= ctx.setting(MIN_CHECKPOINTS) && (double) walCanForce / total > warn) {
-            out.finding(ctx.finding(Problem.WRITE_AMPLIFICATION, Severity.WARNING, "requested checkpoints")
+            out.finding(tx.aboutServer(ctx.finding(Problem.WRITE_AMPLIFICATION, Severity.WARNING, "requested checkpoints")
                     .summary(String.format("%d of %d checkpoints since the last run were forced by WAL volume (%s "
                                     + "written; %d requested in all), not by checkpoint_timeout (%s): max_wal_size (%s) "
                                     + "is too small for the write rate", walCanForce, total, mb(wal), requested,
@@ -69,7 +73,7 @@ public final class CheckpointsDetector extends PostgresDetector implements Check
                     .evidence("measured", "the server counts WAL-forced and explicit checkpoints together as requested; "
                             + "the WAL written between the runs bounds the WAL-forced ones")
                     .hint("raise max_wal_size, or find the bulk writes (postgres.hot-tables); each forced checkpoint "
-                            + "writes full-page images for the next changes"));
+                            + "writes full-page images for the next changes")));
         }
         return out.build();
     }

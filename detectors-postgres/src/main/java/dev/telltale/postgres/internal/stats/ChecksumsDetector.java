@@ -5,6 +5,7 @@ import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.ReadOnlyTx;
 
 /**
  * {@code postgres.checksums}: new data-page checksum failures since the last run (critical: storage returned
@@ -16,13 +17,18 @@ public final class ChecksumsDetector extends DatabaseDeltaDetector implements Ch
     }
 
     @Override
-    protected Detection judge(DetectionContext ctx, DatabaseCounters before, DatabaseCounters now, String db) {
-        Detection.Builder out = Detection.builder().signal(ENABLED, now.checksumsOn() ? 1 : 0);
-        if (!now.checksumsOn()) {
-            out.finding(ctx.finding(Problem.SILENT_DATA_CORRUPTION, Severity.INFO, "data checksums")
+    protected Detection judge(DetectionContext ctx, ReadOnlyTx tx, DatabaseCounters before, DatabaseCounters now, String db) {
+        Detection.Builder out = Detection.builder();
+        if (tx.reportsServer()) {
+            // a setting of the whole cluster: published by the server's first target only in a fleet
+            out.signal(ENABLED, now.checksumsOn() ? 1 : 0);
+        }
+        // a setting of the whole cluster: one finding per server in a fleet
+        if (!now.checksumsOn() && tx.reportsServer()) {
+            out.finding(tx.aboutServer(ctx.finding(Problem.SILENT_DATA_CORRUPTION, Severity.INFO, "data checksums")
                     .summary("data checksums are off: a page corrupted by disk or memory would be read back without error")
                     .evidence("data_checksums", "off")
-                    .hint("enable them with pg_checksums --enable on a stopped cluster (or initdb --data-checksums)"));
+                    .hint("enable them with pg_checksums --enable on a stopped cluster (or initdb --data-checksums)")));
         }
         if (before == null || before.dbid() != now.dbid() || !before.statsReset().equals(now.statsReset())
                 || now.checksumFailures() < before.checksumFailures()) {

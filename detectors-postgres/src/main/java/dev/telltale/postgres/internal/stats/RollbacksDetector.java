@@ -5,6 +5,7 @@ import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.ReadOnlyTx;
 
 /**
  * {@code postgres.rollbacks}: the share of the watched database's transactions that were rolled back between two
@@ -25,7 +26,8 @@ public final class RollbacksDetector extends DatabaseDeltaDetector implements Ro
     }
 
     @Override
-    protected Detection judgeWindow(DetectionContext ctx, DatabaseCounters before, DatabaseCounters now, String db) {
+    protected Detection judgeWindow(DetectionContext ctx, ReadOnlyTx tx, DatabaseCounters before, DatabaseCounters now,
+                                    String db) {
         long ownCommits = now.own().commits() - before.own().commits();
         long ownRollbacks = now.own().rollbacks() - before.own().rollbacks();
         // the server flushes a backend's counts up to seconds after its transaction ended: never below zero

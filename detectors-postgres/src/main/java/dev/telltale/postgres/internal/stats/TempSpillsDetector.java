@@ -5,6 +5,7 @@ import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.ReadOnlyTx;
 
 /**
  * {@code postgres.temp-spills}: temp-file bytes written by the watched database between two runs (sorts and
@@ -16,7 +17,8 @@ public final class TempSpillsDetector extends DatabaseDeltaDetector implements T
     }
 
     @Override
-    protected Detection judgeWindow(DetectionContext ctx, DatabaseCounters before, DatabaseCounters now, String db) {
+    protected Detection judgeWindow(DetectionContext ctx, ReadOnlyTx tx, DatabaseCounters before, DatabaseCounters now,
+                                    String db) {
         long bytes = now.tempBytes() - before.tempBytes();
         long files = Math.max(0, now.tempFiles() - before.tempFiles());
         Detection.Builder out = Detection.builder().signal(BYTES, bytes).signal(FILES, files);

@@ -88,6 +88,10 @@ public final class WraparoundDetector extends PostgresDetector implements Wrapar
         for (DatabaseAge d : databases) {
             max[0] = Math.max(max[0], d.xidAge());
             max[1] = Math.max(max[1], d.mxidAge());
+            if (!tx.owns(d.datname())) {
+                // in a fleet, another database's age is its own target's finding (an unwatched one's, the first's)
+                continue;
+            }
             Age xid = new Age("database " + d.datname(), "xid", d.xidAge(), d.freezeMaxAge());
             Age mxid = new Age("database " + d.datname(), "multixact", d.mxidAge(), d.mxidFreezeMaxAge());
             List<Age> own = d.datname().equals(connected) ? tableAges : List.of();
@@ -125,8 +129,11 @@ public final class WraparoundDetector extends PostgresDetector implements Wrapar
                             + "replication slots pinning the xmin horizon, then vacuum (freeze) the oldest tables"
                             + (own.isEmpty() ? " (connect to " + d.datname() + " to see which)" : "")));
         }
-        out.signal(AGE, max[0], "xid").signal(AGE, max[1], "multixact");
-        out.signal(USED, max[0] / LIMIT, "xid").signal(USED, max[1] / LIMIT, "multixact");
+        if (tx.reportsServer()) {
+            // the oldest database of the server: published by the server's first target only in a fleet
+            out.signal(AGE, max[0], "xid").signal(AGE, max[1], "multixact");
+            out.signal(USED, max[0] / LIMIT, "xid").signal(USED, max[1] / LIMIT, "multixact");
+        }
         return out.build();
     }
 

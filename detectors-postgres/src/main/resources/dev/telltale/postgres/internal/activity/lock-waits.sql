@@ -1,7 +1,8 @@
 -- What: every session waiting on a heavyweight lock, with the sessions that block it (pg_blocking_pids,
 --       called for waiting sessions only, since it briefly locks the whole lock manager), the lock it waits
 --       for, and the relation and row concerned. A waiter on a transaction id holds the row's tuple lock,
---       which names the relation and the row (page, tuple).
+--       which names the relation and the row (page, tuple); relid is the relation's oid (in the waiter's own
+--       database; null for a shared catalog).
 -- Needs: pg_monitor (pg_read_all_stats) to see other roles' wait state and query.
 -- Versions: 14 and later measure the wait exactly from pg_locks.waitstart; 13 has no waitstart, so there
 --           the wait is measured from query_start (an upper bound).
@@ -25,6 +26,7 @@ select w.pid, w.usename, w.application_name, w.datname, w.wait_event, w.query, w
             when r.dbid = (select oid from pg_database where datname = current_database()) then r.relid::regclass::text
             else 'relation ' || r.relid || ' in database ' || coalesce((select datname from pg_database where oid = r.dbid), '?')
        end as relation,
+       case when r.dbid <> 0 then r.relid::int8 end as relid,
        t.page, t.tuple
   from waiting w
   left join lateral (select locktype, mode, database, relation             -- before pg14

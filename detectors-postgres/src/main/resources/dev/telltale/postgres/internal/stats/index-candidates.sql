@@ -1,4 +1,4 @@
--- What: the indexes of the connected database worth reporting, in one pass over pg_index:
+-- What: the indexes of the connected database worth reporting:
 --       unused (idx_scan = 0, not unique, primary, exclusion, replica identity or backing a constraint),
 --       exact duplicates (of identical indexes all but one: the kept one backs a constraint, else is
 --       unique, else is the most scanned, else the oldest) and prefix-redundant ones (same table, access
@@ -9,34 +9,72 @@
 --       Candidates are ranked by pg_class.relpages (no lock, no size function over thousands of indexes),
 --       at most :limit per kind, each row with how many of its kind there are in all (kind_total); exact
 --       sizes are read only for the rows returned. Tables and indexes that someone holds an
---       AccessExclusiveLock on (a running ALTER TABLE) are left out until a later run. Scan counts come from pg_stat_get_numscans, cheaper than the view.
--- Needs: nothing beyond CONNECT (pg_stat_user_indexes and the catalogs).
+--       AccessExclusiveLock on (a running ALTER TABLE) are left out until a later run. Scan counts come from
+--       pg_stat_get_numscans, cheaper than the view.
+--       Set-based so that it scales to 100,000 indexes: no step keeps every index. Each kind filters pg_index
+--       on its cheap columns first; only indexes that share their table and first key column with another
+--       valid index can be duplicates or covers (identical and prefix keys start alike), so only those get
+--       their text forms and expressions; the unused ones, the only large kind, are counted by an aggregate and
+--       their top :limit taken by a bounded top-N sort, never sorted or stored in full.
+-- Needs: nothing beyond CONNECT (the catalogs and pg_stat_get_numscans).
 -- Versions: 13 and later (pg_stat_progress_create_index since 12).
 with locked as (
   select relation from pg_locks
    where locktype = 'relation' and mode = 'AccessExclusiveLock' and granted
      and database = (select oid from pg_database where datname = current_database())
 ),
-idx as (
+ix as not materialized (
+  -- the indexes of user tables, cheap columns only. An index lives in its table's schema, and the only
+  -- tables outside r, m and p that have indexes are TOAST tables, which live in pg_toast schemas: the
+  -- index's own schema decides, with no join to the table.
   select x.indexrelid, x.indrelid, x.indisunique, x.indisprimary, x.indisexclusion, x.indisreplident,
-         x.indisvalid, x.indnatts, x.indnkeyatts, x.indkey::text as indkey, x.indclass::text as indclass,
-         x.indcollation::text as indcollation, x.indoption::text as indoption,
-         case when x.indexprs is null then '' else pg_get_expr(x.indexprs, x.indrelid) end as exprs,
-         case when x.indpred is null then '' else pg_get_expr(x.indpred, x.indrelid) end as pred,
-         -- a primary key, unique or exclusion constraint, or the unique index a foreign key references:
-         -- DROP INDEX cannot remove it, so it is never the one a hint drops
-         exists (select 1 from pg_constraint k where k.conindid = x.indexrelid) as backs_constraint,
-         i.relam, i.relpages, i.relname as index_name,
-         pg_stat_get_numscans(x.indexrelid) as idx_scan
+         x.indisvalid, x.indnatts, x.indnkeyatts, x.indkey, x.indclass, x.indcollation, x.indoption, x.indexprs,
+         x.indpred, i.relam, i.relpages, i.relname as index_name
     from pg_index x
     join pg_class i on i.oid = x.indexrelid
-    join pg_class t on t.oid = x.indrelid
-    join pg_namespace n on n.oid = t.relnamespace
+    join pg_namespace n on n.oid = i.relnamespace
    where n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'
-     and t.relkind in ('r', 'm', 'p')
      -- pg_get_expr and pg_get_indexdef would queue behind the lock: such tables wait for the next run
      and not exists (select 1 from locked l where l.relation = x.indrelid)
      and not exists (select 1 from locked l where l.relation = x.indexrelid)
+),
+unused as materialized (
+  -- read twice (counted, and its largest taken), so kept: narrow, the name as text (a few bytes, not name's 64)
+  select a.indexrelid, a.indrelid, a.relpages, a.index_name::text as index_name
+    from ix a
+   -- not unique (a primary key's index is unique: indisprimary adds nothing but a wrong row estimate), exclusion
+   -- or replica identity, backing no constraint, never scanned: the tests written so that the planner expects the
+   -- many rows there can be (not "= 0", which it guesses matches one row in 200) and joins them by hash
+   where a.indisvalid and not (a.indisunique or a.indisexclusion or a.indisreplident)
+     and a.relpages::float8 * current_setting('block_size')::float8 >= :min_size
+     and not exists (select 1 from pg_constraint k where k.conindid = a.indexrelid)
+     and not pg_stat_get_numscans(a.indexrelid) > 0
+),
+pairs as materialized (
+  -- the valid indexes that share their table and first key column (0 for an expression) with another valid
+  -- one: the only ones that can be identical to or a prefix of another, or cover one. From pg_index alone, the
+  -- other side cut to three numbers so that its hash stays small.
+  select x.indexrelid
+    from pg_index x
+   where x.indisvalid
+     and exists (select 1 from (select y.indrelid, y.indkey[0] as first_key, y.indexrelid
+                                  from pg_index y where y.indisvalid offset 0) y
+                  where y.indrelid = x.indrelid and y.first_key = x.indkey[0] and y.indexrelid <> x.indexrelid)
+),
+idx as (
+  -- what comparing them needs
+  select a.indexrelid, a.indrelid, a.indisunique, a.indisprimary, a.indisexclusion, a.indisreplident,
+         a.indnatts, a.indnkeyatts, a.indkey::text as indkey, a.indclass::text as indclass,
+         a.indcollation::text as indcollation, a.indoption::text as indoption,
+         case when a.indexprs is null then '' else pg_get_expr(a.indexprs, a.indrelid) end as exprs,
+         case when a.indpred is null then '' else pg_get_expr(a.indpred, a.indrelid) end as pred,
+         -- DROP INDEX cannot remove an index backing a constraint: it is never the one a hint drops
+         exists (select 1 from pg_constraint k where k.conindid = a.indexrelid) as backs_constraint,
+         a.relam, a.relpages, a.index_name,
+         pg_stat_get_numscans(a.indexrelid) as idx_scan
+    from pairs p
+    -- looked up one by one (offset 0 keeps it a lookup: there are few), not joined to every index
+    cross join lateral (select * from ix where ix.indexrelid = p.indexrelid offset 0) a
 ),
 twins as (
   -- valid indexes grouped by what they are (table, access method, key and included columns, operator
@@ -46,9 +84,8 @@ twins as (
   select a.indexrelid,
          first_value(a.indexrelid) over w as keeper
     from idx a
-   where a.indisvalid
-     and exists (select 1 from idx b
-                  where b.indrelid = a.indrelid and b.indexrelid <> a.indexrelid and b.indisvalid
+   where exists (select 1 from idx b
+                  where b.indrelid = a.indrelid and b.indexrelid <> a.indexrelid
                     and b.relam = a.relam and b.indnkeyatts = a.indnkeyatts and b.indkey = a.indkey
                     and b.indclass = a.indclass and b.indcollation = a.indcollation and b.indoption = a.indoption
                     and b.exprs = a.exprs and b.pred = a.pred)
@@ -57,22 +94,17 @@ twins as (
                order by a.backs_constraint desc, (a.indisunique or a.indisprimary) desc, a.indisreplident desc,
                         a.idx_scan desc, a.indexrelid)
 ),
-found as (
-  -- each row carries what ranking and the answer need, so that no later step joins idx again
-  select 'unused' as kind, a.indexrelid, a.indrelid, null::oid as other, a.relpages, a.index_name, a.idx_scan
-    from idx a
-   where a.idx_scan = 0 and a.indisvalid and a.relpages::float8 * current_setting('block_size')::float8 >= :min_size
-     and not (a.indisunique or a.indisprimary or a.indisexclusion or a.indisreplident or a.backs_constraint)
-  union all
+few as (
+  -- the duplicates and the invalid indexes: few, each row with what ranking and the answer need
   select * from (
-  select distinct on (a.indexrelid) 'duplicate', a.indexrelid, a.indrelid, b.indexrelid, a.relpages, a.index_name,
-         a.idx_scan
+  select distinct on (a.indexrelid) 'duplicate' as kind, a.indexrelid, a.indrelid, b.indexrelid as other, a.relpages,
+         a.index_name, a.idx_scan
     from idx a
     left join twins ta on ta.indexrelid = a.indexrelid
-    join idx b on b.indrelid = a.indrelid and b.indexrelid <> a.indexrelid and b.indisvalid
+    join idx b on b.indrelid = a.indrelid and b.indexrelid <> a.indexrelid
               and b.relam = a.relam and b.exprs = a.exprs and b.pred = a.pred
     left join twins tb on tb.indexrelid = b.indexrelid
-   where a.indisvalid and not (a.backs_constraint or a.indisprimary or a.indisexclusion or a.indisreplident)
+   where not (a.backs_constraint or a.indisprimary or a.indisexclusion or a.indisreplident)
      -- the index named as cover is always the one its own twins keep, so no hint drops the last copy
      and coalesce(tb.keeper, b.indexrelid) = b.indexrelid
      and (
@@ -85,8 +117,8 @@ found as (
    order by a.indexrelid, (coalesce(ta.keeper, a.indexrelid) = b.indexrelid) desc, b.indexrelid
   ) dups
   union all
-  select 'invalid', a.indexrelid, a.indrelid, null, a.relpages, a.index_name, a.idx_scan
-    from idx a
+  select 'invalid', a.indexrelid, a.indrelid, null, a.relpages, a.index_name, pg_stat_get_numscans(a.indexrelid)
+    from ix a
    where not a.indisvalid
      and not exists (select 1 from pg_stat_progress_create_index p where p.index_relid = a.indexrelid
                                                                     or p.relid = a.indrelid)
@@ -96,17 +128,24 @@ ranked as (
   select f.*,
          row_number() over (partition by f.kind order by f.relpages desc, f.index_name) as rank,
          count(*) over (partition by f.kind) as kind_total
-    from found f
+    from few f
+  union all
+  select 'unused', u.indexrelid, u.indrelid, null::oid, u.relpages, u.index_name::name, 0::int8, 1,
+         (select count(*) from unused)
+    -- a top-N sort: only :limit rows kept while it reads them all; names in name's order (C)
+    from (select * from unused order by relpages desc, index_name collate "C" limit :limit) u
 )
--- names are looked up for the rows returned only
-select r.kind, n.nspname as schema, t.relname as table, r.index_name as index, r.idx_scan as scans,
-       coalesce(b.relname, '') as covered_by,
+-- names are looked up for the rows returned only, one by one (postgres.indexes turns nested loops off: a join here
+-- would scan pg_class whole for each)
+select r.kind,
+       (select n.nspname from pg_namespace n
+         where n.oid = (select t.relnamespace from pg_class t where t.oid = r.indrelid)) as schema,
+       (select t.relname from pg_class t where t.oid = r.indrelid) as table,
+       r.index_name as index, r.idx_scan as scans,
+       coalesce((select b.relname from pg_class b where b.oid = r.other), '') as covered_by,
        pg_relation_size(r.indexrelid) as size,
        pg_get_indexdef(r.indexrelid) as definition,
        r.kind_total
   from ranked r
-  join pg_class t on t.oid = r.indrelid
-  join pg_namespace n on n.oid = t.relnamespace
-  left join pg_class b on b.oid = r.other
  where r.rank <= :limit
  order by r.kind, r.relpages desc, r.index_name

@@ -11,7 +11,7 @@ class ChainsTest {
 
     private static LockWaitsDetector.Waiter waiter(int pid, Integer... blockers) {
         return new LockWaitsDetector.Waiter(pid, "u", "app", "db", "tuple", "update t", List.of(blockers), 1.0, true, 1.0,
-                "tuple", "ExclusiveLock", "t", 0, 1);
+                "tuple", "ExclusiveLock", "t", null, 0, 1);
     }
 
     @Test

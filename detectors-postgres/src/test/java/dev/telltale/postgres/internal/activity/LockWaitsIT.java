@@ -1,5 +1,6 @@
 package dev.telltale.postgres.internal.activity;
 
+import dev.telltale.core.Detection;
 import dev.telltale.core.Finding;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
@@ -66,11 +67,7 @@ class LockWaitsIT {
         Map<String, String> settings = Map.of("warning", "1s", "critical", "10m");
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            // the server may be shared with other tests: look at the chains of this test's database only
-            List<Finding> findings = Sessions.findings(detector, settings).stream()
-                    .filter(x -> pg.database().equals(x.evidence().get("root_database"))).toList();
-            assertThat(findings).hasSize(1);
-            Finding f = findings.get(0);
+            Finding f = onlyChain(detector, settings);
             assertThat(f.subject()).isEqualTo("sessions blocked by pid " + rootPid);
             assertThat(f.severity()).isEqualTo(Severity.WARNING);
             assertThat(f.problem()).isEqualTo(Problem.DATABASE_DEADLOCKS);
@@ -86,6 +83,8 @@ class LockWaitsIT {
                             ? "from pg_locks.waitstart" : "from query start (an upper bound)");
             assertThat(f.evidence().get("root_query")).isEqualTo("update inventory set stock = stock - $1 where sku = $2");
             assertThat(f.evidence().get("locked").toString()).isEqualTo("row (0,7) of inventory");
+            // inventory is no child of a foreign key: no structural cause to name
+            assertThat(f.evidence()).doesNotContainKey("unindexed_foreign_key");
             assertThat((Double) f.evidence().get("longest_wait_seconds")).isGreaterThanOrEqualTo(1.0);
             assertThat(f.summary()).startsWith("pid " + rootPid + " (checkout-api as ")
                     .contains("idle in transaction for").contains("blocks 3 sessions waiting on row (0,7) of inventory");
@@ -158,5 +157,60 @@ class LockWaitsIT {
             assertThat(Sessions.gauge(registry, "postgres.hot_rows.queued_sessions", "target", "shop")).isGreaterThanOrEqualTo(12);
         });
         assertThat(Sessions.findings(detector, Map.of())).noneMatch(x -> pg.database().equals(x.evidence().get("database")));
+    }
+
+    @Test
+    void aWaitOnTheChildOfAnUnindexedForeignKeyNamesTheCause() throws Exception {
+        try (Connection c = pg.connect()) {
+            exec(c, "drop table if exists orders", "drop table if exists customers",
+                    "create table customers(id int primary key, name text)",
+                    "insert into customers select g, 'c' || g from generate_series(1, 10) g",
+                    // no index on orders.customer_id: a delete on customers scans orders and locks its rows
+                    "create table orders(id int primary key, customer_id int references customers, note text)",
+                    "insert into orders select g, 1 + g % 10, 'n' from generate_series(1, 100) g");
+        }
+        try {
+            Connection worker = sessions.open("order-worker");
+            int rootPid = pid(worker);
+            exec(worker, "begin", "select id from orders where customer_id = 3 for update");
+            // the foreign key's check (select ... for key share) queues behind the rows the worker locked
+            Connection cleanup = sessions.open("customer-cleanup");
+            int waiterPid = pid(cleanup);
+            sessions.async(cleanup, "delete from customers where id = 3");
+            await().atMost(Duration.ofSeconds(20)).until(() -> sessions.waitingOnLock(waiterPid));
+
+            LockWaitsDetector detector = new LockWaitsDetector(target);
+            Map<String, String> settings = Map.of("warning", "1s", "critical", "10m");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Finding f = onlyChain(detector, settings);
+                assertThat(f.subject()).isEqualTo("sessions blocked by pid " + rootPid);
+                assertThat(f.evidence()).containsEntry("relation", "orders")
+                        .containsEntry("unindexed_foreign_key", "public.orders.customer_id references public.customers "
+                                + "without an index: deletes on public.customers lock-scan public.orders "
+                                + "(orders_customer_id_fkey; postgres.foreign-keys has the index to create)");
+            });
+            // the cause itself is postgres.foreign-keys' finding, a warning while the child has lock waits
+            Detection fks = dev.telltale.postgres.support.Runs.detect(
+                    new dev.telltale.postgres.internal.schema.ForeignKeysDetector(target), Map.of());
+            Finding cause = fks.findings().stream().filter(x -> x.subject().equals("public.orders (orders_customer_id_fkey)"))
+                    .findFirst().orElseThrow();
+            assertThat(cause.severity()).isEqualTo(Severity.WARNING);
+            assertThat((Long) cause.evidence().get("child_lock_waiters")).isGreaterThanOrEqualTo(1L);
+            assertThat(Sessions.findings(detector, settings)).noneMatch(x -> x.detector().equals("postgres.foreign-keys"));
+            exec(worker, "rollback");
+        } finally {
+            sessions.close();
+            try (Connection c = pg.connect()) {
+                exec(c, "drop table if exists orders", "drop table if exists customers");
+            }
+        }
+    }
+
+    /** The one chain of this test's database (the server may be shared with other tests). */
+    private Finding onlyChain(LockWaitsDetector detector, Map<String, String> settings) throws Exception {
+        List<Finding> findings = Sessions.findings(detector, settings).stream()
+                .filter(x -> pg.database().equals(x.evidence().get("root_database"))).toList();
+        assertThat(findings).hasSize(1);
+        return findings.get(0);
     }
 }

@@ -1,0 +1,194 @@
+package dev.telltale.postgres.pgbouncer;
+
+import dev.telltale.core.Detection;
+import dev.telltale.core.Finding;
+import dev.telltale.core.Problem;
+import dev.telltale.core.Severity;
+import dev.telltale.postgres.pgbouncer.internal.PgBouncerClientsDetector;
+import dev.telltale.postgres.pgbouncer.internal.PgBouncerPoolsDetector;
+import dev.telltale.postgres.support.Runs;
+import dev.telltale.testkit.PgBouncerProcess;
+import dev.telltale.testkit.PostgresExtension;
+import dev.telltale.testkit.TestPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A private PgBouncer (transaction pooling, default_pool_size 2) in front of the test server: six clients each
+ * holding a server with {@code pg_sleep} queue four of them behind the pool of 2; light traffic stays silent.
+ */
+@ExtendWith(PostgresExtension.class)
+class PgBouncerPoolsIT {
+    private static PgBouncerProcess bouncer;
+    private static PgBouncerTarget target;
+
+    @BeforeAll
+    static void start(TestPostgres pg) throws Exception {
+        bouncer = PgBouncerProcess.start(pg);
+        target = PgBouncerTarget.fromUrl("bouncer", bouncer.consoleUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (target != null) {
+            target.close();
+        }
+        if (bouncer != null) {
+            bouncer.close();
+        }
+    }
+
+    /** {@code clients} threads each run {@code select pg_sleep(seconds)} through the bouncer, all at once. */
+    private static List<Future<?>> hold(ExecutorService pool, int clients, double seconds, CountDownLatch connected) {
+        List<Future<?>> running = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            running.add(pool.submit(() -> {
+                try (Connection c = bouncer.connect(); Statement s = c.createStatement()) {
+                    connected.countDown();
+                    s.execute("select pg_sleep(" + seconds + ")");
+                }
+                return null;
+            }));
+        }
+        return running;
+    }
+
+    private static void finish(ExecutorService pool, List<Future<?>> running) throws Exception {
+        for (Future<?> f : running) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void clientsQueuedBehindAPoolOfTwoAreAFindingWithTheWaitAndTheNumbers(TestPostgres pg) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(6);
+        CountDownLatch connected = new CountDownLatch(6);
+        List<Future<?>> running = hold(threads, 6, 10, connected);
+        try {
+            // no wait for all six to connect: pgjdbc's login runs a SET on a server, so the later ones queue already there
+            PgBouncerPoolsDetector detector = new PgBouncerPoolsDetector(target);
+            String pool = "pool " + pg.database() + "/" + pg.user();
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                Detection d = Runs.detect(detector, Map.of("waiting.warning", "500ms", "waiting.critical", "1h"));
+                assertThat(d.skipReason()).isEmpty();
+                assertThat(d.findings()).as(d.findings().toString()).singleElement().satisfies(f -> {
+                    assertThat(f.subject()).isEqualTo(pool);
+                    assertThat(f.problem()).isEqualTo(Problem.CONNECTION_POOL_STARVATION);
+                    assertThat(f.severity()).isEqualTo(Severity.WARNING);
+                    assertThat(f.evidence()).containsEntry("database", pg.database()).containsEntry("user", pg.user())
+                            .containsEntry("pool_size", 2L).containsEntry("sv_active", 2L)
+                            .containsEntry("pool_mode", "transaction");
+                    assertThat((Long) f.evidence().get("cl_waiting")).isBetween(1L, 4L);
+                    assertThat(f.evidence()).containsKey("maxwait_seconds");
+                    assertThat(((Number) f.evidence().get("maxwait_seconds")).doubleValue()).isGreaterThanOrEqualTo(0.5);
+                    assertThat(f.summary()).contains("queued in PgBouncer for a server of pool " + pg.database() + "/")
+                            .contains("2 of 2 servers are busy");
+                    assertThat(f.hint()).contains("only if the PostgreSQL server has headroom").contains("long transactions");
+                });
+                assertThat(Runs.signal(d, "pgbouncer.pools.waiting_clients", pg.database()).orElseThrow())
+                        .isBetween(1.0, 4.0);
+                assertThat(Runs.signal(d, "pgbouncer.pools.max_wait", pg.database()).orElseThrow()).isGreaterThanOrEqualTo(0.5);
+                assertThat(Runs.signal(d, "pgbouncer.pools.pool_size", pg.database())).contains(2.0);
+                // the console is no pool, and our own connection to it is never judged
+                assertThat(Runs.signal(d, "pgbouncer.pools.waiting_clients", "pgbouncer")).isEmpty();
+            });
+            // past the critical wait the same pool is CRITICAL, still one finding (clients queue until 30 s)
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                Detection d = Runs.detect(detector, Map.of("waiting.warning", "200ms", "waiting.critical", "1s"));
+                assertThat(d.findings()).singleElement().extracting(Finding::severity).isEqualTo(Severity.CRITICAL);
+            });
+        } finally {
+            finish(threads, running);
+        }
+    }
+
+    @Test
+    void aPoolWithEveryServerBusyAndNoOneQueuedIsSaturated(TestPostgres pg) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        CountDownLatch connected = new CountDownLatch(2);
+        List<Future<?>> running = hold(threads, 2, 4, connected);
+        try {
+            assertThat(connected.await(30, TimeUnit.SECONDS)).isTrue();
+            PgBouncerPoolsDetector detector = new PgBouncerPoolsDetector(target);
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                Detection d = Runs.detect(detector, Map.of("saturation.for", "0s"));
+                assertThat(d.findings()).as(d.findings().toString()).singleElement().satisfies(f -> {
+                    assertThat(f.subject()).isEqualTo("pool " + pg.database() + "/" + pg.user());
+                    assertThat(f.severity()).isEqualTo(Severity.WARNING);
+                    assertThat(f.summary()).contains("has all its servers busy: 2 of 2");
+                    assertThat(f.evidence()).containsEntry("cl_waiting", 0L).containsEntry("sv_active", 2L);
+                });
+                assertThat(Runs.signal(d, "pgbouncer.pools.active_servers", pg.database())).contains(2.0);
+            });
+        } finally {
+            finish(threads, running);
+        }
+    }
+
+    @Test
+    void lightTrafficUnderThePoolSizeIsSilent(TestPostgres pg) throws Exception {
+        PgBouncerPoolsDetector pools = new PgBouncerPoolsDetector(target);
+        PgBouncerClientsDetector clients = new PgBouncerClientsDetector(target);
+        try (Connection c = bouncer.connect(); Statement s = c.createStatement()) {
+            for (int i = 0; i < 20; i++) {
+                s.execute("select 1");
+                assertThat(Runs.detect(pools, Map.of("saturation.for", "0s", "waiting.warning", "1ms")).findings()).isEmpty();
+            }
+            Detection d = Runs.detect(clients, Map.of("for", "0s"));
+            assertThat(d.findings()).isEmpty();
+            // this test's one client; the console's, ours, is not counted
+            assertThat(Runs.signal(d, "pgbouncer.clients.connected")).contains(1.0);
+            assertThat(Runs.signal(d, "pgbouncer.clients.limit")).contains(100.0);
+        }
+    }
+
+    @Test
+    void clientsNearMaxClientConnAreAFinding(TestPostgres pg) throws Exception {
+        List<Connection> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                open.add(bouncer.connect());
+            }
+            Detection d = Runs.detect(new PgBouncerClientsDetector(target), Map.of("for", "0s", "warning", "0.05",
+                    "critical", "0.5"));
+            assertThat(d.findings()).singleElement().satisfies(f -> {
+                assertThat(f.subject()).isEqualTo("client connections");
+                assertThat(f.severity()).isEqualTo(Severity.WARNING);
+                assertThat(f.evidence()).containsEntry("clients", 10L).containsEntry("max_client_conn", 100L);
+                assertThat(f.summary()).startsWith("10 of max_client_conn 100 client connections are open");
+            });
+            assertThat(Runs.signal(d, "pgbouncer.clients.utilization")).contains(0.1);
+        } finally {
+            for (Connection c : open) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void aBouncerThatIsNotThereFailsTheRunNamingIt() {
+        try (PgBouncerTarget nowhere = PgBouncerTarget.fromUrl("nowhere", "postgresql://u:secret@127.0.0.1:1/pgbouncer")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Runs.detect(new PgBouncerPoolsDetector(nowhere), Map.of()))
+                    .hasMessageContaining("nowhere").hasMessageNotContaining("secret");
+        }
+    }
+}
