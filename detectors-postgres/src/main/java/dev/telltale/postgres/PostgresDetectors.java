@@ -17,11 +17,13 @@ import dev.telltale.postgres.internal.schema.SchemaDetector;
 import dev.telltale.postgres.internal.stats.CacheHitDetector;
 import dev.telltale.postgres.internal.stats.CheckpointsDetector;
 import dev.telltale.postgres.internal.stats.ChecksumsDetector;
+import dev.telltale.postgres.internal.stats.GrowthDetector;
 import dev.telltale.postgres.internal.stats.HotTablesDetector;
 import dev.telltale.postgres.internal.stats.IndexesDetector;
 import dev.telltale.postgres.internal.stats.RollbacksDetector;
 import dev.telltale.postgres.internal.stats.SequencesDetector;
 import dev.telltale.postgres.internal.stats.SettingsDetector;
+import dev.telltale.postgres.internal.stats.StaleStatisticsDetector;
 import dev.telltale.postgres.internal.stats.StatementsDetector;
 import dev.telltale.postgres.internal.stats.TableHealthDetector;
 import dev.telltale.postgres.internal.stats.TempSpillsDetector;
@@ -51,6 +53,7 @@ public final class PostgresDetectors {
         all.add(new dev.telltale.postgres.internal.stats.StatementsDetector(target));
         all.add(new dev.telltale.postgres.internal.stats.HotTablesDetector(target));
         all.add(new dev.telltale.postgres.internal.stats.TableHealthDetector(target));
+        all.add(new StaleStatisticsDetector(target));
         all.add(new dev.telltale.postgres.internal.stats.IndexesDetector(target));
         all.add(new dev.telltale.postgres.internal.stats.WraparoundDetector(target));
         all.add(new dev.telltale.postgres.internal.stats.SequencesDetector(target));
@@ -58,6 +61,7 @@ public final class PostgresDetectors {
         all.add(new dev.telltale.postgres.internal.stats.TempSpillsDetector(target));
         all.add(new dev.telltale.postgres.internal.stats.CheckpointsDetector(target));
         all.add(new dev.telltale.postgres.internal.stats.ChecksumsDetector(target));
+        all.add(new GrowthDetector(target));
         // schema causes, from the catalogs (dev.telltale.postgres.internal.schema)
         all.add(new ForeignKeysDetector(target));
         all.add(new SchemaDetector(target));
@@ -77,10 +81,11 @@ public final class PostgresDetectors {
     public static List<DetectorSpec> specs() {
         return List.of(ConnectionsDetector.SPEC, LockWaitsDetector.SPEC, HotRowsDetector.SPEC, DeadlocksDetector.SPEC,
                 LongRunningDetector.SPEC, QueryBurstsDetector.SPEC,
-                StatementsDetector.SPEC, HotTablesDetector.SPEC, TableHealthDetector.SPEC, IndexesDetector.SPEC,
+                StatementsDetector.SPEC, HotTablesDetector.SPEC, TableHealthDetector.SPEC, StaleStatisticsDetector.SPEC,
+                IndexesDetector.SPEC,
                 WraparoundDetector.SPEC, SequencesDetector.SPEC, CacheHitDetector.SPEC, TempSpillsDetector.SPEC,
-                CheckpointsDetector.SPEC, ChecksumsDetector.SPEC, ForeignKeysDetector.SPEC, SchemaDetector.SPEC,
-                RollbacksDetector.SPEC, ArchiverDetector.SPEC, SettingsDetector.SPEC,
+                CheckpointsDetector.SPEC, ChecksumsDetector.SPEC, GrowthDetector.SPEC, ForeignKeysDetector.SPEC,
+                SchemaDetector.SPEC, RollbacksDetector.SPEC, ArchiverDetector.SPEC, SettingsDetector.SPEC,
                 PostgresReplicationDetector.SPEC, PostgresTopologyDetector.SPEC);
     }
 
