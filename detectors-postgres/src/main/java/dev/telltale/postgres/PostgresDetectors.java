@@ -11,6 +11,7 @@ import dev.telltale.postgres.internal.activity.QueryBurstsDetector;
 import dev.telltale.postgres.integrity.internal.IntegrityDetector;
 import dev.telltale.postgres.internal.replication.PostgresReplicationDetector;
 import dev.telltale.postgres.internal.replication.PostgresTopologyDetector;
+import dev.telltale.postgres.internal.stats.ArchiverDetector;
 import dev.telltale.postgres.internal.schema.ForeignKeysDetector;
 import dev.telltale.postgres.internal.schema.SchemaDetector;
 import dev.telltale.postgres.internal.stats.CacheHitDetector;
@@ -19,7 +20,9 @@ import dev.telltale.postgres.internal.stats.ChecksumsDetector;
 import dev.telltale.postgres.internal.stats.GrowthDetector;
 import dev.telltale.postgres.internal.stats.HotTablesDetector;
 import dev.telltale.postgres.internal.stats.IndexesDetector;
+import dev.telltale.postgres.internal.stats.RollbacksDetector;
 import dev.telltale.postgres.internal.stats.SequencesDetector;
+import dev.telltale.postgres.internal.stats.SettingsDetector;
 import dev.telltale.postgres.internal.stats.StaleStatisticsDetector;
 import dev.telltale.postgres.internal.stats.StatementsDetector;
 import dev.telltale.postgres.internal.stats.TableHealthDetector;
@@ -62,6 +65,10 @@ public final class PostgresDetectors {
         // schema causes, from the catalogs (dev.telltale.postgres.internal.schema)
         all.add(new ForeignKeysDetector(target));
         all.add(new SchemaDetector(target));
+        // operations: rollbacks, WAL archiving, configuration (dev.telltale.postgres.internal.stats)
+        all.add(new RollbacksDetector(target));
+        all.add(new ArchiverDetector(target));
+        all.add(new SettingsDetector(target));
         // replication (dev.telltale.postgres.internal.replication)
         all.add(new dev.telltale.postgres.internal.replication.PostgresReplicationDetector(target));
         return List.copyOf(all);
@@ -78,7 +85,7 @@ public final class PostgresDetectors {
                 IndexesDetector.SPEC,
                 WraparoundDetector.SPEC, SequencesDetector.SPEC, CacheHitDetector.SPEC, TempSpillsDetector.SPEC,
                 CheckpointsDetector.SPEC, ChecksumsDetector.SPEC, GrowthDetector.SPEC, ForeignKeysDetector.SPEC,
-                SchemaDetector.SPEC,
+                SchemaDetector.SPEC, RollbacksDetector.SPEC, ArchiverDetector.SPEC, SettingsDetector.SPEC,
                 PostgresReplicationDetector.SPEC, PostgresTopologyDetector.SPEC);
     }
 

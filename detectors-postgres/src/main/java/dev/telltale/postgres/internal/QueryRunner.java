@@ -19,8 +19,12 @@ import java.util.function.Consumer;
 /**
  * The one way detectors talk to a PostgreSQL target: a dedicated connection, opened lazily and reopened
  * after a failure, on which detections run one at a time, each inside
- * <pre>BEGIN; SET TRANSACTION READ ONLY; SET LOCAL statement_timeout; SET LOCAL lock_timeout; ... ROLLBACK</pre>
- * with a client-side network timeout as well, so that a half-open link cannot hang a detector.
+ * <pre>BEGIN; SET TRANSACTION READ ONLY; SET LOCAL statement_timeout; SET LOCAL lock_timeout; ... COMMIT</pre>
+ * with a client-side network timeout as well, so that a half-open link cannot hang a detector. A transaction whose
+ * work succeeded ends with COMMIT (for a read-only transaction the same as a rollback, but counted in
+ * {@code pg_stat_database.xact_commit}): Telltale's own reads must not show as rolled-back transactions to
+ * {@code postgres.rollbacks} or to any other tool's rollback-ratio alert. One that failed is rolled back. The runner
+ * counts both ({@link #ownTransactions()}) so a detector of transaction counters can leave them out.
  *
  * <p>Thread-safe: callers queue on a fair lock, bounded by their own budget.
  */
@@ -214,9 +218,27 @@ public final class QueryRunner implements AutoCloseable {
     public record Stats(long queries, long rows) {
     }
 
+    /**
+     * Transactions this runner's connections ended so far, by how: every one ran in the target's own database and
+     * is in that database's {@code xact_commit} or {@code xact_rollback} once the server flushed its statistics.
+     */
+    public OwnTransactions ownTransactions() {
+        return counters.own();
+    }
+
+    /** @param commits transactions committed (every read that succeeded), @param rollbacks those rolled back after a failure */
+    public record OwnTransactions(long commits, long rollbacks) {
+    }
+
     static final class Counters {
         private final java.util.concurrent.atomic.LongAdder queries = new java.util.concurrent.atomic.LongAdder();
         private final java.util.concurrent.atomic.LongAdder rows = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder commits = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder rollbacks = new java.util.concurrent.atomic.LongAdder();
+
+        OwnTransactions own() {
+            return new OwnTransactions(commits.sum(), rollbacks.sum());
+        }
 
         void add(int rowCount) {
             queries.increment();
@@ -268,7 +290,17 @@ public final class QueryRunner implements AutoCloseable {
             // the driver gives up on a query once the run's budget (plus the margin) is spent
             Duration run = budget.compareTo(MAX_RUN) > 0 ? MAX_RUN : budget;
             long deadline = start + run.plus(config.networkMargin()).toNanos();
-            return work.run(new ReadOnlyTx(c, probe, targetName, config.maxRows(), deadline, queryTimeoutSeconds, counters, scope));
+            T result;
+            try {
+                result = work.run(new ReadOnlyTx(c, probe, targetName, config.maxRows(), deadline, queryTimeoutSeconds, counters, scope));
+            } catch (dev.telltale.core.DetectionSkippedException | dev.telltale.core.DetectionNotApplicableException e) {
+                // a detector that decided not to look ended nothing in error: commit like a success (a skip that a
+                // refused query caused left the transaction aborted, and the commit fails into the rollback below)
+                commitQuietly(c);
+                throw e;
+            }
+            commit(c);
+            return result;
         } finally {
             safeRollback(c);
         }
@@ -333,6 +365,7 @@ public final class QueryRunner implements AutoCloseable {
                 scope = new ServerViews.Scope(views, id.key(), id.host() + ":" + id.port(), id.systemIdentifier());
                 views.watch(scope.server(), row.database());
             }
+            commit(c);
             return new ServerProbe(row.versionNum(), row.version(), row.inRecovery(), row.role(), row.database(),
                     row.superuser(), row.seesAllSessions(), row.backendPid(), extensions);
         } catch (RuntimeException e) {
@@ -367,9 +400,25 @@ public final class QueryRunner implements AutoCloseable {
         }
     }
 
-    private static void safeRollback(Connection c) {
+    /** Ends a transaction whose work succeeded; a commit that fails leaves it to {@link #safeRollback}. */
+    private void commit(Connection c) throws SQLException {
+        c.commit();
+        counters.commits.increment();
+        c.setAutoCommit(true);
+    }
+
+    private void commitQuietly(Connection c) {
+        try {
+            commit(c);
+        } catch (SQLException | RuntimeException e) {
+            LOG.trace("commit failed", e);
+        }
+    }
+
+    private void safeRollback(Connection c) {
         try {
             if (!c.getAutoCommit()) {
+                counters.rollbacks.increment();
                 c.rollback();
                 c.setAutoCommit(true);
             }

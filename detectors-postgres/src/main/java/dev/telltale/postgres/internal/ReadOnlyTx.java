@@ -71,6 +71,14 @@ public final class ReadOnlyTx {
         return server;
     }
 
+    /**
+     * The transactions the target's connection ended before this one (this one is not counted yet): what Telltale
+     * itself added to the database's {@code xact_commit} and {@code xact_rollback}.
+     */
+    public QueryRunner.OwnTransactions ownTransactions() {
+        return counters.own();
+    }
+
     /** The row limit every query is capped at. */
     public int maxRows() {
         return maxRows;

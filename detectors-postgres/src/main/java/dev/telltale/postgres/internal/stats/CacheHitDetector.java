@@ -17,12 +17,10 @@ public final class CacheHitDetector extends DatabaseDeltaDetector implements Cac
     }
 
     @Override
-    protected Detection judge(DetectionContext ctx, ReadOnlyTx tx, DatabaseCounters before, DatabaseCounters now, String db) {
+    protected Detection judgeWindow(DetectionContext ctx, ReadOnlyTx tx, DatabaseCounters before, DatabaseCounters now,
+                                    String db) {
         double warn = ctx.setting(WARNING);
         double crit = ctx.setting(CRITICAL);
-        if (before == null || !before.comparableTo(now)) {
-            return Detection.nothing();
-        }
         long hit = now.blksHit() - before.blksHit();
         long read = now.blksRead() - before.blksRead();
         long total = hit + read;

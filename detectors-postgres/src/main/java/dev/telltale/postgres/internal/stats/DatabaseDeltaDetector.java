@@ -24,17 +24,31 @@ abstract class DatabaseDeltaDetector extends PostgresDetector {
 
     @Override
     protected final Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
-        DatabaseCounters now = DatabaseCounters.read(tx, StatsSupport.watchedDatabase(spec().id(), database, ctx, tx));
+        String watched = ctx.setting(database).trim();
+        String shown = watched.equalsIgnoreCase("current") ? tx.server().database() : watched;
+        long dbid = StatsSupport.watchedDatabase(spec().id(), database, ctx, tx);
+        DatabaseCounters now = DatabaseCounters.read(tx, dbid, dbid == 0 || shown.equals(tx.server().database()));
         DatabaseCounters before = previous;
         previous = now;
-        String shown = ctx.setting(database).equalsIgnoreCase("current") ? tx.server().database() : ctx.setting(database);
         return judge(ctx, tx, before, now, shown);
     }
 
     /**
+     * Judges the counters; by default only a window that can be subtracted ({@link DatabaseCounters#comparableTo}),
+     * nothing otherwise (the first run, a statistics reset).
+     *
      * @param tx       the run's transaction ({@link ReadOnlyTx#reportsServer} for causes of the whole cluster)
      * @param before   the previous run's counters, null on the first run
      * @param database the watched database as findings name it
      */
-    protected abstract Detection judge(DetectionContext ctx, ReadOnlyTx tx, DatabaseCounters before, DatabaseCounters now, String database);
+    protected Detection judge(DetectionContext ctx, ReadOnlyTx tx, DatabaseCounters before, DatabaseCounters now,
+                              String database) {
+        return before == null || !before.comparableTo(now) ? Detection.nothing() : judgeWindow(ctx, tx, before, now, database);
+    }
+
+    /** Judges a window whose counters can be subtracted: {@code now} minus {@code before}. */
+    protected Detection judgeWindow(DetectionContext ctx, ReadOnlyTx tx, DatabaseCounters before, DatabaseCounters now,
+                                    String database) {
+        throw new UnsupportedOperationException(spec().id() + " judges its counters itself");
+    }
 }

@@ -17,10 +17,8 @@ public final class TempSpillsDetector extends DatabaseDeltaDetector implements T
     }
 
     @Override
-    protected Detection judge(DetectionContext ctx, ReadOnlyTx tx, DatabaseCounters before, DatabaseCounters now, String db) {
-        if (before == null || !before.comparableTo(now)) {
-            return Detection.nothing();
-        }
+    protected Detection judgeWindow(DetectionContext ctx, ReadOnlyTx tx, DatabaseCounters before, DatabaseCounters now,
+                                    String db) {
         long bytes = now.tempBytes() - before.tempBytes();
         long files = Math.max(0, now.tempFiles() - before.tempFiles());
         Detection.Builder out = Detection.builder().signal(BYTES, bytes).signal(FILES, files);
