@@ -38,7 +38,19 @@ final class IndexDesign {
 
     /** A pair from {@code index-candidates.sql}'s intersected kind: {@code index} overlaps {@code other}. */
     record Pair(String schema, String table, String index, String other, long scans, long otherScans, Long size,
-                String definition, String otherDefinition, String detail, String constraint) {
+                String definition, String otherDefinition, String detail, String constraint, boolean partitioned) {
+    }
+
+    /**
+     * The statement that drops {@code index}: concurrently, except on a partitioned table, where PostgreSQL
+     * refuses that and the drop locks the table and its partitions, so it is bounded by a lock timeout.
+     */
+    static String dropIndex(String index, boolean partitioned) {
+        return partitioned
+                ? "set lock_timeout = '5s'; drop index " + index + "; (an index of a partitioned table cannot be dropped "
+                + "concurrently: this takes a short ACCESS EXCLUSIVE lock on the table and its partitions, so run it in a "
+                + "quiet moment)"
+                : "drop index concurrently " + index + ";";
     }
 
     static Finding.Builder intersected(DetectionContext ctx, Pair p) {
@@ -47,7 +59,7 @@ final class IndexDesign {
         Finding.Builder f;
         if (p.detail.equals("identical")) {
             String drop = p.constraint.isEmpty()
-                    ? "drop index concurrently " + a + ";"
+                    ? dropIndex(a, p.partitioned)
                     : "alter table " + p.schema + "." + p.table + " drop constraint " + ServerProbe.quoteIdent(p.constraint)
                     + "; (a foreign key that depends on it makes this fail: recreate that foreign key first, it then uses "
                     + p.other + ")";

@@ -53,14 +53,14 @@ public final class IndexesDetector extends PostgresDetector implements IndexesDe
 
     private record Candidate(String kind, String schema, String table, String index, long scans, String coveredBy,
                              Optional<Long> size, String definition, long kindTotal, String detail, String otherDefinition,
-                             long otherScans, String constraintName) {
+                             long otherScans, String constraintName, boolean partitioned) {
         String qualified() {
             return schema + "." + index;
         }
 
         IndexDesign.Pair pair() {
             return new IndexDesign.Pair(schema, table, index, coveredBy, scans, otherScans, size.orElse(null), definition,
-                    otherDefinition, detail, constraintName);
+                    otherDefinition, detail, constraintName, partitioned);
         }
     }
 
@@ -106,8 +106,8 @@ public final class IndexesDetector extends PostgresDetector implements IndexesDe
                             .evidence("table", c.schema + "." + c.table).evidence("idx_scan", c.scans)
                             .evidence("size_bytes", size).evidence("stats_age_seconds", Math.round(statsAge))
                             .evidence("definition", c.definition)
-                            .hint("check replicas too (idx_scan is per server) before dropping it: drop index concurrently "
-                                    + c.qualified() + ";"));
+                            .hint("check replicas too (idx_scan is per server) before dropping it: "
+                                    + IndexDesign.dropIndex(c.qualified(), c.partitioned)));
                 }
                 case "duplicate" -> {
                     wasted += size;
@@ -117,14 +117,18 @@ public final class IndexesDetector extends PostgresDetector implements IndexesDe
                             .evidence("table", c.schema + "." + c.table).evidence("covered_by", c.schema + "." + c.coveredBy)
                             .evidence("idx_scan", c.scans).evidence("size_bytes", c.size.orElse(null))
                             .evidence("definition", c.definition)
-                            .hint("queries can use " + c.coveredBy + " instead; drop index concurrently " + c.qualified() + ";"));
+                            .hint("queries can use " + c.coveredBy + " instead; " + IndexDesign.dropIndex(c.qualified(), c.partitioned)));
                 }
                 case "invalid" -> out.finding(ctx.finding(Problem.UNUSED_INDEXES, Severity.WARNING, c.qualified() + " (invalid)")
                         .summary("index " + c.qualified() + " is invalid (a failed CREATE INDEX CONCURRENTLY?): it is "
                                 + "maintained on every write but never used for reads")
                         .evidence("table", c.schema + "." + c.table).evidence("size_bytes", c.size.orElse(null))
                         .evidence("definition", c.definition)
-                        .hint("drop it and build it again: reindex index concurrently " + c.qualified() + ";"));
+                        .hint(c.partitioned
+                                ? "an index of a partitioned table stays invalid while a partition has no index attached to it: "
+                                + "create that partition's index concurrently, then alter index " + c.qualified()
+                                + " attach partition <that index>;"
+                                : "drop it and build it again: reindex index concurrently " + c.qualified() + ";"));
                 case "intersected" -> out.finding(IndexDesign.intersected(ctx, c.pair()));
                 default -> {
                     continue;

@@ -84,7 +84,9 @@ idx as (
          exists (select 1 from pg_constraint k where k.conindid = a.indexrelid) as backs_constraint,
          a.relam, a.relpages, a.index_name,
          pg_stat_get_numscans(a.indexrelid) as idx_scan,
-         (select t.relispartition from pg_class t where t.oid = a.indrelid) as on_partition
+         (select t.relispartition from pg_class t where t.oid = a.indrelid) as on_partition,
+         -- a partition's index attached to its parent's: it goes when the parent's does, never on its own
+         exists (select 1 from pg_inherits h where h.inhrelid = a.indexrelid) as attached
     from pairs p
     -- looked up one by one (offset 0 keeps it a lookup: there are few), not joined to every index
     cross join lateral (select * from ix where ix.indexrelid = p.indexrelid offset 0) a
@@ -115,7 +117,7 @@ dups as (
     join idx b on b.indrelid = a.indrelid and b.indexrelid <> a.indexrelid
               and b.relam = a.relam and b.exprs = a.exprs and b.pred = a.pred
     left join twins tb on tb.indexrelid = b.indexrelid
-   where not (a.backs_constraint or a.indisprimary or a.indisexclusion or a.indisreplident)
+   where not (a.backs_constraint or a.indisprimary or a.indisexclusion or a.indisreplident or a.attached)
      -- the index named as cover is always the one its own twins keep, so no hint drops the last copy
      and coalesce(tb.keeper, b.indexrelid) = b.indexrelid
      and (
@@ -197,7 +199,9 @@ select r.kind,
        -- the constraint an identical pair's dropped index backs: alter table drops it, drop index cannot
        case when r.detail = 'identical' then
          coalesce((select min(k.conname::text) from pg_constraint k where k.conindid = r.indexrelid), '')
-       else '' end as constraint_name
+       else '' end as constraint_name,
+       -- an index of a partitioned table cannot be dropped or rebuilt concurrently
+       coalesce((select t.relkind = 'p' from pg_class t where t.oid = r.indrelid), false) as partitioned
   from ranked r
  where r.rank <= :limit
  order by r.kind, r.relpages desc, r.index_name

@@ -94,6 +94,40 @@ class IndexDesignIT {
     }
 
     @Test
+    void aDuplicateOnAPartitionedTableIsOneFindingWhoseDropWorksAsWritten(TestPostgres pg) throws Exception {
+        TestPostgres db = schema(pg, """
+                create table events (id int, at int) partition by range (at);
+                create table events_1 partition of events for values from (0) to (1000);
+                create table events_2 partition of events for values from (1000) to (2000);
+                create table events_3 partition of events for values from (2000) to (3000);
+                insert into events select g, g from generate_series(0, 2999) g;
+                create index events_at on events (at);
+                create index events_at_again on events (at);
+                """);
+        try (PostgresTarget target = PostgresTarget.fromUrl("partitioned", db.jdbcUrl())) {
+            IndexesDetector d = new IndexesDetector(target);
+            Detection r = Runs.detect(d, LOW);
+            // the partitions' copies go with their parent's: one cause, one finding
+            List<Finding> redundant = r.findings().stream().filter(f -> f.subject().endsWith("(redundant)")).toList();
+            assertThat(redundant).extracting(Finding::subject).containsExactly("public.events_at_again (redundant)");
+            String hint = redundant.get(0).hint();
+            // PostgreSQL refuses to drop a partitioned table's index concurrently; the lock it takes is bounded
+            assertThat(hint).contains("set lock_timeout = '5s'; drop index public.events_at_again;")
+                    .doesNotContain("drop index concurrently");
+
+            String statements = hint.substring(hint.indexOf("set lock_timeout"), hint.indexOf(" (an index"));
+            try (Connection c = db.connect(); Statement s = c.createStatement()) {
+                for (String sql : statements.split(";")) {
+                    if (!sql.isBlank()) {
+                        s.execute(sql);
+                    }
+                }
+            }
+            assertThat(Runs.detect(d, LOW).findings()).noneMatch(f -> f.subject().contains("events_at"));
+        }
+    }
+
+    @Test
     void anIndexOfMostlyNullsIsReportedAndItsHintWorksAsWritten(TestPostgres pg) throws Exception {
         TestPostgres db = schema(pg, """
                 create table shipments (id int primary key, tracking int, returned_at int);
