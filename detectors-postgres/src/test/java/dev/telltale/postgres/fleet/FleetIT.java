@@ -130,11 +130,12 @@ class FleetIT {
             System.out.printf("FleetIT: %d targets, %.1f intervals, %d reads of pg_stat_statements; fleet read %d views, "
                     + "shared %d%n", DATABASES, intervals, reads, fleet.viewsRead(), fleet.viewsShared());
 
-            // a slow statement in one database: reported there, and by no other target
+            // a slow statement in one database: reported there, and by no other target. Forty calls, so that however
+            // the shared reads (every 2 s) cut them into windows, one window holds far more than slow.calls
             String slowDb = name(7);
             try (Connection c = server.connect(slowDb); Statement s = c.createStatement()) {
-                for (int i = 0; i < 8; i++) {
-                    s.execute("select pg_sleep(0.05)");
+                for (int i = 0; i < 40; i++) {
+                    s.execute("select pg_sleep(0.03)");
                 }
             }
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(slowAlerts(engine))
