@@ -217,6 +217,36 @@ class PgBouncerPoolsIT {
     }
 
     @Test
+    void aPoolBelowItsSizeBecausePgBouncerCapsTheDatabaseIsWaitingNotUnreachable(TestPostgres pg) throws Exception {
+        // max_db_connections 1 under a pool_size of 2: the pool stays at one server by PgBouncer's own choice
+        try (PgBouncerProcess capped = PgBouncerProcess.start(pg, Map.of("max_db_connections", "1"));
+             PgBouncerTarget cappedTarget = PgBouncerTarget.fromUrl("capped", capped.consoleUrl())) {
+            ExecutorService threads = Executors.newFixedThreadPool(3);
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                running.add(threads.submit(() -> {
+                    try (Connection c = capped.connect(); Statement s = c.createStatement()) {
+                        s.execute("select pg_sleep(4)");
+                    }
+                    return null;
+                }));
+            }
+            try {
+                PgBouncerPoolsDetector detector = new PgBouncerPoolsDetector(cappedTarget);
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                    Detection d = Runs.detect(detector, Map.of("waiting.warning", "500ms", "servers.for", "0s"));
+                    assertThat(d.findings()).as(d.findings().toString()).singleElement().satisfies(f -> {
+                        assertThat(f.summary()).contains("queued in PgBouncer").doesNotContain("cannot open");
+                        assertThat(f.evidence()).containsEntry("sv_active", 1L).containsEntry("pool_size", 2L);
+                    });
+                });
+            } finally {
+                finish(threads, running);
+            }
+        }
+    }
+
+    @Test
     void clientsNearMaxClientConnAreAFinding(TestPostgres pg) throws Exception {
         List<Connection> open = new ArrayList<>();
         try {

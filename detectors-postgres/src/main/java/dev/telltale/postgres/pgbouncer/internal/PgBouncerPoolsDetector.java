@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
  * slow to log in: a server in {@code sv_login}, or none while PgBouncer waits {@code server_login_retry} after a
  * failure). PgBouncer 1.18 counts no errors, so this shape, held for {@code servers.for}, is the evidence; the pool
  * is not too small, and a bigger one would ask more of a server that refuses. Left out when the database is paused
- * or disabled, or at its {@code max_db_connections}, where PgBouncer itself holds the servers back;</li>
+ * or disabled, at its {@code max_db_connections} or its user at {@code max_user_connections}, where PgBouncer itself
+ * holds the servers back;</li>
  * <li>else clients queued for a server longer than {@code waiting.warning} (its {@code maxwait});</li>
  * <li>else every server of the pool busy ({@code sv_active} at the pool's {@code pool_size} from
  * {@code SHOW DATABASES}, {@code default_pool_size} when the database gives none) for {@code saturation.for}.</li>
@@ -54,6 +55,9 @@ public final class PgBouncerPoolsDetector extends PgBouncerDetector implements P
         Map<String, ConsoleView.Stats> stats = console.stats();
         long defaultSize = ConsoleView.number(config, "default_pool_size").orElse(20L);
         long maxDbConnections = ConsoleView.number(config, "max_db_connections").orElse(0L);
+        long maxUserConnections = ConsoleView.number(config, "max_user_connections").orElse(0L);
+        Map<String, Long> serversByUser = pools.stream()
+                .collect(Collectors.groupingBy(ConsoleView.Pool::user, Collectors.summingLong(ConsoleView.Pool::servers)));
 
         Detection.Builder out = Detection.builder();
         Map<String, long[]> byDatabase = new LinkedHashMap<>(); // waiting, maxwait µs, active, pool size, open, login
@@ -70,7 +74,9 @@ public final class PgBouncerPoolsDetector extends PgBouncerDetector implements P
             d[3] = Math.max(d[3], size);
             d[4] += p.open();
             d[5] += p.svLogin();
-            if (p.clWaiting() > 0 && p.open() < size && !heldBack(databases.get(p.database()), maxDbConnections)) {
+            boolean userAtLimit = maxUserConnections > 0 && serversByUser.get(p.user()) >= maxUserConnections;
+            if (p.clWaiting() > 0 && p.open() < size && !userAtLimit
+                    && !heldBack(databases.get(p.database()), maxDbConnections)) {
                 judged.add(new Judged(p, size, p.open() == 0 ? Severity.CRITICAL : Severity.WARNING, Cause.NO_SERVERS));
             } else if (p.clWaiting() > 0 && p.maxwaitMicros() >= warnMicros) {
                 judged.add(new Judged(p, size, p.maxwaitMicros() >= critMicros ? Severity.CRITICAL : Severity.WARNING,
