@@ -25,7 +25,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * console log in as the backend's user ({@code auth_type = trust}; it is the console's {@code admin_users});
  * every database of the backend is reachable through it ({@code * = host=.. port=..}). Defaults:
  * {@code pool_mode = transaction}, {@code default_pool_size = 2}; {@link #start(TestPostgres, Map)} overrides any
- * setting of the {@code [pgbouncer]} section.
+ * setting of the {@code [pgbouncer]} section, and {@link #start(TestPostgres, Map, Map)} adds entries of its own to the
+ * {@code [databases]} section (a name and its connection string), reached with {@link #connect(String)}.
  *
  * <p>The binary is {@code TELLTALE_PGBOUNCER}, else {@code /usr/sbin/pgbouncer} (Debian's {@code pgbouncer} package,
  * which {@code .ci/run} installs), else {@code pgbouncer} on the {@code PATH}. PgBouncer refuses to run as root;
@@ -59,10 +60,19 @@ public final class PgBouncerProcess implements AutoCloseable {
      * @throws IllegalStateException when no pgbouncer binary is installed
      */
     public static PgBouncerProcess start(TestPostgres backend, Map<String, String> settings) throws IOException {
+        return start(backend, settings, Map.of());
+    }
+
+    /**
+     * Starts one as {@link #start(TestPostgres, Map)} does, {@code databases} written to the {@code [databases]} section
+     * before the catch-all entry: a name to its connection string, such as {@code host=127.0.0.1 port=1 dbname=postgres}.
+     */
+    public static PgBouncerProcess start(TestPostgres backend, Map<String, String> settings, Map<String, String> databases)
+            throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                return startOnce(backend, settings);
+                return startOnce(backend, settings, databases);
             } catch (ChildProcesses.PortTakenException e) {
                 last = e;
             }
@@ -90,7 +100,8 @@ public final class PgBouncerProcess implements AutoCloseable {
                 + "pgbouncer; .ci/run does) or set TELLTALE_PGBOUNCER to one");
     }
 
-    private static PgBouncerProcess startOnce(TestPostgres backend, Map<String, String> settings) throws IOException {
+    private static PgBouncerProcess startOnce(TestPostgres backend, Map<String, String> settings,
+                                              Map<String, String> databases) throws IOException {
         Path binary = binary();
         int port = ChildProcesses.freePort();
         Path dir = Files.createTempDirectory("telltale-pgbouncer-" + port + "-");
@@ -108,7 +119,9 @@ public final class PgBouncerProcess implements AutoCloseable {
         // one second between the server checks and the stats of SHOW STATS, so tests see them move without waiting a minute
         ini.put("stats_period", "1");
         ini.putAll(settings);
-        StringBuilder text = new StringBuilder("[databases]\n* = host=").append(backend.host()).append(" port=")
+        StringBuilder text = new StringBuilder("[databases]\n");
+        databases.forEach((name, connection) -> text.append(name).append(" = ").append(connection).append('\n'));
+        text.append("* = host=").append(backend.host()).append(" port=")
                 .append(backend.port());
         if (!backend.password().isEmpty()) {
             text.append(" password=").append(backend.password());
@@ -172,11 +185,20 @@ public final class PgBouncerProcess implements AutoCloseable {
      * statement prepared on one server of a transaction pool is unknown to the next.
      */
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + host() + ":" + port + "/" + backend.database() + "?prepareThreshold=0";
+        return jdbcUrl(backend.database());
+    }
+
+    private String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + host() + ":" + port + "/" + database + "?prepareThreshold=0";
     }
 
     /** A client connection to the backend's test database through this pgbouncer. */
     public Connection connect() throws SQLException {
+        return connect(backend.database());
+    }
+
+    /** A client connection to {@code database} through this pgbouncer: one of the backend's, or an entry of its own. */
+    public Connection connect(String database) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", backend.user());
         if (!backend.password().isEmpty()) {
@@ -184,7 +206,7 @@ public final class PgBouncerProcess implements AutoCloseable {
         }
         p.setProperty("connectTimeout", "10");
         p.setProperty("socketTimeout", "60");
-        return DriverManager.getConnection(jdbcUrl(), p);
+        return DriverManager.getConnection(jdbcUrl(database), p);
     }
 
     /** The directory holding its configuration and log. */

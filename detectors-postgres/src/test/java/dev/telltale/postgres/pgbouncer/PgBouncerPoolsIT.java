@@ -15,6 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -32,7 +34,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A private PgBouncer (transaction pooling, default_pool_size 2) in front of the test server: six clients each
- * holding a server with {@code pg_sleep} queue four of them behind the pool of 2; light traffic stays silent.
+ * holding a server with {@code pg_sleep} queue four of them behind the pool of 2; clients of a database entry whose
+ * PostgreSQL does not answer wait for servers PgBouncer cannot open; light traffic stays silent.
  */
 @ExtendWith(PostgresExtension.class)
 class PgBouncerPoolsIT {
@@ -151,13 +154,95 @@ class PgBouncerPoolsIT {
         try (Connection c = bouncer.connect(); Statement s = c.createStatement()) {
             for (int i = 0; i < 20; i++) {
                 s.execute("select 1");
-                assertThat(Runs.detect(pools, Map.of("saturation.for", "0s", "waiting.warning", "1ms")).findings()).isEmpty();
+                assertThat(Runs.detect(pools, Map.of("saturation.for", "0s", "waiting.warning", "1ms", "servers.for", "0s"))
+                        .findings()).isEmpty();
             }
             Detection d = Runs.detect(clients, Map.of("for", "0s"));
             assertThat(d.findings()).isEmpty();
             // this test's one client; the console's, ours, is not counted
             assertThat(Runs.signal(d, "pgbouncer.clients.connected")).contains(1.0);
             assertThat(Runs.signal(d, "pgbouncer.clients.limit")).contains(100.0);
+        }
+    }
+
+    @Test
+    void clientsWaitingForServersPgBouncerCannotOpenAreThatCauseNotAPoolTooSmall(TestPostgres pg) throws Exception {
+        int nowhere;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            nowhere = s.getLocalPort(); // closed again: nothing listens there
+        }
+        // clients wait up to query_wait_timeout; two minutes outlast the test, and closing the bouncer ends them
+        try (PgBouncerProcess down = PgBouncerProcess.start(pg, Map.of("query_wait_timeout", "120"),
+                Map.of("down", "host=127.0.0.1 port=" + nowhere + " dbname=" + pg.database()));
+             PgBouncerTarget downTarget = PgBouncerTarget.fromUrl("down", down.consoleUrl())) {
+            ExecutorService threads = Executors.newFixedThreadPool(3);
+            try {
+                for (int i = 0; i < 3; i++) {
+                    threads.submit(() -> {
+                        try (Connection c = down.connect("down")) {
+                            return c.isValid(1);
+                        }
+                    });
+                }
+                PgBouncerPoolsDetector detector = new PgBouncerPoolsDetector(downTarget);
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                    Detection d = Runs.detect(detector, Map.of("servers.for", "0s"));
+                    assertThat(d.skipReason()).isEmpty();
+                    assertThat(d.findings()).as(d.findings().toString()).singleElement().satisfies(f -> {
+                        assertThat(f.subject()).isEqualTo("pool down/" + pg.user());
+                        assertThat(f.problem()).isEqualTo(Problem.CONNECTION_POOL_STARVATION);
+                        assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+                        assertThat(f.summary()).startsWith("PgBouncer cannot open server connections to PostgreSQL at 127.0.0.1:"
+                                + nowhere + " for pool down/").contains("3 clients waiting while 0 of 2 servers are open");
+                        assertThat(f.evidence()).containsEntry("database", "down").containsEntry("servers_open", 0L)
+                                .containsEntry("pool_size", 2L).containsEntry("cl_waiting", 3L)
+                                .containsEntry("server_address", "127.0.0.1:" + nowhere).containsKey("sv_login")
+                                .doesNotContainKey("maxwait_seconds");
+                        assertThat(f.hint()).startsWith("Do not raise pool_size").contains("PostgreSQL's log")
+                                .contains("max_connections").doesNotContain("Raise pool_size");
+                    });
+                    assertThat(Runs.signal(d, "pgbouncer.pools.waiting_clients", "down")).contains(3.0);
+                    assertThat(Runs.signal(d, "pgbouncer.pools.open_servers", "down")).contains(0.0);
+                    assertThat(Runs.signal(d, "pgbouncer.pools.login_servers", "down")).isPresent();
+                });
+                // by default the shape must hold for servers.for (15 s, PgBouncer's server_login_retry) before it fires
+                Detection d = Runs.detect(detector, Map.of());
+                assertThat(d.findings()).singleElement().extracting(Finding::holdFor).isEqualTo(Duration.ofSeconds(15));
+            } finally {
+                down.close(); // the waiting clients see their connection end
+                threads.shutdown();
+                assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aPoolBelowItsSizeBecausePgBouncerCapsTheDatabaseIsWaitingNotUnreachable(TestPostgres pg) throws Exception {
+        // max_db_connections 1 under a pool_size of 2: the pool stays at one server by PgBouncer's own choice
+        try (PgBouncerProcess capped = PgBouncerProcess.start(pg, Map.of("max_db_connections", "1"));
+             PgBouncerTarget cappedTarget = PgBouncerTarget.fromUrl("capped", capped.consoleUrl())) {
+            ExecutorService threads = Executors.newFixedThreadPool(3);
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                running.add(threads.submit(() -> {
+                    try (Connection c = capped.connect(); Statement s = c.createStatement()) {
+                        s.execute("select pg_sleep(4)");
+                    }
+                    return null;
+                }));
+            }
+            try {
+                PgBouncerPoolsDetector detector = new PgBouncerPoolsDetector(cappedTarget);
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                    Detection d = Runs.detect(detector, Map.of("waiting.warning", "500ms", "servers.for", "0s"));
+                    assertThat(d.findings()).as(d.findings().toString()).singleElement().satisfies(f -> {
+                        assertThat(f.summary()).contains("queued in PgBouncer").doesNotContain("cannot open");
+                        assertThat(f.evidence()).containsEntry("sv_active", 1L).containsEntry("pool_size", 2L);
+                    });
+                });
+            } finally {
+                finish(threads, running);
+            }
         }
     }
 

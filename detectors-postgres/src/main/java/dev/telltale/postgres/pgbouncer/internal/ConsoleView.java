@@ -33,10 +33,15 @@ public final class ConsoleView {
         public long servers() {
             return svActive + svIdle + svUsed + svTested + svLogin;
         }
+
+        /** Servers logged in to PostgreSQL, those still logging in left out. */
+        public long open() {
+            return svActive + svIdle + svUsed + svTested;
+        }
     }
 
-    /** A row of {@code SHOW DATABASES}: the configured size of its pools. */
-    public record Database(String name, long poolSize, long reservePool, long maxConnections, long currentConnections,
+    /** A row of {@code SHOW DATABASES}: where its servers are and the configured size of its pools. */
+    public record Database(String name, String host, long port, long poolSize, long reservePool, long maxConnections, long currentConnections,
                            boolean paused, boolean disabled) {
     }
 
@@ -61,7 +66,7 @@ public final class ConsoleView {
         Map<String, Database> out = new LinkedHashMap<>();
         for (Map<String, String> r : session.show("DATABASES", MAX_ROWS).rows()) {
             if (notConsole(r, "name")) {
-                out.put(r.get("name"), new Database(r.get("name"), num(r, "pool_size"), num(r, "reserve_pool"),
+                out.put(r.get("name"), new Database(r.get("name"), text(r, "host"), num(r, "port"), num(r, "pool_size"), num(r, "reserve_pool"),
                         num(r, "max_connections"), num(r, "current_connections"), num(r, "paused") != 0,
                         num(r, "disabled") != 0));
             }
