@@ -82,6 +82,9 @@ build() {
       || ', pg_stat_statements rows ' || (select count(*) from pg_stat_statements(false))
       || ', database ' || pg_size_pretty(pg_database_size(current_database()))
     from pg_class where relnamespace = 'public'::regnamespace"
+  # autovacuum is off (the numbers must not move under a run): vacuum the catalogs once, as autovacuum would have
+  "${PSQL[@]}" -d scale -Atc "select format('vacuum (analyze) pg_catalog.%I;', relname) from pg_class
+     where relnamespace = 'pg_catalog'::regnamespace and relkind = 'r'" | "${PSQL[@]}" -d scale
   echo "   built in $((SECONDS - t0)) s"
   cleanup
   touch "$dir/built"
@@ -257,6 +260,8 @@ OUTPUTS=(
   "table-health -v min_pages=0 -v min_dead=0 -v min_bloat=0 -v note_bloat=0 -v bloat_ratio=0 -v limit=1000000"
   "index-candidates -v limit=1000000 -v min_size=0"
   "index-candidates -v limit=20 -v min_size=0"
+  "growth-relations -v top=20 -v candidates=200"
+  "growth-database -v exact=false -v max_relations=0"
 )
 outputs() {
   local n=$1 out=$2/$1 major i=0

@@ -5,6 +5,7 @@ import dev.telltale.core.DetectionContext;
 import dev.telltale.core.Problem;
 import dev.telltale.core.Severity;
 import dev.telltale.postgres.PostgresTarget;
+import dev.telltale.postgres.internal.Notes;
 import dev.telltale.postgres.internal.PostgresDetector;
 import dev.telltale.postgres.internal.ReadOnlyTx;
 import dev.telltale.postgres.internal.SqlFile;
@@ -40,11 +41,13 @@ public final class GrowthDetector extends PostgresDetector implements GrowthDete
     /** Samples kept at most, whatever the window (a window of 6 h at an interval of 15 min needs 25). */
     private static final int MAX_SAMPLES = 512;
 
-    private record DatabaseSize(String database, long bytes) {
+    /** {@code bytes} is empty when pg_database_size was not called (too many relations and no limit to judge). */
+    private record DatabaseSize(String database, long relations, long tables, long estimatedBytes,
+                                Optional<Long> bytes) {
     }
 
     private record Relation(long oid, String schema, String relation, String kind, Optional<Long> bytes,
-                            long estimatedBytes, long relations) {
+                            long estimatedBytes) {
         long size() {
             return bytes.orElse(estimatedBytes);
         }
@@ -69,38 +72,49 @@ public final class GrowthDetector extends PostgresDetector implements GrowthDete
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
         long top = ctx.setting(TOP);
-        DatabaseSize db = tx.one(DATABASE, Map.of());
-        List<Relation> relations = tx.list(RELATIONS, Map.of("top", top));
+        long limit = ctx.setting(LIMIT_DATABASE);
+        long maxRelations = ctx.setting(EXACT_MAX_RELATIONS);
+        DatabaseSize db = tx.one(DATABASE, Map.of("exact", limit > 0, "max_relations", maxRelations));
+        // the owners of the largest parts are the candidates summed: ten per relation shown, at least a hundred
+        List<Relation> relations = tx.list(RELATIONS, Map.of("top", top, "candidates", Math.max(100, 10 * top)));
+        long size = db.bytes().orElseGet(() -> estimate(db, relations));
         Instant now = ctx.now();
         Map<Long, Long> before = previousRelations;
         Map<Long, Long> seen = new HashMap<>();
         relations.forEach(r -> seen.put(r.oid(), r.size()));
         previousRelations = seen;
-        Optional<Double> growth = record(new Sample(now, db.bytes()), ctx.setting(WINDOW));
+        Optional<Double> growth = record(new Sample(now, size), ctx.setting(WINDOW));
         if (ctx.baselinePass()) {
             // a one-shot report's first sample: the sizes its reported run compares with
             return Detection.nothing();
         }
 
         Detection.Builder out = Detection.builder();
-        out.signal(SIZE, db.bytes());
+        out.signal(SIZE, size);
+        if (db.bytes().isEmpty()) {
+            out.note(String.format("the size of database %s is estimated from pg_class's pages (as of each relation's "
+                    + "last vacuum or analyze), its %d largest relations measured: it has %,d relations, more than %s "
+                    + "(pg_database_size reads every file's size)", db.database(), relations.size(), db.relations(),
+                    Notes.setting(ID, EXACT_MAX_RELATIONS, maxRelations)));
+        }
         growth.ifPresent(g -> out.signal(GROWTH, g));
         StatsSupport.ranked(out, TOP_SIZE, relations.stream().map(r -> (double) r.size()).toList(), top);
 
-        long limit = ctx.setting(LIMIT_DATABASE);
         if (limit <= 0) {
             return out.build();
         }
-        double used = (double) db.bytes() / limit;
+        // with a limit, bytes is pg_database_size's
+        long bytes = size;
+        double used = (double) bytes / limit;
         out.signal(LIMIT_USED, used);
         double rate = growth.orElse(0.0);
-        double secondsLeft = db.bytes() >= limit ? 0
-                : rate > 0 ? (limit - db.bytes()) / rate : Double.POSITIVE_INFINITY;
+        double secondsLeft = bytes >= limit ? 0
+                : rate > 0 ? (limit - bytes) / rate : Double.POSITIVE_INFINITY;
         if (!Double.isInfinite(secondsLeft)) {
             out.signal(TIME_LEFT, secondsLeft);
         }
         boolean forecastCounts = used >= ctx.setting(FORECAST_MIN_USED);
-        boolean critical = used >= ctx.setting(USED_CRITICAL) || db.bytes() >= limit
+        boolean critical = used >= ctx.setting(USED_CRITICAL) || bytes >= limit
                 || forecastCounts && secondsLeft <= ctx.setting(TIME_LEFT_CRITICAL).toSeconds();
         boolean warning = used >= ctx.setting(USED_WARNING)
                 || forecastCounts && secondsLeft <= ctx.setting(TIME_LEFT_WARNING).toSeconds();
@@ -116,19 +130,31 @@ public final class GrowthDetector extends PostgresDetector implements GrowthDete
         out.finding(ctx.finding(Problem.STORAGE_BLOAT, critical ? Severity.CRITICAL : Severity.WARNING,
                         "database " + db.database())
                 .summary(String.format("database %s uses %s, %s of its limit of %s (limit.database)%s",
-                        db.database(), StatsSupport.mb(db.bytes()), Words.percent(used), StatsSupport.mb(limit), forecast))
-                .evidence("database_bytes", db.bytes())
+                        db.database(), StatsSupport.mb(bytes), Words.percent(used), StatsSupport.mb(limit), forecast))
+                .evidence("database_bytes", bytes)
                 .evidence("limit_bytes", limit)
                 .evidence("used_ratio", StatementsDetector.round(used))
                 .evidence("growth_bytes_per_second", growth.map(Words::round3).orElse(null))
                 .evidence("growth_window", span.isEmpty() ? null : span)
                 .evidence("seconds_left", Double.isInfinite(secondsLeft) ? null : Math.round(secondsLeft))
-                .evidence("largest_relations", largest(relations, before))
-                .evidence("relations", relations.isEmpty() ? 0 : relations.get(0).relations())
+                .evidence("largest_relations", largest(relations, before, db.tables()))
+                .evidence("relations", db.tables())
                 .hint("find what grows in largest_relations: archive or delete rows nobody reads, drop unused indexes, "
                         + "or grow the volume and raise limit.database; do not start VACUUM FULL or pg_repack on a "
                         + "full volume (they need room for a copy of the table)"));
         return out.build();
+    }
+
+    /**
+     * The pages of every relation, with the measured size of the largest in place of their pages: they hold most
+     * of a database and most of its growth, so the estimate follows them closely between vacuums.
+     */
+    private static long estimate(DatabaseSize db, List<Relation> relations) {
+        long size = db.estimatedBytes();
+        for (Relation r : relations) {
+            size += r.bytes().map(b -> b - r.estimatedBytes()).orElse(0L);
+        }
+        return Math.max(size, 0);
     }
 
     /** Adds the sample, drops those older than the window (keeping two), and returns the bytes per second across them. */
@@ -151,7 +177,7 @@ public final class GrowthDetector extends PostgresDetector implements GrowthDete
     }
 
     /** "public.events 812.0 MB (+20.1 MB), ...": the largest relations and what each added since the previous sample. */
-    private static String largest(List<Relation> relations, Map<Long, Long> before) {
+    private static String largest(List<Relation> relations, Map<Long, Long> before, long total) {
         List<String> parts = new ArrayList<>();
         for (Relation r : relations) {
             Long was = before.get(r.oid());
@@ -159,7 +185,6 @@ public final class GrowthDetector extends PostgresDetector implements GrowthDete
                     StatsSupport.mb(Math.abs(r.size() - was)));
             parts.add(r.name() + " " + StatsSupport.mb(r.size()) + delta + (r.bytes().isEmpty() ? " estimated, locked" : ""));
         }
-        long total = relations.isEmpty() ? 0 : relations.get(0).relations();
         String more = total > relations.size() ? String.format(" and %,d more", total - relations.size()) : "";
         return String.join(", ", parts) + more;
     }

@@ -82,6 +82,26 @@ class GrowthIT {
     }
 
     @Test
+    void aDatabaseWithMoreRelationsThanTheCapIsEstimatedAndSaysSo(TestPostgres pg) throws Exception {
+        TestPostgres db = withJournal(pg);
+        // never vacuumed nor analyzed: pg_class says nothing of these 20 MB; only the measured top relation does
+        db.execute("insert into journal select g, repeat('j', 200) from generate_series(1, 80000) g;");
+        try (PostgresTarget target = PostgresTarget.fromUrl("growth-estimated", db.jdbcUrl())) {
+            GrowthDetector d = new GrowthDetector(target);
+            Detection r = Runs.detect(d, Map.of("exact.max-relations", "0"));
+            long exact = size(db);
+            assertThat(r.notes()).singleElement().asString().contains("estimated from pg_class")
+                    .contains("postgres.growth.exact.max-relations = 0");
+            assertThat(Runs.signal(r, "postgres.database.size").orElseThrow())
+                    .isBetween(0.7 * exact, 1.1 * exact);
+            // a limit is judged on the exact size, whatever the cap
+            Detection limited = Runs.detect(d, Map.of("exact.max-relations", "0", "limit.database", "100GB"));
+            assertThat(limited.notes()).isEmpty();
+            assertThat(Runs.signal(limited, "postgres.database.size").orElseThrow()).isGreaterThanOrEqualTo((double) exact);
+        }
+    }
+
+    @Test
     void aSteadyDatabaseUnderAGenerousLimitIsSilent(TestPostgres pg) throws Exception {
         TestPostgres db = pg.newDatabase();
         db.execute("""
