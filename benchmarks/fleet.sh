@@ -109,6 +109,7 @@ for n in $NS; do
   for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$web/health/live" && break; sleep 0.2; done
   live=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$launched" "$(date +%s.%N)")
   hz=$(getconf CLK_TCK)
+  PROMETHEUS_ACCEPT='Accept: application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
   # a snapshot of Telltale's statements' counters on the harness's own private server, to tell where time went
   "${PSQL[@]}" -d postgres -Atc "drop table if exists snap; create table snap as select dbid, userid, queryid,
       total_exec_time + total_plan_time as ms, calls from pg_stat_statements where query like '/* telltale%'" >/dev/null
@@ -119,7 +120,9 @@ for n in $NS; do
   end=$(( $(date +%s) + SECONDS_RUN ))
   while (( $(date +%s) < end )); do
     http_ticks "$TT" > "$WORK/http0.txt"
-    curl -s -o "$WORK/metrics-$n.txt" -w '%{time_total}\n' "http://127.0.0.1:$web/metrics" >> "$WORK/scrapes-$n.txt" \
+    # as Prometheus asks: OpenMetrics first, gzip
+    curl -s --compressed -H "$PROMETHEUS_ACCEPT" -o "$WORK/metrics-$n.txt" -w '%{time_total}\n' "http://127.0.0.1:$web/metrics" \
+      >> "$WORK/scrapes-$n.txt" \
       || echo fail >> "$WORK/scrapes-$n.txt"
     http_ticks "$TT" | awk 'NR == FNR { b[$1] = $2; next } { s += $2 - b[$1] } END { print s + 0 }' "$WORK/http0.txt" - \
       >> "$WORK/http-$n.txt"

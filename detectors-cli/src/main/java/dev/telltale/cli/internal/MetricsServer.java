@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -107,7 +108,8 @@ public final class MetricsServer implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/metrics", ex -> handle(ex, () -> {
             String type = ScrapeFormat.contentType(ex.getRequestHeaders().getFirst("Accept"));
-            return new Body(200, type, registry.scrape(type));
+            // written straight into the (compressing) buffer: no String of the whole scrape, no second copy
+            return new Body(200, type, out -> registry.scrape(out, type));
         }));
         server.createContext("/findings", ex -> handle(ex, () -> new Body(200, "application/json", endpoints.findingsJson().get())));
         server.createContext("/health", ex -> handle(ex, () -> ex.getRequestURI().getPath().equals("/health")
@@ -125,6 +127,10 @@ public final class MetricsServer implements AutoCloseable {
         return new Body(h.up() ? 200 : 503, "application/json", h.json());
     }
 
+    private static Body failure(Exception e) {
+        return new Body(500, "text/plain; charset=utf-8", Redaction.message(String.valueOf(e.getMessage())) + "\n");
+    }
+
     private static Body notFound() {
         return new Body(404, "text/plain; charset=utf-8", "not found\n");
     }
@@ -133,7 +139,14 @@ public final class MetricsServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private record Body(int status, String contentType, String text) {
+    private record Body(int status, String contentType, Content content) {
+        Body(int status, String contentType, String text) {
+            this(status, contentType, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    private interface Content {
+        void writeTo(OutputStream out) throws IOException;
     }
 
     private interface BodySupplier {
@@ -171,22 +184,30 @@ public final class MetricsServer implements AutoCloseable {
             try {
                 body = supplier.get();
             } catch (Exception e) {
-                body = new Body(500, "text/plain; charset=utf-8", Redaction.message(String.valueOf(e.getMessage())) + "\n");
+                body = failure(e);
             }
-            byte[] bytes = body.text().getBytes(StandardCharsets.UTF_8);
+            boolean gzip = ScrapeFormat.acceptsGzip(ex.getRequestHeaders().getFirst("Accept-Encoding"));
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 * 1024);
+            try (OutputStream out = gzip ? ScrapeFormat.gzip(buffer) : buffer) {
+                body.content().writeTo(out);
+            } catch (Exception e) {
+                buffer.reset();
+                gzip = false;
+                body = failure(e);
+                body.content().writeTo(buffer);
+            }
             ex.getResponseHeaders().add("Content-Type", body.contentType());
             ex.getResponseHeaders().add("Vary", "Accept-Encoding");
-            if (ScrapeFormat.acceptsGzip(ex.getRequestHeaders().getFirst("Accept-Encoding"))) {
-                bytes = ScrapeFormat.gzip(bytes);
+            if (gzip) {
                 ex.getResponseHeaders().add("Content-Encoding", "gzip");
             }
             if (ex.getRequestMethod().equals("HEAD")) {
                 ex.sendResponseHeaders(body.status(), -1);
                 return;
             }
-            ex.sendResponseHeaders(body.status(), bytes.length);
+            ex.sendResponseHeaders(body.status(), buffer.size());
             try (OutputStream os = ex.getResponseBody()) {
-                os.write(bytes);
+                buffer.writeTo(os);
             }
         }
     }

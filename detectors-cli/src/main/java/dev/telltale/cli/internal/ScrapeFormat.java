@@ -1,8 +1,8 @@
 package dev.telltale.cli.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.OutputStream;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -25,14 +25,16 @@ final class ScrapeFormat {
         return accepts(acceptEncoding, "gzip");
     }
 
-    static byte[] gzip(byte[] bytes) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, bytes.length / 4));
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+    /**
+     * A gzip stream at the fastest level: a scrape is mostly repeated names and labels, which level 1 already
+     * shrinks about tenfold, at a fraction of the default level's CPU.
+     */
+    static OutputStream gzip(OutputStream out) throws IOException {
+        return new GZIPOutputStream(out, 64 * 1024) {
+            {
+                def.setLevel(Deflater.BEST_SPEED);
+            }
+        };
     }
 
     /** Whether a comma-separated header lists {@code token} without {@code q=0}. */
