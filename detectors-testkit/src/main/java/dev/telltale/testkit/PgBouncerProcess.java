@@ -69,15 +69,7 @@ public final class PgBouncerProcess implements AutoCloseable {
      */
     public static PgBouncerProcess start(TestPostgres backend, Map<String, String> settings, Map<String, String> databases)
             throws IOException {
-        IOException last = null;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            try {
-                return startOnce(backend, settings, databases);
-            } catch (ChildProcesses.PortTakenException e) {
-                last = e;
-            }
-        }
-        throw last;
+        return ChildProcesses.retryOnPortTaken(() -> startOnce(backend, settings, databases));
     }
 
     /** Where the binary is, or why there is none. */

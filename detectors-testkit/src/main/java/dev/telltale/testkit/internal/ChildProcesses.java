@@ -81,6 +81,25 @@ public final class ChildProcesses {
         }
     }
 
+    /** One attempt at starting a server on a port of its own picking. */
+    @FunctionalInterface
+    public interface Start<T> {
+        T attempt() throws IOException;
+    }
+
+    /** Starts a server, again on another port when the one it picked was taken meanwhile (three attempts). */
+    public static <T> T retryOnPortTaken(Start<T> start) throws IOException {
+        PortTakenException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                return start.attempt();
+            } catch (PortTakenException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+
     /** The server could not bind the port picked: start again on another. */
     public static final class PortTakenException extends IOException {
         private static final long serialVersionUID = 1L;

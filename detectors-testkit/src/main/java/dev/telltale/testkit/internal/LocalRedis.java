@@ -44,15 +44,7 @@ public final class LocalRedis implements AutoCloseable {
     }
 
     private static LocalRedis start(RedisBinary binary, List<String> extraArgs, boolean sentinel) throws IOException {
-        IOException last = null;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            try {
-                return startOnce(binary, extraArgs, sentinel);
-            } catch (ChildProcesses.PortTakenException e) {
-                last = e;
-            }
-        }
-        throw last;
+        return ChildProcesses.retryOnPortTaken(() -> startOnce(binary, extraArgs, sentinel));
     }
 
     private static LocalRedis startOnce(RedisBinary binary, List<String> extraArgs, boolean sentinel) throws IOException {
