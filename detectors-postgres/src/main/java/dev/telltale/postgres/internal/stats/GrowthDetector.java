@@ -41,9 +41,12 @@ public final class GrowthDetector extends PostgresDetector implements GrowthDete
     /** Samples kept at most, whatever the window (a window of 6 h at an interval of 15 min needs 25). */
     private static final int MAX_SAMPLES = 512;
 
-    /** {@code bytes} is empty when pg_database_size was not called (too many relations and no limit to judge). */
-    private record DatabaseSize(String database, long relations, long tables, long estimatedBytes,
-                                Optional<Long> bytes) {
+    /**
+     * {@code bytes} is empty when pg_database_size was not called (too many relations and no limit to judge),
+     * {@code tables} when there is no limit (no finding names the relations).
+     */
+    private record DatabaseSize(String database, long relations, long estimatedBytes, Optional<Long> bytes,
+                                Optional<Long> tables) {
     }
 
     private record Relation(long oid, String schema, String relation, String kind, Optional<Long> bytes,
@@ -137,8 +140,8 @@ public final class GrowthDetector extends PostgresDetector implements GrowthDete
                 .evidence("growth_bytes_per_second", growth.map(Words::round3).orElse(null))
                 .evidence("growth_window", span.isEmpty() ? null : span)
                 .evidence("seconds_left", Double.isInfinite(secondsLeft) ? null : Math.round(secondsLeft))
-                .evidence("largest_relations", largest(relations, before, db.tables()))
-                .evidence("relations", db.tables())
+                .evidence("largest_relations", largest(relations, before, db.tables().orElse(0L)))
+                .evidence("relations", db.tables().orElse(null))
                 .hint("find what grows in largest_relations: archive or delete rows nobody reads, drop unused indexes, "
                         + "or grow the volume and raise limit.database; do not start VACUUM FULL or pg_repack on a "
                         + "full volume (they need room for a copy of the table)"));

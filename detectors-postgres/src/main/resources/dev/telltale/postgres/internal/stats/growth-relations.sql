@@ -24,16 +24,25 @@ namespaces as (
 ),
 candidates as (
   -- the owners of the largest relations of any kind, from one bounded top-N scan of pg_class: a TOAST table's owner
-  -- from its pg_depend entry, an index's table from pg_index, both by index lookup
-  select case l.relkind when 't' then (select d.refobjid from pg_depend d
-                                        where d.classid = 'pg_class'::regclass and d.objid = l.oid and d.objsubid = 0
+  -- from its pg_depend entry, an index's table from pg_index, both by index lookup (owners in system schemas,
+  -- sequences and the like drop out below)
+  select case c.relkind when 't' then (select d.refobjid from pg_depend d
+                                        where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.objsubid = 0
                                           and d.refclassid = 'pg_class'::regclass and d.deptype = 'i')
-                        when 'i' then (select x.indrelid from pg_index x where x.indexrelid = l.oid)
-                        else l.oid end as oid
-    from (select c.oid, c.relkind from pg_class c
-           where c.relkind in ('r', 'm', 't', 'i')
-             and (c.relkind = 't' or c.relnamespace in (select oid from namespaces))
+                        -- a TOAST table's index stands for the TOAST table's owner
+                        when 'i' then (select coalesce((select d.refobjid from pg_depend d
+                                                         where d.classid = 'pg_class'::regclass and d.objid = x.indrelid
+                                                           and d.objsubid = 0 and d.refclassid = 'pg_class'::regclass
+                                                           and d.deptype = 'i'), x.indrelid)
+                                         from pg_index x where x.indexrelid = c.oid)
+                        else c.oid end as oid
+    -- ranked on the namespace, oid and pages alone, so that the scan reads no column past relpages (the kind
+    -- is further on); the system schemas' own relations left out, their TOAST tables drop out below
+    from (select c.oid from pg_class c
+           where c.relnamespace not in (select n.oid from pg_namespace n
+                                         where n.nspname in ('pg_catalog', 'information_schema'))
            order by c.relpages desc, c.oid limit :candidates) l
+    join pg_class c on c.oid = l.oid
 ),
 rel as (
   select c.oid, c.reltoastrelid,
