@@ -2,9 +2,10 @@
 --       with their own autovacuum_freeze_max_age when a reloption sets one (read for those few only), and
 --       how many tables in all have an age of at least :warning_age (over_warning, before :limit cuts).
 --       One scan of pg_class reads the ages of the tables and of their TOAST tables, paired by grouping
---       each table with its TOAST table (not a self-join: that scans pg_class twice or materializes it, and
---       100,000 rows spill at work_mem 4MB); only oids and int4 ages go through the ranking (narrow enough
---       to stay in memory at 50,000 tables), names and reloptions are read for the rows returned.
+--       each table with its TOAST table (a self-join scans pg_class twice or materializes it: 100,000 rows
+--       spilled at work_mem 4MB); only oids and int4 ages go through the grouping and the ranking (8 MB at
+--       50,000 tables, in memory with pg15's default hash_mem_multiplier 2), names and reloptions are read
+--       for the rows returned.
 -- Needs: nothing beyond CONNECT.
 -- Versions: 13 and later.
 select n.nspname as schema, c.relname as table, o.xid_age::int8 as xid_age, o.mxid_age::int8 as mxid_age,
