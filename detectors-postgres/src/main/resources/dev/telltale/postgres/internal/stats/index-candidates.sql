@@ -54,17 +54,22 @@ ix as not materialized (
 unused as materialized (
   -- read twice (counted, and its largest taken), so kept: narrow, the name as text (a few bytes, not name's 64)
   select a.indexrelid, a.indrelid, a.relpages, a.index_name
-    from (select a.indexrelid, a.indrelid, a.relpages, a.index_name::text as index_name
-            -- the indexes large enough: one pass over pg_class on its own columns (the block size read once), the
-            -- rest looked up for those only
-            from (select i.oid from pg_class i
-                   where i.relkind in ('i', 'I')
-                     and i.relpages::float8 * (select current_setting('block_size')::float8) >= :min_size) s
-            cross join lateral (select * from ix where ix.indexrelid = s.oid offset 0) a
-           -- not unique (a primary key's index is unique: indisprimary adds nothing but a wrong row estimate),
-           -- exclusion or replica identity, backing no constraint
-           where a.indisvalid and not (a.indisunique or a.indisexclusion or a.indisreplident)
-             and not exists (select 1 from pg_constraint k where k.conindid = a.indexrelid)
+    from (select x.indexrelid, x.indrelid, i.relpages, i.relname::text as index_name
+            -- the indexes large enough (ix's filters on pg_class and the schema): one pass over pg_class on its own
+            -- columns, the block size read once; pg_index is looked up for those only
+            from pg_class i
+            join pg_namespace n on n.oid = i.relnamespace
+            cross join lateral (select * from pg_index x where x.indexrelid = i.oid offset 0) x
+           where i.relkind in ('i', 'I')
+             and i.relpages::float8 * (select current_setting('block_size')::float8) >= :min_size
+             and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'
+             and not exists (select 1 from locked l where l.relation = x.indrelid)
+             and not exists (select 1 from locked l where l.relation = x.indexrelid)
+             and not exists (select 1 from members m where m.objid = x.indrelid)
+             -- not unique (a primary key's index is unique: indisprimary adds nothing but a wrong row estimate),
+             -- exclusion or replica identity, backing no constraint
+             and x.indisvalid and not (x.indisunique or x.indisexclusion or x.indisreplident)
+             and not exists (select 1 from pg_constraint k where k.conindid = x.indexrelid)
           -- the scan counts read for these only (offset 0: not pushed down to every index)
           offset 0) a
    -- never scanned: written so that the planner expects the many rows there can be (not "= 0", which it guesses
