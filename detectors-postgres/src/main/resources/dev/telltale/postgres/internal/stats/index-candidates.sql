@@ -77,8 +77,9 @@ unused as materialized (
    where not pg_stat_get_numscans(a.indexrelid) > 0
 ),
 groups as (
-  -- one pass over pg_index, in its indrelid index's order so that only each table's few indexes are sorted: the
-  -- first key columns (0 for an expression) that two valid indexes of a table share, and those of invalid indexes
+  -- one pass over pg_index (at 50,000 tables read in its indrelid index's order, so that only each table's few
+  -- indexes are sorted; a hash of every index spills): the first key columns (0 for an expression) that two valid
+  -- indexes of a table share, and those of invalid indexes
   select x.indrelid, x.indkey[0] as first_key, count(*) filter (where x.indisvalid) > 1 as shared
     from pg_index x
    group by x.indrelid, x.indkey[0]
