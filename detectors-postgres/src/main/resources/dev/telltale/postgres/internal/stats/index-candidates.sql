@@ -17,9 +17,10 @@
 --       an AccessExclusiveLock on (a running or queued ALTER TABLE, whose queue our AccessShareLock would
 --       join) are left out until a later run, and so are extension members. Scan counts come from
 --       pg_stat_get_numscans, cheaper than the view.
---       Set-based so that it scales to 100,000 indexes: no step keeps every index. Each kind filters pg_index
---       on its cheap columns first; only indexes that share their table and first key column with another
---       valid index can be duplicates or covers (identical and prefix keys start alike), so only those get
+--       Set-based so that it scales to 100,000 indexes: no step keeps every index. Each kind starts from the
+--       catalogue columns it alone needs: the unused ones from pg_class's sizes, the rest from one pass over
+--       pg_index grouped by table and first key column (0 for an expression); only indexes that share those with
+--       another valid index can be duplicates or covers (identical and prefix keys start alike), so only those get
 --       their text forms and expressions; the unused ones, the only large kind, are counted by an aggregate and
 --       their top :limit taken by a bounded top-N sort, never sorted or stored in full.
 -- Needs: nothing beyond CONNECT (the catalogs and pg_stat_get_numscans).
@@ -52,26 +53,46 @@ ix as not materialized (
 ),
 unused as materialized (
   -- read twice (counted, and its largest taken), so kept: narrow, the name as text (a few bytes, not name's 64)
-  select a.indexrelid, a.indrelid, a.relpages, a.index_name::text as index_name
-    from ix a
-   -- not unique (a primary key's index is unique: indisprimary adds nothing but a wrong row estimate), exclusion
-   -- or replica identity, backing no constraint, never scanned: the tests written so that the planner expects the
-   -- many rows there can be (not "= 0", which it guesses matches one row in 200) and joins them by hash
-   where a.indisvalid and not (a.indisunique or a.indisexclusion or a.indisreplident)
-     and a.relpages::float8 * current_setting('block_size')::float8 >= :min_size
-     and not exists (select 1 from pg_constraint k where k.conindid = a.indexrelid)
-     and not pg_stat_get_numscans(a.indexrelid) > 0
+  select a.indexrelid, a.indrelid, a.relpages, a.index_name
+    from (select x.indexrelid, x.indrelid, i.relpages, i.relname::text as index_name
+            -- the indexes large enough (ix's filters on pg_class and the schema): one pass over pg_class on its own
+            -- columns, the block size read once; pg_index is looked up for those only
+            from pg_class i
+            join pg_namespace n on n.oid = i.relnamespace
+            cross join lateral (select * from pg_index x where x.indexrelid = i.oid offset 0) x
+           where i.relkind in ('i', 'I')
+             and i.relpages::float8 * (select current_setting('block_size')::float8) >= :min_size
+             and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'
+             and not exists (select 1 from locked l where l.relation = x.indrelid)
+             and not exists (select 1 from locked l where l.relation = x.indexrelid)
+             and not exists (select 1 from members m where m.objid = x.indrelid)
+             -- not unique (a primary key's index is unique: indisprimary adds nothing but a wrong row estimate),
+             -- exclusion or replica identity, backing no constraint
+             and x.indisvalid and not (x.indisunique or x.indisexclusion or x.indisreplident)
+             and not exists (select 1 from pg_constraint k where k.conindid = x.indexrelid)
+          -- the scan counts read for these only (offset 0: not pushed down to every index)
+          offset 0) a
+   -- never scanned: written so that the planner expects the many rows there can be (not "= 0", which it guesses
+   -- matches one row in 200)
+   where not pg_stat_get_numscans(a.indexrelid) > 0
+),
+groups as (
+  -- one pass over pg_index (at 50,000 tables read in its indrelid index's order, so that only each table's few
+  -- indexes are sorted; a hash of every index spills): the first key columns (0 for an expression) that two valid
+  -- indexes of a table share, and those of invalid indexes
+  select x.indrelid, x.indkey[0] as first_key, count(*) filter (where x.indisvalid) > 1 as shared
+    from pg_index x
+   group by x.indrelid, x.indkey[0]
+  having count(*) filter (where x.indisvalid) > 1 or bool_or(not x.indisvalid)
 ),
 pairs as materialized (
-  -- the valid indexes that share their table and first key column (0 for an expression) with another valid
-  -- one: the only ones that can be identical to or a prefix of another, or cover one. From pg_index alone, the
-  -- other side cut to three numbers so that its hash stays small.
-  select x.indexrelid
-    from pg_index x
-   where x.indisvalid
-     and exists (select 1 from (select y.indrelid, y.indkey[0] as first_key, y.indexrelid
-                                  from pg_index y where y.indisvalid offset 0) y
-                  where y.indrelid = x.indrelid and y.first_key = x.indkey[0] and y.indexrelid <> x.indexrelid)
+  -- the valid indexes that share their table and first key column with another valid one: the only ones that can
+  -- be identical to or a prefix of another, or cover one
+  select y.indexrelid
+    from groups g
+    cross join lateral (select y.indexrelid from pg_index y
+                         where y.indrelid = g.indrelid and y.indkey[0] = g.first_key and y.indisvalid offset 0) y
+   where g.shared
 ),
 idx as (
   -- what comparing them needs
@@ -166,7 +187,10 @@ few as (
   select 'intersected', indexrelid, indrelid, other, relpages, index_name, idx_scan, detail from overlapping
   union all
   select 'invalid', a.indexrelid, a.indrelid, null, a.relpages, a.index_name, pg_stat_get_numscans(a.indexrelid), ''
-    from ix a
+    from groups g
+    cross join lateral (select y.indexrelid from pg_index y
+                         where y.indrelid = g.indrelid and y.indkey[0] = g.first_key and not y.indisvalid offset 0) y
+    cross join lateral (select * from ix where ix.indexrelid = y.indexrelid offset 0) a
    where not a.indisvalid
      and not exists (select 1 from pg_stat_progress_create_index p where p.index_relid = a.indexrelid
                                                                     or p.relid = a.indrelid)

@@ -26,48 +26,83 @@ with skipped as (
   union
   select e.objid from pg_depend e
    where e.deptype = 'e' and e.classid = 'pg_class'::regclass and e.refclassid = 'pg_extension'::regclass
+     and e.refobjid in (select oid from pg_extension)
 ),
 classes as (
   -- the operator classes of boolean keys, and of B-tree keys that are whole arrays
   select (select oid from pg_am where amname = 'btree') as btree,
          array_agg(c.oid) filter (where c.opcintype = 'bool'::regtype) as booleans,
          array_agg(c.oid) filter (where c.opcintype = 'anyarray'::regtype
-                                    and c.opcmethod = (select oid from pg_am where amname = 'btree')) as arrays
+                                    and c.opcmethod = (select oid from pg_am where amname = 'btree')) as arrays,
+         (select current_setting('block_size')::float8) as bs
     from pg_opclass c
 ),
+large as materialized (
+  -- one pass over pg_class on its own columns: the B-trees big enough to be bloated, the tables big enough for
+  -- mostly-null indexes; only oids kept
+  select c.oid, c.relkind = 'i' as is_index
+    from pg_class c
+   where c.relkind = 'i' and c.relam = (select btree from classes) and c.relpages > 0 and c.reltuples >= 0
+         and c.relpages * (select bs from classes) >= :bloat_min_bytes
+      or c.relkind in ('r', 'm') and not c.relispartition and c.reltuples >= :null_min_rows
+),
+candidates as (
+  -- the indexes any kind can take, each found by what it alone needs: bloat by the index's size, mostly-null by
+  -- its table's rows, boolean and array keys by pg_index's own columns. Every other condition is checked below,
+  -- for these only.
+  select l.oid as indexrelid from large l where l.is_index
+  union
+  select x.indexrelid from large l
+   cross join lateral (select x.indexrelid from pg_index x
+                        where x.indrelid = l.oid and x.indkey[0] > 0 and x.indpred is null offset 0) x
+   where not l.is_index
+  union
+  select x.indexrelid from pg_index x
+   where x.indpred is null
+     and (x.indexprs is null and x.indclass::oid[] <@ (select booleans from classes)
+          or x.indclass::oid[] && (select arrays from classes))
+),
 ix as materialized (
-  -- the candidates of any kind, and what each kind needs of them
-  select x.indexrelid, x.indrelid, x.indkey[0] as lead, x.indkey::int2[] as keys,
-         not (t.relispartition or x.indisunique or x.indisprimary or x.indisexclusion or x.indpred is not null
-              or exists (select 1 from pg_constraint k where k.conindid = x.indexrelid)) as design,
-         x.indexprs is null and x.indclass::oid[] <@ cl.booleans as all_boolean,
-         i.relam = cl.btree and x.indclass::oid[] && cl.arrays as array_btree,
-         i.relam = cl.btree and i.relpages > 0 and i.relpages * current_setting('block_size')::float8 >= :bloat_min_bytes
-           and i.reltuples >= 0 as bloat_candidate,
-         i.relpages, i.reltuples as index_rows, i.relname as index_name, i.reloptions,
-         t.relname as table_name, t.reltuples as table_rows, n.nspname
-    from pg_index x
-    join pg_class i on i.oid = x.indexrelid
-    join pg_class t on t.oid = x.indrelid
-    join pg_namespace n on n.oid = t.relnamespace
-    cross join classes cl
-   where x.indisvalid and x.indisready
-     and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'
-     and t.relkind in ('r', 'm')
-     and (i.relam = cl.btree and i.relpages * current_setting('block_size')::float8 >= :bloat_min_bytes
-          or not t.relispartition and x.indpred is null
-             and (t.reltuples >= :null_min_rows and x.indkey[0] > 0
-                  or x.indexprs is null and x.indclass::oid[] <@ cl.booleans
-                  or x.indclass::oid[] && cl.arrays))
-     and x.indrelid not in (select oid from skipped) and x.indexrelid not in (select oid from skipped)
+  -- the candidates, and what each kind needs of them (looked up one by one: offset 0 keeps them lookups)
+  select c.*
+    from candidates p
+    cross join lateral (
+      select x.indexrelid, x.indrelid, x.indkey[0] as lead, x.indkey::int2[] as keys,
+             not (t.relispartition or x.indisunique or x.indisprimary or x.indisexclusion or x.indpred is not null
+                  or x.indexrelid in (select k.conindid from pg_constraint k)) as design,
+             x.indexprs is null and x.indclass::oid[] <@ cl.booleans as all_boolean,
+             i.relam = cl.btree and x.indclass::oid[] && cl.arrays as array_btree,
+             i.relam = cl.btree and i.relpages > 0 and i.relpages * cl.bs >= :bloat_min_bytes
+               and i.reltuples >= 0 as bloat_candidate,
+             i.relpages, i.reltuples as index_rows, i.relname as index_name, i.reloptions,
+             t.relname as table_name, t.reltuples as table_rows, n.nspname
+        from pg_index x
+        join pg_class i on i.oid = x.indexrelid
+        join pg_class t on t.oid = x.indrelid
+        join pg_namespace n on n.oid = t.relnamespace
+        cross join classes cl
+       where x.indexrelid = p.indexrelid
+         and x.indisvalid and x.indisready
+         and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'
+         and t.relkind in ('r', 'm')
+         and (i.relam = cl.btree and i.relpages * cl.bs >= :bloat_min_bytes
+              or not t.relispartition and x.indpred is null
+                 and (t.reltuples >= :null_min_rows and x.indkey[0] > 0
+                      or x.indexprs is null and x.indclass::oid[] <@ cl.booleans
+                      or x.indclass::oid[] && cl.arrays))
+         and x.indrelid not in (select oid from skipped) and x.indexrelid not in (select oid from skipped)
+      offset 0) c
 ),
 nulls as (
   select 'mostly-null' as kind, ix.indexrelid, ix.relpages, ix.index_name, a.attname::text as detail,
          s.null_frac::float8 as ratio, null::float8 as estimated_bytes
     from ix
     join pg_attribute a on a.attrelid = ix.indrelid and a.attnum = ix.lead
-    join pg_stats s on s.schemaname = ix.nspname and s.tablename = ix.table_name and s.attname = a.attname
-                   and not s.inherited
+    -- pg_stats looked up by name for each candidate column (offset 0 keeps it a lookup), never joined whole
+    cross join lateral (select s.null_frac from pg_stats s
+                         where s.schemaname = ix.nspname and s.tablename = ix.table_name and s.attname = a.attname
+                           and not s.inherited
+                        offset 0) s
    where ix.design and ix.lead > 0 and ix.table_rows >= :null_min_rows and not a.attnotnull
      and s.null_frac >= :null_ratio
 ),
@@ -79,10 +114,14 @@ widths as (
          count(s.attname) = count(*) as estimable
     from ix
     cross join lateral unnest(ix.keys) with ordinality as k(attnum, pos)
-    left join pg_attribute a on a.attrelid = case when k.attnum = 0 then ix.indexrelid else ix.indrelid end
-                            and a.attnum = case when k.attnum = 0 then k.pos else k.attnum end
-    left join pg_stats s on s.schemaname = ix.nspname and s.attname = a.attname and not s.inherited
-                        and s.tablename = case when k.attnum = 0 then ix.index_name else ix.table_name end
+    left join lateral (select a.attname from pg_attribute a
+                        where a.attrelid = case when k.attnum = 0 then ix.indexrelid else ix.indrelid end
+                          and a.attnum = case when k.attnum = 0 then k.pos else k.attnum end
+                       offset 0) a on true
+    left join lateral (select s.attname, s.null_frac, s.avg_width from pg_stats s
+                        where s.schemaname = ix.nspname and s.attname = a.attname and not s.inherited
+                          and s.tablename = case when k.attnum = 0 then ix.index_name else ix.table_name end
+                       offset 0) s on true
    where ix.bloat_candidate
    group by ix.indexrelid
 ),
