@@ -10,7 +10,9 @@ import dev.telltale.postgres.PostgresFleet;
 import dev.telltale.postgres.PostgresTarget;
 import dev.telltale.postgres.internal.activity.ConnectionsDetector;
 import dev.telltale.postgres.internal.activity.DeadlocksDetector;
+import dev.telltale.postgres.internal.stats.ArchiverDetector;
 import dev.telltale.postgres.internal.stats.ChecksumsDetector;
+import dev.telltale.postgres.internal.stats.SettingsDetector;
 import dev.telltale.postgres.internal.stats.StatementsDetector;
 import dev.telltale.postgres.support.PrivateServer;
 import dev.telltale.testkit.PostgresExtension;
@@ -171,13 +173,16 @@ class FleetIT {
                 .set("postgres.connections.warning", "0.01")
                 .set("postgres.connections.critical", "0.99")
                 .set("postgres.connections.for", "0s")
-                .set("postgres.checksums.interval", INTERVAL.toSeconds() + "s");
+                .set("postgres.checksums.interval", INTERVAL.toSeconds() + "s")
+                .set("postgres.archiver.interval", INTERVAL.toSeconds() + "s")
+                .set("postgres.settings.interval", INTERVAL.toSeconds() + "s");
         List<PostgresTarget> mine = new ArrayList<>();
         // named so that the first database by name is not the first target built
         for (int i = watched; i >= 1; i--) {
             PostgresTarget t = PostgresTarget.builder("db" + i).url(server.jdbcUrl(name(i))).fleet(fleet).build();
             mine.add(t);
-            b.detector(new ConnectionsDetector(t)).detector(new ChecksumsDetector(t));
+            b.detector(new ConnectionsDetector(t)).detector(new ChecksumsDetector(t))
+                    .detector(new ArchiverDetector(t)).detector(new SettingsDetector(t));
         }
         // three client sessions besides Telltale's own: 3 of 57 usable connections is past the 1 % warning
         List<Connection> clients = new ArrayList<>();
@@ -187,11 +192,11 @@ class FleetIT {
             }
             engine.start();
             Instant from = Instant.now();
-            // every target has run both detectors at least twice since the sessions were there
+            // every target has run its four detectors at least twice since the sessions were there
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 Map<String, Long> late = engine.lastRuns().stream().filter(r -> r.startedAt().isAfter(from.plus(INTERVAL)))
                         .collect(Collectors.groupingBy(RunRecord::target, Collectors.counting()));
-                return late.size() == watched && late.values().stream().allMatch(n -> n == 2);
+                return late.size() == watched && late.values().stream().allMatch(n -> n == 4);
             });
             assertThat(engine.lastRuns()).allSatisfy(r -> assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.OK));
             List<Alert> connections = engine.activeAlerts().stream()
@@ -206,11 +211,14 @@ class FleetIT {
                         .containsKey("system_identifier");
             }
             assertThat((Long) connections.get(0).finding().evidence().get("used")).isGreaterThanOrEqualTo(3L);
-            // the server's connection series are published once too, by the same target
-            Set<String> publishing = engine.lastRuns().stream()
-                    .filter(r -> r.detector().equals("postgres.connections") && !r.signals().isEmpty())
-                    .map(RunRecord::target).collect(Collectors.toSet());
-            assertThat(publishing).containsExactly("db1");
+            // the server's series are published once too, by the same target: its connections, its archiver, its
+            // settings pending a restart
+            for (String detector : List.of("postgres.connections", "postgres.archiver", "postgres.settings")) {
+                Set<String> publishing = engine.lastRuns().stream()
+                        .filter(r -> r.detector().equals(detector) && !r.signals().isEmpty())
+                        .map(RunRecord::target).collect(Collectors.toSet());
+                assertThat(publishing).as(detector).containsExactly("db1");
+            }
         } finally {
             for (Connection c : clients) {
                 c.close();

@@ -78,6 +78,10 @@ public final class ArchiverDetector extends PostgresDetector implements Archiver
 
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
+        if (!tx.reportsServer()) {
+            // the archiver is the server's: in a fleet its first target reports it, once, not every database's
+            return Detection.nothing();
+        }
         Archiver now = tx.one(ARCHIVER, Map.of());
         Archiver before = previous;
         previous = now;
@@ -105,7 +109,7 @@ public final class ArchiverDetector extends PostgresDetector implements Archiver
                 || !before.lastArchivedTime.equals(now.lastArchivedTime))) {
             firstFailureSeen = now.lastFailedTime.orElseThrow();
         }
-        out.finding(finding(ctx, now, backlog, failedInWindow));
+        out.finding(tx.aboutServer(finding(ctx, now, backlog, failedInWindow)));
         return out.build();
     }
 

@@ -58,6 +58,11 @@ public final class SettingsDetector extends PostgresDetector implements Settings
 
     @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
+        if (!tx.reportsServer()) {
+            // restart-only settings and the configuration files are the server's: in a fleet its first target
+            // reports them, once, not every database's
+            return Detection.nothing();
+        }
         long max = ctx.setting(MAX_LISTED);
         boolean filesReadable = tx.one(READABLE, Map.of()).filesReadable();
         List<Pending> pending = tx.list(PENDING_SETTINGS, Map.of("limit", max));
@@ -90,7 +95,7 @@ public final class SettingsDetector extends PostgresDetector implements Settings
                 f.evidence(p.name(), "in force " + shown(p.name(), p.inForce())
                         + (e == null ? "" : ", configured " + e.value() + " (" + e.where() + ")"));
             }
-            out.finding(f.hint("restart the server in a planned maintenance window to apply them (a switchover first "
+            out.finding(tx.aboutServer(f).hint("restart the server in a planned maintenance window to apply them (a switchover first "
                     + "where there are standbys), or put the old values back in the configuration and reload if the "
                     + "change was not meant: an unplanned restart would otherwise apply them untested"));
             listedNote(out, max, pending.size(), pendingTotal, "settings pending a restart");
@@ -105,7 +110,7 @@ public final class SettingsDetector extends PostgresDetector implements Settings
             for (FileEntry e : errors) {
                 f.evidence(e.where(), e.name().map(n -> n + " = " + e.value() + ": ").orElse("") + e.error());
             }
-            out.finding(f.hint("correct or remove each entry (pg_file_settings shows the file and line), then run select "
+            out.finding(tx.aboutServer(f).hint("correct or remove each entry (pg_file_settings shows the file and line), then run select "
                     + "pg_reload_conf() and check that pg_file_settings has no error left: the server refuses to start "
                     + "with an invalid configuration, and an unknown name or a syntax error makes a reload apply "
                     + "nothing of the file"));
