@@ -27,7 +27,17 @@ public abstract class PostgresDetector extends AbstractDetector {
     @Override
     public final Detection detect(DetectionContext ctx) throws Exception {
         return PostgresTargetAccess.queries(target).read(spec().id(), ctx.remaining(), ctx::queued,
-                tx -> QueryText.during(target.showsQueryLiterals(), () -> detect(ctx, tx)));
+                tx -> QueryText.during(target.showsQueryLiterals(),
+                        () -> aboutTheServer() && !tx.reportsServer() ? Detection.nothing() : detect(ctx, tx)));
+    }
+
+    /**
+     * Whether everything this detector judges belongs to the whole server (its archiver, checkpoints, standbys):
+     * in a fleet only the target of the server's first database runs it ({@link ReadOnlyTx#reportsServer}), so
+     * that each cause is one finding and one set of series per server; the others' runs end with nothing to say.
+     */
+    protected boolean aboutTheServer() {
+        return false;
     }
 
     /** Looks once, inside a read-only transaction. Throws on failure, like {@link Detector#detect}. */

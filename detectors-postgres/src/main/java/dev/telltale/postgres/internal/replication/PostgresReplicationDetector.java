@@ -46,11 +46,12 @@ public final class PostgresReplicationDetector extends PostgresDetector implemen
     }
 
     @Override
+    protected boolean aboutTheServer() {
+        return true;
+    }
+
+    @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
-        if (!tx.reportsServer()) {
-            // in a fleet the server's first target reports the server, once: not every database's target again
-            return Detection.nothing();
-        }
         boolean standby = tx.one(ROLE, Map.of());
         Detection.Builder out = Detection.builder();
         if (standby) {

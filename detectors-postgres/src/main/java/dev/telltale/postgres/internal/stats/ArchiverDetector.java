@@ -77,11 +77,12 @@ public final class ArchiverDetector extends PostgresDetector implements Archiver
     }
 
     @Override
+    protected boolean aboutTheServer() {
+        return true;
+    }
+
+    @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
-        if (!tx.reportsServer()) {
-            // the archiver is the server's: in a fleet its first target reports it, once, not every database's
-            return Detection.nothing();
-        }
         Archiver now = tx.one(ARCHIVER, Map.of());
         Archiver before = previous;
         previous = now;

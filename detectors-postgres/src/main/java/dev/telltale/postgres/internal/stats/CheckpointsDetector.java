@@ -39,11 +39,12 @@ public final class CheckpointsDetector extends PostgresDetector implements Check
     }
 
     @Override
+    protected boolean aboutTheServer() {
+        return true;
+    }
+
+    @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
-        if (!tx.reportsServer()) {
-            // in a fleet the server's first target reports the server, once: not every database's target again
-            return Detection.nothing();
-        }
         double warn = ctx.setting(WARNING);
         Counters now = tx.sharedOne(CHECKPOINTS, java.util.Map.of(), this, ctx.settings().interval());
         Counters before = previous;

@@ -106,18 +106,17 @@ public final class GrowthDetector extends PostgresDetector implements GrowthDete
         if (limit <= 0) {
             return out.build();
         }
-        // with a limit, bytes is pg_database_size's
-        long bytes = size;
-        double used = (double) bytes / limit;
+        // with a limit, size is pg_database_size's
+        double used = (double) size / limit;
         out.signal(LIMIT_USED, used);
         double rate = growth.orElse(0.0);
-        double secondsLeft = bytes >= limit ? 0
-                : rate > 0 ? (limit - bytes) / rate : Double.POSITIVE_INFINITY;
+        double secondsLeft = size >= limit ? 0
+                : rate > 0 ? (limit - size) / rate : Double.POSITIVE_INFINITY;
         if (!Double.isInfinite(secondsLeft)) {
             out.signal(TIME_LEFT, secondsLeft);
         }
         boolean forecastCounts = used >= ctx.setting(FORECAST_MIN_USED);
-        boolean critical = used >= ctx.setting(USED_CRITICAL) || bytes >= limit
+        boolean critical = used >= ctx.setting(USED_CRITICAL) || size >= limit
                 || forecastCounts && secondsLeft <= ctx.setting(TIME_LEFT_CRITICAL).toSeconds();
         boolean warning = used >= ctx.setting(USED_WARNING)
                 || forecastCounts && secondsLeft <= ctx.setting(TIME_LEFT_WARNING).toSeconds();
@@ -133,8 +132,8 @@ public final class GrowthDetector extends PostgresDetector implements GrowthDete
         out.finding(ctx.finding(Problem.STORAGE_BLOAT, critical ? Severity.CRITICAL : Severity.WARNING,
                         "database " + db.database())
                 .summary(String.format("database %s uses %s, %s of its limit of %s (limit.database)%s",
-                        db.database(), StatsSupport.mb(bytes), Words.percent(used), StatsSupport.mb(limit), forecast))
-                .evidence("database_bytes", bytes)
+                        db.database(), StatsSupport.mb(size), Words.percent(used), StatsSupport.mb(limit), forecast))
+                .evidence("database_bytes", size)
                 .evidence("limit_bytes", limit)
                 .evidence("used_ratio", StatementsDetector.round(used))
                 .evidence("growth_bytes_per_second", growth.map(Words::round3).orElse(null))

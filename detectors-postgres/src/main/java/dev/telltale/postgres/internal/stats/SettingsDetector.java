@@ -57,12 +57,12 @@ public final class SettingsDetector extends PostgresDetector implements Settings
     }
 
     @Override
+    protected boolean aboutTheServer() {
+        return true;
+    }
+
+    @Override
     protected Detection detect(DetectionContext ctx, ReadOnlyTx tx) {
-        if (!tx.reportsServer()) {
-            // restart-only settings and the configuration files are the server's: in a fleet its first target
-            // reports them, once, not every database's
-            return Detection.nothing();
-        }
         long max = ctx.setting(MAX_LISTED);
         boolean filesReadable = tx.one(READABLE, Map.of()).filesReadable();
         List<Pending> pending = tx.list(PENDING_SETTINGS, Map.of("limit", max));
